@@ -78,3 +78,46 @@ export interface SerializedError {
   /** For a thrown non-Error value: its typeof and its JSON or text. */
   readonly thrownType?: string;
 }
+
+/**
+ * Failure propagation without stopping independent ops (DESIGN section 3, "exhausted"):
+ * - Every op Task has a last Catch (States.ALL) whose Output is an OpOutcomeMarker with
+ *   outcome 'failed' (error, cause from $states.errorOutput) and which continues to the
+ *   Task's normal Next, so Parallel branches never fail and independent ops run on.
+ * - A downstream op receives that marker among its inputs. The wrapper then does not run the
+ *   op code: it returns a marker with outcome 'skipped' naming the failed upstream ops. So a
+ *   failure reaches exactly the downstream of the failed op, whatever the graph's
+ *   decomposition, at no cost on the happy path.
+ * - At the end the state machine fails (a Fail state) with the Error of the first failed op
+ *   (in the job's invocation order) and a Cause (JobFailureCause JSON) naming every failed
+ *   and skipped op.
+ */
+export const OUTCOME_MARKER_KEY = '__stepops';
+
+export interface OpOutcomeMarker {
+  readonly [OUTCOME_MARKER_KEY]: 'failed' | 'skipped';
+  /** The op invocation this marker stands for. */
+  readonly op: string;
+  /** For 'failed': the Step Functions Error of the op's last attempt. */
+  readonly error?: string;
+  /** For 'failed': the Step Functions Cause of the op's last attempt. */
+  readonly cause?: string;
+  /** The failed ops upstream of this one ('skipped'), or [op] itself ('failed'). */
+  readonly failedUpstream: readonly string[];
+}
+
+/** True when an op output or input is a failure or skip marker rather than a value. */
+export function isOpOutcomeMarker(value: unknown): value is OpOutcomeMarker {
+  if (typeof value !== 'object' || value === null) return false;
+  const outcome = (value as Record<string, unknown>)[OUTCOME_MARKER_KEY];
+  return outcome === 'failed' || outcome === 'skipped';
+}
+
+/** The Cause JSON of a job that failed because ops failed. */
+export interface JobFailureCause {
+  readonly job: string;
+  /** Every failed op, in invocation order, with its last Error and Cause. */
+  readonly failedOps: readonly { readonly op: string; readonly error: string; readonly cause: string }[];
+  /** Ops not run because an upstream op failed. */
+  readonly skippedOps: readonly string[];
+}
