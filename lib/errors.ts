@@ -13,7 +13,7 @@ const BRAND = Symbol.for('stepops.errorKind');
 type ErrorKind = 'DefinitionError' | 'RetryRequested' | 'Failure' | 'StepopsError';
 
 function brand(error: Error, kind: ErrorKind): void {
-  Object.defineProperty(error, BRAND, { value: kind, enumerable: false });
+  Object.defineProperty(error, BRAND, { value: kind, enumerable: false, configurable: true, writable: false });
 }
 
 function kindOf(value: unknown): ErrorKind | undefined {

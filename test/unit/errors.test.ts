@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DefinitionError,
+  Failure,
+  RetryRequested,
+  isFailure,
+  isReservedErrorName,
+  isRetryRequested,
+  reportedErrorName,
+  retryAttemptErrorName,
+} from '../../lib/index.js';
+
+describe('RetryRequested', () => {
+  it('has Dagster defaults, a stable name and an ES2022 cause', () => {
+    const cause = new TypeError('socket hang up');
+    const request = new RetryRequested({ secondsToWait: 1, cause });
+    expect([request.name, request.maxRetries, request.secondsToWait, request.cause]).toStrictEqual(['RetryRequested', 1, 1, cause]);
+    expect(request).toBeInstanceOf(Error);
+    expect(new RetryRequested().secondsToWait).toBeUndefined();
+  });
+
+  it.each([
+    [{ maxRetries: -1 }, 'RetryRequested.maxRetries must be a non-negative integer, got -1; pass a whole number such as 1'],
+    [{ maxRetries: 0.5 }, 'RetryRequested.maxRetries must be a non-negative integer, got 0.5; pass a whole number such as 1'],
+    [{ secondsToWait: -2 }, 'RetryRequested.secondsToWait must be a finite number of seconds >= 0, got -2; omit it to retry at once'],
+    [{ secondsToWait: Infinity }, 'RetryRequested.secondsToWait must be a finite number of seconds >= 0, got Infinity; omit it to retry at once'],
+  ])('fails for %j', (options, message) => {
+    expect(() => new RetryRequested(options)).toThrow(DefinitionError);
+    expect(() => new RetryRequested(options)).toThrow(message);
+  });
+});
+
+describe('Failure', () => {
+  it('defaults to allowRetries true and keeps description, metadata and cause', () => {
+    const cause = new Error('root');
+    const failure = new Failure({ description: 'bad rows', metadata: { rows: 3 }, cause });
+    expect([failure.name, failure.message, failure.allowRetries, failure.metadata, failure.cause]).toStrictEqual(['Failure', 'bad rows', true, { rows: 3 }, cause]);
+    expect(new Failure({ allowRetries: false }).allowRetries).toBe(false);
+  });
+});
+
+describe('recognition across package copies', () => {
+  it('recognises errors by their global brand, not instanceof', () => {
+    // What another loaded copy of stepops produces: a different class, the same global brand.
+    const foreign = Object.assign(new Error('x'), { name: 'RetryRequested', maxRetries: 2, secondsToWait: 3 });
+    Object.defineProperty(foreign, Symbol.for('stepops.errorKind'), { value: 'RetryRequested' });
+    expect(isRetryRequested(foreign)).toBe(true);
+    expect(isFailure(foreign)).toBe(false);
+    const lookalike = Object.assign(new Error('x'), { name: 'RetryRequested' });
+    expect(isRetryRequested(lookalike)).toBe(false);
+  });
+});
+
+describe('error names', () => {
+  class Unnamed extends Error {}
+  it.each([
+    [new TypeError('x'), 'TypeError'],
+    [new Unnamed('x'), 'Error'],
+    ['a string', 'string'],
+    [undefined, 'undefined'],
+    [{ code: 1 }, 'object'],
+    [42, 'number'],
+  ])('reportedErrorName(%s) is %s, as the Lambda runtime reports it', (thrown, name) => {
+    expect(reportedErrorName(thrown)).toBe(name);
+  });
+
+  it.each([
+    ['States.Timeout', true],
+    ['Lambda.Unknown', true],
+    ['Sandbox.Timedout', true],
+    ['stepops.Retry', true],
+    ['TypeError', false],
+    ['StatesError', false],
+  ])('isReservedErrorName(%s) is %s', (name, reserved) => {
+    expect(isReservedErrorName(name)).toBe(reserved);
+  });
+
+  it('indexes retry names by retry number', () => {
+    expect(retryAttemptErrorName(3)).toBe('stepops.Retry.3');
+  });
+});

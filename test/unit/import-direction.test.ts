@@ -1,0 +1,67 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, dirname, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * DESIGN section 2: policy <- job <- asl <- {runner, cdk, cli}; handler uses policy, job and
+ * errors only, so a Lambda bundle never contains aws-cdk-lib, jsonata or the runner.
+ */
+const LIB = resolve(import.meta.dirname, '../../lib');
+
+// For each layer, the lib layers it may import and the packages it must not.
+const RULES: Record<string, { layers: string[]; forbiddenPackages: RegExp[] }> = {
+  errors: { layers: [], forbiddenPackages: [/.*/] },
+  policy: { layers: ['errors', 'policy'], forbiddenPackages: [/.*/] },
+  job: { layers: ['errors', 'policy', 'job'], forbiddenPackages: [/^(?!node:).*/] },
+  asl: { layers: ['errors', 'policy', 'job', 'asl'], forbiddenPackages: [/^aws-cdk-lib/, /^constructs/, /^@aws-sdk\//, /^commander/] },
+  handler: { layers: ['errors', 'policy', 'job', 'handler'], forbiddenPackages: [/^aws-cdk-lib/, /^constructs/, /^jsonata/, /^@aws-sdk\//, /^commander/] },
+  runner: { layers: ['errors', 'policy', 'job', 'asl', 'handler', 'runner'], forbiddenPackages: [/^aws-cdk-lib/, /^constructs/, /^commander/] },
+  cdk: { layers: ['errors', 'policy', 'job', 'asl', 'cdk'], forbiddenPackages: [/^@aws-sdk\//, /^commander/] },
+  cli: { layers: ['errors', 'policy', 'job', 'asl', 'handler', 'runner', 'cli'], forbiddenPackages: [/^aws-cdk-lib/, /^constructs/] },
+  index: { layers: ['errors', 'policy', 'job', 'asl', 'handler', 'runner', 'index'], forbiddenPackages: [/^aws-cdk-lib/, /^constructs/, /^commander/] },
+};
+
+function listSourceFiles(directory: string): string[] {
+  return readdirSync(directory).flatMap((entry) => {
+    const path = join(directory, entry);
+    if (statSync(path).isDirectory()) return listSourceFiles(path);
+    return path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+function layerOf(file: string): string {
+  const [first] = relative(LIB, file).split('/');
+  return first!.replace(/\.(ts|js)$/, '');
+}
+
+function importsOf(source: string): string[] {
+  const specifiers: string[] = [];
+  // Static imports and re-exports start a line; dynamic imports may stand anywhere.
+  const pattern = /^\s*(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
+  for (const match of source.matchAll(pattern)) specifiers.push((match[1] ?? match[2])!);
+  return specifiers;
+}
+
+describe('import direction (DESIGN section 2)', () => {
+  const files = listSourceFiles(LIB);
+
+  it('finds the library sources', () => {
+    expect(files.length).toBeGreaterThan(10);
+  });
+
+  it.each(files.map((file) => [relative(LIB, file), file]))('%s imports only what its layer may', (_name, file) => {
+    const layer = layerOf(file);
+    const rule = RULES[layer];
+    expect(rule, `no import rule for layer "${layer}"`).toBeDefined();
+    const problems: string[] = [];
+    for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
+      if (specifier.startsWith('.')) {
+        const target = layerOf(resolve(dirname(file), specifier));
+        if (!rule!.layers.includes(target)) problems.push(`${specifier} (layer ${target})`);
+      } else if (rule!.forbiddenPackages.some((pattern) => pattern.test(specifier)) && !specifier.startsWith('node:')) {
+        problems.push(`${specifier} (package)`);
+      }
+    }
+    expect(problems).toStrictEqual([]);
+  });
+});
