@@ -1,0 +1,36 @@
+/**
+ * Errors the runner itself raises. They reject the `runStateMachine` promise; they are never
+ * turned into Step Functions errors, so no Catch in the definition can swallow them.
+ */
+
+/** Base class of every error the local runner throws for a problem outside the execution. */
+export class RunnerError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'stepops.RunnerError';
+  }
+}
+
+/** The definition uses a feature that the local runner does not interpret. */
+export class UnsupportedDefinitionError extends RunnerError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'stepops.UnsupportedDefinition';
+  }
+}
+
+/** The definition breaks an Amazon States Language rule that Step Functions would reject too. */
+export class InvalidDefinitionError extends RunnerError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'stepops.InvalidDefinition';
+  }
+}
+
+/** A Task state has neither a handler in `taskHandlers` nor a way to call its Resource. */
+export class MissingTaskHandlerError extends RunnerError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'stepops.MissingTaskHandler';
+  }
+}

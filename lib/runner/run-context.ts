@@ -1,0 +1,57 @@
+import type { HistoryEventType } from '@aws-sdk/client-sfn';
+import type { CancelScope } from './cancel-scope.js';
+import type { RunClock } from './clock.js';
+import type { HistoryEventDetails, HistoryRecorder } from './history.js';
+import type { StepFunctionsJsonataFunctions } from './jsonata-functions.js';
+import type { RandomSource } from './random.js';
+import type { LambdaClientLike, StatesContextObject, TaskHandler } from './types.js';
+
+/** Everything shared by all branches of one run. */
+export interface RunContext {
+  readonly clock: RunClock;
+  readonly history: HistoryRecorder;
+  readonly taskHandlers: Readonly<Record<string, TaskHandler>>;
+  readonly lambda: LambdaClientLike | undefined;
+  readonly functions: StepFunctionsJsonataFunctions;
+  readonly jitterRandom: RandomSource;
+  readonly execution: StatesContextObject['Execution'];
+  readonly stateMachine: StatesContextObject['StateMachine'];
+}
+
+/** One thread of execution: the top level, a Parallel branch or a Map iteration. */
+export interface Scope {
+  readonly run: RunContext;
+  /** Workflow variables visible here; a branch or iteration starts with a copy of its parent's. */
+  readonly variables: Record<string, unknown>;
+  readonly cancel: CancelScope;
+  /** Id of the last event recorded in this scope (the previousEventId of the next one). */
+  lastEventId: number;
+}
+
+/** Records an event in the scope's chain of events. */
+export function recordEvent(scope: Scope, type: HistoryEventType, details?: HistoryEventDetails): number {
+  const id = scope.run.history.record(type, scope.lastEventId, details);
+  scope.lastEventId = id;
+  return id;
+}
+
+/** A scope for a Parallel branch or Map iteration. */
+export function createChildScope(parent: Scope, cancel: CancelScope, lastEventId: number): Scope {
+  return { run: parent.run, variables: { ...parent.variables }, cancel, lastEventId };
+}
+
+/** The `$states.context` object for one attempt of a state. */
+export function buildStatesContext(
+  scope: Scope,
+  stateName: string,
+  enteredTimeMs: number,
+  retryCount: number,
+  mapItem?: { readonly Index: number; readonly Value: unknown },
+): StatesContextObject {
+  return {
+    Execution: scope.run.execution,
+    StateMachine: scope.run.stateMachine,
+    State: { EnteredTime: new Date(enteredTimeMs).toISOString(), Name: stateName, RetryCount: retryCount },
+    ...(mapItem === undefined ? {} : { Map: { Item: mapItem } }),
+  };
+}

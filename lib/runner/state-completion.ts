@@ -1,0 +1,85 @@
+import type { HistoryEventType } from '@aws-sdk/client-sfn';
+import type { Catcher } from './definition.js';
+import { evaluateTemplate, type EvaluationEnvironment, type Template } from './evaluate.js';
+import { serializeWithinLimit, toJson } from './payload-limit.js';
+import { recordEvent, type Scope } from './run-context.js';
+import type { StatesContextObject } from './types.js';
+
+/** The end of a state: its output and where to go next (undefined: the graph ends). */
+export interface StateTransition {
+  readonly output: unknown;
+  readonly next: string | undefined;
+}
+
+export interface CompletionInput {
+  readonly stateName: string;
+  readonly exitType: HistoryEventType;
+  readonly input: unknown;
+  readonly context: StatesContextObject;
+  /** The value Output defaults to (task result, branch results, input...). */
+  readonly defaultOutput: unknown;
+  readonly result?: unknown;
+  readonly errorOutput?: unknown;
+  readonly output: Template | undefined;
+  readonly assign: Template | undefined;
+}
+
+/**
+ * Evaluates Output and Assign (both against the variables as they were before the state),
+ * checks the output size, then applies the assignments and records the *StateExited event.
+ */
+export async function completeState(scope: Scope, completion: CompletionInput): Promise<unknown> {
+  const env: EvaluationEnvironment = {
+    stateName: completion.stateName,
+    states: {
+      input: completion.input,
+      context: completion.context,
+      ...(completion.result === undefined ? {} : { result: completion.result }),
+      ...(completion.errorOutput === undefined ? {} : { errorOutput: completion.errorOutput }),
+    },
+    variables: scope.variables,
+    functions: scope.run.functions,
+  };
+  const output = completion.output === undefined ? completion.defaultOutput : await evaluateTemplate(completion.output, env);
+  const assigned = completion.assign === undefined ? undefined : ((await evaluateTemplate(completion.assign, env)) as Record<string, unknown>);
+  const outputJson = serializeWithinLimit(output, completion.stateName, 'an output');
+  let assignedVariables: Record<string, string> | undefined;
+  if (assigned !== undefined) {
+    assignedVariables = {};
+    for (const [name, value] of Object.entries(assigned)) {
+      scope.variables[name] = value;
+      assignedVariables[name] = toJson(value);
+    }
+  }
+  recordEvent(scope, completion.exitType, {
+    stateExitedEventDetails: {
+      name: completion.stateName,
+      output: outputJson,
+      outputDetails: { truncated: false },
+      ...(assignedVariables === undefined ? {} : { assignedVariables, assignedVariablesDetails: { truncated: false } }),
+    },
+  });
+  return output;
+}
+
+/** Leaves a state through a catcher: its Output (default: the error output) and Assign. */
+export async function completeThroughCatcher(
+  scope: Scope,
+  catcher: Catcher,
+  completion: Omit<CompletionInput, 'defaultOutput' | 'output' | 'assign' | 'result'> & { readonly errorOutput: unknown },
+): Promise<StateTransition> {
+  const output = await completeState(scope, {
+    ...completion,
+    defaultOutput: completion.errorOutput,
+    output: catcher.output,
+    assign: catcher.assign,
+  });
+  return { output, next: catcher.next };
+}
+
+/** Records the *StateEntered event of a state. */
+export function recordStateEntered(scope: Scope, type: HistoryEventType, stateName: string, input: unknown): void {
+  recordEvent(scope, type, {
+    stateEnteredEventDetails: { name: stateName, input: toJson(input), inputDetails: { truncated: false } },
+  });
+}

@@ -1,0 +1,75 @@
+import { CancelScope } from '../cancel-scope.js';
+import { runConcurrently } from '../concurrency.js';
+import type { ParallelNode } from '../definition.js';
+import { runWithRetry } from '../error-handling.js';
+import { evaluateTemplate } from '../evaluate.js';
+import { buildStatesContext, createChildScope, recordEvent, type Scope } from '../run-context.js';
+import { runGraph } from '../run-graph.js';
+import { completeState, completeThroughCatcher, recordStateEntered, type StateTransition } from '../state-completion.js';
+import { AbortedError, StatesError } from '../states-error.js';
+import type { StatesContextObject } from '../types.js';
+import { catchOutputError } from './task.js';
+
+/**
+ * Parallel: every branch runs concurrently on a copy of the variables, with the state input
+ * (or Arguments) as input. The result is the array of branch outputs in branch order. The
+ * first failing branch stops the others and fails the state with its own error.
+ */
+export async function runParallelState(node: ParallelNode, input: unknown, scope: Scope): Promise<StateTransition> {
+  const run = scope.run;
+  recordStateEntered(scope, 'ParallelStateEntered', node.name, input);
+  const enteredAt = run.clock.now();
+  let lastContext: StatesContextObject = buildStatesContext(scope, node.name, enteredAt, 0);
+  try {
+    const outcome = await runWithRetry(scope, node, async (retryCount) => {
+      const context = buildStatesContext(scope, node.name, enteredAt, retryCount);
+      lastContext = context;
+      const branchInput =
+        node.arguments === undefined
+          ? input
+          : await evaluateTemplate(node.arguments, { stateName: node.name, states: { input, context }, variables: scope.variables, functions: run.functions });
+      const startedId = recordEvent(scope, 'ParallelStateStarted');
+      const cancel = new CancelScope(scope.cancel);
+      try {
+        const results = await runConcurrently(
+          node.branches.map((branch) => () => runGraph(branch, structuredClone(branchInput), createChildScope(scope, cancel, startedId))),
+          cancel,
+        );
+        recordEvent(scope, 'ParallelStateSucceeded');
+        return results;
+      } catch (error) {
+        if (error instanceof StatesError) recordEvent(scope, 'ParallelStateFailed');
+        throw error;
+      } finally {
+        cancel.dispose();
+      }
+    });
+    if (outcome.kind === 'caught') {
+      return await completeThroughCatcher(scope, outcome.catcher, {
+        stateName: node.name,
+        exitType: 'ParallelStateExited',
+        input,
+        context: lastContext,
+        errorOutput: outcome.errorOutput,
+      });
+    }
+    try {
+      const output = await completeState(scope, {
+        stateName: node.name,
+        exitType: 'ParallelStateExited',
+        input,
+        context: lastContext,
+        defaultOutput: outcome.value,
+        result: outcome.value,
+        output: node.output,
+        assign: node.assign,
+      });
+      return { output, next: node.next };
+    } catch (error) {
+      return await catchOutputError(error, node, input, lastContext, scope);
+    }
+  } catch (error) {
+    if (error instanceof AbortedError) recordEvent(scope, 'ParallelStateAborted');
+    throw error;
+  }
+}

@@ -1,0 +1,120 @@
+import type { TaskNode } from '../definition.js';
+import { findCatcher, runWithRetry } from '../error-handling.js';
+import { evaluateTemplate, type EvaluationEnvironment, type Template } from '../evaluate.js';
+import { serializeWithinLimit, toJson } from '../payload-limit.js';
+import { buildStatesContext, recordEvent, type Scope } from '../run-context.js';
+import { completeState, completeThroughCatcher, recordStateEntered, type StateTransition } from '../state-completion.js';
+import { AbortedError, StatesError, StatesErrorName } from '../states-error.js';
+import { callTask, describeResource } from '../task-invoke.js';
+import type { StatesContextObject } from '../types.js';
+
+/** Task: Arguments -> service call (handler or Lambda) under Retry/Catch/TimeoutSeconds -> Output/Assign. */
+export async function runTaskState(node: TaskNode, input: unknown, scope: Scope): Promise<StateTransition> {
+  const run = scope.run;
+  recordStateEntered(scope, 'TaskStateEntered', node.name, input);
+  const enteredAt = run.clock.now();
+  const { resourceType, resource } = describeResource(node.resource);
+  let lastContext: StatesContextObject = buildStatesContext(scope, node.name, enteredAt, 0);
+  try {
+    const outcome = await runWithRetry(scope, node, async (retryCount) => {
+      const context = buildStatesContext(scope, node.name, enteredAt, retryCount);
+      lastContext = context;
+      const env: EvaluationEnvironment = { stateName: node.name, states: { input, context }, variables: scope.variables, functions: run.functions };
+      const args = node.arguments === undefined ? input : await evaluateTemplate(node.arguments, env);
+      const timeoutSeconds = await evaluateSeconds(node.timeoutSeconds, env, 'TimeoutSeconds', 1);
+      recordEvent(scope, 'TaskScheduled', {
+        taskScheduledEventDetails: {
+          resourceType,
+          resource,
+          region: 'us-east-1',
+          parameters: toJson(args),
+          ...(timeoutSeconds === undefined ? {} : { timeoutInSeconds: timeoutSeconds }),
+        },
+      });
+      recordEvent(scope, 'TaskStarted', { taskStartedEventDetails: { resourceType, resource } });
+      try {
+        const result = await callTask(scope, { stateName: node.name, resource: node.resource, args, retryCount, context, timeoutSeconds });
+        const output = serializeWithinLimit(result, node.name, 'a result');
+        recordEvent(scope, 'TaskSucceeded', {
+          taskSucceededEventDetails: { resourceType, resource, output, outputDetails: { truncated: false } },
+        });
+        return result;
+      } catch (error) {
+        if (error instanceof StatesError) {
+          const details = { resourceType, resource, error: error.error, cause: error.cause };
+          if (error.error === StatesErrorName.Timeout) recordEvent(scope, 'TaskTimedOut', { taskTimedOutEventDetails: details });
+          else recordEvent(scope, 'TaskFailed', { taskFailedEventDetails: details });
+        }
+        throw error;
+      }
+    });
+    if (outcome.kind === 'caught') {
+      return await completeThroughCatcher(scope, outcome.catcher, {
+        stateName: node.name,
+        exitType: 'TaskStateExited',
+        input,
+        context: lastContext,
+        errorOutput: outcome.errorOutput,
+      });
+    }
+    try {
+      const output = await completeState(scope, {
+        stateName: node.name,
+        exitType: 'TaskStateExited',
+        input,
+        context: lastContext,
+        defaultOutput: outcome.value,
+        result: outcome.value,
+        output: node.output,
+        assign: node.assign,
+      });
+      return { output, next: node.next };
+    } catch (error) {
+      return await catchOutputError(error, node, input, lastContext, scope);
+    }
+  } catch (error) {
+    if (error instanceof AbortedError) recordEvent(scope, 'TaskStateAborted');
+    throw error;
+  }
+}
+
+/**
+ * An error while evaluating Output/Assign or checking the output size is not retried;
+ * it may still be caught.
+ */
+export async function catchOutputError(
+  error: unknown,
+  node: TaskNode | { readonly name: string; readonly type: 'Parallel' | 'Map'; readonly catch: TaskNode['catch'] },
+  input: unknown,
+  context: StatesContextObject,
+  scope: Scope,
+): Promise<StateTransition> {
+  if (!(error instanceof StatesError)) throw error;
+  const catcher = findCatcher(node.catch, error);
+  if (catcher === undefined) throw error;
+  return completeThroughCatcher(scope, catcher, {
+    stateName: node.name,
+    exitType: node.type === 'Task' ? 'TaskStateExited' : node.type === 'Parallel' ? 'ParallelStateExited' : 'MapStateExited',
+    input,
+    context,
+    errorOutput: { Error: error.error, Cause: error.cause },
+  });
+}
+
+/** Evaluates a seconds field (a number or a {% %} expression) into an integer >= min. */
+export async function evaluateSeconds(
+  template: Template | undefined,
+  env: EvaluationEnvironment,
+  field: string,
+  min: number,
+): Promise<number | undefined> {
+  if (template === undefined) return undefined;
+  const value = await evaluateTemplate(template, env);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > 99_999_999) {
+    throw new StatesError(
+      StatesErrorName.QueryEvaluationError,
+      `An error occurred while executing the state '${env.stateName}'. The field '${field}' must be an integer from ${min} to 99999999, got ${toJson(value)}.`,
+    );
+  }
+  return value;
+}

@@ -1,0 +1,109 @@
+import { CancelScope } from './cancel-scope.js';
+import type { Clock, RunClock } from './clock.js';
+import { invokeLambda, LAMBDA_INVOKE_RESOURCE } from './lambda-invoke.js';
+import type { Scope } from './run-context.js';
+import { StatesError, StatesErrorName } from './states-error.js';
+import { toTaskFailure } from './task-failure.js';
+import type { StatesContextObject } from './types.js';
+
+/** resourceType/resource as the Task* history events show them. */
+export function describeResource(arn: string): { resourceType: string; resource: string } {
+  const integration = /^arn:aws[\w-]*:states:::(.+)$/.exec(arn);
+  if (integration !== null) {
+    const rest = integration[1]!;
+    const cut = rest.lastIndexOf(':');
+    return cut < 0 ? { resourceType: rest, resource: rest } : { resourceType: rest.slice(0, cut), resource: rest.slice(cut + 1) };
+  }
+  const service = /^arn:aws[\w-]*:([^:]+):/.exec(arn);
+  return { resourceType: service?.[1] ?? 'unknown', resource: arn };
+}
+
+/** True when the runner can call this Resource itself (given a Lambda client). */
+export function isLambdaInvoke(resource: string): boolean {
+  return resource === LAMBDA_INVOKE_RESOURCE;
+}
+
+/**
+ * Runs one attempt's service call (handler, or Lambda) with the Task's timeout.
+ * While the call is busy (not sleeping on the clock), virtual time stands still.
+ * Rejects with StatesError (task failure or States.Timeout) or AbortedError.
+ */
+export async function callTask(
+  scope: Scope,
+  request: {
+    readonly stateName: string;
+    readonly resource: string;
+    readonly args: unknown;
+    readonly retryCount: number;
+    readonly context: StatesContextObject;
+    readonly timeoutSeconds: number | undefined;
+  },
+): Promise<unknown> {
+  const run = scope.run;
+  const busy = trackBusy(run.clock);
+  const handler = run.taskHandlers[request.stateName];
+  const work = (async (): Promise<unknown> => {
+    try {
+      if (handler !== undefined) {
+        return await handler(request.args, {
+          stateName: request.stateName,
+          resource: request.resource,
+          retryCount: request.retryCount,
+          clock: busy.clock,
+          context: request.context,
+        });
+      }
+      return await invokeLambda(run.lambda!, request.args, request.stateName, run.clock.now());
+    } finally {
+      busy.finish();
+    }
+  })().catch((error: unknown) => {
+    if (error instanceof StatesError) throw error;
+    const failure = toTaskFailure(error);
+    throw new StatesError(failure.error, failure.cause);
+  });
+  // A call that outlives its timeout or an abort runs on; its late failure must not go unhandled.
+  work.catch(() => {});
+  if (request.timeoutSeconds === undefined) return scope.cancel.race(work);
+  const timer = new CancelScope(scope.cancel);
+  const timeoutSeconds = request.timeoutSeconds;
+  const timeout = new Promise<never>((_, reject) => {
+    run.clock.sleepUnless(timeoutSeconds, timer).then(
+      () => reject(new StatesError(StatesErrorName.Timeout, `The task '${request.stateName}' did not complete within its TimeoutSeconds (${timeoutSeconds} s).`)),
+      () => {},
+    );
+  });
+  try {
+    return await scope.cancel.race(Promise.race([work, timeout]));
+  } finally {
+    timer.cancel();
+    timer.dispose();
+  }
+}
+
+/**
+ * Holds virtual time while a call is busy; its clock releases the hold during each sleep.
+ */
+function trackBusy(clock: RunClock): { readonly clock: Clock; finish(): void } {
+  let release = clock.hold();
+  let sleeping = 0;
+  let finished = false;
+  return {
+    clock: {
+      now: () => clock.now(),
+      sleep: async (seconds: number) => {
+        if (sleeping++ === 0 && !finished) release();
+        try {
+          await clock.sleep(seconds);
+        } finally {
+          if (--sleeping === 0 && !finished) release = clock.hold();
+        }
+      },
+    },
+    finish: () => {
+      if (finished) return;
+      finished = true;
+      if (sleeping === 0) release();
+    },
+  };
+}
