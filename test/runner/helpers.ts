@@ -31,3 +31,8 @@ export function eventTypes(history: readonly HistoryEvent[]): string[] {
 export function secondsSinceStart(history: readonly HistoryEvent[], event: HistoryEvent): number {
   return (event.timestamp!.getTime() - history[0]!.timestamp!.getTime()) / 1000;
 }
+
+/** History without the stack traces in causes (they hold the test's own line numbers). */
+export function withoutCauses(history: readonly HistoryEvent[]): unknown[] {
+  return history.map((event) => JSON.parse(JSON.stringify(event, (key, value: unknown) => (key === 'cause' ? '<cause>' : value))) as unknown);
+}
