@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import {
+  InvalidDefinitionError,
+  MissingTaskHandlerError,
+  runStateMachine,
+  RunnerError,
+  UnsupportedDefinitionError,
+} from '../../lib/runner/index.js';
+import { machine } from './helpers.js';
+
+const pass = { Type: 'Pass', End: true };
+const lambdaTask = (extra: Record<string, unknown> = {}) => ({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true, ...extra });
+const handlers = { taskHandlers: { T: () => null } };
+
+describe('unsupported definitions', () => {
+  it.each([
+    { name: 'QueryLanguage missing (JSONPath)', def: { StartAt: 'A', States: { A: pass } }, message: /QueryLanguage is missing \(JSONPath\).*"QueryLanguage": "JSONata"/ },
+    { name: 'QueryLanguage JSONPath', def: { QueryLanguage: 'JSONPath', StartAt: 'A', States: { A: pass } }, message: /QueryLanguage is "JSONPath"/ },
+    { name: 'a JSONPath state', def: machine('A', { A: { ...pass, QueryLanguage: 'JSONPath' } }), message: /state "A": QueryLanguage is "JSONPath"/ },
+    { name: 'Distributed Map', def: machine('M', { M: { Type: 'Map', End: true, ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'A', States: { A: pass } } } }), message: /state "M": .*DISTRIBUTED.*use Mode INLINE/ },
+    { name: 'ItemReader', def: machine('M', { M: { Type: 'Map', End: true, ItemReader: {}, ItemProcessor: { StartAt: 'A', States: { A: pass } } } }), message: /state "M": ItemReader is not supported/ },
+    { name: 'legacy Iterator', def: machine('M', { M: { Type: 'Map', End: true, Iterator: { StartAt: 'A', States: { A: pass } } } }), message: /state "M": Iterator is not supported.*use ItemProcessor/ },
+    { name: 'HeartbeatSeconds', def: machine('T', { T: lambdaTask({ HeartbeatSeconds: 10 }) }), message: /state "T": HeartbeatSeconds is not supported/ },
+    { name: 'waitForTaskToken without handler', def: machine('X', { X: lambdaTask({ Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken' }) }), message: /state "X": Resource .*waitForTaskToken.*taskHandlers/ },
+  ])('fails on $name', async ({ def, message }) => {
+    const run = runStateMachine(def, handlers);
+    await expect(run).rejects.toThrow(UnsupportedDefinitionError);
+    await expect(run).rejects.toThrow(message);
+    await expect(run).rejects.toMatchObject({ name: 'stepops.UnsupportedDefinition' });
+  });
+});
+
+describe('invalid definitions', () => {
+  it.each([
+    { name: 'not JSON', def: '{', message: /not valid JSON/ },
+    { name: 'StartAt unknown', def: machine('Nope', { A: pass }), message: /StartAt "Nope" names no state/ },
+    { name: 'Next unknown', def: machine('A', { A: { Type: 'Pass', Next: 'B' } }), message: /state "A": Next "B" names no state/ },
+    { name: 'Next and End', def: machine('A', { A: { Type: 'Pass', Next: 'A', End: true } }), message: /exactly one of "Next"/ },
+    { name: 'unknown Type', def: machine('A', { A: { Type: 'Loop' } }), message: /state "A": Type must be one of/ },
+    { name: 'unknown field', def: machine('A', { A: { ...pass, Foo: 1 } }), message: /state "A": Foo is not a field here/ },
+    { name: 'JSONPath Parameters', def: machine('T', { T: lambdaTask({ Parameters: {} }) }), message: /state "T": Parameters is a JSONPath field.*use Arguments/ },
+    { name: 'JSONPath ResultPath on catcher', def: machine('T', { T: lambdaTask({ Catch: [{ ErrorEquals: ['States.ALL'], Next: 'T', ResultPath: '$.e' }] }) }), message: /Catch\[0\]: ResultPath is a JSONPath field/ },
+    { name: 'States.ALL not alone', def: machine('T', { T: lambdaTask({ Retry: [{ ErrorEquals: ['States.ALL', 'E'] }] }) }), message: /States.ALL must appear alone/ },
+    { name: 'States.ALL not last', def: machine('T', { T: lambdaTask({ Retry: [{ ErrorEquals: ['States.ALL'] }, { ErrorEquals: ['E'] }] }) }), message: /retrier with States.ALL must be the last retrier/ },
+    { name: 'IntervalSeconds 0', def: machine('T', { T: lambdaTask({ Retry: [{ ErrorEquals: ['E'], IntervalSeconds: 0 }] }) }), message: /Retry\[0\]: IntervalSeconds must be an integer from 1 to 99999999 \(got 0\)/ },
+    { name: 'fractional IntervalSeconds', def: machine('T', { T: lambdaTask({ Retry: [{ ErrorEquals: ['E'], IntervalSeconds: 1.5 }] }) }), message: /IntervalSeconds must be an integer/ },
+    { name: 'negative MaxAttempts', def: machine('T', { T: lambdaTask({ Retry: [{ ErrorEquals: ['E'], MaxAttempts: -1 }] }) }), message: /MaxAttempts must be an integer from 0/ },
+    { name: 'BackoffRate below 1', def: machine('T', { T: lambdaTask({ Retry: [{ ErrorEquals: ['E'], BackoffRate: 0.5 }] }) }), message: /BackoffRate must be a number >= 1.0/ },
+    { name: 'MaxDelaySeconds too big', def: machine('T', { T: lambdaTask({ Retry: [{ ErrorEquals: ['E'], MaxDelaySeconds: 31_622_401 }] }) }), message: /MaxDelaySeconds must be an integer from 1 to 31622400/ },
+    { name: 'bad JitterStrategy', def: machine('T', { T: lambdaTask({ Retry: [{ ErrorEquals: ['E'], JitterStrategy: 'HALF' }] }) }), message: /JitterStrategy must be "FULL" or "NONE"/ },
+    { name: 'empty ErrorEquals', def: machine('T', { T: lambdaTask({ Retry: [{ ErrorEquals: [] }] }) }), message: /ErrorEquals must be a non-empty array/ },
+    { name: 'JSONata syntax error', def: machine('A', { A: { ...pass, Output: '{% $states.input. %}' } }), message: /state "A" Output: the JSONata expression .* does not compile/ },
+    { name: 'Wait with both', def: machine('W', { W: { Type: 'Wait', Seconds: 1, Timestamp: '2026-01-01T00:00:00Z', End: true } }), message: /exactly one of Seconds or Timestamp/ },
+    { name: 'JSONPath choice rule', def: machine('C', { C: { Type: 'Choice', Choices: [{ Variable: '$.x', NumericEquals: 1, Next: 'A' }] }, A: pass }), message: /Choices\[0\]: Variable is not a JSONata choice rule field/ },
+    { name: 'unreachable state', def: machine('A', { A: pass, B: pass }), message: /state "B": is not reachable/ },
+    { name: 'duplicate names across branches', def: machine('P', { P: { Type: 'Parallel', End: true, Branches: [{ StartAt: 'P', States: { P: pass } }] } }), message: /state "P": the name is used twice/ },
+    { name: 'bad variable name', def: machine('A', { A: { ...pass, Assign: { '1x': 1 } } }), message: /"1x" is not a valid variable name/ },
+    { name: 'execution TimeoutSeconds 0', def: machine('A', { A: pass }, { TimeoutSeconds: 0 }), message: /TimeoutSeconds must be an integer from 1/ },
+  ])('fails on $name', async ({ def, message }) => {
+    const run = runStateMachine(def, handlers);
+    await expect(run).rejects.toThrow(InvalidDefinitionError);
+    await expect(run).rejects.toThrow(message);
+  });
+});
+
+describe('missing task handlers', () => {
+  it.each([
+    { name: 'lambda:invoke without handler or client', resource: 'arn:aws:states:::lambda:invoke', message: /state "T": Resource arn:aws:states:::lambda:invoke needs a handler or a Lambda client; pass taskHandlers: \{ "T": .* or lambda:/ },
+    { name: 'another integration', resource: 'arn:aws:states:::dynamodb:putItem', message: /state "T": Resource arn:aws:states:::dynamodb:putItem cannot be called by the local runner; pass taskHandlers/ },
+  ])('fails on $name before running anything', async ({ resource, message }) => {
+    const events: unknown[] = [];
+    const run = runStateMachine(machine('T', { T: lambdaTask({ Resource: resource }) }), { onEvent: (e) => events.push(e) });
+    await expect(run).rejects.toThrow(MissingTaskHandlerError);
+    await expect(run).rejects.toThrow(message);
+    await expect(run).rejects.toBeInstanceOf(RunnerError);
+    expect(events).toStrictEqual([]);
+  });
+
+  it('runs any Resource when a handler is given', async () => {
+    const def = machine('T', { T: lambdaTask({ Resource: 'arn:aws:states:::dynamodb:putItem' }) });
+    const result = await runStateMachine(def, { taskHandlers: { T: () => 'stored' } });
+    expect(result.output).toBe('stored');
+    expect(result.history[2]!.taskScheduledEventDetails).toMatchObject({ resourceType: 'dynamodb', resource: 'putItem' });
+  });
+});
