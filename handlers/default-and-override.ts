@@ -5,6 +5,7 @@
  */
 import { RetryPolicy, job } from '../lib/index.js';
 import { problematic } from './example-ops.js';
+import { jobHandler } from '../lib/handler/index.js';
 
 const defaultPolicy = new RetryPolicy({ maxRetries: 1 });
 const flakeyOpPolicy = new RetryPolicy({ maxRetries: 10 });
@@ -12,3 +13,6 @@ const flakeyOpPolicy = new RetryPolicy({ maxRetries: 10 });
 export const defaultAndOverrideJob = job({ name: 'default_and_override_job', opRetryPolicy: defaultPolicy }, () => {
   problematic.withRetryPolicy(flakeyOpPolicy)();
 });
+
+/** The Lambda entry point serving every op of the job. */
+export const handler = jobHandler(defaultAndOverrideJob);

@@ -5,6 +5,7 @@
  */
 import { Backoff, Jitter, RetryPolicy, job, op } from '../lib/index.js';
 import { fetchReport, type Report } from './fetch-report.js';
+import { jobHandler } from '../lib/handler/index.js';
 
 const hourly = new RetryPolicy({ maxRetries: 4, delay: 3600, backoff: Backoff.LINEAR });
 
@@ -32,3 +33,6 @@ export const reportPipeline = job({ name: 'report_pipeline' }, () => {
   const report = extract();
   load(summarize(report), audit(report));
 });
+
+/** The Lambda entry point serving every op of the job. */
+export const handler = jobHandler(reportPipeline);

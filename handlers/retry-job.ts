@@ -6,6 +6,7 @@
  */
 import { job } from '../lib/index.js';
 import { better, evenBetter, manual, problematic } from './example-ops.js';
+import { jobHandler } from '../lib/handler/index.js';
 
 export const retryJob = job({ name: 'retry_job' }, () => {
   problematic();
@@ -13,3 +14,6 @@ export const retryJob = job({ name: 'retry_job' }, () => {
   evenBetter();
   manual();
 });
+
+/** The Lambda entry point serving every op of the job. */
+export const handler = jobHandler(retryJob);

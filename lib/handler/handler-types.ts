@@ -1,0 +1,28 @@
+import type { LogRecord } from '../job/logger.js';
+
+/**
+ * The parts of the Lambda context object the wrapper reads, declared by shape so that
+ * `aws-lambda`'s `Context` (or a test double) fits without a dependency.
+ */
+export interface LambdaContextLike {
+  /** Logged with every decision line as `requestId`. @default - not logged */
+  readonly awsRequestId?: string;
+}
+
+/** A Lambda handler as the wrapper returns it: an async function of the event (and context). */
+export type LambdaHandler = (event: unknown, context?: LambdaContextLike) => Promise<unknown>;
+
+export interface HandlerOptions {
+  /**
+   * Where every log record goes: the wrapper's decision lines and the op's own `ctx.log` lines.
+   * @default - one JSON line per record on stdout, which Lambda sends to CloudWatch Logs
+   */
+  readonly writeLog?: (record: LogRecord) => void;
+  /** Random source in [0, 1) for jitter (tests and the local runner pass a seeded one). @default Math.random */
+  readonly random?: () => number;
+  /**
+   * Clock in epoch milliseconds, for log timestamps (the op's lines too) and durations.
+   * @default Date.now
+   */
+  readonly now?: () => number;
+}

@@ -1,0 +1,28 @@
+import { DefinitionError, describeValue } from '../errors.js';
+import { computeJobFingerprint } from '../job/job-fingerprint.js';
+import { isJobDefinition, type JobDefinition } from '../job/job.js';
+import type { HandlerOptions, LambdaHandler } from './handler-types.js';
+import { resolveJobAttempt } from './resolve-job-attempt.js';
+import { serveOpEvent } from './run-op-attempt.js';
+
+/**
+ * The Lambda handler for every op of `job`: `export const handler = jobHandler(myJob)`.
+ * Each invocation validates the event as an OpPayload from this job's compiled state machine,
+ * runs the op invocation it names with its resolved retry policy, and returns the op's output
+ * or throws the error the state machine's retriers and catchers expect (see runOpAttempt and
+ * lib/job/wire-protocol.ts). The job's fingerprint is computed once, here.
+ * The local runner calls the same handler in process: `jobHandler(job, { writeLog, random, now })(payload)`.
+ */
+export function jobHandler(job: JobDefinition, options: HandlerOptions = {}): LambdaHandler {
+  const planHash = computeJobFingerprint(checkJob(job));
+  const resolve = resolveJobAttempt.bind(undefined, job, planHash);
+  return async (event, context) => serveOpEvent(event, context, resolve, options);
+}
+
+/** `job`, or a DefinitionError at module load when it is not a job made by job(). */
+export function checkJob(job: JobDefinition): JobDefinition {
+  if (!isJobDefinition(job)) {
+    throw new DefinitionError(`jobHandler needs a job made by job({ name }, body), got ${describeValue(job)}; pass the job your state machine was compiled from`);
+  }
+  return job;
+}

@@ -1,0 +1,26 @@
+import type { AnyOpDefinition } from '../job/op.js';
+import type { RetryMode } from '../job/wire-protocol.js';
+import type { RetryPolicy } from '../policy/retry-policy.js';
+
+/** One attempt of one op invocation, resolved from a payload: everything runOpAttempt needs. */
+export interface OpAttempt {
+  /** The op definition whose code runs. */
+  readonly op: AnyOpDefinition;
+  /** The invocation's name (the alias where there is one): ctx.opName and the Task state's name. */
+  readonly opName: string;
+  readonly jobName: string;
+  /** The execution's name. */
+  readonly runId: string;
+  /** Retries already made (Dagster's retry_number): 0 on the first attempt. */
+  readonly retryNumber: number;
+  /** How a retry the policy grants is signalled (wire-protocol.ts). */
+  readonly retryMode: RetryMode;
+  /** The invocation's resolved policy (resolveRetryPolicy). */
+  readonly policy: RetryPolicy | undefined;
+  /** The op's inputs, in parameter order. */
+  readonly inputs: readonly unknown[];
+  /** The op's config. @default {} */
+  readonly config?: unknown;
+  /** The Lambda request id, logged on the decision lines. @default - not logged */
+  readonly requestId?: string;
+}

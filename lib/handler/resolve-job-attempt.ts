@@ -1,0 +1,65 @@
+import type { JobDefinition } from '../job/job.js';
+import { resolveRetryPolicy } from '../job/resolve-retry-policy.js';
+import { PROTOCOL_VERSION } from '../job/wire-protocol.js';
+import type { LambdaContextLike } from './handler-types.js';
+import type { OpAttempt } from './op-attempt.js';
+import { createProtocolError, isJsonObject, isRetryNumber, previewValue } from './protocol-error.js';
+import { RETRY_MODES, isRetryMode } from './retry-mode.js';
+
+/**
+ * Validates an event as an OpPayload (wire-protocol.ts) for `job`, whose fingerprint is
+ * `planHash`, and resolves the attempt it asks for. Anything wrong (not an object, a missing or
+ * ill-typed field, another protocol version, another job, a plan hash from another build, an
+ * unknown op, the wrong number of inputs) throws a PROTOCOL_ERROR that says what is wrong and
+ * what to do; the op never runs. Fields the protocol does not define are ignored.
+ */
+export function resolveJobAttempt(job: JobDefinition, planHash: string, event: unknown, context?: LambdaContextLike): OpAttempt {
+  const advice =
+    `this function serves job "${job.name}" (plan ${planHash}, protocol ${PROTOCOL_VERSION}): invoke it only from that job's state machine, ` +
+    'and deploy the state machine and the function together (one cdk deploy) so both come from the same build';
+  if (!isJsonObject(event)) {
+    throw createProtocolError(
+      `the event is not a stepops op payload: expected an object with protocol, job, op, runId, retryNumber, retryMode, inputs and planHash, got ${previewValue(event)}`,
+      advice,
+    );
+  }
+  const facts = { op: event.op, retryNumber: event.retryNumber };
+  function reject(problem: string): never {
+    throw createProtocolError(problem, advice, facts);
+  }
+  if (event.protocol !== PROTOCOL_VERSION) {
+    reject(`payload.protocol is ${previewValue(event.protocol)} but this handler speaks stepops protocol ${PROTOCOL_VERSION}`);
+  }
+  if (event.job !== job.name) reject(`payload.job is ${previewValue(event.job)} but this handler serves job "${job.name}"`);
+  if (event.planHash !== planHash) {
+    reject(`payload.planHash is ${previewValue(event.planHash)} but this handler's job "${job.name}" has plan ${planHash}: the state machine and the function come from different builds`);
+  }
+  if (typeof event.op !== 'string') reject(`payload.op must be the name of an op invocation of job "${job.name}", got ${previewValue(event.op)}`);
+  const opName = event.op;
+  const invocation = job.getInvocation(opName);
+  if (invocation === undefined) {
+    return reject(`payload.op ${previewValue(opName)} is not an op invocation of job "${job.name}" (its invocations: ${job.invocations.map((known) => known.name).join(', ')})`);
+  }
+  if (typeof event.runId !== 'string' || event.runId.length === 0) reject(`payload.runId must be the execution name (a non-empty string), got ${previewValue(event.runId)}`);
+  if (!isRetryNumber(event.retryNumber)) {
+    reject(`payload.retryNumber must be an integer >= 0 (retries already made; 0 on the first attempt), got ${previewValue(event.retryNumber)}`);
+  }
+  if (!isRetryMode(event.retryMode)) reject(`payload.retryMode must be one of ${RETRY_MODES.join(', ')}, got ${previewValue(event.retryMode)}`);
+  const inputs = event.inputs;
+  if (!Array.isArray(inputs) || inputs.length !== invocation.inputs.length) {
+    const producers = invocation.inputs.length === 0 ? 'none' : `the outputs of ${invocation.inputs.join(', ')}`;
+    reject(`payload.inputs must be an array of ${invocation.inputs.length} value(s) for op "${opName}" (${producers}), got ${previewValue(inputs)}`);
+  }
+  return {
+    op: invocation.op,
+    opName,
+    jobName: job.name,
+    runId: event.runId,
+    retryNumber: event.retryNumber,
+    retryMode: event.retryMode,
+    policy: resolveRetryPolicy(job, invocation).policy,
+    inputs,
+    config: event.config,
+    ...(context?.awsRequestId === undefined ? {} : { requestId: context.awsRequestId }),
+  };
+}

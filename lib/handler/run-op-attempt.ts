@@ -1,0 +1,113 @@
+import { createLogger, writeJsonLine, type LogRecord, type OpLogger } from '../job/logger.js';
+import { buildOpContext } from '../job/op-context.js';
+import { checkOutput } from './check-output.js';
+import { decideOpError } from './decide-op-error.js';
+import type { HandlerOptions, LambdaContextLike } from './handler-types.js';
+import type { OpAttempt } from './op-attempt.js';
+import { isOpAttemptError } from './op-attempt-error.js';
+import { buildSkippedMarker } from './skipped-marker.js';
+
+/**
+ * THE core of the wrapper, shared by jobHandler, opHandler, jobMiddleware and the local
+ * runner: runs one attempt of one op and turns its outcome into a result or a named error.
+ * - Inputs holding failure/skip markers: the op does not run; returns a 'skipped' marker.
+ * - Success: returns the output unchanged (`undefined` becomes `null`, which is what the
+ *   Lambda runtime sends for it), unless its JSON is over 262,144 bytes (OUTPUT_TOO_LARGE_ERROR)
+ *   or is not JSON.
+ * - Error: throws the OpAttemptError decideOpError builds (a retry name or the op's own name).
+ * Logs one JSON line per decision (Powertools Logger's shape).
+ */
+export async function runOpAttempt(attempt: OpAttempt, options: HandlerOptions = {}): Promise<unknown> {
+  const now = options.now ?? Date.now;
+  const write = options.writeLog ?? writeJsonLine;
+  const log = createAttemptLogger(attempt, write, now);
+
+  const skipped = buildSkippedMarker(attempt.opName, attempt.inputs);
+  if (skipped !== undefined) {
+    log.info('op skipped: an upstream op failed', { decision: 'skip', failedUpstream: skipped.failedUpstream });
+    return skipped;
+  }
+
+  const context = buildOpContext({
+    retryNumber: attempt.retryNumber,
+    config: attempt.config,
+    opName: attempt.opName,
+    jobName: attempt.jobName,
+    runId: attempt.runId,
+    writeLog: options.now === undefined ? write : (record) => write({ ...record, timestamp: new Date(now()).toISOString() }),
+  });
+  const started = now();
+  let output: unknown;
+  try {
+    output = await attempt.op.compute(context, ...attempt.inputs);
+  } catch (thrown) {
+    const outcome = decideOpError(attempt, thrown, options.random);
+    const fields = { ...outcome.logFields, durationMs: now() - started };
+    if (outcome.logLevel === 'WARN') log.warn(outcome.logMessage, fields);
+    else log.error(outcome.logMessage, fields);
+    throw outcome.error;
+  }
+  const durationMs = now() - started;
+  const result = output === undefined ? null : output;
+  const checked = checkOutput(attempt.opName, attempt.retryNumber, result);
+  if (checked.error !== undefined) {
+    log.error('op output rejected', {
+      decision: 'fail',
+      reason: checked.error.details.reason,
+      thrownAs: checked.error.name,
+      outputBytes: checked.bytes,
+      durationMs,
+    });
+    throw checked.error;
+  }
+  log.info('op succeeded', { decision: 'success', outputBytes: checked.bytes, durationMs });
+  return result;
+}
+
+/**
+ * Resolves the attempt an event asks for and runs it: the entry shared by the handler forms.
+ * A payload `resolveAttempt` rejects (it throws a PROTOCOL_ERROR) is logged and rethrown; the
+ * op does not run.
+ */
+export async function serveOpEvent(
+  event: unknown,
+  context: LambdaContextLike | undefined,
+  resolveAttempt: (event: unknown, context: LambdaContextLike | undefined) => OpAttempt,
+  options: HandlerOptions,
+): Promise<unknown> {
+  let attempt: OpAttempt;
+  try {
+    attempt = resolveAttempt(event, context);
+  } catch (rejection) {
+    if (isOpAttemptError(rejection)) {
+      const write = options.writeLog ?? writeJsonLine;
+      const fields = { op: rejection.details.op, retryNumber: rejection.details.retryNumber, ...requestIdField(context?.awsRequestId) };
+      createLogger({ fields, write, now: options.now }).error('payload rejected', {
+        decision: 'fail',
+        reason: rejection.details.reason,
+        thrownAs: rejection.name,
+        errorMessage: rejection.message.slice(0, 1000),
+      });
+    }
+    throw rejection;
+  }
+  return runOpAttempt(attempt, options);
+}
+
+function createAttemptLogger(attempt: OpAttempt, write: (record: LogRecord) => void, now: () => number): OpLogger {
+  return createLogger({
+    fields: {
+      job: attempt.jobName,
+      op: attempt.opName,
+      runId: attempt.runId,
+      retryNumber: attempt.retryNumber,
+      ...requestIdField(attempt.requestId),
+    },
+    write,
+    now,
+  });
+}
+
+function requestIdField(requestId: string | undefined): { requestId?: string } {
+  return requestId === undefined ? {} : { requestId };
+}
