@@ -1,0 +1,124 @@
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { compileJob } from '../asl/index.js';
+import { jobHandler } from '../handler/index.js';
+import type { JobDefinition, LogRecord } from '../job/index.js';
+import { createSeededRandom } from '../policy/index.js';
+import type { Clock } from './clock.js';
+import { runStateMachine } from './run-state-machine.js';
+import type { RunResult, TaskHandler } from './types.js';
+
+/** Options of `runJobLocally`. */
+export interface RunJobLocallyOptions {
+  /**
+   * The run input, as Dagster's run config: `{ ops: { <op>: { config } } }`.
+   * @default {}
+   */
+  readonly input?: unknown;
+  /**
+   * Seeds every random source: jitter (the state machine's and the wrapper's), $random, $uuid
+   * and the execution name.
+   * @default 0
+   */
+  readonly seed?: number;
+  /**
+   * 'virtual': waits take no wall time; 'real': waits for real; or a Clock of your own.
+   * @default 'virtual'
+   */
+  readonly clock?: 'virtual' | 'real' | Clock;
+  /**
+   * Called synchronously as each history event is recorded.
+   * @default - no callback
+   */
+  readonly onEvent?: (event: HistoryEvent) => void;
+  /**
+   * Where the wrapper's decision lines and the ops' `ctx.log` lines go, timestamps on the run's clock.
+   * @default - one JSON line per record on stdout, as in Lambda
+   */
+  readonly writeLog?: (record: LogRecord) => void;
+  /**
+   * The execution name: the ops' `ctx.runId`.
+   * @default - a UUID derived from `seed`
+   */
+  readonly executionName?: string;
+}
+
+/** The Lambda integration's result around an op output: what `$states.result` sees. */
+interface LocalLambdaResult {
+  readonly ExecutedVersion: '$LATEST';
+  readonly Payload: unknown;
+  readonly SdkHttpMetadata: {
+    readonly AllHttpHeaders: Readonly<Record<string, readonly string[]>>;
+    readonly HttpHeaders: Readonly<Record<string, string>>;
+    readonly HttpStatusCode: 200;
+  };
+  readonly SdkResponseMetadata: { readonly RequestId: string };
+  readonly StatusCode: 200;
+}
+
+/**
+ * Compiles `job` (compileJob) and runs the state machine locally (runStateMachine). Each op's
+ * Task calls, in process, the same wrapper code that runs in Lambda (jobHandler) with the
+ * evaluated Payload, and returns the Lambda integration's result shape; what the wrapper
+ * throws goes through the runner's Lambda error conversion, so error names and causes are
+ * those a deployed state machine sees.
+ */
+export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOptions = {}): Promise<RunResult> {
+  const { definition } = compileJob(job);
+  const seed = options.seed ?? 0;
+  let clock: Clock | undefined;
+  const handle = jobHandler(job, {
+    ...(options.writeLog === undefined ? {} : { writeLog: options.writeLog }),
+    random: createSeededRandom(seed ^ 0x5eed_0b5),
+    now: () => (clock === undefined ? Date.now() : clock.now()),
+  });
+  let requests = 0;
+  const invokeOp: TaskHandler = async (args, context) => {
+    clock = context.clock;
+    const payload = readPayload(args);
+    requests += 1;
+    const requestId = `local-${String(requests).padStart(8, '0')}`;
+    const output = await handle(payload, { awsRequestId: requestId });
+    return toLambdaResult(output, requestId, context.clock.now());
+  };
+  const taskHandlers: Record<string, TaskHandler> = {};
+  for (const invocation of job.invocations) taskHandlers[invocation.name] = invokeOp;
+  return runStateMachine(definition, {
+    input: options.input ?? {},
+    taskHandlers,
+    seed,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+    ...(options.executionName === undefined ? {} : { executionName: options.executionName }),
+  });
+}
+
+/** The Payload of a lambda:invoke Task's Arguments (`{ FunctionName, Payload }`). */
+function readPayload(args: unknown): unknown {
+  if (typeof args === 'object' && args !== null && 'Payload' in args) return (args as { Payload: unknown }).Payload;
+  // Not the compiled shape: the wrapper gets the whole Arguments and rejects them with a named protocol error.
+  return args;
+}
+
+function toLambdaResult(output: unknown, requestId: string, nowMs: number): LocalLambdaResult {
+  const payload = output === undefined ? null : output;
+  const headers: Record<string, string> = {
+    Connection: 'keep-alive',
+    'Content-Length': String(Buffer.byteLength(JSON.stringify(payload), 'utf8')),
+    'Content-Type': 'application/json',
+    Date: new Date(nowMs).toUTCString(),
+    'X-Amz-Executed-Version': '$LATEST',
+    'x-amzn-Remapped-Content-Length': '0',
+    'x-amzn-RequestId': requestId,
+  };
+  return {
+    ExecutedVersion: '$LATEST',
+    Payload: payload,
+    SdkHttpMetadata: {
+      AllHttpHeaders: Object.fromEntries(Object.entries(headers).map(([key, value]) => [key, [value]])),
+      HttpHeaders: headers,
+      HttpStatusCode: 200,
+    },
+    SdkResponseMetadata: { RequestId: requestId },
+    StatusCode: 200,
+  };
+}
