@@ -64,7 +64,7 @@ async function runTheirs(definition: object, script: Script): Promise<Outcome> {
   const attempts: Record<string, string[]> = {};
   const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
   const retryIntervalOverrides = Object.fromEntries(Object.keys(script).map((state) => [state, 0]));
-  const execution = machine.run({}, { overrides: { taskResourceLocalHandlers: createHandlers(script, attempts), retryIntervalOverrides } });
+  const execution = machine.run({}, { overrides: { taskResourceLocalHandlers: createHandlers(script, attempts) as never, retryIntervalOverrides } });
   try {
     const output = (await execution.result) as unknown;
     return { status: 'SUCCEEDED', error: undefined, attempts, output };
