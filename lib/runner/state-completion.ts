@@ -3,6 +3,7 @@ import type { Catcher } from './definition.js';
 import { evaluateTemplate, type EvaluationEnvironment, type Template } from './evaluate.js';
 import { serializeWithinLimit, toJson } from './payload-limit.js';
 import { recordEvent, type Scope } from './run-context.js';
+import { StatesError, StatesErrorName } from './states-error.js';
 import type { StatesContextObject } from './types.js';
 
 /** The end of a state: its output and where to go next (undefined: the graph ends). */
@@ -41,7 +42,7 @@ export async function completeState(scope: Scope, completion: CompletionInput): 
     functions: scope.run.functions,
   };
   const output = completion.output === undefined ? completion.defaultOutput : await evaluateTemplate(completion.output, env);
-  const assigned = completion.assign === undefined ? undefined : ((await evaluateTemplate(completion.assign, env)) as Record<string, unknown>);
+  const assigned = completion.assign === undefined ? undefined : readAssignedVariables(await evaluateTemplate(completion.assign, env), completion.stateName);
   const outputJson = serializeWithinLimit(output, completion.stateName, 'an output');
   let assignedVariables: Record<string, string> | undefined;
   if (assigned !== undefined) {
@@ -60,6 +61,23 @@ export async function completeState(scope: Scope, completion: CompletionInput): 
     },
   });
   return output;
+}
+
+const VARIABLE_NAME = /^[\p{L}_][\p{L}\p{N}_]*$/u;
+
+function readAssignedVariables(value: unknown, stateName: string): Record<string, unknown> {
+  const valid =
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    Object.keys(value).every((name) => VARIABLE_NAME.test(name) && name !== 'states');
+  if (!valid) {
+    throw new StatesError(
+      StatesErrorName.QueryEvaluationError,
+      `An error occurred while executing the state '${stateName}'. Assign must give an object of valid variable names to values, got ${toJson(value)}.`,
+    );
+  }
+  return value as Record<string, unknown>;
 }
 
 /** Leaves a state through a catcher: its Output (default: the error output) and Assign. */

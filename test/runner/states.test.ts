@@ -210,3 +210,19 @@ describe('execution TimeoutSeconds', () => {
     expect(eventTypes(result.history)).toStrictEqual(['ExecutionStarted', 'WaitStateEntered', 'WaitStateAborted', 'ExecutionTimedOut']);
   });
 });
+
+describe('Assign as one expression', () => {
+  it.each([
+    { assign: '{% {"a": $states.input.n, "b": "x"} %}', status: 'SUCCEEDED', output: { a: 3, b: 'x' } },
+    { assign: '{% [1, 2] %}', status: 'FAILED', output: undefined },
+  ])('Assign $assign -> $status', async ({ assign, status, output }) => {
+    const def = machine('A', {
+      A: { Type: 'Pass', Assign: assign, Next: 'B' },
+      B: { Type: 'Pass', Output: { a: '{% $a %}', b: '{% $b %}' }, End: true },
+    });
+    const result = await runStateMachine(def, { input: { n: 3 } });
+    expect(result.status).toBe(status);
+    expect(result.output).toStrictEqual(output);
+    if (status === 'FAILED') expect(result.error?.error).toBe('States.QueryEvaluationError');
+  });
+});
