@@ -1,0 +1,25 @@
+import { StepopsError } from '../errors.js';
+
+/** Exit code of a user mistake on the command line (bad arguments, module, job or input). */
+export const USAGE_EXIT_CODE = 2;
+/** Exit code of a failed execution or a failed AWS call. */
+export const FAILURE_EXIT_CODE = 1;
+
+/**
+ * A mistake the user can fix: printed as one line, `stepops: <what>; <fix>`, never with a
+ * stack trace, and ends the command with `exitCode`.
+ */
+export class CliError extends StepopsError {
+  readonly exitCode: number;
+
+  constructor(what: string, fix: string, exitCode: number = USAGE_EXIT_CODE) {
+    super(`${what}; ${fix}`);
+    this.name = 'stepops.CliError';
+    this.exitCode = exitCode;
+  }
+}
+
+/** True for a CliError (by name, so that a second loaded copy of stepops is recognised). */
+export function isCliError(value: unknown): value is CliError {
+  return value instanceof Error && value.name === 'stepops.CliError' && typeof (value as { exitCode?: unknown }).exitCode === 'number';
+}

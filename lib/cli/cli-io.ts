@@ -1,0 +1,28 @@
+import type { SfnClientLike } from './sfn-client.js';
+
+/** Where the CLI writes: a process stream, or a buffer in tests. */
+export interface CliOutput {
+  write(text: string): void;
+  /** True when the stream is a terminal (colours, countdowns). @default false */
+  readonly isTTY?: boolean;
+}
+
+/** Options the AWS commands pass when they need a Step Functions client. */
+export interface SfnClientOptions {
+  /** @default - the SDK's own resolution (AWS_REGION, profile) */
+  readonly region?: string;
+}
+
+/** Everything the CLI touches outside itself, so that `main` runs in-process in tests. */
+export interface CliIo {
+  readonly stdout: CliOutput;
+  readonly stderr: CliOutput;
+  /** Module paths and `@file` inputs resolve against it. */
+  readonly cwd: string;
+  /** Read for NO_COLOR and STEPOPS_DEBUG. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Creates the Step Functions client of `start` and `watch` (tests pass a mocked one). */
+  readonly createSfnClient: (options: SfnClientOptions) => SfnClientLike;
+  /** Waits between `watch` polls. */
+  readonly sleep: (seconds: number) => Promise<void>;
+}

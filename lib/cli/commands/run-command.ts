@@ -1,0 +1,66 @@
+import { compileJob } from '../../asl/index.js';
+import { runJobLocally } from '../../runner/run-job-locally.js';
+import type { CliIo } from '../cli-io.js';
+import { FAILURE_EXIT_CODE } from '../cli-error.js';
+import { createProgressTracker } from '../describe-progress.js';
+import { loadJob } from '../load-job-module.js';
+import { readInputOption } from '../parse-options.js';
+import { createProgressReporter, type LogMode } from '../progress-reporter.js';
+import { formatPlannedWait } from '../render-plan.js';
+import { renderTimeline } from '../render-timeline.js';
+import { createStyle, shouldUseColor } from '../style.js';
+import { summarizeExecution } from '../summarize-execution.js';
+
+export interface RunCommandOptions {
+  /** @default - the module's only job */
+  readonly job?: string;
+  /** Inline JSON or @file. @default {} */
+  readonly input?: string;
+  /** @default 0 */
+  readonly seed?: number;
+  /** Wait for real instead of on the virtual clock. @default false */
+  readonly realTime?: boolean;
+  /** @default 'ops' */
+  readonly logs?: LogMode;
+}
+
+/** `stepops run <module>`: runs a job locally with live progress, then prints the timeline. */
+export async function runRunCommand(modulePath: string, options: RunCommandOptions, io: CliIo): Promise<number> {
+  const input = readInputOption(options.input, io.cwd);
+  const job = await loadJob(modulePath, options.job, io.cwd);
+  const { retryPlans } = compileJob(job);
+  const plans = new Map(retryPlans.map((plan) => [plan.op, plan]));
+  const style = createStyle(shouldUseColor(io.stdout, io.env));
+  const opNames = job.invocations.map((invocation) => invocation.name);
+  const realTime = options.realTime === true;
+  const seed = options.seed ?? 0;
+  const tracker = createProgressTracker({
+    style,
+    opNames,
+    lookupRetryWait: (op, retryNumber) => formatPlannedWait(plans.get(op), retryNumber),
+  });
+  const reporter = createProgressReporter(io.stdout, tracker, {
+    style,
+    countdown: realTime && io.stdout.isTTY === true,
+    logs: options.logs ?? 'ops',
+  });
+  const clockLabel = realTime ? 'real time' : 'virtual time';
+  io.stdout.write(
+    `${style.bold(`stepops run ${job.name}`)} ${style.dim(`(${opNames.length} ${opNames.length === 1 ? 'op' : 'ops'} from ${modulePath}; ${realTime ? 'real clock' : 'virtual clock'}, seed ${seed})`)}\n`,
+  );
+  let result;
+  try {
+    result = await runJobLocally(job, {
+      input,
+      seed,
+      clock: realTime ? 'real' : 'virtual',
+      onEvent: (event) => reporter.onEvent(event),
+      writeLog: (record) => reporter.writeLog(record),
+    });
+  } finally {
+    reporter.finish();
+  }
+  const summary = summarizeExecution(result.history, { opNames });
+  io.stdout.write(`\n${renderTimeline(summary, { style, clockLabel }).join('\n')}\n`);
+  return result.status === 'SUCCEEDED' ? 0 : FAILURE_EXIT_CODE;
+}

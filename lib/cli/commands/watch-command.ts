@@ -1,0 +1,93 @@
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import type { CliIo } from '../cli-io.js';
+import { FAILURE_EXIT_CODE } from '../cli-error.js';
+import { toAwsCliError } from '../describe-aws-error.js';
+import { createProgressTracker } from '../describe-progress.js';
+import { createProgressReporter } from '../progress-reporter.js';
+import { renderTimeline } from '../render-timeline.js';
+import { describeExecution, fetchExecutionHistory, readRegionFromArn, type SfnClientLike } from '../sfn-client.js';
+import { createStyle, shouldUseColor } from '../style.js';
+import { summarizeExecution } from '../summarize-execution.js';
+
+export interface WatchCommandOptions {
+  /** Seconds between polls. @default 2 */
+  readonly interval?: number;
+  /** @default - the region in the ARN */
+  readonly region?: string;
+}
+
+/**
+ * `stepops watch <execution-arn>`: follows an execution on AWS (GetExecutionHistory, all
+ * pages, and DescribeExecution every `interval` seconds), printing the same progress lines
+ * and timeline as a local run. Exits 0 when it succeeded, 1 otherwise.
+ */
+export async function runWatchCommand(executionArn: string, options: WatchCommandOptions, io: CliIo, existingClient?: SfnClientLike): Promise<number> {
+  const region = options.region ?? readRegionFromArn(executionArn);
+  const client = existingClient ?? io.createSfnClient(region === undefined ? {} : { region });
+  const interval = options.interval ?? 2;
+  const style = createStyle(shouldUseColor(io.stdout, io.env));
+  const tracker = createProgressTracker({ style });
+  const reporter = createProgressReporter(io.stdout, tracker, { style, countdown: io.stdout.isTTY === true });
+
+  const describe = async (): Promise<Awaited<ReturnType<typeof describeExecution>>> => {
+    try {
+      return await describeExecution(client, executionArn);
+    } catch (error) {
+      throw toAwsCliError('DescribeExecution', error);
+    }
+  };
+  const fetchHistory = async (): Promise<HistoryEvent[]> => {
+    try {
+      return await fetchExecutionHistory(client, executionArn);
+    } catch (error) {
+      throw toAwsCliError('GetExecutionHistory', error);
+    }
+  };
+
+  let execution = await describe();
+  io.stdout.write(
+    `${style.bold(`stepops watch ${execution.name ?? executionArn}`)} ${style.dim(`(${execution.stateMachineArn ?? 'state machine unknown'}; polling every ${interval}s)`)}\n`,
+  );
+  const events: HistoryEvent[] = [];
+  let lastId = 0;
+  const readNewEvents = async (): Promise<void> => {
+    for (const event of await fetchHistory()) {
+      if ((event.id ?? 0) <= lastId) continue;
+      lastId = event.id ?? lastId;
+      events.push(event);
+      reporter.onEvent(event);
+    }
+  };
+  try {
+    for (;;) {
+      await readNewEvents();
+      if (execution.status !== 'RUNNING' && execution.status !== 'PENDING_REDRIVE') break;
+      await io.sleep(interval);
+      execution = await describe();
+      if (execution.status !== 'RUNNING' && execution.status !== 'PENDING_REDRIVE') {
+        await readNewEvents();
+        break;
+      }
+    }
+  } finally {
+    reporter.finish();
+  }
+  const summary = summarizeExecution(events);
+  const withDescribed = summary.status !== 'RUNNING' ? summary : { ...summary, ...statusFromDescribe(execution) };
+  io.stdout.write(`\n${renderTimeline(withDescribed, { style }).join('\n')}\n`);
+  return withDescribed.status === 'SUCCEEDED' ? 0 : FAILURE_EXIT_CODE;
+}
+
+/** When the history has no Execution* end event (it should), DescribeExecution's status stands in. */
+function statusFromDescribe(execution: Awaited<ReturnType<typeof describeExecution>>): Pick<ReturnType<typeof summarizeExecution>, 'status' | 'output' | 'error'> {
+  switch (execution.status) {
+    case 'SUCCEEDED':
+      return { status: 'SUCCEEDED', output: execution.output ?? 'null' };
+    case 'FAILED':
+    case 'TIMED_OUT':
+    case 'ABORTED':
+      return { status: execution.status, error: { error: execution.error ?? execution.status, cause: execution.cause ?? '' } };
+    default:
+      return { status: 'RUNNING' };
+  }
+}

@@ -1,0 +1,55 @@
+import { measureVisibleWidth } from './style.js';
+
+/**
+ * Seconds as people read them: `0s`, `1.5s`, `12s`, `1m 30s`, `1h`, `2h 5m`, `1h 0m 30s`.
+ * Fractions keep at most two decimals below a minute and are rounded above it.
+ */
+export function formatSeconds(seconds: number): string {
+  if (!Number.isFinite(seconds)) return String(seconds);
+  if (seconds < 0) return `-${formatSeconds(-seconds)}`;
+  if (seconds < 60) return `${Number(seconds.toFixed(2))}s`;
+  const whole = Math.round(seconds);
+  const units: Array<[string, number]> = [
+    ['d', Math.floor(whole / 86_400)],
+    ['h', Math.floor((whole % 86_400) / 3600)],
+    ['m', Math.floor((whole % 3600) / 60)],
+    ['s', whole % 60],
+  ];
+  const first = units.findIndex(([, value]) => value > 0);
+  let last = units.length - 1;
+  while (last > first && units[last]![1] === 0) last -= 1;
+  return units
+    .slice(first, last + 1)
+    .map(([unit, value]) => `${value}${unit}`)
+    .join(' ');
+}
+
+/** A list of waits and their sum: `2s + 4s + 6s = 12s`; `-` when there are none. */
+export function formatWaits(waitsSeconds: readonly number[]): string {
+  if (waitsSeconds.length === 0) return '-';
+  if (waitsSeconds.length === 1) return formatSeconds(waitsSeconds[0]!);
+  const total = waitsSeconds.reduce((sum, wait) => sum + wait, 0);
+  return `${waitsSeconds.map(formatSeconds).join(' + ')} = ${formatSeconds(total)}`;
+}
+
+/** Cuts text to `max` visible characters with an ellipsis; one line only. */
+export function truncateText(text: string, max: number): string {
+  const oneLine = text.replace(/\s*\n\s*/g, ' ');
+  return oneLine.length <= max ? oneLine : `${oneLine.slice(0, Math.max(0, max - 1))}…`;
+}
+
+/**
+ * Lines of a left-aligned table with a header row; cells may hold ANSI colours. The last
+ * column is not padded.
+ */
+export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[], gap = 2): string[] {
+  const widths = headers.map((header, column) =>
+    Math.max(measureVisibleWidth(header), ...rows.map((row) => measureVisibleWidth(row[column] ?? ''))),
+  );
+  const renderRow = (cells: readonly string[]): string =>
+    cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : cell + ' '.repeat(widths[column]! - measureVisibleWidth(cell) + gap)))
+      .join('')
+      .trimEnd();
+  return [renderRow(headers), ...rows.map(renderRow)];
+}

@@ -1,0 +1,71 @@
+import type { OpRetryPlan, RetryMechanism, RetryWait } from '../asl/index.js';
+import { describePolicySource } from './describe-policy.js';
+import { formatSeconds } from './format-text.js';
+import type { Style } from './style.js';
+
+/**
+ * Each op's retry plan as compileJob computed it: the resolved policy and its source, the
+ * mechanism, the wait before each retry (with Dagster's wait where the two differ), the
+ * worst-case total wait and every deviation from Dagster.
+ */
+export function renderPlan(jobName: string, plans: readonly OpRetryPlan[], style: Style): string[] {
+  const lines = [style.bold(`Retry plan of job ${jobName}`), ''];
+  const labelWidth = 11;
+  const row = (label: string, value: string): string => `  ${style.dim(label.padEnd(labelWidth))} ${value}`;
+  for (const plan of plans) {
+    lines.push(style.bold(plan.op));
+    lines.push(row('policy', plan.policy === null ? 'none' : formatPolicyJson(plan.policy)));
+    lines.push(row('source', describePolicySource(plan.source)));
+    lines.push(row('mechanism', describeMechanism(plan.mechanism)));
+    lines.push(row('waits', plan.waits.length === 0 ? '-' : plan.waits.map(formatRetryWait).join(', ')));
+    lines.push(row('worst case', `${formatSeconds(plan.worstCaseTotalWaitSeconds)} of waits over ${plan.waits.length} ${plan.waits.length === 1 ? 'retry' : 'retries'}`));
+    if (plan.deviations.length === 0) {
+      lines.push(row('deviations', style.green('none: the schedule is exactly Dagster\'s')));
+    } else {
+      plan.deviations.forEach((deviation, index) => {
+        const retries = deviation.retryNumbers === undefined ? '' : ` (retries ${deviation.retryNumbers.join(', ')})`;
+        lines.push(row(index === 0 ? 'deviations' : '', style.yellow(`${deviation.kind}${retries}: ${deviation.message}`)));
+      });
+    }
+    lines.push('');
+  }
+  return lines;
+}
+
+/** `RetryPolicy(maxRetries=3, delay=0.2, backoff=EXPONENTIAL)` from policy.toJSON(). */
+export function formatPolicyJson(policy: Readonly<Record<string, unknown>>): string {
+  const fields = Object.entries(policy).map(([key, value]) => `${key}=${Array.isArray(value) ? `[${value.join(',')}]` : String(value)}`);
+  return `RetryPolicy(${fields.join(', ')})`;
+}
+
+/** One retry's compiled wait, and Dagster's when it differs: `1s (Dagster 0.2s)`, `0–60s`. */
+export function formatRetryWait(wait: RetryWait): string {
+  const compiled = formatRange(wait.compiledSeconds.min, wait.compiledSeconds.max);
+  const dagster = formatRange(wait.dagsterSeconds.min, wait.dagsterSeconds.max);
+  return compiled === dagster ? compiled : `${compiled} (Dagster ${dagster})`;
+}
+
+/** The compiled wait before retry `retryNumber` (1-based), for the live view. */
+export function formatPlannedWait(plan: OpRetryPlan | undefined, retryNumber: number): string | undefined {
+  const wait = plan?.waits[retryNumber - 1];
+  return wait === undefined ? undefined : formatRange(wait.compiledSeconds.min, wait.compiledSeconds.max);
+}
+
+function formatRange(min: number, max: number): string {
+  return min === max ? formatSeconds(min) : `${formatSeconds(min)}–${formatSeconds(max)}`;
+}
+
+function describeMechanism(mechanism: RetryMechanism): string {
+  switch (mechanism) {
+    case 'none':
+      return 'none (no policy retries; a RetryRequested still retries through the wait loop)';
+    case 'plain-retrier':
+      return 'plain-retrier (one native Retry block)';
+    case 'indexed-retriers':
+      return 'indexed-retriers (one native retrier per retry, selected by attempt-indexed error names)';
+    case 'wait-loop':
+      return 'wait-loop (Catch -> Wait -> Task, the wait computed at run time)';
+    case 'native-fit':
+      return 'native-fit (one geometric retrier fitted to the schedule)';
+  }
+}

@@ -1,0 +1,152 @@
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { isOpOutcomeMarker } from '../job/index.js';
+import { summarizeTaskAttempts, type TaskVisitSummary } from '../runner/index.js';
+import { describeFailure, type DescribedFailure } from './describe-failure.js';
+
+/** Where an op (a Task state) stands. */
+export type OpOutcome = 'succeeded' | 'failed' | 'skipped' | 'running' | 'not-run';
+
+/** One op's run, read from the history: the rows of the timeline table. */
+export interface OpRunSummary {
+  /** The Task state's name: the op invocation's name. */
+  readonly name: string;
+  readonly attempts: number;
+  /** Seconds between the end of each attempt and the start of the next, retrier and loop waits alike. */
+  readonly waitsSeconds: readonly number[];
+  /** Every failed attempt, in order. */
+  readonly failures: readonly DescribedFailure[];
+  readonly outcome: OpOutcome;
+  /** For 'failed': the error the op failed with. */
+  readonly finalError?: DescribedFailure;
+  /** For 'skipped': the failed ops upstream. */
+  readonly failedUpstream?: readonly string[];
+}
+
+/** The execution's status as DescribeExecution reports it. */
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export interface ExecutionSummary {
+  readonly status: ExecutionStatus;
+  /** In `opNames` order when given, then in the order the ops started. */
+  readonly ops: readonly OpRunSummary[];
+  /** From the first event to the last. */
+  readonly elapsedSeconds: number;
+  /** The execution output (JSON text), when SUCCEEDED. */
+  readonly output?: string;
+  /** Error and cause, when the execution failed, timed out or was aborted. */
+  readonly error?: { readonly error: string; readonly cause: string };
+}
+
+export interface SummarizeExecutionOptions {
+  /** Every op of the job, so that ops that never started are listed as 'not-run'. @default - only ops in the history */
+  readonly opNames?: readonly string[];
+}
+
+/**
+ * Reads a GetExecutionHistory-shaped event list (a local run's or one from AWS) into one row
+ * per Task state. Re-entries of a state (the Catch -> Wait -> Task retry loop) count as more
+ * attempts of the same op, and the time between them as waits.
+ */
+export function summarizeExecution(history: readonly HistoryEvent[], options: SummarizeExecutionOptions = {}): ExecutionSummary {
+  const visitsByName = new Map<string, TaskVisitSummary[]>();
+  for (const name of options.opNames ?? []) visitsByName.set(name, []);
+  for (const visit of summarizeTaskAttempts(history)) {
+    const visits = visitsByName.get(visit.stateName) ?? [];
+    visits.push(visit);
+    visitsByName.set(visit.stateName, visits);
+  }
+  const exits = readLastTaskExits(history);
+  const end = readExecutionEnd(history);
+  const ops = [...visitsByName.entries()].map(([name, visits]) => summarizeOp(name, visits, exits.get(name), end.status !== 'RUNNING'));
+  const first = history[0]?.timestamp?.getTime();
+  const last = history[history.length - 1]?.timestamp?.getTime();
+  return {
+    ...end,
+    ops,
+    elapsedSeconds: first === undefined || last === undefined ? 0 : (last - first) / 1000,
+  };
+}
+
+function summarizeOp(name: string, visits: readonly TaskVisitSummary[], exitOutput: string | undefined, executionEnded: boolean): OpRunSummary {
+  const attempts = visits.flatMap((visit) => visit.attempts);
+  const waitsSeconds: number[] = [];
+  visits.forEach((visit, index) => {
+    if (index > 0) {
+      const previous = visits[index - 1]!.attempts.at(-1);
+      const next = visit.attempts[0];
+      if (previous !== undefined && next !== undefined) {
+        waitsSeconds.push((next.scheduledAt.getTime() - (previous.endedAt ?? previous.scheduledAt).getTime()) / 1000);
+      }
+    }
+    waitsSeconds.push(...visit.waitsSeconds);
+  });
+  const failures = attempts
+    .filter((attempt) => attempt.outcome === 'failed' || attempt.outcome === 'timedOut')
+    .map((attempt) => describeFailure(attempt.error, attempt.cause));
+  const base = { name, attempts: attempts.length, waitsSeconds, failures };
+  if (attempts.length === 0) return { ...base, outcome: 'not-run' };
+  const marker = readMarker(exitOutput);
+  if (marker?.kind === 'skipped') return { ...base, outcome: 'skipped', failedUpstream: marker.failedUpstream };
+  const lastAttempt = attempts.at(-1)!;
+  const lastFailed = lastAttempt.outcome === 'failed' || lastAttempt.outcome === 'timedOut';
+  if (marker?.kind === 'failed' || (lastFailed && (exitOutput !== undefined || executionEnded))) {
+    return { ...base, outcome: 'failed', finalError: failures.at(-1) ?? describeFailure(marker?.error, marker?.cause) };
+  }
+  if (lastAttempt.outcome === 'succeeded' && exitOutput !== undefined) return { ...base, outcome: 'succeeded' };
+  return { ...base, outcome: executionEnded && lastAttempt.outcome === 'succeeded' ? 'succeeded' : 'running' };
+}
+
+interface MarkerSummary {
+  readonly kind: 'failed' | 'skipped';
+  readonly failedUpstream: readonly string[];
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+/** A failure or skip marker in a Task's output (the Output itself, or a whole Lambda result's Payload). */
+function readMarker(output: string | undefined): MarkerSummary | undefined {
+  if (output === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(output) as unknown;
+  } catch {
+    return undefined;
+  }
+  const candidate = isOpOutcomeMarker(value) ? value : isOpOutcomeMarker((value as { Payload?: unknown } | null)?.Payload) ? (value as { Payload: unknown }).Payload : undefined;
+  if (!isOpOutcomeMarker(candidate)) return undefined;
+  return {
+    kind: candidate.__stepops,
+    failedUpstream: candidate.failedUpstream,
+    ...(candidate.error === undefined ? {} : { error: candidate.error }),
+    ...(candidate.cause === undefined ? {} : { cause: candidate.cause }),
+  };
+}
+
+function readLastTaskExits(history: readonly HistoryEvent[]): Map<string, string> {
+  const exits = new Map<string, string>();
+  for (const event of history) {
+    if (event.type !== 'TaskStateExited') continue;
+    const name = event.stateExitedEventDetails?.name;
+    if (name !== undefined) exits.set(name, event.stateExitedEventDetails?.output ?? 'null');
+  }
+  return exits;
+}
+
+function readExecutionEnd(history: readonly HistoryEvent[]): Pick<ExecutionSummary, 'status' | 'output' | 'error'> {
+  for (let index = history.length - 1; index >= 0; index -= 1) {
+    const event = history[index]!;
+    switch (event.type) {
+      case 'ExecutionSucceeded':
+        return { status: 'SUCCEEDED', output: event.executionSucceededEventDetails?.output ?? 'null' };
+      case 'ExecutionFailed':
+        return { status: 'FAILED', error: { error: event.executionFailedEventDetails?.error ?? '', cause: event.executionFailedEventDetails?.cause ?? '' } };
+      case 'ExecutionTimedOut':
+        return { status: 'TIMED_OUT', error: { error: event.executionTimedOutEventDetails?.error ?? 'States.Timeout', cause: event.executionTimedOutEventDetails?.cause ?? '' } };
+      case 'ExecutionAborted':
+        return { status: 'ABORTED', error: { error: event.executionAbortedEventDetails?.error ?? 'Aborted', cause: event.executionAbortedEventDetails?.cause ?? '' } };
+      default:
+        break;
+    }
+  }
+  return { status: 'RUNNING' };
+}
