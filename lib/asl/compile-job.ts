@@ -1,0 +1,210 @@
+import { DefinitionError, describeValue } from '../errors.js';
+import { computeJobFingerprint } from '../job/job-fingerprint.js';
+import { isJobDefinition, type JobDefinition } from '../job/job.js';
+import { resolveRetryPolicy } from '../job/resolve-retry-policy.js';
+import { FUNCTION_ARN_PLACEHOLDER, MAX_DEFINITION_CHARACTERS } from './asl-constants.js';
+import type { AslDefinition, AslState } from './asl-types.js';
+import { compileRetryPolicy, findStrictViolations, type RetryFidelity } from './compile-retriers.js';
+import { compileStructure, type OpCompileInfo } from './compile-structure.js';
+import { decomposeGraph } from './decompose-graph.js';
+import { computeCriticalPath, evaluateMakespan } from './evaluate-makespan.js';
+import { buildOpGraph } from './job-graph.js';
+import { buildHasMarker, buildJobCause, buildJobError, buildOpsConfig, buildSortedFailures, expression, variable } from './jsonata-expressions.js';
+import { countParallels, type OpBlock } from './op-blocks.js';
+import type { OpRetryPlan } from './retry-plan.js';
+import { CHECK_STATE_NAME, FAILED_STATE_NAME, FAILURES_VARIABLE, INIT_STATE_NAME, RUN_VARIABLES, SUCCEEDED_STATE_NAME } from './state-names.js';
+
+export interface CompileJobOptions {
+  /**
+   * Refuse (DefinitionError) any retry deviation beyond whole-second rounding and the
+   * platform's own retries; see STRICT_ACCEPTED_DEVIATIONS.
+   * @default false
+   */
+  readonly strict?: boolean;
+  /** 'exact' or 'native' (Retry blocks only, geometric best fit). @default 'exact' */
+  readonly fidelity?: RetryFidelity;
+  /**
+   * Estimated seconds per op invocation, by name, for the graph decomposition. Only their
+   * ratios matter.
+   * @default - 1 for every op
+   */
+  readonly opDurations?: Readonly<Record<string, number>>;
+}
+
+/** Figures about a compiled job. */
+export interface CompileDiagnostics {
+  /** JSON.stringify(definition).length, against Step Functions' 1,048,576. */
+  readonly characters: number;
+  readonly tasks: number;
+  readonly parallels: number;
+  /** State transitions of a run where no op retries or fails: init Pass + Tasks + Parallels + final Choice + Succeed. */
+  readonly happyPathTransitions: number;
+  /** The graph's critical path with the op durations (unit when not given). */
+  readonly criticalPath: number;
+  /** The compiled structure's makespan with the same durations; equal to criticalPath when no concurrency is lost. */
+  readonly makespan: number;
+  /** Readable notes: lost concurrency, op-level deviations in short. */
+  readonly notes: readonly string[];
+}
+
+export interface CompiledJob {
+  readonly definition: AslDefinition;
+  /** One per op invocation, in invocation order. */
+  readonly retryPlans: readonly OpRetryPlan[];
+  readonly diagnostics: CompileDiagnostics;
+}
+
+/**
+ * Compiles a job into a Step Functions state machine (QueryLanguage JSONata): one Task per op
+ * invocation calling the stepops Lambda wrapper (`${StepopsFunctionArn}`), the dependency graph
+ * as sequences and Parallel states, each op's retry policy as Retry blocks and a Catch -> Wait
+ * loop, and a final check that fails the execution naming every failed op. Pure: the same job
+ * and options give the same JSON, key order included.
+ */
+export function compileJob(job: JobDefinition, options: CompileJobOptions = {}): CompiledJob {
+  if (!isJobDefinition(job)) {
+    throw new DefinitionError(`compileJob needs a job made by job(), got ${describeValue(job)}; define it with job({ name }, () => { ... })`);
+  }
+  const graph = buildOpGraph(job);
+  const durations = readDurations(job, options.opDurations);
+  const planHash = computeJobFingerprint(job);
+
+  const retryPlans: OpRetryPlan[] = [];
+  const index = new Map(job.invocations.map((invocation, k) => [invocation.name, k]));
+  const ops: OpCompileInfo[] = job.invocations.map((invocation) => {
+    const { policy, source } = resolveRetryPolicy(job, invocation);
+    const compiled = compileRetryPolicy(policy, { fidelity: options.fidelity ?? 'exact', subject: `op "${invocation.name}"` });
+    retryPlans.push({ op: invocation.name, source, ...compiled.plan });
+    return {
+      name: invocation.name,
+      inputs: invocation.inputs.map((input) => index.get(input)!),
+      retryMode: compiled.retryMode,
+      retriers: compiled.retriers,
+    };
+  });
+  if (options.strict === true) assertStrict(job.name, retryPlans);
+
+  const structure = decomposeGraph(graph, durations);
+  const sinks = new Set(graph.successors.flatMap((consumers, k) => (consumers.length === 0 ? [k] : [])));
+  const top = compileStructure(structure, { jobName: job.name, planHash, graph, ops, sinks }, CHECK_STATE_NAME);
+  const states: [string, AslState][] = [
+    buildInitState(top.startAt),
+    ...top.states,
+    ...buildFinalStates(job, graph.names, top.markerSources, top.variables, sinks),
+  ];
+  const definition: AslDefinition = {
+    Comment: `stepops job ${job.name} (plan ${planHash})`,
+    QueryLanguage: 'JSONata',
+    StartAt: INIT_STATE_NAME,
+    States: Object.fromEntries(states),
+  };
+  const characters = JSON.stringify(definition).length;
+  if (characters > MAX_DEFINITION_CHARACTERS) {
+    throw new DefinitionError(
+      `job "${job.name}" compiles to ${characters} characters, over Step Functions' limit of ${MAX_DEFINITION_CHARACTERS} (${graph.names.length} ops, about ${Math.round(characters / graph.names.length)} characters each); split it into smaller jobs, shorten op names, or give ops with many retries a maxDelay so their retriers merge`,
+    );
+  }
+  return { definition, retryPlans, diagnostics: buildDiagnostics(structure, durations, graph, characters, retryPlans) };
+}
+
+function buildInitState(next: string): [string, AslState] {
+  return [
+    INIT_STATE_NAME,
+    {
+      Type: 'Pass',
+      Assign: {
+        [RUN_VARIABLES.functionArn]: `\${${FUNCTION_ARN_PLACEHOLDER}}`,
+        [RUN_VARIABLES.runId]: expression('$states.context.Execution.Name'),
+        [RUN_VARIABLES.opsConfig]: expression(buildOpsConfig()),
+      },
+      Next: next,
+    },
+  ];
+}
+
+function buildFinalStates(
+  job: JobDefinition,
+  names: readonly string[],
+  markerSources: readonly string[],
+  variables: ReadonlyMap<number, string>,
+  sinks: ReadonlySet<number>,
+): [string, AslState][] {
+  const output: Record<string, string> = {};
+  for (const k of [...sinks].sort((a, b) => a - b)) output[names[k]!] = expression(variable(variables.get(k)!));
+  return [
+    [
+      CHECK_STATE_NAME,
+      {
+        Type: 'Choice',
+        Choices: [
+          {
+            Condition: expression(buildHasMarker(markerSources)),
+            Assign: { [FAILURES_VARIABLE]: expression(buildSortedFailures(markerSources, names)) },
+            Next: FAILED_STATE_NAME,
+          },
+        ],
+        Default: SUCCEEDED_STATE_NAME,
+      },
+    ],
+    [FAILED_STATE_NAME, { Type: 'Fail', Error: expression(buildJobError()), Cause: expression(buildJobCause(job.name)) }],
+    [SUCCEEDED_STATE_NAME, { Type: 'Succeed', Output: output }],
+  ];
+}
+
+function readDurations(job: JobDefinition, given: Readonly<Record<string, number>> | undefined): number[] {
+  const durations = job.invocations.map(() => 1);
+  if (given === undefined) return durations;
+  if (typeof given !== 'object' || given === null) {
+    throw new DefinitionError(`compileJob options.opDurations must be an object of seconds by op name, got ${describeValue(given)}; pass e.g. { extract: 30 }`);
+  }
+  const index = new Map(job.invocations.map((invocation, k) => [invocation.name, k]));
+  for (const [name, seconds] of Object.entries(given)) {
+    const k = index.get(name);
+    if (k === undefined) {
+      throw new DefinitionError(
+        `compileJob options.opDurations names op ${describeValue(name)}, which job "${job.name}" does not invoke; use one of ${[...index.keys()].slice(0, 10).join(', ')}`,
+      );
+    }
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) {
+      throw new DefinitionError(`compileJob options.opDurations.${name} must be a finite number of seconds > 0, got ${describeValue(seconds)}; use an estimate such as 30`);
+    }
+    durations[k] = seconds;
+  }
+  return durations;
+}
+
+function assertStrict(jobName: string, plans: readonly OpRetryPlan[]): void {
+  const problems = plans.flatMap((plan) => findStrictViolations(plan).map((deviation) => `op "${plan.op}": [${deviation.kind}] ${deviation.message}`));
+  if (problems.length === 0) return;
+  throw new DefinitionError(
+    `strict: job "${jobName}" cannot be compiled without deviating from Dagster's retry schedules: ${problems.join('; ')}; use fidelity 'exact', change these policies, or drop strict`,
+  );
+}
+
+function buildDiagnostics(
+  structure: OpBlock,
+  durations: readonly number[],
+  graph: ReturnType<typeof buildOpGraph>,
+  characters: number,
+  plans: readonly OpRetryPlan[],
+): CompileDiagnostics {
+  const tasks = graph.names.length;
+  const parallels = countParallels(structure);
+  const criticalPath = computeCriticalPath(graph, durations);
+  const makespan = evaluateMakespan(structure, durations);
+  const notes: string[] = [];
+  if (makespan > criticalPath + 1e-9) {
+    notes.push(
+      `the graph is not series-parallel: with the given op durations the state machine takes ${round(makespan)} where the critical path is ${round(criticalPath)} (${round((makespan / criticalPath - 1) * 100)}% concurrency lost)`,
+    );
+  }
+  for (const plan of plans) {
+    const kinds = plan.deviations.map((d) => d.kind).filter((kind) => kind !== 'platform-retries-advance-retry-number');
+    if (kinds.length > 0) notes.push(`op "${plan.op}" (${plan.mechanism}): ${kinds.join(', ')}`);
+  }
+  return { characters, tasks, parallels, happyPathTransitions: tasks + parallels + 3, criticalPath, makespan, notes };
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}

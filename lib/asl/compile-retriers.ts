@@ -1,0 +1,357 @@
+import { DefinitionError, RETRY_ERROR, retryAttemptErrorName } from '../errors.js';
+import type { RetryMode } from '../job/wire-protocol.js';
+import { Jitter } from '../policy/jitter.js';
+import type { RetryPolicy } from '../policy/retry-policy.js';
+import {
+  INFRASTRUCTURE_ERRORS,
+  LAMBDA_PLATFORM_ERRORS,
+  MAX_ATTEMPTS,
+  MAX_DELAY_SECONDS,
+  MAX_INTERVAL_SECONDS,
+  PLATFORM_RETRY,
+} from './asl-constants.js';
+import type { AslRetrier } from './asl-types.js';
+import {
+  STRICT_ACCEPTED_DEVIATIONS,
+  type PolicyRetryPlan,
+  type RetryDeviation,
+  type RetryMechanism,
+  type RetryWait,
+  type SecondsRange,
+} from './retry-plan.js';
+import { ceilSeconds, isWholeSeconds, roundForDisplay } from './seconds.js';
+
+/** 'exact': Dagster's schedule where Step Functions can express it; 'native': Retry blocks only. */
+export type RetryFidelity = 'exact' | 'native';
+
+export interface CompileRetryPolicyOptions {
+  /**
+   * 'exact' uses attempt-indexed retriers and the Catch -> Wait loop where one retrier cannot
+   * express the schedule; 'native' uses one geometric retrier (retry mode 'plain') for every
+   * policy and reports how far it is from Dagster's schedule.
+   * @default 'exact'
+   */
+  readonly fidelity?: RetryFidelity;
+  /**
+   * Throw a DefinitionError when the plan has a deviation beyond whole-second rounding and the
+   * platform's own retries (see STRICT_ACCEPTED_DEVIATIONS).
+   * @default false
+   */
+  readonly strict?: boolean;
+  /** What error messages call the policy, e.g. `op "extract"`. @default 'the retry policy' */
+  readonly subject?: string;
+}
+
+/** One policy compiled: the Task's whole Retry array, the retry mode the wrapper uses, the plan. */
+export interface CompiledRetryPolicy {
+  readonly retryMode: RetryMode;
+  /** Platform retrier first, then the op's retriers, then the infrastructure retrier. */
+  readonly retriers: readonly AslRetrier[];
+  readonly plan: PolicyRetryPlan;
+}
+
+/** The retrier every op Task starts with: Lambda platform errors, CDK's defaults plus FULL jitter. */
+export function buildPlatformRetrier(): AslRetrier {
+  return {
+    ErrorEquals: [...LAMBDA_PLATFORM_ERRORS],
+    IntervalSeconds: PLATFORM_RETRY.intervalSeconds,
+    MaxAttempts: PLATFORM_RETRY.maxAttempts,
+    BackoffRate: PLATFORM_RETRY.backoffRate,
+    JitterStrategy: 'FULL',
+  };
+}
+
+const PLATFORM_DEVIATION: RetryDeviation = {
+  kind: 'platform-retries-advance-retry-number',
+  message:
+    'Lambda platform errors (Lambda.ServiceException, ...TooManyRequestsException) are retried up to 6 times (2 s, rate 2, FULL jitter) before the op code runs again; each such retry advances State.RetryCount, so the op sees a higher retry number and has fewer policy retries left',
+};
+
+/**
+ * Compiles one op's retry policy (or none) into the Retry array of its Task and a retry plan.
+ * The same function compileJob uses; pair it with the handler's opHandler in a hand-written
+ * state machine (send the returned retryMode in the payload).
+ */
+export function compileRetryPolicy(policy: RetryPolicy | undefined, options: CompileRetryPolicyOptions = {}): CompiledRetryPolicy {
+  const fidelity = options.fidelity ?? 'exact';
+  const subject = options.subject ?? 'the retry policy';
+  const compiled = policy === undefined || policy.maxRetries === 0 ? compileNoRetries(policy) : compilePolicy(policy, fidelity, subject);
+  if (options.strict === true) assertStrict(subject, compiled.plan);
+  return compiled;
+}
+
+/** The deviations `strict` refuses. */
+export function findStrictViolations(plan: PolicyRetryPlan): readonly RetryDeviation[] {
+  return plan.deviations.filter((deviation) => !STRICT_ACCEPTED_DEVIATIONS.includes(deviation.kind));
+}
+
+function assertStrict(subject: string, plan: PolicyRetryPlan): void {
+  const violations = findStrictViolations(plan);
+  if (violations.length === 0) return;
+  throw new DefinitionError(
+    `strict: ${subject} cannot be compiled without deviating from Dagster's schedule: ${violations.map((v) => `[${v.kind}] ${v.message}`).join('; ')}; use fidelity 'exact', change the policy, or drop strict`,
+  );
+}
+
+function compileNoRetries(policy: RetryPolicy | undefined): CompiledRetryPolicy {
+  return {
+    retryMode: 'plain',
+    retriers: [buildPlatformRetrier()],
+    plan: {
+      policy: policy === undefined ? null : policy.toJSON(),
+      retryMode: 'plain',
+      mechanism: 'none',
+      waits: [],
+      worstCaseTotalWaitSeconds: 0,
+      deviations: [PLATFORM_DEVIATION],
+    },
+  };
+}
+
+function compilePolicy(policy: RetryPolicy, fidelity: RetryFidelity, subject: string): CompiledRetryPolicy {
+  if (policy.maxRetries > MAX_ATTEMPTS) {
+    throw new DefinitionError(
+      `${subject}: maxRetries ${policy.maxRetries} is over Step Functions' MaxAttempts limit ${MAX_ATTEMPTS}; use at most ${MAX_ATTEMPTS}`,
+    );
+  }
+  const retryNumbers = Array.from({ length: policy.maxRetries }, (_, i) => i + 1);
+  // The deterministic part of each wait: backoff capped by maxDelay (FULL jitter's upper bound).
+  const centres = retryNumbers.map((n) => Math.min(policy.backoffDelay(n), policy.maxDelay ?? Infinity));
+  const intervals = centres.map((w) => Math.max(1, ceilSeconds(w)));
+  intervals.forEach((interval, i) => {
+    if (interval > MAX_INTERVAL_SECONDS) {
+      throw new DefinitionError(
+        `${subject}: retry ${i + 1} waits ${roundForDisplay(centres[i]!)} s, over Step Functions' limit of ${MAX_INTERVAL_SECONDS} s; set maxDelay or lower maxRetries`,
+      );
+    }
+  });
+  const full = policy.jitter === Jitter.FULL;
+  const plusMinus = policy.jitter === Jitter.PLUS_MINUS;
+  const constant = intervals.every((interval) => interval === intervals[0]);
+
+  if (plusMinus && fidelity === 'exact') return compileLoop(policy, retryNumbers, centres);
+  if (constant) return compilePlain(policy, retryNumbers, centres, intervals, full, plusMinus);
+  if (fidelity === 'native') return compileNativeFit(policy, retryNumbers, centres, full, plusMinus);
+  return compileIndexed(policy, retryNumbers, centres, intervals, full);
+}
+
+/** One retrier for a constant schedule; timeouts and crashes share it (and its count). */
+function compilePlain(
+  policy: RetryPolicy,
+  retryNumbers: readonly number[],
+  centres: readonly number[],
+  intervals: readonly number[],
+  full: boolean,
+  plusMinusDropped: boolean,
+): CompiledRetryPolicy {
+  const retrier: AslRetrier = {
+    ErrorEquals: [RETRY_ERROR, ...INFRASTRUCTURE_ERRORS],
+    IntervalSeconds: intervals[0]!,
+    MaxAttempts: policy.maxRetries,
+    BackoffRate: 1,
+    ...(full ? { JitterStrategy: 'FULL' as const } : {}),
+  };
+  const waits = buildRetrierWaits(policy, retryNumbers, intervals, full);
+  const deviations = [...describeRetrierRounding(retryNumbers, centres, full), PLATFORM_DEVIATION];
+  if (plusMinusDropped) deviations.push(describePlusMinusDropped(policy));
+  return {
+    retryMode: 'plain',
+    retriers: [buildPlatformRetrier(), retrier],
+    plan: buildPlan(policy, 'plain', 'plain-retrier', waits, deviations),
+  };
+}
+
+/** One retrier per run of equal waits, selected by attempt-indexed error names. */
+function compileIndexed(
+  policy: RetryPolicy,
+  retryNumbers: readonly number[],
+  centres: readonly number[],
+  intervals: readonly number[],
+  full: boolean,
+): CompiledRetryPolicy {
+  const retriers: AslRetrier[] = [buildPlatformRetrier()];
+  let start = 0;
+  while (start < intervals.length) {
+    let end = start;
+    while (end + 1 < intervals.length && intervals[end + 1] === intervals[start]) end += 1;
+    retriers.push({
+      ErrorEquals: retryNumbers.slice(start, end + 1).map((n) => retryAttemptErrorName(n)),
+      IntervalSeconds: intervals[start]!,
+      MaxAttempts: end - start + 1,
+      BackoffRate: 1,
+      ...(full ? { JitterStrategy: 'FULL' as const } : {}),
+    });
+    start = end + 1;
+  }
+  const infrastructure = fitGeometricRetrier(policy, centres, INFRASTRUCTURE_ERRORS, full);
+  retriers.push(infrastructure.retrier);
+  const waits = buildRetrierWaits(policy, retryNumbers, intervals, full);
+  const deviations = [
+    ...describeRetrierRounding(retryNumbers, centres, full),
+    PLATFORM_DEVIATION,
+    describeInfrastructure(policy, infrastructure.waits),
+  ];
+  return { retryMode: 'indexed', retriers, plan: buildPlan(policy, 'indexed', 'indexed-retriers', waits, deviations) };
+}
+
+/** PLUS_MINUS jitter: the wrapper draws the wait and the Catch -> Wait loop waits it. */
+function compileLoop(policy: RetryPolicy, retryNumbers: readonly number[], centres: readonly number[]): CompiledRetryPolicy {
+  const infrastructure = fitGeometricRetrier(policy, centres, INFRASTRUCTURE_ERRORS, false);
+  const waits = retryNumbers.map((n): RetryWait => {
+    const dagster = policy.delayRange(n);
+    return { retryNumber: n, dagsterSeconds: dagster, compiledSeconds: { min: ceilSeconds(dagster.min), max: ceilSeconds(dagster.max) } };
+  });
+  const deviations: RetryDeviation[] = [];
+  const rounded = waits.filter((w) => !isWholeSeconds(w.dagsterSeconds.min) || !isWholeSeconds(w.dagsterSeconds.max)).map((w) => w.retryNumber);
+  if (rounded.length > 0) {
+    deviations.push({
+      kind: 'rounded-up',
+      retryNumbers: rounded,
+      message: `the wrapper rounds each drawn wait up to whole seconds for the Wait state (retries ${formatList(rounded)}), so waits fall in [ceil(min), ceil(max)] instead of [min, max)`,
+    });
+  }
+  deviations.push(PLATFORM_DEVIATION, describeInfrastructure(policy, infrastructure.waits));
+  return {
+    retryMode: 'loop',
+    retriers: [buildPlatformRetrier(), infrastructure.retrier],
+    plan: buildPlan(policy, 'loop', 'wait-loop', waits, deviations),
+  };
+}
+
+/** fidelity 'native': one geometric retrier for the whole schedule, timeouts and crashes included. */
+function compileNativeFit(
+  policy: RetryPolicy,
+  retryNumbers: readonly number[],
+  centres: readonly number[],
+  full: boolean,
+  plusMinusDropped: boolean,
+): CompiledRetryPolicy {
+  const fit = fitGeometricRetrier(policy, centres, [RETRY_ERROR, ...INFRASTRUCTURE_ERRORS], full);
+  const waits = retryNumbers.map(
+    (n, i): RetryWait => ({
+      retryNumber: n,
+      dagsterSeconds: plusMinusDropped ? { min: centres[i]!, max: centres[i]! } : policy.delayRange(n),
+      compiledSeconds: { min: full ? 0 : fit.waits[i]!, max: fit.waits[i]! },
+    }),
+  );
+  const deviations: RetryDeviation[] = [
+    {
+      kind: 'native-fit',
+      retryNumbers: [...retryNumbers],
+      message: `fidelity 'native': one geometric retrier (interval ${fit.retrier.IntervalSeconds} s, rate ${fit.retrier.BackoffRate}${fit.retrier.MaxDelaySeconds === undefined ? '' : `, max ${fit.retrier.MaxDelaySeconds} s`}) waits ${formatSeconds(fit.waits)} s instead of Dagster's ${formatSeconds(centres)} s`,
+    },
+    PLATFORM_DEVIATION,
+  ];
+  if (full) deviations.push(describeFullJitter(retryNumbers));
+  if (plusMinusDropped) deviations.push(describePlusMinusDropped(policy));
+  return { retryMode: 'plain', retriers: [buildPlatformRetrier(), fit.retrier], plan: buildPlan(policy, 'plain', 'native-fit', waits, deviations) };
+}
+
+interface GeometricFit {
+  readonly retrier: AslRetrier;
+  /** The retrier's wait before its k-th retry (before jitter), k = 1..maxRetries. */
+  readonly waits: readonly number[];
+}
+
+/**
+ * The geometric retrier closest to a schedule: interval = the first wait rounded up, rate
+ * through the last uncapped wait (at least 1, rounded up to 2 decimals), MaxDelaySeconds = the
+ * cap rounded up, MaxAttempts = maxRetries.
+ */
+function fitGeometricRetrier(policy: RetryPolicy, centres: readonly number[], errorEquals: readonly string[], full: boolean): GeometricFit {
+  const interval = Math.max(1, ceilSeconds(centres[0] ?? 0));
+  const cap = policy.maxDelay;
+  let last = centres.length - 1;
+  while (last > 0 && cap !== undefined && centres[last]! >= cap) last -= 1;
+  let rate = 1;
+  if (last > 0) {
+    const target = Math.max(interval, centres[last]!);
+    rate = Math.max(1, Math.ceil(Math.pow(target / interval, 1 / last) * 100 - 1e-9) / 100);
+  }
+  const maxDelaySeconds = cap === undefined ? undefined : Math.min(MAX_DELAY_SECONDS, Math.max(1, ceilSeconds(cap)));
+  const waits = centres.map((_, k) => roundForDisplay(Math.min(interval * Math.pow(rate, k), maxDelaySeconds ?? Infinity)));
+  const needsCap = maxDelaySeconds !== undefined && waits.some((_, k) => interval * Math.pow(rate, k) > maxDelaySeconds);
+  const retrier: AslRetrier = {
+    ErrorEquals: [...errorEquals],
+    IntervalSeconds: interval,
+    MaxAttempts: policy.maxRetries,
+    BackoffRate: rate,
+    ...(needsCap ? { MaxDelaySeconds: maxDelaySeconds } : {}),
+    ...(full ? { JitterStrategy: 'FULL' as const } : {}),
+  };
+  return { retrier, waits };
+}
+
+function buildRetrierWaits(policy: RetryPolicy, retryNumbers: readonly number[], intervals: readonly number[], full: boolean): RetryWait[] {
+  return retryNumbers.map((n, i) => ({
+    retryNumber: n,
+    dagsterSeconds: policy.delayRange(n),
+    compiledSeconds: { min: full ? 0 : intervals[i]!, max: intervals[i]! },
+  }));
+}
+
+function buildPlan(
+  policy: RetryPolicy,
+  retryMode: RetryMode,
+  mechanism: RetryMechanism,
+  waits: readonly RetryWait[],
+  deviations: readonly RetryDeviation[],
+): PolicyRetryPlan {
+  const worst = waits.reduce((sum, wait) => sum + wait.compiledSeconds.max, 0);
+  return { policy: policy.toJSON(), retryMode, mechanism, waits, worstCaseTotalWaitSeconds: roundForDisplay(worst), deviations };
+}
+
+function describeRetrierRounding(retryNumbers: readonly number[], centres: readonly number[], full: boolean): RetryDeviation[] {
+  const deviations: RetryDeviation[] = [];
+  const zero = retryNumbers.filter((_, i) => centres[i] === 0);
+  const rounded = retryNumbers.filter((_, i) => centres[i]! > 0 && !isWholeSeconds(centres[i]!));
+  if (rounded.length > 0) {
+    deviations.push({
+      kind: 'rounded-up',
+      retryNumbers: rounded,
+      message: `waits rounded up to whole seconds for retries ${formatList(rounded)} (${formatSeconds(rounded.map((n) => centres[n - 1]!))} s become ${formatSeconds(rounded.map((n) => Math.max(1, ceilSeconds(centres[n - 1]!))))} s)`,
+    });
+  }
+  if (zero.length > 0) {
+    deviations.push({
+      kind: 'minimum-interval',
+      retryNumbers: zero,
+      message: `a retrier waits at least 1 s: retries ${formatList(zero)} wait 1 s instead of retrying at once`,
+    });
+  }
+  if (full) deviations.push(describeFullJitter(retryNumbers));
+  return deviations;
+}
+
+function describeFullJitter(retryNumbers: readonly number[]): RetryDeviation {
+  return {
+    kind: 'full-jitter-bound',
+    retryNumbers: [...retryNumbers],
+    message: "native FULL jitter draws each wait from [0, interval] with the interval rounded up to whole seconds, where Dagster draws from [0, delay)",
+  };
+}
+
+function describePlusMinusDropped(policy: RetryPolicy): RetryDeviation {
+  return {
+    kind: 'plus-minus-jitter-dropped',
+    message: `fidelity 'native' cannot draw PLUS_MINUS jitter: each retry waits the centre of Dagster's range (its backoff), without the +/- ${policy.delay ?? 0} s spread`,
+  };
+}
+
+function describeInfrastructure(policy: RetryPolicy, waits: readonly number[]): RetryDeviation {
+  return {
+    kind: 'infrastructure-approximation',
+    message: `timeouts and crashes (${INFRASTRUCTURE_ERRORS.join(', ')}) never reach the wrapper; one geometric retrier retries them up to ${policy.maxRetries} times, waiting ${formatSeconds(waits)} s${policy.jitter === Jitter.FULL ? ' (FULL jitter)' : ''}, with its own count: an op that both times out and fails can make up to ${policy.maxRetries} more attempts than maxRetries`,
+  };
+}
+
+function formatList(numbers: readonly number[]): string {
+  return numbers.length > 6 ? `${numbers.slice(0, 5).join(', ')}, ... ${numbers[numbers.length - 1]}` : numbers.join(', ');
+}
+
+function formatSeconds(seconds: readonly number[]): string {
+  const shown = seconds.map((s) => String(roundForDisplay(s)));
+  return shown.length > 6 ? `${shown.slice(0, 5).join(', ')}, ... ${shown[shown.length - 1]}` : shown.join(', ');
+}
+
+export type { SecondsRange };

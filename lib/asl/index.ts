@@ -1,0 +1,32 @@
+export { compileJob } from './compile-job.js';
+export type { CompileJobOptions, CompiledJob, CompileDiagnostics } from './compile-job.js';
+export { compileRetryPolicy, buildPlatformRetrier, findStrictViolations } from './compile-retriers.js';
+export type { CompileRetryPolicyOptions, CompiledRetryPolicy, RetryFidelity } from './compile-retriers.js';
+export { STRICT_ACCEPTED_DEVIATIONS } from './retry-plan.js';
+export type {
+  OpRetryPlan,
+  PolicyRetryPlan,
+  RetryWait,
+  RetryDeviation,
+  RetryDeviationKind,
+  RetryMechanism,
+  SecondsRange,
+} from './retry-plan.js';
+export { checkDefinition } from './check-definition.js';
+export type { DefinitionProblem } from './check-definition.js';
+export { decomposeGraph } from './decompose-graph.js';
+export { evaluateMakespan, computeCriticalPath, respectsDependencies } from './evaluate-makespan.js';
+export type { OpDurations } from './evaluate-makespan.js';
+export { buildOpGraph, buildOpGraphFromEdges } from './job-graph.js';
+export type { OpGraph } from './job-graph.js';
+export type { OpBlock } from './op-blocks.js';
+export { ceilSeconds } from './seconds.js';
+export {
+  FUNCTION_ARN_PLACEHOLDER,
+  LAMBDA_INVOKE_RESOURCE,
+  LAMBDA_PLATFORM_ERRORS,
+  INFRASTRUCTURE_ERRORS,
+  MAX_DEFINITION_CHARACTERS,
+} from './asl-constants.js';
+export { RETRY_ENVELOPE_KEY } from './state-names.js';
+export type * from './asl-types.js';

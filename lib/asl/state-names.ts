@@ -1,0 +1,77 @@
+import { MAX_STATE_NAME_LENGTH } from './asl-constants.js';
+
+/**
+ * Names of the states and variables the compiler adds around the op Tasks.
+ *
+ * Op Tasks are named after their invocation (^[A-Za-z0-9_]+$, at most 80 characters). Every
+ * other state name contains a hyphen, which no invocation name can, so none collides with a
+ * Task. Per-op helper states are `<op>-wait` / `<op>-failed`; when that would pass 80
+ * characters, the op name is cut and the op's invocation index added:
+ * `<first characters of op>-wait-<index>` (unique: indices are unique and a `-wait` name never
+ * ends in `-<digits>`).
+ *
+ * Variables follow JSONata identifier rules with ASCII letters, digits and underscores only,
+ * and stay short (a definition carries many references): `v<index>` holds op <index>'s output
+ * in the top-level scope, `v<index>_<depth>` inside a Parallel branch at that nesting depth,
+ * so a name is never assigned in two nested scopes; `f<id>` holds the failure markers
+ * collected by Parallel <id>; RUN_VARIABLES (fn, run, ops) hold per-run constants.
+ */
+
+export const CHECK_STATE_NAME = 'check-outcome';
+export const FAILED_STATE_NAME = 'job-failed';
+export const SUCCEEDED_STATE_NAME = 'job-succeeded';
+/** The top-level variable the final Choice fills with every failure marker, in invocation order. */
+export const FAILURES_VARIABLE = 'stepopsFailures';
+/** The state that starts a run by assigning RUN_VARIABLES. */
+export const INIT_STATE_NAME = 'init-run';
+/**
+ * Variables assigned once by the init-run state and read by every Task (a branch reads its
+ * outer scopes' variables): they keep long constant expressions out of each Task.
+ */
+export const RUN_VARIABLES = {
+  /** The wrapper's ARN (the ${StepopsFunctionArn} placeholder). */
+  functionArn: 'fn',
+  /** $states.context.Execution.Name. */
+  runId: 'run',
+  /** The execution input's `ops` (op configs), or {}. */
+  opsConfig: 'ops',
+} as const;
+/** The key of the retry envelope the loop passes from a Catch through the Wait state to the Task. */
+export const RETRY_ENVELOPE_KEY = '__stepopsRetry';
+
+/** The Wait state of op `index`'s Catch -> Wait -> Task loop. */
+export function buildWaitStateName(opName: string, index: number): string {
+  return buildHelperStateName(opName, index, 'wait');
+}
+
+/** The Pass state that ends a Parallel branch when its last op failed. */
+export function buildFailedStateName(opName: string, index: number): string {
+  return buildHelperStateName(opName, index, 'failed');
+}
+
+/** Parallel state number `id` (pre-order over the structure). */
+export function buildParallelStateName(id: number): string {
+  return `parallel-${id}`;
+}
+
+/** The variable holding op `index`'s output in a scope at `depth` (0 = top level). */
+export function buildOutputVariableName(index: number, depth: number): string {
+  return depth === 0 ? `v${index}` : `v${index}_${depth}`;
+}
+
+/** The key under which a branch's Output carries op `index`'s output out of the branch. */
+export function buildCarryKey(index: number): string {
+  return `v${index}`;
+}
+
+/** The variable holding the failure markers collected by Parallel `id`. */
+export function buildFailuresVariableName(id: number): string {
+  return `f${id}`;
+}
+
+function buildHelperStateName(opName: string, index: number, role: string): string {
+  const plain = `${opName}-${role}`;
+  if (plain.length <= MAX_STATE_NAME_LENGTH) return plain;
+  const suffix = `-${role}-${index}`;
+  return `${opName.slice(0, MAX_STATE_NAME_LENGTH - suffix.length)}${suffix}`;
+}
