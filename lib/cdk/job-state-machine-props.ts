@@ -1,0 +1,172 @@
+import type { Duration, TimeZone } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { JobDefinition } from '../job/index.js';
+
+/** How closely the compiled state machine follows Dagster's retry schedules. */
+export type JobFidelity = 'exact' | 'native';
+
+/**
+ * Settings for the Lambda function bundled from `entry`. Everything NodejsFunction takes, but
+ * the entry, the handler export (always `handler`) and the code, which the construct decides.
+ */
+export type JobFunctionProps = Omit<NodejsFunctionProps, 'entry' | 'handler' | 'code'>;
+
+/** Where and what the state machine logs. */
+export interface JobLogProps {
+  /**
+   * The log group execution history events go to.
+   *
+   * @default - a new log group with `retention`
+   */
+  readonly destination?: logs.ILogGroup;
+
+  /**
+   * How long the new log group (and the bundled function's log group) keeps events. Ignored
+   * when `destination` is given.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly retention?: logs.RetentionDays;
+
+  /**
+   * Which execution history events are logged.
+   *
+   * @default sfn.LogLevel.ERROR
+   */
+  readonly level?: sfn.LogLevel;
+
+  /**
+   * Whether op inputs and outputs are written to the log. They may hold business data.
+   *
+   * @default false
+   */
+  readonly includeExecutionData?: boolean;
+}
+
+/** An EventBridge Scheduler schedule that starts the job's state machine. */
+export interface JobScheduleProps {
+  /**
+   * When the job runs, as EventBridge Scheduler writes it: `cron(minutes hours
+   * day-of-month month day-of-week year)` or `rate(value unit)`.
+   *
+   * @example 'cron(0 6 * * ? *)'
+   * @example 'rate(15 minutes)'
+   */
+  readonly expression: string;
+
+  /**
+   * The time zone a cron expression is read in.
+   *
+   * @default TimeZone.ETC_UTC
+   */
+  readonly timeZone?: TimeZone;
+
+  /**
+   * The execution input, e.g. op config as `{ ops: { <op>: { config: {...} } } }`.
+   *
+   * @default - no input (the execution starts with `{}`)
+   */
+  readonly input?: Readonly<Record<string, unknown>>;
+
+  /**
+   * A description of the schedule.
+   *
+   * @default - `Starts <job name>`
+   */
+  readonly description?: string;
+
+  /**
+   * Whether the schedule starts executions.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+}
+
+/** Properties of a JobStateMachine. */
+export interface JobStateMachineProps {
+  /** The job to compile into the state machine. */
+  readonly job: JobDefinition;
+
+  /**
+   * The file to bundle as the job's Lambda function: a module exporting
+   * `handler = jobHandler(job)` for this job. Relative paths are read from the current
+   * directory. Bundled with the esbuild installed next to aws-cdk-lib, never in Docker.
+   * Give exactly one of `entry` and `handler`.
+   *
+   * @default - none; `handler` must be given
+   */
+  readonly entry?: string;
+
+  /**
+   * An existing Lambda function that runs the job's ops (built with `jobHandler(job)`).
+   * Give exactly one of `entry` and `handler`.
+   *
+   * @default - none; `entry` must be given
+   */
+  readonly handler?: lambda.IFunction;
+
+  /**
+   * Settings for the function bundled from `entry` (memory, timeout, environment,
+   * bundling options, ...). Only with `entry`.
+   *
+   * @default - runtime nodejs24.x, arm64, 1 minute timeout, minified ESM with source maps,
+   * a log group with the `logs.retention`
+   */
+  readonly functionProps?: JobFunctionProps;
+
+  /**
+   * Standard or Express. An Express job is refused when its worst-case retry waits go over
+   * Express's 5-minute limit.
+   *
+   * @default sfn.StateMachineType.STANDARD
+   */
+  readonly stateMachineType?: sfn.StateMachineType;
+
+  /**
+   * The longest an execution may run.
+   *
+   * @default - no timeout (Standard: a year; Express: 5 minutes)
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * Logging of execution history events.
+   *
+   * @default - a new log group kept one month, level ERROR, no execution data
+   */
+  readonly logs?: JobLogProps;
+
+  /**
+   * Whether AWS X-Ray tracing is on for the state machine (and the bundled function).
+   *
+   * @default false
+   */
+  readonly tracing?: boolean;
+
+  /**
+   * A schedule that starts the job.
+   *
+   * @default - no schedule
+   */
+  readonly schedule?: JobScheduleProps;
+
+  /**
+   * Turn every deviation from Dagster's retry schedules (rounding, approximations) into a
+   * synth error instead of a warning.
+   *
+   * @default false
+   */
+  readonly strict?: boolean;
+
+  /**
+   * 'exact' follows Dagster's schedules with per-attempt retriers and loops where needed;
+   * 'native' uses only native geometric retriers and reports the approximations.
+   *
+   * @default - the compiler's default
+   */
+  readonly fidelity?: JobFidelity;
+}

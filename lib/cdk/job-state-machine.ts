@@ -1,0 +1,134 @@
+import { Annotations } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { compileJob, findStrictViolations, FUNCTION_ARN_PLACEHOLDER, type AslDefinition, type OpRetryPlan } from '../asl/index.js';
+import { DefinitionError } from '../errors.js';
+import { EXPRESS_MAX_DURATION_SECONDS, findWorstCaseRetryPath } from './express-limit.js';
+import { createEntryFunction } from './function-from-entry.js';
+import type { JobStateMachineProps } from './job-state-machine-props.js';
+import { createJobSchedule } from './schedule.js';
+import { validateJobStateMachineProps } from './validate-props.js';
+
+/** How long logs are kept unless props.logs.retention says otherwise. */
+export const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
+
+/**
+ * A stepops job deployed as a Step Functions state machine whose Task states invoke one
+ * Lambda function running the job's ops. The job is compiled with compileJob; each op's
+ * retry policy becomes the Task's Retry blocks, and every deviation from Dagster's schedule
+ * becomes a synth warning (an error with `strict`).
+ *
+ * @example
+ * new JobStateMachine(stack, 'Pipeline', { job: reportPipeline, entry: 'handlers/report-pipeline.ts' });
+ */
+export class JobStateMachine extends Construct {
+  /** The state machine running the job. */
+  readonly stateMachine: sfn.StateMachine;
+  /** The Lambda function the Task states invoke: bundled from `entry`, or the given `handler`. */
+  readonly function: lambda.IFunction;
+  /** The compiled definition, with the function ARN still a `${...}` placeholder. */
+  readonly definition: AslDefinition;
+  /** One retry plan per op invocation: mechanism, waits, worst case, deviations from Dagster. */
+  readonly retryPlans: readonly OpRetryPlan[];
+  /** The log group execution history events go to. */
+  readonly logGroup: logs.ILogGroup;
+  /** The schedule starting the job, when `schedule` is given. */
+  readonly schedule: scheduler.Schedule | undefined;
+  /** The role the schedule starts executions with, when `schedule` is given. */
+  readonly scheduleRole: iam.Role | undefined;
+
+  constructor(scope: Construct, id: string, props: JobStateMachineProps) {
+    super(scope, id);
+    validateJobStateMachineProps(this.node.path, props);
+    const { job } = props;
+    const stateMachineType = props.stateMachineType ?? sfn.StateMachineType.STANDARD;
+
+    const compiled = compileJob(job, { fidelity: props.fidelity });
+    this.definition = compiled.definition;
+    this.retryPlans = compiled.retryPlans;
+    this.reportDeviations(compiled.retryPlans, props.strict === true);
+    if (stateMachineType === sfn.StateMachineType.EXPRESS) this.refuseLongWaitsInExpress(props);
+
+    const retention = props.logs?.retention ?? DEFAULT_LOG_RETENTION;
+    const tracing = props.tracing === true;
+    this.function =
+      props.handler ??
+      createEntryFunction(this, 'Function', {
+        constructPath: this.node.path,
+        entry: props.entry!,
+        functionProps: props.functionProps,
+        logRetention: retention,
+        tracing,
+      });
+    this.logGroup = props.logs?.destination ?? new logs.LogGroup(this, 'LogGroup', { retention });
+
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      comment: job.description ?? `stepops job ${job.name}`,
+      definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(compiled.definition)),
+      definitionSubstitutions: { [FUNCTION_ARN_PLACEHOLDER]: this.function.functionArn },
+      stateMachineType,
+      timeout: props.timeout,
+      tracingEnabled: props.tracing,
+      logs: {
+        destination: this.logGroup,
+        level: props.logs?.level ?? sfn.LogLevel.ERROR,
+        includeExecutionData: props.logs?.includeExecutionData ?? false,
+      },
+    });
+    // lambda:InvokeFunction on the function and its versions and aliases, nothing else.
+    this.function.grantInvoke(this.stateMachine);
+
+    if (props.schedule !== undefined) {
+      const created = createJobSchedule(this, this.stateMachine, job.name, props.schedule);
+      this.schedule = created.schedule;
+      this.scheduleRole = created.role;
+    } else {
+      this.schedule = undefined;
+      this.scheduleRole = undefined;
+    }
+  }
+
+  /**
+   * One warning per distinct deviation, naming the ops it concerns. With `strict`, deviations
+   * beyond whole-second rounding and the platform's own retries are errors instead.
+   */
+  private reportDeviations(retryPlans: readonly OpRetryPlan[], strict: boolean): void {
+    const byMessage = new Map<string, { kind: string; ops: string[]; refused: boolean }>();
+    for (const plan of retryPlans) {
+      const refused = new Set(strict ? findStrictViolations(plan) : []);
+      for (const deviation of plan.deviations) {
+        const entry = byMessage.get(deviation.message) ?? { kind: deviation.kind, ops: [], refused: false };
+        entry.ops.push(plan.op);
+        entry.refused ||= refused.has(deviation);
+        byMessage.set(deviation.message, entry);
+      }
+    }
+    for (const [message, { kind, ops, refused }] of byMessage) {
+      const text = `stepops retry plan, op${ops.length > 1 ? 's' : ''} ${ops.map((op) => `"${op}"`).join(', ')}: [${kind}] ${message}`;
+      if (refused) {
+        Annotations.of(this).addError(`${text}. strict refuses this deviation from Dagster; use fidelity 'exact', change the policy, or drop strict`);
+      } else {
+        Annotations.of(this).addWarningV2(`stepops:retry-plan:${kind}`, text);
+      }
+    }
+  }
+
+  private refuseLongWaitsInExpress(props: JobStateMachineProps): void {
+    const path = findWorstCaseRetryPath(props.job, this.retryPlans);
+    if (path.waitSeconds > EXPRESS_MAX_DURATION_SECONDS) {
+      throw new DefinitionError(
+        `JobStateMachine "${this.node.path}": props.stateMachineType is EXPRESS, but job "${props.job.name}" may wait ${path.waitSeconds} s for retries alone along ${path.ops.map((op) => `"${op}"`).join(' -> ')}, over the ${EXPRESS_MAX_DURATION_SECONDS} s (5 minutes) an Express execution may run; use sfn.StateMachineType.STANDARD, or shorten those ops' retry policies`,
+      );
+    }
+    const timeoutSeconds = props.timeout?.toSeconds();
+    if (timeoutSeconds !== undefined && timeoutSeconds > EXPRESS_MAX_DURATION_SECONDS) {
+      throw new DefinitionError(
+        `JobStateMachine "${this.node.path}": props.timeout is ${props.timeout!.toHumanString()}, over the 5 minutes an Express execution may run; use at most Duration.minutes(5), or sfn.StateMachineType.STANDARD`,
+      );
+    }
+  }
+}
