@@ -1,0 +1,154 @@
+import { describe, expect, it, vi } from 'vitest';
+import { OUTPUT_TOO_LARGE_ERROR, RetryPolicy, job, op, type OpContext } from '../../lib/index.js';
+import { MAX_OUTPUT_BYTES, jobHandler, runOpAttempt } from '../../lib/handler/index.js';
+import { OUTCOME_MARKER_KEY, type OpOutcomeMarker } from '../../lib/job/wire-protocol.js';
+import { buildPayload, buildSingleOpJob, captureLogs, catchThrown, createFakeClock, createFakeContext, recordFailure } from './helpers.js';
+
+describe('jobHandler: success', () => {
+  it('returns the op output unchanged and gives the op its context', async () => {
+    const seen: OpContext[] = [];
+    const testJob = buildSingleOpJob((context) => {
+      seen.push(context);
+      return { rows: [1, 2, 3], nested: { ok: true } };
+    });
+    const handler = jobHandler(testJob, { writeLog: () => {} });
+    const output = await handler(buildPayload(testJob, 'work', { retryNumber: 2, runId: 'exec-42', config: { table: 'orders' } }), createFakeContext());
+    expect(output).toStrictEqual({ rows: [1, 2, 3], nested: { ok: true } });
+    expect(seen[0]).toMatchObject({ retryNumber: 2, opName: 'work', jobName: 'test_job', runId: 'exec-42', config: { table: 'orders' } });
+  });
+
+  it('passes inputs in parameter order and runs the invocation named by its alias', async () => {
+    const extract = op({ name: 'extract' }, async () => 1);
+    const join = op({ name: 'join' }, async (_context, left: number, right: number) => `${left}-${right}`);
+    const testJob = job({ name: 'wired' }, () => {
+      const a = extract.alias('left')();
+      const b = extract.alias('right')();
+      join.alias('joined')(a, b);
+    });
+    const handler = jobHandler(testJob, { writeLog: () => {} });
+    expect(await handler(buildPayload(testJob, 'joined', { inputs: ['L', 'R'] }))).toBe('L-R');
+  });
+
+  it('returns null for an undefined output, as the Lambda runtime sends it', async () => {
+    const testJob = buildSingleOpJob(() => undefined);
+    expect(await jobHandler(testJob, { writeLog: () => {} })(buildPayload(testJob, 'work'))).toBeNull();
+  });
+
+  it('defaults a missing config to {}', async () => {
+    const testJob = buildSingleOpJob((context) => context.config);
+    const { config: _config, ...payload } = buildPayload(testJob, 'work');
+    expect(await jobHandler(testJob, { writeLog: () => {} })(payload)).toStrictEqual({});
+  });
+
+  it('logs one success line and the op own lines with op, job, run and retry number, on the injected clock', async () => {
+    const logs = captureLogs();
+    const testJob = buildSingleOpJob((context) => {
+      context.log.info('fetching', { table: 'orders' });
+      return 'done';
+    });
+    const handler = jobHandler(testJob, { writeLog: logs.writeLog, now: createFakeClock() });
+    await handler(buildPayload(testJob, 'work', { retryNumber: 1 }), createFakeContext('req-77'));
+    expect(logs.records).toHaveLength(2);
+    expect(logs.records[0]).toMatchObject({ level: 'INFO', message: 'fetching', service: 'stepops', job: 'test_job', op: 'work', runId: 'run-1', retryNumber: 1, table: 'orders' });
+    expect(logs.records[1]).toStrictEqual({
+      level: 'INFO',
+      message: 'op succeeded',
+      timestamp: expect.stringMatching(/^2026-01-01T00:00:00\.\d{3}Z$/),
+      service: 'stepops',
+      job: 'test_job',
+      op: 'work',
+      runId: 'run-1',
+      retryNumber: 1,
+      requestId: 'req-77',
+      decision: 'success',
+      outputBytes: 6,
+      durationMs: expect.any(Number),
+    });
+    expect(logs.records[0]?.timestamp).toMatch(/^2026-01-01T00:00:00\.\d{3}Z$/);
+  });
+
+  it('writes JSON lines to stdout by default', async () => {
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      const testJob = buildSingleOpJob(() => 1);
+      await jobHandler(testJob)(buildPayload(testJob, 'work'));
+      const line = String(write.mock.calls.at(-1)?.[0]);
+      expect(JSON.parse(line)).toMatchObject({ level: 'INFO', message: 'op succeeded', op: 'work' });
+    } finally {
+      write.mockRestore();
+    }
+  });
+
+  it('fails at module load when given something other than a job', () => {
+    expect(() => jobHandler({ name: 'fake' } as never)).toThrowError(/jobHandler needs a job made by job/);
+  });
+});
+
+describe('jobHandler: output over the payload limit', () => {
+  const sized = (bytes: number): string => 'x'.repeat(bytes - 2); // JSON adds two quotes
+
+  it('accepts an output of exactly 262,144 bytes', async () => {
+    const testJob = buildSingleOpJob(() => sized(MAX_OUTPUT_BYTES));
+    expect(await jobHandler(testJob, { writeLog: () => {} })(buildPayload(testJob, 'work'))).toHaveLength(MAX_OUTPUT_BYTES - 2);
+  });
+
+  it.each([
+    { label: 'one byte over', output: () => sized(MAX_OUTPUT_BYTES + 1), bytes: MAX_OUTPUT_BYTES + 1 },
+    { label: 'multi-byte characters counted in UTF-8', output: () => 'é'.repeat(131_072), bytes: 262_146 },
+  ])('fails with OUTPUT_TOO_LARGE, never a truncated value ($label)', async ({ output, bytes }) => {
+    const logs = captureLogs();
+    const testJob = buildSingleOpJob(output, new RetryPolicy({ maxRetries: 3 }));
+    const failure = recordFailure(await catchThrown(jobHandler(testJob, { writeLog: logs.writeLog })(buildPayload(testJob, 'work'))));
+    expect(failure.Error).toBe(OUTPUT_TOO_LARGE_ERROR);
+    expect(failure.errorMessage).toContain('op "work"');
+    expect(failure.errorMessage).toContain(bytes.toLocaleString('en-US'));
+    expect(failure.errorMessage).toContain('S3');
+    expect(failure.details).toMatchObject({ decision: 'fail', reason: 'output-too-large', outputBytes: bytes });
+    expect(logs.records.at(-1)).toMatchObject({ level: 'ERROR', decision: 'fail', reason: 'output-too-large', thrownAs: OUTPUT_TOO_LARGE_ERROR });
+  });
+
+  it('fails an output that is not JSON with the serializer error, not retried', async () => {
+    const testJob = buildSingleOpJob(() => ({ big: 10n }), new RetryPolicy({ maxRetries: 3 }));
+    const failure = recordFailure(await catchThrown(jobHandler(testJob, { writeLog: () => {} })(buildPayload(testJob, 'work'))));
+    expect(failure.Error).toBe('TypeError');
+    expect(failure.details).toMatchObject({ decision: 'fail', reason: 'output-not-serializable' });
+    expect(failure.errorMessage).toMatch(/^op "work" returned a value that is not JSON/);
+  });
+});
+
+describe('jobHandler: failure markers among the inputs', () => {
+  const failed = (name: string): OpOutcomeMarker => ({ [OUTCOME_MARKER_KEY]: 'failed', op: name, error: 'TypeError', cause: '{}', failedUpstream: [name] });
+  const skipped = (name: string, upstream: string[]): OpOutcomeMarker => ({ [OUTCOME_MARKER_KEY]: 'skipped', op: name, failedUpstream: upstream });
+
+  it.each([
+    { label: 'one failed input', inputs: [failed('a'), 'ok', 'ok'], failedUpstream: ['a'] },
+    { label: 'a skipped input', inputs: ['ok', skipped('b', ['x', 'y']), 'ok'], failedUpstream: ['x', 'y'] },
+    { label: 'several, as a union in input order', inputs: [skipped('b', ['y', 'a']), failed('a'), failed('c')], failedUpstream: ['y', 'a', 'c'] },
+  ])('does not run the op and returns a skipped marker ($label)', async ({ inputs, failedUpstream }) => {
+    const compute = vi.fn(async (_context: OpContext, ..._inputs: unknown[]) => 'ran');
+    const three = op({ name: 'three' }, async (context, a: unknown, b: unknown, c: unknown) => compute(context, a, b, c));
+    const source = op({ name: 'source' }, async () => 1);
+    const testJob = job({ name: 'marker_job' }, () => {
+      three(source.alias('s1')(), source.alias('s2')(), source.alias('s3')());
+    });
+    const logs = captureLogs();
+    const output = await jobHandler(testJob, { writeLog: logs.writeLog })(buildPayload(testJob, 'three', { inputs }));
+    expect(output).toStrictEqual({ [OUTCOME_MARKER_KEY]: 'skipped', op: 'three', failedUpstream });
+    expect(compute).not.toHaveBeenCalled();
+    expect(logs.records).toStrictEqual([expect.objectContaining({ level: 'INFO', decision: 'skip', failedUpstream, op: 'three' })]);
+  });
+});
+
+describe('runOpAttempt: the core, called in process', () => {
+  it('runs an attempt without a payload and throws real Errors', async () => {
+    const work = op({ name: 'work' }, async (context) => {
+      if (context.retryNumber === 0) throw new RangeError('first try fails');
+      return context.retryNumber;
+    });
+    const attempt = { op: work, opName: 'work', jobName: 'j', runId: 'r', retryNumber: 0, retryMode: 'plain' as const, policy: new RetryPolicy(), inputs: [] };
+    const thrown = await catchThrown(runOpAttempt(attempt, { writeLog: () => {} }));
+    expect(thrown).toBeInstanceOf(Error);
+    expect(thrown.name).toBe('stepops.Retry');
+    expect(await runOpAttempt({ ...attempt, retryNumber: 1 }, { writeLog: () => {} })).toBe(1);
+  });
+});
