@@ -104,13 +104,11 @@ export function createProgressTracker(options: ProgressTrackerOptions): Progress
         }
         return { lines: [`${prefix(event, op)}${style.yellow(`attempt ${attempt} ${verb}`)}: ${reason}`] };
       }
-      case 'TaskStateExited': {
-        const output = parseOutput(event.stateExitedEventDetails?.output);
-        if (isOpOutcomeMarker(output)) {
-          if (output.__stepops === 'skipped') {
-            return { lines: [`${prefix(event, op)}${style.yellow('skipped')} (upstream failed: ${output.failedUpstream.join(', ')})`] };
-          }
-          return { lines: [] };
+      case 'TaskSucceeded': {
+        const result = parseOutput(event.taskSucceededEventDetails?.output);
+        const payload = isOpOutcomeMarker(result) ? result : (result as { Payload?: unknown } | null | undefined)?.Payload;
+        if (isOpOutcomeMarker(payload) && payload.__stepops === 'skipped') {
+          return { lines: [`${prefix(event, op)}${style.yellow('skipped')} (upstream failed: ${payload.failedUpstream.join(', ')})`] };
         }
         const attempt = attemptsByOp.get(op) ?? 1;
         return { lines: [`${prefix(event, op)}${style.green('succeeded')}${attempt > 1 ? ` on attempt ${attempt}` : ''}`] };

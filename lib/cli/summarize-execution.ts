@@ -55,9 +55,9 @@ export function summarizeExecution(history: readonly HistoryEvent[], options: Su
     visits.push(visit);
     visitsByName.set(visit.stateName, visits);
   }
-  const exits = readLastTaskExits(history);
+  const ends = readTaskEnds(history);
   const end = readExecutionEnd(history);
-  const ops = [...visitsByName.entries()].map(([name, visits]) => summarizeOp(name, visits, exits.get(name), end.status !== 'RUNNING'));
+  const ops = [...visitsByName.entries()].map(([name, visits]) => summarizeOp(name, visits, ends.get(name), end.status !== 'RUNNING'));
   const first = history[0]?.timestamp?.getTime();
   const last = history[history.length - 1]?.timestamp?.getTime();
   return {
@@ -67,7 +67,7 @@ export function summarizeExecution(history: readonly HistoryEvent[], options: Su
   };
 }
 
-function summarizeOp(name: string, visits: readonly TaskVisitSummary[], exitOutput: string | undefined, executionEnded: boolean): OpRunSummary {
+function summarizeOp(name: string, visits: readonly TaskVisitSummary[], taskEnd: TaskEnd | undefined, executionEnded: boolean): OpRunSummary {
   const attempts = visits.flatMap((visit) => visit.attempts);
   const waitsSeconds: number[] = [];
   visits.forEach((visit, index) => {
@@ -85,15 +85,16 @@ function summarizeOp(name: string, visits: readonly TaskVisitSummary[], exitOutp
     .map((attempt) => describeFailure(attempt.error, attempt.cause));
   const base = { name, attempts: attempts.length, waitsSeconds, failures };
   if (attempts.length === 0) return { ...base, outcome: 'not-run' };
-  const marker = readMarker(exitOutput);
-  if (marker?.kind === 'skipped') return { ...base, outcome: 'skipped', failedUpstream: marker.failedUpstream };
   const lastAttempt = attempts.at(-1)!;
-  const lastFailed = lastAttempt.outcome === 'failed' || lastAttempt.outcome === 'timedOut';
-  if (marker?.kind === 'failed' || (lastFailed && (exitOutput !== undefined || executionEnded))) {
-    return { ...base, outcome: 'failed', finalError: failures.at(-1) ?? describeFailure(marker?.error, marker?.cause) };
+  const exited = taskEnd?.exited === true;
+  if (lastAttempt.outcome === 'succeeded') {
+    const marker = readMarker(taskEnd?.lastResult);
+    if (marker?.kind === 'skipped') return { ...base, outcome: 'skipped', failedUpstream: marker.failedUpstream };
+    if (marker?.kind === 'failed') return { ...base, outcome: 'failed', finalError: describeFailure(marker.error, marker.cause) };
+    return { ...base, outcome: exited || executionEnded ? 'succeeded' : 'running' };
   }
-  if (lastAttempt.outcome === 'succeeded' && exitOutput !== undefined) return { ...base, outcome: 'succeeded' };
-  return { ...base, outcome: executionEnded && lastAttempt.outcome === 'succeeded' ? 'succeeded' : 'running' };
+  if (lastAttempt.outcome !== 'unfinished' && (exited || executionEnded)) return { ...base, outcome: 'failed', finalError: failures.at(-1)! };
+  return { ...base, outcome: 'running' };
 }
 
 interface MarkerSummary {
@@ -103,7 +104,7 @@ interface MarkerSummary {
   readonly cause?: string;
 }
 
-/** A failure or skip marker in a Task's output (the Output itself, or a whole Lambda result's Payload). */
+/** A failure or skip marker in a task result (the Lambda result's Payload, or the value itself). */
 function readMarker(output: string | undefined): MarkerSummary | undefined {
   if (output === undefined) return undefined;
   let value: unknown;
@@ -122,14 +123,35 @@ function readMarker(output: string | undefined): MarkerSummary | undefined {
   };
 }
 
-function readLastTaskExits(history: readonly HistoryEvent[]): Map<string, string> {
-  const exits = new Map<string, string>();
+interface TaskEnd {
+  /** The result (TaskSucceeded output) of the state's last successful attempt. */
+  readonly lastResult: string | undefined;
+  /** Whether the state was left (TaskStateExited) at least once. */
+  readonly exited: boolean;
+}
+
+/** Per Task state name: its last task result and whether it exited, tied through previousEventId. */
+function readTaskEnds(history: readonly HistoryEvent[]): Map<string, TaskEnd> {
+  const stateOfEvent = new Map<number, string>();
+  const ends = new Map<string, TaskEnd>();
   for (const event of history) {
-    if (event.type !== 'TaskStateExited') continue;
-    const name = event.stateExitedEventDetails?.name;
-    if (name !== undefined) exits.set(name, event.stateExitedEventDetails?.output ?? 'null');
+    if (event.type === 'TaskStateEntered') {
+      stateOfEvent.set(event.id ?? 0, event.stateEnteredEventDetails?.name ?? '');
+      continue;
+    }
+    if (event.type === 'TaskStateExited') {
+      const name = event.stateExitedEventDetails?.name ?? '';
+      ends.set(name, { lastResult: ends.get(name)?.lastResult, exited: true });
+      continue;
+    }
+    const name = stateOfEvent.get(event.previousEventId ?? -1);
+    if (name === undefined || !event.type?.startsWith('Task')) continue;
+    stateOfEvent.set(event.id ?? 0, name);
+    if (event.type === 'TaskSucceeded') {
+      ends.set(name, { lastResult: event.taskSucceededEventDetails?.output ?? 'null', exited: ends.get(name)?.exited ?? false });
+    }
   }
-  return exits;
+  return ends;
 }
 
 function readExecutionEnd(history: readonly HistoryEvent[]): Pick<ExecutionSummary, 'status' | 'output' | 'error'> {

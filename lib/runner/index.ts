@@ -8,3 +8,4 @@ export { computeRetryDelaySeconds, matchesErrorEquals } from './retry.js';
 export type { Retrier } from './definition.js';
 export { MAX_PAYLOAD_BYTES } from './payload-limit.js';
 export type { LambdaInvokeResult } from './lambda-invoke.js';
+export { runJobLocally, type RunJobLocallyOptions } from './run-job-locally.js';
