@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildOpGraphFromEdges,
+  compileJob,
+  computeCriticalPath,
+  decomposeGraph,
+  evaluateMakespan,
+  respectsDependencies,
+  type OpBlock,
+  type OpGraph,
+} from '../../lib/asl/index.js';
+import { countParallels } from '../../lib/asl/op-blocks.js';
+import { createSeededRandom } from '../../lib/policy/index.js';
+import { buildJobFromGraph } from './graph-jobs.js';
+import { generateRandomDag } from './random-dag.js';
+
+function graphOf(size: number, edges: readonly (readonly [number, number])[]): OpGraph {
+  const predecessors = Array.from({ length: size }, (_, k) => edges.filter(([, to]) => to === k).map(([from]) => from));
+  return buildOpGraphFromEdges(Array.from({ length: size }, (_, k) => `op${k}`), predecessors);
+}
+const chain = (n: number) => graphOf(n, Array.from({ length: n - 1 }, (_, k) => [k, k + 1] as const));
+const fanOutIn = (width: number) =>
+  graphOf(width + 2, [...Array.from({ length: width }, (_, k) => [0, k + 1] as const), ...Array.from({ length: width }, (_, k) => [k + 1, width + 1] as const)]);
+const diamond = () => graphOf(4, [[0, 1], [0, 2], [1, 3], [2, 3]]);
+const outTree = (n: number) => graphOf(n, Array.from({ length: n - 1 }, (_, k) => [Math.floor(k / 2), k + 1] as const));
+const inTree = (n: number) => graphOf(n, Array.from({ length: n - 1 }, (_, k) => [n - 2 - k, n - 1 - Math.floor(k / 2)] as const).map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const));
+// (a ; (b || (c ; (d || e))) ; f) with diamonds inside: a nested series-parallel graph.
+const nestedSp = () => graphOf(8, [[0, 1], [0, 2], [2, 3], [2, 4], [3, 5], [4, 5], [1, 6], [5, 6], [6, 7]]);
+
+function randomDurations(size: number, seed: number): number[] {
+  const random = createSeededRandom(seed);
+  return Array.from({ length: size }, () => 1 + Math.floor(random() * 10));
+}
+
+function ratio(graph: OpGraph, durations: readonly number[]): { ratio: number; block: OpBlock } {
+  const block = decomposeGraph(graph, durations);
+  expect(respectsDependencies(block, graph)).toBe(true);
+  return { ratio: evaluateMakespan(block, durations) / computeCriticalPath(graph, durations), block };
+}
+
+/** One Parallel per topological level: the baseline. */
+function levelByLevel(graph: OpGraph): OpBlock {
+  const level: number[] = [];
+  const byLevel: number[][] = [];
+  graph.names.forEach((_, k) => {
+    level[k] = graph.predecessors[k]!.reduce((max, p) => Math.max(max, level[p]! + 1), 0);
+    (byLevel[level[k]!] ??= []).push(k);
+  });
+  return { kind: 'sequence', items: byLevel.map((ops) => ({ kind: 'parallel', branches: ops.map((op) => ({ kind: 'op', op }) as const) })) };
+}
+
+describe('series-parallel graphs keep all their concurrency (makespan = critical path)', () => {
+  const cases: readonly (readonly [string, OpGraph])[] = [
+    ['chain of 12', chain(12)],
+    ['fan-out / fan-in of 10', fanOutIn(10)],
+    ['diamond', diamond()],
+    ['out-tree of 31', outTree(31)],
+    ['in-tree of 31', inTree(31)],
+    ['nested series-parallel', nestedSp()],
+  ];
+  for (const [name, graph] of cases) {
+    it(`${name}: ratio exactly 1.0 with unit and with random durations`, () => {
+      expect(ratio(graph, graph.names.map(() => 1)).ratio).toBe(1);
+      for (let seed = 1; seed <= 20; seed += 1) expect(ratio(graph, randomDurations(graph.names.length, seed)).ratio).toBe(1);
+    });
+  }
+});
+
+describe('random graphs: 200 ops, op i depends on min(i, k) distinct uniformly drawn earlier ops, durations 1..10 (seeded)', () => {
+  for (const k of [1, 2, 3]) {
+    it(`k = ${k}: median makespan / critical path <= 1.15, well below one Parallel per level; <= 1.2 transitions per op`, () => {
+      const ratios: number[] = [];
+      const baseline: number[] = [];
+      const transitions: number[] = [];
+      for (let seed = 1; seed <= 30; seed += 1) {
+        const graph = generateRandomDag(200, k, seed);
+        const durations = randomDurations(200, seed * 7919);
+        const { ratio: r, block } = ratio(graph, durations);
+        ratios.push(r);
+        baseline.push(evaluateMakespan(levelByLevel(graph), durations) / computeCriticalPath(graph, durations));
+        transitions.push((200 + countParallels(block) + 3) / 200);
+      }
+      const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+      console.log(
+        `k=${k}: makespan/CP median ${median(ratios).toFixed(3)} worst ${Math.max(...ratios).toFixed(3)}; level-by-level median ${median(baseline).toFixed(3)}; happy-path transitions/op median ${median(transitions).toFixed(3)} worst ${Math.max(...transitions).toFixed(3)}`,
+      );
+      expect(median(ratios)).toBeLessThanOrEqual(1.15);
+      expect(median(transitions)).toBeLessThanOrEqual(1.2);
+    });
+  }
+});
+
+describe('compiled size, transitions and speed', () => {
+  it('characters per op at 10 / 100 ops; 1,000 ops compile in well under a second', () => {
+    for (const size of [10, 100]) {
+      const graph = generateRandomDag(size, 2, 1);
+      const { diagnostics } = compileJob(buildJobFromGraph(`random_${size}`, graph));
+      console.log(`${size} ops: ${diagnostics.characters} characters (${Math.round(diagnostics.characters / size)} per op), ${(diagnostics.happyPathTransitions / size).toFixed(3)} transitions per op`);
+      expect(diagnostics.characters / size).toBeLessThan(2000);
+    }
+    const graph = generateRandomDag(1000, 2, 1);
+    const job = buildJobFromGraph('random_1000', graph);
+    const start = performance.now();
+    let message = '';
+    try {
+      const { diagnostics } = compileJob(job);
+      message = `${diagnostics.characters} characters`;
+    } catch (error) {
+      message = String(error);
+    }
+    const elapsed = performance.now() - start;
+    console.log(`1000 ops: compiled in ${Math.round(elapsed)} ms: ${message.slice(0, 160)}`);
+    expect(elapsed).toBeLessThan(1000);
+  });
+
+  it('fails when the definition would pass 1,048,576 characters, naming the size and the fix', () => {
+    const job = buildJobFromGraph('too_big', generateRandomDag(1000, 2, 1));
+    expect(() => compileJob(job)).toThrow(/compiles to \d+ characters, over Step Functions' limit of 1048576 .*split it into smaller jobs/);
+  });
+});
