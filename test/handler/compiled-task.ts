@@ -45,8 +45,10 @@ export interface TaskRunContext {
 export async function assignStartVariables(definition: Pick<AslDefinition, 'States' | 'StartAt'>, executionName: string, executionInput: unknown): Promise<Record<string, unknown>> {
   const variables: Record<string, unknown> = {};
   const context = { Execution: { Name: executionName, Input: executionInput } };
-  for (let state = definition.States[definition.StartAt]; state?.Type === 'Pass' && state.Assign !== undefined; state = state.Next === undefined ? undefined : definition.States[state.Next]) {
+  let state: AslState | undefined = definition.States[definition.StartAt];
+  while (state?.Type === 'Pass' && state.Assign !== undefined) {
     Object.assign(variables, await evaluateTemplate(state.Assign, { ...variables, states: { input: executionInput, context } }));
+    state = state.Next === undefined ? undefined : definition.States[state.Next];
   }
   return variables;
 }
