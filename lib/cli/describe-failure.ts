@@ -47,16 +47,14 @@ function readErrorDetails(trace: unknown): ErrorDetails | undefined {
 }
 
 function describeSerializedMessage(error: SerializedError): string {
-  let message = error.message;
-  // RetryRequested's own message says little; the error behind it is the reason.
-  let cause = error.cause;
-  let depth = 0;
-  while (cause !== undefined && depth < 3) {
-    message += ` (caused by ${formatFailure(cause)})`;
-    cause = cause.cause;
-    depth += 1;
-  }
-  return message;
+  // RetryRequested's own message only repeats its options; the error behind it is the reason.
+  if (error.name === 'RetryRequested' && error.cause !== undefined) return `from ${describeCauseChain(error.cause)}`;
+  return error.cause === undefined ? error.message : `${error.message} (caused by ${describeCauseChain(error.cause)})`;
+}
+
+function describeCauseChain(error: SerializedError, depth = 0): string {
+  const text = formatFailure(error);
+  return error.cause === undefined || depth >= 2 ? text : `${text} (caused by ${describeCauseChain(error.cause, depth + 1)})`;
 }
 
 function parseJson(text: string | undefined): unknown {

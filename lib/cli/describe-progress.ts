@@ -23,7 +23,7 @@ export interface ProgressTrackerOptions {
    * does not carry (the native retriers). @default - unknown: "retrying" without a wait
    */
   readonly lookupRetryWait?: (op: string, retryNumber: number) => string | undefined;
-  /** Longest error text on a line. @default 120 */
+  /** Longest error text on a line. @default 160 */
   readonly maxErrorWidth?: number;
 }
 
@@ -43,7 +43,7 @@ const STANDARD_LOG_KEYS = new Set(['level', 'message', 'timestamp', 'service', '
  */
 export function createProgressTracker(options: ProgressTrackerOptions): ProgressTracker {
   const { style } = options;
-  const maxErrorWidth = options.maxErrorWidth ?? 120;
+  const maxErrorWidth = options.maxErrorWidth ?? 160;
   let nameWidth = Math.max(0, ...(options.opNames ?? []).map((name) => name.length));
   let startMs: number | undefined;
   const stateOfEvent = new Map<number, string>();
