@@ -1,0 +1,70 @@
+import { describe, expect, it, vi } from 'vitest';
+import { PROTOCOL_ERROR, job, op } from '../../lib/index.js';
+import { jobHandler } from '../../lib/handler/index.js';
+import { buildPayload, captureLogs, catchThrown, createFakeContext, recordFailure } from './helpers.js';
+
+const compute = vi.fn(async (_context: unknown, value: unknown) => value);
+const consume = op({ name: 'consume' }, async (context, value: unknown) => compute(context, value));
+const produce = op({ name: 'produce' }, async () => 'value');
+const protocolJob = job({ name: 'protocol_job' }, () => {
+  consume(produce());
+});
+const otherBuild = job({ name: 'protocol_job' }, () => {
+  consume.alias('renamed')(produce());
+});
+const valid = buildPayload(protocolJob, 'consume', { inputs: ['value'] });
+
+// Each case: the event, a fragment of the message naming what is wrong, the details' op and retryNumber.
+const cases: { readonly label: string; readonly event: unknown; readonly says: string; readonly op?: string; readonly retryNumber?: number }[] = [
+  { label: 'null', event: null, says: 'the event is not a stepops op payload', op: '', retryNumber: -1 },
+  { label: 'a string', event: 'consume', says: 'got "consume"', op: '', retryNumber: -1 },
+  { label: 'an array', event: [valid], says: 'expected an object with protocol, job, op', op: '', retryNumber: -1 },
+  { label: 'a number', event: 42, says: 'got 42', op: '', retryNumber: -1 },
+  { label: 'no protocol', event: { ...valid, protocol: undefined }, says: 'payload.protocol is undefined but this handler speaks stepops protocol 1' },
+  { label: 'another protocol version', event: { ...valid, protocol: 2 }, says: 'payload.protocol is 2' },
+  { label: 'no job', event: { ...valid, job: undefined }, says: 'payload.job is undefined but this handler serves job "protocol_job"' },
+  { label: 'another job', event: { ...valid, job: 'retry_job' }, says: 'payload.job is "retry_job"' },
+  { label: 'no planHash', event: { ...valid, planHash: undefined }, says: 'payload.planHash is undefined' },
+  { label: 'a planHash from another build', event: buildPayload(otherBuild, 'renamed', { inputs: ['v'] }), says: 'come from different builds', op: 'renamed' },
+  { label: 'no op', event: { ...valid, op: undefined }, says: 'payload.op must be the name of an op invocation of job "protocol_job", got undefined', op: '' },
+  { label: 'an unknown op', event: { ...valid, op: 'transform' }, says: 'payload.op "transform" is not an op invocation of job "protocol_job" (its invocations: produce, consume)', op: 'transform' },
+  { label: 'no runId', event: { ...valid, runId: undefined }, says: 'payload.runId must be the execution name' },
+  { label: 'an empty runId', event: { ...valid, runId: '' }, says: 'payload.runId must be the execution name (a non-empty string), got ""' },
+  { label: 'no retryNumber', event: { ...valid, retryNumber: undefined }, says: 'payload.retryNumber must be an integer >= 0', retryNumber: -1 },
+  { label: 'a negative retryNumber', event: { ...valid, retryNumber: -1 }, says: 'got -1', retryNumber: -1 },
+  { label: 'a fractional retryNumber', event: { ...valid, retryNumber: 1.5 }, says: 'got 1.5', retryNumber: -1 },
+  { label: 'a string retryNumber', event: { ...valid, retryNumber: '1' }, says: 'got "1"', retryNumber: -1 },
+  { label: 'an unknown retryMode', event: { ...valid, retryMode: 'exponential' }, says: 'payload.retryMode must be one of plain, indexed, loop, got "exponential"' },
+  { label: 'no inputs', event: { ...valid, inputs: undefined }, says: 'payload.inputs must be an array of 1 value(s) for op "consume" (the outputs of produce), got undefined' },
+  { label: 'too many inputs', event: { ...valid, inputs: [1, 2] }, says: 'got [1,2]' },
+];
+
+describe('jobHandler: payloads from elsewhere fail with PROTOCOL_ERROR and never run an op', () => {
+  it('runs the valid payload', async () => {
+    expect(await jobHandler(protocolJob, { writeLog: () => {} })(valid)).toBe('value');
+  });
+
+  it.each(cases)('fails on $label', async ({ event, says, op: opName = 'consume', retryNumber = 0 }) => {
+    compute.mockClear();
+    const logs = captureLogs();
+    const thrown = await catchThrown(jobHandler(protocolJob, { writeLog: logs.writeLog })(event, createFakeContext('req-9')));
+    const failure = recordFailure(thrown);
+    expect(failure.Error).toBe(PROTOCOL_ERROR);
+    expect(failure.errorMessage).toContain(says);
+    expect(failure.errorMessage).toContain('deploy the state machine and the function together');
+    expect(failure.details).toStrictEqual({ stepops: 1, op: opName, retryNumber, decision: 'fail', reason: 'protocol-error' });
+    expect(compute).not.toHaveBeenCalled();
+    expect(logs.records).toStrictEqual([
+      expect.objectContaining({ level: 'ERROR', message: 'payload rejected', decision: 'fail', reason: 'protocol-error', thrownAs: PROTOCOL_ERROR, requestId: 'req-9', op: opName }),
+    ]);
+  });
+
+  it('cuts a huge received value in the message', async () => {
+    const failure = recordFailure(await catchThrown(jobHandler(protocolJob, { writeLog: () => {} })({ ...valid, job: 'j'.repeat(100_000) })));
+    expect(failure.errorMessage.length).toBeLessThan(1000);
+  });
+
+  it('ignores fields the protocol does not define', async () => {
+    expect(await jobHandler(protocolJob, { writeLog: () => {} })({ ...valid, extra: true })).toBe('value');
+  });
+});
