@@ -1,0 +1,31 @@
+/**
+ * cdk-nag (AwsSolutions) findings on a JobStateMachine that are justified, each acknowledged
+ * on the one role it concerns, with the reason. Everything else the pack reports is fixed in
+ * the construct or the stack (own function role without managed policies, latest Node.js
+ * runtime, ALL-level state machine logs in the examples).
+ */
+import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import type { JobStateMachine } from '../lib/cdk/index.js';
+
+export function acknowledgeJobStateMachineFindings(jobStateMachine: JobStateMachine): void {
+  const { stateMachine, function: opsFunction } = jobStateMachine;
+  const functionLogicalId = Stack.of(jobStateMachine).getLogicalId(opsFunction.node.defaultChild as CfnElement);
+  Validations.of(stateMachine.role).acknowledge(
+    {
+      id: `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
+      reason:
+        "grantInvoke: lambda:InvokeFunction on the job's own function and its versions and aliases (ARN suffix ':*'), no other function; lets the definition invoke a published version or alias of it.",
+    },
+    {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Added by aws-cdk-lib for state machine logging (logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets): these actions do not support resource-level permissions.',
+    },
+  );
+  if (opsFunction.role !== undefined) {
+    Validations.of(opsFunction.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'Added by aws-cdk-lib for active X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords): X-Ray does not support resource-level permissions.',
+    });
+  }
+}
