@@ -27,7 +27,7 @@ export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' |
 
 export interface ExecutionSummary {
   readonly status: ExecutionStatus;
-  /** In `opNames` order when given, then in the order the ops started. */
+  /** In the order the ops started (the same for a local run and on AWS), then the ops that never ran. */
   readonly ops: readonly OpRunSummary[];
   /** From the first event to the last. */
   readonly elapsedSeconds: number;
@@ -49,12 +49,12 @@ export interface SummarizeExecutionOptions {
  */
 export function summarizeExecution(history: readonly HistoryEvent[], options: SummarizeExecutionOptions = {}): ExecutionSummary {
   const visitsByName = new Map<string, TaskVisitSummary[]>();
-  for (const name of options.opNames ?? []) visitsByName.set(name, []);
   for (const visit of summarizeTaskAttempts(history)) {
     const visits = visitsByName.get(visit.stateName) ?? [];
     visits.push(visit);
     visitsByName.set(visit.stateName, visits);
   }
+  for (const name of options.opNames ?? []) if (!visitsByName.has(name)) visitsByName.set(name, []);
   const ends = readTaskEnds(history);
   const end = readExecutionEnd(history);
   const ops = [...visitsByName.entries()].map(([name, visits]) => summarizeOp(name, visits, ends.get(name), end.status !== 'RUNNING'));
