@@ -14,15 +14,22 @@ export interface ProgressUpdate {
   readonly waitEnded?: string;
 }
 
+/** A wait from the retry plan: `1h`, or `0s–1m` when jittered (then no exact seconds). */
+export interface PlannedWait {
+  readonly text: string;
+  readonly seconds?: number;
+}
+
 export interface ProgressTrackerOptions {
   readonly style: Style;
   /** Every op of the job, to align the op column. @default - aligned as ops appear */
   readonly opNames?: readonly string[];
   /**
    * The planned wait before retry `retryNumber` of `op`, for retries whose wait the error
-   * does not carry (the native retriers). @default - unknown: "retrying" without a wait
+   * does not carry (the native retriers): its text, and its seconds when it is exact.
+   * @default - unknown: "retry n follows" without a wait
    */
-  readonly lookupRetryWait?: (op: string, retryNumber: number) => string | undefined;
+  readonly lookupRetryWait?: (op: string, retryNumber: number) => PlannedWait | undefined;
   /** Longest error text on a line. @default 160 */
   readonly maxErrorWidth?: number;
 }
@@ -94,8 +101,9 @@ export function createProgressTracker(options: ProgressTrackerOptions): Progress
         }
         if (details?.decision === 'retry') {
           const retryNumber = details.nextRetryNumber ?? attempt;
-          const seconds = details.waitSeconds;
-          const wait = seconds !== undefined ? formatSeconds(seconds) : options.lookupRetryWait?.(op, retryNumber);
+          const planned = details.waitSeconds === undefined ? options.lookupRetryWait?.(op, retryNumber) : undefined;
+          const seconds = details.waitSeconds ?? planned?.seconds;
+          const wait = details.waitSeconds !== undefined ? formatSeconds(details.waitSeconds) : planned?.text;
           const next = wait === undefined ? `retry ${retryNumber} follows` : `retry ${retryNumber} in ${wait}`;
           return {
             lines: [`${prefix(event, op)}${style.yellow(`attempt ${attempt} ${verb}`)}: ${reason}; ${next}`],

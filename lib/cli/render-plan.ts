@@ -45,10 +45,12 @@ export function formatRetryWait(wait: RetryWait): string {
   return compiled === dagster ? compiled : `${compiled} (Dagster ${dagster})`;
 }
 
-/** The compiled wait before retry `retryNumber` (1-based), for the live view. */
-export function formatPlannedWait(plan: OpRetryPlan | undefined, retryNumber: number): string | undefined {
+/** The compiled wait before retry `retryNumber` (1-based), for the live view; exact seconds when not jittered. */
+export function findPlannedWait(plan: OpRetryPlan | undefined, retryNumber: number): { readonly text: string; readonly seconds?: number } | undefined {
   const wait = plan?.waits[retryNumber - 1];
-  return wait === undefined ? undefined : formatRange(wait.compiledSeconds.min, wait.compiledSeconds.max);
+  if (wait === undefined) return undefined;
+  const { min, max } = wait.compiledSeconds;
+  return min === max ? { text: formatSeconds(max), seconds: max } : { text: formatRange(min, max) };
 }
 
 function formatRange(min: number, max: number): string {

@@ -6,7 +6,7 @@ import { createProgressTracker } from '../describe-progress.js';
 import { loadJob } from '../load-job-module.js';
 import { readInputOption } from '../parse-options.js';
 import { createProgressReporter, type LogMode } from '../progress-reporter.js';
-import { formatPlannedWait } from '../render-plan.js';
+import { findPlannedWait } from '../render-plan.js';
 import { renderTimeline } from '../render-timeline.js';
 import { createStyle, shouldUseColor } from '../style.js';
 import { summarizeExecution } from '../summarize-execution.js';
@@ -37,7 +37,7 @@ export async function runRunCommand(modulePath: string, options: RunCommandOptio
   const tracker = createProgressTracker({
     style,
     opNames,
-    lookupRetryWait: (op, retryNumber) => formatPlannedWait(plans.get(op), retryNumber),
+    lookupRetryWait: (op, retryNumber) => findPlannedWait(plans.get(op), retryNumber),
   });
   const reporter = createProgressReporter(io.stdout, tracker, {
     style,
