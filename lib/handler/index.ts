@@ -1,6 +1,25 @@
 /**
  * stepops/handler: the Lambda wrapper. Import only this subpath in Lambda code; it pulls in
  * lib/policy, lib/job and lib/errors and nothing heavier (no aws-cdk-lib, jsonata or runner).
+ *
+ * What an invocation returns or throws (lib/job/wire-protocol.ts has the protocol):
+ * - success: the op's output; `undefined` becomes `null` (what the Lambda runtime sends for it,
+ *   so in-process callers see what Step Functions sees); over 262,144 bytes of JSON:
+ *   OUTPUT_TOO_LARGE_ERROR; not JSON at all: the serializer's TypeError (reason
+ *   'output-not-serializable'). Neither is retried.
+ * - a failure or skip marker among the inputs: the op does not run; a 'skipped' marker.
+ * - retry (decideRetry): RETRY_ERROR ('plain'), retryAttemptErrorName(n) ('indexed'),
+ *   RETRY_AFTER_ERROR ('loop', and any RetryRequested) with details.waitSeconds (whole
+ *   seconds, rounded up) and details.nextRetryNumber.
+ * - fail: the op's own name and message; a reserved name (States.*, Lambda.*, Sandbox.*,
+ *   stepops.*) gets the OP_ERROR_PREFIX; names are cut to 256 characters (the whole name stays
+ *   in details.error.name); a thrown non-Error fails as its typeof with its value as the message.
+ *   An exhausted RetryRequested fails as 'RetryRequested' (the op's own error, as in Dagster,
+ *   so a Catch on the cause's name does not match it) with the message "Exceeded max_retries of
+ *   N: <cause name>: <cause message>"; the cause chain is in the details.
+ * - a payload from elsewhere: PROTOCOL_ERROR; the op never runs.
+ * Every thrown error is an OpAttemptError: `stack` is one line of JSON (HandlerErrorDetails),
+ * which the runtime puts in the Cause's trace[0]; the whole Cause fits 32,768 characters.
  */
 export { jobHandler } from './job-handler.js';
 export { opHandler } from './op-handler.js';

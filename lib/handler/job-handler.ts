@@ -1,8 +1,6 @@
-import { DefinitionError, describeValue } from '../errors.js';
-import { computeJobFingerprint } from '../job/job-fingerprint.js';
-import { isJobDefinition, type JobDefinition } from '../job/job.js';
+import type { JobDefinition } from '../job/job.js';
 import type { HandlerOptions, LambdaHandler } from './handler-types.js';
-import { resolveJobAttempt } from './resolve-job-attempt.js';
+import { createJobAttemptResolver } from './resolve-job-attempt.js';
 import { serveOpEvent } from './run-op-attempt.js';
 
 /**
@@ -14,15 +12,6 @@ import { serveOpEvent } from './run-op-attempt.js';
  * The local runner calls the same handler in process: `jobHandler(job, { writeLog, random, now })(payload)`.
  */
 export function jobHandler(job: JobDefinition, options: HandlerOptions = {}): LambdaHandler {
-  const planHash = computeJobFingerprint(checkJob(job));
-  const resolve = resolveJobAttempt.bind(undefined, job, planHash);
+  const resolve = createJobAttemptResolver(job);
   return async (event, context) => serveOpEvent(event, context, resolve, options);
-}
-
-/** `job`, or a DefinitionError at module load when it is not a job made by job(). */
-export function checkJob(job: JobDefinition): JobDefinition {
-  if (!isJobDefinition(job)) {
-    throw new DefinitionError(`jobHandler needs a job made by job({ name }, body), got ${describeValue(job)}; pass the job your state machine was compiled from`);
-  }
-  return job;
 }

@@ -1,8 +1,6 @@
-import { computeJobFingerprint } from '../job/job-fingerprint.js';
 import type { JobDefinition } from '../job/job.js';
-import { checkJob } from './job-handler.js';
 import type { HandlerOptions, LambdaContextLike } from './handler-types.js';
-import { resolveJobAttempt } from './resolve-job-attempt.js';
+import { createJobAttemptResolver } from './resolve-job-attempt.js';
 import { serveOpEvent } from './run-op-attempt.js';
 
 /** The part of a middy request the middleware reads, declared by shape (no dependency on middy). */
@@ -26,8 +24,7 @@ export interface MiddyMiddlewareLike {
  * Put it last among the `before` middlewares.
  */
 export function jobMiddleware(job: JobDefinition, options: HandlerOptions = {}): MiddyMiddlewareLike {
-  const planHash = computeJobFingerprint(checkJob(job));
-  const resolve = resolveJobAttempt.bind(undefined, job, planHash);
+  const resolve = createJobAttemptResolver(job);
   return {
     before: async (request) => serveOpEvent(request.event, readContext(request.context), resolve, options),
   };

@@ -1,10 +1,25 @@
-import type { JobDefinition } from '../job/job.js';
+import { DefinitionError, describeValue } from '../errors.js';
+import { computeJobFingerprint } from '../job/job-fingerprint.js';
+import { isJobDefinition, type JobDefinition } from '../job/job.js';
 import { resolveRetryPolicy } from '../job/resolve-retry-policy.js';
 import { PROTOCOL_VERSION } from '../job/wire-protocol.js';
 import type { LambdaContextLike } from './handler-types.js';
 import type { OpAttempt } from './op-attempt.js';
 import { createProtocolError, isJsonObject, isRetryNumber, previewValue } from './protocol-error.js';
 import { RETRY_MODES, isRetryMode } from './retry-mode.js';
+
+/**
+ * The payload resolver of a job handler: checks `job` once (a DefinitionError at module load
+ * when it is not a job made by job()) and computes its fingerprint once, then resolves each
+ * event with resolveJobAttempt.
+ */
+export function createJobAttemptResolver(job: JobDefinition): (event: unknown, context?: LambdaContextLike) => OpAttempt {
+  if (!isJobDefinition(job)) {
+    throw new DefinitionError(`jobHandler needs a job made by job({ name }, body), got ${describeValue(job)}; pass the job your state machine was compiled from`);
+  }
+  const planHash = computeJobFingerprint(job);
+  return (event, context) => resolveJobAttempt(job, planHash, event, context);
+}
 
 /**
  * Validates an event as an OpPayload (wire-protocol.ts) for `job`, whose fingerprint is

@@ -48,7 +48,7 @@ function isErrorLike(value: unknown): value is object {
 }
 
 /** A thrown non-Error's value as text: a string as is, anything else as JSON where possible. */
-export function describeThrownValue(value: unknown): string {
+function describeThrownValue(value: unknown): string {
   return typeof value === 'string' ? value : describeValue(value);
 }
 
