@@ -3,7 +3,8 @@
  * The only part of stepops that imports aws-cdk-lib and constructs.
  */
 export { JobStateMachine, DEFAULT_LOG_RETENTION } from './job-state-machine.js';
-export type { JobStateMachineProps, JobFunctionProps, JobLogProps, JobScheduleProps, JobFidelity } from './job-state-machine-props.js';
+export type { JobStateMachineProps, JobFunctionProps, JobLogProps, JobScheduleProps } from './job-state-machine-props.js';
+export type { RetryFidelity } from '../asl/index.js';
 export { DEFAULT_JOB_FUNCTION_RUNTIME, DEFAULT_JOB_FUNCTION_TIMEOUT } from './function-from-entry.js';
 export { compileRetryProps } from './retry-props.js';
 export type { CompileRetryPropsOptions, CompiledRetryProps } from './retry-props.js';

@@ -3,10 +3,8 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { RetryFidelity } from '../asl/index.js';
 import type { JobDefinition } from '../job/index.js';
-
-/** How closely the compiled state machine follows Dagster's retry schedules. */
-export type JobFidelity = 'exact' | 'native';
 
 /**
  * Settings for the Lambda function bundled from `entry`. Everything NodejsFunction takes, but
@@ -166,7 +164,7 @@ export interface JobStateMachineProps {
    * 'exact' follows Dagster's schedules with per-attempt retriers and loops where needed;
    * 'native' uses only native geometric retriers and reports the approximations.
    *
-   * @default - the compiler's default
+   * @default 'exact'
    */
-  readonly fidelity?: JobFidelity;
+  readonly fidelity?: RetryFidelity;
 }

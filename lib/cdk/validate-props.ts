@@ -56,7 +56,7 @@ export function validateJobStateMachineProps(constructPath: string, props: JobSt
     fail(`props.strict must be a boolean, got ${describeValue(p.strict)}; use true to turn retry-plan deviations into errors`);
   }
   if (p.fidelity !== undefined && !FIDELITIES.includes(p.fidelity)) {
-    fail(`props.fidelity must be 'exact' or 'native', got ${describeValue(p.fidelity)}; remove it for the compiler's default`);
+    fail(`props.fidelity must be 'exact' or 'native', got ${describeValue(p.fidelity)}; remove it for the default, 'exact'`);
   }
   if (p.schedule !== undefined) {
     if (typeof p.schedule !== 'object' || p.schedule === null) {

@@ -124,7 +124,7 @@ describe('JobStateMachine props validation', () => {
   it('fails when fidelity is unknown', () => {
     expectDefinitionError(
       (stack) => ({ job: smallJob, handler: createInlineFunction(stack), fidelity: 'close' }),
-      `props.fidelity must be 'exact' or 'native', got "close"; remove it for the compiler's default`,
+      `props.fidelity must be 'exact' or 'native', got "close"; remove it for the default, 'exact'`,
     );
   });
 
