@@ -22,3 +22,22 @@ export {
   isReservedErrorName,
 } from './errors.js';
 export type { RetryRequestedOptions, FailureOptions } from './errors.js';
+export { compileJob, compileRetryPolicy, checkDefinition, FUNCTION_ARN_PLACEHOLDER } from './asl/index.js';
+export type {
+  CompileJobOptions,
+  CompiledJob,
+  CompileDiagnostics,
+  CompileRetryPolicyOptions,
+  CompiledRetryPolicy,
+  RetryFidelity,
+  OpRetryPlan,
+  PolicyRetryPlan,
+  RetryWait,
+  RetryDeviation,
+  RetryDeviationKind,
+  RetryMechanism,
+  DefinitionProblem,
+  AslDefinition,
+} from './asl/index.js';
+export { runJobLocally } from './runner/index.js';
+export type { RunJobLocallyOptions, RunResult } from './runner/index.js';
