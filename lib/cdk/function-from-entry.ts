@@ -28,15 +28,11 @@ export interface EntryFunctionOptions {
 /**
  * Bundles `entry` with the local esbuild into a NodejsFunction whose `handler` export runs the
  * job's ops: ESM, minified, with source maps, on a role that may only write its own log group.
- * Fails rather than let aws-cdk-lib fall back to bundling in Docker.
+ * Fails rather than let aws-cdk-lib fall back to bundling in Docker (validateJobStateMachineProps
+ * refuses forceDockerBundling).
  */
 export function createEntryFunction(scope: Construct, id: string, options: EntryFunctionOptions): nodejs.NodejsFunction {
   const { functionProps = {}, constructPath } = options;
-  if (functionProps.bundling?.forceDockerBundling === true) {
-    throw new DefinitionError(
-      `JobStateMachine "${constructPath}": props.functionProps.bundling.forceDockerBundling is true, but stepops bundles with the local esbuild only; remove forceDockerBundling`,
-    );
-  }
   checkLocalEsbuild(constructPath);
   const logGroup = functionProps.logGroup ?? new logs.LogGroup(scope, `${id}LogGroup`, { retention: options.logRetention });
   let role = functionProps.role;

@@ -54,7 +54,6 @@ export class JobStateMachine extends Construct {
     if (stateMachineType === sfn.StateMachineType.EXPRESS) this.refuseLongWaitsInExpress(props);
 
     const retention = props.logs?.retention ?? DEFAULT_LOG_RETENTION;
-    const tracing = props.tracing === true;
     this.function =
       props.handler ??
       createEntryFunction(this, 'Function', {
@@ -62,7 +61,7 @@ export class JobStateMachine extends Construct {
         entry: props.entry!,
         functionProps: props.functionProps,
         logRetention: retention,
-        tracing,
+        tracing: props.tracing === true,
       });
     this.logGroup = props.logs?.destination ?? new logs.LogGroup(this, 'LogGroup', { retention });
 
@@ -110,7 +109,7 @@ export class JobStateMachine extends Construct {
     for (const [message, { kind, ops, refused }] of byMessage) {
       const text = `stepops retry plan, op${ops.length > 1 ? 's' : ''} ${ops.map((op) => `"${op}"`).join(', ')}: [${kind}] ${message}`;
       if (refused) {
-        Annotations.of(this).addError(`${text}. strict refuses this deviation from Dagster; use fidelity 'exact', change the policy, or drop strict`);
+        Annotations.of(this).addError(`${text}. strict refuses this deviation from Dagster; change the policy (a constant delay compiles to one exact retrier), use fidelity 'exact' instead of 'native', or drop strict`);
       } else {
         Annotations.of(this).addWarningV2(`stepops:retry-plan:${kind}`, text);
       }

@@ -47,6 +47,9 @@ export function validateJobStateMachineProps(constructPath: string, props: JobSt
       fail(`props.functionProps.runtime must be nodejs${MIN_NODE_RUNTIME_MAJOR}.x or newer, got ${describeValue(runtime.name)}; use lambda.Runtime.NODEJS_24_X or remove runtime for the default`);
     }
   }
+  if (p.functionProps?.bundling?.forceDockerBundling === true) {
+    fail('props.functionProps.bundling.forceDockerBundling is true, but stepops bundles with the local esbuild only; remove forceDockerBundling');
+  }
   if (p.timeout !== undefined) validatePositiveDuration('props.timeout', p.timeout, fail);
   if (p.functionProps?.timeout !== undefined) validatePositiveDuration('props.functionProps.timeout', p.functionProps.timeout, fail);
   if (p.stateMachineType !== undefined && !Object.values(sfn.StateMachineType).includes(p.stateMachineType)) {
