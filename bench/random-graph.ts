@@ -1,0 +1,52 @@
+/**
+ * Seeded job graphs for the benchmarks: the random DAGs of test/compile/random-dag.ts (same
+ * rule and the same mulberry32 source, re-implemented here so bench/ does not import tests),
+ * random op durations, and series-parallel shapes.
+ */
+import { buildOpGraphFromEdges, createSeededRandom, type OpGraph } from './stepops.js';
+
+/** Op i depends on min(i, k) distinct ops drawn uniformly from the ops before it. */
+export function generateRandomGraph(size: number, k: number, seed: number): OpGraph {
+  const random = createSeededRandom(seed);
+  const predecessors = Array.from({ length: size }, (_, i) => {
+    const chosen = new Set<number>();
+    while (chosen.size < Math.min(i, k)) chosen.add(Math.floor(random() * i));
+    return [...chosen].sort((a, b) => a - b);
+  });
+  return buildOpGraphFromEdges(nameOps(size), predecessors);
+}
+
+/** Whole durations drawn uniformly from 1..10. */
+export function generateDurations(size: number, seed: number): number[] {
+  const random = createSeededRandom(seed);
+  return Array.from({ length: size }, () => 1 + Math.floor(random() * 10));
+}
+
+function nameOps(size: number): string[] {
+  return Array.from({ length: size }, (_, i) => `op${i}`);
+}
+
+function buildGraph(size: number, edges: readonly (readonly [number, number])[]): OpGraph {
+  const predecessors: number[][] = Array.from({ length: size }, () => []);
+  for (const [from, to] of edges) predecessors[to]!.push(from);
+  return buildOpGraphFromEdges(nameOps(size), predecessors);
+}
+
+/** Series-parallel graphs, by name: their compiled makespan must equal the critical path. */
+export function buildSeriesParallelGraphs(): ReadonlyArray<readonly [string, OpGraph]> {
+  const chain = (n: number) => buildGraph(n, Array.from({ length: n - 1 }, (_, k) => [k, k + 1] as const));
+  const fanOutIn = (width: number) =>
+    buildGraph(width + 2, [...Array.from({ length: width }, (_, k) => [0, k + 1] as const), ...Array.from({ length: width }, (_, k) => [k + 1, width + 1] as const)]);
+  const outTree = (n: number) => buildGraph(n, Array.from({ length: n - 1 }, (_, k) => [Math.floor(k / 2), k + 1] as const));
+  // The out-tree reversed: each op feeds its parent, the root runs last.
+  const inTree = (n: number) => buildGraph(n, Array.from({ length: n - 1 }, (_, k) => [n - 2 - k, n - 1 - Math.floor(k / 2)] as const));
+  return [
+    ['chain of 50', chain(50)],
+    ['fan-out / fan-in of 50', fanOutIn(50)],
+    ['diamond', buildGraph(4, [[0, 1], [0, 2], [1, 3], [2, 3]])],
+    ['out-tree of 63', outTree(63)],
+    ['in-tree of 63', inTree(63)],
+    // (a ; (b || (c ; (d || e))) ; f ; g) with diamonds inside.
+    ['nested series-parallel', buildGraph(8, [[0, 1], [0, 2], [2, 3], [2, 4], [3, 5], [4, 5], [1, 6], [5, 6], [6, 7]])],
+  ];
+}

@@ -1,0 +1,32 @@
+/** What the benchmarks use from stepops, through its public entry points only. */
+export {
+  Backoff,
+  Jitter,
+  RetryPolicy,
+  RetryRequested,
+  createSeededRandom,
+  compileJob,
+  compileRetryPolicy,
+  job,
+  op,
+  runJobLocally,
+  RETRY_ERROR,
+  retryAttemptErrorName,
+  type JobDefinition,
+  type OutputHandle,
+  type RetryFidelity,
+} from '../lib/index.js';
+export {
+  buildOpGraphFromEdges,
+  computeCriticalPath,
+  decomposeGraph,
+  evaluateMakespan,
+  respectsDependencies,
+  MAX_DEFINITION_CHARACTERS,
+  type AslDefinition,
+  type AslRetrier,
+  type OpBlock,
+  type OpGraph,
+} from '../lib/asl/index.js';
+export { runStateMachine, summarizeTaskAttempts, type TaskHandler } from '../lib/runner/index.js';
+export { opHandler } from '../lib/handler/index.js';
