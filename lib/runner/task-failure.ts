@@ -1,6 +1,9 @@
-/** Step Functions limits on the Error and Cause strings of a failure. */
-export const MAX_ERROR_LENGTH = 256;
-export const MAX_CAUSE_LENGTH = 32_768;
+import { MAX_CAUSE_LENGTH, MAX_ERROR_NAME_LENGTH } from '../handler/limits.js';
+import { formatRuntimeError } from '../handler/task-failure.js';
+
+/** Step Functions limits on the Error (256) and Cause (32,768) strings of a failure. */
+export const MAX_ERROR_LENGTH = MAX_ERROR_NAME_LENGTH;
+export { MAX_CAUSE_LENGTH };
 
 /** A task failure as Step Functions reports it. */
 export interface TaskFailure {
@@ -9,30 +12,15 @@ export interface TaskFailure {
 }
 
 /**
- * Converts whatever a handler threw into a Step Functions {error, cause}, following the
- * Lambda Node.js runtime: errorType = error.name (a thrown non-Error reports its typeof),
- * errorMessage = error.message, trace = stack lines; the Cause is that JSON object as a string.
- * A `stepFunctionsCause` string property on the thrown value is used as the Cause verbatim.
- * Error is cut to 256 characters and Cause to 32,768.
+ * Converts whatever a handler threw into a Step Functions {error, cause}, as the Lambda Node.js
+ * runtime reports it (formatRuntimeError, shared with the wrapper): errorType = error.name (a
+ * thrown non-Error reports its typeof), errorMessage = error.message, trace = stack lines; the
+ * Cause is that JSON object as a string. A `stepFunctionsCause` string property on the thrown
+ * value is used as the Cause verbatim. Error is cut to 256 characters and Cause to 32,768.
  */
 export function toTaskFailure(err: unknown): TaskFailure {
-  const explicitCause = readStringProperty(err, 'stepFunctionsCause');
-  let errorType: string;
-  let errorMessage: string;
-  let trace: string[];
-  if (err instanceof Error || isErrorLike(err)) {
-    const e = err as { name: unknown; message: unknown; stack?: unknown };
-    errorType = typeof e.name === 'string' ? e.name : 'Error';
-    errorMessage = typeof e.message === 'string' ? e.message : String(e.message);
-    trace = typeof e.stack === 'string' ? e.stack.split('\n') : [];
-  } else {
-    // The runtime reports a thrown non-Error as errorType = typeof value.
-    errorType = typeof err;
-    errorMessage = describeNonError(err);
-    trace = [];
-  }
-  const cause = explicitCause ?? JSON.stringify({ errorType, errorMessage, trace });
-  return { error: truncate(errorType, MAX_ERROR_LENGTH), cause: truncate(cause, MAX_CAUSE_LENGTH) };
+  const report = formatRuntimeError(err);
+  return limitFailure(report.errorType, readStringProperty(err, 'stepFunctionsCause') ?? JSON.stringify(report));
 }
 
 /** Cuts an Error and a Cause to the Step Functions limits. */
@@ -48,20 +36,4 @@ function readStringProperty(value: unknown, key: string): string | undefined {
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return undefined;
   const property = (value as Record<string, unknown>)[key];
   return typeof property === 'string' ? property : undefined;
-}
-
-/** The runtime treats an object with string name, message and stack as an Error (cross-realm errors). */
-function isErrorLike(value: unknown): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  const v = value as Record<string, unknown>;
-  return typeof v.name === 'string' && typeof v.message === 'string' && typeof v.stack === 'string';
-}
-
-/** The runtime reports a thrown non-Error's message as its toString(). */
-function describeNonError(value: unknown): string {
-  try {
-    return String(value);
-  } catch {
-    return typeof value;
-  }
 }
