@@ -29,4 +29,4 @@ export {
   type OpGraph,
 } from '../lib/asl/index.js';
 export { runStateMachine, summarizeTaskAttempts, type TaskHandler } from '../lib/runner/index.js';
-export { opHandler } from '../lib/handler/index.js';
+export { isOpAttemptError, opHandler } from '../lib/handler/index.js';
