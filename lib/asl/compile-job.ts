@@ -3,13 +3,13 @@ import { computeJobFingerprint } from '../job/job-fingerprint.js';
 import { isJobDefinition, type JobDefinition } from '../job/job.js';
 import { resolveRetryPolicy } from '../job/resolve-retry-policy.js';
 import { FUNCTION_ARN_PLACEHOLDER, MAX_DEFINITION_CHARACTERS } from './asl-constants.js';
-import type { AslDefinition, AslState } from './asl-types.js';
+import type { AslDefinition, AslState, JsonObject } from './asl-types.js';
 import { compileRetryPolicy, findStrictViolations, type RetryFidelity } from './compile-retriers.js';
 import { compileStructure, type OpCompileInfo } from './compile-structure.js';
 import { decomposeGraph } from './decompose-graph.js';
 import { computeCriticalPath, evaluateMakespan } from './evaluate-makespan.js';
 import { buildOpGraph } from './job-graph.js';
-import { buildHasMarker, buildJobCause, buildJobError, buildOpsConfig, buildSortedFailures, expression, variable } from './jsonata-expressions.js';
+import { buildHasMarker, buildJobCause, buildJobError, buildOpsConfig, buildPayloadTemplate, buildSortedFailures, expression, unbox, variable } from './jsonata-expressions.js';
 import { countParallels, type OpBlock } from './op-blocks.js';
 import type { OpRetryPlan } from './retry-plan.js';
 import { CHECK_STATE_NAME, FAILED_STATE_NAME, FAILURES_VARIABLE, INIT_STATE_NAME, RUN_VARIABLES, SUCCEEDED_STATE_NAME } from './state-names.js';
@@ -86,9 +86,9 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
 
   const structure = decomposeGraph(graph, durations);
   const sinks = new Set(graph.successors.flatMap((consumers, k) => (consumers.length === 0 ? [k] : [])));
-  const top = compileStructure(structure, { jobName: job.name, planHash, graph, ops, sinks }, CHECK_STATE_NAME);
+  const top = compileStructure(structure, { graph, ops, sinks }, CHECK_STATE_NAME);
   const states: [string, AslState][] = [
-    buildInitState(top.startAt),
+    buildInitState(top.startAt, job.name, planHash),
     ...top.states,
     ...buildFinalStates(job, graph.names, top.markerSources, top.variables, sinks),
   ];
@@ -107,15 +107,20 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
   return { definition, retryPlans, diagnostics: buildDiagnostics(structure, durations, graph, characters, retryPlans) };
 }
 
-function buildInitState(next: string): [string, AslState] {
+/**
+ * The first state: assigns the per-run constants (RUN_VARIABLES) and outputs {} so that the
+ * first Task's input is not the execution input (see buildRetryNumber).
+ */
+function buildInitState(next: string, jobName: string, planHash: string): [string, AslState] {
   return [
     INIT_STATE_NAME,
     {
       Type: 'Pass',
+      Output: {},
       Assign: {
         [RUN_VARIABLES.functionArn]: `\${${FUNCTION_ARN_PLACEHOLDER}}`,
-        [RUN_VARIABLES.runId]: expression('$states.context.Execution.Name'),
         [RUN_VARIABLES.opsConfig]: expression(buildOpsConfig()),
+        [RUN_VARIABLES.payload]: buildPayloadTemplate(jobName, planHash) as JsonObject,
       },
       Next: next,
     },
@@ -130,7 +135,7 @@ function buildFinalStates(
   sinks: ReadonlySet<number>,
 ): [string, AslState][] {
   const output: Record<string, string> = {};
-  for (const k of [...sinks].sort((a, b) => a - b)) output[names[k]!] = expression(variable(variables.get(k)!));
+  for (const k of [...sinks].sort((a, b) => a - b)) output[names[k]!] = expression(unbox(variable(variables.get(k)!)));
   return [
     [
       CHECK_STATE_NAME,

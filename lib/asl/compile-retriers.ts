@@ -52,12 +52,33 @@ export interface CompiledRetryPolicy {
 
 /** The retrier every op Task starts with: Lambda platform errors, CDK's defaults plus FULL jitter. */
 export function buildPlatformRetrier(): AslRetrier {
+  return buildRetrier([...LAMBDA_PLATFORM_ERRORS], PLATFORM_RETRY.intervalSeconds, PLATFORM_RETRY.maxAttempts, PLATFORM_RETRY.backoffRate, { full: true });
+}
+
+/** Step Functions' BackoffRate when a retrier omits it (States Language spec, "Retrying after an error"). */
+const DEFAULT_BACKOFF_RATE = 2;
+
+/**
+ * A retrier without the fields that change nothing: BackoffRate when it is Step Functions'
+ * default (2.0) or when the retrier retries at most once (the rate only applies from the
+ * second retry on: wait k = IntervalSeconds * BackoffRate^(k-1)). Every op Task carries
+ * these, so each omitted field saves its characters once per op in the definition.
+ */
+function buildRetrier(
+  errorEquals: readonly string[],
+  intervalSeconds: number,
+  maxAttempts: number,
+  backoffRate: number,
+  options: { readonly maxDelaySeconds?: number; readonly full?: boolean } = {},
+): AslRetrier {
+  const rateMatters = maxAttempts > 1 && backoffRate !== DEFAULT_BACKOFF_RATE;
   return {
-    ErrorEquals: [...LAMBDA_PLATFORM_ERRORS],
-    IntervalSeconds: PLATFORM_RETRY.intervalSeconds,
-    MaxAttempts: PLATFORM_RETRY.maxAttempts,
-    BackoffRate: PLATFORM_RETRY.backoffRate,
-    JitterStrategy: 'FULL',
+    ErrorEquals: [...errorEquals],
+    IntervalSeconds: intervalSeconds,
+    MaxAttempts: maxAttempts,
+    ...(rateMatters ? { BackoffRate: backoffRate } : {}),
+    ...(options.maxDelaySeconds === undefined ? {} : { MaxDelaySeconds: options.maxDelaySeconds }),
+    ...(options.full === true ? { JitterStrategy: 'FULL' as const } : {}),
   };
 }
 
@@ -144,13 +165,7 @@ function compilePlain(
   full: boolean,
   plusMinusDropped: boolean,
 ): CompiledRetryPolicy {
-  const retrier: AslRetrier = {
-    ErrorEquals: [RETRY_ERROR, ...INFRASTRUCTURE_ERRORS],
-    IntervalSeconds: intervals[0]!,
-    MaxAttempts: policy.maxRetries,
-    BackoffRate: 1,
-    ...(full ? { JitterStrategy: 'FULL' as const } : {}),
-  };
+  const retrier = buildRetrier([RETRY_ERROR, ...INFRASTRUCTURE_ERRORS], intervals[0]!, policy.maxRetries, 1, { full });
   const waits = buildRetrierWaits(policy, retryNumbers, intervals, full);
   const deviations = [...describeRetrierRounding(retryNumbers, centres, full), PLATFORM_DEVIATION];
   if (plusMinusDropped) deviations.push(describePlusMinusDropped(policy));
@@ -174,13 +189,7 @@ function compileIndexed(
   while (start < intervals.length) {
     let end = start;
     while (end + 1 < intervals.length && intervals[end + 1] === intervals[start]) end += 1;
-    retriers.push({
-      ErrorEquals: retryNumbers.slice(start, end + 1).map((n) => retryAttemptErrorName(n)),
-      IntervalSeconds: intervals[start]!,
-      MaxAttempts: end - start + 1,
-      BackoffRate: 1,
-      ...(full ? { JitterStrategy: 'FULL' as const } : {}),
-    });
+    retriers.push(buildRetrier(retryNumbers.slice(start, end + 1).map((n) => retryAttemptErrorName(n)), intervals[start]!, end - start + 1, 1, { full }));
     start = end + 1;
   }
   const infrastructure = fitGeometricRetrier(policy, centres, INFRASTRUCTURE_ERRORS, full);
@@ -238,7 +247,7 @@ function compileNativeFit(
     {
       kind: 'native-fit',
       retryNumbers: [...retryNumbers],
-      message: `fidelity 'native': one geometric retrier (interval ${fit.retrier.IntervalSeconds} s, rate ${fit.retrier.BackoffRate}${fit.retrier.MaxDelaySeconds === undefined ? '' : `, max ${fit.retrier.MaxDelaySeconds} s`}) waits ${formatSeconds(fit.waits)} s instead of Dagster's ${formatSeconds(centres)} s`,
+      message: `fidelity 'native': one geometric retrier (interval ${fit.retrier.IntervalSeconds} s, rate ${fit.rate}${fit.retrier.MaxDelaySeconds === undefined ? '' : `, max ${fit.retrier.MaxDelaySeconds} s`}) waits ${formatSeconds(fit.waits)} s instead of Dagster's ${formatSeconds(centres)} s`,
     },
     PLATFORM_DEVIATION,
   ];
@@ -249,6 +258,8 @@ function compileNativeFit(
 
 interface GeometricFit {
   readonly retrier: AslRetrier;
+  /** The retrier's backoff rate (its BackoffRate field is left out when it changes nothing). */
+  readonly rate: number;
   /** The retrier's wait before its k-th retry (before jitter), k = 1..maxRetries. */
   readonly waits: readonly number[];
 }
@@ -271,15 +282,8 @@ function fitGeometricRetrier(policy: RetryPolicy, centres: readonly number[], er
   const maxDelaySeconds = cap === undefined ? undefined : Math.min(MAX_DELAY_SECONDS, Math.max(1, ceilSeconds(cap)));
   const waits = centres.map((_, k) => roundForDisplay(Math.min(interval * Math.pow(rate, k), maxDelaySeconds ?? Infinity)));
   const needsCap = maxDelaySeconds !== undefined && waits.some((_, k) => interval * Math.pow(rate, k) > maxDelaySeconds);
-  const retrier: AslRetrier = {
-    ErrorEquals: [...errorEquals],
-    IntervalSeconds: interval,
-    MaxAttempts: policy.maxRetries,
-    BackoffRate: rate,
-    ...(needsCap ? { MaxDelaySeconds: maxDelaySeconds } : {}),
-    ...(full ? { JitterStrategy: 'FULL' as const } : {}),
-  };
-  return { retrier, waits };
+  const retrier = buildRetrier(errorEquals, interval, policy.maxRetries, rate, { ...(needsCap ? { maxDelaySeconds } : {}), full });
+  return { retrier, rate, waits };
 }
 
 function buildRetrierWaits(policy: RetryPolicy, retryNumbers: readonly number[], intervals: readonly number[], full: boolean): RetryWait[] {

@@ -1,6 +1,6 @@
 import type { RetryMode } from '../job/wire-protocol.js';
-import type { AslBranch, AslRetrier, AslState, JsonObject } from './asl-types.js';
-import { buildCarry, expression, variable } from './jsonata-expressions.js';
+import type { AslBranch, AslRetrier, AslState, JsonObject, JsonValue } from './asl-types.js';
+import { box, buildCarry, expression, unbox, variable, type CarriedValue } from './jsonata-expressions.js';
 import type { OpGraph } from './job-graph.js';
 import { listBlockOps, type OpBlock } from './op-blocks.js';
 import { compileTaskStates } from './compile-task.js';
@@ -21,12 +21,16 @@ export interface OpCompileInfo {
 }
 
 export interface StructureContext {
-  readonly jobName: string;
-  readonly planHash: string;
   readonly graph: OpGraph;
   readonly ops: readonly OpCompileInfo[];
   /** Ops whose output the execution returns (no op consumes them). */
   readonly sinks: ReadonlySet<number>;
+}
+
+/** A variable of a scope that may hold outcome markers: op `op`'s output, or (op undefined) a Parallel's failure list. */
+interface MarkerSource {
+  readonly value: string;
+  readonly op?: number;
 }
 
 /** One variable scope: the top level or a Parallel branch. */
@@ -34,12 +38,21 @@ interface Scope {
   readonly depth: number;
   /** The variable each available op output is read from here. */
   readonly variables: Map<number, string>;
-  /** Variables of this scope that may hold outcome markers (op outputs, Parallel failure lists). */
-  readonly markerSources: string[];
+  readonly markerSources: MarkerSource[];
+}
+
+/**
+ * What a branch outputs: `single` when it carries exactly one op's value and no other marker
+ * (its Output is that value itself), `f` when its Output has the "f" list of the markers of
+ * its ops that it does not carry. Set by the state that ends the branch.
+ */
+interface CarryShape {
+  single: boolean;
+  f: boolean;
 }
 
 /** Where a sequence goes when it is done. */
-type Exit = { readonly kind: 'next'; readonly next: string } | { readonly kind: 'carry'; readonly ops: readonly number[] };
+type Exit = { readonly kind: 'next'; readonly next: string } | { readonly kind: 'carry'; readonly ops: readonly number[]; readonly shape: CarryShape };
 
 export interface CompiledTopLevel {
   readonly startAt: string;
@@ -57,7 +70,7 @@ export function compileStructure(root: OpBlock, context: StructureContext, next:
   const states: [string, AslState][] = [];
   const items = root.kind === 'sequence' ? root.items : [root];
   compiler.compileItems(items, scope, { kind: 'next', next }, states);
-  return { startAt: compiler.startName(items[0]!), states, variables: scope.variables, markerSources: scope.markerSources };
+  return { startAt: compiler.startName(items[0]!), states, variables: scope.variables, markerSources: scope.markerSources.map((source) => source.value) };
 }
 
 class StructureCompiler {
@@ -95,12 +108,9 @@ class StructureCompiler {
   private compileOp(op: number, scope: Scope, exit: Exit, states: [string, AslState][]): void {
     const info = this.context.ops[op]!;
     const outputVariable = buildOutputVariableName(op, scope.depth);
-    const carryOps = exit.kind === 'carry' ? exit.ops : undefined;
-    const sources = [...scope.markerSources];
+    const sources = [...scope.markerSources, { value: '', op }];
     states.push(
       ...compileTaskStates({
-        jobName: this.context.jobName,
-        planHash: this.context.planHash,
         opName: info.name,
         opIndex: op,
         retryMode: info.retryMode,
@@ -108,24 +118,27 @@ class StructureCompiler {
         inputVariables: info.inputs.map((producer) => scope.variables.get(producer)!),
         outputVariable,
         next: exit.kind === 'next' ? exit.next : undefined,
-        ...(carryOps === undefined
+        ...(exit.kind === 'next'
           ? {}
           : {
-              buildCarry: (own: string) =>
-                buildCarry(
-                  carryOps.map((k) => [buildCarryKey(k), k === op ? own : variable(scope.variables.get(k)!)] as const),
-                  [...sources, own],
-                ),
+              buildCarry: (ownValue: string) => {
+                const markers = uncarried(sources, exit.ops).map((source) => (source.op === op ? ownValue : source.value));
+                exit.shape.single = exit.ops.length === 1 && markers.length === 0;
+                exit.shape.f = markers.length > 0;
+                const entries = exit.ops.map((k): CarriedValue => (k === op ? { key: buildCarryKey(k), boxed: box(ownValue), value: ownValue } : fromScope(scope, k)));
+                return buildCarry(entries, markers);
+              },
             }),
       }),
     );
     scope.variables.set(op, outputVariable);
-    scope.markerSources.push(variable(outputVariable));
+    scope.markerSources.push({ value: variable(outputVariable), op });
   }
 
   private compileParallel(block: OpBlock & { kind: 'parallel' }, scope: Scope, exit: Exit, states: [string, AslState][]): void {
     const id = this.parallelIds.get(block)!;
     const carried: number[][] = [];
+    const shapes: CarryShape[] = [];
     const branches: AslBranch[] = block.branches.map((branch) => {
       const branchOps = listBlockOps(branch);
       const inside = new Set(branchOps);
@@ -133,33 +146,60 @@ class StructureCompiler {
         .filter((k) => this.context.sinks.has(k) || this.context.graph.successors[k]!.some((s) => !inside.has(s)))
         .sort((a, b) => a - b);
       carried.push(needed);
+      const shape: CarryShape = { single: false, f: false };
+      shapes.push(shape);
       const branchScope: Scope = { depth: scope.depth + 1, variables: new Map(scope.variables), markerSources: [] };
       const branchStates: [string, AslState][] = [];
       const items = branch.kind === 'sequence' ? branch.items : [branch];
-      this.compileItems(items, branchScope, { kind: 'carry', ops: needed }, branchStates);
+      this.compileItems(items, branchScope, { kind: 'carry', ops: needed, shape }, branchStates);
       return { StartAt: this.startName(items[0]!), States: Object.fromEntries(branchStates) };
     });
-    const fromBranch = (k: number): string | undefined => {
+    const fromBranch = (k: number): CarriedValue | undefined => {
       const i = carried.findIndex((ops) => ops.includes(k));
-      return i < 0 ? undefined : `$states.result[${i}].${buildCarryKey(k)}`;
+      if (i < 0) return undefined;
+      const key = buildCarryKey(k);
+      if (shapes[i]!.single) return { key, boxed: box(`$states.result[${i}]`), value: `$states.result[${i}]` };
+      const path = `$states.result[${i}].${key}`;
+      return { key, boxed: expression(path), value: unbox(path) };
     };
+    // The branches' "f" lists: markers of ops no branch carries out.
+    const failureLists = shapes.flatMap((shape, i) => (shape.f ? [`$states.result[${i}].f`] : []));
     const name = buildParallelStateName(id);
     if (exit.kind === 'carry') {
-      const entries = exit.ops.map((k) => [buildCarryKey(k), fromBranch(k) ?? variable(scope.variables.get(k)!)] as const);
-      states.push([name, { Type: 'Parallel', Branches: branches, Output: expression(buildCarry(entries, [...scope.markerSources, '$states.result.f'])), End: true }]);
+      const entries = exit.ops.map((k) => fromBranch(k) ?? fromScope(scope, k));
+      const dropped = carried.flat().filter((k) => !exit.ops.includes(k));
+      const markers = [...uncarried(scope.markerSources, exit.ops).map((source) => source.value), ...dropped.map((k) => fromBranch(k)!.value), ...failureLists];
+      exit.shape.single = exit.ops.length === 1 && markers.length === 0;
+      exit.shape.f = markers.length > 0;
+      states.push([name, { Type: 'Parallel', Branches: branches, Output: buildCarry(entries, markers), End: true }]);
       return;
     }
-    const assign: Record<string, string> = {};
+    const assign: Record<string, JsonValue> = {};
     carried.forEach((ops) => {
-      for (const k of ops) {
-        const target = buildOutputVariableName(k, scope.depth);
-        assign[target] = expression(fromBranch(k)!);
-      }
+      for (const k of ops) assign[buildOutputVariableName(k, scope.depth)] = fromBranch(k)!.boxed;
     });
     const failures = buildFailuresVariableName(id);
-    assign[failures] = expression('$append([], $states.result.f)');
-    states.push([name, { Type: 'Parallel', Branches: branches, Assign: assign as JsonObject, Next: exit.next }]);
-    carried.forEach((ops) => ops.forEach((k) => scope.variables.set(k, buildOutputVariableName(k, scope.depth))));
-    scope.markerSources.push(variable(failures));
+    if (failureLists.length > 0) assign[failures] = expression(`$append([],[${failureLists.join(',')}])`);
+    // Output {}: the next Task's input must not be the branches' outputs (op values; see buildRetryNumber).
+    states.push([name, { Type: 'Parallel', Branches: branches, Output: {}, Assign: assign as JsonObject, Next: exit.next }]);
+    carried.forEach((ops) =>
+      ops.forEach((k) => {
+        const target = buildOutputVariableName(k, scope.depth);
+        scope.variables.set(k, target);
+        scope.markerSources.push({ value: variable(target), op: k });
+      }),
+    );
+    if (failureLists.length > 0) scope.markerSources.push({ value: variable(failures) });
   }
+}
+
+/** Op k's value from the scope's boxed variable. */
+function fromScope(scope: Scope, k: number): CarriedValue {
+  const boxed = variable(scope.variables.get(k)!);
+  return { key: buildCarryKey(k), boxed: expression(boxed), value: unbox(boxed) };
+}
+
+/** The marker sources a branch does not carry out under an op's key: they go in its "f" list. */
+function uncarried(sources: readonly MarkerSource[], carriedOps: readonly number[]): MarkerSource[] {
+  return sources.filter((source) => source.op === undefined || !carriedOps.includes(source.op));
 }

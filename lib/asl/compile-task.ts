@@ -1,21 +1,11 @@
 import { RETRY_AFTER_ERROR } from '../errors.js';
-import { PROTOCOL_VERSION, type RetryMode } from '../job/wire-protocol.js';
+import type { RetryMode } from '../job/wire-protocol.js';
 import { LAMBDA_INVOKE_RESOURCE } from './asl-constants.js';
-import type { AslCatcher, AslRetrier, AslState, AslTaskState, JsonObject, JsonValue } from './asl-types.js';
-import {
-  buildConfig,
-  buildFailedMarker,
-  buildRetryEnvelope,
-  buildRetryNumber,
-  buildWaitSeconds,
-  expression,
-  variable,
-} from './jsonata-expressions.js';
-import { buildFailedStateName, buildWaitStateName, RETRY_ENVELOPE_KEY, RUN_VARIABLES } from './state-names.js';
+import type { AslCatcher, AslRetrier, AslState, AslTaskState, JsonValue } from './asl-types.js';
+import { box, buildFailedMarker, buildPayload, buildRetryDetails, buildWaitSeconds, expression, variable } from './jsonata-expressions.js';
+import { buildFailedStateName, buildWaitStateName, RUN_VARIABLES } from './state-names.js';
 
 export interface TaskSpec {
-  readonly jobName: string;
-  readonly planHash: string;
   readonly opName: string;
   readonly opIndex: number;
   readonly retryMode: RetryMode;
@@ -26,67 +16,59 @@ export interface TaskSpec {
   readonly outputVariable: string;
   /**
    * Where the Task goes next; `undefined` when it ends a Parallel branch, whose Output is then
-   * `carry` (built by `buildCarry(own)` from the op's own value expression).
+   * the carry `buildCarry(ownValue)` builds from an expression giving the op's own value.
    */
   readonly next: string | undefined;
-  readonly buildCarry?: (ownValue: string) => string;
+  readonly buildCarry?: (ownValue: string) => JsonValue;
 }
 
 /**
- * The failure catcher (States.ALL, last) assigns the op's 'failed' OpOutcomeMarker to the op's
- * output variable and continues to the Task's normal Next, so downstream ops receive the
- * marker as an input. It sets no Output: data flows through variables, and the marker in the
- * state output would only repeat ~170 characters per op in the definition. The last Task of
- * a Parallel branch instead puts the marker in the branch Output (the carry) and continues
- * to an empty Pass that ends the branch (a catcher needs a Next).
- *
  * An op's states: the Task (Lambda invoke with the OpPayload), its Wait state for the
- * RetryRequested / PLUS_MINUS loop, and, for a Task that ends a branch, the Pass its failure
- * catcher continues to. Returned in definition order.
+ * RetryRequested / PLUS_MINUS loop, and, for a Task that ends a Parallel branch, the Succeed
+ * state its failure catcher ends the branch with (a catcher needs a Next). Returned in
+ * definition order.
+ *
+ * Data flows through variables: a Task that does not end a branch assigns its output (or, in
+ * its failure catcher, its 'failed' marker) to its output variable and sets no Output, so
+ * its state output is the Lambda integration result or the error output `{Error, Cause}`.
+ * Only the last Task of a branch has an Output: the branch's carry. The RetryAfter catcher
+ * outputs the error's ErrorDetails, which its Wait state passes on to the Task. Hence a Task's
+ * input is never an op's output (see buildRetryNumber): a `nextRetryNumber` (or anything
+ * else) an op returns cannot reach the next Task's retry number.
  */
 export function compileTaskStates(spec: TaskSpec): [string, AslState][] {
   const waitName = buildWaitStateName(spec.opName, spec.opIndex);
   const failedName = buildFailedStateName(spec.opName, spec.opIndex);
-  const marker = expression(buildFailedMarker(spec.opName));
-  const ends = spec.next === undefined;
-  const carry = spec.buildCarry;
+  const marker = buildFailedMarker(spec.opName);
+  const carry = spec.next === undefined ? spec.buildCarry : undefined;
   const catchers: AslCatcher[] = [
-    { ErrorEquals: [RETRY_AFTER_ERROR], Output: { [RETRY_ENVELOPE_KEY]: expression(buildRetryEnvelope()) }, Next: waitName },
-    ends && carry !== undefined
-      ? { ErrorEquals: ['States.ALL'], Output: expression(`($m:=${buildFailedMarker(spec.opName)};${carry('$m')})`), Next: failedName }
-      : { ErrorEquals: ['States.ALL'], Assign: { [spec.outputVariable]: expression(buildFailedMarker(spec.opName)) }, Next: spec.next ?? failedName },
+    { ErrorEquals: [RETRY_AFTER_ERROR], Output: expression(buildRetryDetails()), Next: waitName },
+    carry === undefined
+      ? { ErrorEquals: ['States.ALL'], Assign: { [spec.outputVariable]: box(marker) }, Next: spec.next ?? failedName }
+      : { ErrorEquals: ['States.ALL'], Output: carry(marker), Next: failedName },
   ];
-  const success: { Output: JsonValue; Assign?: JsonObject } =
-    ends && carry !== undefined
-      ? { Output: expression(carry('$states.result.Payload')) }
-      : { Output: expression('$states.result.Payload'), Assign: { [spec.outputVariable]: expression('$states.result.Payload') } };
   const task: AslTaskState = {
     Type: 'Task',
     Resource: LAMBDA_INVOKE_RESOURCE,
     Arguments: {
       FunctionName: expression(variable(RUN_VARIABLES.functionArn)),
-      Payload: {
-        protocol: PROTOCOL_VERSION,
-        job: spec.jobName,
-        op: spec.opName,
-        runId: expression(variable(RUN_VARIABLES.runId)),
-        retryNumber: expression(buildRetryNumber()),
-        retryMode: spec.retryMode,
-        inputs: spec.inputVariables.map((name) => expression(variable(name))),
-        config: expression(buildConfig(spec.opName)),
-        planHash: spec.planHash,
-      },
+      Payload: expression(buildPayload(spec.opName, spec.retryMode, spec.inputVariables.map(variable))),
     },
-    ...success,
+    ...(carry === undefined
+      ? { Assign: { [spec.outputVariable]: box(RESULT) } }
+      : { Output: carry(RESULT) }),
     Retry: spec.retriers,
     Catch: catchers,
-    ...(ends ? { End: true as const } : { Next: spec.next }),
+    ...(spec.next === undefined ? { End: true as const } : { Next: spec.next }),
   };
   const states: [string, AslState][] = [
     [spec.opName, task],
     [waitName, { Type: 'Wait', Seconds: expression(buildWaitSeconds()), Next: spec.opName }],
   ];
   // The failure catcher of a branch's last Task already built the branch Output.
-  if (ends) states.push([failedName, { Type: 'Pass', End: true }]);
+  if (spec.next === undefined) states.push([failedName, { Type: 'Succeed' }]);
   return states;
 }
+
+/** The op's output in the Task's result. */
+const RESULT = '$states.result.Payload';

@@ -28,5 +28,4 @@ export {
   INFRASTRUCTURE_ERRORS,
   MAX_DEFINITION_CHARACTERS,
 } from './asl-constants.js';
-export { RETRY_ENVELOPE_KEY } from './state-names.js';
 export type * from './asl-types.js';

@@ -1,11 +1,14 @@
-import { OUTCOME_MARKER_KEY } from '../job/wire-protocol.js';
+import { OUTCOME_MARKER_KEY, PROTOCOL_VERSION, type RetryMode } from '../job/wire-protocol.js';
 import { OPS_FAILED_ERROR } from '../errors.js';
-import { FAILURES_VARIABLE, RETRY_ENVELOPE_KEY, RUN_VARIABLES } from './state-names.js';
+import type { JsonValue } from './asl-types.js';
+import { FAILURES_VARIABLE, RUN_VARIABLES } from './state-names.js';
 
 /**
- * The JSONata expressions of a compiled job. Object keys are string literals (in JSONata a
- * bare key is a path); op names match ^[A-Za-z0-9_]+$, so they are safe inside quotes and
- * backticks. Each builder returns the text inside `{% %}`; wrap it with `expression()`.
+ * The JSONata expressions of a compiled job. String literals and object keys are single-quoted
+ * (JSONata accepts both quotes; single quotes need no escaping inside the definition's JSON
+ * strings, which saves two characters per quote); a bare key would be a path. Op and job names
+ * match ^[A-Za-z0-9_]+$, so they are safe inside quotes and backticks. Each builder returns
+ * the text inside `{% %}`; wrap it with `expression()`.
  */
 
 /** `{% text %}`. */
@@ -18,74 +21,172 @@ export function variable(name: string): string {
   return `$${name}`;
 }
 
+/** A JSONata string literal of a name (^[A-Za-z0-9_]+$: nothing to escape). */
+function quote(name: string): string {
+  return `'${name}'`;
+}
+
 /**
- * Dagster's retry number: the loop base (ErrorDetails.nextRetryNumber) carried by the retry
- * envelope when the Task is re-entered from its Wait state, 0 otherwise, plus the retries of
- * this visit. The envelope only ever reaches the Task from its own Wait state: the Task's
- * Output (its result, or a failure marker in a variable) replaces it.
+ * The OpPayload fields every Task of a run shares, assigned once by init-run (RUN_VARIABLES.payload),
+ * in OpPayload's key order, with the per-op fields at their defaults: `op` and `retryNumber`
+ * (always replaced), `retryMode` 'plain', `inputs` [], `config` {}. A Task's Payload merges its
+ * own fields over it (buildPayload): $merge keeps the first object's key order, so the JSON is
+ * the same, key for key and in the same order, as a Payload written out in full.
+ */
+export function buildPayloadTemplate(jobName: string, planHash: string): Record<string, unknown> {
+  return {
+    protocol: PROTOCOL_VERSION,
+    job: jobName,
+    op: null,
+    runId: expression('$states.context.Execution.Name'),
+    retryNumber: 0,
+    retryMode: 'plain',
+    inputs: [],
+    config: {},
+    planHash,
+  };
+}
+
+/**
+ * A Task's Payload: the run's template merged with the op's own fields (`inputs`: the boxed
+ * variables of the op's inputs, in parameter order). Fields left out keep
+ * the template's value: `retryMode` when 'plain', `inputs` when the op has none, `config`
+ * when the execution input has none for the op (a key whose value is undefined is left out of
+ * a JSONata object).
+ */
+export function buildPayload(opName: string, retryMode: RetryMode, inputs: readonly string[]): string {
+  const fields = [`'op':${quote(opName)}`, `'retryNumber':${buildRetryNumber()}`];
+  if (retryMode !== 'plain') fields.push(`'retryMode':${quote(retryMode)}`);
+  // Each variable holds its value boxed in a one-element array (see state-names.ts): an array
+  // constructor flattens exactly one level, so [$a,$b] is [value a, value b] whatever they are.
+  if (inputs.length > 0) fields.push(`'inputs':[${inputs.join(',')}]`);
+  fields.push(`'config':$${RUN_VARIABLES.opsConfig}.\`${opName}\`.config`);
+  return `$merge([$${RUN_VARIABLES.payload},{${fields.join(',')}}])`;
+}
+
+/**
+ * Dagster's retry number: the loop base (ErrorDetails.nextRetryNumber) when the Task is
+ * re-entered from its own Wait state, whose output is the RetryAfter error's ErrorDetails,
+ * plus the retries of this visit. No other input of a Task can carry `nextRetryNumber`: a
+ * Task's input is otherwise `{}` (init-run, a Parallel), a Lambda integration result
+ * (`{ExecutedVersion, Payload, StatusCode, ...}`: an op's output only under Payload) or a
+ * catcher's error output `{Error, Cause}`; see compile-task.ts.
  */
 export function buildRetryNumber(): string {
-  return `$sum([$states.input.${RETRY_ENVELOPE_KEY}.nextRetryNumber,$states.context.State.RetryCount])`;
+  return `$sum([$states.input.nextRetryNumber,$states.context.State.RetryCount])`;
 }
 
-/** The op's config from the execution input, or {}. */
-export function buildConfig(opName: string): string {
-  return `($c:=$${RUN_VARIABLES.opsConfig}.\`${opName}\`.config;$exists($c)?$c:{})`;
-}
-
-/** The retry envelope's content: the ErrorDetails of the RETRY_AFTER error (see wire-protocol.ts). */
-export function buildRetryEnvelope(): string {
+/** The RetryAfter catcher's Output: the error's ErrorDetails (see wire-protocol.ts), which the Wait state and the Task read. */
+export function buildRetryDetails(): string {
   return `$parse($parse($states.errorOutput.Cause).trace[0])`;
 }
 
-/** The Wait state's Seconds: the envelope's wait, whole seconds. */
+/** The Wait state's Seconds: the details' wait, whole seconds. */
 export function buildWaitSeconds(): string {
-  return `$ceil($states.input.${RETRY_ENVELOPE_KEY}.waitSeconds)`;
+  return `$ceil($states.input.waitSeconds)`;
 }
 
-/** The 'failed' OpOutcomeMarker of an op, from the catcher's error output. */
+/** The 'failed' OpOutcomeMarker of an op, from the catcher's error output `{Error, Cause}`. */
 export function buildFailedMarker(opName: string): string {
-  return `($e:=$states.errorOutput;{"${OUTCOME_MARKER_KEY}":"failed","op":"${opName}","error":$e.Error,"cause":$e.Cause,"failedUpstream":["${opName}"]})`;
+  const name = quote(opName);
+  return `$states.errorOutput.{'${OUTCOME_MARKER_KEY}':'failed','op':${name},'error':Error,'cause':Cause,'failedUpstream':[${name}]}`;
 }
 
-/** The outcome markers among values (an array, possibly empty); arrays among them are searched too. */
+/** True for an outcome marker: the predicate isOpOutcomeMarker applies (any other value of the key is an ordinary output). */
+const IS_MARKER = `\`${OUTCOME_MARKER_KEY}\` in ['failed','skipped']`;
+
+/** The outcome markers among values (boxed variables or plain values; an array, possibly empty). */
 export function buildMarkerFilter(values: readonly string[]): string {
   if (values.length === 0) return '[]';
-  return `$append([],[${values.join(',')}][$exists(\`${OUTCOME_MARKER_KEY}\`)])`;
+  return `$append([],[${values.join(',')}][${IS_MARKER}])`;
 }
 
 /** True when any of the values is an outcome marker. */
 export function buildHasMarker(values: readonly string[]): string {
-  return `$exists([${values.join(',')}][$exists(\`${OUTCOME_MARKER_KEY}\`)])`;
+  if (values.length === 0) return 'false';
+  return `$exists([${values.join(',')}][${IS_MARKER}])`;
 }
 
-/** A branch's Output: the values its consumers outside need, and its markers under "f". */
-export function buildCarry(entries: readonly (readonly [string, string])[], markerValues: readonly string[]): string {
-  const fields = [...entries.map(([key, value]) => `"${key}":${value}`), `"f":${buildMarkerFilter(markerValues)}`];
-  return `{${fields.join(',')}}`;
+/** One op value a branch carries out: boxed (a JSON template giving [value]) and as an expression giving the value itself. */
+export interface CarriedValue {
+  readonly key: string;
+  readonly boxed: JsonValue;
+  readonly value: string;
+}
+
+/**
+ * A branch's Output: an object (a JSON template) with the boxed values its consumers outside
+ * need, under their carry keys, and the markers of the branch's other ops under "f" (only
+ * when there are such ops); or, for a branch that carries exactly one value and no other
+ * markers, that value itself (not boxed: an Output cannot be a JSON array template).
+ */
+export function buildCarry(entries: readonly CarriedValue[], markerValues: readonly string[]): JsonValue {
+  if (entries.length === 1 && markerValues.length === 0) return expression(entries[0]!.value);
+  const carry: Record<string, JsonValue> = Object.fromEntries(entries.map((entry) => [entry.key, entry.boxed]));
+  if (markerValues.length > 0) carry.f = expression(buildMarkerFilter(markerValues));
+  return carry;
+}
+
+/** A value boxed in a one-element array, as every op-value variable holds it (a JSON template). */
+export function box(value: string): JsonValue {
+  return [expression(value)];
+}
+
+/** The value in a boxed variable or path. */
+export function unbox(boxed: string): string {
+  return /^\$[A-Za-z0-9_]+$/.test(boxed) ? `${boxed}[0]` : `(${boxed})[0]`;
 }
 
 /** Every marker of the top-level scope, sorted by the op's invocation order. */
 export function buildSortedFailures(markerValues: readonly string[], opNames: readonly string[]): string {
-  const order = opNames.map((name, k) => `"${name}":${k}`).join(',');
-  return `($o := {${order}}; $sort(${buildMarkerFilter(markerValues)}, function($x, $y) { $lookup($o, $x.op) > $lookup($o, $y.op) }))`;
+  const order = opNames.map((name, k) => `${quote(name)}:${k}`).join(',');
+  return `($o:={${order}};$sort(${buildMarkerFilter(markerValues)},function($x,$y){$lookup($o,$x.op)>$lookup($o,$y.op)}))`;
 }
 
 /** The Fail state's Error: the first failed op's error. */
 export function buildJobError(): string {
-  return `($f := $${FAILURES_VARIABLE}[\`${OUTCOME_MARKER_KEY}\` = 'failed']; $exists($f) ? $f[0].error : '${OPS_FAILED_ERROR}')`;
+  return `($f:=$${FAILURES_VARIABLE}[\`${OUTCOME_MARKER_KEY}\`='failed'];$exists($f)?$f[0].error:'${OPS_FAILED_ERROR}')`;
 }
 
+/** Step Functions' limit on a Fail state's Cause, in characters. */
+export const MAX_JOB_CAUSE_CHARACTERS = 32_768;
+/** The characters the failed ops' causes share in the full form of the job's Cause (before JSON escaping). */
+export const JOB_CAUSE_SHARED_CHARACTERS = 16_000;
+/** The short forms list at most this many failed ops... */
+export const SHORT_CAUSE_FAILED_OPS = 10;
+/** ...each with its cause cut to this many characters (the middle form only)... */
+export const SHORT_CAUSE_CHARACTERS = 1_000;
+/** ...and at most this many skipped ops. */
+export const SHORT_CAUSE_SKIPPED_OPS = 100;
+/** Step Functions' limit on an Error name, in characters. */
+const MAX_ERROR_CHARACTERS = 256;
+
 /**
- * The Fail state's Cause: JobFailureCause JSON. Each failed op's cause is cut to share 16,000
- * characters so the whole stays under Step Functions' 32,768 (cutting a string field keeps the JSON valid).
+ * The Fail state's Cause: JobFailureCause JSON, in the first of three forms whose text fits
+ * Step Functions' 32,768 characters:
+ * 1. every failed op with its error and its cause cut to an equal share of 16,000
+ *    characters, and every skipped op (taken when its JSON text, measured, fits);
+ * 2. the first 10 failed ops with their errors and causes cut to 1,000 characters, the first
+ *    100 skipped ops, and how many of each were left out (`omittedFailedOps`,
+ *    `omittedSkippedOps`, present when not 0) (taken when its JSON text fits);
+ * 3. the same without causes: op names and errors only. Its text always fits: names are at
+ *    most 80 characters of [A-Za-z0-9_] (nothing to escape), an error at most 256 characters
+ *    (cut here too), each at most 6 characters once JSON-escaped (\uXXXX), so it is at most
+ *    ~60 + 80 (job) + 10 x (30 + 80 + 6 x 256) + 100 x (3 + 80) + 2 x 40 (counts) = 25,000.
+ * Cutting a string field keeps the JSON valid.
  */
 export function buildJobCause(jobName: string): string {
-  const failures = `$${FAILURES_VARIABLE}`;
+  const all = `$${FAILURES_VARIABLE}`;
+  const job = `'job':${quote(jobName)}`;
+  const omitted = `'omittedFailedOps':$n>${SHORT_CAUSE_FAILED_OPS}?$n-${SHORT_CAUSE_FAILED_OPS},'skippedOps':[$s[[0..${SHORT_CAUSE_SKIPPED_OPS - 1}]]],'omittedSkippedOps':$m>${SHORT_CAUSE_SKIPPED_OPS}?$m-${SHORT_CAUSE_SKIPPED_OPS}`;
+  const first = `$f[[0..${SHORT_CAUSE_FAILED_OPS - 1}]]`;
   return (
-    `($f := ${failures}[\`${OUTCOME_MARKER_KEY}\` = 'failed']; $b := $floor(16000 / $max([1, $count($f)])); ` +
-    `$string({"job": "${jobName}", "failedOps": [$f.{"op": op, "error": error, "cause": $substring(cause, 0, $b)}], ` +
-    `"skippedOps": [${failures}[\`${OUTCOME_MARKER_KEY}\` = 'skipped'].op]}))`
+    `($f:=${all}[\`${OUTCOME_MARKER_KEY}\`='failed'];$s:=${all}[\`${OUTCOME_MARKER_KEY}\`='skipped'].op;$n:=$count($f);$m:=$count($s);` +
+    `$b:=$floor(${JOB_CAUSE_SHARED_CHARACTERS}/$max([1,$n]));` +
+    `$full:=$string({${job},'failedOps':[$f.{'op':op,'error':error,'cause':$substring(cause,0,$b)}],'skippedOps':[$s]});` +
+    `$cut:=$string({${job},'failedOps':[${first}.{'op':op,'error':error,'cause':$substring(cause,0,${SHORT_CAUSE_CHARACTERS})}],${omitted}});` +
+    `$length($full)<=${MAX_JOB_CAUSE_CHARACTERS}?$full:$length($cut)<=${MAX_JOB_CAUSE_CHARACTERS}?$cut:` +
+    `$string({${job},'failedOps':[${first}.{'op':op,'error':$substring(error,0,${MAX_ERROR_CHARACTERS})}],${omitted}}))`
   );
 }
 

@@ -13,8 +13,10 @@ import { MAX_STATE_NAME_LENGTH } from './asl-constants.js';
  * Variables follow JSONata identifier rules with ASCII letters, digits and underscores only,
  * and stay short (a definition carries many references): `v<index>` holds op <index>'s output
  * in the top-level scope, `v<index>_<depth>` inside a Parallel branch at that nesting depth,
- * so a name is never assigned in two nested scopes; `f<id>` holds the failure markers
- * collected by Parallel <id>; RUN_VARIABLES (fn, run, ops) hold per-run constants.
+ * so a name is never assigned in two nested scopes; it holds the value boxed in a one-element
+ * array ([value], assigned with a JSON template), so that an array constructor of variables
+ * (`[$v1,$v2]`, which flattens one level) gives exactly the values, arrays included; `f<id>` holds the failure markers
+ * collected by Parallel <id>; RUN_VARIABLES (fn, ops, p) hold per-run constants.
  */
 
 export const CHECK_STATE_NAME = 'check-outcome';
@@ -31,20 +33,18 @@ export const INIT_STATE_NAME = 'init-run';
 export const RUN_VARIABLES = {
   /** The wrapper's ARN (the ${StepopsFunctionArn} placeholder). */
   functionArn: 'fn',
-  /** $states.context.Execution.Name. */
-  runId: 'run',
   /** The execution input's `ops` (op configs), or {}. */
   opsConfig: 'ops',
+  /** The OpPayload fields shared by every Task of the run (buildPayloadTemplate). */
+  payload: 'p',
 } as const;
-/** The key of the retry envelope the loop passes from a Catch through the Wait state to the Task. */
-export const RETRY_ENVELOPE_KEY = '__stepopsRetry';
 
 /** The Wait state of op `index`'s Catch -> Wait -> Task loop. */
 export function buildWaitStateName(opName: string, index: number): string {
   return buildHelperStateName(opName, index, 'wait');
 }
 
-/** The Pass state that ends a Parallel branch when its last op failed. */
+/** The Succeed state that ends a Parallel branch when its last op failed. */
 export function buildFailedStateName(opName: string, index: number): string {
   return buildHelperStateName(opName, index, 'failed');
 }
