@@ -1,0 +1,113 @@
+/**
+ * Figure 3, compile scale: compileJob's time and definition characters per op at 10 to 5,000
+ * ops, against the same structure built and rendered with aws-cdk-lib's state classes
+ * (renderWithCdk), timed in the same run.
+ * Run alone: `npx tsx bench/compile-scale.ts`.
+ */
+import { pathToFileURL } from 'node:url';
+import { buildComparedRow, reportProgress, type BenchFigure, type BenchRow } from './bench-row.js';
+import { renderWithCdk } from './cdk-baseline.js';
+import { buildGraphJob } from './graph-job.js';
+import { generateRandomGraph } from './random-graph.js';
+import { Backoff, compileJob, compileRetryPolicy, decomposeGraph, Jitter, MAX_DEFINITION_CHARACTERS, RetryPolicy, type AslRetrier, type JobDefinition } from './stepops.js';
+import { computeMedian } from './stats.js';
+
+/** Sizes and how many timed repetitions each gets (the median is reported). */
+const SIZES: ReadonlyArray<readonly [number, number]> = [
+  [10, 30],
+  [100, 10],
+  [1000, 3],
+  [5000, 1],
+];
+
+/** The policy mix, op k gets POLICY_MIX[k % 5]: none, plain, indexed, FULL jitter, PLUS_MINUS loop. */
+const POLICY_MIX: readonly (RetryPolicy | undefined)[] = [
+  undefined,
+  new RetryPolicy({ maxRetries: 3, delay: 5 }),
+  new RetryPolicy({ maxRetries: 3, delay: 2, backoff: Backoff.EXPONENTIAL }),
+  new RetryPolicy({ maxRetries: 4, delay: 1, backoff: Backoff.LINEAR, jitter: Jitter.FULL }),
+  new RetryPolicy({ maxRetries: 3, delay: 5, jitter: Jitter.PLUS_MINUS }),
+];
+const MIX_TEXT = 'ops cycle through no policy, plain (3 x 5 s), indexed (3, exponential 2 s), FULL jitter (4, linear 1 s), PLUS_MINUS loop (3 x 5 s)';
+
+interface CompileOutcome {
+  readonly characters: number;
+  readonly refused: boolean;
+}
+
+/** compileJob, or the size its refusal names (it reports the characters the definition would have had). */
+function compileOrReadSize(job: JobDefinition): CompileOutcome {
+  try {
+    return { characters: compileJob(job).diagnostics.characters, refused: false };
+  } catch (error) {
+    const match = /compiles to (\d+) characters/.exec(String(error));
+    if (match === null) throw error;
+    return { characters: Number(match[1]), refused: true };
+  }
+}
+
+function timeRepeated<T>(repetitions: number, run: () => T): { readonly ms: number; readonly result: T } {
+  const samples: number[] = [];
+  let result!: T;
+  for (let i = 0; i < repetitions; i += 1) {
+    const started = performance.now();
+    result = run();
+    samples.push(performance.now() - started);
+  }
+  return { ms: computeMedian(samples), result };
+}
+
+function measureSize(size: number, repetitions: number): BenchRow[] {
+  const graph = generateRandomGraph(size, 2, 1);
+  const policyOf = (k: number) => POLICY_MIX[k % POLICY_MIX.length];
+  const job = buildGraphJob(`scale_${size}`, graph, (k) => {
+    const policy = policyOf(k);
+    return policy === undefined ? {} : { policy };
+  });
+  // The CDK version gets stepops' structure and each op's compiled retriers (its own LambdaInvoke
+  // service-error retrier stands for stepops' platform retrier).
+  const retriers: (readonly AslRetrier[])[] = graph.names.map((_, k) => compileRetryPolicy(policyOf(k)).retriers.slice(1));
+  const block = decomposeGraph(graph, graph.names.map(() => 1));
+  const ours = timeRepeated(repetitions, () => compileOrReadSize(job));
+  const cdk = timeRepeated(Math.max(1, Math.ceil(repetitions / 3)), () => renderWithCdk(graph, block, (k) => retriers[k]!).length);
+  const refused = ours.result.refused ? `; compileJob refused it (over ${MAX_DEFINITION_CHARACTERS} characters) and its error names the size it would have had, quoted here` : '';
+  const setting = `random graph (k = 2, seed 1) of ${size} ops; ${MIX_TEXT}`;
+  return [
+    {
+      name: `compileJob at ${size} ops`,
+      value: ours.result.refused ? 'refused' : 'compiled',
+      unit: 'outcome',
+      method: `${setting}; ${ours.result.characters} characters against the limit of ${MAX_DEFINITION_CHARACTERS}`,
+    },
+    buildComparedRow({
+      name: `compile time, ${size} ops (stepops / CDK)`,
+      value: ours.ms,
+      baseline: cdk.ms,
+      unit: 'ms',
+      method: `${setting}; median of ${repetitions} compileJob calls (graph checks, policy compile, decomposition, rendering, JSON.stringify for the size check)${refused}; baseline: median of ${Math.max(1, Math.ceil(repetitions / 3))} builds of a new App + Stack with LambdaInvoke.jsonata per op (its retriers via addRetry), Parallel.jsonata, Chain, rendered by StateGraph.toGraphJson() + stack.resolve + JSON.stringify, the structure (decomposeGraph) given, not timed`,
+    }),
+    buildComparedRow({
+      name: `definition characters per op, ${size} ops (stepops / CDK)`,
+      value: ours.result.characters / size,
+      baseline: cdk.result / size,
+      unit: 'characters/op',
+      method: `${setting}; JSON.stringify(definition).length / ops${refused}; baseline: the CDK rendering, JSONata, partition token counted as "aws"; it has only Tasks, Retry blocks and Parallels (no failure markers, Catch -> Wait loop, input/config payload fields or final check), so it is a floor rather than an equivalent`,
+    }),
+  ];
+}
+
+/** Every row of the compile-scale figure. */
+export function measureCompileScale(): BenchFigure {
+  // Warm both paths up (module loading, JIT) on a small graph before timing.
+  measureSize(10, 3);
+  const rows: BenchRow[] = [];
+  for (const [size, repetitions] of SIZES) {
+    reportProgress(`compile scale: ${size} ops`);
+    rows.push(...measureSize(size, repetitions));
+  }
+  return { figure: 'compile scale', rows };
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  for (const row of measureCompileScale().rows) console.log(row.name, row.value, row.baseline, row.ratio);
+}
