@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import { compileJob } from '../../lib/asl/index.js';
+import { MAX_JOB_CAUSE_CHARACTERS, SHORT_CAUSE_CHARACTERS, SHORT_CAUSE_FAILED_OPS, SHORT_CAUSE_SKIPPED_OPS } from '../../lib/asl/jsonata-expressions.js';
+import { runStateMachine } from '../../lib/runner/index.js';
+import { runJobLocally } from '../../lib/runner/run-job-locally.js';
+import { Backoff, OUTCOME_MARKER_KEY, RetryPolicy, isOpOutcomeMarker, job, op, type JobFailureCause, type OpPayload } from '../../lib/index.js';
+import { buildOpGraphFromEdges } from '../../lib/asl/job-graph.js';
+import { buildJobFromGraph } from './graph-jobs.js';
+import { generateRandomDag } from './random-dag.js';
+import { expectValidDefinition } from './validate.js';
+
+/** An output that looks like every piece of state the compiled machine moves around. */
+const LOOKALIKE = {
+  __stepopsRetry: { nextRetryNumber: 7, waitSeconds: 99 },
+  nextRetryNumber: 5,
+  waitSeconds: 3,
+  [OUTCOME_MARKER_KEY]: 'data',
+  f: [{ [OUTCOME_MARKER_KEY]: 'failed', op: 'ghost', failedUpstream: ['ghost'] }],
+  Payload: 'inner',
+};
+
+describe('op outputs never reach the state machine machinery', () => {
+  it('outputs with __stepopsRetry, nextRetryNumber, __stepops and f keys leave the next ops retry numbers and skip logic alone; array outputs arrive whole', async () => {
+    const seen: Record<string, { retryNumber: number; inputs: unknown[] }> = {};
+    const record = (name: string, retryNumber: number, inputs: unknown[]): void => {
+      seen[name] = { retryNumber, inputs };
+    };
+    const policy = new RetryPolicy({ maxRetries: 3, delay: 2, backoff: Backoff.EXPONENTIAL });
+    const source = op({ name: 'source', retryPolicy: policy }, async (context) => {
+      record('source', context.retryNumber, []);
+      return LOOKALIKE;
+    });
+    const listy = op({ name: 'listy' }, async (context) => {
+      record('listy', context.retryNumber, []);
+      return [[1], [], LOOKALIKE];
+    });
+    let failuresLeft = 1;
+    const next = op({ name: 'next', retryPolicy: policy }, async (context, value: unknown, list: unknown) => {
+      record('next', context.retryNumber, [value, list]);
+      if (failuresLeft-- > 0) throw new Error('once');
+      return LOOKALIKE;
+    });
+    const left = op({ name: 'left' }, async (context, value: unknown) => {
+      record('left', context.retryNumber, [value]);
+      return [LOOKALIKE];
+    });
+    const right = op({ name: 'right', retryPolicy: new RetryPolicy({ maxRetries: 2, delay: 1 }) }, async (context, value: unknown) => {
+      record('right', context.retryNumber, [value]);
+      return LOOKALIKE;
+    });
+    const last = op({ name: 'last' }, async (context, a: unknown, b: unknown) => {
+      record('last', context.retryNumber, [a, b]);
+      return { done: true };
+    });
+    const lookalikes = job({ name: 'lookalikes' }, () => {
+      const value = next(source(), listy());
+      last(left(value), right(value));
+    });
+    const { definition } = compileJob(lookalikes);
+    expectValidDefinition(definition);
+    // The execution input carries lookalike keys too: the first Task's input is init-run's {}.
+    const result = await runJobLocally(lookalikes, { input: { ...LOOKALIKE, ops: {} }, writeLog: () => {} });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(Object.fromEntries(Object.entries(seen).map(([name, s]) => [name, s.retryNumber]))).toStrictEqual({
+      source: 0,
+      listy: 0,
+      next: 1,
+      left: 0,
+      right: 0,
+      last: 0,
+    });
+    expect(seen.next!.inputs).toStrictEqual([LOOKALIKE, [[1], [], LOOKALIKE]]);
+    expect(seen.left!.inputs).toStrictEqual([LOOKALIKE]);
+    expect(seen.last!.inputs).toStrictEqual([[LOOKALIKE], LOOKALIKE]);
+    expect(result.output).toStrictEqual({ last: { done: true } });
+  });
+
+  it('a sink returning an array or a lookalike is the execution output as it is', async () => {
+    const a = op({ name: 'a' }, async () => [1, [2]]);
+    const b = op({ name: 'b' }, async () => LOOKALIKE);
+    const c = op({ name: 'c' }, async () => []);
+    const result = await runJobLocally(
+      job({ name: 'sinks' }, () => {
+        a();
+        b();
+        c();
+      }),
+      { writeLog: () => {} },
+    );
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toStrictEqual({ a: [1, [2]], b: LOOKALIKE, c: [] });
+  });
+});
+
+/** An error whose Step Functions Cause is `cause` verbatim (the runner's `stepFunctionsCause`). */
+class NoisyError extends Error {
+  readonly stepFunctionsCause: string;
+  constructor(name: string, cause: string) {
+    super('noisy');
+    this.name = name;
+    this.stepFunctionsCause = cause;
+  }
+}
+
+/** n independent ops that fail (long names), each with `downstream` skipped ops after it. */
+async function runManyFailures(failing: number, downstream: number, cause: string, errorName: (k: number) => string) {
+  const names: string[] = [];
+  const predecessors: number[][] = [];
+  for (let k = 0; k < failing; k += 1) {
+    names.push(`failing_op_${String(k).padStart(4, '0')}_${'x'.repeat(62)}`);
+    predecessors.push([]);
+  }
+  for (let k = 0; k < failing * downstream; k += 1) {
+    names.push(`skipped_op_${String(k).padStart(4, '0')}_${'y'.repeat(62)}`);
+    predecessors.push([k % failing]);
+  }
+  const graph = buildOpGraphFromEdges(names, predecessors);
+  const { definition } = compileJob(buildJobFromGraph('many_failures', graph));
+  expectValidDefinition(definition);
+  const taskHandlers = Object.fromEntries(
+    names.map((name, k) => [
+      name,
+      (args: unknown) => {
+        const payload = (args as { Payload: OpPayload }).Payload;
+        const failed = payload.inputs.filter(isOpOutcomeMarker).flatMap((marker) => marker.failedUpstream);
+        if (failed.length > 0) return { Payload: { [OUTCOME_MARKER_KEY]: 'skipped', op: payload.op, failedUpstream: failed } };
+        throw new NoisyError(errorName(k), cause);
+      },
+    ]),
+  );
+  const result = await runStateMachine(definition, { taskHandlers });
+  expect(result.status).toBe('FAILED');
+  return { cause: result.error!.cause, names };
+}
+
+describe('the job failure Cause stays within 32,768 characters', () => {
+  // Causes whose every character escapes to 2 (a quote) or 6 (a control character) in the job's Cause JSON.
+  const quotes = '"'.repeat(40_000);
+  const controls = '\u0001'.repeat(40_000);
+
+  it('few failures: every failed op with a share of the causes, every skipped op', async () => {
+    const { cause, names } = await runManyFailures(3, 2, 'plain message', () => 'NoisyError');
+    expect(cause.length).toBeLessThanOrEqual(MAX_JOB_CAUSE_CHARACTERS);
+    const parsed = JSON.parse(cause) as JobFailureCause & Record<string, unknown>;
+    expect(parsed.failedOps.map((f) => f.op)).toStrictEqual(names.slice(0, 3));
+    expect(parsed.failedOps.every((f) => f.error === 'NoisyError' && f.cause.includes('plain message'))).toBe(true);
+    expect(parsed.skippedOps).toStrictEqual(names.slice(3));
+    expect(parsed).not.toHaveProperty('omittedFailedOps');
+  });
+
+  it('many failures with escape-heavy causes: the first 10 failed ops with cut causes, then counts of what was left out', async () => {
+    // 20 causes cut to 800 characters escape to over 32,768 characters; 10 cut to 1,000 do not.
+    const { cause, names } = await runManyFailures(20, 1, quotes, () => 'NoisyError');
+    expect(cause.length).toBeLessThanOrEqual(MAX_JOB_CAUSE_CHARACTERS);
+    const parsed = JSON.parse(cause) as JobFailureCause & { omittedFailedOps?: number; omittedSkippedOps?: number };
+    expect(parsed.failedOps.map((f) => f.op)).toStrictEqual(names.slice(0, SHORT_CAUSE_FAILED_OPS));
+    expect(parsed.failedOps.every((f) => f.error === 'NoisyError' && f.cause.length === SHORT_CAUSE_CHARACTERS)).toBe(true);
+    expect(parsed.omittedFailedOps).toBe(20 - SHORT_CAUSE_FAILED_OPS);
+    expect(parsed.skippedOps).toStrictEqual(names.slice(20));
+    expect(parsed).not.toHaveProperty('omittedSkippedOps');
+  });
+
+  it('hundreds of failures, 256-character error names full of quotes, escape-heavy causes, long names: op names and errors only, with counts', async () => {
+    const { cause, names } = await runManyFailures(150, 2, controls, (k) => `E${k}"`.padEnd(256, '"'));
+    expect(cause.length).toBeLessThanOrEqual(MAX_JOB_CAUSE_CHARACTERS);
+    const parsed = JSON.parse(cause) as JobFailureCause & { omittedFailedOps?: number; omittedSkippedOps?: number };
+    expect(parsed.failedOps.map((f) => f.op)).toStrictEqual(names.slice(0, SHORT_CAUSE_FAILED_OPS));
+    expect(parsed.failedOps[0]!.error).toBe('E0"'.padEnd(256, '"'));
+    expect(parsed.failedOps.some((f) => 'cause' in f)).toBe(false);
+    expect(parsed.omittedFailedOps).toBe(150 - SHORT_CAUSE_FAILED_OPS);
+    expect(parsed.skippedOps).toHaveLength(SHORT_CAUSE_SKIPPED_OPS);
+    expect(parsed.omittedSkippedOps).toBe(300 - SHORT_CAUSE_SKIPPED_OPS);
+  });
+});
+
+describe('definition size', () => {
+  const policies = [undefined, new RetryPolicy({ maxRetries: 3, delay: 5 }), new RetryPolicy({ maxRetries: 3, delay: 2, backoff: Backoff.EXPONENTIAL })];
+
+  it('a random 700-op job (k = 2; no policy, plain, indexed in turn) compiles within the limit, under 1,320 characters per op', () => {
+    const compiled = compileJob(buildJobFromGraph('random_mix', generateRandomDag(700, 2, 1), (k) => policies[k % 3]));
+    expect(compiled.diagnostics.characters / 700).toBeLessThan(1_320);
+  });
+});
