@@ -16,8 +16,8 @@ import { computeMedian } from './stats.js';
 const SIZES: ReadonlyArray<readonly [number, number]> = [
   [10, 30],
   [100, 10],
-  [1000, 3],
-  [5000, 1],
+  [1000, 5],
+  [5000, 3],
 ];
 
 /** The policy mix, op k gets POLICY_MIX[k % 5]: none, plain, indexed, FULL jitter, PLUS_MINUS loop. */
@@ -69,7 +69,7 @@ function measureSize(size: number, repetitions: number): BenchRow[] {
   const retriers: (readonly AslRetrier[])[] = graph.names.map((_, k) => compileRetryPolicy(policyOf(k)).retriers.slice(1));
   const block = decomposeGraph(graph, graph.names.map(() => 1));
   const ours = timeRepeated(repetitions, () => compileOrReadSize(job));
-  const cdk = timeRepeated(Math.max(1, Math.ceil(repetitions / 3)), () => renderWithCdk(graph, block, (k) => retriers[k]!).length);
+  const cdk = timeRepeated(Math.max(2, Math.ceil(repetitions / 3)), () => renderWithCdk(graph, block, (k) => retriers[k]!).length);
   const refused = ours.result.refused ? `; compileJob refused it (over ${MAX_DEFINITION_CHARACTERS} characters) and its error names the size it would have had, quoted here` : '';
   const setting = `random graph (k = 2, seed 1) of ${size} ops; ${MIX_TEXT}`;
   return [
@@ -84,7 +84,7 @@ function measureSize(size: number, repetitions: number): BenchRow[] {
       value: ours.ms,
       baseline: cdk.ms,
       unit: 'ms',
-      method: `${setting}; median of ${repetitions} compileJob calls (graph checks, policy compile, decomposition, rendering, JSON.stringify for the size check)${refused}; baseline: median of ${Math.max(1, Math.ceil(repetitions / 3))} builds of a new App + Stack with LambdaInvoke.jsonata per op (its retriers via addRetry), Parallel.jsonata, Chain, rendered by StateGraph.toGraphJson() + stack.resolve + JSON.stringify, the structure (decomposeGraph) given, not timed`,
+      method: `${setting}; median of ${repetitions} compileJob calls (graph checks, policy compile, decomposition, rendering, JSON.stringify for the size check)${refused}; baseline: median of ${Math.max(2, Math.ceil(repetitions / 3))} builds of a new App + Stack with LambdaInvoke.jsonata per op (its retriers via addRetry), Parallel.jsonata, Chain, rendered by StateGraph.toGraphJson() + stack.resolve + JSON.stringify, the structure (decomposeGraph) given, not timed`,
     }),
     buildComparedRow({
       name: `definition characters per op, ${size} ops (stepops / CDK)`,
