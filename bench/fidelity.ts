@@ -122,7 +122,7 @@ function describeTally(fidelity: RetryFidelity, key: string, tally: DifferenceTa
       name: `fidelity, ${key}: largest compiled - Dagster where Dagster waits > 0`,
       value: roundTo(tally.largestAboveZero, 6),
       unit: 's',
-      method: `${base}; must be < 1 s (whole-second rounding up); smallest difference ${roundTo(tally.smallest, 6)} s (never sooner than Dagster when >= 0); with Dagster's 0 s waits: ${roundTo(tally.largest, 6)} s (a retrier waits at least 1 s)${broken}`,
+      method: `${base}; must be < 1 s (whole-second rounding up); smallest difference ${roundTo(tally.smallest, 6)} s (never sooner than Dagster when >= 0); largest including retries where Dagster waits 0 s: ${roundTo(tally.largest, 6)} s (a retrier waits at least 1 s; the loop waits 0 s)${broken}`,
     },
   ];
 }
