@@ -116,8 +116,15 @@ export function isOpOutcomeMarker(value: unknown): value is OpOutcomeMarker {
 /** The Cause JSON of a job that failed because ops failed. */
 export interface JobFailureCause {
   readonly job: string;
-  /** Every failed op, in invocation order, with its last Error and Cause. */
-  readonly failedOps: readonly { readonly op: string; readonly error: string; readonly cause: string }[];
-  /** Ops not run because an upstream op failed. */
+  /**
+   * Failed ops, in invocation order, with their last Error and Cause. To keep the Cause within
+   * 32,768 characters, long lists keep the first ops only and causes may be cut or left out.
+   */
+  readonly failedOps: readonly { readonly op: string; readonly error: string; readonly cause?: string }[];
+  /** Ops not run because an upstream op failed (the first ones, when the list is long). */
   readonly skippedOps: readonly string[];
+  /** Failed ops left out of failedOps to fit the Cause. */
+  readonly omittedFailedOps?: number;
+  /** Skipped ops left out of skippedOps to fit the Cause. */
+  readonly omittedSkippedOps?: number;
 }

@@ -88,14 +88,14 @@ function findMarker(value: unknown): unknown {
   return undefined;
 }
 
-/** Binds each input expression's variables (`{% $v0 %}`) to the value given for that input. */
+/** Binds each input's variable (`$v0` in the Payload's `'inputs':[...]`) to the value given for that input, boxed. */
 function bindInputs(task: AslTaskState, inputs: readonly unknown[]): Record<string, unknown> {
-  const payload = (task.Arguments as { Payload: { inputs: readonly string[] } }).Payload;
-  const bindings: Record<string, unknown> = {};
-  payload.inputs.forEach((expression, index) => {
-    for (const [, name] of expression.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)/g)) if (name !== 'states') bindings[name!] = inputs[index];
-  });
-  return bindings;
+  // The Payload is one JSONata expression merging the run's template with the op's own fields;
+  // its inputs are `'inputs':[$v1,$v2]`, each variable holding its producer's value boxed in an array.
+  const payload = (task.Arguments as { Payload: string }).Payload;
+  const list = /'inputs':\[([^\]]*)\]/.exec(payload)?.[1] ?? '';
+  const names = [...list.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)/g)].map((match) => match[1]!);
+  return Object.fromEntries(names.map((name, index) => [name, [inputs[index]]]));
 }
 
 /** Runs the Task named `taskName` until it succeeds or its Catch-all catches a failure. */
