@@ -143,7 +143,7 @@ describe('the job failure Cause stays within 32,768 characters', () => {
     expect(cause.length).toBeLessThanOrEqual(MAX_JOB_CAUSE_CHARACTERS);
     const parsed = JSON.parse(cause) as JobFailureCause & Record<string, unknown>;
     expect(parsed.failedOps.map((f) => f.op)).toStrictEqual(names.slice(0, 3));
-    expect(parsed.failedOps.every((f) => f.error === 'NoisyError' && f.cause.includes('plain message'))).toBe(true);
+    expect(parsed.failedOps.every((f) => f.error === 'NoisyError' && f.cause?.includes('plain message') === true)).toBe(true);
     expect(parsed.skippedOps).toStrictEqual(names.slice(3));
     expect(parsed).not.toHaveProperty('omittedFailedOps');
   });
@@ -154,7 +154,7 @@ describe('the job failure Cause stays within 32,768 characters', () => {
     expect(cause.length).toBeLessThanOrEqual(MAX_JOB_CAUSE_CHARACTERS);
     const parsed = JSON.parse(cause) as JobFailureCause & { omittedFailedOps?: number; omittedSkippedOps?: number };
     expect(parsed.failedOps.map((f) => f.op)).toStrictEqual(names.slice(0, SHORT_CAUSE_FAILED_OPS));
-    expect(parsed.failedOps.every((f) => f.error === 'NoisyError' && f.cause.length === SHORT_CAUSE_CHARACTERS)).toBe(true);
+    expect(parsed.failedOps.every((f) => f.error === 'NoisyError' && f.cause?.length === SHORT_CAUSE_CHARACTERS)).toBe(true);
     expect(parsed.omittedFailedOps).toBe(20 - SHORT_CAUSE_FAILED_OPS);
     expect(parsed.skippedOps).toStrictEqual(names.slice(20));
     expect(parsed).not.toHaveProperty('omittedSkippedOps');
