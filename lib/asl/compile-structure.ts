@@ -36,9 +36,20 @@ interface MarkerSource {
 /** One variable scope: the top level or a Parallel branch. */
 interface Scope {
   readonly depth: number;
-  /** The variable each available op output is read from here. */
+  /** The variable each op output assigned in this scope is read from (see lookUpVariable). */
   readonly variables: Map<number, string>;
+  /** The enclosing scope, whose variables a branch can read (not copied: that would be quadratic). */
+  readonly parent?: Scope;
   readonly markerSources: MarkerSource[];
+}
+
+/** The variable op k's output is read from in `scope`: its own assignment, else the nearest enclosing one. */
+function lookUpVariable(scope: Scope, k: number): string {
+  for (let current: Scope | undefined = scope; current !== undefined; current = current.parent) {
+    const name = current.variables.get(k);
+    if (name !== undefined) return name;
+  }
+  throw new Error(`stepops compiler: no variable holds op ${k}'s output in this scope`);
 }
 
 /**
@@ -108,20 +119,20 @@ class StructureCompiler {
   private compileOp(op: number, scope: Scope, exit: Exit, states: [string, AslState][]): void {
     const info = this.context.ops[op]!;
     const outputVariable = buildOutputVariableName(op, scope.depth);
-    const sources = [...scope.markerSources, { value: '', op }];
     states.push(
       ...compileTaskStates({
         opName: info.name,
         opIndex: op,
         retryMode: info.retryMode,
         retriers: info.retriers,
-        inputVariables: info.inputs.map((producer) => scope.variables.get(producer)!),
+        inputVariables: info.inputs.map((producer) => lookUpVariable(scope, producer)),
         outputVariable,
         next: exit.kind === 'next' ? exit.next : undefined,
         ...(exit.kind === 'next'
           ? {}
           : {
               buildCarry: (ownValue: string) => {
+                const sources = [...scope.markerSources, { value: '', op }];
                 const markers = uncarried(sources, exit.ops).map((source) => (source.op === op ? ownValue : source.value));
                 exit.shape.single = exit.ops.length === 1 && markers.length === 0;
                 exit.shape.f = markers.length > 0;
@@ -148,7 +159,7 @@ class StructureCompiler {
       carried.push(needed);
       const shape: CarryShape = { single: false, f: false };
       shapes.push(shape);
-      const branchScope: Scope = { depth: scope.depth + 1, variables: new Map(scope.variables), markerSources: [] };
+      const branchScope: Scope = { depth: scope.depth + 1, variables: new Map(), parent: scope, markerSources: [] };
       const branchStates: [string, AslState][] = [];
       const items = branch.kind === 'sequence' ? branch.items : [branch];
       this.compileItems(items, branchScope, { kind: 'carry', ops: needed, shape }, branchStates);
@@ -195,11 +206,12 @@ class StructureCompiler {
 
 /** Op k's value from the scope's boxed variable. */
 function fromScope(scope: Scope, k: number): CarriedValue {
-  const boxed = variable(scope.variables.get(k)!);
+  const boxed = variable(lookUpVariable(scope, k));
   return { key: buildCarryKey(k), boxed: expression(boxed), value: unbox(boxed) };
 }
 
 /** The marker sources a branch does not carry out under an op's key: they go in its "f" list. */
 function uncarried(sources: readonly MarkerSource[], carriedOps: readonly number[]): MarkerSource[] {
-  return sources.filter((source) => source.op === undefined || !carriedOps.includes(source.op));
+  const carried = new Set(carriedOps);
+  return sources.filter((source) => source.op === undefined || !carried.has(source.op));
 }
