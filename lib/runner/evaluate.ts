@@ -7,7 +7,14 @@ import type { StatesContextObject } from './types.js';
 /** A JSON value from the definition, compiled once: constants stay constants. */
 export type Template =
   | { readonly kind: 'constant'; readonly value: unknown }
-  | { readonly kind: 'expression'; readonly source: string; readonly expression: jsonata.Expression; readonly field: string }
+  | {
+      readonly kind: 'expression';
+      readonly source: string;
+      readonly expression: jsonata.Expression;
+      readonly field: string;
+      /** The `$names` the source mentions: only these are bound when it is evaluated. */
+      readonly references: readonly string[];
+    }
   | { readonly kind: 'object'; readonly entries: ReadonlyArray<readonly [string, Template]> }
   | { readonly kind: 'array'; readonly items: readonly Template[] };
 
@@ -52,7 +59,7 @@ export function compileExpression(source: string, where: string): jsonata.Expres
 export function compileTemplate(value: unknown, where: string): Template {
   if (isJsonataExpression(value)) {
     const source = value.slice(2, -2);
-    return { kind: 'expression', source, expression: compileExpression(source, where), field: where };
+    return { kind: 'expression', source, expression: compileExpression(source, where), field: where, references: listReferences(source) };
   }
   if (Array.isArray(value)) {
     const items = value.map((item, i) => compileTemplate(item, `${where}[${i}]`));
@@ -93,7 +100,7 @@ async function evaluateExpression(
   env: EvaluationEnvironment,
   undefinedIsError: boolean,
 ): Promise<unknown> {
-  const bindings: Record<string, unknown> = { ...env.variables, ...env.functions, states: env.states };
+  const bindings = bindReferences(template.references, env);
   let value: unknown;
   try {
     value = await template.expression.evaluate(undefined, bindings);
@@ -111,6 +118,31 @@ async function evaluateExpression(
     );
   }
   return normalizeJsonataValue(value);
+}
+
+/**
+ * Every `$name` a source mentions (a superset of the variables it reads: names inside string
+ * literals or assigned with := are harmless extras). Binding only these, not every workflow
+ * variable, keeps an evaluation's cost independent of how many variables the run has;
+ * jsonata binds each binding it is given on every evaluation.
+ */
+function listReferences(source: string): string[] {
+  return [...new Set(Array.from(source.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)/g), (match) => match[1]!))];
+}
+
+/**
+ * The bindings of one evaluation: `$states`, then the Step Functions functions, then the
+ * workflow variables (the same precedence as binding them all). Variables of a branch or Map
+ * iteration inherit their parent's through the prototype chain (see createChildScope).
+ */
+function bindReferences(references: readonly string[], env: EvaluationEnvironment): Record<string, unknown> {
+  const bindings: Record<string, unknown> = {};
+  for (const name of references) {
+    if (name === 'states') bindings.states = env.states;
+    else if (Object.hasOwn(env.functions, name)) bindings[name] = (env.functions as unknown as Record<string, unknown>)[name];
+    else if (name in env.variables) bindings[name] = env.variables[name];
+  }
+  return bindings;
 }
 
 /** JSONata sequences carry extra properties; functions are not JSON. Return plain JSON values. */

@@ -21,7 +21,7 @@ export interface RunContext {
 /** One thread of execution: the top level, a Parallel branch or a Map iteration. */
 export interface Scope {
   readonly run: RunContext;
-  /** Workflow variables visible here; a branch or iteration starts with a copy of its parent's. */
+  /** Workflow variables visible here; a branch or iteration reads its parent's through the prototype chain. */
   readonly variables: Record<string, unknown>;
   readonly cancel: CancelScope;
   /** Id of the last event recorded in this scope (the previousEventId of the next one). */
@@ -37,7 +37,10 @@ export function recordEvent(scope: Scope, type: HistoryEventType, details?: Hist
 
 /** A scope for a Parallel branch or Map iteration. */
 export function createChildScope(parent: Scope, cancel: CancelScope, lastEventId: number): Scope {
-  return { run: parent.run, variables: { ...parent.variables }, cancel, lastEventId };
+  // The parent's variables as the prototype: reads see them, assignments stay in the branch, and
+  // nothing is copied (a copy per branch is quadratic in large jobs). The parent assigns nothing
+  // while its branches run: a Parallel or Map assigns only after they end.
+  return { run: parent.run, variables: Object.create(parent.variables) as Record<string, unknown>, cancel, lastEventId };
 }
 
 /** The `$states.context` object for one attempt of a state. */

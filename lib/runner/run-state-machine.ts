@@ -51,7 +51,8 @@ export async function runStateMachine(definition: object | string, options: RunS
     },
     stateMachine: { Id: stateMachineArn, Name: stateMachineName },
   };
-  const scope: Scope = { run, variables: {}, cancel: new CancelScope(), lastEventId: 0 };
+  // No Object.prototype under the variables: `name in variables` must see workflow variables only.
+  const scope: Scope = { run, variables: Object.create(null) as Record<string, unknown>, cancel: new CancelScope(), lastEventId: 0 };
   recordEvent(scope, 'ExecutionStarted', {
     executionStartedEventDetails: { input: toJson(input), inputDetails: { truncated: false }, roleArn: ROLE_ARN },
   });
