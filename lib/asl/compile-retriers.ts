@@ -19,7 +19,7 @@ import {
   type RetryWait,
   type SecondsRange,
 } from './retry-plan.js';
-import { ceilSeconds, isWholeSeconds, roundForDisplay } from './seconds.js';
+import { ceilSeconds, isWholeSeconds, roundForDisplay } from '../policy/whole-seconds.js';
 
 /** 'exact': Dagster's schedule where Step Functions can express it; 'native': Retry blocks only. */
 export type RetryFidelity = 'exact' | 'native';

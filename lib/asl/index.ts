@@ -20,7 +20,7 @@ export type { OpDurations } from './evaluate-makespan.js';
 export { buildOpGraph, buildOpGraphFromEdges } from './job-graph.js';
 export type { OpGraph } from './job-graph.js';
 export type { OpBlock } from './op-blocks.js';
-export { ceilSeconds } from './seconds.js';
+export { ceilSeconds } from '../policy/whole-seconds.js';
 export {
   FUNCTION_ARN_PLACEHOLDER,
   LAMBDA_INVOKE_RESOURCE,

@@ -7,7 +7,7 @@ import { toFailureErrorName } from './error-names.js';
 import type { OpAttempt } from './op-attempt.js';
 import type { OpAttemptError, SerializedOpError } from './op-attempt-error.js';
 import { serializeError } from './serialize-error.js';
-import { ceilWholeSeconds } from './whole-seconds.js';
+import { ceilSeconds } from '../policy/whole-seconds.js';
 
 /** What the wrapper does with an op error: the error to throw and the decision line to log. */
 export interface OpErrorOutcome {
@@ -41,7 +41,7 @@ export function decideOpError(attempt: OpAttempt, thrown: unknown, random?: () =
   if (decision.action === 'retry') {
     const viaLoop = decision.reason === 'retry-requested' || attempt.retryMode === 'loop';
     const name = viaLoop ? RETRY_AFTER_ERROR : attempt.retryMode === 'indexed' ? retryAttemptErrorName(decision.nextRetryNumber) : RETRY_ERROR;
-    const waitSeconds = viaLoop ? ceilWholeSeconds(decision.waitSeconds) : undefined;
+    const waitSeconds = viaLoop ? ceilSeconds(decision.waitSeconds) : undefined;
     const error = createAttemptError(
       name,
       describeRetry(attempt.opName, serialized, decision, waitSeconds),

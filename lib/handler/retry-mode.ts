@@ -1,6 +1,6 @@
 import type { RetryMode } from '../job/wire-protocol.js';
 import type { RetryPolicy } from '../policy/retry-policy.js';
-import { ceilWholeSeconds } from './whole-seconds.js';
+import { ceilSeconds } from '../policy/whole-seconds.js';
 
 /** The retry modes of the wire protocol, for validating payloads. */
 export const RETRY_MODES: readonly RetryMode[] = ['plain', 'indexed', 'loop'];
@@ -23,7 +23,7 @@ export function chooseRetryMode(policy: RetryPolicy | undefined): RetryMode {
   if (policy === undefined || policy.maxRetries === 0) return 'plain';
   if (policy.jitter === 'PLUS_MINUS') return 'loop';
   const interval = (retryNumber: number): number =>
-    Math.max(1, ceilWholeSeconds(Math.min(policy.backoffDelay(retryNumber), policy.maxDelay ?? Infinity)));
+    Math.max(1, ceilSeconds(Math.min(policy.backoffDelay(retryNumber), policy.maxDelay ?? Infinity)));
   const first = interval(1);
   for (let retryNumber = 2; retryNumber <= policy.maxRetries; retryNumber += 1) {
     if (interval(retryNumber) !== first) return 'indexed';

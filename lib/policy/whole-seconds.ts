@@ -1,7 +1,8 @@
 /**
- * Whole-second arithmetic. Waits are rounded up (never retry sooner than asked), with a
- * tolerance of 1e-9 s so that floating-point noise (0.1 * 30 = 3.0000000000000004) does not
- * add a second.
+ * Whole-second arithmetic, shared by the compiler (retry plans) and the wrapper (loop waits),
+ * so that a plan describes exactly the waits the wrapper asks for. Waits are rounded up (never
+ * retry sooner than asked), with a tolerance of 1e-9 s so that floating-point noise
+ * (0.1 * 30 = 3.0000000000000004) does not add a second.
  */
 const TOLERANCE = 1e-9;
 
