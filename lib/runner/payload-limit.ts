@@ -1,7 +1,8 @@
+import { MAX_OUTPUT_BYTES } from '../handler/limits.js';
 import { StatesError, StatesErrorName } from './states-error.js';
 
-/** Step Functions payload quota: state input/output and task results, UTF-8 bytes of the JSON. */
-export const MAX_PAYLOAD_BYTES = 262_144;
+/** Step Functions payload quota: state input/output and task results, UTF-8 bytes of the JSON (the wrapper's output limit). */
+export const MAX_PAYLOAD_BYTES = MAX_OUTPUT_BYTES;
 
 /** Serializes a value as JSON ("null" for undefined). */
 export function toJson(value: unknown): string {
