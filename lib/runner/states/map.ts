@@ -6,10 +6,10 @@ import { evaluateTemplate, type EvaluationEnvironment } from '../evaluate.js';
 import { toJson } from '../payload-limit.js';
 import { buildStatesContext, createChildScope, recordEvent, type Scope } from '../run-context.js';
 import { runGraph } from '../run-graph.js';
-import { completeState, completeThroughCatcher, recordStateEntered, type StateTransition } from '../state-completion.js';
+import { recordStateEntered, type StateTransition } from '../state-completion.js';
+import { finishAttemptedState } from '../finish-attempted-state.js';
 import { AbortedError, StatesError, StatesErrorName } from '../states-error.js';
 import type { StatesContextObject } from '../types.js';
-import { catchOutputError } from './task.js';
 
 /**
  * Inline Map: runs the ItemProcessor once per item of Items (default: the state input), at
@@ -78,30 +78,7 @@ export async function runMapState(node: MapNode, input: unknown, scope: Scope): 
         cancel.dispose();
       }
     });
-    if (outcome.kind === 'caught') {
-      return await completeThroughCatcher(scope, outcome.catcher, {
-        stateName: node.name,
-        exitType: 'MapStateExited',
-        input,
-        context: lastContext,
-        errorOutput: outcome.errorOutput,
-      });
-    }
-    try {
-      const output = await completeState(scope, {
-        stateName: node.name,
-        exitType: 'MapStateExited',
-        input,
-        context: lastContext,
-        defaultOutput: outcome.value,
-        result: outcome.value,
-        output: node.output,
-        assign: node.assign,
-      });
-      return { output, next: node.next };
-    } catch (error) {
-      return await catchOutputError(error, node, input, lastContext, scope);
-    }
+    return await finishAttemptedState(scope, node, outcome, { exitType: 'MapStateExited', input, context: lastContext });
   } catch (error) {
     if (error instanceof AbortedError) recordEvent(scope, 'MapStateAborted');
     throw error;

@@ -5,10 +5,10 @@ import { runWithRetry } from '../error-handling.js';
 import { evaluateTemplate } from '../evaluate.js';
 import { buildStatesContext, createChildScope, recordEvent, type Scope } from '../run-context.js';
 import { runGraph } from '../run-graph.js';
-import { completeState, completeThroughCatcher, recordStateEntered, type StateTransition } from '../state-completion.js';
+import { recordStateEntered, type StateTransition } from '../state-completion.js';
+import { finishAttemptedState } from '../finish-attempted-state.js';
 import { AbortedError, StatesError } from '../states-error.js';
 import type { StatesContextObject } from '../types.js';
-import { catchOutputError } from './task.js';
 
 /**
  * Parallel: every branch runs concurrently on a copy of the variables, with the state input
@@ -44,30 +44,7 @@ export async function runParallelState(node: ParallelNode, input: unknown, scope
         cancel.dispose();
       }
     });
-    if (outcome.kind === 'caught') {
-      return await completeThroughCatcher(scope, outcome.catcher, {
-        stateName: node.name,
-        exitType: 'ParallelStateExited',
-        input,
-        context: lastContext,
-        errorOutput: outcome.errorOutput,
-      });
-    }
-    try {
-      const output = await completeState(scope, {
-        stateName: node.name,
-        exitType: 'ParallelStateExited',
-        input,
-        context: lastContext,
-        defaultOutput: outcome.value,
-        result: outcome.value,
-        output: node.output,
-        assign: node.assign,
-      });
-      return { output, next: node.next };
-    } catch (error) {
-      return await catchOutputError(error, node, input, lastContext, scope);
-    }
+    return await finishAttemptedState(scope, node, outcome, { exitType: 'ParallelStateExited', input, context: lastContext });
   } catch (error) {
     if (error instanceof AbortedError) recordEvent(scope, 'ParallelStateAborted');
     throw error;

@@ -1,9 +1,10 @@
 import type { TaskNode } from '../definition.js';
-import { findCatcher, runWithRetry } from '../error-handling.js';
+import { runWithRetry } from '../error-handling.js';
 import { evaluateTemplate, type EvaluationEnvironment, type Template } from '../evaluate.js';
 import { serializeWithinLimit, toJson } from '../payload-limit.js';
 import { buildStatesContext, recordEvent, type Scope } from '../run-context.js';
-import { completeState, completeThroughCatcher, recordStateEntered, type StateTransition } from '../state-completion.js';
+import { recordStateEntered, type StateTransition } from '../state-completion.js';
+import { finishAttemptedState } from '../finish-attempted-state.js';
 import { AbortedError, StatesError, StatesErrorName } from '../states-error.js';
 import { callTask, describeResource } from '../task-invoke.js';
 import type { StatesContextObject } from '../types.js';
@@ -48,57 +49,11 @@ export async function runTaskState(node: TaskNode, input: unknown, scope: Scope)
         throw error;
       }
     });
-    if (outcome.kind === 'caught') {
-      return await completeThroughCatcher(scope, outcome.catcher, {
-        stateName: node.name,
-        exitType: 'TaskStateExited',
-        input,
-        context: lastContext,
-        errorOutput: outcome.errorOutput,
-      });
-    }
-    try {
-      const output = await completeState(scope, {
-        stateName: node.name,
-        exitType: 'TaskStateExited',
-        input,
-        context: lastContext,
-        defaultOutput: outcome.value,
-        result: outcome.value,
-        output: node.output,
-        assign: node.assign,
-      });
-      return { output, next: node.next };
-    } catch (error) {
-      return await catchOutputError(error, node, input, lastContext, scope);
-    }
+    return await finishAttemptedState(scope, node, outcome, { exitType: 'TaskStateExited', input, context: lastContext });
   } catch (error) {
     if (error instanceof AbortedError) recordEvent(scope, 'TaskStateAborted');
     throw error;
   }
-}
-
-/**
- * An error while evaluating Output/Assign or checking the output size is not retried;
- * it may still be caught.
- */
-export async function catchOutputError(
-  error: unknown,
-  node: TaskNode | { readonly name: string; readonly type: 'Parallel' | 'Map'; readonly catch: TaskNode['catch'] },
-  input: unknown,
-  context: StatesContextObject,
-  scope: Scope,
-): Promise<StateTransition> {
-  if (!(error instanceof StatesError)) throw error;
-  const catcher = findCatcher(node.catch, error);
-  if (catcher === undefined) throw error;
-  return completeThroughCatcher(scope, catcher, {
-    stateName: node.name,
-    exitType: node.type === 'Task' ? 'TaskStateExited' : node.type === 'Parallel' ? 'ParallelStateExited' : 'MapStateExited',
-    input,
-    context,
-    errorOutput: { Error: error.error, Cause: error.cause },
-  });
 }
 
 /** Evaluates a seconds field (a number or a {% %} expression) into an integer >= min. */
