@@ -1,6 +1,6 @@
 /**
  * aws-local-stepfunctions 3 targets Node 22 and calls Promise.withResolvers (Node >= 22):
- * polyfill it on Node 20 before loading the package, as test/runner/cross-check.test.ts does.
+ * polyfill it on Node 20 before loading the package, as test/runner/aws-local-stepfunctions.ts does.
  */
 const promiseStatics = Promise as unknown as { withResolvers?: () => unknown };
 if (promiseStatics.withResolvers === undefined) {

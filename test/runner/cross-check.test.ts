@@ -6,21 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { runStateMachine } from '../../lib/runner/index.js';
 import { namedError } from './helpers.js';
-
-// aws-local-stepfunctions 3 targets Node 22 and calls Promise.withResolvers (Node >= 22).
-const promiseStatics = Promise as unknown as { withResolvers?: () => unknown };
-if (promiseStatics.withResolvers === undefined) {
-  promiseStatics.withResolvers = () => {
-    let resolve!: (value: unknown) => void;
-    let reject!: (reason: unknown) => void;
-    const promise = new Promise((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    return { promise, resolve, reject };
-  };
-}
-const { StateMachine } = await import('aws-local-stepfunctions');
+import { StateMachine } from './aws-local-stepfunctions.js';
 
 interface Outcome {
   readonly status: 'SUCCEEDED' | 'FAILED';
