@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { format } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../cli/helpers.js';
 
 /**
  * The README's examples are the files in examples/, verbatim, and the output shown after each
@@ -28,6 +29,14 @@ afterEach(() => {
 describe('README', () => {
   it('shows the setup, demo and test commands', () => {
     for (const command of ['npm ci', 'npm run demo', 'npm test']) expect(README).toContain(command);
+  });
+
+  it('shows what `npm run demo` prints now', async () => {
+    const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.demo).toBe('tsx lib/cli/main.ts run handlers/report-pipeline.ts');
+    const demo = await runCli(['run', 'handlers/report-pipeline.ts']);
+    expect(demo.exitCode).toBe(0);
+    expect(README).toContain(`few seconds:\n\n\`\`\`\n${demo.stdout.trimEnd()}\n\`\`\``);
   });
 
   it('has examples to check', () => {
