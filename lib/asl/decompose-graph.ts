@@ -19,14 +19,17 @@ import { buildParallel, buildSequence, countParallels, type OpBlock } from './op
  * all cheapest cuts are found in O(|S| log |S|). For a series-parallel graph the cheapest cut
  * costs CP(S): the structure is exact (makespan = critical path).
  * Cheapest cuts tie often; each strategy breaks ties its own way (smallest P, largest P, the
- * same on tail thresholds, most balanced), the whole graph is decomposed once per strategy,
+ * same on tail thresholds, most balanced). The lower bound ignores the losses of the cuts
+ * further down, so more strategies cut on a blend of earliest and latest start times instead
+ * (LAMBDAS). The whole graph is decomposed once per strategy,
  * Parallels that buy nothing within their slack become sequences (compactParallels), and the
  * structure with the smallest evaluated makespan wins (then fewest Parallels).
  */
-export function decomposeGraph(graph: OpGraph, durations: OpDurations): OpBlock {
+export function decomposeGraph(graph: OpGraph, durations: OpDurations, options: DecomposeOptions = {}): OpBlock {
   let best: { block: OpBlock; makespan: number; parallels: number } | undefined;
-  for (const strategy of STRATEGIES) {
-    const block = compactParallels(new Decomposer(graph, durations, strategy).decompose(graph.names.map((_, k) => k)), durations);
+  const all: (Strategy | number)[] = [...(options.strategies ?? STRATEGIES), ...(options.lambdas ?? LAMBDAS)];
+  for (const strategy of all) {
+    const block = compactParallels(new Decomposer(graph, durations, strategy, options).decompose(graph.names.map((_, k) => k)), durations);
     const makespan = evaluateMakespan(block, durations);
     const parallels = countParallels(block);
     if (best === undefined || makespan < best.makespan - 1e-9 || (Math.abs(makespan - best.makespan) <= 1e-9 && parallels < best.parallels)) {
@@ -36,32 +39,66 @@ export function decomposeGraph(graph: OpGraph, durations: OpDurations): OpBlock 
   return best!.block;
 }
 
-type Strategy = 'head-first' | 'head-last' | 'tail-first' | 'tail-last' | 'balanced';
+export interface DecomposeOptions {
+  readonly strategies?: readonly Strategy[];
+  /** Cut candidates scored by lookahead (beyond the cheapest ties). */
+  readonly candidates?: number;
+  /** Lookahead depth: 1 = CP(P) + CP(Q) (the plain lower bound). */
+  readonly depth?: number;
+  /** Components below this size use the plain lower bound. */
+  readonly minLookahead?: number;
+  /** Extra strategies: cuts on (1 - λ) earliest start + λ latest start only. */
+  readonly lambdas?: readonly number[];
+}
+
+export type Strategy = 'head-first' | 'head-last' | 'tail-first' | 'tail-last' | 'balanced';
 const STRATEGIES: readonly Strategy[] = ['head-first', 'head-last', 'tail-first', 'tail-last', 'balanced'];
+/**
+ * Start-time strategies: each cut is P = {(1 - λ) es + λ ls <= t} (es / ls the earliest / latest
+ * start within the component), the cheapest such cut by CP(P) + CP(Q). Blending in the slack
+ * keeps low-slack ops on the side where their chain runs and lets the rest float, which the
+ * pure head / tail thresholds (λ = 0 / 1 in finish / start terms) do not; on 1,000-op random
+ * DAGs these win most of the time (bench/schedule-efficiency.ts).
+ */
+const LAMBDAS: readonly number[] = [0.3, 0.4, 0.5, 0.6];
 
 interface Cut {
   readonly cost: number;
   /** Ops in P (the first part). */
   readonly firstSize: number;
-  readonly family: 'head' | 'tail';
+  readonly family: 'head' | 'tail' | 'key';
   readonly threshold: number;
+}
+
+interface Analysis {
+  /** By position in ops. */
+  readonly head: Float64Array;
+  readonly tail: Float64Array;
+  readonly cuts: Cut[];
+  readonly criticalPath: number;
+  readonly key?: Float64Array;
 }
 
 class Decomposer {
   private readonly mark: Int32Array;
+  private readonly position: Int32Array;
   private stamp = 0;
-  private readonly head: Float64Array;
-  private readonly tail: Float64Array;
+  private readonly candidates: number;
+  private readonly depth: number;
+  private readonly minLookahead: number;
 
   constructor(
     private readonly graph: OpGraph,
     private readonly durations: OpDurations,
-    private readonly strategy: Strategy,
+    private readonly strategy: Strategy | number,
+    options: DecomposeOptions,
   ) {
     const n = graph.names.length;
     this.mark = new Int32Array(n);
-    this.head = new Float64Array(n);
-    this.tail = new Float64Array(n);
+    this.position = new Int32Array(n);
+    this.candidates = options.candidates ?? 0;
+    this.depth = options.depth ?? 1;
+    this.minLookahead = options.minLookahead ?? 0;
   }
 
   /** `ops` ascending (a topological order). */
@@ -69,8 +106,45 @@ class Decomposer {
     if (ops.length === 1) return { kind: 'op', op: ops[0]! };
     const components = this.splitComponents(ops);
     if (components.length > 1) return buildParallel(components.map((component) => this.decompose(component)));
-    const [first, second] = this.cutSeries(ops);
+    const analysis = this.analyze(ops);
+    const cut = this.chooseSeries(ops, analysis);
+    const [first, second] = this.partition(ops, analysis, cut);
     return buildSequence([this.decompose(first), this.decompose(second)]);
+  }
+
+  /** A lower-bound-like estimate of the makespan decompose(ops) reaches, looking `depth` cuts ahead. */
+  private estimate(ops: readonly number[], depth: number): number {
+    if (ops.length === 1) return this.duration(ops[0]!);
+    const components = this.splitComponents(ops);
+    if (components.length > 1) return components.reduce((max, component) => Math.max(max, this.estimate(component, depth)), 0);
+    const analysis = this.analyze(ops);
+    if (depth <= 0) return analysis.criticalPath;
+    const cheapest = analysis.cuts.reduce((min, cut) => Math.min(min, cut.cost), Infinity);
+    if (depth === 1) return cheapest;
+    const cut = this.pickTie(analysis.cuts.filter((c) => c.cost <= cheapest + 1e-9), ops.length);
+    const [first, second] = this.partition(ops, analysis, cut);
+    return this.estimate(first, depth - 1) + this.estimate(second, depth - 1);
+  }
+
+  private chooseSeries(ops: readonly number[], analysis: Analysis): Cut {
+    const { cuts } = analysis;
+    const cheapest = cuts.reduce((min, cut) => Math.min(min, cut.cost), Infinity);
+    const ties = cuts.filter((cut) => cut.cost <= cheapest + 1e-9);
+    const plain = this.pickTie(ties, ops.length);
+    if (this.candidates <= 0 || this.depth <= 1 || ops.length < this.minLookahead) return plain;
+    const others = cuts.filter((cut) => cut.cost > cheapest + 1e-9).sort((a, b) => a.cost - b.cost).slice(0, this.candidates);
+    const pool = [plain, ...ties.filter((c) => c !== plain).slice(0, this.candidates), ...others];
+    let best = plain;
+    let bestScore = Infinity;
+    for (const cut of pool) {
+      const [first, second] = this.partition(ops, analysis, cut);
+      const score = this.estimate(first, this.depth - 1) + this.estimate(second, this.depth - 1);
+      if (score < bestScore - 1e-9) {
+        best = cut;
+        bestScore = score;
+      }
+    }
+    return best;
   }
 
   private duration(op: number): number {
@@ -79,7 +153,10 @@ class Decomposer {
 
   private enter(ops: readonly number[]): number {
     this.stamp += 1;
-    for (const op of ops) this.mark[op] = this.stamp;
+    for (let i = 0; i < ops.length; i += 1) {
+      this.mark[ops[i]!] = this.stamp;
+      this.position[ops[i]!] = i;
+    }
     return this.stamp;
   }
 
@@ -96,77 +173,69 @@ class Decomposer {
       while (stack.length > 0) {
         const op = stack.pop()!;
         component.push(op);
-        for (const next of [...this.graph.predecessors[op]!, ...this.graph.successors[op]!]) {
+        for (const next of this.graph.predecessors[op]!) {
+          if (this.mark[next] === stamp) {
+            this.mark[next] = visited;
+            stack.push(next);
+          }
+        }
+        for (const next of this.graph.successors[op]!) {
           if (this.mark[next] === stamp) {
             this.mark[next] = visited;
             stack.push(next);
           }
         }
       }
+      if (component.length === ops.length) return [ops as number[]];
       components.push(component.sort((a, b) => a - b));
     }
     return components;
   }
 
-  private cutSeries(ops: readonly number[]): [number[], number[]] {
+  private analyze(ops: readonly number[]): Analysis {
     const stamp = this.enter(ops);
-    const { head, tail } = this;
-    for (const op of ops) {
+    const head = new Float64Array(ops.length);
+    const tail = new Float64Array(ops.length);
+    let criticalPath = 0;
+    for (let i = 0; i < ops.length; i += 1) {
+      const op = ops[i]!;
       let start = 0;
-      for (const p of this.graph.predecessors[op]!) if (this.mark[p] === stamp) start = Math.max(start, head[p]!);
-      head[op] = start + this.duration(op);
+      for (const p of this.graph.predecessors[op]!) if (this.mark[p] === stamp) start = Math.max(start, head[this.position[p]!]!);
+      head[i] = start + this.duration(op);
+      criticalPath = Math.max(criticalPath, head[i]!);
     }
     for (let i = ops.length - 1; i >= 0; i -= 1) {
       const op = ops[i]!;
       let rest = 0;
-      for (const s of this.graph.successors[op]!) if (this.mark[s] === stamp) rest = Math.max(rest, tail[s]!);
-      tail[op] = rest + this.duration(op);
+      for (const s of this.graph.successors[op]!) if (this.mark[s] === stamp) rest = Math.max(rest, tail[this.position[s]!]!);
+      tail[i] = rest + this.duration(op);
     }
-    const cuts = [...this.listCuts(ops, 'head'), ...this.listCuts(ops, 'tail')];
-    const cheapest = Math.min(...cuts.map((cut) => cut.cost));
-    const ties = cuts.filter((cut) => cut.cost <= cheapest + 1e-9);
-    const chosen = this.chooseCut(ties, ops.length);
+    if (typeof this.strategy === 'number') {
+      const lambda = this.strategy;
+      const key = new Float64Array(ops.length);
+      for (let i = 0; i < ops.length; i += 1) key[i] = (1 - lambda) * (head[i]! - this.duration(ops[i]!)) + lambda * (criticalPath - tail[i]!);
+      return { head, tail, criticalPath, key, cuts: listKeyCuts(key, head, tail) };
+    }
+    return { head, tail, criticalPath, cuts: [...listCuts(head, tail, 'head'), ...listCuts(head, tail, 'tail')] };
+  }
+
+  private partition(ops: readonly number[], analysis: Analysis, cut: Cut): [number[], number[]] {
     const first: number[] = [];
     const second: number[] = [];
-    for (const op of ops) {
-      const inFirst = chosen.family === 'head' ? head[op]! <= chosen.threshold + 1e-9 : tail[op]! > chosen.threshold + 1e-9;
-      (inFirst ? first : second).push(op);
+    const { head, tail } = analysis;
+    for (let i = 0; i < ops.length; i += 1) {
+      const inFirst = cut.family === 'key' ? analysis.key![i]! <= cut.threshold + 1e-9 : cut.family === 'head' ? head[i]! <= cut.threshold + 1e-9 : tail[i]! > cut.threshold + 1e-9;
+      (inFirst ? first : second).push(ops[i]!);
     }
     return [first, second];
   }
 
-  /**
-   * 'head': P = {head <= a} for each distinct head a below the maximum, cost a + max tail over Q.
-   * 'tail': Q = {tail <= b} for each distinct tail b below the maximum, cost max head over P + b.
-   */
-  private listCuts(ops: readonly number[], family: 'head' | 'tail'): Cut[] {
-    const key = family === 'head' ? this.head : this.tail;
-    const other = family === 'head' ? this.tail : this.head;
-    const sorted = [...ops].sort((a, b) => key[a]! - key[b]!);
-    // Max of `other` over sorted[i..]: the part beyond the threshold.
-    const beyond = new Float64Array(sorted.length + 1);
-    for (let i = sorted.length - 1; i >= 0; i -= 1) beyond[i] = Math.max(beyond[i + 1]!, other[sorted[i]!]!);
-    const cuts: Cut[] = [];
-    for (let i = 0; i < sorted.length - 1; i += 1) {
-      const threshold = key[sorted[i]!]!;
-      if (key[sorted[i + 1]!]! <= threshold + 1e-9) continue;
-      const within = i + 1;
-      // head family: P = sorted[0..i]; tail family: Q = sorted[0..i].
-      cuts.push({
-        cost: threshold + beyond[i + 1]!,
-        firstSize: family === 'head' ? within : sorted.length - within,
-        family,
-        threshold,
-      });
-    }
-    return cuts;
-  }
-
-  private chooseCut(ties: readonly Cut[], size: number): Cut {
+  private pickTie(ties: readonly Cut[], size: number): Cut {
     const pick = (family: 'head' | 'tail', last: boolean): Cut | undefined => {
       const own = ties.filter((cut) => cut.family === family);
       return last ? own[own.length - 1] : own[0];
     };
+    if (typeof this.strategy === 'number') return ties[0]!;
     switch (this.strategy) {
       case 'head-first':
         return pick('head', false) ?? ties[0]!;
@@ -180,4 +249,42 @@ class Decomposer {
         return ties.reduce((best, cut) => (Math.abs(2 * cut.firstSize - size) < Math.abs(2 * best.firstSize - size) ? cut : best));
     }
   }
+}
+
+/**
+ * 'head': P = {head <= a} for each distinct head a below the maximum, cost a + max tail over Q.
+ * 'tail': Q = {tail <= b} for each distinct tail b below the maximum, cost max head over P + b.
+ */
+function listCuts(head: Float64Array, tail: Float64Array, family: 'head' | 'tail'): Cut[] {
+  const key = family === 'head' ? head : tail;
+  const other = family === 'head' ? tail : head;
+  const n = key.length;
+  const sorted = Array.from({ length: n }, (_, i) => i).sort((a, b) => key[a]! - key[b]!);
+  const beyond = new Float64Array(n + 1);
+  for (let i = n - 1; i >= 0; i -= 1) beyond[i] = Math.max(beyond[i + 1]!, other[sorted[i]!]!);
+  const cuts: Cut[] = [];
+  for (let i = 0; i < n - 1; i += 1) {
+    const threshold = key[sorted[i]!]!;
+    if (key[sorted[i + 1]!]! <= threshold + 1e-9) continue;
+    const within = i + 1;
+    cuts.push({ cost: threshold + beyond[i + 1]!, firstSize: family === 'head' ? within : n - within, family, threshold });
+  }
+  return cuts;
+}
+
+/** P = {key <= t}: key strictly grows along edges, so P is closed under producers; cost max head over P + max tail over Q. */
+function listKeyCuts(key: Float64Array, head: Float64Array, tail: Float64Array): Cut[] {
+  const n = key.length;
+  const sorted = Array.from({ length: n }, (_, i) => i).sort((a, b) => key[a]! - key[b]!);
+  const beyond = new Float64Array(n + 1);
+  for (let i = n - 1; i >= 0; i -= 1) beyond[i] = Math.max(beyond[i + 1]!, tail[sorted[i]!]!);
+  const cuts: Cut[] = [];
+  let within = 0;
+  for (let i = 0; i < n - 1; i += 1) {
+    within = Math.max(within, head[sorted[i]!]!);
+    const threshold = key[sorted[i]!]!;
+    if (key[sorted[i + 1]!]! <= threshold + 1e-9) continue;
+    cuts.push({ cost: within + beyond[i + 1]!, firstSize: i + 1, family: 'key', threshold });
+  }
+  return cuts;
 }
