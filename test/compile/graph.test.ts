@@ -90,6 +90,26 @@ describe('random graphs: 200 ops, op i depends on min(i, k) distinct uniformly d
   }
 });
 
+describe('random graphs: 1,000 ops (10 seeds), where the loss of nested Parallels grows with size', () => {
+  for (const k of [2, 3]) {
+    it(`k = ${k}: median makespan / critical path <= 1.2; <= 1.2 transitions per op`, () => {
+      const ratios: number[] = [];
+      const transitions: number[] = [];
+      for (let seed = 1; seed <= 10; seed += 1) {
+        const graph = generateRandomDag(1000, k, seed);
+        const durations = randomDurations(1000, seed * 7919);
+        const { ratio: r, block } = ratio(graph, durations);
+        ratios.push(r);
+        transitions.push((1000 + countParallels(block) + 3) / 1000);
+      }
+      const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+      console.log(`1000 ops, k=${k}: makespan/CP median ${median(ratios).toFixed(3)} worst ${Math.max(...ratios).toFixed(3)}; transitions/op median ${median(transitions).toFixed(3)}`);
+      expect(median(ratios)).toBeLessThanOrEqual(1.2);
+      expect(median(transitions)).toBeLessThanOrEqual(1.2);
+    });
+  }
+});
+
 describe('compiled size, transitions and speed', () => {
   it('characters per op at 10 / 100 ops; 1,000 ops compile in well under a second', () => {
     for (const size of [10, 100]) {
