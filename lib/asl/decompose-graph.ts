@@ -29,7 +29,7 @@ export function decomposeGraph(graph: OpGraph, durations: OpDurations, options: 
   let best: { block: OpBlock; makespan: number; parallels: number } | undefined;
   const all: (Strategy | number)[] = [...(options.strategies ?? STRATEGIES), ...(options.lambdas ?? LAMBDAS)];
   for (const strategy of all) {
-    const block = compactParallels(new Decomposer(graph, durations, strategy, options).decompose(graph.names.map((_, k) => k)), durations);
+    const block = compactParallels(new Decomposer(graph, durations, strategy).decompose(graph.names.map((_, k) => k)), durations);
     const makespan = evaluateMakespan(block, durations);
     const parallels = countParallels(block);
     if (best === undefined || makespan < best.makespan - 1e-9 || (Math.abs(makespan - best.makespan) <= 1e-9 && parallels < best.parallels)) {
@@ -40,14 +40,9 @@ export function decomposeGraph(graph: OpGraph, durations: OpDurations, options: 
 }
 
 export interface DecomposeOptions {
+  /** The tie-breaking strategies to try. @default all five */
   readonly strategies?: readonly Strategy[];
-  /** Cut candidates scored by lookahead (beyond the cheapest ties). */
-  readonly candidates?: number;
-  /** Lookahead depth: 1 = CP(P) + CP(Q) (the plain lower bound). */
-  readonly depth?: number;
-  /** Components below this size use the plain lower bound. */
-  readonly minLookahead?: number;
-  /** Extra strategies: cuts on (1 - λ) earliest start + λ latest start only. */
+  /** Extra strategies: cuts on (1 - λ) earliest start + λ latest start only. @default LAMBDAS */
   readonly lambdas?: readonly number[];
 }
 
@@ -83,22 +78,15 @@ class Decomposer {
   private readonly mark: Int32Array;
   private readonly position: Int32Array;
   private stamp = 0;
-  private readonly candidates: number;
-  private readonly depth: number;
-  private readonly minLookahead: number;
 
   constructor(
     private readonly graph: OpGraph,
     private readonly durations: OpDurations,
     private readonly strategy: Strategy | number,
-    options: DecomposeOptions,
   ) {
     const n = graph.names.length;
     this.mark = new Int32Array(n);
     this.position = new Int32Array(n);
-    this.candidates = options.candidates ?? 0;
-    this.depth = options.depth ?? 1;
-    this.minLookahead = options.minLookahead ?? 0;
   }
 
   /** `ops` ascending (a topological order). */
@@ -112,39 +100,11 @@ class Decomposer {
     return buildSequence([this.decompose(first), this.decompose(second)]);
   }
 
-  /** A lower-bound-like estimate of the makespan decompose(ops) reaches, looking `depth` cuts ahead. */
-  private estimate(ops: readonly number[], depth: number): number {
-    if (ops.length === 1) return this.duration(ops[0]!);
-    const components = this.splitComponents(ops);
-    if (components.length > 1) return components.reduce((max, component) => Math.max(max, this.estimate(component, depth)), 0);
-    const analysis = this.analyze(ops);
-    if (depth <= 0) return analysis.criticalPath;
-    const cheapest = analysis.cuts.reduce((min, cut) => Math.min(min, cut.cost), Infinity);
-    if (depth === 1) return cheapest;
-    const cut = this.pickTie(analysis.cuts.filter((c) => c.cost <= cheapest + 1e-9), ops.length);
-    const [first, second] = this.partition(ops, analysis, cut);
-    return this.estimate(first, depth - 1) + this.estimate(second, depth - 1);
-  }
-
+  /** The cheapest cut by CP(P) + CP(Q); ties broken by the strategy. */
   private chooseSeries(ops: readonly number[], analysis: Analysis): Cut {
     const { cuts } = analysis;
     const cheapest = cuts.reduce((min, cut) => Math.min(min, cut.cost), Infinity);
-    const ties = cuts.filter((cut) => cut.cost <= cheapest + 1e-9);
-    const plain = this.pickTie(ties, ops.length);
-    if (this.candidates <= 0 || this.depth <= 1 || ops.length < this.minLookahead) return plain;
-    const others = cuts.filter((cut) => cut.cost > cheapest + 1e-9).sort((a, b) => a.cost - b.cost).slice(0, this.candidates);
-    const pool = [plain, ...ties.filter((c) => c !== plain).slice(0, this.candidates), ...others];
-    let best = plain;
-    let bestScore = Infinity;
-    for (const cut of pool) {
-      const [first, second] = this.partition(ops, analysis, cut);
-      const score = this.estimate(first, this.depth - 1) + this.estimate(second, this.depth - 1);
-      if (score < bestScore - 1e-9) {
-        best = cut;
-        bestScore = score;
-      }
-    }
-    return best;
+    return this.pickTie(cuts.filter((cut) => cut.cost <= cheapest + 1e-9), ops.length);
   }
 
   private duration(op: number): number {
