@@ -29,6 +29,10 @@ afterEach(() => {
 describe('README', () => {
   it('shows the setup, demo and test commands', () => {
     for (const command of ['npm ci', 'npm run demo', 'npm test']) expect(README).toContain(command);
+    // The sections a newcomer needs, from the ops to the deployed stack.
+    for (const section of ['## Ops and jobs', '## Retry policies', '## Running jobs locally', '## In Lambda', '## Deploying with the AWS CDK', '## Figures', '## Dependencies and why']) {
+      expect(README).toContain(section);
+    }
   });
 
   it('shows what `npm run demo` prints now', async () => {
