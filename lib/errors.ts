@@ -10,6 +10,9 @@
 
 const BRAND = Symbol.for('stepops.errorKind');
 
+/** The longest wait a Step Functions Wait state accepts, in seconds. */
+const MAX_WAIT_SECONDS = 99_999_999;
+
 type ErrorKind = 'DefinitionError' | 'RetryRequested' | 'Failure' | 'StepopsError';
 
 function brand(error: Error, kind: ErrorKind): void {
@@ -70,6 +73,11 @@ export class RetryRequested extends Error {
     if (secondsToWait !== undefined && (typeof secondsToWait !== 'number' || !Number.isFinite(secondsToWait) || secondsToWait < 0)) {
       throw new DefinitionError(
         `RetryRequested.secondsToWait must be a finite number of seconds >= 0, got ${describeValue(secondsToWait)}; omit it to retry at once`,
+      );
+    }
+    if (secondsToWait !== undefined && secondsToWait > MAX_WAIT_SECONDS) {
+      throw new DefinitionError(
+        `RetryRequested.secondsToWait must be at most ${MAX_WAIT_SECONDS} (the longest Step Functions Wait), got ${secondsToWait}; wait less, or schedule a new run instead`,
       );
     }
     super(

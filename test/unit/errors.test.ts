@@ -24,6 +24,7 @@ describe('RetryRequested', () => {
     [{ maxRetries: 0.5 }, 'RetryRequested.maxRetries must be a non-negative integer, got 0.5; pass a whole number such as 1'],
     [{ secondsToWait: -2 }, 'RetryRequested.secondsToWait must be a finite number of seconds >= 0, got -2; omit it to retry at once'],
     [{ secondsToWait: Infinity }, 'RetryRequested.secondsToWait must be a finite number of seconds >= 0, got Infinity; omit it to retry at once'],
+    [{ secondsToWait: 100_000_000 }, 'RetryRequested.secondsToWait must be at most 99999999 (the longest Step Functions Wait), got 100000000; wait less, or schedule a new run instead'],
   ])('fails for %j', (options, message) => {
     expect(() => new RetryRequested(options)).toThrow(DefinitionError);
     expect(() => new RetryRequested(options)).toThrow(message);
