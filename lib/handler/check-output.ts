@@ -1,5 +1,5 @@
-import { OUTPUT_TOO_LARGE_ERROR } from '../errors.js';
-import { PROTOCOL_VERSION } from '../job/wire-protocol.js';
+import { OUTPUT_RESERVED_ERROR, OUTPUT_TOO_LARGE_ERROR } from '../errors.js';
+import { OUTCOME_MARKER_KEY, PROTOCOL_VERSION, isOpOutcomeMarker } from '../job/wire-protocol.js';
 import { createAttemptError } from './create-attempt-error.js';
 import { MAX_OUTPUT_BYTES } from './limits.js';
 import type { OpAttemptError } from './op-attempt-error.js';
@@ -15,8 +15,10 @@ export interface OutputCheck {
  * The error for an op output Step Functions cannot carry, or undefined when it can: over
  * 262,144 bytes of JSON (UTF-8) gives OUTPUT_TOO_LARGE_ERROR naming the op, the size and the
  * fix; a value JSON.stringify rejects (a BigInt, a cycle) or turns into nothing (a function)
- * gives that TypeError's name with reason 'output-not-serializable'. Neither is retried: the
- * same code returns the same value. Never a truncated value.
+ * gives that TypeError's name with reason 'output-not-serializable'; a value shaped like
+ * stepops' own failure marker (`{ __stepops: 'failed' | 'skipped' }`), which the state machine
+ * would take for a failed op, gives OUTPUT_RESERVED_ERROR. None is retried: the same code
+ * returns the same value. Never a truncated value.
  */
 export function checkOutput(opName: string, retryNumber: number, output: unknown): OutputCheck {
   const base = { stepops: PROTOCOL_VERSION, op: opName, retryNumber, decision: 'fail' } as const;
@@ -32,6 +34,15 @@ export function checkOutput(opName: string, retryNumber: number, output: unknown
         `op "${opName}" returned a value that is not JSON (${error.message}); return plain JSON data (objects, arrays, strings, finite numbers, booleans, null)`,
         { ...base, reason: 'output-not-serializable', error },
         stringifyError,
+      ),
+    };
+  }
+  if (isOpOutcomeMarker(output)) {
+    return {
+      error: createAttemptError(
+        OUTPUT_RESERVED_ERROR,
+        `op "${opName}" returned an object whose "${OUTCOME_MARKER_KEY}" key is "${output[OUTCOME_MARKER_KEY]}", the shape stepops uses to mark failed and skipped ops; rename that key in the op's output`,
+        { ...base, reason: 'output-reserved' },
       ),
     };
   }

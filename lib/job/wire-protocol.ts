@@ -84,6 +84,7 @@ export interface SerializedError {
  * - Every op Task has a last Catch (States.ALL) whose Output is an OpOutcomeMarker with
  *   outcome 'failed' (error, cause from $states.errorOutput) and which continues to the
  *   Task's normal Next, so Parallel branches never fail and independent ops run on.
+ * - An op output of that shape is refused (OUTPUT_RESERVED_ERROR), so a marker is never an op value.
  * - A downstream op receives that marker among its inputs. The wrapper then does not run the
  *   op code: it returns a marker with outcome 'skipped' naming the failed upstream ops. So a
  *   failure reaches exactly the downstream of the failed op, whatever the graph's

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { OUTPUT_TOO_LARGE_ERROR, RetryPolicy, job, op, type OpContext } from '../../lib/index.js';
+import { OUTPUT_RESERVED_ERROR, OUTPUT_TOO_LARGE_ERROR, RetryPolicy, job, op, type OpContext } from '../../lib/index.js';
 import { MAX_OUTPUT_BYTES, jobHandler, runOpAttempt } from '../../lib/handler/index.js';
 import { OUTCOME_MARKER_KEY, type OpOutcomeMarker } from '../../lib/job/wire-protocol.js';
 import { buildPayload, buildSingleOpJob, captureLogs, catchThrown, createFakeClock, createFakeContext, recordFailure } from './helpers.js';
@@ -113,6 +113,23 @@ describe('jobHandler: output over the payload limit', () => {
     expect(failure.Error).toBe('TypeError');
     expect(failure.details).toMatchObject({ decision: 'fail', reason: 'output-not-serializable' });
     expect(failure.errorMessage).toMatch(/^op "work" returned a value that is not JSON/);
+  });
+});
+
+describe('jobHandler: outputs shaped like a failure marker', () => {
+  it.each(['failed', 'skipped'])('fails an output whose __stepops is %s with OUTPUT_RESERVED_ERROR, not retried', async (outcome) => {
+    const testJob = buildSingleOpJob(() => ({ __stepops: outcome, op: 'work' }), new RetryPolicy({ maxRetries: 3 }));
+    const failure = recordFailure(await catchThrown(jobHandler(testJob, { writeLog: () => {} })(buildPayload(testJob, 'work'))));
+    expect(failure.Error).toBe(OUTPUT_RESERVED_ERROR);
+    expect(failure.errorMessage).toBe(
+      `op "work" returned an object whose "__stepops" key is "${outcome}", the shape stepops uses to mark failed and skipped ops; rename that key in the op's output`,
+    );
+    expect(failure.details).toMatchObject({ decision: 'fail', reason: 'output-reserved' });
+  });
+
+  it('returns other values of that key unchanged', async () => {
+    const testJob = buildSingleOpJob(() => ({ __stepops: 'data' }));
+    expect(await jobHandler(testJob, { writeLog: () => {} })(buildPayload(testJob, 'work'))).toStrictEqual({ __stepops: 'data' });
   });
 });
 
