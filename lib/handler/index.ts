@@ -6,7 +6,8 @@
  * - success: the op's output; `undefined` becomes `null` (what the Lambda runtime sends for it,
  *   so in-process callers see what Step Functions sees); over 262,144 bytes of JSON:
  *   OUTPUT_TOO_LARGE_ERROR; not JSON at all: the serializer's TypeError (reason
- *   'output-not-serializable'). Neither is retried.
+ *   'output-not-serializable'); shaped like a failure marker: OUTPUT_RESERVED_ERROR. None is
+ *   retried.
  * - a failure or skip marker among the inputs: the op does not run; a 'skipped' marker.
  * - retry (decideRetry): RETRY_ERROR ('plain'), retryAttemptErrorName(n) ('indexed'),
  *   RETRY_AFTER_ERROR ('loop', and any RetryRequested) with details.waitSeconds (whole
