@@ -1,4 +1,4 @@
-import { Annotations } from 'aws-cdk-lib';
+import { Annotations, Stack, type Duration } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -7,6 +7,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { compileJob, findStrictViolations, FUNCTION_ARN_PLACEHOLDER, type AslDefinition, type OpRetryPlan } from '../asl/index.js';
 import { DefinitionError } from '../errors.js';
+import { createStartChildrenStatements, describeExpressRefusal, readChildDefinitions } from './child-state-machines.js';
 import { EXPRESS_MAX_DURATION_SECONDS, findWorstCaseRetryPath } from './express-limit.js';
 import { createEntryFunction } from './function-from-entry.js';
 import type { JobStateMachineProps } from './job-state-machine-props.js';
@@ -26,11 +27,22 @@ export const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
  * new JobStateMachine(stack, 'Pipeline', { job: reportPipeline, entry: 'handlers/report-pipeline.ts' });
  */
 export class JobStateMachine extends Construct {
-  /** The state machine running the job. */
+  /**
+   * The state machine running the job: the only one, or, for a job too big for one
+   * definition, the parent that starts the children and waits for them.
+   */
   readonly stateMachine: sfn.StateMachine;
+  /**
+   * For a job too big for one definition, the child state machines the parent starts with
+   * `states:startExecution.sync:2`, in the compiler's order (part1, part2, ...); otherwise none.
+   */
+  readonly childStateMachines: readonly sfn.StateMachine[];
   /** The Lambda function the Task states invoke: bundled from `entry`, or the given `handler`. */
   readonly function: lambda.IFunction;
-  /** The compiled definition, with the function ARN still a `${...}` placeholder. */
+  /**
+   * The compiled definition (the parent's, for a split job), with the function ARN and the
+   * child ARNs still `${...}` placeholders.
+   */
   readonly definition: AslDefinition;
   /** One retry plan per op invocation: mechanism, waits, worst case, deviations from Dagster. */
   readonly retryPlans: readonly OpRetryPlan[];
@@ -48,10 +60,14 @@ export class JobStateMachine extends Construct {
     const stateMachineType = props.stateMachineType ?? sfn.StateMachineType.STANDARD;
 
     const compiled = compileJob(job, { fidelity: props.fidelity });
+    const children = readChildDefinitions(compiled);
     this.definition = compiled.definition;
     this.retryPlans = compiled.retryPlans;
     this.reportDeviations(compiled.retryPlans, props.strict === true);
-    if (stateMachineType === sfn.StateMachineType.EXPRESS) this.refuseLongWaitsInExpress(props);
+    if (stateMachineType === sfn.StateMachineType.EXPRESS) {
+      if (children.length > 0) throw new DefinitionError(describeExpressRefusal(this.node.path, job.name, children));
+      this.refuseLongWaitsInExpress(props);
+    }
 
     const retention = props.logs?.retention ?? DEFAULT_LOG_RETENTION;
     this.function =
@@ -65,21 +81,24 @@ export class JobStateMachine extends Construct {
       });
     this.logGroup = props.logs?.destination ?? new logs.LogGroup(this, 'LogGroup', { retention });
 
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+    // Children first: the parent's definition needs their ARNs. They share the parent's type,
+    // log group, log level and tracing; props.timeout is the parent's only.
+    this.childStateMachines = children.map((child) =>
+      this.createStateMachine(`Child${child.name.charAt(0).toUpperCase()}${child.name.slice(1)}`, props, {
+        comment: `stepops job ${job.name}, ${child.name}`,
+        definition: child.definition,
+        childArns: {},
+      }),
+    );
+    this.stateMachine = this.createStateMachine('StateMachine', props, {
       comment: job.description ?? `stepops job ${job.name}`,
-      definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(compiled.definition)),
-      definitionSubstitutions: { [FUNCTION_ARN_PLACEHOLDER]: this.function.functionArn },
-      stateMachineType,
+      definition: compiled.definition,
+      childArns: Object.fromEntries(children.map((child, k) => [child.placeholder, this.childStateMachines[k]!.stateMachineArn])),
       timeout: props.timeout,
-      tracingEnabled: props.tracing,
-      logs: {
-        destination: this.logGroup,
-        level: props.logs?.level ?? sfn.LogLevel.ERROR,
-        includeExecutionData: props.logs?.includeExecutionData ?? false,
-      },
     });
-    // lambda:InvokeFunction on the function and its versions and aliases, nothing else.
-    this.function.grantInvoke(this.stateMachine);
+    if (this.childStateMachines.length > 0) {
+      for (const statement of createStartChildrenStatements(Stack.of(this), this.childStateMachines)) this.stateMachine.addToRolePolicy(statement);
+    }
 
     if (props.schedule !== undefined) {
       const created = createJobSchedule(this, this.stateMachine, job.name, props.schedule);
@@ -89,6 +108,36 @@ export class JobStateMachine extends Construct {
       this.schedule = undefined;
       this.scheduleRole = undefined;
     }
+  }
+
+  /**
+   * One Standard or Express state machine for a compiled definition: the function ARN (and,
+   * for a parent, each child's ARN) filled in through definitionSubstitutions, the construct's
+   * logs and tracing, and lambda:InvokeFunction on the function when the definition invokes it.
+   */
+  private createStateMachine(
+    id: string,
+    props: JobStateMachineProps,
+    part: { readonly comment: string; readonly definition: AslDefinition; readonly childArns: Readonly<Record<string, string>>; readonly timeout?: Duration },
+  ): sfn.StateMachine {
+    const body = JSON.stringify(part.definition);
+    const invokesFunction = body.includes(`\${${FUNCTION_ARN_PLACEHOLDER}}`);
+    const stateMachine = new sfn.StateMachine(this, id, {
+      comment: part.comment,
+      definitionBody: sfn.DefinitionBody.fromString(body),
+      definitionSubstitutions: { ...(invokesFunction ? { [FUNCTION_ARN_PLACEHOLDER]: this.function.functionArn } : {}), ...part.childArns },
+      stateMachineType: props.stateMachineType ?? sfn.StateMachineType.STANDARD,
+      timeout: part.timeout,
+      tracingEnabled: props.tracing,
+      logs: {
+        destination: this.logGroup,
+        level: props.logs?.level ?? sfn.LogLevel.ERROR,
+        includeExecutionData: props.logs?.includeExecutionData ?? false,
+      },
+    });
+    // lambda:InvokeFunction on the function and its versions and aliases, nothing else.
+    if (invokesFunction) this.function.grantInvoke(stateMachine);
+    return stateMachine;
   }
 
   /**

@@ -1,0 +1,71 @@
+/**
+ * A split job's child state machines and what its parent needs to run them: the compiler's
+ * child definitions, read, and the IAM statements of the `states:startExecution.sync:2`
+ * integration the parent starts each child with.
+ */
+import { ArnFormat, type Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { AslDefinition, CompiledJob } from '../asl/index.js';
+
+/** One child of a split job, as the compiler gives it. */
+export interface ChildDefinition {
+  /** The part's name, e.g. `part1`. */
+  readonly name: string;
+  /** The parent's placeholder for this child's ARN, without `${}`, e.g. `StepopsChildPart1Arn`. */
+  readonly placeholder: string;
+  /** The child's definition, its op Tasks invoking `${StepopsFunctionArn}`. */
+  readonly definition: AslDefinition;
+}
+
+/**
+ * The EventBridge managed rule Step Functions uses to learn that a child execution it started
+ * with `.sync` finished. The parent's role must be allowed to create and read it.
+ */
+export const SYNC_EXECUTION_EVENTS_RULE = 'StepFunctionsGetEventsForStepFunctionsExecutionRule';
+
+/** The child definitions of a compiled job: none when the job fits in one state machine. */
+export function readChildDefinitions(compiled: CompiledJob): readonly ChildDefinition[] {
+  return (compiled as CompiledJob & { readonly childDefinitions?: readonly ChildDefinition[] }).childDefinitions ?? [];
+}
+
+/** `states:startExecution.sync:2` cannot run in Express workflows: Run a Job (.sync) is Standard-only. */
+export function describeExpressRefusal(constructPath: string, jobName: string, children: readonly ChildDefinition[]): string {
+  return (
+    `JobStateMachine "${constructPath}": props.stateMachineType is EXPRESS, but job "${jobName}" is too big for one definition and compiles to a parent ` +
+    `state machine starting ${children.length} child state machine${children.length > 1 ? 's' : ''} (${children.map((child) => `"${child.name}"`).join(', ')}) ` +
+    `with arn:aws:states:::states:startExecution.sync:2, and Express workflows do not support the Run a Job (.sync) integration pattern; ` +
+    `use sfn.StateMachineType.STANDARD, or split the job into smaller jobs that each fit in one definition`
+  );
+}
+
+/**
+ * What `arn:aws:states:::states:startExecution.sync:2` needs to start the children and wait
+ * for them, as aws-cdk-lib's StepFunctionsStartExecution grants for RUN_JOB, one statement per
+ * kind of permission for all the children together:
+ * - `states:StartExecution` on each child state machine;
+ * - `states:DescribeExecution` and `states:StopExecution` on each child's executions
+ *   (`arn:...:execution:<child name>:*`, the form the Step Functions developer guide gives;
+ *   aws-cdk-lib writes `<child name>*`, which would also match other state machines whose
+ *   names start with the child's);
+ * - `events:PutTargets`, `events:PutRule` and `events:DescribeRule` on the managed rule
+ *   StepFunctionsGetEventsForStepFunctionsExecutionRule.
+ */
+export function createStartChildrenStatements(stack: Stack, children: readonly sfn.StateMachine[]): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      actions: ['states:StartExecution'],
+      resources: children.map((child) => child.stateMachineArn),
+    }),
+    new iam.PolicyStatement({
+      actions: ['states:DescribeExecution', 'states:StopExecution'],
+      resources: children.map((child) =>
+        stack.formatArn({ service: 'states', resource: 'execution', arnFormat: ArnFormat.COLON_RESOURCE_NAME, resourceName: `${child.stateMachineName}:*` }),
+      ),
+    }),
+    new iam.PolicyStatement({
+      actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+      resources: [stack.formatArn({ service: 'events', resource: 'rule', resourceName: SYNC_EXECUTION_EVENTS_RULE })],
+    }),
+  ];
+}
