@@ -34,3 +34,11 @@ export class MissingTaskHandlerError extends RunnerError {
     this.name = 'stepops.MissingTaskHandler';
   }
 }
+
+/** A startExecution Task names a StateMachineArn that is not in the `stateMachines` option. */
+export class UnknownStateMachineError extends RunnerError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'stepops.UnknownStateMachine';
+  }
+}

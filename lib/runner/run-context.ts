@@ -4,7 +4,7 @@ import type { RunClock } from './clock.js';
 import type { HistoryEventDetails, HistoryRecorder } from './history.js';
 import type { StepFunctionsJsonataFunctions } from './jsonata-functions.js';
 import type { RandomSource } from './random.js';
-import type { LambdaClientLike, StatesContextObject, TaskHandler } from './types.js';
+import type { LambdaClientLike, RunResult, StatesContextObject, TaskHandler } from './types.js';
 
 /** Everything shared by all branches of one run. */
 export interface RunContext {
@@ -16,6 +16,28 @@ export interface RunContext {
   readonly jitterRandom: RandomSource;
   readonly execution: StatesContextObject['Execution'];
   readonly stateMachine: StatesContextObject['StateMachine'];
+  /** Starts child executions for startExecution Tasks. */
+  readonly children: ChildExecutionStarter;
+}
+
+/** A child execution as it starts: its identity, and its result to come. */
+export interface StartedChildExecution {
+  readonly name: string;
+  readonly executionArn: string;
+  readonly startMs: number;
+  readonly done: Promise<RunResult>;
+}
+
+export interface ChildExecutionStarter {
+  /** Starts the execution at once; throws UnknownStateMachineError when `stateMachineArn` is not known. */
+  start(request: {
+    readonly stateName: string;
+    readonly stateMachineArn: string;
+    readonly input: unknown;
+    readonly name: string | undefined;
+    /** Cancelling it stops (aborts) the child. */
+    readonly cancel: CancelScope;
+  }): StartedChildExecution;
 }
 
 /** One thread of execution: the top level, a Parallel branch or a Map iteration. */

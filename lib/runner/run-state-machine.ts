@@ -1,17 +1,19 @@
 import { CancelScope } from './cancel-scope.js';
-import { createRunClock } from './clock.js';
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { createRunClock, type RunClock } from './clock.js';
 import type { TaskNode } from './definition.js';
-import { MissingTaskHandlerError, UnsupportedDefinitionError } from './errors.js';
+import { MissingTaskHandlerError, UnknownStateMachineError, UnsupportedDefinitionError } from './errors.js';
 import { HistoryRecorder } from './history.js';
 import { createStepFunctionsJsonataFunctions } from './jsonata-functions.js';
 import { LAMBDA_INVOKE_RESOURCE } from './lambda-invoke.js';
 import { parseDefinition } from './parse-definition.js';
 import { serializeWithinLimit, toJson } from './payload-limit.js';
 import { createUuidV4, deriveRandomSource } from './random.js';
-import { recordEvent, type RunContext, type Scope } from './run-context.js';
+import { recordEvent, type ChildExecutionStarter, type RunContext, type Scope } from './run-context.js';
 import { runGraph } from './run-graph.js';
 import { AbortedError, StatesError, StatesErrorName } from './states-error.js';
-import type { RunResult, RunStateMachineOptions } from './types.js';
+import { readExecutionStatus, readStartExecutionPattern, START_EXECUTION_RESOURCE } from './start-execution.js';
+import type { ExecutionSource, LambdaClientLike, RunResult, RunStateMachineOptions, TaskHandler } from './types.js';
 
 export const DEFAULT_STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:stepops-local';
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/stepops-local-execution-role';
@@ -20,29 +22,131 @@ const ROLE_ARN = 'arn:aws:iam::123456789012:role/stepops-local-execution-role';
  * Interprets a JSONata-mode Amazon States Language state machine as Step Functions would,
  * on a virtual clock by default. Resolves with the execution's status, output or error, and
  * its history; rejects (with a RunnerError) only for definitions or options it cannot run.
+ * startExecution Tasks run the `stateMachines` definitions in process (see runStateMachine's
+ * `stateMachines` option); their results are on `childExecutions`.
  */
 export async function runStateMachine(definition: object | string, options: RunStateMachineOptions = {}): Promise<RunResult> {
   const machine = parseDefinition(definition);
   const taskHandlers = options.taskHandlers ?? {};
-  for (const task of machine.tasks) checkTaskIsRunnable(task, taskHandlers, options);
+  const machines = new Map<string, ParsedMachine>();
+  for (const [arn, child] of Object.entries(options.stateMachines ?? {})) {
+    try {
+      machines.set(arn, parseDefinition(child));
+    } catch (error) {
+      if (error instanceof Error) error.message = `stateMachines[${JSON.stringify(arn)}]: ${error.message}`;
+      throw error;
+    }
+  }
+  for (const task of machine.tasks) checkTaskIsRunnable(task, taskHandlers, options, machines);
+  for (const child of machines.values()) for (const task of child.tasks) checkTaskIsRunnable(task, taskHandlers, options, machines);
 
-  const seed = options.seed ?? 0;
   const clock = createRunClock(options.clock);
-  const history = new HistoryRecorder(() => clock.now(), options.onEvent);
   const stateMachineArn = options.stateMachineArn ?? DEFAULT_STATE_MACHINE_ARN;
+  const seed = options.seed ?? 0;
+  try {
+    return await execute(
+      machine,
+      {
+        input: options.input ?? {},
+        seed,
+        executionName: options.executionName ?? createUuidV4(deriveRandomSource(seed, 'execution-name')),
+        stateMachineArn,
+        executionArn: undefined,
+        cancel: new CancelScope(),
+        parentExecutionArn: undefined,
+        depth: 0,
+      },
+      { clock, taskHandlers, lambda: options.lambda, machines, onEvent: options.onEvent },
+    );
+  } finally {
+    clock.dispose();
+  }
+}
+
+type ParsedMachine = ReturnType<typeof parseDefinition>;
+
+/** What every execution of one runStateMachine call shares. */
+interface SharedRun {
+  readonly clock: RunClock;
+  readonly taskHandlers: Readonly<Record<string, TaskHandler>>;
+  readonly lambda: LambdaClientLike | undefined;
+  readonly machines: ReadonlyMap<string, ParsedMachine>;
+  readonly onEvent: ((event: HistoryEvent, source: ExecutionSource) => void) | undefined;
+}
+
+interface ExecutionParams {
+  readonly input: unknown;
+  readonly seed: number;
+  readonly executionName: string;
+  readonly stateMachineArn: string;
+  /** @default - derived from stateMachineArn and executionName */
+  readonly executionArn: string | undefined;
+  /** Cancelling it aborts the execution (a child stopped with its parent Task). */
+  readonly cancel: CancelScope;
+  readonly parentExecutionArn: string | undefined;
+  readonly depth: number;
+}
+
+/** Runs one execution (the top level, or a child) on the shared clock; never disposes the clock. */
+async function execute(machine: ParsedMachine, params: ExecutionParams, shared: SharedRun): Promise<RunResult> {
+  const { clock } = shared;
+  const { seed, executionName, stateMachineArn } = params;
+  const executionArn = params.executionArn ?? toExecutionArn(stateMachineArn, executionName);
+  const source: ExecutionSource = {
+    executionArn,
+    name: executionName,
+    stateMachineArn,
+    ...(params.parentExecutionArn === undefined ? {} : { parentExecutionArn: params.parentExecutionArn }),
+    depth: params.depth,
+  };
+  const onEvent = shared.onEvent;
+  const history = new HistoryRecorder(() => clock.now(), onEvent === undefined ? undefined : (event) => onEvent(event, source));
   const stateMachineName = stateMachineArn.slice(stateMachineArn.lastIndexOf(':') + 1);
-  const executionName = options.executionName ?? createUuidV4(deriveRandomSource(seed, 'execution-name'));
-  const input = JSON.parse(toJson(options.input ?? {})) as unknown;
+  const input = JSON.parse(toJson(params.input)) as unknown;
   const startMs = clock.now();
+  const childExecutions: Array<{ name: string; stateMachineArn: string; executionArn: string; result: RunResult | undefined }> = [];
+  const pendingChildren: Array<Promise<RunResult>> = [];
+  const children: ChildExecutionStarter = {
+    start(request) {
+      const child = shared.machines.get(request.stateMachineArn);
+      if (child === undefined) throw unknownStateMachine(request.stateName, request.stateMachineArn, shared.machines);
+      const index = childExecutions.length;
+      const childSeed = Math.floor(deriveRandomSource(seed, `child-execution:${index}`)() * 4294967296);
+      const name = request.name ?? createUuidV4(deriveRandomSource(seed, `child-execution-name:${index}`));
+      const childArn = toExecutionArn(request.stateMachineArn, name);
+      const entry = { name, stateMachineArn: request.stateMachineArn, executionArn: childArn, result: undefined as RunResult | undefined };
+      childExecutions.push(entry);
+      const startedMs = clock.now();
+      const done = execute(
+        child,
+        {
+          input: request.input,
+          seed: childSeed,
+          executionName: name,
+          stateMachineArn: request.stateMachineArn,
+          executionArn: childArn,
+          cancel: request.cancel,
+          parentExecutionArn: executionArn,
+          depth: params.depth + 1,
+        },
+        shared,
+      ).then((result) => {
+        entry.result = result;
+        return result;
+      });
+      pendingChildren.push(done);
+      return { name, executionArn: childArn, startMs: startedMs, done };
+    },
+  };
   const run: RunContext = {
     clock,
     history,
-    taskHandlers,
-    lambda: options.lambda,
+    taskHandlers: shared.taskHandlers,
+    lambda: shared.lambda,
     functions: createStepFunctionsJsonataFunctions(deriveRandomSource(seed, '$random'), deriveRandomSource(seed, '$uuid')),
     jitterRandom: deriveRandomSource(seed, 'jitter'),
     execution: {
-      Id: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`,
+      Id: executionArn,
       Input: input,
       Name: executionName,
       RoleArn: ROLE_ARN,
@@ -50,9 +154,10 @@ export async function runStateMachine(definition: object | string, options: RunS
       RedriveCount: 0,
     },
     stateMachine: { Id: stateMachineArn, Name: stateMachineName },
+    children,
   };
   // No Object.prototype under the variables: `name in variables` must see workflow variables only.
-  const scope: Scope = { run, variables: Object.create(null) as Record<string, unknown>, cancel: new CancelScope(), lastEventId: 0 };
+  const scope: Scope = { run, variables: Object.create(null) as Record<string, unknown>, cancel: new CancelScope(params.cancel), lastEventId: 0 };
   recordEvent(scope, 'ExecutionStarted', {
     executionStartedEventDetails: { input: toJson(input), inputDetails: { truncated: false }, roleArn: ROLE_ARN },
   });
@@ -68,36 +173,92 @@ export async function runStateMachine(definition: object | string, options: RunS
       () => {},
     );
   }
-  const finish = (result: Omit<RunResult, 'history' | 'elapsedSeconds'>): RunResult => ({
-    ...result,
-    history: history.events,
-    elapsedSeconds: (clock.now() - startMs) / 1000,
-  });
+  const finish = async (result: Omit<RunResult, 'history' | 'elapsedSeconds'>): Promise<RunResult> => {
+    const elapsedSeconds = (clock.now() - startMs) / 1000;
+    // Fire-and-forget children may outlive their parent; the run ends when they have.
+    await Promise.allSettled(pendingChildren);
+    return {
+      ...result,
+      history: history.events,
+      elapsedSeconds,
+      ...(childExecutions.length === 0
+        ? {}
+        : { childExecutions: childExecutions.map(({ name, stateMachineArn: arn, executionArn: childArn, result: childResult }) => ({
+            name,
+            stateMachineArn: arn,
+            executionArn: childArn,
+            status: readExecutionStatus(childResult!),
+            result: childResult!,
+          })),
+        }),
+    };
+  };
   try {
-    const output = await runGraph(machine.graph, input, scope);
-    const outputJson = serializeWithinLimit(output, 'execution', 'an output');
-    recordEvent(scope, 'ExecutionSucceeded', {
-      executionSucceededEventDetails: { output: outputJson, outputDetails: { truncated: false } },
-    });
-    return finish({ status: 'SUCCEEDED', output });
-  } catch (error) {
-    if (error instanceof AbortedError && timedOut) {
-      const cause = `The execution exceeded its TimeoutSeconds (${machine.timeoutSeconds} s).`;
-      recordEvent(scope, 'ExecutionTimedOut', { executionTimedOutEventDetails: { error: StatesErrorName.Timeout, cause } });
-      return finish({ status: 'FAILED', error: { error: StatesErrorName.Timeout, cause } });
+    let outcome: Omit<RunResult, 'history' | 'elapsedSeconds'>;
+    try {
+      const output = await runGraph(machine.graph, input, scope);
+      const outputJson = serializeWithinLimit(output, 'execution', 'an output');
+      recordEvent(scope, 'ExecutionSucceeded', {
+        executionSucceededEventDetails: { output: outputJson, outputDetails: { truncated: false } },
+      });
+      outcome = { status: 'SUCCEEDED', output };
+    } catch (error) {
+      if (error instanceof AbortedError && timedOut) {
+        const cause = `The execution exceeded its TimeoutSeconds (${machine.timeoutSeconds} s).`;
+        recordEvent(scope, 'ExecutionTimedOut', { executionTimedOutEventDetails: { error: StatesErrorName.Timeout, cause } });
+        outcome = { status: 'FAILED', error: { error: StatesErrorName.Timeout, cause } };
+      } else if (error instanceof AbortedError && params.cancel.isCancelled) {
+        const cause = 'The execution was stopped with the Task of its parent execution that started it.';
+        recordEvent(scope, 'ExecutionAborted', { executionAbortedEventDetails: { error: 'States.Aborted', cause } });
+        outcome = { status: 'FAILED', error: { error: 'States.Aborted', cause } };
+      } else if (error instanceof StatesError) {
+        recordEvent(scope, 'ExecutionFailed', { executionFailedEventDetails: { error: error.error, cause: error.cause } });
+        outcome = { status: 'FAILED', error: { error: error.error, cause: error.cause } };
+      } else {
+        throw error;
+      }
     }
-    if (!(error instanceof StatesError)) throw error;
-    recordEvent(scope, 'ExecutionFailed', { executionFailedEventDetails: { error: error.error, cause: error.cause } });
-    return finish({ status: 'FAILED', error: { error: error.error, cause: error.cause } });
+    return await finish(outcome);
   } finally {
     timeoutTimer.cancel();
-    clock.dispose();
+    scope.cancel.dispose();
   }
 }
 
-function checkTaskIsRunnable(task: TaskNode, handlers: Readonly<Record<string, unknown>>, options: RunStateMachineOptions): void {
+function toExecutionArn(stateMachineArn: string, executionName: string): string {
+  if (stateMachineArn.includes(':stateMachine:')) return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
+  // A placeholder key (`${StepopsChildPart1Arn}`): an ARN-shaped stand-in from its letters.
+  const name = stateMachineArn.replace(/[^\w-]/g, '') || 'child';
+  return `arn:aws:states:us-east-1:123456789012:execution:${name}:${executionName}`;
+}
+
+function unknownStateMachine(stateName: string, arn: string, machines: ReadonlyMap<string, unknown>): UnknownStateMachineError {
+  const known = [...machines.keys()];
+  return new UnknownStateMachineError(
+    `state "${stateName}": StateMachineArn ${JSON.stringify(arn)} is not in stateMachines (${known.length === 0 ? 'none given' : `known: ${known.map((k) => JSON.stringify(k)).join(', ')}`}); pass stateMachines: { ${JSON.stringify(arn)}: definition } or a taskHandler for the state`,
+  );
+}
+
+function checkTaskIsRunnable(
+  task: TaskNode,
+  handlers: Readonly<Record<string, unknown>>,
+  options: RunStateMachineOptions,
+  machines: ReadonlyMap<string, unknown>,
+): void {
   if (typeof handlers[task.name] === 'function') return;
   const where = `state "${task.name}"`;
+  if (readStartExecutionPattern(task.resource) !== undefined) {
+    // A constant StateMachineArn is checked now; an expression when the Task runs.
+    const args = task.arguments?.kind === 'constant' ? (task.arguments.value as { StateMachineArn?: unknown } | null) : undefined;
+    const arn = args?.StateMachineArn;
+    if (typeof arn === 'string' && !arn.startsWith('{%') && !machines.has(arn)) throw unknownStateMachine(task.name, arn, machines);
+    return;
+  }
+  if (task.resource.startsWith(START_EXECUTION_RESOURCE)) {
+    throw new UnsupportedDefinitionError(
+      `${where}: Resource ${task.resource} is not supported by the local runner (it runs startExecution, startExecution.sync and startExecution.sync:2); pass taskHandlers: { ${JSON.stringify(task.name)}: async (args) => result } to stand in for it`,
+    );
+  }
   if (task.resource === `${LAMBDA_INVOKE_RESOURCE}.waitForTaskToken`) {
     throw new UnsupportedDefinitionError(
       `${where}: Resource ${task.resource} (callback with a task token) is not supported by the local runner; pass taskHandlers: { ${JSON.stringify(task.name)}: async (args) => result } to stand in for it`,

@@ -1,6 +1,7 @@
 import { CancelScope } from './cancel-scope.js';
 import type { Clock, RunClock } from './clock.js';
 import { invokeLambda, LAMBDA_INVOKE_RESOURCE } from './lambda-invoke.js';
+import { callStartExecution, readStartExecutionPattern } from './start-execution.js';
 import type { Scope } from './run-context.js';
 import { StatesError, StatesErrorName } from './states-error.js';
 import { toTaskFailure } from './task-failure.js';
@@ -11,7 +12,9 @@ export function describeResource(arn: string): { resourceType: string; resource:
   const integration = /^arn:aws[\w-]*:states:::(.+)$/.exec(arn);
   if (integration !== null) {
     const rest = integration[1]!;
-    const cut = rest.lastIndexOf(':');
+    // A versioned integration pattern (`startExecution.sync:2`) keeps its version in the resource.
+    const versioned = /\.sync:\d+$/.exec(rest);
+    const cut = rest.lastIndexOf(':', versioned === null ? rest.length : versioned.index);
     return cut < 0 ? { resourceType: rest, resource: rest } : { resourceType: rest.slice(0, cut), resource: rest.slice(cut + 1) };
   }
   const service = /^arn:aws[\w-]*:([^:]+):/.exec(arn);
@@ -40,8 +43,9 @@ export async function callTask(
   },
 ): Promise<unknown> {
   const run = scope.run;
-  const busy = trackBusy(run.clock);
   const handler = run.taskHandlers[request.stateName];
+  if (handler === undefined && readStartExecutionPattern(request.resource) !== undefined) return callChildExecution(scope, request);
+  const busy = trackBusy(run.clock);
   const work = (async (): Promise<unknown> => {
     try {
       if (handler !== undefined) {
@@ -64,6 +68,30 @@ export async function callTask(
   });
   // A call that outlives its timeout or an abort runs on; its late failure must not go unhandled.
   work.catch(() => {});
+  return raceWithTimeout(scope, request, work);
+}
+
+/**
+ * A startExecution Task with no handler: the child runs in process and holds no virtual time
+ * (its own waits move the shared clock). A .sync child is stopped (aborted) when the attempt
+ * ends without it: Task timeout, or the parent branch or execution stopping.
+ */
+async function callChildExecution(scope: Scope, request: Parameters<typeof callTask>[1]): Promise<unknown> {
+  const waits = readStartExecutionPattern(request.resource) !== 'request-response';
+  const childCancel = new CancelScope(waits ? scope.cancel : undefined);
+  const work = callStartExecution(scope, request, childCancel);
+  work.catch(() => {});
+  try {
+    return await raceWithTimeout(scope, request, work);
+  } finally {
+    if (waits) childCancel.cancel();
+    childCancel.dispose();
+  }
+}
+
+/** Settles like `work`, or fails with States.Timeout after the Task's TimeoutSeconds, or aborts with the scope. */
+async function raceWithTimeout(scope: Scope, request: { readonly stateName: string; readonly timeoutSeconds: number | undefined }, work: Promise<unknown>): Promise<unknown> {
+  const run = scope.run;
   if (request.timeoutSeconds === undefined) return scope.cancel.race(work);
   const timer = new CancelScope(scope.cancel);
   const timeoutSeconds = request.timeoutSeconds;

@@ -97,14 +97,52 @@ export interface RunStateMachineOptions {
    */
   readonly stateMachineArn?: string;
   /**
-   * Called synchronously as each history event is recorded.
+   * Called synchronously as each history event is recorded, the events of child executions
+   * (started by startExecution Tasks) included: `source` tells which execution an event
+   * belongs to (each execution numbers its own events from 1).
    * @default - no callback
    */
-  readonly onEvent?: (event: HistoryEvent) => void;
+  readonly onEvent?: (event: HistoryEvent, source: ExecutionSource) => void;
+  /**
+   * State machines that `arn:aws:states:::states:startExecution[.sync[:2]]` Tasks without a
+   * handler run in process, keyed by the Task's `Arguments.StateMachineArn` exactly as the
+   * definition passes it (an ARN, or a placeholder such as `${StepopsChildPart1Arn}`). A child
+   * runs on the same clock, with the same taskHandlers, lambda client and stateMachines, and a
+   * seed derived from the parent's.
+   * @default - none: such Tasks need a handler
+   */
+  readonly stateMachines?: Readonly<Record<string, object | string>>;
+}
+
+/** Which execution a history event belongs to. */
+export interface ExecutionSource {
+  readonly executionArn: string;
+  readonly name: string;
+  readonly stateMachineArn: string;
+  /** The execution whose Task started this one; undefined for the top-level execution. */
+  readonly parentExecutionArn?: string;
+  /** 0 for the top-level execution, 1 for the executions it starts, and so on. */
+  readonly depth: number;
+}
+
+export type ChildExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+/** An execution started by a startExecution Task, and how it ended. */
+export interface ChildExecution {
+  /** The execution name (Arguments.Name, or one derived from the parent's seed). */
+  readonly name: string;
+  /** Arguments.StateMachineArn as the Task passed it (the `stateMachines` key). */
+  readonly stateMachineArn: string;
+  readonly executionArn: string;
+  /** As DescribeExecution reports it: an execution timeout is TIMED_OUT, a child stopped with its parent Task ABORTED. */
+  readonly status: ChildExecutionStatus;
+  /** Its own result: status, output or error, history, and its own children. */
+  readonly result: RunResult;
 }
 
 /** Outcome of a run. */
 export interface RunResult {
+  /** A child execution stopped with its parent's Task is FAILED with error States.Aborted (its ChildExecution.status is ABORTED). */
   readonly status: 'SUCCEEDED' | 'FAILED';
   /** Execution output, when SUCCEEDED. */
   readonly output?: unknown;
@@ -114,4 +152,10 @@ export interface RunResult {
   readonly history: HistoryEvent[];
   /** Seconds from ExecutionStarted to the last event, on the run's clock. */
   readonly elapsedSeconds: number;
+  /**
+   * The executions its startExecution Tasks ran in process, in the order they started
+   * (their own children are on their results).
+   * @default - absent when no Task started an execution
+   */
+  readonly childExecutions?: readonly ChildExecution[];
 }
