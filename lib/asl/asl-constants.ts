@@ -6,6 +6,26 @@ export const FUNCTION_ARN_PLACEHOLDER = 'StepopsFunctionArn';
 /** The Resource of every op Task: Step Functions' optimised Lambda integration. */
 export const LAMBDA_INVOKE_RESOURCE = 'arn:aws:states:::lambda:invoke';
 
+/**
+ * The Resource of a parent's Task that starts a child state machine and waits for it: Step
+ * Functions' optimised integration, "Run a Job" pattern; the `:2` suffix returns the child's
+ * output as parsed JSON (`$states.result.Output`) rather than a string.
+ */
+export const START_EXECUTION_SYNC_RESOURCE = 'arn:aws:states:::states:startExecution.sync:2';
+
+/**
+ * Step Functions service errors a child's start Task retries (2 s, 6 attempts, rate 2, FULL
+ * jitter): the execution quota (the name AWS's own startExecution example retries), and the
+ * SDK client / service exceptions by analogy with Lambda's. A child that ran and failed
+ * (States.TaskFailed) is never retried: its ops would run again.
+ */
+export const STEP_FUNCTIONS_SERVICE_ERRORS: readonly string[] = [
+  'StepFunctions.ExecutionLimitExceeded',
+  'StepFunctions.ExecutionLimitExceededException',
+  'StepFunctions.SdkClientException',
+  'StepFunctions.AWSStepFunctionsException',
+];
+
 /** Lambda platform errors, retried for every op whatever its policy. */
 export const LAMBDA_PLATFORM_ERRORS: readonly string[] = [
   'Lambda.ServiceException',

@@ -11,6 +11,7 @@ import { computeCriticalPath, evaluateMakespan } from './evaluate-makespan.js';
 import { buildOpGraph } from './job-graph.js';
 import { buildHasMarker, buildJobCause, buildJobError, buildOpsConfig, buildPayloadTemplate, buildSortedFailures, expression, unbox, variable } from './jsonata-expressions.js';
 import { countParallels, type OpBlock } from './op-blocks.js';
+import { measureOpCharacters, planSplit } from './split-job.js';
 import type { OpRetryPlan } from './retry-plan.js';
 import { CHECK_STATE_NAME, FAILED_STATE_NAME, FAILURES_VARIABLE, INIT_STATE_NAME, RUN_VARIABLES, SUCCEEDED_STATE_NAME } from './state-names.js';
 
@@ -29,6 +30,22 @@ export interface CompileJobOptions {
    * @default - 1 for every op
    */
   readonly opDurations?: Readonly<Record<string, number>>;
+  /**
+   * The most characters one definition may have: a job whose definition would be larger is
+   * split into a parent and child state machines (see CompiledJob.childDefinitions). For
+   * tests (force a split on a small job) and for leaving headroom below Step Functions' limit.
+   * @default MAX_DEFINITION_CHARACTERS (1,048,576)
+   */
+  readonly maxDefinitionCharacters?: number;
+}
+
+/** A child state machine of a job too large for one definition; the parent starts it and waits for it. */
+export interface ChildDefinition {
+  /** 'part1', 'part2', ... */
+  readonly name: string;
+  /** The placeholder (without `${}`) the parent uses for this child's ARN: 'StepopsChildPart1Arn', ... */
+  readonly placeholder: string;
+  readonly definition: AslDefinition;
 }
 
 /** Figures about a compiled job. */
@@ -48,7 +65,14 @@ export interface CompileDiagnostics {
 }
 
 export interface CompiledJob {
+  /** The state machine to deploy and start: the whole job, or the parent of childDefinitions. */
   readonly definition: AslDefinition;
+  /**
+   * [] when the job fits in one definition. Otherwise the child machines the parent starts
+   * with `arn:aws:states:::states:startExecution.sync:2` Tasks whose StateMachineArn is
+   * `${<placeholder>}`; each child's op Tasks call `${StepopsFunctionArn}` like the parent's.
+   */
+  readonly childDefinitions: readonly ChildDefinition[];
   /** One per op invocation, in invocation order. */
   readonly retryPlans: readonly OpRetryPlan[];
   readonly diagnostics: CompileDiagnostics;
@@ -86,25 +110,75 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
 
   const structure = decomposeGraph(graph, durations);
   const sinks = new Set(graph.successors.flatMap((consumers, k) => (consumers.length === 0 ? [k] : [])));
-  const top = compileStructure(structure, { graph, ops, sinks }, CHECK_STATE_NAME);
-  const states: [string, AslState][] = [
-    buildInitState(top.startAt, job.name, planHash),
-    ...top.states,
-    ...buildFinalStates(job, graph.names, top.markerSources, top.variables, sinks),
-  ];
-  const definition: AslDefinition = {
-    Comment: `stepops job ${job.name} (plan ${planHash})`,
-    QueryLanguage: 'JSONata',
-    StartAt: INIT_STATE_NAME,
-    States: Object.fromEntries(states),
+  const limit = readLimit(options.maxDefinitionCharacters);
+  const build = (root: OpBlock, externals?: ReadonlySet<OpBlock>): { definition: AslDefinition; children: readonly ChildDefinition[] } => {
+    const top = compileStructure(root, { graph, ops, sinks, externals, describeChild: (name) => `stepops job ${job.name} ${name} (plan ${planHash})` }, CHECK_STATE_NAME);
+    const states: [string, AslState][] = [
+      buildInitState(top.startAt, job.name, planHash),
+      ...top.states,
+      ...buildFinalStates(job, graph.names, top.markerSources, top.variables, sinks),
+    ];
+    const definition: AslDefinition = {
+      Comment: `stepops job ${job.name} (plan ${planHash})`,
+      QueryLanguage: 'JSONata',
+      StartAt: INIT_STATE_NAME,
+      States: Object.fromEntries(states),
+    };
+    return { definition, children: top.children };
   };
-  const characters = JSON.stringify(definition).length;
-  if (characters > MAX_DEFINITION_CHARACTERS) {
+  const whole = build(structure);
+  const characters = JSON.stringify(whole.definition).length;
+  if (characters <= limit) {
+    return { definition: whole.definition, childDefinitions: [], retryPlans, diagnostics: buildDiagnostics(structure, durations, graph, characters, retryPlans, []) };
+  }
+  const split = splitJob(structure, build, measureOpCharacters(whole.definition, graph.names), limit);
+  if (split === undefined) {
     throw new DefinitionError(
-      `job "${job.name}" compiles to ${characters} characters, over Step Functions' limit of ${MAX_DEFINITION_CHARACTERS} (${graph.names.length} ops, about ${Math.round(characters / graph.names.length)} characters each); split it into smaller jobs, shorten op names, or give ops with many retries a maxDelay so their retriers merge`,
+      `job "${job.name}" compiles to ${characters} characters, over the limit of ${limit} (Step Functions allows ${MAX_DEFINITION_CHARACTERS}; ${graph.names.length} ops, about ${Math.round(characters / graph.names.length)} characters each), and cannot be split into child state machines that fit (an op's own states are too large); split it into smaller jobs, shorten op names, or give ops with many retries a maxDelay so their retriers merge`,
     );
   }
-  return { definition, retryPlans, diagnostics: buildDiagnostics(structure, durations, graph, characters, retryPlans) };
+  const parentCharacters = JSON.stringify(split.definition).length;
+  const childCharacters = split.children.map((child) => JSON.stringify(child.definition).length);
+  return {
+    definition: split.definition,
+    childDefinitions: split.children,
+    retryPlans,
+    diagnostics: buildDiagnostics(structure, durations, graph, parentCharacters, retryPlans, childCharacters, characters),
+  };
+}
+
+/**
+ * Splits a job too large for one definition: plans child machines with a size budget from the
+ * measured characters of each op, compiles, measures every definition, and tightens the budget
+ * until all fit. Undefined when no budget works (an op alone is too large).
+ */
+function splitJob(
+  structure: OpBlock,
+  build: (root: OpBlock, externals?: ReadonlySet<OpBlock>) => { definition: AslDefinition; children: readonly ChildDefinition[] },
+  opCharacters: readonly number[],
+  limit: number,
+): { definition: AslDefinition; children: readonly ChildDefinition[] } | undefined {
+  let budget = Math.floor(limit * 0.9) - SPLIT_FIXED_CHARACTERS;
+  for (let attempt = 0; attempt < 12 && budget > 0; attempt += 1) {
+    const plan = planSplit(structure, opCharacters, budget);
+    if (plan === undefined) return undefined;
+    const result = build(plan.root, plan.externals);
+    const fits = [result.definition, ...result.children.map((child) => child.definition)].every((definition) => JSON.stringify(definition).length <= limit);
+    if (fits) return result;
+    budget = Math.floor(budget * 0.8);
+  }
+  return undefined;
+}
+
+/** Characters of a child that do not depend on its ops' states: init state, Comment, Input reads (a margin). */
+const SPLIT_FIXED_CHARACTERS = 2_000;
+
+function readLimit(given: number | undefined): number {
+  if (given === undefined) return MAX_DEFINITION_CHARACTERS;
+  if (typeof given !== 'number' || !Number.isInteger(given) || given < 1 || given > MAX_DEFINITION_CHARACTERS) {
+    throw new DefinitionError(`compileJob options.maxDefinitionCharacters must be an integer from 1 to ${MAX_DEFINITION_CHARACTERS}, got ${describeValue(given)}; leave it out for Step Functions' limit`);
+  }
+  return given;
 }
 
 /**
@@ -192,12 +266,19 @@ function buildDiagnostics(
   graph: ReturnType<typeof buildOpGraph>,
   characters: number,
   plans: readonly OpRetryPlan[],
+  childCharacters: readonly number[],
+  unsplitCharacters?: number,
 ): CompileDiagnostics {
   const tasks = graph.names.length;
   const parallels = countParallels(structure);
   const criticalPath = computeCriticalPath(graph, durations);
   const makespan = evaluateMakespan(structure, durations);
   const notes: string[] = [];
+  if (unsplitCharacters !== undefined) {
+    notes.push(
+      `split into a parent (${characters} characters) and ${childCharacters.length} child state machines (${childCharacters.join(', ')} characters): one definition would be ${unsplitCharacters} characters`,
+    );
+  }
   if (makespan > criticalPath + 1e-9) {
     notes.push(
       `the graph is not series-parallel: with the given op durations the state machine takes ${round(makespan)} where the critical path is ${round(criticalPath)} (${round((makespan / criticalPath - 1) * 100)}% concurrency lost)`,
@@ -207,7 +288,7 @@ function buildDiagnostics(
     const kinds = plan.deviations.map((d) => d.kind).filter((kind) => kind !== 'platform-retries-advance-retry-number');
     if (kinds.length > 0) notes.push(`op "${plan.op}" (${plan.mechanism}): ${kinds.join(', ')}`);
   }
-  return { characters, tasks, parallels, happyPathTransitions: tasks + parallels + 3, criticalPath, makespan, notes };
+  return { characters, tasks, parallels, happyPathTransitions: tasks + parallels + 3 + 2 * childCharacters.length, criticalPath, makespan, notes };
 }
 
 function round(value: number): number {

@@ -1,15 +1,22 @@
 import type { RetryMode } from '../job/wire-protocol.js';
-import type { AslBranch, AslRetrier, AslState, JsonObject, JsonValue } from './asl-types.js';
-import { box, buildCarry, expression, unbox, variable, type CarriedValue } from './jsonata-expressions.js';
+import type { AslBranch, AslDefinition, AslRetrier, AslState, AslTaskState, JsonObject, JsonValue } from './asl-types.js';
+import { box, buildCarry, buildFailedMarker, expression, unbox, variable, type CarriedValue } from './jsonata-expressions.js';
 import type { OpGraph } from './job-graph.js';
 import { listBlockOps, type OpBlock } from './op-blocks.js';
 import { compileTaskStates } from './compile-task.js';
 import {
   buildCarryKey,
+  buildChildFailedStateName,
+  buildChildFailuresVariableName,
+  buildChildPlaceholder,
+  buildChildStartStateName,
   buildFailuresVariableName,
   buildOutputVariableName,
   buildParallelStateName,
+  INIT_STATE_NAME,
+  RUN_VARIABLES,
 } from './state-names.js';
+import { FUNCTION_ARN_PLACEHOLDER, START_EXECUTION_SYNC_RESOURCE, STEP_FUNCTIONS_SERVICE_ERRORS } from './asl-constants.js';
 
 /** What the structure compiler needs to know about each op, by index. */
 export interface OpCompileInfo {
@@ -25,6 +32,20 @@ export interface StructureContext {
   readonly ops: readonly OpCompileInfo[];
   /** Ops whose output the execution returns (no op consumes them). */
   readonly sinks: ReadonlySet<number>;
+  /**
+   * Blocks of the structure (by identity) that run as child state machines: the parent starts
+   * each with a startExecution.sync:2 Task (see compileExternal). Empty or absent: one machine.
+   */
+  readonly externals?: ReadonlySet<OpBlock>;
+  /** The Comment of child definition `name` ('part1', ...). */
+  readonly describeChild?: (name: string) => string;
+}
+
+/** A child state machine the parent starts (see ChildDefinition in compile-job.ts). */
+export interface CompiledChild {
+  readonly name: string;
+  readonly placeholder: string;
+  readonly definition: AslDefinition;
 }
 
 /** A variable of a scope that may hold outcome markers: op `op`'s output, or (op undefined) a Parallel's failure list. */
@@ -37,7 +58,7 @@ interface MarkerSource {
 interface Scope {
   readonly depth: number;
   /** The variable each op output assigned in this scope is read from (see lookUpVariable). */
-  readonly variables: Map<number, string>;
+  readonly variables: ReadonlyMap<number, string> & { set(key: number, value: string): unknown };
   /** The enclosing scope, whose variables a branch can read (not copied: that would be quadratic). */
   readonly parent?: Scope;
   readonly markerSources: MarkerSource[];
@@ -72,6 +93,21 @@ export interface CompiledTopLevel {
   readonly variables: ReadonlyMap<number, string>;
   /** The top-level variables to search for outcome markers. */
   readonly markerSources: readonly string[];
+  /** The child state machines, in the order their start Tasks appear (pre-order). */
+  readonly children: readonly CompiledChild[];
+}
+
+/**
+ * The variables of a child machine's outer scope: op outputs assigned outside the child's
+ * block, which the child receives in its execution Input. Records which ones are read.
+ */
+class InputVariables extends Map<number, string> {
+  readonly read = new Set<number>();
+  override get(key: number): string | undefined {
+    const name = super.get(key);
+    if (name !== undefined) this.read.add(key);
+    return name;
+  }
 }
 
 /** Compiles the structure into top-level states ending at `next`. */
@@ -79,28 +115,45 @@ export function compileStructure(root: OpBlock, context: StructureContext, next:
   const compiler = new StructureCompiler(context, root);
   const scope: Scope = { depth: 0, variables: new Map(), markerSources: [] };
   const states: [string, AslState][] = [];
-  const items = root.kind === 'sequence' ? root.items : [root];
+  const items = compiler.itemsOf(root);
   compiler.compileItems(items, scope, { kind: 'next', next }, states);
-  return { startAt: compiler.startName(items[0]!), states, variables: scope.variables, markerSources: scope.markerSources.map((source) => source.value) };
+  return {
+    startAt: compiler.startName(items[0]!),
+    states,
+    variables: scope.variables,
+    markerSources: scope.markerSources.map((source) => source.value),
+    children: compiler.children,
+  };
 }
 
 class StructureCompiler {
   private readonly parallelIds = new Map<OpBlock, number>();
+  /** Child number (1, 2, ...) of each external block, pre-order. */
+  private readonly childNumbers = new Map<OpBlock, number>();
+  readonly children: CompiledChild[] = [];
 
   constructor(
     private readonly context: StructureContext,
     root: OpBlock,
   ) {
-    this.numberParallels(root);
+    this.numberBlocks(root);
   }
 
-  private numberParallels(block: OpBlock): void {
+  private numberBlocks(block: OpBlock): void {
+    if (this.context.externals?.has(block) === true) this.childNumbers.set(block, this.childNumbers.size + 1);
     if (block.kind === 'op') return;
     if (block.kind === 'parallel') this.parallelIds.set(block, this.parallelIds.size);
-    for (const child of block.kind === 'sequence' ? block.items : block.branches) this.numberParallels(child);
+    for (const child of block.kind === 'sequence' ? block.items : block.branches) this.numberBlocks(child);
+  }
+
+  /** The items a block compiles as: an external block is one item (its start Task) even when it is a sequence. */
+  itemsOf(block: OpBlock): readonly OpBlock[] {
+    return block.kind === 'sequence' && !this.childNumbers.has(block) ? block.items : [block];
   }
 
   startName(block: OpBlock): string {
+    const child = this.childNumbers.get(block);
+    if (child !== undefined) return buildChildStartStateName(child);
     if (block.kind === 'op') return this.context.ops[block.op]!.name;
     if (block.kind === 'parallel') return buildParallelStateName(this.parallelIds.get(block)!);
     return this.startName(block.items[0]!);
@@ -110,7 +163,8 @@ class StructureCompiler {
     items.forEach((item, i) => {
       const last = i === items.length - 1;
       const itemExit: Exit = !last ? { kind: 'next', next: this.startName(items[i + 1]!) } : exit;
-      if (item.kind === 'op') this.compileOp(item.op, scope, itemExit, states);
+      if (this.childNumbers.has(item)) this.compileExternal(item, scope, itemExit, states);
+      else if (item.kind === 'op') this.compileOp(item.op, scope, itemExit, states);
       else if (item.kind === 'parallel') this.compileParallel(item, scope, itemExit, states);
       else this.compileItems(item.items, scope, itemExit, states);
     });
@@ -161,7 +215,7 @@ class StructureCompiler {
       shapes.push(shape);
       const branchScope: Scope = { depth: scope.depth + 1, variables: new Map(), parent: scope, markerSources: [] };
       const branchStates: [string, AslState][] = [];
-      const items = branch.kind === 'sequence' ? branch.items : [branch];
+      const items = this.itemsOf(branch);
       this.compileItems(items, branchScope, { kind: 'carry', ops: needed, shape }, branchStates);
       return { StartAt: this.startName(items[0]!), States: Object.fromEntries(branchStates) };
     });
@@ -201,6 +255,143 @@ class StructureCompiler {
       }),
     );
     if (failureLists.length > 0) scope.markerSources.push({ value: variable(failures) });
+  }
+
+  /** The ops of a block that its outside needs: sinks and ops with a consumer outside the block, ascending. */
+  private listCarried(block: OpBlock): number[] {
+    const blockOps = listBlockOps(block);
+    const inside = new Set(blockOps);
+    return blockOps.filter((k) => this.context.sinks.has(k) || this.context.graph.successors[k]!.some((s) => !inside.has(s))).sort((a, b) => a - b);
+  }
+
+  /**
+   * An external block: compiled like a Parallel branch, but into a child state machine of its
+   * own, which a startExecution.sync:2 Task of this scope runs. The child receives in its
+   * Input what a branch would read from its enclosing scopes: the run constants `p` (payload
+   * template, runId included: the parent's execution name) and `ops` (op configs), and the
+   * boxed outputs of the outside ops it reads. Its Output is the branch carry, read back from
+   * `$states.result.Output` (.sync:2 returns the child's output as JSON). A child that fails
+   * anyway (it never ends in a Fail state: op failures travel as markers) turns every op it
+   * carries out into a 'failed' marker with the child's error, so the rest of the job goes on
+   * as for a failed op.
+   */
+  private compileExternal(block: OpBlock, scope: Scope, exit: Exit, states: [string, AslState][]): void {
+    const number = this.childNumbers.get(block)!;
+    const name = `part${number}`;
+    const placeholder = buildChildPlaceholder(number);
+    const startName = buildChildStartStateName(number);
+    const carried = this.listCarried(block);
+    const shape: CarryShape = { single: false, f: false };
+
+    // The child: an init state, then the block as a branch whose outer scope is its Input.
+    const outer = new InputVariables();
+    const blockOps = new Set(listBlockOps(block));
+    this.context.ops.forEach((_, k) => {
+      if (!blockOps.has(k)) outer.set(k, buildOutputVariableName(k, 0));
+    });
+    const outerScope: Scope = { depth: 0, variables: outer, markerSources: [] };
+    const childScope: Scope = { depth: 1, variables: new Map(), parent: outerScope, markerSources: [] };
+    const childStates: [string, AslState][] = [];
+    const childExit: Exit = { kind: 'carry', ops: carried, shape };
+    let first: string;
+    if (block.kind === 'sequence') {
+      this.compileItems(block.items, childScope, childExit, childStates);
+      first = this.startName(block.items[0]!);
+    } else if (block.kind === 'op') {
+      this.compileOp(block.op, childScope, childExit, childStates);
+      first = this.context.ops[block.op]!.name;
+    } else {
+      this.compileParallel(block, childScope, childExit, childStates);
+      first = buildParallelStateName(this.parallelIds.get(block)!);
+    }
+    const reads = [...outer.read].sort((a, b) => a - b);
+    const initAssign: Record<string, JsonValue> = {
+      [RUN_VARIABLES.functionArn]: `\${${FUNCTION_ARN_PLACEHOLDER}}`,
+      [RUN_VARIABLES.opsConfig]: expression(`$states.input.${RUN_VARIABLES.opsConfig}`),
+      [RUN_VARIABLES.payload]: expression(`$states.input.${RUN_VARIABLES.payload}`),
+    };
+    for (const k of reads) initAssign[buildOutputVariableName(k, 0)] = expression(`$states.input.${buildCarryKey(k)}`);
+    const definition: AslDefinition = {
+      Comment: this.context.describeChild?.(name) ?? `stepops child ${name}`,
+      QueryLanguage: 'JSONata',
+      StartAt: INIT_STATE_NAME,
+      States: Object.fromEntries([
+        [INIT_STATE_NAME, { Type: 'Pass', Output: {}, Assign: initAssign as JsonObject, Next: first }],
+        ...childStates,
+      ]),
+    };
+    this.children.push({ name, placeholder, definition });
+
+    // The parent's Task.
+    const input: Record<string, JsonValue> = {
+      [RUN_VARIABLES.payload]: expression(variable(RUN_VARIABLES.payload)),
+      [RUN_VARIABLES.opsConfig]: expression(variable(RUN_VARIABLES.opsConfig)),
+    };
+    for (const k of reads) input[buildCarryKey(k)] = expression(variable(lookUpVariable(scope, k)));
+    const fromChild = (k: number): CarriedValue => {
+      const key = buildCarryKey(k);
+      if (shape.single) return { key, boxed: box('$states.result.Output'), value: '$states.result.Output' };
+      const path = `$states.result.Output.${key}`;
+      return { key, boxed: expression(path), value: unbox(path) };
+    };
+    const failedMarker = (k: number): string => buildFailedMarker(this.context.ops[k]!.name);
+    const retry = [{ ErrorEquals: STEP_FUNCTIONS_SERVICE_ERRORS, IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2, JitterStrategy: 'FULL' as const }];
+    const task = {
+      Type: 'Task' as const,
+      Resource: START_EXECUTION_SYNC_RESOURCE,
+      Arguments: { StateMachineArn: `\${${placeholder}}`, Input: input },
+    };
+    const failureList = shape.f ? ['$states.result.Output.f'] : [];
+    if (exit.kind === 'carry') {
+      const failedName = buildChildFailedStateName(number);
+      const carry = (value: (k: number) => CarriedValue, lists: readonly string[]): JsonValue => {
+        const entries = exit.ops.map((k) => (carried.includes(k) ? value(k) : fromScope(scope, k)));
+        const dropped = carried.filter((k) => !exit.ops.includes(k));
+        const markers = [...uncarried(scope.markerSources, exit.ops).map((source) => source.value), ...dropped.map((k) => value(k).value), ...lists];
+        exit.shape.single = exit.ops.length === 1 && markers.length === 0;
+        exit.shape.f = markers.length > 0;
+        return buildCarry(entries, markers);
+      };
+      // The same number of marker lists on both paths: both Outputs have the shape the enclosing Parallel reads.
+      const onFailure = carry((k) => ({ key: buildCarryKey(k), boxed: box(failedMarker(k)), value: failedMarker(k) }), failureList.map(() => '[]'));
+      const onSuccess = carry(fromChild, failureList);
+      const state: AslTaskState = {
+        ...task,
+        Output: onSuccess,
+        Retry: retry,
+        Catch: [{ ErrorEquals: ['States.ALL'], Output: onFailure, Next: failedName }],
+        End: true,
+      };
+      states.push([startName, state], [failedName, { Type: 'Succeed' }]);
+      return;
+    }
+    const failures = buildChildFailuresVariableName(number);
+    const assign: Record<string, JsonValue> = {};
+    const onFailure: Record<string, JsonValue> = {};
+    for (const k of carried) {
+      assign[buildOutputVariableName(k, scope.depth)] = fromChild(k).boxed;
+      onFailure[buildOutputVariableName(k, scope.depth)] = box(failedMarker(k));
+    }
+    if (failureList.length > 0) {
+      assign[failures] = expression(`$append([],[${failureList.join(',')}])`);
+      onFailure[failures] = [];
+    }
+    // Output {}: the next Task's input must not be the child's output (op values; see buildRetryNumber).
+    const state: AslTaskState = {
+      ...task,
+      Output: {},
+      Assign: assign as JsonObject,
+      Retry: retry,
+      Catch: [{ ErrorEquals: ['States.ALL'], Assign: onFailure as JsonObject, Next: exit.next }],
+      Next: exit.next,
+    };
+    states.push([startName, state]);
+    for (const k of carried) {
+      const target = buildOutputVariableName(k, scope.depth);
+      scope.variables.set(k, target);
+      scope.markerSources.push({ value: variable(target), op: k });
+    }
+    if (failureList.length > 0) scope.markerSources.push({ value: variable(failures) });
   }
 }
 

@@ -1,5 +1,6 @@
 export { compileJob } from './compile-job.js';
-export type { CompileJobOptions, CompiledJob, CompileDiagnostics } from './compile-job.js';
+export type { CompileJobOptions, CompiledJob, CompileDiagnostics, ChildDefinition } from './compile-job.js';
+export { buildChildPlaceholder } from './state-names.js';
 export { compileRetryPolicy, buildPlatformRetrier, findStrictViolations } from './compile-retriers.js';
 export type { CompileRetryPolicyOptions, CompiledRetryPolicy, RetryFidelity } from './compile-retriers.js';
 export { STRICT_ACCEPTED_DEVIATIONS } from './retry-plan.js';
@@ -24,6 +25,8 @@ export { ceilSeconds } from '../policy/whole-seconds.js';
 export {
   FUNCTION_ARN_PLACEHOLDER,
   LAMBDA_INVOKE_RESOURCE,
+  START_EXECUTION_SYNC_RESOURCE,
+  STEP_FUNCTIONS_SERVICE_ERRORS,
   LAMBDA_PLATFORM_ERRORS,
   INFRASTRUCTURE_ERRORS,
   MAX_DEFINITION_CHARACTERS,

@@ -75,3 +75,31 @@ function buildHelperStateName(opName: string, index: number, role: string): stri
   const suffix = `-${role}-${index}`;
   return `${opName.slice(0, MAX_STATE_NAME_LENGTH - suffix.length)}${suffix}`;
 }
+
+/** The Task that starts child state machine `number` (1, 2, ...) and waits for it. */
+export function buildChildStartStateName(number: number): string {
+  return `start-part${number}`;
+}
+
+/** The Succeed state that ends a Parallel branch whose last state, a child's start Task, failed. */
+export function buildChildFailedStateName(number: number): string {
+  return `part${number}-failed`;
+}
+
+/** The variable holding the failure markers a child returns for the ops it does not carry out. */
+export function buildChildFailuresVariableName(number: number): string {
+  return `c${number}`;
+}
+
+/** The child's name: 'part1', 'part2', ... */
+export function buildChildName(number: number): string {
+  return `part${number}`;
+}
+
+/**
+ * The definitionSubstitutions placeholder (without `${}`) the parent uses for child `number`'s
+ * state machine ARN: 'StepopsChildPart1Arn', ...
+ */
+export function buildChildPlaceholder(number: number): string {
+  return `StepopsChildPart${number}Arn`;
+}

@@ -1,0 +1,99 @@
+import type { AslBranch, AslState } from './asl-types.js';
+import { listBlockOps, type OpBlock } from './op-blocks.js';
+import { buildFailedStateName, buildWaitStateName } from './state-names.js';
+
+/** Characters a block costs beyond its ops' own states: a Parallel, a carry entry... (a margin, checked by measuring). */
+const PARALLEL_CHARACTERS = 200;
+const PER_OP_MARGIN = 40;
+
+/**
+ * The characters each op's own states (its Task, Wait and branch-ending Succeed) take in a
+ * compiled definition, measured on it (states nested in Parallels included), plus a margin for
+ * the carry and failure-list references that grow with the op count.
+ */
+export function measureOpCharacters(definition: AslBranch, names: readonly string[]): number[] {
+  const sizes = new Map<string, number>();
+  const walk = (branch: AslBranch): void => {
+    for (const [name, state] of Object.entries(branch.States)) {
+      sizes.set(name, JSON.stringify(name).length + 2 + JSON.stringify(stripBranches(state)).length);
+      if (state.Type === 'Parallel') state.Branches.forEach(walk);
+    }
+  };
+  walk(definition);
+  return names.map((name, k) =>
+    [name, buildWaitStateName(name, k), buildFailedStateName(name, k)].reduce((sum, state) => sum + (sizes.get(state) ?? 0), PER_OP_MARGIN),
+  );
+}
+
+function stripBranches(state: AslState): AslState {
+  return state.Type === 'Parallel' ? { ...state, Branches: [] } : state;
+}
+
+export function blockCharacters(block: OpBlock, opCharacters: readonly number[]): number {
+  const ops = listBlockOps(block).reduce((sum, k) => sum + opCharacters[k]!, 0);
+  return ops + countAllParallels(block) * PARALLEL_CHARACTERS;
+}
+
+function countAllParallels(block: OpBlock): number {
+  if (block.kind === 'op') return 0;
+  const children = block.kind === 'sequence' ? block.items : block.branches;
+  return (block.kind === 'parallel' ? 1 : 0) + children.reduce((sum, child) => sum + countAllParallels(child), 0);
+}
+
+export interface SplitPlan {
+  /** The structure with oversized sequences regrouped: runs of consecutive items become one (external) sequence block. */
+  readonly root: OpBlock;
+  /** The blocks that run as child state machines. */
+  readonly externals: ReadonlySet<OpBlock>;
+}
+
+/**
+ * Chooses the blocks that run as child machines so that each child's estimated size is within
+ * `budget`: a block that fits becomes one child; a Parallel that does not stays in the parent
+ * and its branches are planned in turn; a sequence that does not is cut into runs of
+ * consecutive items that fit (each run one child), an item too big on its own planned in turn.
+ * Returns undefined when an op alone does not fit.
+ */
+export function planSplit(root: OpBlock, opCharacters: readonly number[], budget: number): SplitPlan | undefined {
+  const externals = new Set<OpBlock>();
+  const size = (block: OpBlock): number => blockCharacters(block, opCharacters);
+  const plan = (block: OpBlock): OpBlock | undefined => {
+    if (size(block) <= budget) {
+      externals.add(block);
+      return block;
+    }
+    if (block.kind === 'op') return undefined;
+    if (block.kind === 'parallel') {
+      const branches = block.branches.map(plan);
+      return branches.every((branch) => branch !== undefined) ? { kind: 'parallel', branches: branches as OpBlock[] } : undefined;
+    }
+    const items: OpBlock[] = [];
+    let run: OpBlock[] = [];
+    let runSize = 0;
+    const flush = (): void => {
+      if (run.length === 0) return;
+      const chunk: OpBlock = run.length === 1 ? run[0]! : { kind: 'sequence', items: run };
+      externals.add(chunk);
+      items.push(chunk);
+      run = [];
+      runSize = 0;
+    };
+    for (const item of block.items) {
+      const itemSize = size(item);
+      if (itemSize > budget) {
+        flush();
+        const planned = plan(item);
+        if (planned === undefined) return undefined;
+        items.push(planned);
+        continue;
+      }
+      if (runSize + itemSize > budget) flush();
+      run.push(item);
+      runSize += itemSize;
+    }
+    flush();
+    return { kind: 'sequence', items };
+  };
+  const planned = plan(root);
+  return planned === undefined ? undefined : { root: planned, externals };
+}
