@@ -5,7 +5,7 @@ import type { JobDefinition, LogRecord } from '../job/index.js';
 import { createSeededRandom } from '../policy/index.js';
 import type { Clock } from './clock.js';
 import { runStateMachine } from './run-state-machine.js';
-import type { RunResult, TaskHandler } from './types.js';
+import type { ExecutionSource, RunResult, TaskHandler } from './types.js';
 
 /** Options of `runJobLocally`. */
 export interface RunJobLocallyOptions {
@@ -26,10 +26,11 @@ export interface RunJobLocallyOptions {
    */
   readonly clock?: 'virtual' | 'real' | Clock;
   /**
-   * Called synchronously as each history event is recorded.
+   * Called synchronously as each history event is recorded, those of a split job's child
+   * executions included (`source.depth` 1).
    * @default - no callback
    */
-  readonly onEvent?: (event: HistoryEvent) => void;
+  readonly onEvent?: (event: HistoryEvent, source: ExecutionSource) => void;
   /**
    * Where the wrapper's decision lines and the ops' `ctx.log` lines go, timestamps on the run's clock.
    * @default - one JSON line per record on stdout, as in Lambda
@@ -63,7 +64,12 @@ interface LocalLambdaResult {
  * those a deployed state machine sees.
  */
 export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOptions = {}): Promise<RunResult> {
-  const { definition } = compileJob(job);
+  const compiled = compileJob(job);
+  const { definition } = compiled;
+  // A job too big for one definition is a parent plus children it starts with startExecution.sync:2,
+  // keyed by the placeholder its Tasks pass as StateMachineArn (deployments substitute real ARNs).
+  const childDefinitions = (compiled as { readonly childDefinitions?: readonly { readonly placeholder: string; readonly definition: object }[] }).childDefinitions ?? [];
+  const stateMachines = Object.fromEntries(childDefinitions.map((child) => ['${' + child.placeholder + '}', child.definition]));
   const seed = options.seed ?? 0;
   let clock: Clock | undefined;
   const handle = jobHandler(job, {
@@ -85,6 +91,7 @@ export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOp
   return runStateMachine(definition, {
     input: options.input ?? {},
     taskHandlers,
+    ...(childDefinitions.length === 0 ? {} : { stateMachines }),
     seed,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),

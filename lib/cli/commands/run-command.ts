@@ -4,6 +4,7 @@ import type { CliIo } from '../cli-io.js';
 import { FAILURE_EXIT_CODE } from '../cli-error.js';
 import { createProgressTracker } from '../describe-progress.js';
 import { loadJob } from '../load-job-module.js';
+import { createExecutionEventMerger } from '../merge-execution-events.js';
 import { readInputOption } from '../parse-options.js';
 import { createProgressReporter, type LogMode } from '../progress-reporter.js';
 import { findPlannedWait } from '../render-plan.js';
@@ -48,19 +49,24 @@ export async function runRunCommand(modulePath: string, options: RunCommandOptio
   io.stdout.write(
     `${style.bold(`stepops run ${job.name}`)} ${style.dim(`(${opNames.length} ${opNames.length === 1 ? 'op' : 'ops'} from ${modulePath}; ${realTime ? 'real clock' : 'virtual clock'}, seed ${seed})`)}\n`,
   );
+  // A split job's children report their ops' events too: one merged stream for progress and timeline.
+  const merger = createExecutionEventMerger();
   let result;
   try {
     result = await runJobLocally(job, {
       input,
       seed,
       clock: realTime ? 'real' : 'virtual',
-      onEvent: (event) => reporter.onEvent(event),
+      onEvent: (event, source) => {
+        const merged = merger.add(event, source);
+        if (merged !== undefined) reporter.onEvent(merged);
+      },
       writeLog: (record) => reporter.writeLog(record),
     });
   } finally {
     reporter.finish();
   }
-  const summary = summarizeExecution(result.history, { opNames });
+  const summary = summarizeExecution(result.childExecutions === undefined ? result.history : merger.history(), { opNames });
   io.stdout.write(`\n${renderTimeline(summary, { style, clockLabel }).join('\n')}\n`);
   return result.status === 'SUCCEEDED' ? 0 : FAILURE_EXIT_CODE;
 }
