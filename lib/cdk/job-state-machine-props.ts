@@ -167,4 +167,14 @@ export interface JobStateMachineProps {
    * @default 'exact'
    */
   readonly fidelity?: RetryFidelity;
+
+  /**
+   * The most characters one state machine definition may have. A job whose definition would be
+   * larger is split: a parent state machine starts child state machines (`childStateMachines`)
+   * with `states:startExecution.sync:2` and waits for them. Lower it to keep headroom below
+   * Step Functions' limit, or, in tests, to force a split on a small job.
+   *
+   * @default 1048576 (Step Functions' limit)
+   */
+  readonly maxDefinitionCharacters?: number;
 }

@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { compileJob, findStrictViolations, FUNCTION_ARN_PLACEHOLDER, type AslDefinition, type OpRetryPlan } from '../asl/index.js';
+import { compileJob, findStrictViolations, FUNCTION_ARN_PLACEHOLDER, LAMBDA_INVOKE_RESOURCE, type AslBranch, type AslDefinition, type CompileJobOptions, type OpRetryPlan } from '../asl/index.js';
 import { DefinitionError } from '../errors.js';
 import { createStartChildrenStatements, describeExpressRefusal, readChildDefinitions } from './child-state-machines.js';
 import { EXPRESS_MAX_DURATION_SECONDS, findWorstCaseRetryPath } from './express-limit.js';
@@ -59,7 +59,8 @@ export class JobStateMachine extends Construct {
     const { job } = props;
     const stateMachineType = props.stateMachineType ?? sfn.StateMachineType.STANDARD;
 
-    const compiled = compileJob(job, { fidelity: props.fidelity });
+    const options: CompileJobOptions & { readonly maxDefinitionCharacters?: number } = { fidelity: props.fidelity, maxDefinitionCharacters: props.maxDefinitionCharacters };
+    const compiled = compileJob(job, options);
     const children = readChildDefinitions(compiled);
     this.definition = compiled.definition;
     this.retryPlans = compiled.retryPlans;
@@ -113,7 +114,8 @@ export class JobStateMachine extends Construct {
   /**
    * One Standard or Express state machine for a compiled definition: the function ARN (and,
    * for a parent, each child's ARN) filled in through definitionSubstitutions, the construct's
-   * logs and tracing, and lambda:InvokeFunction on the function when the definition invokes it.
+   * logs and tracing, and lambda:InvokeFunction on the function when the definition has an op
+   * Task (a split job's parent has none: it only starts its children).
    */
   private createStateMachine(
     id: string,
@@ -121,11 +123,12 @@ export class JobStateMachine extends Construct {
     part: { readonly comment: string; readonly definition: AslDefinition; readonly childArns: Readonly<Record<string, string>>; readonly timeout?: Duration },
   ): sfn.StateMachine {
     const body = JSON.stringify(part.definition);
-    const invokesFunction = body.includes(`\${${FUNCTION_ARN_PLACEHOLDER}}`);
+    // A split job's parent names the function in its run constants but runs no op Task.
+    const namesFunction = body.includes(`\${${FUNCTION_ARN_PLACEHOLDER}}`);
     const stateMachine = new sfn.StateMachine(this, id, {
       comment: part.comment,
       definitionBody: sfn.DefinitionBody.fromString(body),
-      definitionSubstitutions: { ...(invokesFunction ? { [FUNCTION_ARN_PLACEHOLDER]: this.function.functionArn } : {}), ...part.childArns },
+      definitionSubstitutions: { ...(namesFunction ? { [FUNCTION_ARN_PLACEHOLDER]: this.function.functionArn } : {}), ...part.childArns },
       stateMachineType: props.stateMachineType ?? sfn.StateMachineType.STANDARD,
       timeout: part.timeout,
       tracingEnabled: props.tracing,
@@ -136,7 +139,7 @@ export class JobStateMachine extends Construct {
       },
     });
     // lambda:InvokeFunction on the function and its versions and aliases, nothing else.
-    if (invokesFunction) this.function.grantInvoke(stateMachine);
+    if (hasLambdaTask(part.definition.States)) this.function.grantInvoke(stateMachine);
     return stateMachine;
   }
 
@@ -179,4 +182,11 @@ export class JobStateMachine extends Construct {
       );
     }
   }
+}
+
+/** Whether a definition has a Task invoking Lambda (the op Tasks), Parallel branches included. */
+function hasLambdaTask(states: AslBranch['States']): boolean {
+  return Object.values(states).some(
+    (state) => (state.Type === 'Task' && state.Resource === LAMBDA_INVOKE_RESOURCE) || (state.Type === 'Parallel' && state.Branches.some((branch) => hasLambdaTask(branch.States))),
+  );
 }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Duration, Token } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { MAX_DEFINITION_CHARACTERS } from '../asl/index.js';
 import { DefinitionError, describeValue } from '../errors.js';
 import { isJobDefinition } from '../job/index.js';
 import type { JobStateMachineProps } from './job-state-machine-props.js';
@@ -60,6 +61,12 @@ export function validateJobStateMachineProps(constructPath: string, props: JobSt
   }
   if (p.fidelity !== undefined && !FIDELITIES.includes(p.fidelity)) {
     fail(`props.fidelity must be 'exact' or 'native', got ${describeValue(p.fidelity)}; remove it for the default, 'exact'`);
+  }
+  if (p.maxDefinitionCharacters !== undefined) {
+    const max = p.maxDefinitionCharacters;
+    if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > MAX_DEFINITION_CHARACTERS) {
+      fail(`props.maxDefinitionCharacters must be an integer from 1 to ${MAX_DEFINITION_CHARACTERS}, got ${describeValue(max)}; remove it for Step Functions' limit`);
+    }
   }
   if (p.schedule !== undefined) {
     if (typeof p.schedule !== 'object' || p.schedule === null) {

@@ -128,6 +128,13 @@ describe('JobStateMachine props validation', () => {
     );
   });
 
+  it.each([0, 1.5, 1_048_577])('fails when maxDefinitionCharacters is %s', (maxDefinitionCharacters) => {
+    expectDefinitionError(
+      (stack) => ({ job: smallJob, handler: createInlineFunction(stack), maxDefinitionCharacters }),
+      `props.maxDefinitionCharacters must be an integer from 1 to 1048576, got ${maxDefinitionCharacters}; remove it for Step Functions' limit`,
+    );
+  });
+
   it('fails when the schedule expression is malformed', () => {
     expectDefinitionError(
       (stack) => ({ job: smallJob, handler: createInlineFunction(stack), schedule: { expression: 'cron(0 6 * * *)' } }),
