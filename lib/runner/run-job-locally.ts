@@ -1,5 +1,5 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { compileJob } from '../asl/index.js';
+import { compileJob, type CompileJobOptions } from '../asl/index.js';
 import { jobHandler } from '../handler/index.js';
 import type { JobDefinition, LogRecord } from '../job/index.js';
 import { createSeededRandom } from '../policy/index.js';
@@ -37,6 +37,12 @@ export interface RunJobLocallyOptions {
    */
   readonly writeLog?: (record: LogRecord) => void;
   /**
+   * compileJob options, e.g. `{ maxDefinitionCharacters: 20_000 }` to run a small job split
+   * into a parent and child state machines as a large one would be.
+   * @default {}
+   */
+  readonly compile?: CompileJobOptions;
+  /**
    * The execution name: the ops' `ctx.runId`.
    * @default - a UUID derived from `seed`
    */
@@ -64,11 +70,11 @@ interface LocalLambdaResult {
  * those a deployed state machine sees.
  */
 export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOptions = {}): Promise<RunResult> {
-  const compiled = compileJob(job);
+  const compiled = compileJob(job, options.compile ?? {});
   const { definition } = compiled;
   // A job too big for one definition is a parent plus children it starts with startExecution.sync:2,
   // keyed by the placeholder its Tasks pass as StateMachineArn (deployments substitute real ARNs).
-  const childDefinitions = (compiled as { readonly childDefinitions?: readonly { readonly placeholder: string; readonly definition: object }[] }).childDefinitions ?? [];
+  const childDefinitions = compiled.childDefinitions;
   const stateMachines = Object.fromEntries(childDefinitions.map((child) => ['${' + child.placeholder + '}', child.definition]));
   const seed = options.seed ?? 0;
   let clock: Clock | undefined;
