@@ -1,22 +1,12 @@
 /**
- * A split job's child state machines and what its parent needs to run them: the compiler's
- * child definitions, read, and the IAM statements of the `states:startExecution.sync:2`
- * integration the parent starts each child with.
+ * What a split job's parent needs to run its child state machines: the IAM statements of the
+ * `states:startExecution.sync:2` integration it starts each child with, and the refusal of
+ * Express, which does not support that integration.
  */
 import { ArnFormat, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import type { AslDefinition, CompiledJob } from '../asl/index.js';
-
-/** One child of a split job, as the compiler gives it. */
-export interface ChildDefinition {
-  /** The part's name, e.g. `part1`. */
-  readonly name: string;
-  /** The parent's placeholder for this child's ARN, without `${}`, e.g. `StepopsChildPart1Arn`. */
-  readonly placeholder: string;
-  /** The child's definition, its op Tasks invoking `${StepopsFunctionArn}`. */
-  readonly definition: AslDefinition;
-}
+import { START_EXECUTION_SYNC_RESOURCE, type ChildDefinition } from '../asl/index.js';
 
 /**
  * The EventBridge managed rule Step Functions uses to learn that a child execution it started
@@ -24,17 +14,12 @@ export interface ChildDefinition {
  */
 export const SYNC_EXECUTION_EVENTS_RULE = 'StepFunctionsGetEventsForStepFunctionsExecutionRule';
 
-/** The child definitions of a compiled job: none when the job fits in one state machine. */
-export function readChildDefinitions(compiled: CompiledJob): readonly ChildDefinition[] {
-  return (compiled as CompiledJob & { readonly childDefinitions?: readonly ChildDefinition[] }).childDefinitions ?? [];
-}
-
 /** `states:startExecution.sync:2` cannot run in Express workflows: Run a Job (.sync) is Standard-only. */
 export function describeExpressRefusal(constructPath: string, jobName: string, children: readonly ChildDefinition[]): string {
   return (
     `JobStateMachine "${constructPath}": props.stateMachineType is EXPRESS, but job "${jobName}" is too big for one definition and compiles to a parent ` +
     `state machine starting ${children.length} child state machine${children.length > 1 ? 's' : ''} (${children.map((child) => `"${child.name}"`).join(', ')}) ` +
-    `with arn:aws:states:::states:startExecution.sync:2, and Express workflows do not support the Run a Job (.sync) integration pattern; ` +
+    `with ${START_EXECUTION_SYNC_RESOURCE}, and Express workflows do not support the Run a Job (.sync) integration pattern; ` +
     `use sfn.StateMachineType.STANDARD, or split the job into smaller jobs that each fit in one definition`
   );
 }

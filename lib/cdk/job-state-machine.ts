@@ -5,9 +5,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { compileJob, findStrictViolations, FUNCTION_ARN_PLACEHOLDER, LAMBDA_INVOKE_RESOURCE, type AslBranch, type AslDefinition, type CompileJobOptions, type OpRetryPlan } from '../asl/index.js';
+import { compileJob, findStrictViolations, FUNCTION_ARN_PLACEHOLDER, LAMBDA_INVOKE_RESOURCE, type AslBranch, type AslDefinition, type OpRetryPlan } from '../asl/index.js';
 import { DefinitionError } from '../errors.js';
-import { createStartChildrenStatements, describeExpressRefusal, readChildDefinitions } from './child-state-machines.js';
+import { createStartChildrenStatements, describeExpressRefusal } from './child-state-machines.js';
 import { EXPRESS_MAX_DURATION_SECONDS, findWorstCaseRetryPath } from './express-limit.js';
 import { createEntryFunction } from './function-from-entry.js';
 import type { JobStateMachineProps } from './job-state-machine-props.js';
@@ -59,9 +59,8 @@ export class JobStateMachine extends Construct {
     const { job } = props;
     const stateMachineType = props.stateMachineType ?? sfn.StateMachineType.STANDARD;
 
-    const options: CompileJobOptions & { readonly maxDefinitionCharacters?: number } = { fidelity: props.fidelity, maxDefinitionCharacters: props.maxDefinitionCharacters };
-    const compiled = compileJob(job, options);
-    const children = readChildDefinitions(compiled);
+    const compiled = compileJob(job, { fidelity: props.fidelity, maxDefinitionCharacters: props.maxDefinitionCharacters });
+    const children = compiled.childDefinitions;
     this.definition = compiled.definition;
     this.retryPlans = compiled.retryPlans;
     this.reportDeviations(compiled.retryPlans, props.strict === true);
