@@ -10,7 +10,7 @@ import { runPlanCommand } from './commands/plan-command.js';
 import { runRunCommand } from './commands/run-command.js';
 import { runStartCommand } from './commands/start-command.js';
 import { runWatchCommand } from './commands/watch-command.js';
-import { parseIntervalOption, parseSeedOption } from './parse-options.js';
+import { parseIntervalOption, parseSeedOption, parseMaxDefinitionCharactersOption } from './parse-options.js';
 import type { LogMode } from './progress-reporter.js';
 import { createDefaultSfnClient } from './sfn-client.js';
 
@@ -59,7 +59,8 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--seed <n>', 'seed for jitter and generated names', parseSeedOption)
     .option('--real-time', 'wait for real instead of on the virtual clock')
     .addOption(new Option('--logs <mode>', "op log lines to show: 'ops' (ctx.log), 'all' (with the wrapper's decisions), 'none'").choices(['ops', 'all', 'none']).default('ops'))
-    .action(async (modulePath: string, options: { job?: string; input?: string; seed?: number; realTime?: boolean; logs: LogMode }) => {
+    .option('--max-definition-characters <n>', 'split the job into a parent and child state machines above this size (default: the Step Functions limit, 1048576)', parseMaxDefinitionCharactersOption)
+    .action(async (modulePath: string, options: { job?: string; input?: string; seed?: number; realTime?: boolean; logs: LogMode; maxDefinitionCharacters?: number }) => {
       setExitCode(await runRunCommand(modulePath, options, io));
     });
 

@@ -48,3 +48,12 @@ export function parseIntervalOption(value: string): number {
   }
   return seconds;
 }
+
+/** `--max-definition-characters n`: an integer >= 1 (compileJob checks the upper bound). */
+export function parseMaxDefinitionCharactersOption(value: string): number {
+  const characters = Number(value);
+  if (value.trim() === '' || !Number.isInteger(characters) || characters < 1) {
+    throw new CliError(`--max-definition-characters must be a positive integer, got ${JSON.stringify(value)}`, 'pass e.g. --max-definition-characters 20000');
+  }
+  return characters;
+}

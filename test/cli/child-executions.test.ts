@@ -7,6 +7,7 @@ import { createStyle } from '../../lib/cli/style.js';
 import { summarizeExecution } from '../../lib/cli/summarize-execution.js';
 import { runStateMachine } from '../../lib/runner/index.js';
 import { namedError } from '../runner/helpers.js';
+import { linesOf, runCli } from './helpers.js';
 
 const SYNC2 = 'arn:aws:states:::states:startExecution.sync:2';
 const jsonata = (startAt: string, states: Record<string, unknown>) => ({ QueryLanguage: 'JSONata', StartAt: startAt, States: states });
@@ -113,5 +114,39 @@ describe('stepops run on a job split into child state machines', () => {
     });
     expect(events).toStrictEqual(result.history);
     expect(merger.history()).toStrictEqual(result.history);
+  });
+});
+
+describe('stepops run --max-definition-characters (a split job end to end)', () => {
+  it('shows every op of every child live and in the timeline; output as without the split', async () => {
+    const split = await runCli(['run', 'test/cli/fixtures/split-chain.ts', '--max-definition-characters', '20000']);
+    const whole = await runCli(['run', 'test/cli/fixtures/split-chain.ts']);
+    expect(split.stderr).toBe('');
+    expect(split.exitCode).toBe(0);
+    const lines = linesOf(split.stdout);
+    expect(lines[0]).toMatch(/^stepops run split_chain \(30 ops from test\/cli\/fixtures\/split-chain\.ts; virtual clock, seed 0; split into a parent and \d+ child state machines\)$/);
+    // Same progress and timeline as the job in one definition.
+    expect(lines.slice(1)).toStrictEqual(linesOf(whole.stdout).slice(1));
+    expect(lines).toContain('+4s         step5   succeeded on attempt 3');
+    expect(lines).toContain('step5   3         2s + 2s = 4s  succeeded');
+    expect(lines.filter((line) => / started$/.test(line))).toHaveLength(30);
+    expect(lines).toContain('SUCCEEDED in 4s (virtual time)');
+  });
+
+  it('a failure in a child skips the downstream ops of later parts; exit 1', async () => {
+    const input = JSON.stringify({ ops: { step20: { config: { fail: true } } } });
+    const split = await runCli(['run', 'test/cli/fixtures/split-chain.ts', '--max-definition-characters', '20000', '--input', input]);
+    const whole = await runCli(['run', 'test/cli/fixtures/split-chain.ts', '--input', input]);
+    expect(split.exitCode).toBe(1);
+    const lines = linesOf(split.stdout);
+    expect(lines.slice(1)).toStrictEqual(linesOf(whole.stdout).slice(1));
+    expect(lines).toContain('+4s         step29  skipped (upstream failed: step20)');
+    expect(lines).toContain('  failed  step20: FlakyError: broken');
+  });
+
+  it('refuses a bad --max-definition-characters', async () => {
+    const run = await runCli(['run', 'test/cli/fixtures/split-chain.ts', '--max-definition-characters', 'lots']);
+    expect(run.exitCode).not.toBe(0);
+    expect(run.stderr).toContain('--max-definition-characters must be a positive integer');
   });
 });

@@ -23,13 +23,16 @@ export interface RunCommandOptions {
   readonly realTime?: boolean;
   /** @default 'ops' */
   readonly logs?: LogMode;
+  /** Split the job into a parent and child state machines above this size. @default - Step Functions' limit */
+  readonly maxDefinitionCharacters?: number;
 }
 
 /** `stepops run <module>`: runs a job locally with live progress, then prints the timeline. */
 export async function runRunCommand(modulePath: string, options: RunCommandOptions, io: CliIo): Promise<number> {
   const input = readInputOption(options.input, io.cwd);
   const job = await loadJob(modulePath, options.job, io.cwd);
-  const { retryPlans } = compileJob(job);
+  const compileOptions = options.maxDefinitionCharacters === undefined ? {} : { maxDefinitionCharacters: options.maxDefinitionCharacters };
+  const { retryPlans, childDefinitions } = compileJob(job, compileOptions);
   const plans = new Map(retryPlans.map((plan) => [plan.op, plan]));
   const style = createStyle(shouldUseColor(io.stdout, io.env));
   const opNames = job.invocations.map((invocation) => invocation.name);
@@ -47,7 +50,7 @@ export async function runRunCommand(modulePath: string, options: RunCommandOptio
   });
   const clockLabel = realTime ? 'real time' : 'virtual time';
   io.stdout.write(
-    `${style.bold(`stepops run ${job.name}`)} ${style.dim(`(${opNames.length} ${opNames.length === 1 ? 'op' : 'ops'} from ${modulePath}; ${realTime ? 'real clock' : 'virtual clock'}, seed ${seed})`)}\n`,
+    `${style.bold(`stepops run ${job.name}`)} ${style.dim(`(${opNames.length} ${opNames.length === 1 ? 'op' : 'ops'} from ${modulePath}; ${realTime ? 'real clock' : 'virtual clock'}, seed ${seed}${describeSplit(childDefinitions.length)})`)}\n`,
   );
   // A split job's children report their ops' events too: one merged stream for progress and timeline.
   const merger = createExecutionEventMerger();
@@ -56,6 +59,7 @@ export async function runRunCommand(modulePath: string, options: RunCommandOptio
     result = await runJobLocally(job, {
       input,
       seed,
+      compile: compileOptions,
       clock: realTime ? 'real' : 'virtual',
       onEvent: (event, source) => {
         const merged = merger.add(event, source);
@@ -69,4 +73,9 @@ export async function runRunCommand(modulePath: string, options: RunCommandOptio
   const summary = summarizeExecution(result.childExecutions === undefined ? result.history : merger.history(), { opNames });
   io.stdout.write(`\n${renderTimeline(summary, { style, clockLabel }).join('\n')}\n`);
   return result.status === 'SUCCEEDED' ? 0 : FAILURE_EXIT_CODE;
+}
+
+/** Said in the header of a split job only, so that other jobs' output is unchanged. */
+function describeSplit(children: number): string {
+  return children === 0 ? '' : `; split into a parent and ${children} child state machine${children === 1 ? '' : 's'}`;
 }
