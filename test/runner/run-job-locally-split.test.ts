@@ -5,6 +5,7 @@ import { readJobFailureCause } from '../../lib/cli/describe-failure.js';
 import { summarizeExecution } from '../../lib/cli/summarize-execution.js';
 import { job, op, RetryPolicy, type JobDefinition, type LogRecord, type OpContext, type OutputHandle } from '../../lib/index.js';
 import { runJobLocally } from '../../lib/runner/run-job-locally.js';
+import { createSeededRandom } from '../../lib/policy/index.js';
 
 class FlakyError extends Error {
   constructor(message: string) {
@@ -93,4 +94,84 @@ describe('runJobLocally on a job split into a parent and child state machines', 
     expect(a.output).toStrictEqual(b.output);
     expect(a.childExecutions!.map((c) => [c.name, c.result.history])).toStrictEqual(b.childExecutions!.map((c) => [c.name, c.result.history]));
   });
+});
+
+/** A seeded random DAG job of `size` small ops: op i takes the outputs of up to 2 earlier ops. */
+function randomDagJob(size: number, seed: number, fails: (name: string, retryNumber: number) => Error | undefined, policies: Record<string, RetryPolicy>) {
+  const random = createSeededRandom(seed);
+  const predecessors = Array.from({ length: size }, (_, i) => {
+    const chosen = new Set<number>();
+    while (chosen.size < Math.min(i, 2)) chosen.add(Math.floor(random() * i));
+    return [...chosen].sort((a, b) => a - b);
+  });
+  const calls = new Map<string, number[]>();
+  const definitions = predecessors.map((inputs, i) => {
+    const name = `op${i}`;
+    const compute = (context: OpContext): unknown => {
+      calls.set(name, [...(calls.get(name) ?? []), context.retryNumber]);
+      const error = fails(name, context.retryNumber);
+      if (error !== undefined) throw error;
+      return { op: name };
+    };
+    Object.defineProperty(compute, 'length', { value: inputs.length + 1 });
+    return op({ name, ...(policies[name] === undefined ? {} : { retryPolicy: policies[name] }) }, compute as (context: OpContext) => unknown);
+  });
+  const definition = job({ name: `random_${size}` }, () => {
+    const handles: OutputHandle[] = [];
+    definitions.forEach((d, i) => {
+      handles[i] = (d as unknown as (...inputs: OutputHandle[]) => OutputHandle)(...predecessors[i]!.map((p) => handles[p]!));
+    });
+  });
+  const successors = predecessors.map(() => [] as number[]);
+  predecessors.forEach((inputs, i) => inputs.forEach((p) => successors[p]!.push(i)));
+  return { job: definition, calls, successors };
+}
+
+describe('runJobLocally on a 1,000-op job (split at the real Step Functions limit)', () => {
+  it('a failure in part1 skips exactly its downstream ops in the other parts; retries and every other op succeed', async () => {
+    const size = 1000;
+    let failing = '';
+    const built = randomDagJob(size, 11, (name, retry) => (name === failing ? new FlakyError('down for good') : name === 'op1' && retry < 2 ? new FlakyError(`flaky ${retry}`) : undefined), {
+      op1: new RetryPolicy({ maxRetries: 3, delay: 5 }),
+    });
+    const compiled = compileJob(built.job);
+    expect(compiled.childDefinitions.length).toBeGreaterThanOrEqual(1);
+    const texts = [JSON.stringify(compiled.definition), ...compiled.childDefinitions.map((child) => JSON.stringify(child.definition))];
+    const home = (i: number) => texts.findIndex((text) => text.includes(`"op${i}":{"Type":"Task"`));
+    const downstream = (i: number): Set<number> => {
+      const seen = new Set<number>();
+      const stack = [...built.successors[i]!];
+      while (stack.length > 0) {
+        const next = stack.pop()!;
+        if (seen.has(next)) continue;
+        seen.add(next);
+        stack.push(...built.successors[next]!);
+      }
+      return seen;
+    };
+    // The first op of part1 (after op1) with a downstream op in another definition.
+    const failingIndex = Array.from({ length: size }, (_, i) => i).find((i) => i > 1 && home(i) === 1 && [...downstream(i)].some((d) => home(d) !== 1))!;
+    expect(failingIndex).toBeDefined();
+    failing = `op${failingIndex}`;
+    const skipped = downstream(failingIndex);
+    expect(skipped.has(1)).toBe(false);
+
+    const merger = createExecutionEventMerger();
+    const result = await runJobLocally(built.job, { ...quiet, onEvent: (event, source) => void merger.add(event, source) });
+    expect(result.status).toBe('FAILED');
+    expect(result.childExecutions!.map((child) => child.status)).toStrictEqual(compiled.childDefinitions.map(() => 'SUCCEEDED'));
+    expect(built.calls.get('op1')).toStrictEqual([0, 1, 2]);
+    expect(built.calls.get(failing)).toStrictEqual([0]);
+    const cause = readJobFailureCause(result.error!.cause)!;
+    expect(cause.failedOps.map((failed) => failed.op)).toStrictEqual([failing]);
+    expect([...cause.skippedOps].sort()).toStrictEqual([...skipped].map((i) => `op${i}`).sort());
+    const summary = summarizeExecution(merger.history(), { opNames: Array.from({ length: size }, (_, i) => `op${i}`) });
+    expect(summary.ops).toHaveLength(size);
+    for (const opSummary of summary.ops) {
+      const i = Number(opSummary.name.slice(2));
+      const expected = i === failingIndex ? 'failed' : skipped.has(i) ? 'skipped' : 'succeeded';
+      expect([opSummary.name, opSummary.outcome]).toStrictEqual([opSummary.name, expected]);
+    }
+    expect(summary.ops.find((o) => o.name === 'op1')).toMatchObject({ attempts: 3, waitsSeconds: [5, 5] });
+  }, 120_000);
 });
