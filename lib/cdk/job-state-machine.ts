@@ -13,6 +13,7 @@ import { createEntryFunction } from './function-from-entry.js';
 import type { JobStateMachineProps } from './job-state-machine-props.js';
 import { createJobSchedule } from './schedule.js';
 import { validateJobStateMachineProps } from './validate-props.js';
+import { createDefinitionBody } from './definition-body.js';
 
 /** How long logs are kept unless props.logs.retention says otherwise. */
 export const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
@@ -121,15 +122,13 @@ export class JobStateMachine extends Construct {
     props: JobStateMachineProps,
     part: { readonly comment: string; readonly definition: AslDefinition; readonly childArns: Readonly<Record<string, string>>; readonly timeout?: Duration },
   ): sfn.StateMachine {
-    const body = JSON.stringify(part.definition);
     // A split job's parent names the function in its run constants but runs no op Task.
-    const namesFunction = body.includes(`\${${FUNCTION_ARN_PLACEHOLDER}}`);
+    const namesFunction = JSON.stringify(part.definition).includes(`\${${FUNCTION_ARN_PLACEHOLDER}}`);
     const stateMachine = new sfn.StateMachine(this, id, {
       comment: part.comment,
-      definitionBody: sfn.DefinitionBody.fromString(body),
+      definitionBody: createDefinitionBody(part.definition, part.timeout),
       definitionSubstitutions: { ...(namesFunction ? { [FUNCTION_ARN_PLACEHOLDER]: this.function.functionArn } : {}), ...part.childArns },
       stateMachineType: props.stateMachineType ?? sfn.StateMachineType.STANDARD,
-      timeout: part.timeout,
       tracingEnabled: props.tracing,
       logs: {
         destination: this.logGroup,
