@@ -32,17 +32,24 @@ const MIX_TEXT = 'ops cycle through no policy, plain (3 x 5 s), indexed (3, expo
 
 interface CompileOutcome {
   readonly characters: number;
+  /** State machines the job compiled to: 1, or a parent and its children when it was split. */
+  readonly stateMachines: number;
   readonly refused: boolean;
 }
 
-/** compileJob, or the size its refusal names (it reports the characters the definition would have had). */
+/**
+ * compileJob: the characters of every definition it produced (a job over the definition limit
+ * is split into a parent and child state machines), or the size its refusal names.
+ */
 function compileOrReadSize(job: JobDefinition): CompileOutcome {
   try {
-    return { characters: compileJob(job).diagnostics.characters, refused: false };
+    const compiled = compileJob(job);
+    const definitions = [compiled.definition, ...compiled.childDefinitions.map((child) => child.definition)];
+    return { characters: definitions.reduce((sum, definition) => sum + JSON.stringify(definition).length, 0), stateMachines: definitions.length, refused: false };
   } catch (error) {
     const match = /compiles to (\d+) characters/.exec(String(error));
     if (match === null) throw error;
-    return { characters: Number(match[1]), refused: true };
+    return { characters: Number(match[1]), stateMachines: 0, refused: true };
   }
 }
 
@@ -75,9 +82,9 @@ function measureSize(size: number, repetitions: number): BenchRow[] {
   return [
     {
       name: `compileJob at ${size} ops`,
-      value: ours.result.refused ? 'refused' : 'compiled',
+      value: ours.result.refused ? 'refused' : ours.result.stateMachines === 1 ? 'compiled' : `split: a parent and ${ours.result.stateMachines - 1} children`,
       unit: 'outcome',
-      method: `${setting}; ${ours.result.characters} characters against the limit of ${MAX_DEFINITION_CHARACTERS}`,
+      method: `${setting}; ${ours.result.characters} characters in ${ours.result.stateMachines} state machine(s), each within the limit of ${MAX_DEFINITION_CHARACTERS}`,
     },
     buildComparedRow({
       name: `compile time, ${size} ops (stepops / CDK)`,
@@ -91,7 +98,7 @@ function measureSize(size: number, repetitions: number): BenchRow[] {
       value: ours.result.characters / size,
       baseline: cdk.result / size,
       unit: 'characters/op',
-      method: `${setting}; JSON.stringify(definition).length / ops${refused}; baseline: the CDK rendering, JSONata, partition token counted as "aws"; it has only Tasks, Retry blocks and Parallels (no failure markers, Catch -> Wait loop, input/config payload fields or final check), so it is a floor rather than an equivalent`,
+      method: `${setting}; JSON.stringify(definition).length / ops, summed over the parent and child definitions of a split job${refused}; baseline: the CDK rendering, JSONata, partition token counted as "aws"; it has only Tasks, Retry blocks and Parallels (no failure markers, Catch -> Wait loop, input/config payload fields or final check), so it is a floor rather than an equivalent`,
     }),
   ];
 }

@@ -132,9 +132,9 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
     return { definition: whole.definition, childDefinitions: [], retryPlans, diagnostics: buildDiagnostics(structure, durations, graph, characters, retryPlans, []) };
   }
   const split = splitJob(structure, build, measureOpCharacters(whole.definition, graph.names), limit);
-  if (split === undefined) {
+  if ('failure' in split) {
     throw new DefinitionError(
-      `job "${job.name}" compiles to ${characters} characters, over the limit of ${limit} (Step Functions allows ${MAX_DEFINITION_CHARACTERS}; ${graph.names.length} ops, about ${Math.round(characters / graph.names.length)} characters each), and cannot be split into child state machines that fit (an op's own states are too large); split it into smaller jobs, shorten op names, or give ops with many retries a maxDelay so their retriers merge`,
+      `job "${job.name}" compiles to ${characters} characters, over the limit of ${limit} (Step Functions allows ${MAX_DEFINITION_CHARACTERS}; ${graph.names.length} ops, about ${Math.round(characters / graph.names.length)} characters each), and cannot be split into child state machines that each fit: ${split.failure}; split it into smaller jobs, shorten op names, or give ops with many retries a maxDelay so their retriers merge`,
     );
   }
   const parentCharacters = JSON.stringify(split.definition).length;
@@ -150,24 +150,31 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
 /**
  * Splits a job too large for one definition: plans child machines with a size budget from the
  * measured characters of each op, compiles, measures every definition, and tightens the budget
- * until all fit. Undefined when no budget works (an op alone is too large).
+ * until all fit. A failure says why no budget worked: an op alone too large, or a parent that
+ * stays too large (it carries every value that crosses between children, and smaller children
+ * mean more crossings).
  */
 function splitJob(
   structure: OpBlock,
   build: (root: OpBlock, externals?: ReadonlySet<OpBlock>) => { definition: AslDefinition; children: readonly ChildDefinition[] },
   opCharacters: readonly number[],
   limit: number,
-): { definition: AslDefinition; children: readonly ChildDefinition[] } | undefined {
+): { definition: AslDefinition; children: readonly ChildDefinition[] } | { failure: string } {
   let budget = Math.floor(limit * 0.9) - SPLIT_FIXED_CHARACTERS;
+  let smallestOverflow: string | undefined;
   for (let attempt = 0; attempt < 12 && budget > 0; attempt += 1) {
     const plan = planSplit(structure, opCharacters, budget);
-    if (plan === undefined) return undefined;
+    if (plan === undefined) return { failure: `an op's own states alone take more than ${budget} characters` };
     const result = build(plan.root, plan.externals);
-    const fits = [result.definition, ...result.children.map((child) => child.definition)].every((definition) => JSON.stringify(definition).length <= limit);
-    if (fits) return result;
+    const parentCharacters = JSON.stringify(result.definition).length;
+    const largestChild = Math.max(0, ...result.children.map((child) => JSON.stringify(child.definition).length));
+    if (parentCharacters <= limit && largestChild <= limit) return result;
+    smallestOverflow = `with ${result.children.length} children the parent takes ${parentCharacters} characters and the largest child ${largestChild}`;
+    // Smaller children only help a child that is too large; they make the parent larger.
+    if (largestChild <= limit) break;
     budget = Math.floor(budget * 0.8);
   }
-  return undefined;
+  return { failure: smallestOverflow ?? `no child budget leaves room within ${limit} characters` };
 }
 
 /** Characters of a child that do not depend on its ops' states: init state, Comment, Input reads (a margin). */
