@@ -110,7 +110,9 @@ export async function measureLocalRunner(): Promise<BenchFigure> {
   reportProgress(`local runner: runJobLocally, ${sizeNote}`);
   const full = await measureMedianMilliseconds(() => runJobLocally(job, { seed: 1, writeLog: () => {} }));
   if (full.result.status !== 'SUCCEEDED') throw new Error(`runJobLocally ended ${full.result.status}`);
-  const retries = countBilledTransitions(full.result.history).retrierRetries;
+  // A split job's ops run in child executions: count retries in every history.
+  const histories = [full.result.history, ...(full.result.childExecutions ?? []).map((child) => child.result.history)];
+  const retries = histories.reduce((sum, history) => sum + countBilledTransitions(history).retrierRetries, 0);
 
   reportProgress('local runner: runStateMachine on the bare machine');
   const ourCalls = { calls: 0 };
