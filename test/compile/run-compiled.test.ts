@@ -2,37 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { compileJob } from '../../lib/asl/index.js';
 import { runStateMachine } from '../../lib/runner/index.js';
 import { runJobLocally } from '../../lib/runner/run-job-locally.js';
-import { OUTCOME_MARKER_KEY, RetryPolicy, RetryRequested, isOpOutcomeMarker, job, op, type JobFailureCause, type OpPayload } from '../../lib/index.js';
+import { RetryPolicy, RetryRequested, job, op, type JobFailureCause, type OpPayload } from '../../lib/index.js';
 import { buildJobFromGraph } from './graph-jobs.js';
 import { generateRandomDag } from './random-dag.js';
 import { expectValidDefinition } from './validate.js';
-
-class BoomError extends Error {
-  constructor() {
-    super('boom');
-    this.name = 'BoomError';
-  }
-}
-
-/**
- * Task handlers that emulate the wrapper for ops that return { op, from: [input ops] }:
- * a marker among the inputs gives a 'skipped' marker; ops in `failing` throw BoomError.
- */
-function emulateWrapper(names: readonly string[], failing: ReadonlySet<string>, calls: Map<string, OpPayload>) {
-  return Object.fromEntries(
-    names.map((name) => [
-      name,
-      (args: unknown) => {
-        const payload = (args as { Payload: OpPayload }).Payload;
-        calls.set(payload.op, payload);
-        const failed = payload.inputs.filter(isOpOutcomeMarker).flatMap((marker) => marker.failedUpstream);
-        if (failed.length > 0) return { Payload: { [OUTCOME_MARKER_KEY]: 'skipped', op: payload.op, failedUpstream: [...new Set(failed)] } };
-        if (failing.has(payload.op)) throw new BoomError();
-        return { Payload: { op: payload.op, from: payload.inputs.map((input) => (input as { op: string }).op) } };
-      },
-    ]),
-  );
-}
+import { emulateWrapper } from './emulate-wrapper.js';
 
 describe('compiled jobs run on the local runner', () => {
   it('data flow: every op of a random 120-op graph receives its producers outputs, in order, across nested Parallels', async () => {

@@ -11,10 +11,11 @@ import {
 } from '../../lib/asl/index.js';
 import { runStateMachine, type TaskHandler } from '../../lib/runner/index.js';
 import { jobHandler } from '../../lib/handler/index.js';
-import { Backoff, OUTCOME_MARKER_KEY, RetryPolicy, isOpOutcomeMarker, job, op, type JobDefinition, type JobFailureCause, type OpPayload } from '../../lib/index.js';
+import { Backoff, RetryPolicy, job, op, type JobDefinition, type JobFailureCause, type OpPayload } from '../../lib/index.js';
 import { buildJobFromGraph } from './graph-jobs.js';
 import { generateRandomDag } from './random-dag.js';
 import { expectValidDefinition } from './validate.js';
+import { emulateWrapper } from './emulate-wrapper.js';
 
 const mix = (k: number): RetryPolicy | undefined =>
   [undefined, new RetryPolicy({ maxRetries: 3, delay: 5 }), new RetryPolicy({ maxRetries: 3, delay: 2, backoff: Backoff.EXPONENTIAL })][k % 3];
@@ -100,30 +101,6 @@ describe('jobs too large for one definition compile into a parent and child stat
     expect(() => compileJob(buildJobFromGraph('bad', generateRandomDag(3, 1, 1)), { maxDefinitionCharacters: 0 })).toThrow(/maxDefinitionCharacters must be an integer/);
   });
 });
-
-class BoomError extends Error {
-  constructor() {
-    super('boom');
-    this.name = 'BoomError';
-  }
-}
-
-/** Op handlers emulating the wrapper (see run-compiled.test.ts), recording payloads. */
-function emulateWrapper(names: readonly string[], failing: ReadonlySet<string>, calls: Map<string, OpPayload>): Record<string, TaskHandler> {
-  return Object.fromEntries(
-    names.map((name) => [
-      name,
-      (args: unknown) => {
-        const payload = (args as { Payload: OpPayload }).Payload;
-        calls.set(payload.op, payload);
-        const failed = payload.inputs.filter(isOpOutcomeMarker).flatMap((marker) => marker.failedUpstream);
-        if (failed.length > 0) return { Payload: { [OUTCOME_MARKER_KEY]: 'skipped', op: payload.op, failedUpstream: [...new Set(failed)] } };
-        if (failing.has(payload.op)) throw new BoomError();
-        return { Payload: { op: payload.op, from: payload.inputs.map((input) => (input as { op: string }).op) } };
-      },
-    ]),
-  );
-}
 
 /**
  * Adds, for each child-start Task of the parent, a handler that runs the child definition

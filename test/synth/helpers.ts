@@ -3,7 +3,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { JobStateMachine, type JobStateMachineProps } from '../../lib/cdk/index.js';
-import type { AslDefinition } from '../../lib/asl/index.js';
+import type { AslDefinition, AslState, AslTaskState } from '../../lib/asl/index.js';
 
 /** An environment-agnostic stack in a fresh app. */
 export function createStack(id = 'TestStack'): Stack {
@@ -54,4 +54,35 @@ export function statementsOfRole(template: Template, roleLogicalId: string): Rec
   return policies
     .filter((policy) => policy.Properties.Roles.some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleLogicalId })))
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+}
+
+/** The actions aws-cdk-lib grants a state machine role for log delivery. */
+export const LOG_DELIVERY_ACTIONS = [
+  'logs:CreateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:DescribeLogGroups',
+  'logs:DescribeResourcePolicies',
+  'logs:GetLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:UpdateLogDelivery',
+];
+/** The actions aws-cdk-lib grants a state machine role for X-Ray tracing. */
+export const XRAY_ACTIONS = ['xray:GetSamplingRules', 'xray:GetSamplingTargets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
+
+/** Every Task state of a definition, by name, Parallel branches included. */
+export function collectTaskStates(states: { readonly [name: string]: AslState }): Map<string, AslTaskState> {
+  const tasks = new Map<string, AslTaskState>();
+  for (const [name, state] of Object.entries(states)) {
+    if (state.Type === 'Task') tasks.set(name, state);
+    if (state.Type === 'Parallel') {
+      for (const branch of state.Branches) for (const [branchName, task] of collectTaskStates(branch.States)) tasks.set(branchName, task);
+    }
+  }
+  return tasks;
+}
+
+/** Every action of some policy statements, sorted. */
+export function actionsOf(statements: readonly Record<string, unknown>[]): string[] {
+  return statements.flatMap((statement) => [statement.Action as string | string[]].flat()).sort();
 }

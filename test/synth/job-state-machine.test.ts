@@ -7,40 +7,12 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { describe, expect, it } from 'vitest';
-import { compileJob, compileRetryPolicy, FUNCTION_ARN_PLACEHOLDER, type AslState, type AslTaskState } from '../../lib/asl/index.js';
+import { compileJob, compileRetryPolicy, FUNCTION_ARN_PLACEHOLDER } from '../../lib/asl/index.js';
 import { JobStateMachine } from '../../lib/cdk/index.js';
 import { DefinitionError } from '../../lib/errors.js';
 import { resolveRetryPolicy } from '../../lib/index.js';
 import { slowJob, smallJob } from './fixtures/small-job.js';
-import { createInlineFunction, createStack, findOnly, readDefinition, statementsOfRole, synthesizeJob } from './helpers.js';
-
-const LOG_DELIVERY_ACTIONS = [
-  'logs:CreateLogDelivery',
-  'logs:DeleteLogDelivery',
-  'logs:DescribeLogGroups',
-  'logs:DescribeResourcePolicies',
-  'logs:GetLogDelivery',
-  'logs:ListLogDeliveries',
-  'logs:PutResourcePolicy',
-  'logs:UpdateLogDelivery',
-];
-const XRAY_ACTIONS = ['xray:GetSamplingRules', 'xray:GetSamplingTargets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
-
-/** Every Task state of a definition, by name, Parallel branches included. */
-function collectTaskStates(states: { readonly [name: string]: AslState }): Map<string, AslTaskState> {
-  const tasks = new Map<string, AslTaskState>();
-  for (const [name, state] of Object.entries(states)) {
-    if (state.Type === 'Task') tasks.set(name, state);
-    if (state.Type === 'Parallel') {
-      for (const branch of state.Branches) for (const [branchName, task] of collectTaskStates(branch.States)) tasks.set(branchName, task);
-    }
-  }
-  return tasks;
-}
-
-function actionsOf(statements: readonly Record<string, unknown>[]): string[] {
-  return statements.flatMap((statement) => [statement.Action as string | string[]].flat()).sort();
-}
+import { createInlineFunction, createStack, findOnly, readDefinition, statementsOfRole, synthesizeJob, LOG_DELIVERY_ACTIONS, XRAY_ACTIONS, collectTaskStates, actionsOf } from './helpers.js';
 
 describe('JobStateMachine definition', () => {
   const { construct, template } = synthesizeJob({ job: smallJob });

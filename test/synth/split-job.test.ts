@@ -10,44 +10,16 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { acknowledgeJobStateMachineFindings } from '../../infra/nag-suppressions.js';
-import { compileJob, FUNCTION_ARN_PLACEHOLDER, LAMBDA_INVOKE_RESOURCE, type AslDefinition, type AslState, type AslTaskState } from '../../lib/asl/index.js';
+import { compileJob, FUNCTION_ARN_PLACEHOLDER, LAMBDA_INVOKE_RESOURCE, type AslDefinition } from '../../lib/asl/index.js';
 import { JobStateMachine } from '../../lib/cdk/index.js';
 import { DefinitionError } from '../../lib/errors.js';
 import { smallJob } from './fixtures/small-job.js';
-import { createInlineFunction, createStack, findOnly, statementsOfRole, synthesizeJob } from './helpers.js';
+import { createInlineFunction, createStack, findOnly, statementsOfRole, synthesizeJob, LOG_DELIVERY_ACTIONS, XRAY_ACTIONS, collectTaskStates, actionsOf } from './helpers.js';
 
 const START_EXECUTION_SYNC = 'arn:aws:states:::states:startExecution.sync:2';
 /** One character below smallJob's whole definition: the compiler must split it. */
 const MAX_DEFINITION_CHARACTERS = compileJob(smallJob).diagnostics.characters - 1;
 const compiled = compileJob(smallJob, { maxDefinitionCharacters: MAX_DEFINITION_CHARACTERS });
-
-const LOG_DELIVERY_ACTIONS = [
-  'logs:CreateLogDelivery',
-  'logs:DeleteLogDelivery',
-  'logs:DescribeLogGroups',
-  'logs:DescribeResourcePolicies',
-  'logs:GetLogDelivery',
-  'logs:ListLogDeliveries',
-  'logs:PutResourcePolicy',
-  'logs:UpdateLogDelivery',
-];
-const XRAY_ACTIONS = ['xray:GetSamplingRules', 'xray:GetSamplingTargets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
-
-/** Every Task state of a definition, by name, Parallel branches included. */
-function collectTaskStates(states: { readonly [name: string]: AslState }): Map<string, AslTaskState> {
-  const tasks = new Map<string, AslTaskState>();
-  for (const [name, state] of Object.entries(states)) {
-    if (state.Type === 'Task') tasks.set(name, state);
-    if (state.Type === 'Parallel') {
-      for (const branch of state.Branches) for (const [branchName, task] of collectTaskStates(branch.States)) tasks.set(branchName, task);
-    }
-  }
-  return tasks;
-}
-
-function actionsOf(statements: readonly Record<string, unknown>[]): string[] {
-  return statements.flatMap((statement) => [statement.Action as string | string[]].flat()).sort();
-}
 
 function logicalIdOf(construct: { readonly node: { readonly defaultChild?: unknown } }, stack: Stack): string {
   return stack.getLogicalId(construct.node.defaultChild as CfnElement);
