@@ -1,19 +1,29 @@
 import type {
-  Catcher,
   ChoiceRule,
   CompiledMachine,
   MapNode,
   ParallelNode,
-  Retrier,
   StateGraph,
   StateNode,
   TaskNode,
 } from './definition.js';
 import { InvalidDefinitionError, UnsupportedDefinitionError } from './errors.js';
 import { compileTemplate, isJsonataExpression, type Template } from './evaluate.js';
-import { StatesErrorName } from './states-error.js';
+import { checkReachable, checkTransitions } from './check-transitions.js';
+import { readCatch, readRetry } from './parse-error-rules.js';
+import {
+  checkKnownFields,
+  describe,
+  isObject,
+  optionalTemplate,
+  readArguments,
+  readAssign,
+  readCountOrExpression,
+  readInteger,
+  readStringOrExpression,
+  type Json,
+} from './parse-fields.js';
 
-type Json = Record<string, unknown>;
 
 const MACHINE_FIELDS = new Set(['StartAt', 'States', 'Comment', 'Version', 'TimeoutSeconds', 'QueryLanguage']);
 const GRAPH_FIELDS = new Set(['StartAt', 'States', 'Comment', 'ProcessorConfig']);
@@ -61,7 +71,6 @@ const UNSUPPORTED_FIELDS: Readonly<Record<string, string>> = {
   Label: 'Distributed Map is not supported; remove Label',
 };
 
-const VARIABLE_NAME = /^[\p{L}_][\p{L}\p{N}_]*$/u;
 const MAX_STATE_NAME_LENGTH = 80;
 
 /** Parses and validates a JSONata state machine definition; compiles every expression once. */
@@ -280,170 +289,4 @@ function readNext(raw: Json, type: StateNode['type'], where: string): string | u
   if (hasNext === isEnd) throw new InvalidDefinitionError(`${where}: a ${type} state needs exactly one of "Next": "<state>" or "End": true`);
   if (hasNext && typeof raw.Next !== 'string') throw new InvalidDefinitionError(`${where}: Next must be a state name (got ${describe(raw.Next)})`);
   return hasNext ? (raw.Next as string) : undefined;
-}
-
-function readArguments(value: unknown, where: string): Template | undefined {
-  if (value === undefined) return undefined;
-  if (!isObject(value) && !Array.isArray(value) && !isJsonataExpression(value)) {
-    throw new InvalidDefinitionError(`${where}: must be an object, an array or a {% %} expression (got ${describe(value)})`);
-  }
-  return compileTemplate(value, where);
-}
-
-function readAssign(value: unknown, where: string): Template | undefined {
-  if (value === undefined) return undefined;
-  if (isJsonataExpression(value)) return compileTemplate(value, where);
-  if (!isObject(value)) throw new InvalidDefinitionError(`${where}: must be an object of variable names to values, or a {% %} expression giving one (got ${describe(value)})`);
-  for (const key of Object.keys(value)) {
-    if (!VARIABLE_NAME.test(key) || key === 'states') {
-      throw new InvalidDefinitionError(`${where}: "${key}" is not a valid variable name; use letters, digits and _ (not starting with a digit), and not the reserved name "states"`);
-    }
-  }
-  return compileTemplate(value, where);
-}
-
-function readStringOrExpression(value: unknown, where: string): Template | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new InvalidDefinitionError(`${where}: must be a string or a {% %} expression (got ${describe(value)})`);
-  return compileTemplate(value, where);
-}
-
-function readCountOrExpression(value: unknown, where: string, min: number, max: number): Template | undefined {
-  if (value === undefined) return undefined;
-  if (isJsonataExpression(value)) return compileTemplate(value, where);
-  return compileTemplate(readInteger(value, where, min, max), where);
-}
-
-function optionalTemplate(value: unknown, where: string): Template | undefined {
-  return value === undefined ? undefined : compileTemplate(value, where);
-}
-
-function readRetry(value: unknown, where: string): Retrier[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new InvalidDefinitionError(`${where}: Retry must be an array of retriers`);
-  return value.map((raw: unknown, i: number): Retrier => {
-    const at = `${where} Retry[${i}]`;
-    if (!isObject(raw)) throw new InvalidDefinitionError(`${at}: must be an object with ErrorEquals`);
-    for (const key of Object.keys(raw)) {
-      if (!['ErrorEquals', 'IntervalSeconds', 'MaxAttempts', 'BackoffRate', 'MaxDelaySeconds', 'JitterStrategy', 'Comment'].includes(key)) {
-        throw new InvalidDefinitionError(`${at}: ${key} is not a retrier field; use ErrorEquals, IntervalSeconds, MaxAttempts, BackoffRate, MaxDelaySeconds, JitterStrategy`);
-      }
-    }
-    const errorEquals = readErrorEquals(raw.ErrorEquals, at, i === value.length - 1, 'retrier');
-    const backoffRate = raw.BackoffRate === undefined ? 2 : raw.BackoffRate;
-    if (typeof backoffRate !== 'number' || !Number.isFinite(backoffRate) || backoffRate < 1) {
-      throw new InvalidDefinitionError(`${at}: BackoffRate must be a number >= 1.0 (got ${describe(raw.BackoffRate)})`);
-    }
-    const jitter = raw.JitterStrategy === undefined ? 'NONE' : raw.JitterStrategy;
-    if (jitter !== 'FULL' && jitter !== 'NONE') throw new InvalidDefinitionError(`${at}: JitterStrategy must be "FULL" or "NONE" (got ${describe(raw.JitterStrategy)})`);
-    return {
-      errorEquals,
-      intervalSeconds: raw.IntervalSeconds === undefined ? 1 : readInteger(raw.IntervalSeconds, `${at}: IntervalSeconds`, 1, 99_999_999),
-      maxAttempts: raw.MaxAttempts === undefined ? 3 : readInteger(raw.MaxAttempts, `${at}: MaxAttempts`, 0, 99_999_999),
-      backoffRate,
-      maxDelaySeconds: raw.MaxDelaySeconds === undefined ? undefined : readInteger(raw.MaxDelaySeconds, `${at}: MaxDelaySeconds`, 1, 31_622_400),
-      jitterStrategy: jitter,
-    };
-  });
-}
-
-function readCatch(value: unknown, where: string): Catcher[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new InvalidDefinitionError(`${where}: Catch must be an array of catchers`);
-  return value.map((raw: unknown, i: number): Catcher => {
-    const at = `${where} Catch[${i}]`;
-    if (!isObject(raw)) throw new InvalidDefinitionError(`${at}: must be an object with ErrorEquals and Next`);
-    for (const key of Object.keys(raw)) {
-      if (key === 'ResultPath') throw new InvalidDefinitionError(`${at}: ResultPath is a JSONPath field; use Output with {% $states.errorOutput %} (and Assign)`);
-      if (!['ErrorEquals', 'Next', 'Output', 'Assign', 'Comment'].includes(key)) {
-        throw new InvalidDefinitionError(`${at}: ${key} is not a catcher field; use ErrorEquals, Next, Output, Assign`);
-      }
-    }
-    if (typeof raw.Next !== 'string') throw new InvalidDefinitionError(`${at}: Next must be a state name (got ${describe(raw.Next)})`);
-    return {
-      errorEquals: readErrorEquals(raw.ErrorEquals, at, i === value.length - 1, 'catcher'),
-      next: raw.Next,
-      output: optionalTemplate(raw.Output, `${at}.Output`),
-      assign: readAssign(raw.Assign, `${at}.Assign`),
-    };
-  });
-}
-
-function readErrorEquals(value: unknown, where: string, isLast: boolean, kind: string): string[] {
-  if (!Array.isArray(value) || value.length === 0 || !value.every((e) => typeof e === 'string' && e.length > 0)) {
-    throw new InvalidDefinitionError(`${where}: ErrorEquals must be a non-empty array of error names (got ${describe(value)})`);
-  }
-  const names = value as string[];
-  if (names.includes(StatesErrorName.ALL)) {
-    if (names.length > 1) throw new InvalidDefinitionError(`${where}: States.ALL must appear alone in an error list`);
-    if (!isLast) throw new InvalidDefinitionError(`${where}: a ${kind} with States.ALL must be the last ${kind}`);
-  }
-  return names;
-}
-
-function readInteger(value: unknown, where: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidDefinitionError(`${where} must be an integer from ${min} to ${max} (got ${describe(value)})`);
-  }
-  return value;
-}
-
-function checkTransitions(node: StateNode, names: ReadonlySet<string>): void {
-  const where = `state "${node.name}"`;
-  const check = (target: string | undefined, field: string): void => {
-    if (target !== undefined && !names.has(target)) {
-      throw new InvalidDefinitionError(`${where}: ${field} "${target}" names no state in the same States object; use one of ${[...names].map((n) => `"${n}"`).join(', ')}`);
-    }
-  };
-  check(node.next, 'Next');
-  if (node.type === 'Choice') {
-    node.choices.forEach((rule, i) => check(rule.next, `Choices[${i}].Next`));
-    check(node.default, 'Default');
-  }
-  if (node.type === 'Task' || node.type === 'Parallel' || node.type === 'Map') {
-    node.catch.forEach((catcher, i) => check(catcher.next, `Catch[${i}].Next`));
-  }
-}
-
-function checkReachable(startAt: string, states: ReadonlyMap<string, StateNode>): void {
-  const seen = new Set<string>([startAt]);
-  const queue = [startAt];
-  while (queue.length > 0) {
-    const node = states.get(queue.pop()!)!;
-    const targets: string[] = [];
-    if (node.next !== undefined) targets.push(node.next);
-    if (node.type === 'Choice') {
-      targets.push(...node.choices.map((c) => c.next));
-      if (node.default !== undefined) targets.push(node.default);
-    }
-    if (node.type === 'Task' || node.type === 'Parallel' || node.type === 'Map') targets.push(...node.catch.map((c) => c.next));
-    for (const t of targets) {
-      if (!seen.has(t)) {
-        seen.add(t);
-        queue.push(t);
-      }
-    }
-  }
-  for (const name of states.keys()) {
-    if (!seen.has(name)) throw new InvalidDefinitionError(`state "${name}": is not reachable from StartAt "${startAt}"; remove it or add a transition to it`);
-  }
-}
-
-function checkKnownFields(raw: Json, allowed: ReadonlySet<string>, where: string): void {
-  for (const key of Object.keys(raw)) {
-    if (!allowed.has(key)) throw new InvalidDefinitionError(`${where}: ${key} is not a field here; allowed fields are ${[...allowed].join(', ')}`);
-  }
-}
-
-function isObject(value: unknown): value is Json {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
 }
