@@ -11,7 +11,7 @@ import { computeCriticalPath, evaluateMakespan } from './evaluate-makespan.js';
 import { buildOpGraph } from './job-graph.js';
 import { buildHasMarker, buildJobCause, buildJobError, buildOpsConfig, buildPayloadTemplate, buildSortedFailures, expression, unbox, variable } from './jsonata-expressions.js';
 import { countParallels, type OpBlock } from './op-blocks.js';
-import { measureOpCharacters, planSplit } from './split-job.js';
+import { measureOpCharacters, splitJob } from './split-job.js';
 import type { OpRetryPlan } from './retry-plan.js';
 import { CHECK_STATE_NAME, FAILED_STATE_NAME, FAILURES_VARIABLE, INIT_STATE_NAME, RUN_VARIABLES, SUCCEEDED_STATE_NAME } from './state-names.js';
 
@@ -146,39 +146,6 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
     diagnostics: buildDiagnostics(structure, durations, graph, parentCharacters, retryPlans, childCharacters, characters),
   };
 }
-
-/**
- * Splits a job too large for one definition: plans child machines with a size budget from the
- * measured characters of each op, compiles, measures every definition, and tightens the budget
- * until all fit. A failure says why no budget worked: an op alone too large, or a parent that
- * stays too large (it carries every value that crosses between children, and smaller children
- * mean more crossings).
- */
-function splitJob(
-  structure: OpBlock,
-  build: (root: OpBlock, externals?: ReadonlySet<OpBlock>) => { definition: AslDefinition; children: readonly ChildDefinition[] },
-  opCharacters: readonly number[],
-  limit: number,
-): { definition: AslDefinition; children: readonly ChildDefinition[] } | { failure: string } {
-  let budget = Math.floor(limit * 0.9) - SPLIT_FIXED_CHARACTERS;
-  let smallestOverflow: string | undefined;
-  for (let attempt = 0; attempt < 12 && budget > 0; attempt += 1) {
-    const plan = planSplit(structure, opCharacters, budget);
-    if (plan === undefined) return { failure: `an op's own states alone take more than ${budget} characters` };
-    const result = build(plan.root, plan.externals);
-    const parentCharacters = JSON.stringify(result.definition).length;
-    const largestChild = Math.max(0, ...result.children.map((child) => JSON.stringify(child.definition).length));
-    if (parentCharacters <= limit && largestChild <= limit) return result;
-    smallestOverflow = `with ${result.children.length} children the parent takes ${parentCharacters} characters and the largest child ${largestChild}`;
-    // Smaller children only help a child that is too large; they make the parent larger.
-    if (largestChild <= limit) break;
-    budget = Math.floor(budget * 0.8);
-  }
-  return { failure: smallestOverflow ?? `no child budget leaves room within ${limit} characters` };
-}
-
-/** Characters of a child that do not depend on its ops' states: init state, Comment, Input reads (a margin). */
-const SPLIT_FIXED_CHARACTERS = 2_000;
 
 function readLimit(given: number | undefined): number {
   if (given === undefined) return MAX_DEFINITION_CHARACTERS;
