@@ -23,6 +23,8 @@ export interface ProgressReporterOptions {
 export interface ProgressReporter {
   onEvent(event: HistoryEvent): void;
   writeLog(record: LogRecord): void;
+  /** A line of its own between the progress lines (dimmed), e.g. a child execution being followed. */
+  writeNote(text: string): void;
   /** Clears the countdown line and stops its timer. */
   finish(): void;
 }
@@ -86,6 +88,9 @@ export function createProgressReporter(output: CliOutput, tracker: ProgressTrack
     writeLog(record) {
       if (logs === 'none' || (logs === 'ops' && 'decision' in record)) return;
       writeLines(tracker.describeLog(record));
+    },
+    writeNote(text) {
+      writeLines([options.style.dim(text)]);
     },
     finish() {
       deadlines.clear();

@@ -3,6 +3,8 @@ import type { CliIo } from '../cli-io.js';
 import { FAILURE_EXIT_CODE } from '../cli-error.js';
 import { toAwsCliError } from '../describe-aws-error.js';
 import { createProgressTracker } from '../describe-progress.js';
+import { createExecutionTreeFollower, type FollowedChild } from '../follow-execution-tree.js';
+import { createExecutionEventMerger } from '../merge-execution-events.js';
 import { createProgressReporter } from '../progress-reporter.js';
 import { renderTimeline } from '../render-timeline.js';
 import { describeExecution, fetchExecutionHistory, readRegionFromArn, type SfnClientLike } from '../sfn-client.js';
@@ -19,7 +21,9 @@ export interface WatchCommandOptions {
 /**
  * `stepops watch <execution-arn>`: follows an execution on AWS (GetExecutionHistory, all
  * pages, and DescribeExecution every `interval` seconds), printing the same progress lines
- * and timeline as a local run. Exits 0 when it succeeded, 1 otherwise.
+ * and timeline as a local run. A split job's parent starts child executions
+ * (startExecution.sync:2): their histories are polled too and merged into the progress and
+ * the timeline as `stepops run` merges them. Exits 0 when it succeeded, 1 otherwise.
  */
 export async function runWatchCommand(executionArn: string, options: WatchCommandOptions, io: CliIo, existingClient?: SfnClientLike): Promise<number> {
   const region = options.region ?? readRegionFromArn(executionArn);
@@ -36,9 +40,9 @@ export async function runWatchCommand(executionArn: string, options: WatchComman
       throw toAwsCliError('DescribeExecution', error);
     }
   };
-  const fetchHistory = async (): Promise<HistoryEvent[]> => {
+  const fetchHistory = async (arn: string): Promise<HistoryEvent[]> => {
     try {
-      return await fetchExecutionHistory(client, executionArn);
+      return await fetchExecutionHistory(client, arn);
     } catch (error) {
       throw toAwsCliError('GetExecutionHistory', error);
     }
@@ -48,16 +52,18 @@ export async function runWatchCommand(executionArn: string, options: WatchComman
   io.stdout.write(
     `${style.bold(`stepops watch ${execution.name ?? executionArn}`)} ${style.dim(`(${execution.stateMachineArn ?? 'state machine unknown'}; polling every ${interval}s)`)}\n`,
   );
-  const events: HistoryEvent[] = [];
-  let lastId = 0;
-  const readNewEvents = async (): Promise<void> => {
-    for (const event of await fetchHistory()) {
-      if ((event.id ?? 0) <= lastId) continue;
-      lastId = event.id ?? lastId;
-      events.push(event);
-      reporter.onEvent(event);
-    }
-  };
+  // Without children the merger passes every event through unchanged.
+  const merger = createExecutionEventMerger();
+  const follower = createExecutionTreeFollower({
+    executionArn,
+    fetchHistory,
+    onEvent: (event, source) => {
+      const merged = merger.add(event, source);
+      if (merged !== undefined) reporter.onEvent(merged);
+    },
+    onChild: (child) => reporter.writeNote(describeChild(child)),
+  });
+  const readNewEvents = (): Promise<void> => follower.poll();
   try {
     for (;;) {
       await readNewEvents();
@@ -72,10 +78,16 @@ export async function runWatchCommand(executionArn: string, options: WatchComman
   } finally {
     reporter.finish();
   }
-  const summary = summarizeExecution(events);
+  const summary = summarizeExecution(merger.history());
   const withDescribed = summary.status !== 'RUNNING' ? summary : { ...summary, ...statusFromDescribe(execution) };
   io.stdout.write(`\n${renderTimeline(withDescribed, { style }).join('\n')}\n`);
   return withDescribed.status === 'SUCCEEDED' ? 0 : FAILURE_EXIT_CODE;
+}
+
+/** `following child execution part1 (<arn>)`: the part from the parent's `start-part1` Task. */
+function describeChild(child: FollowedChild): string {
+  const label = child.stateName === '' ? 'child' : child.stateName.replace(/^start-/, '');
+  return `following child execution ${label} (${child.executionArn})`;
 }
 
 /** When the history has no Execution* end event (it should), DescribeExecution's status stands in. */
