@@ -1,5 +1,4 @@
-import { CancelScope } from '../cancel-scope.js';
-import { runConcurrently } from '../concurrency.js';
+import { runBranches } from '../run-branches.js';
 import type { MapNode } from '../definition.js';
 import { runWithRetry } from '../error-handling.js';
 import { evaluateTemplate, type EvaluationEnvironment } from '../evaluate.js';
@@ -42,9 +41,10 @@ export async function runMapState(node: MapNode, input: unknown, scope: Scope): 
         );
       }
       const startedId = recordEvent(scope, 'MapStateStarted', { mapStateStartedEventDetails: { length: items.length } });
-      const cancel = new CancelScope(scope.cancel);
-      try {
-        const results = await runConcurrently(
+      return runBranches(
+        scope,
+        { succeeded: 'MapStateSucceeded', failed: 'MapStateFailed' },
+        (cancel) =>
           items.map((item, index) => async () => {
             const iterationScope = createChildScope(scope, cancel, startedId);
             const details = { name: node.name, index };
@@ -66,17 +66,8 @@ export async function runMapState(node: MapNode, input: unknown, scope: Scope): 
               throw error;
             }
           }),
-          cancel,
-          maxConcurrency,
-        );
-        recordEvent(scope, 'MapStateSucceeded');
-        return results;
-      } catch (error) {
-        if (error instanceof StatesError) recordEvent(scope, 'MapStateFailed');
-        throw error;
-      } finally {
-        cancel.dispose();
-      }
+        maxConcurrency,
+      );
     });
     return await finishAttemptedState(scope, node, outcome, { exitType: 'MapStateExited', input, context: lastContext });
   } catch (error) {

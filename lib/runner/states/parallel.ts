@@ -1,5 +1,4 @@
-import { CancelScope } from '../cancel-scope.js';
-import { runConcurrently } from '../concurrency.js';
+import { runBranches } from '../run-branches.js';
 import type { ParallelNode } from '../definition.js';
 import { runWithRetry } from '../error-handling.js';
 import { evaluateTemplate } from '../evaluate.js';
@@ -7,7 +6,7 @@ import { buildStatesContext, createChildScope, recordEvent, type Scope } from '.
 import { runGraph } from '../run-graph.js';
 import { recordStateEntered, type StateTransition } from '../state-completion.js';
 import { finishAttemptedState } from '../finish-attempted-state.js';
-import { AbortedError, StatesError } from '../states-error.js';
+import { AbortedError } from '../states-error.js';
 import type { StatesContextObject } from '../types.js';
 
 /**
@@ -29,20 +28,9 @@ export async function runParallelState(node: ParallelNode, input: unknown, scope
           ? input
           : await evaluateTemplate(node.arguments, { stateName: node.name, states: { input, context }, variables: scope.variables, functions: run.functions });
       const startedId = recordEvent(scope, 'ParallelStateStarted');
-      const cancel = new CancelScope(scope.cancel);
-      try {
-        const results = await runConcurrently(
-          node.branches.map((branch) => () => runGraph(branch, structuredClone(branchInput), createChildScope(scope, cancel, startedId))),
-          cancel,
-        );
-        recordEvent(scope, 'ParallelStateSucceeded');
-        return results;
-      } catch (error) {
-        if (error instanceof StatesError) recordEvent(scope, 'ParallelStateFailed');
-        throw error;
-      } finally {
-        cancel.dispose();
-      }
+      return runBranches(scope, { succeeded: 'ParallelStateSucceeded', failed: 'ParallelStateFailed' }, (cancel) =>
+        node.branches.map((branch) => () => runGraph(branch, structuredClone(branchInput), createChildScope(scope, cancel, startedId))),
+      );
     });
     return await finishAttemptedState(scope, node, outcome, { exitType: 'ParallelStateExited', input, context: lastContext });
   } catch (error) {
