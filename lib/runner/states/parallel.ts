@@ -1,13 +1,10 @@
-import { runBranches } from '../run-branches.js';
 import type { ParallelNode } from '../definition.js';
-import { runWithRetry } from '../error-handling.js';
 import { evaluateTemplate } from '../evaluate.js';
-import { buildStatesContext, createChildScope, recordEvent, type Scope } from '../run-context.js';
+import { runAttemptedState } from '../attempted-state.js';
+import { runBranches } from '../run-branches.js';
+import { createChildScope, recordEvent, type Scope } from '../run-context.js';
 import { runGraph } from '../run-graph.js';
-import { recordStateEntered, type StateTransition } from '../state-completion.js';
-import { finishAttemptedState } from '../finish-attempted-state.js';
-import { AbortedError } from '../states-error.js';
-import type { StatesContextObject } from '../types.js';
+import type { StateTransition } from '../state-completion.js';
 
 /**
  * Parallel: every branch runs concurrently on a copy of the variables, with the state input
@@ -16,25 +13,16 @@ import type { StatesContextObject } from '../types.js';
  */
 export async function runParallelState(node: ParallelNode, input: unknown, scope: Scope): Promise<StateTransition> {
   const run = scope.run;
-  recordStateEntered(scope, 'ParallelStateEntered', node.name, input);
-  const enteredAt = run.clock.now();
-  let lastContext: StatesContextObject = buildStatesContext(scope, node.name, enteredAt, 0);
-  try {
-    const outcome = await runWithRetry(scope, node, async (retryCount) => {
-      const context = buildStatesContext(scope, node.name, enteredAt, retryCount);
-      lastContext = context;
-      const branchInput =
-        node.arguments === undefined
-          ? input
-          : await evaluateTemplate(node.arguments, { stateName: node.name, states: { input, context }, variables: scope.variables, functions: run.functions });
-      const startedId = recordEvent(scope, 'ParallelStateStarted');
-      return runBranches(scope, { succeeded: 'ParallelStateSucceeded', failed: 'ParallelStateFailed' }, (cancel) =>
-        node.branches.map((branch) => () => runGraph(branch, structuredClone(branchInput), createChildScope(scope, cancel, startedId))),
-      );
-    });
-    return await finishAttemptedState(scope, node, outcome, { exitType: 'ParallelStateExited', input, context: lastContext });
-  } catch (error) {
-    if (error instanceof AbortedError) recordEvent(scope, 'ParallelStateAborted');
-    throw error;
-  }
+  return runAttemptedState(node, input, scope, PARALLEL_EVENTS, async (context) => {
+    const branchInput =
+      node.arguments === undefined
+        ? input
+        : await evaluateTemplate(node.arguments, { stateName: node.name, states: { input, context }, variables: scope.variables, functions: run.functions });
+    const startedId = recordEvent(scope, 'ParallelStateStarted');
+    return runBranches(scope, { succeeded: 'ParallelStateSucceeded', failed: 'ParallelStateFailed' }, (cancel) =>
+      node.branches.map((branch) => () => runGraph(branch, structuredClone(branchInput), createChildScope(scope, cancel, startedId))),
+    );
+  });
 }
+
+const PARALLEL_EVENTS = { entered: 'ParallelStateEntered', exited: 'ParallelStateExited', aborted: 'ParallelStateAborted' } as const;

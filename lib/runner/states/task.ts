@@ -1,60 +1,49 @@
 import type { TaskNode } from '../definition.js';
-import { runWithRetry } from '../error-handling.js';
 import { evaluateTemplate, type EvaluationEnvironment, type Template } from '../evaluate.js';
+import { runAttemptedState } from '../attempted-state.js';
 import { serializeWithinLimit, toJson } from '../payload-limit.js';
-import { buildStatesContext, recordEvent, type Scope } from '../run-context.js';
-import { recordStateEntered, type StateTransition } from '../state-completion.js';
-import { finishAttemptedState } from '../finish-attempted-state.js';
-import { AbortedError, StatesError, StatesErrorName } from '../states-error.js';
+import { recordEvent, type Scope } from '../run-context.js';
+import type { StateTransition } from '../state-completion.js';
+import { StatesError, StatesErrorName } from '../states-error.js';
 import { callTask, describeResource } from '../task-invoke.js';
-import type { StatesContextObject } from '../types.js';
 
 /** Task: Arguments -> service call (handler or Lambda) under Retry/Catch/TimeoutSeconds -> Output/Assign. */
 export async function runTaskState(node: TaskNode, input: unknown, scope: Scope): Promise<StateTransition> {
   const run = scope.run;
-  recordStateEntered(scope, 'TaskStateEntered', node.name, input);
-  const enteredAt = run.clock.now();
   const { resourceType, resource } = describeResource(node.resource);
-  let lastContext: StatesContextObject = buildStatesContext(scope, node.name, enteredAt, 0);
-  try {
-    const outcome = await runWithRetry(scope, node, async (retryCount) => {
-      const context = buildStatesContext(scope, node.name, enteredAt, retryCount);
-      lastContext = context;
-      const env: EvaluationEnvironment = { stateName: node.name, states: { input, context }, variables: scope.variables, functions: run.functions };
-      const args = node.arguments === undefined ? input : await evaluateTemplate(node.arguments, env);
-      const timeoutSeconds = await evaluateSeconds(node.timeoutSeconds, env, 'TimeoutSeconds', 1);
-      recordEvent(scope, 'TaskScheduled', {
-        taskScheduledEventDetails: {
-          resourceType,
-          resource,
-          region: 'us-east-1',
-          parameters: toJson(args),
-          ...(timeoutSeconds === undefined ? {} : { timeoutInSeconds: timeoutSeconds }),
-        },
-      });
-      recordEvent(scope, 'TaskStarted', { taskStartedEventDetails: { resourceType, resource } });
-      try {
-        const result = await callTask(scope, { stateName: node.name, resource: node.resource, args, retryCount, context, timeoutSeconds });
-        const output = serializeWithinLimit(result, node.name, 'a result');
-        recordEvent(scope, 'TaskSucceeded', {
-          taskSucceededEventDetails: { resourceType, resource, output, outputDetails: { truncated: false } },
-        });
-        return result;
-      } catch (error) {
-        if (error instanceof StatesError) {
-          const details = { resourceType, resource, error: error.error, cause: error.cause };
-          if (error.error === StatesErrorName.Timeout) recordEvent(scope, 'TaskTimedOut', { taskTimedOutEventDetails: details });
-          else recordEvent(scope, 'TaskFailed', { taskFailedEventDetails: details });
-        }
-        throw error;
-      }
+  return runAttemptedState(node, input, scope, TASK_EVENTS, async (context, retryCount) => {
+    const env: EvaluationEnvironment = { stateName: node.name, states: { input, context }, variables: scope.variables, functions: run.functions };
+    const args = node.arguments === undefined ? input : await evaluateTemplate(node.arguments, env);
+    const timeoutSeconds = await evaluateSeconds(node.timeoutSeconds, env, 'TimeoutSeconds', 1);
+    recordEvent(scope, 'TaskScheduled', {
+      taskScheduledEventDetails: {
+        resourceType,
+        resource,
+        region: 'us-east-1',
+        parameters: toJson(args),
+        ...(timeoutSeconds === undefined ? {} : { timeoutInSeconds: timeoutSeconds }),
+      },
     });
-    return await finishAttemptedState(scope, node, outcome, { exitType: 'TaskStateExited', input, context: lastContext });
-  } catch (error) {
-    if (error instanceof AbortedError) recordEvent(scope, 'TaskStateAborted');
-    throw error;
-  }
+    recordEvent(scope, 'TaskStarted', { taskStartedEventDetails: { resourceType, resource } });
+    try {
+      const result = await callTask(scope, { stateName: node.name, resource: node.resource, args, retryCount, context, timeoutSeconds });
+      const output = serializeWithinLimit(result, node.name, 'a result');
+      recordEvent(scope, 'TaskSucceeded', {
+        taskSucceededEventDetails: { resourceType, resource, output, outputDetails: { truncated: false } },
+      });
+      return result;
+    } catch (error) {
+      if (error instanceof StatesError) {
+        const details = { resourceType, resource, error: error.error, cause: error.cause };
+        if (error.error === StatesErrorName.Timeout) recordEvent(scope, 'TaskTimedOut', { taskTimedOutEventDetails: details });
+        else recordEvent(scope, 'TaskFailed', { taskFailedEventDetails: details });
+      }
+      throw error;
+    }
+  });
 }
+
+const TASK_EVENTS = { entered: 'TaskStateEntered', exited: 'TaskStateExited', aborted: 'TaskStateAborted' } as const;
 
 /** Evaluates a seconds field (a number or a {% %} expression) into an integer >= min. */
 export async function evaluateSeconds(

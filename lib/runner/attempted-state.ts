@@ -1,9 +1,9 @@
 import type { HistoryEventType } from '@aws-sdk/client-sfn';
 import type { MapNode, ParallelNode, TaskNode } from './definition.js';
-import { findCatcher, type AttemptOutcome } from './error-handling.js';
-import type { Scope } from './run-context.js';
-import { completeState, completeThroughCatcher, type StateTransition } from './state-completion.js';
-import { StatesError } from './states-error.js';
+import { findCatcher, runWithRetry, type AttemptOutcome } from './error-handling.js';
+import { buildStatesContext, recordEvent, type Scope } from './run-context.js';
+import { completeState, completeThroughCatcher, recordStateEntered, type StateTransition } from './state-completion.js';
+import { AbortedError, StatesError } from './states-error.js';
 import type { StatesContextObject } from './types.js';
 
 /** What ends a Task, Parallel or Map visit: the exit event and what Output/Assign see. */
@@ -52,5 +52,40 @@ export async function finishAttemptedState(
       context,
       errorOutput: { Error: error.error, Cause: error.cause },
     });
+  }
+}
+
+/** The history events that open and close a Task, Parallel or Map visit. */
+export interface AttemptedStateEvents {
+  readonly entered: HistoryEventType;
+  readonly exited: HistoryEventType;
+  readonly aborted: HistoryEventType;
+}
+
+/**
+ * One visit of a Task, Parallel or Map state: records its entry, runs `attempt` under the
+ * state's Retry and Catch (each attempt gets the context with its RetryCount, and the time the
+ * state was entered), ends it through finishAttemptedState, and records the abort when the
+ * branch or execution around it stops.
+ */
+export async function runAttemptedState(
+  node: TaskNode | ParallelNode | MapNode,
+  input: unknown,
+  scope: Scope,
+  events: AttemptedStateEvents,
+  attempt: (context: StatesContextObject, retryCount: number, enteredAt: number) => Promise<unknown>,
+): Promise<StateTransition> {
+  recordStateEntered(scope, events.entered, node.name, input);
+  const enteredAt = scope.run.clock.now();
+  let lastContext = buildStatesContext(scope, node.name, enteredAt, 0);
+  try {
+    const outcome = await runWithRetry(scope, node, (retryCount) => {
+      lastContext = buildStatesContext(scope, node.name, enteredAt, retryCount);
+      return attempt(lastContext, retryCount, enteredAt);
+    });
+    return await finishAttemptedState(scope, node, outcome, { exitType: events.exited, input, context: lastContext });
+  } catch (error) {
+    if (error instanceof AbortedError) recordEvent(scope, events.aborted);
+    throw error;
   }
 }
