@@ -5,6 +5,8 @@ export interface CliOutput {
   write(text: string): void;
   /** True when the stream is a terminal (colours, countdowns). @default false */
   readonly isTTY?: boolean;
+  /** The terminal's width in columns, when it is one (the live status line fits in it). @default - unknown: 80 */
+  readonly columns?: number;
 }
 
 /** Options the AWS commands pass when they need a Step Functions client. */

@@ -2,6 +2,7 @@ import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { isOpOutcomeMarker, type LogRecord } from '../job/index.js';
 import { describeFailure, formatFailure } from './describe-failure.js';
 import { formatSeconds, truncateText } from './format-text.js';
+import { readScheduledOpAttempt } from './read-task-payload.js';
 import type { Style } from './style.js';
 
 /** What one history event means for the live view. */
@@ -80,6 +81,8 @@ export function createProgressTracker(options: ProgressTrackerOptions): Progress
     const at = event.timestamp?.getTime() ?? 0;
     switch (event.type) {
       case 'TaskScheduled': {
+        // A skipped op's code never runs: its line is the 'skipped' one its result brings.
+        if (readScheduledOpAttempt(event).skipped) return { lines: [] };
         const attempt = (attemptsByOp.get(op) ?? 0) + 1;
         attemptsByOp.set(op, attempt);
         if (attempt === 1) return { lines: [`${prefix(event, op)}${style.cyan('started')}`] };

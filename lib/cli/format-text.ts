@@ -24,12 +24,24 @@ export function formatSeconds(seconds: number): string {
     .join(' ');
 }
 
-/** A list of waits and their sum: `2s + 4s + 6s = 12s`; `-` when there are none. */
+/**
+ * A list of waits and their sum: `2s + 4s + 6s = 12s`; `-` when there are none. The sum adds
+ * the waits as shown (each rounded as formatSeconds rounds it), so that it adds up on screen:
+ * two real-time waits of 1.004 s read `1s + 1s = 2s`, not `= 2.01s`.
+ */
 export function formatWaits(waitsSeconds: readonly number[]): string {
   if (waitsSeconds.length === 0) return '-';
   if (waitsSeconds.length === 1) return formatSeconds(waitsSeconds[0]!);
-  const total = waitsSeconds.reduce((sum, wait) => sum + wait, 0);
-  return `${waitsSeconds.map(formatSeconds).join(' + ')} = ${formatSeconds(total)}`;
+  const shown = waitsSeconds.map(roundAsShown);
+  // Hundredths as integers, so that 0.1 + 0.2 is 0.3.
+  const total = shown.reduce((sum, wait) => sum + Math.round(wait * 100), 0) / 100;
+  return `${shown.map(formatSeconds).join(' + ')} = ${formatSeconds(total)}`;
+}
+
+/** The value formatSeconds shows: hundredths below a minute, whole seconds above. */
+export function roundAsShown(seconds: number): number {
+  if (!Number.isFinite(seconds)) return seconds;
+  return Math.abs(seconds) < 60 ? Number(seconds.toFixed(2)) : Math.round(seconds);
 }
 
 /** Cuts text to `max` visible characters with an ellipsis; one line only. */

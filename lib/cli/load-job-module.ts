@@ -25,6 +25,8 @@ export async function loadJobModule(modulePath: string, cwd: string): Promise<Ex
   try {
     exports = (await tsImport(pathToFileURL(absolutePath).href, pathToFileURL(`${cwd}/`).href)) as Record<string, unknown>;
   } catch (error) {
+    const syntaxError = readSyntaxError(error, cwd);
+    if (syntaxError !== undefined) throw new CliError(`${syntaxError}`, 'fix the syntax there (tsc --noEmit shows every error)');
     const definitionError = isDefinitionError(error);
     const described = error as { name?: unknown; message?: unknown } | null;
     const reason = error instanceof Error ? (definitionError ? String(described?.message) : `${String(described?.name)}: ${String(described?.message)}`) : String(error);
@@ -41,6 +43,21 @@ export async function loadJobModule(modulePath: string, cwd: string): Promise<Ex
   }
   // `export default job` after the named export keeps the named one; a default-only job is kept.
   return found;
+}
+
+/**
+ * The first error of esbuild's TransformError (tsx compiles modules with esbuild), whose
+ * message is `Transform failed with N error(s):` then `<file>:<line>:<column>: ERROR: <reason>`
+ * lines: `path/to/job.ts:2:41: syntax error: Expected ")" but found ";"`, the path relative to
+ * `cwd`. Undefined for any other error.
+ */
+function readSyntaxError(error: unknown, cwd: string): string | undefined {
+  if (!(error instanceof Error) || error.name !== 'TransformError') return undefined;
+  const match = /^(.+):(\d+):(\d+): ERROR: (.+)$/m.exec(error.message);
+  if (match === null) return `syntax error: ${error.message.split('\n').slice(1).join(' ').trim() || error.message}`;
+  const [, file, line, column, reason] = match;
+  const more = (error.message.match(/: ERROR: /g)?.length ?? 1) - 1;
+  return `${relative(cwd, file!)}:${line}:${column}: syntax error: ${reason}${more > 0 ? ` (and ${more} more)` : ''}`;
 }
 
 /**

@@ -4,15 +4,14 @@ import { Command, CommanderError, Option } from 'commander';
 import { isDefinitionError } from '../errors.js';
 import type { CliIo } from './cli-io.js';
 import { FAILURE_EXIT_CODE, USAGE_EXIT_CODE, isCliError } from './cli-error.js';
-import { runCompileCommand } from './commands/compile-command.js';
+import { runCompileCommand, type CompileCommandOptions } from './commands/compile-command.js';
 import { runGraphCommand } from './commands/graph-command.js';
-import { runPlanCommand } from './commands/plan-command.js';
-import { runRunCommand } from './commands/run-command.js';
+import { runPlanCommand, type PlanCommandOptions } from './commands/plan-command.js';
+import { runRunCommand, type RunCommandOptions } from './commands/run-command.js';
 import { runStartCommand } from './commands/start-command.js';
-import { runWatchCommand } from './commands/watch-command.js';
+import { runWatchCommand, type WatchCommandOptions } from './commands/watch-command.js';
 import { parseIntervalOption, parseSeedOption, parseMaxDefinitionCharactersOption } from './parse-options.js';
-import type { LogMode } from './progress-reporter.js';
-import { createDefaultSfnClient } from './sfn-client.js';
+import { createProcessIo, silenceAwsSdkNotices } from './process-io.js';
 
 const VERSION = '0.1.0';
 
@@ -60,7 +59,8 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--real-time', 'wait for real instead of on the virtual clock')
     .addOption(new Option('--logs <mode>', "op log lines to show: 'ops' (ctx.log), 'all' (with the wrapper's decisions), 'none'").choices(['ops', 'all', 'none']).default('ops'))
     .option('--max-definition-characters <n>', 'split the job into a parent and child state machines above this size (default: the Step Functions limit, 1048576)', parseMaxDefinitionCharactersOption)
-    .action(async (modulePath: string, options: { job?: string; input?: string; seed?: number; realTime?: boolean; logs: LogMode; maxDefinitionCharacters?: number }) => {
+    .option('--json', 'print the result as one JSON document on stdout (progress goes to stderr)')
+    .action(async (modulePath: string, options: RunCommandOptions) => {
       setExitCode(await runRunCommand(modulePath, options, io));
     });
 
@@ -69,7 +69,8 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .description("print each op's resolved retry policy, its source, mechanism, waits, worst case and deviations from Dagster")
     .argument('<module>', 'TypeScript module that exports the job')
     .addOption(jobOption())
-    .action(async (modulePath: string, options: { job?: string }) => {
+    .option('--json', 'print the retry plans as one JSON document')
+    .action(async (modulePath: string, options: PlanCommandOptions) => {
       setExitCode(await runPlanCommand(modulePath, options, io));
     });
 
@@ -78,7 +79,9 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .description('print the compiled state machine definition (JSON) on stdout')
     .argument('<module>', 'TypeScript module that exports the job')
     .addOption(jobOption())
-    .action(async (modulePath: string, options: { job?: string }) => {
+    .option('--function-arn <arn>', 'the deployed wrapper function, written in place of ${StepopsFunctionArn}')
+    .option('--json', 'print one JSON document: the definition, child definitions, retry plans and diagnostics')
+    .action(async (modulePath: string, options: CompileCommandOptions) => {
       setExitCode(await runCompileCommand(modulePath, options, io));
     });
 
@@ -110,7 +113,8 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .argument('<execution-arn>', 'ARN of the execution')
     .option('--interval <s>', 'seconds between polls', parseIntervalOption)
     .option('--region <region>', 'AWS region (default: the one in the ARN)')
-    .action(async (arn: string, options: { interval?: number; region?: string }) => {
+    .option('--json', 'print the result as one JSON document on stdout (progress goes to stderr)')
+    .action(async (arn: string, options: WatchCommandOptions) => {
       setExitCode(await runWatchCommand(arn, options, io));
     });
   return program;
@@ -139,20 +143,9 @@ function reportError(error: unknown, io: CliIo): number {
   return FAILURE_EXIT_CODE;
 }
 
-/** The I/O of the real process. */
-export function createProcessIo(): CliIo {
-  return {
-    stdout: { write: (text) => void process.stdout.write(text), isTTY: process.stdout.isTTY === true },
-    stderr: { write: (text) => void process.stderr.write(text), isTTY: process.stderr.isTTY === true },
-    cwd: process.cwd(),
-    env: process.env,
-    createSfnClient: createDefaultSfnClient,
-    sleep: (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000)),
-  };
-}
-
 /** Runs `main` on the process's argv and sets the exit code. */
 export async function runCli(): Promise<void> {
+  silenceAwsSdkNotices(process.env);
   process.exitCode = await main(process.argv.slice(2), createProcessIo());
 }
 

@@ -2,7 +2,7 @@ import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { LogRecord } from '../job/index.js';
 import type { CliOutput } from './cli-io.js';
 import type { ProgressTracker } from './describe-progress.js';
-import { formatSeconds } from './format-text.js';
+import { formatSeconds, truncateText } from './format-text.js';
 import type { Style } from './style.js';
 
 export interface ProgressReporterOptions {
@@ -48,7 +48,8 @@ export function createProgressReporter(output: CliOutput, tracker: ProgressTrack
     const parts = [...deadlines.entries()].map(
       ([op, wait]) => `${op} retry ${wait.retryNumber} in ${formatSeconds(Math.max(0, Math.ceil((wait.at - now()) / 1000)))}`,
     );
-    output.write(options.style.dim(`            waiting: ${parts.join(', ')}`));
+    // One terminal row, never wrapped: a wrapped line could not be cleared with one CLEAR_LINE.
+    output.write(options.style.dim(truncateText(`            waiting: ${parts.join(', ')}`, Math.max(20, (output.columns ?? 80) - 1))));
     statusShown = true;
   };
 

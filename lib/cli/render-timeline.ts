@@ -39,7 +39,7 @@ export function renderExecutionResult(summary: ExecutionSummary, options: Render
     for (const failed of jobFailure.failedOps) {
       lines.push(`  ${style.red('failed')}  ${failed.op}: ${formatFailure(describeFailure(failed.error, failed.cause))}`);
     }
-    if (jobFailure.skippedOps.length > 0) lines.push(`  ${style.yellow('skipped')} ${jobFailure.skippedOps.join(', ')} (upstream of a failed op)`);
+    if (jobFailure.skippedOps.length > 0) lines.push(`  ${style.yellow('skipped')} ${jobFailure.skippedOps.join(', ')} (downstream of a failed op)`);
   } else {
     lines.push(`  ${formatFailure(describeFailure(error.error, error.cause))}`);
   }

@@ -10,6 +10,7 @@ export type OpOutcome = 'succeeded' | 'failed' | 'skipped' | 'running' | 'not-ru
 export interface OpRunSummary {
   /** The Task state's name: the op invocation's name. */
   readonly name: string;
+  /** Attempts of the op's code: 0 for an op skipped (downstream of a failed op) or not run. */
   readonly attempts: number;
   /** Seconds between the end of each attempt and the start of the next, retrier and loop waits alike. */
   readonly waitsSeconds: readonly number[];
@@ -20,6 +21,11 @@ export interface OpRunSummary {
   readonly finalError?: DescribedFailure;
   /** For 'skipped': the failed ops upstream. */
   readonly failedUpstream?: readonly string[];
+  /**
+   * For 'succeeded': the op's output as recorded, verbatim (the Lambda result's Payload): what
+   * a re-execution reuses.
+   */
+  readonly output?: unknown;
 }
 
 /** The execution's status as DescribeExecution reports it. */
@@ -89,9 +95,11 @@ function summarizeOp(name: string, visits: readonly TaskVisitSummary[], taskEnd:
   const exited = taskEnd?.exited === true;
   if (lastAttempt.outcome === 'succeeded') {
     const marker = readMarker(taskEnd?.lastResult);
-    if (marker?.kind === 'skipped') return { ...base, outcome: 'skipped', failedUpstream: marker.failedUpstream };
+    // The wrapper answered for a skipped op without running its code: no attempt of the op.
+    if (marker?.kind === 'skipped') return { ...base, attempts: 0, outcome: 'skipped', failedUpstream: marker.failedUpstream };
     if (marker?.kind === 'failed') return { ...base, outcome: 'failed', finalError: describeFailure(marker.error, marker.cause) };
-    return { ...base, outcome: exited || executionEnded ? 'succeeded' : 'running' };
+    if (!exited && !executionEnded) return { ...base, outcome: 'running' };
+    return { ...base, outcome: 'succeeded', output: readOpOutput(taskEnd?.lastResult) };
   }
   if (lastAttempt.outcome !== 'unfinished' && (exited || executionEnded)) return { ...base, outcome: 'failed', finalError: failures.at(-1)! };
   return { ...base, outcome: 'running' };
@@ -121,6 +129,17 @@ function readMarker(output: string | undefined): MarkerSummary | undefined {
     ...(candidate.error === undefined ? {} : { error: candidate.error }),
     ...(candidate.cause === undefined ? {} : { cause: candidate.cause }),
   };
+}
+
+/** The op's value in a task result: the Lambda integration result's Payload, or the result itself. */
+function readOpOutput(output: string | undefined): unknown {
+  if (output === undefined) return null;
+  try {
+    const value = JSON.parse(output) as unknown;
+    return typeof value === 'object' && value !== null && 'Payload' in value ? (value as { Payload: unknown }).Payload : value;
+  } catch {
+    return output;
+  }
 }
 
 interface TaskEnd {

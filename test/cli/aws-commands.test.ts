@@ -83,11 +83,11 @@ describe('stepops watch', () => {
       'extract  1         -             succeeded',
       'audit    2         5s            succeeded',
       'load     3         2s + 4s = 6s  failed: WarehouseDownError: warehouse down (retry 2)',
-      'notify   1         -             skipped (upstream failed: load)',
+      'notify   0         -             skipped (upstream failed: load)',
       '',
       'FAILED in 6s: WarehouseDownError',
       '  failed  load: WarehouseDownError: warehouse down (retry 2)',
-      '  skipped notify (upstream of a failed op)',
+      '  skipped notify (downstream of a failed op)',
     ]);
   });
 

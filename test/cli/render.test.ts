@@ -31,6 +31,11 @@ describe('formatSeconds and formatWaits', () => {
     [[2], '2s'],
     [[2, 4, 6], '2s + 4s + 6s = 12s'],
     [[3600, 7200], '1h + 2h = 3h'],
+    // Real-time waits: the sum adds the waits as shown.
+    [[1.004, 1.004], '1s + 1s = 2s'],
+    [[0.1, 0.2], '0.1s + 0.2s = 0.3s'],
+    [[1.006, 2.006], '1.01s + 2.01s = 3.02s'],
+    [[59.4, 59.4], '59.4s + 59.4s = 1m 59s'],
   ])('formats waits %j as %s', (waits, text) => {
     expect(formatWaits(waits)).toBe(text);
   });
@@ -160,6 +165,23 @@ describe('progress', () => {
     reporter.onEvent(events[5]!);
     expect(written.endsWith('waiting: A retry 1 in 2s\r\u001b[2K+3s         A  retry 1 started (attempt 2 after 2s)\n')).toBe(true);
     reporter.finish();
+  });
+
+  it('keeps the countdown line on one row of a narrow terminal, so that it clears and redraws in place', () => {
+    let written = '';
+    const tracker = createProgressTracker({ style: plain, lookupRetryWait: () => ({ text: '5s', seconds: 5 }) });
+    const reporter = createProgressReporter({ write: (text) => void (written += text), isTTY: true, columns: 40 }, tracker, { style: plain, countdown: true, now: () => 0 });
+    const details = { stepops: 1, op: 'a_rather_long_op_name', retryNumber: 0, decision: 'retry', reason: 'policy', nextRetryNumber: 1, error: { name: 'Boom', message: 'x' } };
+    const cause = JSON.stringify({ errorType: 'stepops.Retry', errorMessage: '', trace: [JSON.stringify(details)] });
+    const events = runningHistory().slice(0, 5);
+    events[1] = { ...events[1], stateEnteredEventDetails: { name: 'a_rather_long_op_name' } };
+    events[4] = { ...events[4], taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'stepops.Retry', cause } };
+    for (const event of events) reporter.onEvent(event);
+    const status = written.slice(written.lastIndexOf('\n') + 1);
+    expect(status).toBe('            waiting: a_rather_long_op_…');
+    expect(status.length).toBe(39);
+    reporter.finish();
+    expect(written.endsWith('\r\u001b[2K')).toBe(true);
   });
 
   it('stepops run --real-time waits for real (1 s) and reports it', async () => {

@@ -33,6 +33,8 @@ describe('stepops run', () => {
     const lines = linesOf(run.stdout);
     expect(lines).toContain('+6s         load     failed on attempt 3: WarehouseDownError: warehouse down (retry 2) (retries exhausted)');
     expect(lines).toContain('+6s         notify   skipped (upstream failed: load)');
+    // A skipped op's code never runs: no 'started' line, 0 attempts.
+    expect(lines.filter((line) => /^\+\S+ +notify /.test(line))).toStrictEqual(['+6s         notify   skipped (upstream failed: load)']);
     expect(lines).toContain('+5s         audit    succeeded on attempt 2');
     expect(lines.slice(lines.indexOf('Timeline'))).toStrictEqual([
       'Timeline',
@@ -40,11 +42,11 @@ describe('stepops run', () => {
       'extract  1         -             succeeded',
       'audit    2         5s            succeeded',
       'load     3         2s + 4s = 6s  failed: WarehouseDownError: warehouse down (retry 2)',
-      'notify   1         -             skipped (upstream failed: load)',
+      'notify   0         -             skipped (upstream failed: load)',
       '',
       'FAILED in 6s (virtual time): WarehouseDownError',
       '  failed  load: WarehouseDownError: warehouse down (retry 2)',
-      '  skipped notify (upstream of a failed op)',
+      '  skipped notify (downstream of a failed op)',
     ]);
   });
 

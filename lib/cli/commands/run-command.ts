@@ -11,6 +11,7 @@ import { findPlannedWait } from '../render-plan.js';
 import { renderTimeline } from '../render-timeline.js';
 import { createStyle, shouldUseColor } from '../style.js';
 import { summarizeExecution } from '../summarize-execution.js';
+import { buildRunDocument, formatJsonDocument } from '../run-document.js';
 
 export interface RunCommandOptions {
   /** @default - the module's only job */
@@ -25,6 +26,8 @@ export interface RunCommandOptions {
   readonly logs?: LogMode;
   /** Split the job into a parent and child state machines above this size. @default - Step Functions' limit */
   readonly maxDefinitionCharacters?: number;
+  /** Print one RunDocument (JSON) on stdout instead of the timeline; progress goes to stderr. @default false */
+  readonly json?: boolean;
 }
 
 /** `stepops run <module>`: runs a job locally with live progress, then prints the timeline. */
@@ -34,7 +37,10 @@ export async function runRunCommand(modulePath: string, options: RunCommandOptio
   const compileOptions = options.maxDefinitionCharacters === undefined ? {} : { maxDefinitionCharacters: options.maxDefinitionCharacters };
   const { retryPlans, childDefinitions } = compileJob(job, compileOptions);
   const plans = new Map(retryPlans.map((plan) => [plan.op, plan]));
-  const style = createStyle(shouldUseColor(io.stdout, io.env));
+  const json = options.json === true;
+  // With --json, stdout holds the document alone; the live view goes to stderr.
+  const progressOutput = json ? io.stderr : io.stdout;
+  const style = createStyle(shouldUseColor(progressOutput, io.env));
   const opNames = job.invocations.map((invocation) => invocation.name);
   const realTime = options.realTime === true;
   const seed = options.seed ?? 0;
@@ -43,13 +49,13 @@ export async function runRunCommand(modulePath: string, options: RunCommandOptio
     opNames,
     lookupRetryWait: (op, retryNumber) => findPlannedWait(plans.get(op), retryNumber),
   });
-  const reporter = createProgressReporter(io.stdout, tracker, {
+  const reporter = createProgressReporter(progressOutput, tracker, {
     style,
-    countdown: realTime && io.stdout.isTTY === true,
+    countdown: realTime && progressOutput.isTTY === true,
     logs: options.logs ?? 'ops',
   });
   const clockLabel = realTime ? 'real time' : 'virtual time';
-  io.stdout.write(
+  progressOutput.write(
     `${style.bold(`stepops run ${job.name}`)} ${style.dim(`(${opNames.length} ${opNames.length === 1 ? 'op' : 'ops'} from ${modulePath}; ${realTime ? 'real clock' : 'virtual clock'}, seed ${seed}${describeSplit(childDefinitions.length)})`)}\n`,
   );
   // A split job's children report their ops' events too: one merged stream for progress and timeline.
@@ -71,7 +77,11 @@ export async function runRunCommand(modulePath: string, options: RunCommandOptio
     reporter.finish();
   }
   const summary = summarizeExecution(result.childExecutions === undefined ? result.history : merger.history(), { opNames });
-  io.stdout.write(`\n${renderTimeline(summary, { style, clockLabel }).join('\n')}\n`);
+  if (json) {
+    io.stdout.write(formatJsonDocument(buildRunDocument(summary, { input, job: job.name, clock: realTime ? 'real' : 'virtual', seed })));
+  } else {
+    io.stdout.write(`\n${renderTimeline(summary, { style, clockLabel }).join('\n')}\n`);
+  }
   return result.status === 'SUCCEEDED' ? 0 : FAILURE_EXIT_CODE;
 }
 

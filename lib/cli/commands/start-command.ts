@@ -1,4 +1,5 @@
 import type { CliIo } from '../cli-io.js';
+import { checkStateMachineArn } from '../check-arn.js';
 import { toAwsCliError } from '../describe-aws-error.js';
 import { readInputOption } from '../parse-options.js';
 import { readRegionFromArn, startExecution } from '../sfn-client.js';
@@ -19,6 +20,7 @@ export interface StartCommandOptions {
 
 /** `stepops start <state-machine-arn>`: StartExecution, then follow it like `watch`. */
 export async function runStartCommand(stateMachineArn: string, options: StartCommandOptions, io: CliIo): Promise<number> {
+  checkStateMachineArn(stateMachineArn);
   const input = readInputOption(options.input, io.cwd);
   const region = options.region ?? readRegionFromArn(stateMachineArn);
   const client = io.createSfnClient(region === undefined ? {} : { region });

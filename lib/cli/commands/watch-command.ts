@@ -1,6 +1,7 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { CliIo } from '../cli-io.js';
 import { FAILURE_EXIT_CODE } from '../cli-error.js';
+import { checkExecutionArn } from '../check-arn.js';
 import { toAwsCliError } from '../describe-aws-error.js';
 import { createProgressTracker } from '../describe-progress.js';
 import { createExecutionTreeFollower, type FollowedChild } from '../follow-execution-tree.js';
@@ -10,12 +11,15 @@ import { renderTimeline } from '../render-timeline.js';
 import { describeExecution, fetchExecutionHistory, readRegionFromArn, type SfnClientLike } from '../sfn-client.js';
 import { createStyle, shouldUseColor } from '../style.js';
 import { summarizeExecution } from '../summarize-execution.js';
+import { buildRunDocument, formatJsonDocument } from '../run-document.js';
 
 export interface WatchCommandOptions {
   /** Seconds between polls. @default 2 */
   readonly interval?: number;
   /** @default - the region in the ARN */
   readonly region?: string;
+  /** Print one RunDocument (JSON) on stdout instead of the timeline; progress goes to stderr. @default false */
+  readonly json?: boolean;
 }
 
 /**
@@ -26,12 +30,16 @@ export interface WatchCommandOptions {
  * the timeline as `stepops run` merges them. Exits 0 when it succeeded, 1 otherwise.
  */
 export async function runWatchCommand(executionArn: string, options: WatchCommandOptions, io: CliIo, existingClient?: SfnClientLike): Promise<number> {
+  checkExecutionArn(executionArn);
   const region = options.region ?? readRegionFromArn(executionArn);
   const client = existingClient ?? io.createSfnClient(region === undefined ? {} : { region });
   const interval = options.interval ?? 2;
-  const style = createStyle(shouldUseColor(io.stdout, io.env));
+  const json = options.json === true;
+  // With --json, stdout holds the document alone; the live view goes to stderr.
+  const progressOutput = json ? io.stderr : io.stdout;
+  const style = createStyle(shouldUseColor(progressOutput, io.env));
   const tracker = createProgressTracker({ style });
-  const reporter = createProgressReporter(io.stdout, tracker, { style, countdown: io.stdout.isTTY === true });
+  const reporter = createProgressReporter(progressOutput, tracker, { style, countdown: progressOutput.isTTY === true });
 
   const describe = async (): Promise<Awaited<ReturnType<typeof describeExecution>>> => {
     try {
@@ -49,7 +57,7 @@ export async function runWatchCommand(executionArn: string, options: WatchComman
   };
 
   let execution = await describe();
-  io.stdout.write(
+  progressOutput.write(
     `${style.bold(`stepops watch ${execution.name ?? executionArn}`)} ${style.dim(`(${execution.stateMachineArn ?? 'state machine unknown'}; polling every ${interval}s)`)}\n`,
   );
   // Without children the merger passes every event through unchanged.
@@ -80,8 +88,30 @@ export async function runWatchCommand(executionArn: string, options: WatchComman
   }
   const summary = summarizeExecution(merger.history());
   const withDescribed = summary.status !== 'RUNNING' ? summary : { ...summary, ...statusFromDescribe(execution) };
-  io.stdout.write(`\n${renderTimeline(withDescribed, { style }).join('\n')}\n`);
+  if (json) {
+    io.stdout.write(
+      formatJsonDocument(
+        buildRunDocument(withDescribed, {
+          input: parseInput(execution.input),
+          executionArn,
+          ...(execution.name === undefined ? {} : { executionName: execution.name }),
+          ...(execution.stateMachineArn === undefined ? {} : { stateMachineArn: execution.stateMachineArn }),
+        }),
+      ),
+    );
+  } else {
+    io.stdout.write(`\n${renderTimeline(withDescribed, { style }).join('\n')}\n`);
+  }
   return withDescribed.status === 'SUCCEEDED' ? 0 : FAILURE_EXIT_CODE;
+}
+
+function parseInput(text: string | undefined): unknown {
+  if (text === undefined) return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 /** `following child execution part1 (<arn>)`: the part from the parent's `start-part1` Task. */

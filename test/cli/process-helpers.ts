@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { REPO_ROOT } from './helpers.js';
+
+export interface ProcessRun {
+  readonly exitCode: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The real command: `node bin/stepops.js <argv>` in a child process, no terminal, no AWS profile. */
+export function runStepops(argv: readonly string[], options: { cwd?: string; env?: Record<string, string>; closeStdoutAfterFirstChunk?: boolean } = {}): Promise<ProcessRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/stepops.js'), ...argv], {
+      cwd: options.cwd ?? REPO_ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        AWS_CONFIG_FILE: '/nonexistent/stepops-test-config',
+        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/stepops-test-credentials',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      stdout += chunk;
+      // As `| head -1` does: the reader goes away after its first line.
+      if (options.closeStdoutAfterFirstChunk === true) child.stdout.destroy();
+    });
+    child.stderr.on('data', (chunk: string) => void (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (exitCode) => resolve({ exitCode, stdout, stderr }));
+  });
+}
+
+/**
+ * A Step Functions endpoint on 127.0.0.1 (port 0) that answers the JSON 1.0 protocol from
+ * `answer(operation, request)`, so the real SDK client of a child process can be pointed at
+ * it with AWS_ENDPOINT_URL_SFN. Dates in answers must be epoch seconds.
+ */
+export async function startFakeSfn(answer: (operation: string, request: Record<string, unknown>) => unknown): Promise<{ url: string; server: Server; operations: string[] }> {
+  const operations: string[] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => void (body += chunk));
+    request.on('end', () => {
+      const operation = String(request.headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
+      operations.push(operation);
+      const result = answer(operation, JSON.parse(body || '{}') as Record<string, unknown>);
+      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+      response.end(JSON.stringify(result));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, server, operations };
+}
+
+/** History events as the service sends them: timestamps in epoch seconds. */
+export function toWireEvents(events: readonly { timestamp?: Date }[]): unknown[] {
+  return events.map((event) => ({ ...event, timestamp: (event.timestamp?.getTime() ?? 0) / 1000 }));
+}
