@@ -159,8 +159,6 @@ export const RETRY_AFTER_ERROR = 'stepops.RetryAfter';
 export const PROTOCOL_ERROR = 'stepops.ProtocolError';
 /** Thrown when an op output is larger than Step Functions' payload limit. */
 export const OUTPUT_TOO_LARGE_ERROR = 'stepops.OutputTooLarge';
-/** Thrown when an op output has the shape of stepops' failure marker, which the state machine would misread. */
-export const OUTPUT_RESERVED_ERROR = 'stepops.OutputReserved';
 /** The error an execution fails with when ops failed but did not fail it directly. */
 export const OPS_FAILED_ERROR = 'stepops.OpsFailed';
 

@@ -17,7 +17,6 @@ export {
   RETRY_AFTER_ERROR,
   PROTOCOL_ERROR,
   OUTPUT_TOO_LARGE_ERROR,
-  OUTPUT_RESERVED_ERROR,
   OPS_FAILED_ERROR,
   retryAttemptErrorName,
   isReservedErrorName,

@@ -9,7 +9,7 @@ import { compileStructure, type OpCompileInfo } from './compile-structure.js';
 import { decomposeGraph } from './decompose-graph.js';
 import { computeCriticalPath, evaluateMakespan } from './evaluate-makespan.js';
 import { buildOpGraph } from './job-graph.js';
-import { buildHasMarker, buildJobCause, buildJobError, buildOpsConfig, buildPayloadTemplate, buildSortedFailures, expression, unbox, variable } from './jsonata-expressions.js';
+import { buildHasMarker, buildJobCause, buildJobError, buildOpsConfig, buildPayloadTemplate, buildSortedFailures, expression, unboxValue, variable } from './jsonata-expressions.js';
 import { countParallels, type OpBlock } from './op-blocks.js';
 import { measureOpCharacters, splitJob } from './split-job.js';
 import type { OpRetryPlan } from './retry-plan.js';
@@ -183,7 +183,7 @@ function buildFinalStates(
   sinks: ReadonlySet<number>,
 ): [string, AslState][] {
   const output: Record<string, string> = {};
-  for (const k of [...sinks].sort((a, b) => a - b)) output[names[k]!] = expression(unbox(variable(variables.get(k)!)));
+  for (const k of [...sinks].sort((a, b) => a - b)) output[names[k]!] = expression(unboxValue(variable(variables.get(k)!)));
   return [
     [
       CHECK_STATE_NAME,

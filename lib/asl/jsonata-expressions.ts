@@ -1,4 +1,4 @@
-import { OUTCOME_MARKER_KEY, PROTOCOL_VERSION, type RetryMode } from '../job/wire-protocol.js';
+import { OUTCOME_MARKER_KEY, PROTOCOL_VERSION, VALUE_KEY, type RetryMode } from '../job/wire-protocol.js';
 import { OPS_FAILED_ERROR } from '../errors.js';
 import type { JsonValue } from './asl-types.js';
 import { FAILURES_VARIABLE, RUN_VARIABLES } from './state-names.js';
@@ -86,22 +86,28 @@ export function buildWaitSeconds(): string {
   return `$ceil($states.input.waitSeconds)`;
 }
 
-/** The 'failed' OpOutcomeMarker of an op, from the catcher's error output `{Error, Cause}`. */
-export function buildFailedMarker(opName: string): string {
-  const name = quote(opName);
-  return `$states.errorOutput.{'${OUTCOME_MARKER_KEY}':'failed','op':${name},'error':Error,'cause':Cause,'failedUpstream':[${name}]}`;
+/**
+ * The 'failed' OpOutcomeMarker of an op, from the catcher's error output `{Error, Cause}` (or
+ * another object with those keys): `{o:'failed', op, error, cause}`; its failed op is `op`.
+ */
+export function buildFailedMarker(opName: string, source = '$states.errorOutput'): string {
+  return `${source}.{'${OUTCOME_MARKER_KEY}':'failed','op':${quote(opName)},'error':Error,'cause':Cause}`;
 }
 
-/** True for an outcome marker: the predicate isOpOutcomeMarker applies (any other value of the key is an ordinary output). */
-const IS_MARKER = `\`${OUTCOME_MARKER_KEY}\` in ['failed','skipped']`;
+/**
+ * The predicate that keeps outcome markers: an envelope's top-level `o` key, a string only
+ * stepops writes. A value envelope `{v: ...}` has no `o`; what the op returned (under `v`) is
+ * never looked at.
+ */
+const IS_MARKER = OUTCOME_MARKER_KEY;
 
-/** The outcome markers among values (boxed variables or plain values; an array, possibly empty). */
+/** The outcome markers among envelopes (boxed variables or plain values; an array, possibly empty). */
 export function buildMarkerFilter(values: readonly string[]): string {
   if (values.length === 0) return '[]';
   return `$append([],[${values.join(',')}][${IS_MARKER}])`;
 }
 
-/** True when any of the values is an outcome marker. */
+/** True when any of the envelopes is an outcome marker. */
 export function buildHasMarker(values: readonly string[]): string {
   if (values.length === 0) return 'false';
   return `$exists([${values.join(',')}][${IS_MARKER}])`;
@@ -137,6 +143,11 @@ export function unbox(boxed: string): string {
   return /^\$[A-Za-z0-9_]+$/.test(boxed) ? `${boxed}[0]` : `(${boxed})[0]`;
 }
 
+/** The op value in a boxed variable holding a value envelope (the job's Output). */
+export function unboxValue(boxed: string): string {
+  return `${unbox(boxed)}.${VALUE_KEY}`;
+}
+
 /** Every marker of the top-level scope, sorted by the op's invocation order. */
 export function buildSortedFailures(markerValues: readonly string[], opNames: readonly string[]): string {
   const order = opNames.map((name, k) => `${quote(name)}:${k}`).join(',');
@@ -145,7 +156,7 @@ export function buildSortedFailures(markerValues: readonly string[], opNames: re
 
 /** The Fail state's Error: the first failed op's error. */
 export function buildJobError(): string {
-  return `($f:=$${FAILURES_VARIABLE}[\`${OUTCOME_MARKER_KEY}\`='failed'];$exists($f)?$f[0].error:'${OPS_FAILED_ERROR}')`;
+  return `($f:=$${FAILURES_VARIABLE}[${OUTCOME_MARKER_KEY}='failed'];$exists($f)?$f[0].error:'${OPS_FAILED_ERROR}')`;
 }
 
 /** Step Functions' limit on a Fail state's Cause, in characters. */
@@ -181,7 +192,7 @@ export function buildJobCause(jobName: string): string {
   const omitted = `'omittedFailedOps':$n>${SHORT_CAUSE_FAILED_OPS}?$n-${SHORT_CAUSE_FAILED_OPS},'skippedOps':[$s[[0..${SHORT_CAUSE_SKIPPED_OPS - 1}]]],'omittedSkippedOps':$m>${SHORT_CAUSE_SKIPPED_OPS}?$m-${SHORT_CAUSE_SKIPPED_OPS}`;
   const first = `$f[[0..${SHORT_CAUSE_FAILED_OPS - 1}]]`;
   return (
-    `($f:=${all}[\`${OUTCOME_MARKER_KEY}\`='failed'];$s:=${all}[\`${OUTCOME_MARKER_KEY}\`='skipped'].op;$n:=$count($f);$m:=$count($s);` +
+    `($f:=${all}[${OUTCOME_MARKER_KEY}='failed'];$s:=${all}[${OUTCOME_MARKER_KEY}='skipped'].op;$n:=$count($f);$m:=$count($s);` +
     `$b:=$floor(${JOB_CAUSE_SHARED_CHARACTERS}/$max([1,$n]));` +
     `$full:=$string({${job},'failedOps':[$f.{'op':op,'error':error,'cause':$substring(cause,0,$b)}],'skippedOps':[$s]});` +
     `$cut:=$string({${job},'failedOps':[${first}.{'op':op,'error':error,'cause':$substring(cause,0,${SHORT_CAUSE_CHARACTERS})}],${omitted}});` +

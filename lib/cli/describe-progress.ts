@@ -1,5 +1,6 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { isOpOutcomeMarker, type LogRecord } from '../job/index.js';
+import { listFailedUpstream } from '../job/wire-protocol.js';
 import { describeFailure, formatFailure } from './describe-failure.js';
 import { formatSeconds, truncateText } from './format-text.js';
 import { readScheduledOpAttempt } from './read-task-payload.js';
@@ -118,8 +119,8 @@ export function createProgressTracker(options: ProgressTrackerOptions): Progress
       case 'TaskSucceeded': {
         const result = parseOutput(event.taskSucceededEventDetails?.output);
         const payload = isOpOutcomeMarker(result) ? result : (result as { Payload?: unknown } | null | undefined)?.Payload;
-        if (isOpOutcomeMarker(payload) && payload.__stepops === 'skipped') {
-          return { lines: [`${prefix(event, op)}${style.yellow('skipped')} (upstream failed: ${payload.failedUpstream.join(', ')})`] };
+        if (isOpOutcomeMarker(payload) && payload.o === 'skipped') {
+          return { lines: [`${prefix(event, op)}${style.yellow('skipped')} (upstream failed: ${listFailedUpstream(payload).join(', ')})`] };
         }
         const attempt = attemptsByOp.get(op) ?? 1;
         return { lines: [`${prefix(event, op)}${style.green('succeeded')}${attempt > 1 ? ` on attempt ${attempt}` : ''}`] };

@@ -1,5 +1,6 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { isOpOutcomeMarker } from '../job/index.js';
+import { listFailedUpstream } from '../job/wire-protocol.js';
 import { summarizeTaskAttempts, type TaskVisitSummary } from '../runner/index.js';
 import { describeFailure, type DescribedFailure } from './describe-failure.js';
 
@@ -124,8 +125,8 @@ function readMarker(output: string | undefined): MarkerSummary | undefined {
   const candidate = isOpOutcomeMarker(value) ? value : isOpOutcomeMarker((value as { Payload?: unknown } | null)?.Payload) ? (value as { Payload: unknown }).Payload : undefined;
   if (!isOpOutcomeMarker(candidate)) return undefined;
   return {
-    kind: candidate.__stepops,
-    failedUpstream: candidate.failedUpstream,
+    kind: candidate.o,
+    failedUpstream: listFailedUpstream(candidate),
     ...(candidate.error === undefined ? {} : { error: candidate.error }),
     ...(candidate.cause === undefined ? {} : { cause: candidate.cause }),
   };

@@ -1,26 +1,34 @@
-import { OUTPUT_RESERVED_ERROR, OUTPUT_TOO_LARGE_ERROR } from '../errors.js';
-import { OUTCOME_MARKER_KEY, PROTOCOL_VERSION, isOpOutcomeMarker } from '../job/wire-protocol.js';
+import { OUTPUT_TOO_LARGE_ERROR } from '../errors.js';
+import { PROTOCOL_VERSION } from '../job/wire-protocol.js';
 import { createAttemptError } from './create-attempt-error.js';
 import { MAX_OUTPUT_BYTES } from './limits.js';
 import type { OpAttemptError } from './op-attempt-error.js';
 import { serializeError } from './serialize-error.js';
 
-/** The output's JSON size, and the error to throw instead of returning it, if any. */
-export interface OutputCheck {
-  readonly bytes?: number;
-  readonly error?: OpAttemptError;
-}
+/** An op output as it travels, or the error to throw instead of returning it. */
+export type OutputCheck =
+  | {
+      /** The output after the Lambda runtime's JSON round trip: plain JSON data. */
+      readonly value: unknown;
+      /** The UTF-8 size of what travels (the envelope's JSON when `envelopeBytes` is given). */
+      readonly bytes: number;
+      readonly error?: undefined;
+    }
+  | { readonly bytes?: number; readonly error: OpAttemptError };
 
 /**
- * The error for an op output Step Functions cannot carry, or undefined when it can: over
- * 262,144 bytes of JSON (UTF-8) gives OUTPUT_TOO_LARGE_ERROR naming the op, the size and the
- * fix; a value JSON.stringify rejects (a BigInt, a cycle) or turns into nothing (a function)
- * gives that TypeError's name with reason 'output-not-serializable'; a value shaped like
- * stepops' own failure marker (`{ __stepops: 'failed' | 'skipped' }`), which the state machine
- * would take for a failed op, gives OUTPUT_RESERVED_ERROR. None is retried: the same code
- * returns the same value. Never a truncated value.
+ * Serializes an op output exactly as the Lambda Node.js runtime does (JSON.stringify: toJSON
+ * runs, a Date becomes its ISO string, a Map or Set `{}`, NaN and Infinity null, `undefined`
+ * and functions in objects dropped) and parses it back, so that every caller, in process or in
+ * Lambda, sees the same plain data. `wrapperBytes` is the size of the envelope around the
+ * value (6 for `{"v":...}`), counted against the payload limit. Errors, none retried (the same
+ * code returns the same value):
+ * - over 262,144 bytes of JSON (UTF-8): OUTPUT_TOO_LARGE_ERROR naming the op, the size and the fix;
+ * - a value JSON.stringify rejects (a BigInt, a cycle, a throwing toJSON) or turns into
+ *   nothing (a function): the serializer's error name, reason 'output-not-serializable'.
+ * Never a truncated value.
  */
-export function checkOutput(opName: string, retryNumber: number, output: unknown): OutputCheck {
+export function checkOutput(opName: string, retryNumber: number, output: unknown, wrapperBytes = 0): OutputCheck {
   const base = { stepops: PROTOCOL_VERSION, op: opName, retryNumber, decision: 'fail' } as const;
   let json: string | undefined;
   try {
@@ -37,17 +45,8 @@ export function checkOutput(opName: string, retryNumber: number, output: unknown
       ),
     };
   }
-  if (isOpOutcomeMarker(output)) {
-    return {
-      error: createAttemptError(
-        OUTPUT_RESERVED_ERROR,
-        `op "${opName}" returned an object whose "${OUTCOME_MARKER_KEY}" key is "${output[OUTCOME_MARKER_KEY]}", the shape stepops uses to mark failed and skipped ops; rename that key in the op's output`,
-        { ...base, reason: 'output-reserved' },
-      ),
-    };
-  }
-  const bytes = Buffer.byteLength(json, 'utf8');
-  if (bytes <= MAX_OUTPUT_BYTES) return { bytes };
+  const bytes = Buffer.byteLength(json, 'utf8') + wrapperBytes;
+  if (bytes <= MAX_OUTPUT_BYTES) return { value: JSON.parse(json) as unknown, bytes };
   return {
     bytes,
     error: createAttemptError(

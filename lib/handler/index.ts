@@ -3,12 +3,12 @@
  * lib/policy, lib/job and lib/errors and nothing heavier (no aws-cdk-lib, jsonata or runner).
  *
  * What an invocation returns or throws (lib/job/wire-protocol.ts has the protocol):
- * - success: the op's output; `undefined` becomes `null` (what the Lambda runtime sends for it,
- *   so in-process callers see what Step Functions sees); over 262,144 bytes of JSON:
- *   OUTPUT_TOO_LARGE_ERROR; not JSON at all: the serializer's TypeError (reason
- *   'output-not-serializable'); shaped like a failure marker: OUTPUT_RESERVED_ERROR. None is
- *   retried.
- * - a failure or skip marker among the inputs: the op does not run; a 'skipped' marker.
+ * - success: the op's output after the JSON round trip the Lambda runtime applies (`undefined`
+ *   becomes `null`, a Date its ISO string, so in-process callers see what Step Functions sees),
+ *   in the envelope `{ v: output }` for jobHandler/jobMiddleware (plain for opHandler); over
+ *   262,144 bytes of JSON: OUTPUT_TOO_LARGE_ERROR; not JSON at all: the serializer's TypeError
+ *   (reason 'output-not-serializable'). None is retried.
+ * - a failure or skip marker among the input envelopes: the op does not run; a 'skipped' marker.
  * - retry (decideRetry): RETRY_ERROR ('plain'), retryAttemptErrorName(n) ('indexed'),
  *   RETRY_AFTER_ERROR ('loop', and any RetryRequested) with details.waitSeconds (whole
  *   seconds, rounded up) and details.nextRetryNumber.

@@ -17,8 +17,15 @@ export interface OpAttempt {
   readonly retryMode: RetryMode;
   /** The invocation's resolved policy (resolveRetryPolicy). */
   readonly policy: RetryPolicy | undefined;
-  /** The op's inputs, in parameter order. */
+  /** The op's inputs, in parameter order: envelopes (OpEnvelope) when `envelopes`, else the values. */
   readonly inputs: readonly unknown[];
+  /**
+   * True for a compiled job's Task (jobHandler): inputs are upstream envelopes (an outcome among
+   * them skips the op) and the result is an envelope, `{ v: output }` or a 'skipped' marker.
+   * False for opHandler: plain values in, the output out.
+   * @default false
+   */
+  readonly envelopes?: boolean;
   /** The op's config. @default {} */
   readonly config?: unknown;
   /** The Lambda request id, logged on the decision lines. @default - not logged */

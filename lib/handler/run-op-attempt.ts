@@ -1,5 +1,6 @@
 import { createLogger, writeJsonLine, type LogRecord, type OpLogger } from '../job/logger.js';
 import { buildOpContext } from '../job/op-context.js';
+import { VALUE_KEY, type OpValueEnvelope } from '../job/wire-protocol.js';
 import { checkOutput } from './check-output.js';
 import { decideOpError } from './decide-op-error.js';
 import type { HandlerOptions, LambdaContextLike } from './handler-types.js';
@@ -10,10 +11,11 @@ import { buildSkippedMarker } from './skipped-marker.js';
 /**
  * THE core of the wrapper, shared by jobHandler, opHandler, jobMiddleware and the local
  * runner: runs one attempt of one op and turns its outcome into a result or a named error.
- * - Inputs holding failure/skip markers: the op does not run; returns a 'skipped' marker.
- * - Success: returns the output unchanged (`undefined` becomes `null`, which is what the
- *   Lambda runtime sends for it), unless its JSON is over 262,144 bytes (OUTPUT_TOO_LARGE_ERROR)
- *   or is not JSON.
+ * - Envelope inputs (jobHandler) holding failure/skip markers: the op does not run; returns a
+ *   'skipped' marker. Otherwise the op gets the values inside the envelopes.
+ * - Success: the output after the Lambda runtime's JSON round trip (`undefined` becomes `null`,
+ *   a Date its ISO string; see checkOutput), as `{ v: output }` for envelope attempts, unless
+ *   its JSON is over 262,144 bytes (OUTPUT_TOO_LARGE_ERROR) or is not JSON.
  * - Error: throws the OpAttemptError decideOpError builds (a retry name or the op's own name).
  * Logs one JSON line per decision (Powertools Logger's shape).
  */
@@ -21,12 +23,16 @@ export async function runOpAttempt(attempt: OpAttempt, options: HandlerOptions =
   const now = options.now ?? Date.now;
   const write = options.writeLog ?? writeJsonLine;
   const log = createAttemptLogger(attempt, write, now);
+  const envelopes = attempt.envelopes === true;
 
-  const skipped = buildSkippedMarker(attempt.opName, attempt.inputs);
-  if (skipped !== undefined) {
-    log.info('op skipped: an upstream op failed', { decision: 'skip', failedUpstream: skipped.failedUpstream });
-    return skipped;
+  if (envelopes) {
+    const skipped = buildSkippedMarker(attempt.opName, attempt.inputs);
+    if (skipped !== undefined) {
+      log.info('op skipped: an upstream op failed', { decision: 'skip', failedUpstream: skipped.failedUpstream });
+      return skipped;
+    }
   }
+  const inputs = envelopes ? attempt.inputs.map((input) => (input as OpValueEnvelope)[VALUE_KEY]) : attempt.inputs;
 
   const context = buildOpContext({
     retryNumber: attempt.retryNumber,
@@ -39,7 +45,7 @@ export async function runOpAttempt(attempt: OpAttempt, options: HandlerOptions =
   const started = now();
   let output: unknown;
   try {
-    output = await attempt.op.compute(context, ...attempt.inputs);
+    output = await attempt.op.compute(context, ...inputs);
   } catch (thrown) {
     const outcome = decideOpError(attempt, thrown, options.random);
     const fields = { ...outcome.logFields, durationMs: now() - started };
@@ -48,8 +54,7 @@ export async function runOpAttempt(attempt: OpAttempt, options: HandlerOptions =
     throw outcome.error;
   }
   const durationMs = now() - started;
-  const result = output === undefined ? null : output;
-  const checked = checkOutput(attempt.opName, attempt.retryNumber, result);
+  const checked = checkOutput(attempt.opName, attempt.retryNumber, output === undefined ? null : output, envelopes ? ENVELOPE_BYTES : 0);
   if (checked.error !== undefined) {
     log.error('op output rejected', {
       decision: 'fail',
@@ -61,8 +66,11 @@ export async function runOpAttempt(attempt: OpAttempt, options: HandlerOptions =
     throw checked.error;
   }
   log.info('op succeeded', { decision: 'success', outputBytes: checked.bytes, durationMs });
-  return result;
+  return envelopes ? { [VALUE_KEY]: checked.value } : checked.value;
 }
+
+/** The characters `{"v":` and `}` add around an output's JSON. */
+const ENVELOPE_BYTES = `{"${VALUE_KEY}":}`.length;
 
 /**
  * Resolves the attempt an event asks for and runs it: the entry shared by the handler forms.

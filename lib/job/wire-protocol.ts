@@ -43,7 +43,7 @@ export interface OpPayload {
   readonly retryNumber: number;
   /** How to signal a retry the policy grants. */
   readonly retryMode: RetryMode;
-  /** The upstream outputs, in the op function's parameter order. */
+  /** The upstream ops' envelopes (OpEnvelope), in the op function's parameter order. */
   readonly inputs: readonly unknown[];
   /** The op's config from the execution input `{ ops: { <op>: { config } } }`. @default {} */
   readonly config?: unknown;
@@ -80,20 +80,37 @@ export interface SerializedError {
 }
 
 /**
+ * Envelopes: every value a compiled state machine keeps for an op is an object that only
+ * stepops writes, so that no op output can be taken for an outcome (DESIGN section 6):
+ * - `{ v: value }` (OpValueEnvelope): what the wrapper returns for a success. `value` is the
+ *   op's output after exactly the JSON round trip the Lambda runtime applies (JSON.stringify:
+ *   toJSON runs, a Date becomes its ISO string, a Map `{}`, NaN null), so the bytes the wrapper
+ *   checked are the bytes that travel. Op code decides what is under `v`, never a sibling key.
+ * - `{ o: 'failed' | 'skipped', op, ... }` (OpOutcomeMarker): written only by the compiled
+ *   Task's catcher ('failed', from the last attempt's Error and Cause) and by the wrapper
+ *   ('skipped', when an input is an outcome). The state machine tells the two apart by the
+ *   top-level `o` key of the envelope, and never looks inside `v`.
+ * The Task payload's `inputs` are the upstream envelopes; the wrapper unwraps them.
+ *
  * Failure propagation without stopping independent ops (DESIGN section 3, "exhausted"):
- * - Every op Task has a last Catch (States.ALL) whose Output is an OpOutcomeMarker with
- *   outcome 'failed' (error, cause from $states.errorOutput) and which continues to the
- *   Task's normal Next, so Parallel branches never fail and independent ops run on.
- * - An op output of that shape is refused (OUTPUT_RESERVED_ERROR), so a marker is never an op value.
+ * - Every op Task has a last Catch (States.ALL) whose Output is a 'failed' marker and which
+ *   continues to the Task's normal Next, so Parallel branches never fail and independent ops
+ *   run on.
  * - A downstream op receives that marker among its inputs. The wrapper then does not run the
- *   op code: it returns a marker with outcome 'skipped' naming the failed upstream ops. So a
- *   failure reaches exactly the downstream of the failed op, whatever the graph's
- *   decomposition, at no cost on the happy path.
+ *   op code: it returns a 'skipped' marker naming the failed upstream ops. So a failure
+ *   reaches exactly the downstream of the failed op, whatever the graph's decomposition, at
+ *   no cost on the happy path.
  * - At the end the state machine fails (a Fail state) with the Error of the first failed op
  *   (in the job's invocation order) and a Cause (JobFailureCause JSON) naming every failed
  *   and skipped op.
  */
-export const OUTCOME_MARKER_KEY = '__stepops';
+export const VALUE_KEY = 'v';
+export const OUTCOME_MARKER_KEY = 'o';
+
+/** An op's value, as the wrapper returns it. */
+export interface OpValueEnvelope {
+  readonly [VALUE_KEY]: unknown;
+}
 
 export interface OpOutcomeMarker {
   readonly [OUTCOME_MARKER_KEY]: 'failed' | 'skipped';
@@ -103,15 +120,39 @@ export interface OpOutcomeMarker {
   readonly error?: string;
   /** For 'failed': the Step Functions Cause of the op's last attempt. */
   readonly cause?: string;
-  /** The failed ops upstream of this one ('skipped'), or [op] itself ('failed'). */
-  readonly failedUpstream: readonly string[];
+  /** For 'skipped': the failed ops upstream of this one ('failed' markers stand for their own op). */
+  readonly failedUpstream?: readonly string[];
 }
 
-/** True when an op output or input is a failure or skip marker rather than a value. */
-export function isOpOutcomeMarker(value: unknown): value is OpOutcomeMarker {
-  if (typeof value !== 'object' || value === null) return false;
-  const outcome = (value as Record<string, unknown>)[OUTCOME_MARKER_KEY];
+/** What a compiled state machine holds for an op: its value or its outcome. */
+export type OpEnvelope = OpValueEnvelope | OpOutcomeMarker;
+
+/**
+ * True when an envelope (a state machine's value for an op, never an op's own output) is a
+ * failure or skip marker rather than a value.
+ */
+export function isOpOutcomeMarker(envelope: unknown): envelope is OpOutcomeMarker {
+  if (typeof envelope !== 'object' || envelope === null || Array.isArray(envelope)) return false;
+  const outcome = (envelope as Record<string, unknown>)[OUTCOME_MARKER_KEY];
   return outcome === 'failed' || outcome === 'skipped';
+}
+
+/** True for a value envelope `{ v }` (own key, not an outcome). */
+export function isOpValueEnvelope(envelope: unknown): envelope is OpValueEnvelope {
+  return (
+    typeof envelope === 'object' &&
+    envelope !== null &&
+    !Array.isArray(envelope) &&
+    Object.prototype.hasOwnProperty.call(envelope, VALUE_KEY) &&
+    !Object.prototype.hasOwnProperty.call(envelope, OUTCOME_MARKER_KEY)
+  );
+}
+
+/** The failed ops a marker stands for: a 'skipped' marker's failedUpstream, a 'failed' marker's own op. */
+export function listFailedUpstream(marker: OpOutcomeMarker): readonly string[] {
+  const listed: unknown = marker.failedUpstream;
+  if (Array.isArray(listed)) return listed.filter((name): name is string => typeof name === 'string');
+  return typeof marker.op === 'string' ? [marker.op] : [];
 }
 
 /** The Cause JSON of a job that failed because ops failed. */

@@ -153,7 +153,11 @@ function normalizeJsonataValue(value: unknown): unknown {
     const result: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       const normalized = normalizeJsonataValue(v);
-      if (normalized !== undefined) result[k] = normalized;
+      // A JSON "__proto__" key is data: assigning it would set the prototype and drop the key.
+      if (normalized !== undefined) {
+        if (k === '__proto__') Object.defineProperty(result, k, { value: normalized, enumerable: true, writable: true, configurable: true });
+        else result[k] = normalized;
+      }
     }
     return result;
   }

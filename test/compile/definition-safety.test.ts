@@ -5,6 +5,7 @@ import { runStateMachine } from '../../lib/runner/index.js';
 import { runJobLocally } from '../../lib/runner/run-job-locally.js';
 import { Backoff, OUTCOME_MARKER_KEY, RetryPolicy, isOpOutcomeMarker, job, op, type JobFailureCause, type OpPayload } from '../../lib/index.js';
 import { buildOpGraphFromEdges } from '../../lib/asl/job-graph.js';
+import { listFailedUpstream } from '../../lib/job/wire-protocol.js';
 import { buildJobFromGraph } from './graph-jobs.js';
 import { generateRandomDag } from './random-dag.js';
 import { expectValidDefinition } from './validate.js';
@@ -14,13 +15,16 @@ const LOOKALIKE = {
   __stepopsRetry: { nextRetryNumber: 7, waitSeconds: 99 },
   nextRetryNumber: 5,
   waitSeconds: 3,
-  [OUTCOME_MARKER_KEY]: 'data',
+  [OUTCOME_MARKER_KEY]: 'failed',
+  op: 'ghost',
+  v: { o: 'skipped', op: 'ghost', failedUpstream: ['ghost'] },
+  __stepops: 'failed',
   f: [{ [OUTCOME_MARKER_KEY]: 'failed', op: 'ghost', failedUpstream: ['ghost'] }],
   Payload: 'inner',
 };
 
 describe('op outputs never reach the state machine machinery', () => {
-  it('outputs with __stepopsRetry, nextRetryNumber, __stepops and f keys leave the next ops retry numbers and skip logic alone; array outputs arrive whole', async () => {
+  it('outputs with __stepopsRetry, nextRetryNumber, marker (o, v, __stepops) and f keys leave the next ops retry numbers and skip logic alone; array outputs arrive whole', async () => {
     const seen: Record<string, { retryNumber: number; inputs: unknown[] }> = {};
     const record = (name: string, retryNumber: number, inputs: unknown[]): void => {
       seen[name] = { retryNumber, inputs };
@@ -122,7 +126,7 @@ async function runManyFailures(failing: number, downstream: number, cause: strin
       name,
       (args: unknown) => {
         const payload = (args as { Payload: OpPayload }).Payload;
-        const failed = payload.inputs.filter(isOpOutcomeMarker).flatMap((marker) => marker.failedUpstream);
+        const failed = payload.inputs.filter(isOpOutcomeMarker).flatMap((marker) => listFailedUpstream(marker));
         if (failed.length > 0) return { Payload: { [OUTCOME_MARKER_KEY]: 'skipped', op: payload.op, failedUpstream: failed } };
         throw new NoisyError(errorName(k), cause);
       },

@@ -1,5 +1,6 @@
 /** Test helper: Task handlers that stand in for the Lambda wrapper in compiled-job tests. */
 import { OUTCOME_MARKER_KEY, isOpOutcomeMarker, type OpPayload } from '../../lib/index.js';
+import { listFailedUpstream } from '../../lib/job/wire-protocol.js';
 import type { TaskHandler } from '../../lib/runner/index.js';
 
 /** The error ops named in `failing` throw. */
@@ -11,9 +12,10 @@ export class BoomError extends Error {
 }
 
 /**
- * Task handlers that emulate the wrapper for ops that return { op, from: [input ops] }: a
- * marker among the inputs gives a 'skipped' marker; ops in `failing` throw BoomError. Each
- * payload is recorded in `calls` by op name.
+ * Task handlers that emulate the wrapper for ops that return { op, from: [input ops] }, in
+ * the wrapper's envelope `{ v }`: a marker among the input envelopes gives a 'skipped' marker;
+ * ops in `failing` throw BoomError. Each payload is recorded in `calls` by op name, its inputs
+ * unwrapped (the values, or the markers).
  */
 export function emulateWrapper(names: readonly string[], failing: ReadonlySet<string>, calls: Map<string, OpPayload>): Record<string, TaskHandler> {
   return Object.fromEntries(
@@ -21,11 +23,12 @@ export function emulateWrapper(names: readonly string[], failing: ReadonlySet<st
       name,
       (args: unknown) => {
         const payload = (args as { Payload: OpPayload }).Payload;
-        calls.set(payload.op, payload);
-        const failed = payload.inputs.filter(isOpOutcomeMarker).flatMap((marker) => marker.failedUpstream);
+        const inputs = payload.inputs.map((input) => (isOpOutcomeMarker(input) ? input : (input as { v: unknown }).v));
+        calls.set(payload.op, { ...payload, inputs });
+        const failed = payload.inputs.filter(isOpOutcomeMarker).flatMap((marker) => listFailedUpstream(marker));
         if (failed.length > 0) return { Payload: { [OUTCOME_MARKER_KEY]: 'skipped', op: payload.op, failedUpstream: [...new Set(failed)] } };
         if (failing.has(payload.op)) throw new BoomError();
-        return { Payload: { op: payload.op, from: payload.inputs.map((input) => (input as { op: string }).op) } };
+        return { Payload: { v: { op: payload.op, from: inputs.map((input) => (input as { op: string }).op) } } };
       },
     ]),
   );

@@ -72,7 +72,7 @@ describe('payloads evaluated from compiled definitions (compileJob + jsonata)', 
     // manual: RetryRequested(maxRetries 1, secondsToWait 1) -> one loop retry after 1 s.
     expect(errorsOf(runs.get('manual'))).toStrictEqual([RETRY_AFTER_ERROR, undefined]);
     expect(waitsOf(runs.get('manual'))).toStrictEqual([1, undefined]);
-    expect(runs.get('manual')?.result).toStrictEqual({ op: 'manual', rows: 42, attempt: 2 });
+    expect(runs.get('manual')?.result).toStrictEqual({ v: { op: 'manual', rows: 42, attempt: 2 } });
   });
 
   it('even_better: the loop waits are the seeded PLUS_MINUS draws, rounded up', async () => {
@@ -88,7 +88,7 @@ describe('payloads evaluated from compiled definitions (compileJob + jsonata)', 
     const runs = await runCompiledJob(defaultAndOverrideJob, {});
     expect(errorsOf(runs.get('problematic'))).toStrictEqual([RETRY_ERROR, RETRY_ERROR, RETRY_ERROR, undefined]);
     expect(retryNumbersOf(runs.get('problematic'))).toStrictEqual([0, 1, 2, 3]);
-    expect(runs.get('problematic')?.result).toStrictEqual({ op: 'problematic', rows: 42, attempt: 4 });
+    expect(runs.get('problematic')?.result).toStrictEqual({ v: { op: 'problematic', rows: 42, attempt: 4 } });
   });
 
   it('report_pipeline: attempt-indexed retriers wait the LINEAR schedule exactly', async () => {
@@ -99,7 +99,7 @@ describe('payloads evaluated from compiled definitions (compileJob + jsonata)', 
     expect(errorsOf(runs.get('audit'))).toStrictEqual([undefined]);
     expect(errorsOf(runs.get('load'))).toStrictEqual([RETRY_ERROR, undefined]);
     expect(waitsOf(runs.get('load'))).toStrictEqual([30, undefined]);
-    expect(runs.get('load')?.result).toStrictEqual({ loaded: 42, audited: 42 });
+    expect(runs.get('load')?.result).toStrictEqual({ v: { loaded: 42, audited: 42 } });
   });
 
   it('report_pipeline: an exhausted op fails under its own name and its downstream ops are skipped', async () => {

@@ -62,7 +62,7 @@ export function buildPayload(testJob: JobDefinition, opName: string, overrides: 
     runId: 'run-1',
     retryNumber: 0,
     retryMode: 'plain' satisfies RetryMode,
-    inputs: invocation?.inputs.map((_, index) => ({ input: index })) ?? [],
+    inputs: invocation?.inputs.map((_, index) => ({ v: { input: index } })) ?? [],
     config: {},
     planHash: computeJobFingerprint(testJob),
     ...overrides,

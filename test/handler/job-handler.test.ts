@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { OUTPUT_RESERVED_ERROR, OUTPUT_TOO_LARGE_ERROR, RetryPolicy, job, op, type OpContext } from '../../lib/index.js';
+import { OUTPUT_TOO_LARGE_ERROR, RetryPolicy, job, op, type OpContext } from '../../lib/index.js';
 import { MAX_OUTPUT_BYTES, jobHandler, runOpAttempt } from '../../lib/handler/index.js';
 import { OUTCOME_MARKER_KEY, type OpOutcomeMarker } from '../../lib/job/wire-protocol.js';
 import { buildPayload, buildSingleOpJob, captureLogs, catchThrown, createFakeClock, createFakeContext, recordFailure } from './helpers.js';
@@ -13,7 +13,7 @@ describe('jobHandler: success', () => {
     });
     const handler = jobHandler(testJob, { writeLog: () => {} });
     const output = await handler(buildPayload(testJob, 'work', { retryNumber: 2, runId: 'exec-42', config: { table: 'orders' } }), createFakeContext());
-    expect(output).toStrictEqual({ rows: [1, 2, 3], nested: { ok: true } });
+    expect(output).toStrictEqual({ v: { rows: [1, 2, 3], nested: { ok: true } } });
     expect(seen[0]).toMatchObject({ retryNumber: 2, opName: 'work', jobName: 'test_job', runId: 'exec-42', config: { table: 'orders' } });
   });
 
@@ -26,18 +26,18 @@ describe('jobHandler: success', () => {
       join.alias('joined')(a, b);
     });
     const handler = jobHandler(testJob, { writeLog: () => {} });
-    expect(await handler(buildPayload(testJob, 'joined', { inputs: ['L', 'R'] }))).toBe('L-R');
+    expect(await handler(buildPayload(testJob, 'joined', { inputs: [{ v: 'L' }, { v: 'R' }] }))).toStrictEqual({ v: 'L-R' });
   });
 
   it('returns null for an undefined output, as the Lambda runtime sends it', async () => {
     const testJob = buildSingleOpJob(() => undefined);
-    expect(await jobHandler(testJob, { writeLog: () => {} })(buildPayload(testJob, 'work'))).toBeNull();
+    expect(await jobHandler(testJob, { writeLog: () => {} })(buildPayload(testJob, 'work'))).toStrictEqual({ v: null });
   });
 
   it('defaults a missing config to {}', async () => {
     const testJob = buildSingleOpJob((context) => context.config);
     const { config: _config, ...payload } = buildPayload(testJob, 'work');
-    expect(await jobHandler(testJob, { writeLog: () => {} })(payload)).toStrictEqual({});
+    expect(await jobHandler(testJob, { writeLog: () => {} })(payload)).toStrictEqual({ v: {} });
   });
 
   it('logs one success line and the op own lines with op, job, run and retry number, on the injected clock', async () => {
@@ -61,7 +61,7 @@ describe('jobHandler: success', () => {
       retryNumber: 1,
       requestId: 'req-77',
       decision: 'success',
-      outputBytes: 6,
+      outputBytes: 12,
       durationMs: expect.any(Number),
     });
     expect(logs.records[0]?.timestamp).toMatch(/^2026-01-01T00:00:00\.\d{3}Z$/);
@@ -85,16 +85,17 @@ describe('jobHandler: success', () => {
 });
 
 describe('jobHandler: output over the payload limit', () => {
-  const sized = (bytes: number): string => 'x'.repeat(bytes - 2); // JSON adds two quotes
+  const sized = (bytes: number): string => 'x'.repeat(bytes - 2 - 6); // JSON adds two quotes, the envelope {"v":} six characters
 
-  it('accepts an output of exactly 262,144 bytes', async () => {
+  it('accepts an output whose envelope is exactly 262,144 bytes', async () => {
     const testJob = buildSingleOpJob(() => sized(MAX_OUTPUT_BYTES));
-    expect(await jobHandler(testJob, { writeLog: () => {} })(buildPayload(testJob, 'work'))).toHaveLength(MAX_OUTPUT_BYTES - 2);
+    const output = (await jobHandler(testJob, { writeLog: () => {} })(buildPayload(testJob, 'work'))) as { v: string };
+    expect(JSON.stringify(output)).toHaveLength(MAX_OUTPUT_BYTES);
   });
 
   it.each([
     { label: 'one byte over', output: () => sized(MAX_OUTPUT_BYTES + 1), bytes: MAX_OUTPUT_BYTES + 1 },
-    { label: 'multi-byte characters counted in UTF-8', output: () => 'é'.repeat(131_072), bytes: 262_146 },
+    { label: 'multi-byte characters counted in UTF-8', output: () => 'é'.repeat(131_072), bytes: 262_152 },
   ])('fails with OUTPUT_TOO_LARGE, never a truncated value ($label)', async ({ output, bytes }) => {
     const logs = captureLogs();
     const testJob = buildSingleOpJob(output, new RetryPolicy({ maxRetries: 3 }));
@@ -116,30 +117,27 @@ describe('jobHandler: output over the payload limit', () => {
   });
 });
 
-describe('jobHandler: outputs shaped like a failure marker', () => {
-  it.each(['failed', 'skipped'])('fails an output whose __stepops is %s with OUTPUT_RESERVED_ERROR, not retried', async (outcome) => {
-    const testJob = buildSingleOpJob(() => ({ __stepops: outcome, op: 'work' }), new RetryPolicy({ maxRetries: 3 }));
-    const failure = recordFailure(await catchThrown(jobHandler(testJob, { writeLog: () => {} })(buildPayload(testJob, 'work'))));
-    expect(failure.Error).toBe(OUTPUT_RESERVED_ERROR);
-    expect(failure.errorMessage).toBe(
-      `op "work" returned an object whose "__stepops" key is "${outcome}", the shape stepops uses to mark failed and skipped ops; rename that key in the op's output`,
-    );
-    expect(failure.details).toMatchObject({ decision: 'fail', reason: 'output-reserved' });
-  });
-
-  it('returns other values of that key unchanged', async () => {
-    const testJob = buildSingleOpJob(() => ({ __stepops: 'data' }));
-    expect(await jobHandler(testJob, { writeLog: () => {} })(buildPayload(testJob, 'work'))).toStrictEqual({ __stepops: 'data' });
+describe('jobHandler: outputs travel in an envelope', () => {
+  it.each([
+    { label: 'a marker-shaped object', output: { o: 'failed', op: 'work', error: 'X' }, sent: { o: 'failed', op: 'work', error: 'X' } },
+    { label: 'the old marker key', output: { __stepops: 'skipped', op: 'work' }, sent: { __stepops: 'skipped', op: 'work' } },
+    { label: 'a Date', output: new Date(Date.UTC(2026, 0, 2)), sent: '2026-01-02T00:00:00.000Z' },
+    { label: 'a Map', output: new Map([['a', 1]]), sent: {} },
+    { label: 'NaN and Infinity', output: [Number.NaN, Infinity, -0], sent: [null, null, 0] },
+    { label: 'undefined', output: undefined, sent: null },
+  ])('returns { v } with the JSON round trip the Lambda runtime applies ($label)', async ({ output, sent }) => {
+    const testJob = buildSingleOpJob(() => output);
+    expect(await jobHandler(testJob, { writeLog: () => {} })(buildPayload(testJob, 'work'))).toStrictEqual({ v: sent });
   });
 });
 
 describe('jobHandler: failure markers among the inputs', () => {
-  const failed = (name: string): OpOutcomeMarker => ({ [OUTCOME_MARKER_KEY]: 'failed', op: name, error: 'TypeError', cause: '{}', failedUpstream: [name] });
+  const failed = (name: string): OpOutcomeMarker => ({ [OUTCOME_MARKER_KEY]: 'failed', op: name, error: 'TypeError', cause: '{}' });
   const skipped = (name: string, upstream: string[]): OpOutcomeMarker => ({ [OUTCOME_MARKER_KEY]: 'skipped', op: name, failedUpstream: upstream });
 
   it.each([
-    { label: 'one failed input', inputs: [failed('a'), 'ok', 'ok'], failedUpstream: ['a'] },
-    { label: 'a skipped input', inputs: ['ok', skipped('b', ['x', 'y']), 'ok'], failedUpstream: ['x', 'y'] },
+    { label: 'one failed input', inputs: [failed('a'), { v: 'ok' }, { v: 'ok' }], failedUpstream: ['a'] },
+    { label: 'a skipped input', inputs: [{ v: 'ok' }, skipped('b', ['x', 'y']), { v: 'ok' }], failedUpstream: ['x', 'y'] },
     { label: 'several, as a union in input order', inputs: [skipped('b', ['y', 'a']), failed('a'), failed('c')], failedUpstream: ['y', 'a', 'c'] },
   ])('does not run the op and returns a skipped marker ($label)', async ({ inputs, failedUpstream }) => {
     const compute = vi.fn(async (_context: OpContext, ..._inputs: unknown[]) => 'ran');

@@ -12,7 +12,7 @@ const protocolJob = job({ name: 'protocol_job' }, () => {
 const otherBuild = job({ name: 'protocol_job' }, () => {
   consume.alias('renamed')(produce());
 });
-const valid = buildPayload(protocolJob, 'consume', { inputs: ['value'] });
+const valid = buildPayload(protocolJob, 'consume', { inputs: [{ v: 'value' }] });
 
 // Each case: the event, a fragment of the message naming what is wrong, the details' op and retryNumber.
 const cases: { readonly label: string; readonly event: unknown; readonly says: string; readonly op?: string; readonly retryNumber?: number }[] = [
@@ -25,7 +25,7 @@ const cases: { readonly label: string; readonly event: unknown; readonly says: s
   { label: 'no job', event: { ...valid, job: undefined }, says: 'payload.job is undefined but this handler serves job "protocol_job"' },
   { label: 'another job', event: { ...valid, job: 'retry_job' }, says: 'payload.job is "retry_job"' },
   { label: 'no planHash', event: { ...valid, planHash: undefined }, says: 'payload.planHash is undefined' },
-  { label: 'a planHash from another build', event: buildPayload(otherBuild, 'renamed', { inputs: ['v'] }), says: 'come from different builds', op: 'renamed' },
+  { label: 'a planHash from another build', event: buildPayload(otherBuild, 'renamed', { inputs: [{ v: 'v' }] }), says: 'come from different builds', op: 'renamed' },
   { label: 'no op', event: { ...valid, op: undefined }, says: 'payload.op must be the name of an op invocation of job "protocol_job", got undefined', op: '' },
   { label: 'an unknown op', event: { ...valid, op: 'transform' }, says: 'payload.op "transform" is not an op invocation of job "protocol_job" (its invocations: produce, consume)', op: 'transform' },
   { label: 'no runId', event: { ...valid, runId: undefined }, says: 'payload.runId must be the execution name' },
@@ -37,11 +37,13 @@ const cases: { readonly label: string; readonly event: unknown; readonly says: s
   { label: 'an unknown retryMode', event: { ...valid, retryMode: 'exponential' }, says: 'payload.retryMode must be one of plain, indexed, loop, got "exponential"' },
   { label: 'no inputs', event: { ...valid, inputs: undefined }, says: 'payload.inputs must be an array of 1 value(s) for op "consume" (the outputs of produce), got undefined' },
   { label: 'too many inputs', event: { ...valid, inputs: [1, 2] }, says: 'got [1,2]' },
+  { label: 'an input that is not an envelope', event: { ...valid, inputs: ['value'] }, says: 'payload.inputs[0] must be an envelope ({ v: value } or an outcome marker { o, op }) from op "produce", got "value"' },
+  { label: 'an input envelope with both keys', event: { ...valid, inputs: [{ v: 1, o: 'data' }] }, says: 'payload.inputs[0] must be an envelope' },
 ];
 
 describe('jobHandler: payloads from elsewhere fail with PROTOCOL_ERROR and never run an op', () => {
   it('runs the valid payload', async () => {
-    expect(await jobHandler(protocolJob, { writeLog: () => {} })(valid)).toBe('value');
+    expect(await jobHandler(protocolJob, { writeLog: () => {} })(valid)).toStrictEqual({ v: 'value' });
   });
 
   it.each(cases)('fails on $label', async ({ event, says, op: opName = 'consume', retryNumber = 0 }) => {
@@ -65,6 +67,6 @@ describe('jobHandler: payloads from elsewhere fail with PROTOCOL_ERROR and never
   });
 
   it('ignores fields the protocol does not define', async () => {
-    expect(await jobHandler(protocolJob, { writeLog: () => {} })({ ...valid, extra: true })).toBe('value');
+    expect(await jobHandler(protocolJob, { writeLog: () => {} })({ ...valid, extra: true })).toStrictEqual({ v: 'value' });
   });
 });

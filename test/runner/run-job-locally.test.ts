@@ -267,7 +267,7 @@ describe('runJobLocally: Lambda fidelity', () => {
     const result = await runJobLocally(job({ name: 'logs' }, () => void logged()), { writeLog: (record) => records.push(record) });
     const succeeded = result.history.find((event) => event.type === 'TaskSucceeded')!;
     const taskResult = JSON.parse(succeeded.taskSucceededEventDetails!.output!) as Record<string, unknown>;
-    expect(taskResult).toMatchObject({ ExecutedVersion: '$LATEST', Payload: { rows: 3 }, StatusCode: 200 });
+    expect(taskResult).toMatchObject({ ExecutedVersion: '$LATEST', Payload: { v: { rows: 3 } }, StatusCode: 200 });
     expect(records.find((record) => record.message === 'hello from the op')).toMatchObject({ level: 'INFO', op: 'logged', rows: 3, retryNumber: 0 });
     expect(records[0]!.timestamp).toBe('2026-01-01T00:00:00.000Z');
   });
