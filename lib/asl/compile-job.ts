@@ -108,7 +108,7 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
   });
   if (options.strict === true) assertStrict(job.name, retryPlans);
 
-  const structure = decomposeGraph(graph, durations);
+  const structure = decomposeGraph(graph, options.opDurations === undefined ? undefined : durations);
   const sinks = new Set(graph.successors.flatMap((consumers, k) => (consumers.length === 0 ? [k] : [])));
   const limit = readLimit(options.maxDefinitionCharacters);
   const build = (root: OpBlock, externals?: ReadonlySet<OpBlock>): { definition: AslDefinition; children: readonly ChildDefinition[] } => {

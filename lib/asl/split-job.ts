@@ -50,32 +50,36 @@ export interface SplitPlan {
 
 /**
  * Chooses the blocks that run as child machines so that each child's estimated size is within
- * `budget`: a block that fits becomes one child; a Parallel that does not stays in the parent
- * and its branches are planned in turn; a sequence that does not is cut into runs of
- * consecutive items that fit (each run one child), an item too big on its own planned in turn.
- * Returns undefined when an op alone does not fit.
+ * `budget`, with few children: a block that fits becomes one child; a Parallel that does not
+ * stays in the parent and its branches are packed, largest first, into groups that fit (each
+ * group one child running a Parallel of its branches; a branch too big on its own is planned
+ * in turn), so a wide fan-out makes a few children, not one per branch; a sequence that does
+ * not fit is cut into runs of consecutive items that fit (each run one child), an item too big
+ * on its own planned in turn. Then the smallest children go back into the parent while it
+ * stays within `parentBudget`. Returns undefined when an op alone does not fit.
  */
-export function planSplit(root: OpBlock, opCharacters: readonly number[], budget: number): SplitPlan | undefined {
+export function planSplit(root: OpBlock, opCharacters: readonly number[], budget: number, parentBudget = budget): SplitPlan | undefined {
   const externals = new Set<OpBlock>();
-  const size = (block: OpBlock): number => blockCharacters(block, opCharacters);
+  const sizes = new Map<OpBlock, number>();
+  const size = (block: OpBlock): number => {
+    let known = sizes.get(block);
+    if (known === undefined) sizes.set(block, (known = blockCharacters(block, opCharacters)));
+    return known;
+  };
+  const external = (block: OpBlock): OpBlock => {
+    externals.add(block);
+    return block;
+  };
   const plan = (block: OpBlock): OpBlock | undefined => {
-    if (size(block) <= budget) {
-      externals.add(block);
-      return block;
-    }
+    if (size(block) <= budget) return external(block);
     if (block.kind === 'op') return undefined;
-    if (block.kind === 'parallel') {
-      const branches = block.branches.map(plan);
-      return branches.every((branch) => branch !== undefined) ? { kind: 'parallel', branches: branches as OpBlock[] } : undefined;
-    }
+    if (block.kind === 'parallel') return planParallel(block.branches);
     const items: OpBlock[] = [];
     let run: OpBlock[] = [];
     let runSize = 0;
     const flush = (): void => {
       if (run.length === 0) return;
-      const chunk: OpBlock = run.length === 1 ? run[0]! : { kind: 'sequence', items: run };
-      externals.add(chunk);
-      items.push(chunk);
+      items.push(external(run.length === 1 ? run[0]! : { kind: 'sequence', items: run }));
       run = [];
       runSize = 0;
     };
@@ -95,9 +99,52 @@ export function planSplit(root: OpBlock, opCharacters: readonly number[], budget
     flush();
     return { kind: 'sequence', items };
   };
+  const planParallel = (branches: readonly OpBlock[]): OpBlock | undefined => {
+    const planned: OpBlock[] = [];
+    const groups: { branches: OpBlock[]; size: number }[] = [];
+    const bySize = [...branches].sort((a, b) => size(b) - size(a));
+    for (const branch of bySize) {
+      const branchSize = size(branch);
+      if (branchSize > budget) {
+        const inner = plan(branch);
+        if (inner === undefined) return undefined;
+        planned.push(inner);
+        continue;
+      }
+      const group = groups.find((candidate) => candidate.size + branchSize + PARALLEL_CHARACTERS <= budget);
+      if (group === undefined) groups.push({ branches: [branch], size: branchSize + PARALLEL_CHARACTERS });
+      else {
+        group.branches.push(branch);
+        group.size += branchSize;
+      }
+    }
+    for (const group of groups) planned.push(external(group.branches.length === 1 ? group.branches[0]! : { kind: 'parallel', branches: group.branches }));
+    return { kind: 'parallel', branches: planned };
+  };
   const planned = plan(root);
-  return planned === undefined ? undefined : { root: planned, externals };
+  if (planned === undefined) return undefined;
+  inlineSmallChildren(planned, externals, size, parentBudget);
+  return { root: planned, externals };
 }
+
+/** Puts the smallest children back into the parent while its estimated size stays within `budget`. */
+function inlineSmallChildren(root: OpBlock, externals: Set<OpBlock>, size: (block: OpBlock) => number, budget: number): void {
+  const parentSize = (block: OpBlock): number => {
+    if (externals.has(block)) return CHILD_START_CHARACTERS;
+    if (block.kind === 'op') return size(block);
+    const children = block.kind === 'sequence' ? block.items : block.branches;
+    return children.reduce((sum, child) => sum + parentSize(child), block.kind === 'parallel' ? PARALLEL_CHARACTERS : 0);
+  };
+  let parent = parentSize(root);
+  for (const child of [...externals].sort((a, b) => size(a) - size(b))) {
+    if (externals.size === 1 || parent - CHILD_START_CHARACTERS + size(child) > budget) break;
+    externals.delete(child);
+    parent += size(child) - CHILD_START_CHARACTERS;
+  }
+}
+
+/** Characters of a child-start Task in the parent, without the values it passes (a margin). */
+const CHILD_START_CHARACTERS = 1_500;
 
 /**
  * Splits a job too large for one definition: plans child machines with a size budget from the
@@ -113,18 +160,21 @@ export function splitJob(
   limit: number,
 ): { definition: AslDefinition; children: readonly ChildDefinition[] } | { failure: string } {
   let budget = Math.floor(limit * 0.9) - SPLIT_FIXED_CHARACTERS;
+  let parentBudget = budget;
   let smallestOverflow: string | undefined;
-  for (let attempt = 0; attempt < 12 && budget > 0; attempt += 1) {
-    const plan = planSplit(structure, opCharacters, budget);
+  for (let attempt = 0; attempt < 16 && budget > 0; attempt += 1) {
+    const plan = planSplit(structure, opCharacters, budget, parentBudget);
     if (plan === undefined) return { failure: `an op's own states alone take more than ${budget} characters` };
     const result = build(plan.root, plan.externals);
     const parentCharacters = JSON.stringify(result.definition).length;
     const largestChild = Math.max(0, ...result.children.map((child) => JSON.stringify(child.definition).length));
     if (parentCharacters <= limit && largestChild <= limit) return result;
     smallestOverflow = `with ${result.children.length} children the parent takes ${parentCharacters} characters and the largest child ${largestChild}`;
-    // Smaller children only help a child that is too large; they make the parent larger.
-    if (largestChild <= limit) break;
-    budget = Math.floor(budget * 0.8);
+    if (largestChild > limit) budget = Math.floor(budget * 0.8);
+    else if (parentBudget > 0) {
+      // The parent is too large: keep fewer ops in it (it also carries every value that crosses between children).
+      parentBudget = Math.floor(parentBudget * 0.6);
+    } else break;
   }
   return { failure: smallestOverflow ?? `no child budget leaves room within ${limit} characters` };
 }

@@ -1,0 +1,111 @@
+import type { OpDurations } from './evaluate-makespan.js';
+import type { OpGraph } from './job-graph.js';
+
+/** How a forced cut is chosen: which orders give candidates, and whether ties prefer balanced cuts. */
+export interface CutStrategy {
+  /** Each λ orders the ops by (1 - λ) earliest start + λ latest start. */
+  readonly lambdas: readonly number[];
+  readonly balance: boolean;
+}
+
+interface Timing {
+  readonly head: Float64Array;
+  readonly tail: Float64Array;
+  readonly criticalPath: number;
+}
+
+function measureTiming(ops: readonly number[], graph: OpGraph, position: Int32Array, mark: Int32Array, stamp: number, durations: OpDurations): Timing {
+  const n = ops.length;
+  const head = new Float64Array(n);
+  const tail = new Float64Array(n);
+  let criticalPath = 0;
+  for (let i = 0; i < n; i += 1) {
+    const op = ops[i]!;
+    let start = 0;
+    for (const p of graph.predecessors[op]!) if (mark[p] === stamp) start = Math.max(start, head[position[p]!]!);
+    head[i] = start + (durations[op] ?? 1);
+    criticalPath = Math.max(criticalPath, head[i]!);
+  }
+  for (let i = n - 1; i >= 0; i -= 1) {
+    const op = ops[i]!;
+    let rest = 0;
+    for (const s of graph.successors[op]!) if (mark[s] === stamp) rest = Math.max(rest, tail[position[s]!]!);
+    tail[i] = rest + (durations[op] ?? 1);
+  }
+  return { head, tail, criticalPath };
+}
+
+/** Adds, for every prefix length of `order`, (CP(P) + CP(Q)) / CP(S) under `timing` into costs[length]. */
+function addPrefixCosts(order: Int32Array, timing: Timing, costs: Float64Array, suffix: Float64Array): void {
+  const n = order.length;
+  const { head, tail } = timing;
+  const scale = 1 / timing.criticalPath;
+  suffix[n] = 0;
+  for (let i = n - 1; i >= 0; i -= 1) suffix[i] = Math.max(suffix[i + 1]!, tail[order[i]!]!);
+  let within = 0;
+  for (let length = 1; length < n; length += 1) {
+    within = Math.max(within, head[order[length - 1]!]!);
+    costs[length] = costs[length]! + (within + suffix[length]!) * scale;
+  }
+}
+
+/**
+ * Chooses where to cut a connected set of ops S that has no series cut (it is not
+ * series-parallel): S = P ; Q with P closed under producers, so some ops of Q wait for ops of
+ * P they do not depend on. Returns, by position in `ops`, 1 for the ops of P.
+ *
+ * Candidates: the ops ordered by (1 - λ) earliest start + λ latest start under `durations`
+ * (each strictly grows along edges, so every prefix of an order is closed under producers);
+ * every prefix of every order is a candidate. Its cost is (CP(P) + CP(Q)) / CP(S) (CP: the
+ * critical path within the part, the least time the sequence can take), which an order gives
+ * for all its prefixes at once from prefix maxima of finish times and suffix maxima of
+ * remaining times. The cheapest wins; ties go to the cheapest mean cost over `tieSamples`,
+ * then to the more balanced cut.
+ *
+ * `position[op]` is op's index in `ops` and `mark[op] === stamp` says op is in S (the caller's
+ * scratch arrays, filled for S).
+ */
+export function chooseForcedCut(
+  ops: readonly number[],
+  graph: OpGraph,
+  position: Int32Array,
+  mark: Int32Array,
+  stamp: number,
+  durations: OpDurations,
+  tieSamples: readonly OpDurations[],
+  strategy: CutStrategy,
+): Uint8Array {
+  const n = ops.length;
+  const primary = measureTiming(ops, graph, position, mark, stamp, durations);
+  const others = tieSamples.map((sample) => measureTiming(ops, graph, position, mark, stamp, sample)) ;
+  const costs = new Float64Array(n);
+  const ties = new Float64Array(n);
+  const suffix = new Float64Array(n + 1);
+  let best: { cost: number; tie: number; balance: number; order: Int32Array; length: number } | undefined;
+  for (const lambda of strategy.lambdas) {
+    const key = new Float64Array(n);
+    for (let i = 0; i < n; i += 1) key[i] = (1 - lambda) * (primary.head[i]! - (durations[ops[i]!] ?? 1)) + lambda * (primary.criticalPath - primary.tail[i]!);
+    const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => key[a]! - key[b]! || a - b);
+    costs.fill(0);
+    addPrefixCosts(order, primary, costs, suffix);
+    let cheapest = Infinity;
+    for (let length = 1; length < n; length += 1) cheapest = Math.min(cheapest, costs[length]!);
+    if (best !== undefined && cheapest > best.cost + 1e-9) continue;
+    ties.fill(0);
+    for (const timing of others) addPrefixCosts(order, timing, ties, suffix);
+    for (let length = 1; length < n; length += 1) {
+      const cost = costs[length]!;
+      if (cost > cheapest + 1e-9) continue;
+      const tie = ties[length]!;
+      const balance = strategy.balance ? Math.abs(2 * length - n) : 0;
+      const better =
+        best === undefined ||
+        cost < best.cost - 1e-9 ||
+        (cost <= best.cost + 1e-9 && (tie < best.tie - 1e-9 || (tie <= best.tie + 1e-9 && balance < best.balance)));
+      if (better) best = { cost, tie, balance, order, length };
+    }
+  }
+  const inFirst = new Uint8Array(n);
+  for (let i = 0; i < best!.length; i += 1) inFirst[best!.order[i]!] = 1;
+  return inFirst;
+}
