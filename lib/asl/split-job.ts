@@ -55,10 +55,10 @@ export interface SplitPlan {
  * group one child running a Parallel of its branches; a branch too big on its own is planned
  * in turn), so a wide fan-out makes a few children, not one per branch; a sequence that does
  * not fit is cut into runs of consecutive items that fit (each run one child), an item too big
- * on its own planned in turn. Then the smallest children go back into the parent while it
- * stays within `parentBudget`. Returns undefined when an op alone does not fit.
+ * on its own planned in turn. Then the smallest children (a few ops left over) go back into the
+ * parent while it stays within `parentBudget`. Returns undefined when an op alone does not fit.
  */
-export function planSplit(root: OpBlock, opCharacters: readonly number[], budget: number, parentBudget = budget): SplitPlan | undefined {
+export function planSplit(root: OpBlock, opCharacters: readonly number[], budget: number, parentBudget = Math.floor(budget / 2)): SplitPlan | undefined {
   const externals = new Set<OpBlock>();
   const sizes = new Map<OpBlock, number>();
   const size = (block: OpBlock): number => {
@@ -160,7 +160,8 @@ export function splitJob(
   limit: number,
 ): { definition: AslDefinition; children: readonly ChildDefinition[] } | { failure: string } {
   let budget = Math.floor(limit * 0.9) - SPLIT_FIXED_CHARACTERS;
-  let parentBudget = budget;
+  // Half for the parent's own ops: it also carries every value that crosses between children.
+  let parentBudget = Math.floor(budget / 2);
   let smallestOverflow: string | undefined;
   for (let attempt = 0; attempt < 16 && budget > 0; attempt += 1) {
     const plan = planSplit(structure, opCharacters, budget, parentBudget);

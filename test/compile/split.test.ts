@@ -8,12 +8,15 @@ import {
   type AslBranch,
   type AslDefinition,
   type CompiledJob,
+  type OpGraph,
+  buildOpGraphFromEdges,
 } from '../../lib/asl/index.js';
 import { runStateMachine, type TaskHandler } from '../../lib/runner/index.js';
 import { jobHandler } from '../../lib/handler/index.js';
 import { Backoff, RetryPolicy, job, op, type JobDefinition, type JobFailureCause, type OpPayload } from '../../lib/index.js';
 import { buildJobFromGraph } from './graph-jobs.js';
 import { generateRandomDag } from './random-dag.js';
+import { generateInTree, generateOutTree, generateTwoTerminal } from './series-parallel-graphs.js';
 import { expectValidDefinition } from './validate.js';
 import { emulateWrapper } from './emulate-wrapper.js';
 
@@ -229,3 +232,35 @@ describe('retries inside a child: the real wrapper, retry numbers and runId are 
     expect(result.output).toStrictEqual({ step11: { op: 'step11', from: 'step10' } });
   });
 });
+
+describe('a 1,000-op job of any shape splits into at most 4 definitions', () => {
+  const size = 1000;
+  const star = (): OpGraph => graphFromPredecessors(Array.from({ length: size }, (_, k) => (k === 0 ? [] : [0])));
+  const fanIn = (): OpGraph => graphFromPredecessors(Array.from({ length: size }, (_, k) => (k === size - 1 ? Array.from({ length: size - 1 }, (_, p) => p) : [])));
+  const chain = (): OpGraph => graphFromPredecessors(Array.from({ length: size }, (_, k) => (k === 0 ? [] : [k - 1])));
+  const shapes: readonly (readonly [string, () => OpGraph])[] = [
+    ['one handle consumed by 999 ops', star],
+    ['999 ops feeding one', fanIn],
+    ['a chain', chain],
+    ['an out-tree', () => generateOutTree(size, 1)],
+    ['an in-tree', () => generateInTree(size, 1)],
+    ['a two-terminal series-parallel graph', () => generateTwoTerminal(size, 1)],
+    ['a random graph, k = 3', () => generateRandomDag(size, 3, 2)],
+  ];
+  for (const [name, build] of shapes) {
+    it(`${name}: every definition fits, each op Task once, at most 4 definitions`, () => {
+      const graph = build();
+      const compiled = compileJob(buildJobFromGraph('wide', graph, mix));
+      const sizes = expectWellSplit(compiled, graph.names, MAX_DEFINITION_CHARACTERS);
+      console.log(`${name}: parent ${sizes[0]} characters, children ${sizes.slice(1).join(', ')}`);
+      expect(sizes.length).toBeLessThanOrEqual(4);
+    });
+  }
+});
+
+function graphFromPredecessors(predecessors: readonly (readonly number[])[]): OpGraph {
+  return buildOpGraphFromEdges(
+    predecessors.map((_, k) => `op${k}`),
+    predecessors,
+  );
+}
