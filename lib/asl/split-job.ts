@@ -171,7 +171,8 @@ export function splitJob(
     const largestChild = Math.max(0, ...result.children.map((child) => JSON.stringify(child.definition).length));
     if (parentCharacters <= limit && largestChild <= limit) return result;
     smallestOverflow = `with ${result.children.length} children the parent takes ${parentCharacters} characters and the largest child ${largestChild}`;
-    if (largestChild > limit) budget = Math.floor(budget * 0.8);
+    // Aim the next budget at what the largest child measured, with a margin.
+    if (largestChild > limit) budget = Math.floor(budget * Math.min(0.9, (0.97 * limit) / largestChild));
     else if (parentBudget > 0) {
       // The parent is too large: keep fewer ops in it (it also carries every value that crosses between children).
       parentBudget = Math.floor(parentBudget * 0.6);
