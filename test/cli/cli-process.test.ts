@@ -1,5 +1,5 @@
 /**
- * The CLI fixes of issue 16 through the real `bin/stepops.js` in a child process: --json
+ * The CLI fixes of issue 16 through the real `stepops` executable (lib/cli/bin.ts) in a child process: --json
  * documents, compile --function-arn, a closed pipe, syntax errors, ARN checks, no AWS SDK
  * notices, plain lines without a terminal, skipped ops.
  */

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from './helpers.js';
 
 export interface ProcessRun {
@@ -10,10 +11,13 @@ export interface ProcessRun {
   readonly stderr: string;
 }
 
-/** The real command: `node bin/stepops.js <argv>` in a child process, no terminal, no AWS profile. */
+/** tsx's loader by URL, so that it resolves from any cwd. */
+const TSX_LOADER = pathToFileURL(join(REPO_ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+
+/** The real command from the sources, `node --import tsx lib/cli/bin.ts <argv>` (dist/cli/bin.js once built), in a child process, no terminal, no AWS profile. */
 export function runStepops(argv: readonly string[], options: { cwd?: string; env?: Record<string, string>; closeStdoutAfterFirstChunk?: boolean } = {}): Promise<ProcessRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/stepops.js'), ...argv], {
+    const child = spawn(process.execPath, ['--import', TSX_LOADER, join(REPO_ROOT, 'lib/cli/bin.ts'), ...argv], {
       cwd: options.cwd ?? REPO_ROOT,
       env: {
         PATH: process.env.PATH ?? '',
