@@ -159,6 +159,8 @@ export const RETRY_AFTER_ERROR = 'stepops.RetryAfter';
 export const PROTOCOL_ERROR = 'stepops.ProtocolError';
 /** Thrown when an op output is larger than Step Functions' payload limit. */
 export const OUTPUT_TOO_LARGE_ERROR = 'stepops.OutputTooLarge';
+/** Thrown (and the name of the RunConfigError raised) when the run config does not fit the job or an op's configSchema; never retried. */
+export const RUN_CONFIG_ERROR = 'stepops.RunConfigError';
 /** The error an execution fails with when ops failed but did not fail it directly. */
 export const OPS_FAILED_ERROR = 'stepops.OpsFailed';
 

@@ -18,6 +18,7 @@ export {
   PROTOCOL_ERROR,
   OUTPUT_TOO_LARGE_ERROR,
   OPS_FAILED_ERROR,
+  RUN_CONFIG_ERROR,
   retryAttemptErrorName,
   isReservedErrorName,
 } from './errors.js';

@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-import { isDefinitionError } from '../errors.js';
+import { RUN_CONFIG_ERROR, isDefinitionError } from '../errors.js';
 import type { CliIo } from './cli-io.js';
 import { FAILURE_EXIT_CODE, USAGE_EXIT_CODE, isCliError } from './cli-error.js';
 import { runCompileCommand, type CompileCommandOptions } from './commands/compile-command.js';
@@ -132,6 +132,10 @@ function reportError(error: unknown, io: CliIo): number {
   if (isCliError(error)) {
     io.stderr.write(`stepops: ${error.message}\n`);
     return error.exitCode;
+  }
+  if (error instanceof Error && error.name === RUN_CONFIG_ERROR) {
+    io.stderr.write(`stepops: ${error.message}\n`);
+    return USAGE_EXIT_CODE;
   }
   if (isDefinitionError(error)) {
     io.stderr.write(`stepops: ${(error as Error).message}\n`);

@@ -1,7 +1,10 @@
 import { createLogger, writeJsonLine, type LogRecord, type OpLogger } from '../job/logger.js';
 import { buildOpContext } from '../job/op-context.js';
-import { VALUE_KEY, type OpValueEnvelope } from '../job/wire-protocol.js';
+import { RUN_CONFIG_ERROR } from '../errors.js';
+import { formatRunConfigIssue, validateOpConfig } from '../job/run-config.js';
+import { PROTOCOL_VERSION, VALUE_KEY, type OpValueEnvelope } from '../job/wire-protocol.js';
 import { checkOutput } from './check-output.js';
+import { createAttemptError } from './create-attempt-error.js';
 import { decideOpError } from './decide-op-error.js';
 import type { HandlerOptions, LambdaContextLike } from './handler-types.js';
 import type { OpAttempt } from './op-attempt.js';
@@ -34,9 +37,23 @@ export async function runOpAttempt(attempt: OpAttempt, options: HandlerOptions =
   }
   const inputs = envelopes ? attempt.inputs.map((input) => (input as OpValueEnvelope)[VALUE_KEY]) : attempt.inputs;
 
+  // The run config, checked before the op's code runs (lib/job/run-config.ts): never retried.
+  const prepared = await validateOpConfig(attempt.op, attempt.opName, attempt.config ?? {});
+  if (prepared.kind === 'invalid') {
+    const error = createAttemptError(RUN_CONFIG_ERROR, prepared.issues.map(formatRunConfigIssue).join('; and '), {
+      stepops: PROTOCOL_VERSION,
+      op: attempt.opName,
+      retryNumber: attempt.retryNumber,
+      decision: 'fail',
+      reason: 'config-invalid',
+    });
+    log.error('op config rejected', { decision: 'fail', reason: 'config-invalid', thrownAs: error.name, errorMessage: error.message.slice(0, 1000) });
+    throw error;
+  }
+
   const context = buildOpContext({
     retryNumber: attempt.retryNumber,
-    config: attempt.config,
+    config: prepared.config,
     opName: attempt.opName,
     jobName: attempt.jobName,
     runId: attempt.runId,

@@ -4,6 +4,8 @@ export { job, isJobDefinition } from './job.js';
 export type { JobConfig, JobDefinition } from './job.js';
 export type { OpInvocation, OutputHandle } from './job-builder.js';
 export { buildOpContext, isOpContext } from './op-context.js';
+export { RunConfigError, checkRunConfigShape, validateOpConfig, validateRunConfig, readOpConfig, formatRunConfigIssue } from './run-config.js';
+export type { RunConfigIssue, PreparedOpConfig } from './run-config.js';
 export type { OpContext, BuildOpContextOptions } from './op-context.js';
 export { createLogger, writeJsonLine } from './logger.js';
 export type { OpLogger, LogRecord, LogLevel, CreateLoggerOptions } from './logger.js';

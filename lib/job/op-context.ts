@@ -4,7 +4,7 @@ import { createLogger, type LogRecord, type OpLogger } from './logger.js';
 const CONTEXT_BRAND = Symbol.for('stepops.opContext');
 
 /** What op code sees about its own run (Dagster's OpExecutionContext, the retry parts). */
-export interface OpContext {
+export interface OpContext<C = unknown> {
   /** 0 on the first attempt, 1 on the first retry (Dagster's context.retry_number). */
   readonly retryNumber: number;
   /** The invocation's name: the alias where there is one. */
@@ -13,8 +13,11 @@ export interface OpContext {
   readonly jobName: string;
   /** The run's id: the Step Functions execution name. */
   readonly runId: string;
-  /** The op's config from the run input `{ ops: { <opName>: { config } } }`. */
-  readonly config: unknown;
+  /**
+   * The op's config from the run input `{ ops: { <opName>: { config } } }`: with a
+   * `configSchema`, the schema's output (validated, typed).
+   */
+  readonly config: C;
   /** Structured JSON logging with op, job, run and retry number on every line. */
   readonly log: OpLogger;
 }

@@ -1,7 +1,7 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { compileJob, type CompileJobOptions } from '../asl/index.js';
 import { jobHandler } from '../handler/index.js';
-import type { JobDefinition, LogRecord } from '../job/index.js';
+import { validateRunConfig, type JobDefinition, type LogRecord } from '../job/index.js';
 import { createSeededRandom } from '../policy/index.js';
 import type { Clock } from './clock.js';
 import { runStateMachine } from './run-state-machine.js';
@@ -67,9 +67,13 @@ interface LocalLambdaResult {
  * Task calls, in process, the same wrapper code that runs in Lambda (jobHandler) with the
  * evaluated Payload, and returns the Lambda integration's result shape; what the wrapper
  * throws goes through the runner's Lambda error conversion, so error names and causes are
- * those a deployed state machine sees.
+ * those a deployed state machine sees. The run config is checked first (validateRunConfig): a
+ * RunConfigError, before any op runs, for a non-object input, an unknown op name under `ops` or
+ * a config its op's configSchema rejects.
  */
 export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOptions = {}): Promise<RunResult> {
+  // Dagster checks the run config before the run starts: a RunConfigError here, before any op runs.
+  await validateRunConfig(job, options.input ?? {});
   const compiled = compileJob(job, options.compile ?? {});
   const { definition } = compiled;
   // A job too big for one definition is a parent plus children it starts with startExecution.sync:2,

@@ -12,7 +12,8 @@ const LIB = resolve(import.meta.dirname, '../../lib');
 const RULES: Record<string, { layers: string[]; forbiddenPackages: RegExp[] }> = {
   errors: { layers: [], forbiddenPackages: [/.*/] },
   policy: { layers: ['errors', 'policy'], forbiddenPackages: [/.*/] },
-  job: { layers: ['errors', 'policy', 'job'], forbiddenPackages: [/^(?!node:).*/] },
+  // job may name @standard-schema/spec, a package of types only (op configSchema).
+  job: { layers: ['errors', 'policy', 'job'], forbiddenPackages: [/^(?!node:|@standard-schema\/spec$).*/] },
   asl: { layers: ['errors', 'policy', 'job', 'asl'], forbiddenPackages: [/^aws-cdk-lib/, /^constructs/, /^@aws-sdk\//, /^commander/] },
   handler: { layers: ['errors', 'policy', 'job', 'handler'], forbiddenPackages: [/^aws-cdk-lib/, /^constructs/, /^jsonata/, /^@aws-sdk\//, /^commander/] },
   runner: { layers: ['errors', 'policy', 'job', 'asl', 'handler', 'runner'], forbiddenPackages: [/^aws-cdk-lib/, /^constructs/, /^commander/] },

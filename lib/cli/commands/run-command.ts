@@ -1,4 +1,5 @@
 import { compileJob } from '../../asl/index.js';
+import { validateRunConfig } from '../../job/index.js';
 import { runJobLocally } from '../../runner/run-job-locally.js';
 import type { CliIo } from '../cli-io.js';
 import { FAILURE_EXIT_CODE } from '../cli-error.js';
@@ -34,6 +35,8 @@ export interface RunCommandOptions {
 export async function runRunCommand(modulePath: string, options: RunCommandOptions, io: CliIo): Promise<number> {
   const input = readInputOption(options.input, io.cwd);
   const job = await loadJob(modulePath, options.job, io.cwd);
+  // A run config that does not fit the job fails here, before the header and before any op runs.
+  await validateRunConfig(job, input);
   const compileOptions = options.maxDefinitionCharacters === undefined ? {} : { maxDefinitionCharacters: options.maxDefinitionCharacters };
   const { retryPlans, childDefinitions } = compileJob(job, compileOptions);
   const plans = new Map(retryPlans.map((plan) => [plan.op, plan]));
