@@ -24,8 +24,10 @@ export interface OpDocument {
   readonly error?: ErrorDocument;
   /** For 'skipped': the failed ops upstream. */
   readonly failedUpstream?: readonly string[];
-  /** For 'succeeded': the output, verbatim as recorded (what `--from-failure` reuses). */
+  /** For 'succeeded': the op's output. */
   readonly output?: unknown;
+  /** For 'succeeded': the task result's Payload verbatim, the wrapper's envelope included: what `--from-failure` reuses. */
+  readonly recorded?: unknown;
 }
 
 /**
@@ -97,7 +99,7 @@ export function buildRunDocument(summary: ExecutionSummary, context: RunDocument
       failures: op.failures.map(toErrorDocument),
       ...(op.finalError === undefined ? {} : { error: toErrorDocument(op.finalError) }),
       ...(op.failedUpstream === undefined ? {} : { failedUpstream: op.failedUpstream }),
-      ...(op.outcome === 'succeeded' ? { output: op.output ?? null } : {}),
+      ...(op.outcome === 'succeeded' ? { output: op.output ?? null, recorded: op.recorded ?? null } : {}),
     })),
   };
 }

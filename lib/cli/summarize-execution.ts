@@ -1,6 +1,6 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { isOpOutcomeMarker } from '../job/index.js';
-import { listFailedUpstream } from '../job/wire-protocol.js';
+import { VALUE_KEY, isOpValueEnvelope, listFailedUpstream } from '../job/wire-protocol.js';
 import { summarizeTaskAttempts, type TaskVisitSummary } from '../runner/index.js';
 import { describeFailure, type DescribedFailure } from './describe-failure.js';
 
@@ -22,11 +22,13 @@ export interface OpRunSummary {
   readonly finalError?: DescribedFailure;
   /** For 'skipped': the failed ops upstream. */
   readonly failedUpstream?: readonly string[];
-  /**
-   * For 'succeeded': the op's output as recorded, verbatim (the Lambda result's Payload): what
-   * a re-execution reuses.
-   */
+  /** For 'succeeded': the op's output (the value in the wrapper's `{ v }` envelope). */
   readonly output?: unknown;
+  /**
+   * For 'succeeded': the task result's Payload verbatim, envelope (or reference) included:
+   * what a re-execution reuses.
+   */
+  readonly recorded?: unknown;
 }
 
 /** The execution's status as DescribeExecution reports it. */
@@ -100,7 +102,8 @@ function summarizeOp(name: string, visits: readonly TaskVisitSummary[], taskEnd:
     if (marker?.kind === 'skipped') return { ...base, attempts: 0, outcome: 'skipped', failedUpstream: marker.failedUpstream };
     if (marker?.kind === 'failed') return { ...base, outcome: 'failed', finalError: describeFailure(marker.error, marker.cause) };
     if (!exited && !executionEnded) return { ...base, outcome: 'running' };
-    return { ...base, outcome: 'succeeded', output: readOpOutput(taskEnd?.lastResult) };
+    const recorded = readRecordedPayload(taskEnd?.lastResult);
+    return { ...base, outcome: 'succeeded', output: isOpValueEnvelope(recorded) ? recorded[VALUE_KEY] : recorded, recorded };
   }
   if (lastAttempt.outcome !== 'unfinished' && (exited || executionEnded)) return { ...base, outcome: 'failed', finalError: failures.at(-1)! };
   return { ...base, outcome: 'running' };
@@ -132,8 +135,8 @@ function readMarker(output: string | undefined): MarkerSummary | undefined {
   };
 }
 
-/** The op's value in a task result: the Lambda integration result's Payload, or the result itself. */
-function readOpOutput(output: string | undefined): unknown {
+/** A task result's Payload (the Lambda integration's result), or the result itself. */
+function readRecordedPayload(output: string | undefined): unknown {
   if (output === undefined) return null;
   try {
     const value = JSON.parse(output) as unknown;

@@ -35,8 +35,8 @@ describe('stepops (the real command in a child process)', () => {
       skippedOps: ['notify'],
     });
     expect(document.ops).toStrictEqual([
-      { name: 'extract', outcome: 'succeeded', attempts: 1, waitsSeconds: [], failures: [], output: { rows: 3 } },
-      { name: 'audit', outcome: 'succeeded', attempts: 2, waitsSeconds: [5], failures: [{ name: 'Error', message: 'audit log busy' }], output: 'audited' },
+      { name: 'extract', outcome: 'succeeded', attempts: 1, waitsSeconds: [], failures: [], output: { rows: 3 }, recorded: { v: { rows: 3 } } },
+      { name: 'audit', outcome: 'succeeded', attempts: 2, waitsSeconds: [5], failures: [{ name: 'Error', message: 'audit log busy' }], output: 'audited', recorded: { v: 'audited' } },
       {
         name: 'load',
         outcome: 'failed',

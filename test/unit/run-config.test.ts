@@ -92,7 +92,7 @@ describe('run config, checked before any op runs', () => {
     expect(wrongType.name).toBe('stepops.RunConfigError');
     expect(wrongType.message).toMatch(/^ops\.fetch_orders\.config: .+ \(got "limit=3"\)/);
     expect(calls).toStrictEqual([]);
-    await expect(handler(buildPayload(fresh, 'fetch_orders', { config: { limit: 1, region: 'us' } }))).resolves.toStrictEqual(['us-0']);
+    await expect(handler(buildPayload(fresh, 'fetch_orders', { config: { limit: 1, region: 'us' } }))).resolves.toStrictEqual({ v: ['us-0'] });
   });
 
   it('validates a direct invocation too', async () => {
