@@ -12,6 +12,7 @@ export interface AttemptedStateExit {
   readonly input: unknown;
   /** The context of the last attempt. */
   readonly context: StatesContextObject;
+  readonly enteredEventId: number;
 }
 
 /**
@@ -25,13 +26,14 @@ export async function finishAttemptedState(
   outcome: AttemptOutcome<unknown>,
   exit: AttemptedStateExit,
 ): Promise<StateTransition> {
-  const { exitType, input, context } = exit;
+  const { exitType, input, context, enteredEventId } = exit;
   if (outcome.kind === 'caught') {
-    return completeThroughCatcher(scope, outcome.catcher, { stateName: node.name, exitType, input, context, errorOutput: outcome.errorOutput });
+    return completeThroughCatcher(scope, outcome.catcher, { stateName: node.name, enteredEventId, exitType, input, context, errorOutput: outcome.errorOutput });
   }
   try {
     const output = await completeState(scope, {
       stateName: node.name,
+      enteredEventId,
       exitType,
       input,
       context,
@@ -47,10 +49,11 @@ export async function finishAttemptedState(
     if (catcher === undefined) throw error;
     return completeThroughCatcher(scope, catcher, {
       stateName: node.name,
+      enteredEventId,
       exitType,
       input,
       context,
-      errorOutput: { Error: error.error, Cause: error.cause },
+      errorOutput: error.toErrorOutput(),
     });
   }
 }
@@ -62,28 +65,46 @@ export interface AttemptedStateEvents {
   readonly aborted: HistoryEventType;
 }
 
+/** One attempt of a Task, Parallel or Map visit. */
+export interface StateAttempt {
+  /** The `$states.context` of this attempt. */
+  readonly context: StatesContextObject;
+  readonly retryCount: number;
+  readonly enteredAtMs: number;
+  /** Id of the state's *StateEntered event. */
+  readonly enteredEventId: number;
+}
+
 /**
  * One visit of a Task, Parallel or Map state: records its entry, runs `attempt` under the
  * state's Retry and Catch (each attempt gets the context with its RetryCount, and the time the
  * state was entered), ends it through finishAttemptedState, and records the abort when the
- * branch or execution around it stops.
+ * branch or execution around it stops. `onUncaughtFailure` sees an attempt's error that no
+ * retrier retried and no catcher caught, before it fails the state.
  */
 export async function runAttemptedState(
   node: TaskNode | ParallelNode | MapNode,
   input: unknown,
   scope: Scope,
   events: AttemptedStateEvents,
-  attempt: (context: StatesContextObject, retryCount: number, enteredAt: number) => Promise<unknown>,
+  attempt: (attempt: StateAttempt) => Promise<unknown>,
+  onUncaughtFailure?: (error: StatesError) => void,
 ): Promise<StateTransition> {
-  recordStateEntered(scope, events.entered, node.name, input);
-  const enteredAt = scope.run.clock.now();
-  let lastContext = buildStatesContext(scope, node.name, enteredAt, 0);
+  const enteredEventId = recordStateEntered(scope, events.entered, node.name, input);
+  const enteredAtMs = scope.run.clock.now();
+  let lastContext = buildStatesContext(scope, node.name, enteredAtMs, 0);
   try {
-    const outcome = await runWithRetry(scope, node, (retryCount) => {
-      lastContext = buildStatesContext(scope, node.name, enteredAt, retryCount);
-      return attempt(lastContext, retryCount, enteredAt);
-    });
-    return await finishAttemptedState(scope, node, outcome, { exitType: events.exited, input, context: lastContext });
+    let outcome: AttemptOutcome<unknown>;
+    try {
+      outcome = await runWithRetry(scope, node, (retryCount) => {
+        lastContext = buildStatesContext(scope, node.name, enteredAtMs, retryCount);
+        return attempt({ context: lastContext, retryCount, enteredAtMs, enteredEventId });
+      });
+    } catch (error) {
+      if (error instanceof StatesError) onUncaughtFailure?.(error);
+      throw error;
+    }
+    return await finishAttemptedState(scope, node, outcome, { exitType: events.exited, input, context: lastContext, enteredEventId });
   } catch (error) {
     if (error instanceof AbortedError) recordEvent(scope, events.aborted);
     throw error;

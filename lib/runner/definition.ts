@@ -43,6 +43,8 @@ export interface TaskNode extends NodeBase {
   readonly arguments: Template | undefined;
   /** A number, or a template evaluating to one. */
   readonly timeoutSeconds: Template | undefined;
+  /** A number, or a template evaluating to one. */
+  readonly heartbeatSeconds: Template | undefined;
   readonly retry: readonly Retrier[];
   readonly catch: readonly Catcher[];
 }
@@ -84,6 +86,10 @@ export interface MapNode extends NodeBase {
   readonly items: Template | undefined;
   readonly itemSelector: Template | undefined;
   readonly maxConcurrency: Template | undefined;
+  /** The Map fails once more iterations than this fail (default: none tolerated). */
+  readonly toleratedFailureCount: Template | undefined;
+  /** The Map fails once more than this percentage of iterations fail (default: none tolerated). */
+  readonly toleratedFailurePercentage: Template | undefined;
   readonly retry: readonly Retrier[];
   readonly catch: readonly Catcher[];
 }

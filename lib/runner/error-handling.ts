@@ -5,7 +5,7 @@ import { StatesError } from './states-error.js';
 
 export type AttemptOutcome<T> =
   | { readonly kind: 'succeeded'; readonly value: T; readonly retryCount: number }
-  | { readonly kind: 'caught'; readonly catcher: Catcher; readonly errorOutput: { Error: string; Cause: string }; readonly retryCount: number };
+  | { readonly kind: 'caught'; readonly catcher: Catcher; readonly errorOutput: { Error?: string; Cause?: string }; readonly retryCount: number };
 
 /**
  * Runs attempts of a state under its Retry and Catch rules. The first retrier that matches
@@ -26,7 +26,7 @@ export async function runWithRetry<T>(
       return { kind: 'succeeded', value, retryCount };
     } catch (error) {
       if (!(error instanceof StatesError)) throw error;
-      const index = findMatchingRule(rules.retry, error.error);
+      const index = findMatchingRule(rules.retry, error.error ?? '');
       const retrier = rules.retry[index];
       if (retrier !== undefined && retriesByRetrier[index]! < retrier.maxAttempts) {
         retriesByRetrier[index]! += 1;
@@ -37,12 +37,12 @@ export async function runWithRetry<T>(
       }
       const catcher = findCatcher(rules.catch, error);
       if (catcher === undefined) throw error;
-      return { kind: 'caught', catcher, errorOutput: { Error: error.error, Cause: error.cause }, retryCount };
+      return { kind: 'caught', catcher, errorOutput: error.toErrorOutput(), retryCount };
     }
   }
 }
 
 /** The first catcher matching a StatesError, if any. */
 export function findCatcher(catchers: readonly Catcher[], error: StatesError): Catcher | undefined {
-  return catchers[findMatchingRule(catchers, error.error)];
+  return catchers[findMatchingRule(catchers, error.error ?? '')];
 }

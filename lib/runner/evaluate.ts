@@ -1,26 +1,30 @@
 import jsonata from 'jsonata';
 import { InvalidDefinitionError } from './errors.js';
 import type { StepFunctionsJsonataFunctions } from './jsonata-functions.js';
-import { StatesError, StatesErrorName } from './states-error.js';
+import { failQueryEvaluation, type EvaluationSite } from './query-evaluation.js';
+import type { Scope } from './run-context.js';
 import type { StatesContextObject } from './types.js';
 
-/** A JSON value from the definition, compiled once: constants stay constants. */
+/**
+ * A JSON value from the definition, compiled once: constants stay constants. `path` is the
+ * field as Step Functions names it in errors: 'Output', 'Output/result', 'Arguments/Payload/x',
+ * 'Items', 'Assign/total'.
+ */
 export type Template =
-  | { readonly kind: 'constant'; readonly value: unknown }
+  | { readonly kind: 'constant'; readonly value: unknown; readonly path: string }
   | {
       readonly kind: 'expression';
       readonly source: string;
       readonly expression: jsonata.Expression;
-      readonly field: string;
+      readonly path: string;
       /** The `$names` the source mentions: only these are bound when it is evaluated. */
       readonly references: readonly string[];
     }
-  | { readonly kind: 'object'; readonly entries: ReadonlyArray<readonly [string, Template]> }
-  | { readonly kind: 'array'; readonly items: readonly Template[] };
+  | { readonly kind: 'object'; readonly entries: ReadonlyArray<readonly [string, Template]>; readonly path: string }
+  | { readonly kind: 'array'; readonly items: readonly Template[]; readonly path: string };
 
-/** The `$states` variable and the workflow variables one evaluation sees. */
-export interface EvaluationEnvironment {
-  readonly stateName: string;
+/** The `$states` variable and the workflow variables one evaluation sees, and where it happens. */
+export interface EvaluationEnvironment extends EvaluationSite {
   readonly states: {
     readonly input: unknown;
     readonly result?: unknown;
@@ -31,6 +35,16 @@ export interface EvaluationEnvironment {
   readonly functions: StepFunctionsJsonataFunctions;
 }
 
+/** The environment of an evaluation in `scope` by the state entered at event `enteredEventId`. */
+export function createEvaluationEnvironment(
+  scope: Scope,
+  stateName: string,
+  enteredEventId: number,
+  states: EvaluationEnvironment['states'],
+): EvaluationEnvironment {
+  return { stateName, enteredEventId, scope, states, variables: scope.variables, functions: scope.run.functions };
+}
+
 const compiled = new Map<string, jsonata.Expression>();
 
 /** True when `value` is a string that is exactly one `{% ... %}` expression. */
@@ -38,7 +52,7 @@ export function isJsonataExpression(value: unknown): value is string {
   return typeof value === 'string' && value.startsWith('{%') && value.endsWith('%}') && value.length >= 4;
 }
 
-/** Compiles (and caches) one JSONata expression; a syntax error names the state and field. */
+/** Compiles (and caches: each distinct source once per process) one JSONata expression; a syntax error names the state and field. */
 export function compileExpression(source: string, where: string): jsonata.Expression {
   const cached = compiled.get(source);
   if (cached !== undefined) return cached;
@@ -55,30 +69,46 @@ export function compileExpression(source: string, where: string): jsonata.Expres
   }
 }
 
-/** Compiles a JSON value in which any string that is exactly `{% expr %}` is an expression. */
-export function compileTemplate(value: unknown, where: string): Template {
+/**
+ * Compiles a JSON value in which any string that is exactly `{% expr %}` is an expression.
+ * `where` locates definition errors; `path` is the Step Functions field path of the value.
+ */
+export function compileTemplate(value: unknown, where: string, path: string): Template {
   if (isJsonataExpression(value)) {
     const source = value.slice(2, -2);
-    return { kind: 'expression', source, expression: compileExpression(source, where), field: where, references: listReferences(source) };
+    return { kind: 'expression', source, expression: compileExpression(source, where), path, references: listReferences(source) };
   }
   if (Array.isArray(value)) {
-    const items = value.map((item, i) => compileTemplate(item, `${where}[${i}]`));
-    return items.every((t) => t.kind === 'constant') ? { kind: 'constant', value } : { kind: 'array', items };
+    const items = value.map((item, i) => compileTemplate(item, `${where}[${i}]`, `${path}[${i}]`));
+    if (!items.every((t) => t.kind === 'constant')) return { kind: 'array', items, path };
+    return { kind: 'constant', value: Object.freeze(items.map((t) => (t as { value: unknown }).value)), path };
   }
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).map(([k, v]) => [k, compileTemplate(v, `${where}.${k}`)] as const);
-    return entries.every(([, t]) => t.kind === 'constant') ? { kind: 'constant', value } : { kind: 'object', entries };
+    const entries = Object.entries(value).map(([k, v]) => [k, compileTemplate(v, `${where}.${k}`, `${path}/${k}`)] as const);
+    if (!entries.every(([, t]) => t.kind === 'constant')) return { kind: 'object', entries, path };
+    return { kind: 'constant', value: Object.freeze(Object.fromEntries(entries.map(([k, t]) => [k, (t as { value: unknown }).value]))), path };
   }
-  return { kind: 'constant', value };
+  return { kind: 'constant', value, path };
 }
 
-/** Evaluates a compiled template. A failing or undefined expression is States.QueryEvaluationError. */
+/** The text AWS quotes for a template in errors: the expression's source, or the constant as JSON. */
+export function describeTemplateSource(template: Template): string {
+  if (template.kind === 'expression') return template.source.trim();
+  return template.kind === 'constant' ? (JSON.stringify(template.value) ?? 'null') : template.path;
+}
+
+/**
+ * Evaluates a compiled template. Values are shared, never copied: the runner never mutates a
+ * value (handlers get their own copy of their arguments). An expression that throws, gives
+ * nothing (undefined) or gives a function, at any depth of the template, fails the state with
+ * States.QueryEvaluationError (recorded as EvaluationFailed).
+ */
 export async function evaluateTemplate(template: Template, env: EvaluationEnvironment): Promise<unknown> {
   switch (template.kind) {
     case 'constant':
-      return copyConstant(template.value);
+      return template.value;
     case 'expression':
-      return evaluateExpression(template, env, true);
+      return evaluateExpression(template, env);
     case 'array': {
       const values: unknown[] = [];
       for (const item of template.items) values.push(await evaluateTemplate(item, env));
@@ -87,37 +117,31 @@ export async function evaluateTemplate(template: Template, env: EvaluationEnviro
     case 'object': {
       const result: Record<string, unknown> = {};
       for (const [key, value] of template.entries) {
-        const evaluated = value.kind === 'expression' ? await evaluateExpression(value, env, false) : await evaluateTemplate(value, env);
-        if (evaluated !== undefined) result[key] = evaluated;
+        const evaluated = await evaluateTemplate(value, env);
+        // A JSON "__proto__" key is data: assigning it would set the prototype and drop the key.
+        if (key === '__proto__') Object.defineProperty(result, key, { value: evaluated, enumerable: true, writable: true, configurable: true });
+        else result[key] = evaluated;
       }
       return result;
     }
   }
 }
 
-async function evaluateExpression(
-  template: Extract<Template, { kind: 'expression' }>,
-  env: EvaluationEnvironment,
-  undefinedIsError: boolean,
-): Promise<unknown> {
+async function evaluateExpression(template: Extract<Template, { kind: 'expression' }>, env: EvaluationEnvironment): Promise<unknown> {
   const bindings = bindReferences(template.references, env);
   let value: unknown;
   try {
     value = await template.expression.evaluate(undefined, bindings);
   } catch (error) {
-    const message = error instanceof Error ? error.message : describeJsonataError(error);
-    throw new StatesError(
-      StatesErrorName.QueryEvaluationError,
-      `An error occurred while executing the state '${env.stateName}'. The JSONata expression '${template.source.trim()}' specified for the field '${template.field}' threw an error: ${message}`,
-    );
+    failQueryEvaluation(env, `The JSONata expression '${template.source.trim()}' specified for the field '${template.path}' threw an error during evaluation. ${describeJsonataError(error)}`, template.path);
   }
-  if (value === undefined && undefinedIsError) {
-    throw new StatesError(
-      StatesErrorName.QueryEvaluationError,
-      `An error occurred while executing the state '${env.stateName}'. The JSONata expression '${template.source.trim()}' specified for the field '${template.field}' returned nothing (undefined).`,
-    );
+  if (value === undefined) {
+    failQueryEvaluation(env, `The JSONata expression '${template.source.trim()}' specified for the field '${template.path}' returned nothing (undefined).`, template.path);
   }
-  return normalizeJsonataValue(value);
+  if (containsFunction(value)) {
+    failQueryEvaluation(env, `The JSONata expression '${template.source.trim()}' specified for the field '${template.path}' returned an unsupported result type.`, template.path);
+  }
+  return value;
 }
 
 /**
@@ -145,34 +169,34 @@ function bindReferences(references: readonly string[], env: EvaluationEnvironmen
   return bindings;
 }
 
-/** JSONata sequences carry extra properties; functions are not JSON. Return plain JSON values. */
-function normalizeJsonataValue(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map((item) => normalizeJsonataValue(item));
-  if (typeof value === 'function') return undefined;
-  if (value !== null && typeof value === 'object') {
-    const result: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      const normalized = normalizeJsonataValue(v);
-      // A JSON "__proto__" key is data: assigning it would set the prototype and drop the key.
-      if (normalized !== undefined) {
-        if (k === '__proto__') Object.defineProperty(result, k, { value: normalized, enumerable: true, writable: true, configurable: true });
-        else result[k] = normalized;
-      }
-    }
-    return result;
+/**
+ * True when a JSONata result holds a function anywhere (a lambda, a function reference, a
+ * regex): not JSON. JSONata lambdas are objects whose environment is deep or circular, so the
+ * walk stops at them.
+ */
+function containsFunction(value: unknown): boolean {
+  if (typeof value === 'function') return true;
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (item !== null && (typeof item === 'object' || typeof item === 'function') && containsFunction(item)) return true;
+    return false;
   }
-  return value;
+  const object = value as Record<string, unknown>;
+  if (object._jsonata_lambda === true || object._jsonata_function === true) return true;
+  for (const key in object) {
+    const item = object[key];
+    if (item !== null && (typeof item === 'object' || typeof item === 'function') && containsFunction(item)) return true;
+  }
+  return false;
 }
 
-function copyConstant(value: unknown): unknown {
-  return value !== null && typeof value === 'object' ? structuredClone(value) : value;
-}
-
+/** "T1006: Attempted to invoke a non-function", as AWS quotes the jsonata library's errors. */
 function describeJsonataError(error: unknown): string {
   if (error !== null && typeof error === 'object') {
     const e = error as { message?: unknown; code?: unknown };
-    if (typeof e.message === 'string') return e.message;
-    if (typeof e.code === 'string') return e.code;
+    const message = typeof e.message === 'string' ? e.message : undefined;
+    if (typeof e.code === 'string') return message === undefined ? e.code : `${e.code}: ${message}`;
+    if (message !== undefined) return message;
   }
   return String(error);
 }

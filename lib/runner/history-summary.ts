@@ -1,6 +1,6 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 
-/** One attempt of a Task state visit, read from TaskScheduled..TaskSucceeded|TaskFailed|TaskTimedOut. */
+/** One attempt of a Task state visit, read from TaskScheduled..TaskSucceeded|TaskFailed|TaskTimedOut (or the LambdaFunction* events of a Task whose Resource is a function ARN). */
 export interface TaskAttempt {
   readonly scheduledAt: Date;
   /** When the attempt ended (its TaskSucceeded/TaskFailed/TaskTimedOut event). */
@@ -43,17 +43,25 @@ export function summarizeTaskAttempts(history: readonly HistoryEvent[]): TaskVis
     const current = visit.attempts[visit.attempts.length - 1];
     switch (event.type) {
       case 'TaskScheduled':
+      case 'LambdaFunctionScheduled':
         visit.attempts.push({ scheduledAt: event.timestamp ?? new Date(0), endedAt: undefined, outcome: 'unfinished', error: undefined, cause: undefined });
         break;
       case 'TaskSucceeded':
+      case 'LambdaFunctionSucceeded':
         if (current) Object.assign(current, { endedAt: event.timestamp, outcome: 'succeeded' });
         break;
       case 'TaskFailed':
-        if (current) Object.assign(current, { endedAt: event.timestamp, outcome: 'failed', error: event.taskFailedEventDetails?.error, cause: event.taskFailedEventDetails?.cause });
+      case 'LambdaFunctionFailed': {
+        const details = event.taskFailedEventDetails ?? event.lambdaFunctionFailedEventDetails;
+        if (current) Object.assign(current, { endedAt: event.timestamp, outcome: 'failed', error: details?.error, cause: details?.cause });
         break;
+      }
       case 'TaskTimedOut':
-        if (current) Object.assign(current, { endedAt: event.timestamp, outcome: 'timedOut', error: event.taskTimedOutEventDetails?.error, cause: event.taskTimedOutEventDetails?.cause });
+      case 'LambdaFunctionTimedOut': {
+        const details = event.taskTimedOutEventDetails ?? event.lambdaFunctionTimedOutEventDetails;
+        if (current) Object.assign(current, { endedAt: event.timestamp, outcome: 'timedOut', error: details?.error, cause: details?.cause });
         break;
+      }
       default:
         break;
     }
@@ -74,6 +82,8 @@ export function listTaskErrors(history: readonly HistoryEvent[]): string[] {
   return history.flatMap((event) => {
     if (event.type === 'TaskFailed') return [event.taskFailedEventDetails?.error ?? ''];
     if (event.type === 'TaskTimedOut') return [event.taskTimedOutEventDetails?.error ?? ''];
+    if (event.type === 'LambdaFunctionFailed') return [event.lambdaFunctionFailedEventDetails?.error ?? ''];
+    if (event.type === 'LambdaFunctionTimedOut') return [event.lambdaFunctionTimedOutEventDetails?.error ?? ''];
     return [];
   });
 }

@@ -26,7 +26,7 @@ const MAX_RANGE_ITEMS = 1000;
 export function createStepFunctionsJsonataFunctions(random: RandomSource, uuidRandom: RandomSource): StepFunctionsJsonataFunctions {
   return {
     partition: (array, size) => partitionArray(array, size),
-    range: (start, end, step) => buildRange(start, end, step),
+    range: (start, end, step) => toSequence(buildRange(start, end, step)),
     hash: (data, algorithm) => hashString(data, algorithm),
     random: (seed) => {
       if (seed === undefined) return random();
@@ -39,6 +39,15 @@ export function createStepFunctionsJsonataFunctions(random: RandomSource, uuidRa
       return JSON.parse(json) as unknown;
     },
   };
+}
+
+/**
+ * Marks an array as a JSONata sequence, as Step Functions' $range returns one: a sequence of
+ * one value is that value (`$range(1, 9, 9)` gives 1, recorded on AWS), an empty one is
+ * nothing, and `[...]` or `$range(...)[]` keeps the array.
+ */
+function toSequence(values: number[]): number[] {
+  return Object.defineProperty(values, 'sequence', { value: true });
 }
 
 function partitionArray(array: unknown, size: unknown): unknown[][] {

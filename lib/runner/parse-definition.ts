@@ -10,6 +10,7 @@ import type {
 import { InvalidDefinitionError, UnsupportedDefinitionError } from './errors.js';
 import { compileTemplate, isJsonataExpression, type Template } from './evaluate.js';
 import { checkReachable, checkTransitions } from './check-transitions.js';
+import { parseOffsetDateTime } from './iso-timestamp.js';
 import { readCatch, readRetry } from './parse-error-rules.js';
 import {
   checkKnownFields,
@@ -30,14 +31,28 @@ const GRAPH_FIELDS = new Set(['StartAt', 'States', 'Comment', 'ProcessorConfig']
 const COMMON_FIELDS = ['Type', 'Comment', 'QueryLanguage'];
 
 const FIELDS_BY_TYPE: Readonly<Record<StateNode['type'], ReadonlySet<string>>> = {
-  Task: new Set([...COMMON_FIELDS, 'Resource', 'Arguments', 'Output', 'Assign', 'Next', 'End', 'Retry', 'Catch', 'TimeoutSeconds']),
+  Task: new Set([...COMMON_FIELDS, 'Resource', 'Arguments', 'Output', 'Assign', 'Next', 'End', 'Retry', 'Catch', 'TimeoutSeconds', 'HeartbeatSeconds']),
   Pass: new Set([...COMMON_FIELDS, 'Output', 'Assign', 'Next', 'End']),
   Choice: new Set([...COMMON_FIELDS, 'Choices', 'Default', 'Output', 'Assign']),
   Wait: new Set([...COMMON_FIELDS, 'Seconds', 'Timestamp', 'Output', 'Assign', 'Next', 'End']),
   Succeed: new Set([...COMMON_FIELDS, 'Output']),
   Fail: new Set([...COMMON_FIELDS, 'Error', 'Cause']),
   Parallel: new Set([...COMMON_FIELDS, 'Branches', 'Arguments', 'Output', 'Assign', 'Next', 'End', 'Retry', 'Catch']),
-  Map: new Set([...COMMON_FIELDS, 'ItemProcessor', 'Items', 'ItemSelector', 'MaxConcurrency', 'Output', 'Assign', 'Next', 'End', 'Retry', 'Catch']),
+  Map: new Set([
+    ...COMMON_FIELDS,
+    'ItemProcessor',
+    'Items',
+    'ItemSelector',
+    'MaxConcurrency',
+    'ToleratedFailureCount',
+    'ToleratedFailurePercentage',
+    'Output',
+    'Assign',
+    'Next',
+    'End',
+    'Retry',
+    'Catch',
+  ]),
 };
 
 /** JSONPath-only fields, rejected in JSONata states with the JSONata replacement. */
@@ -55,19 +70,18 @@ const JSONPATH_FIELDS: Readonly<Record<string, string>> = {
   CausePath: 'use Cause with a {% %} expression',
   MaxConcurrencyPath: 'use MaxConcurrency with a {% %} expression',
   TimeoutSecondsPath: 'use TimeoutSeconds with a {% %} expression',
-  HeartbeatSecondsPath: 'remove it (heartbeats are not supported by the local runner)',
+  HeartbeatSecondsPath: 'use HeartbeatSeconds with a {% %} expression',
+  ToleratedFailureCountPath: 'use ToleratedFailureCount with a {% %} expression',
+  ToleratedFailurePercentagePath: 'use ToleratedFailurePercentage with a {% %} expression',
 };
 
 /** Fields Step Functions knows but the local runner does not interpret, with what to do instead. */
 const UNSUPPORTED_FIELDS: Readonly<Record<string, string>> = {
-  HeartbeatSeconds: 'remove HeartbeatSeconds (handlers cannot send heartbeats); use TimeoutSeconds',
   Credentials: 'remove Credentials (cross-account tasks are not run locally)',
   Iterator: 'use ItemProcessor (with ProcessorConfig Mode INLINE)',
   ItemReader: 'Distributed Map is not supported; use an inline Map with Items',
   ItemBatcher: 'Distributed Map is not supported; use an inline Map',
   ResultWriter: 'Distributed Map is not supported; use an inline Map',
-  ToleratedFailurePercentage: 'Distributed Map is not supported; remove ToleratedFailurePercentage',
-  ToleratedFailureCount: 'Distributed Map is not supported; remove ToleratedFailureCount',
   Label: 'Distributed Map is not supported; remove Label',
 };
 
@@ -85,17 +99,15 @@ export function parseDefinition(definition: object | string): CompiledMachine & 
   }
   if (!isObject(root)) throw new InvalidDefinitionError('definition: must be a JSON object with StartAt and States');
   const queryLanguage = root.QueryLanguage;
-  if (queryLanguage !== 'JSONata') {
-    throw new UnsupportedDefinitionError(
-      `definition: QueryLanguage is ${queryLanguage === undefined ? 'missing (JSONPath)' : JSON.stringify(queryLanguage)}; the local runner interprets JSONata state machines only: set "QueryLanguage": "JSONata" at the top level and use Arguments/Output/Assign`,
-    );
+  if (queryLanguage !== undefined && queryLanguage !== 'JSONata' && queryLanguage !== 'JSONPath') {
+    throw new InvalidDefinitionError(`definition: QueryLanguage must be "JSONata" or "JSONPath" (got ${describe(queryLanguage)})`);
   }
   checkKnownFields(root, MACHINE_FIELDS, 'definition');
   let timeoutSeconds: number | undefined;
   if (root.TimeoutSeconds !== undefined) {
     timeoutSeconds = readInteger(root.TimeoutSeconds, 'definition: TimeoutSeconds', 1, 99_999_999);
   }
-  const context: ParseContext = { names: new Set(), tasks: [] };
+  const context: ParseContext = { names: new Set(), tasks: [], queryLanguage };
   const graph = parseGraph(root, 'definition', context);
   return { graph, timeoutSeconds, tasks: context.tasks };
 }
@@ -103,6 +115,8 @@ export function parseDefinition(definition: object | string): CompiledMachine & 
 interface ParseContext {
   readonly names: Set<string>;
   readonly tasks: TaskNode[];
+  /** The top-level QueryLanguage, every state's default (Step Functions' default is JSONPath). */
+  readonly queryLanguage: 'JSONata' | 'JSONPath' | undefined;
 }
 
 function parseGraph(raw: Json, where: string, context: ParseContext): StateGraph {
@@ -137,9 +151,7 @@ function parseState(name: string, raw: Json, context: ParseContext): StateNode {
     throw new InvalidDefinitionError(`${where}: Type must be one of ${Object.keys(FIELDS_BY_TYPE).join(', ')} (got ${describe(type)})`);
   }
   const stateType = type as StateNode['type'];
-  if (raw.QueryLanguage !== undefined && raw.QueryLanguage !== 'JSONata') {
-    throw new UnsupportedDefinitionError(`${where}: QueryLanguage is ${describe(raw.QueryLanguage)}; the local runner interprets JSONata only: remove the field or set it to "JSONata"`);
-  }
+  checkQueryLanguage(raw.QueryLanguage, context.queryLanguage, where);
   for (const key of Object.keys(raw)) {
     const jsonPathFix = JSONPATH_FIELDS[key];
     if (jsonPathFix !== undefined) throw new InvalidDefinitionError(`${where}: ${key} is a JSONPath field and is not allowed in a JSONata state; ${jsonPathFix}`);
@@ -150,7 +162,7 @@ function parseState(name: string, raw: Json, context: ParseContext): StateNode {
   const base = {
     name,
     next: readNext(raw, stateType, where),
-    output: optionalTemplate(raw.Output, `${where} Output`),
+    output: optionalTemplate(raw.Output, `${where} Output`, 'Output'),
     assign: readAssign(raw.Assign, `${where} Assign`),
   };
   switch (stateType) {
@@ -161,7 +173,8 @@ function parseState(name: string, raw: Json, context: ParseContext): StateNode {
         type: 'Task',
         resource: raw.Resource,
         arguments: readArguments(raw.Arguments, `${where} Arguments`),
-        timeoutSeconds: readCountOrExpression(raw.TimeoutSeconds, `${where} TimeoutSeconds`, 1, 99_999_999),
+        timeoutSeconds: readCountOrExpression(raw.TimeoutSeconds, `${where} TimeoutSeconds`, 'TimeoutSeconds', 1, 99_999_999),
+        heartbeatSeconds: readHeartbeatSeconds(raw, where),
         retry: readRetry(raw.Retry, where),
         catch: readCatch(raw.Catch, where),
       };
@@ -176,8 +189,8 @@ function parseState(name: string, raw: Json, context: ParseContext): StateNode {
       return {
         ...base,
         type: 'Fail',
-        error: readStringOrExpression(raw.Error, `${where} Error`),
-        cause: readStringOrExpression(raw.Cause, `${where} Cause`),
+        error: readStringOrExpression(raw.Error, `${where} Error`, 'Error'),
+        cause: readStringOrExpression(raw.Cause, `${where} Cause`, 'Cause'),
       };
     case 'Wait':
       return readWait(raw, base, where);
@@ -198,15 +211,17 @@ function readWait(raw: Json, base: BaseFields, where: string): StateNode {
   if (hasSeconds === hasTimestamp) throw new InvalidDefinitionError(`${where}: a Wait state needs exactly one of Seconds or Timestamp`);
   let timestamp: Template | undefined;
   if (hasTimestamp) {
-    if (typeof raw.Timestamp !== 'string' || (!isJsonataExpression(raw.Timestamp) && Number.isNaN(Date.parse(raw.Timestamp)))) {
-      throw new InvalidDefinitionError(`${where}: Timestamp must be an ISO 8601 timestamp such as "2026-01-01T00:00:00Z" or a {% %} expression (got ${describe(raw.Timestamp)})`);
+    if (typeof raw.Timestamp !== 'string' || (!isJsonataExpression(raw.Timestamp) && parseOffsetDateTime(raw.Timestamp) === undefined)) {
+      throw new InvalidDefinitionError(
+        `${where}: Timestamp must be an ISO-8601 extended offset date-time such as "2026-01-01T00:00:00Z" (a T between date and time, and an offset) or a {% %} expression (got ${describe(raw.Timestamp)})`,
+      );
     }
-    timestamp = compileTemplate(raw.Timestamp, `${where} Timestamp`);
+    timestamp = compileTemplate(raw.Timestamp, `${where} Timestamp`, 'Timestamp');
   }
   return {
     ...base,
     type: 'Wait',
-    seconds: hasSeconds ? readCountOrExpression(raw.Seconds, `${where} Seconds`, 0, 99_999_999) : undefined,
+    seconds: hasSeconds ? readCountOrExpression(raw.Seconds, `${where} Seconds`, 'Seconds', 0, 99_999_999) : undefined,
     timestamp,
   };
 }
@@ -226,9 +241,9 @@ function readChoice(raw: Json, base: BaseFields, where: string): StateNode {
     }
     if (typeof rule.Next !== 'string') throw new InvalidDefinitionError(`${at}: Next must be a state name (got ${describe(rule.Next)})`);
     return {
-      condition: compileTemplate(rule.Condition, `${at}.Condition`),
+      condition: compileTemplate(rule.Condition, `${at}.Condition`, 'Condition'),
       next: rule.Next,
-      output: optionalTemplate(rule.Output, `${at}.Output`),
+      output: optionalTemplate(rule.Output, `${at}.Output`, 'Output'),
       assign: readAssign(rule.Assign, `${at}.Assign`),
     };
   });
@@ -273,9 +288,11 @@ function readMap(raw: Json, base: BaseFields, where: string, context: ParseConte
     ...base,
     type: 'Map',
     processor: parseGraph(processor, `${where} ItemProcessor`, context),
-    items: optionalTemplate(raw.Items, `${where} Items`),
-    itemSelector: optionalTemplate(raw.ItemSelector, `${where} ItemSelector`),
-    maxConcurrency: readCountOrExpression(raw.MaxConcurrency, `${where} MaxConcurrency`, 0, Number.MAX_SAFE_INTEGER),
+    items: optionalTemplate(raw.Items, `${where} Items`, 'Items'),
+    itemSelector: optionalTemplate(raw.ItemSelector, `${where} ItemSelector`, 'ItemSelector'),
+    maxConcurrency: readCountOrExpression(raw.MaxConcurrency, `${where} MaxConcurrency`, 'MaxConcurrency', 0, Number.MAX_SAFE_INTEGER),
+    toleratedFailureCount: readCountOrExpression(raw.ToleratedFailureCount, `${where} ToleratedFailureCount`, 'ToleratedFailureCount', 0, Number.MAX_SAFE_INTEGER),
+    toleratedFailurePercentage: readPercentageOrExpression(raw.ToleratedFailurePercentage, `${where} ToleratedFailurePercentage`),
     retry: readRetry(raw.Retry, where),
     catch: readCatch(raw.Catch, where),
   };
@@ -289,4 +306,35 @@ function readNext(raw: Json, type: StateNode['type'], where: string): string | u
   if (hasNext === isEnd) throw new InvalidDefinitionError(`${where}: a ${type} state needs exactly one of "Next": "<state>" or "End": true`);
   if (hasNext && typeof raw.Next !== 'string') throw new InvalidDefinitionError(`${where}: Next must be a state name (got ${describe(raw.Next)})`);
   return hasNext ? (raw.Next as string) : undefined;
+}
+
+/** A state's own QueryLanguage, else the top level's, else JSONPath: only JSONata states run here. */
+function checkQueryLanguage(own: unknown, top: 'JSONata' | 'JSONPath' | undefined, where: string): void {
+  if (own !== undefined && own !== 'JSONata' && own !== 'JSONPath') {
+    throw new InvalidDefinitionError(`${where}: QueryLanguage must be "JSONata" or "JSONPath" (got ${describe(own)})`);
+  }
+  if (own === 'JSONata' || (own === undefined && top === 'JSONata')) return;
+  if (own === 'JSONPath') {
+    throw new UnsupportedDefinitionError(`${where}: QueryLanguage is "JSONPath"; the local runner interprets JSONata states only: remove the field or set it to "JSONata"`);
+  }
+  throw new UnsupportedDefinitionError(
+    `${where}: QueryLanguage is ${top === undefined ? 'missing here and at the top level (JSONPath)' : '"JSONPath" (from the top level)'}; the local runner interprets JSONata states only: set "QueryLanguage": "JSONata" at the top level (or on every state) and use Arguments/Output/Assign`,
+  );
+}
+
+/** HeartbeatSeconds: an integer 1..99999999 (or an expression), smaller than TimeoutSeconds when both are numbers. */
+function readHeartbeatSeconds(raw: Json, where: string): Template | undefined {
+  const heartbeat = readCountOrExpression(raw.HeartbeatSeconds, `${where} HeartbeatSeconds`, 'HeartbeatSeconds', 1, 99_999_999);
+  if (typeof raw.HeartbeatSeconds === 'number' && typeof raw.TimeoutSeconds === 'number' && raw.HeartbeatSeconds >= raw.TimeoutSeconds) {
+    throw new InvalidDefinitionError(`${where}: HeartbeatSeconds (${raw.HeartbeatSeconds}) must be smaller than TimeoutSeconds (${raw.TimeoutSeconds})`);
+  }
+  return heartbeat;
+}
+
+function readPercentageOrExpression(value: unknown, where: string): Template | undefined {
+  if (value === undefined) return undefined;
+  if (!isJsonataExpression(value) && (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 100)) {
+    throw new InvalidDefinitionError(`${where} must be a number from 0 to 100 (got ${describe(value)})`);
+  }
+  return compileTemplate(value, where, 'ToleratedFailurePercentage');
 }

@@ -49,7 +49,7 @@ export function readCatch(value: unknown, where: string): Catcher[] {
     return {
       errorEquals: readErrorEquals(raw.ErrorEquals, at, i === value.length - 1, 'catcher'),
       next: raw.Next,
-      output: optionalTemplate(raw.Output, `${at}.Output`),
+      output: optionalTemplate(raw.Output, `${at}.Output`, 'Output'),
       assign: readAssign(raw.Assign, `${at}.Assign`),
     };
   });

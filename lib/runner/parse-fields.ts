@@ -6,40 +6,41 @@ export type Json = Record<string, unknown>;
 
 export const VARIABLE_NAME = /^[\p{L}_][\p{L}\p{N}_]*$/u;
 
-export function readArguments(value: unknown, where: string): Template | undefined {
+export function readArguments(value: unknown, where: string, path = 'Arguments'): Template | undefined {
   if (value === undefined) return undefined;
   if (!isObject(value) && !Array.isArray(value) && !isJsonataExpression(value)) {
     throw new InvalidDefinitionError(`${where}: must be an object, an array or a {% %} expression (got ${describe(value)})`);
   }
-  return compileTemplate(value, where);
+  return compileTemplate(value, where, path);
 }
 
 export function readAssign(value: unknown, where: string): Template | undefined {
   if (value === undefined) return undefined;
-  if (isJsonataExpression(value)) return compileTemplate(value, where);
+  if (isJsonataExpression(value)) return compileTemplate(value, where, 'Assign');
   if (!isObject(value)) throw new InvalidDefinitionError(`${where}: must be an object of variable names to values, or a {% %} expression giving one (got ${describe(value)})`);
   for (const key of Object.keys(value)) {
     if (!VARIABLE_NAME.test(key) || key === 'states') {
       throw new InvalidDefinitionError(`${where}: "${key}" is not a valid variable name; use letters, digits and _ (not starting with a digit), and not the reserved name "states"`);
     }
   }
-  return compileTemplate(value, where);
+  return compileTemplate(value, where, 'Assign');
 }
 
-export function readStringOrExpression(value: unknown, where: string): Template | undefined {
+export function readStringOrExpression(value: unknown, where: string, path: string): Template | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw new InvalidDefinitionError(`${where}: must be a string or a {% %} expression (got ${describe(value)})`);
-  return compileTemplate(value, where);
+  return compileTemplate(value, where, path);
 }
 
-export function readCountOrExpression(value: unknown, where: string, min: number, max: number): Template | undefined {
+export function readCountOrExpression(value: unknown, where: string, path: string, min: number, max: number): Template | undefined {
   if (value === undefined) return undefined;
-  if (isJsonataExpression(value)) return compileTemplate(value, where);
-  return compileTemplate(readInteger(value, where, min, max), where);
+  if (isJsonataExpression(value)) return compileTemplate(value, where, path);
+  return compileTemplate(readInteger(value, where, min, max), where, path);
 }
 
-export function optionalTemplate(value: unknown, where: string): Template | undefined {
-  return value === undefined ? undefined : compileTemplate(value, where);
+/** `path`: the field as Step Functions names it in errors ('Output', 'Items'). */
+export function optionalTemplate(value: unknown, where: string, path: string): Template | undefined {
+  return value === undefined ? undefined : compileTemplate(value, where, path);
 }
 
 export function readInteger(value: unknown, where: string, min: number, max: number): number {

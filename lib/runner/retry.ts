@@ -6,16 +6,19 @@ import { StatesErrorName } from './states-error.js';
  * Whether an error name matches an ErrorEquals list, with the Step Functions wildcards:
  * States.ALL matches everything but States.Runtime and States.DataLimitExceeded (terminal
  * errors, which only an explicit name catches); States.TaskFailed matches everything but
- * States.Timeout (and the same two terminal errors). States.Runtime never matches anything:
- * it is never retried or caught.
+ * States.Timeout and States.HeartbeatTimeout (and the same two terminal errors);
+ * States.Timeout also matches States.HeartbeatTimeout (a heartbeat timeout is a Task timeout).
+ * States.Runtime never matches anything: it is never retried or caught.
  */
 export function matchesErrorEquals(errorEquals: readonly string[], errorName: string): boolean {
   if (errorName === StatesErrorName.Runtime) return false;
   const terminal = errorName === StatesErrorName.DataLimitExceeded;
+  const timeout = errorName === StatesErrorName.Timeout || errorName === StatesErrorName.HeartbeatTimeout;
   for (const name of errorEquals) {
     if (name === errorName) return true;
     if (name === StatesErrorName.ALL && !terminal) return true;
-    if (name === StatesErrorName.TaskFailed && !terminal && errorName !== StatesErrorName.Timeout) return true;
+    if (name === StatesErrorName.TaskFailed && !terminal && !timeout) return true;
+    if (name === StatesErrorName.Timeout && errorName === StatesErrorName.HeartbeatTimeout) return true;
   }
   return false;
 }

@@ -7,11 +7,11 @@ import { StatesError } from './states-error.js';
 /**
  * Runs a Parallel's branches or a Map's iterations concurrently (at most `maxConcurrency` at a
  * time; 0 or undefined: no limit) under one cancel scope: the first failure cancels the rest.
- * Records `succeeded` when all finish, `failed` when one fails with a States error.
+ * Records `succeeded` when all finish, `failed` (when given) when one fails with a States error.
  */
 export async function runBranches<T>(
   scope: Scope,
-  events: { readonly succeeded: HistoryEventType; readonly failed: HistoryEventType },
+  events: { readonly succeeded: HistoryEventType; readonly failed: HistoryEventType | undefined },
   buildJobs: (cancel: CancelScope) => readonly (() => Promise<T>)[],
   maxConcurrency?: number,
 ): Promise<T[]> {
@@ -21,7 +21,7 @@ export async function runBranches<T>(
     recordEvent(scope, events.succeeded);
     return results;
   } catch (error) {
-    if (error instanceof StatesError) recordEvent(scope, events.failed);
+    if (error instanceof StatesError && events.failed !== undefined) recordEvent(scope, events.failed);
     throw error;
   } finally {
     cancel.dispose();

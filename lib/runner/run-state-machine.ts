@@ -6,6 +6,7 @@ import { MissingTaskHandlerError, UnknownStateMachineError, UnsupportedDefinitio
 import { HistoryRecorder } from './history.js';
 import { createStepFunctionsJsonataFunctions } from './jsonata-functions.js';
 import { LAMBDA_INVOKE_RESOURCE } from './lambda-invoke.js';
+import { isLambdaFunctionArn } from './task-invoke.js';
 import { parseDefinition } from './parse-definition.js';
 import { serializeWithinLimit, toJson } from './payload-limit.js';
 import { createUuidV4, deriveRandomSource } from './random.js';
@@ -201,7 +202,8 @@ async function execute(machine: ParsedMachine, params: ExecutionParams, shared: 
       recordEvent(scope, 'ExecutionSucceeded', {
         executionSucceededEventDetails: { output: outputJson, outputDetails: { truncated: false } },
       });
-      outcome = { status: 'SUCCEEDED', output };
+      // The output as a caller of DescribeExecution gets it: parsed from its JSON, plain values only.
+      outcome = { status: 'SUCCEEDED', output: JSON.parse(outputJson) as unknown };
     } catch (error) {
       if (error instanceof AbortedError && timedOut) {
         const cause = `The execution exceeded its TimeoutSeconds (${machine.timeoutSeconds} s).`;
@@ -212,8 +214,8 @@ async function execute(machine: ParsedMachine, params: ExecutionParams, shared: 
         recordEvent(scope, 'ExecutionAborted', { executionAbortedEventDetails: { error: 'States.Aborted', cause } });
         outcome = { status: 'FAILED', error: { error: 'States.Aborted', cause } };
       } else if (error instanceof StatesError) {
-        recordEvent(scope, 'ExecutionFailed', { executionFailedEventDetails: { error: error.error, cause: error.cause } });
-        outcome = { status: 'FAILED', error: { error: error.error, cause: error.cause } };
+        recordEvent(scope, 'ExecutionFailed', { executionFailedEventDetails: error.toDetails() });
+        outcome = { status: 'FAILED', error: error.toDetails() };
       } else {
         throw error;
       }
@@ -264,7 +266,7 @@ function checkTaskIsRunnable(
       `${where}: Resource ${task.resource} (callback with a task token) is not supported by the local runner; pass taskHandlers: { ${JSON.stringify(task.name)}: async (args) => result } to stand in for it`,
     );
   }
-  if (task.resource === LAMBDA_INVOKE_RESOURCE) {
+  if (task.resource === LAMBDA_INVOKE_RESOURCE || isLambdaFunctionArn(task.resource)) {
     if (options.lambda !== undefined) return;
     throw new MissingTaskHandlerError(
       `${where}: Resource ${task.resource} needs a handler or a Lambda client; pass taskHandlers: { ${JSON.stringify(task.name)}: async (args) => result } or lambda: new LambdaClient({...})`,

@@ -1,9 +1,9 @@
 import type { HistoryEventType } from '@aws-sdk/client-sfn';
 import type { Catcher } from './definition.js';
-import { evaluateTemplate, type EvaluationEnvironment, type Template } from './evaluate.js';
+import { createEvaluationEnvironment, describeTemplateSource, evaluateTemplate, type Template } from './evaluate.js';
 import { serializeWithinLimit, toJson } from './payload-limit.js';
 import { recordEvent, type Scope } from './run-context.js';
-import { StatesError, StatesErrorName } from './states-error.js';
+import { describeUnexpectedType, failQueryEvaluation, type EvaluationSite } from './query-evaluation.js';
 import type { StatesContextObject } from './types.js';
 
 /** The end of a state: its output and where to go next (undefined: the graph ends). */
@@ -14,6 +14,8 @@ export interface StateTransition {
 
 export interface CompletionInput {
   readonly stateName: string;
+  /** Id of the state's *StateEntered event (quoted in evaluation errors). */
+  readonly enteredEventId: number;
   readonly exitType: HistoryEventType;
   readonly input: unknown;
   readonly context: StatesContextObject;
@@ -30,19 +32,14 @@ export interface CompletionInput {
  * checks the output size, then applies the assignments and records the *StateExited event.
  */
 export async function completeState(scope: Scope, completion: CompletionInput): Promise<unknown> {
-  const env: EvaluationEnvironment = {
-    stateName: completion.stateName,
-    states: {
-      input: completion.input,
-      context: completion.context,
-      ...(completion.result === undefined ? {} : { result: completion.result }),
-      ...(completion.errorOutput === undefined ? {} : { errorOutput: completion.errorOutput }),
-    },
-    variables: scope.variables,
-    functions: scope.run.functions,
-  };
+  const env = createEvaluationEnvironment(scope, completion.stateName, completion.enteredEventId, {
+    input: completion.input,
+    context: completion.context,
+    ...(completion.result === undefined ? {} : { result: completion.result }),
+    ...(completion.errorOutput === undefined ? {} : { errorOutput: completion.errorOutput }),
+  });
   const output = completion.output === undefined ? completion.defaultOutput : await evaluateTemplate(completion.output, env);
-  const assigned = completion.assign === undefined ? undefined : readAssignedVariables(await evaluateTemplate(completion.assign, env), completion.stateName);
+  const assigned = completion.assign === undefined ? undefined : readAssignedVariables(await evaluateTemplate(completion.assign, env), completion.assign, env);
   const outputJson = serializeWithinLimit(output, completion.stateName, 'an output');
   let assignedVariables: Record<string, string> | undefined;
   if (assigned !== undefined) {
@@ -65,16 +62,17 @@ export async function completeState(scope: Scope, completion: CompletionInput): 
 
 const VARIABLE_NAME = /^[\p{L}_][\p{L}\p{N}_]*$/u;
 
-function readAssignedVariables(value: unknown, stateName: string): Record<string, unknown> {
-  const valid =
-    value !== null &&
-    typeof value === 'object' &&
-    !Array.isArray(value) &&
-    Object.keys(value).every((name) => VARIABLE_NAME.test(name) && name !== 'states');
-  if (!valid) {
-    throw new StatesError(
-      StatesErrorName.QueryEvaluationError,
-      `An error occurred while executing the state '${stateName}'. Assign must give an object of valid variable names to values, got ${toJson(value)}.`,
+/** Assign as one expression must give an object of variable names (an Assign object's keys are checked when parsed). */
+function readAssignedVariables(value: unknown, template: Template, site: EvaluationSite): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    failQueryEvaluation(site, describeUnexpectedType(describeTemplateSource(template), template.path, 'object', value), template.path);
+  }
+  const invalid = Object.keys(value).find((name) => !VARIABLE_NAME.test(name) || name === 'states');
+  if (invalid !== undefined) {
+    failQueryEvaluation(
+      site,
+      `The JSONata expression '${describeTemplateSource(template)}' specified for the field '${template.path}' returned an object with the key ${JSON.stringify(invalid)}, which is not a valid variable name.`,
+      template.path,
     );
   }
   return value as Record<string, unknown>;
@@ -95,9 +93,9 @@ export async function completeThroughCatcher(
   return { output, next: catcher.next };
 }
 
-/** Records the *StateEntered event of a state. */
-export function recordStateEntered(scope: Scope, type: HistoryEventType, stateName: string, input: unknown): void {
-  recordEvent(scope, type, {
+/** Records the *StateEntered event of a state; returns its id. */
+export function recordStateEntered(scope: Scope, type: HistoryEventType, stateName: string, input: unknown): number {
+  return recordEvent(scope, type, {
     stateEnteredEventDetails: { name: stateName, input: toJson(input), inputDetails: { truncated: false } },
   });
 }

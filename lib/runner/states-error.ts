@@ -1,13 +1,27 @@
-/** A Step Functions error (Error name + Cause) raised while a state runs. Internal to the runner. */
+/**
+ * A Step Functions error (Error name + Cause) raised while a state runs. Internal to the runner.
+ * A Fail state without Error or Cause raises one without them (undefined), and the events
+ * that carry it then have no such field, as on AWS.
+ */
 export class StatesError extends Error {
-  readonly error: string;
-  override readonly cause: string;
+  readonly error: string | undefined;
+  override readonly cause: string | undefined;
 
-  constructor(error: string, cause: string) {
-    super(`${error}: ${cause}`);
+  constructor(error: string | undefined, cause: string | undefined) {
+    super(`${error ?? '(no error)'}: ${cause ?? '(no cause)'}`);
     this.name = 'StatesError';
     this.error = error;
     this.cause = cause;
+  }
+
+  /** `{ error, cause }` for event details, without the fields that are absent. */
+  toDetails(): { error?: string; cause?: string } {
+    return { ...(this.error === undefined ? {} : { error: this.error }), ...(this.cause === undefined ? {} : { cause: this.cause }) };
+  }
+
+  /** `$states.errorOutput`: `{ Error, Cause }`, without the fields that are absent. */
+  toErrorOutput(): { Error?: string; Cause?: string } {
+    return { ...(this.error === undefined ? {} : { Error: this.error }), ...(this.cause === undefined ? {} : { Cause: this.cause }) };
   }
 }
 
@@ -24,6 +38,8 @@ export const StatesErrorName = {
   ALL: 'States.ALL',
   TaskFailed: 'States.TaskFailed',
   Timeout: 'States.Timeout',
+  HeartbeatTimeout: 'States.HeartbeatTimeout',
+  ExceedToleratedFailureThreshold: 'States.ExceedToleratedFailureThreshold',
   Runtime: 'States.Runtime',
   DataLimitExceeded: 'States.DataLimitExceeded',
   NoChoiceMatched: 'States.NoChoiceMatched',

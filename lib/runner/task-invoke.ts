@@ -23,7 +23,12 @@ export function describeResource(arn: string): { resourceType: string; resource:
 
 /** True when the runner can call this Resource itself (given a Lambda client). */
 export function isLambdaInvoke(resource: string): boolean {
-  return resource === LAMBDA_INVOKE_RESOURCE;
+  return resource === LAMBDA_INVOKE_RESOURCE || isLambdaFunctionArn(resource);
+}
+
+/** A Lambda function ARN used as a Task's Resource itself (the Lambda "legacy" integration): `arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]`. */
+export function isLambdaFunctionArn(resource: string): boolean {
+  return /^arn:aws[\w-]*:lambda:[^:]+:\d{12}:function:[^:]+(:[^:]+)?$/.test(resource);
 }
 
 /**
@@ -40,12 +45,14 @@ export async function callTask(
     readonly retryCount: number;
     readonly context: StatesContextObject;
     readonly timeoutSeconds: number | undefined;
+    readonly heartbeatSeconds: number | undefined;
   },
 ): Promise<unknown> {
   const run = scope.run;
   const handler = run.taskHandlers[request.stateName];
   if (handler === undefined && readStartExecutionPattern(request.resource) !== undefined) return callChildExecution(scope, request);
   const busy = trackBusy(run.clock);
+  const heartbeat = new HeartbeatTimer(scope, request);
   const work = (async (): Promise<unknown> => {
     try {
       if (handler !== undefined) {
@@ -55,7 +62,13 @@ export async function callTask(
           retryCount: request.retryCount,
           clock: busy.clock,
           context: request.context,
+          sendHeartbeat: () => heartbeat.beat(),
         });
+      }
+      if (isLambdaFunctionArn(request.resource)) {
+        // The function's own response is the task result (no Payload/StatusCode envelope).
+        const response = await invokeLambda(run.lambda!, { FunctionName: request.resource, Payload: request.args }, request.stateName, run.clock.now());
+        return response.Payload;
       }
       return await invokeLambda(run.lambda!, request.args, request.stateName, run.clock.now());
     } finally {
@@ -68,7 +81,57 @@ export async function callTask(
   });
   // A call that outlives its timeout or an abort runs on; its late failure must not go unhandled.
   work.catch(() => {});
-  return raceWithTimeout(scope, request, work);
+  try {
+    return await raceWithTimeout(scope, request, heartbeat.race(work));
+  } finally {
+    heartbeat.stop();
+  }
+}
+
+/**
+ * HeartbeatSeconds: the attempt fails with States.HeartbeatTimeout when more than that many
+ * seconds pass (on the run's clock) without a heartbeat. Handlers send one with
+ * `sendHeartbeat()`; a Lambda function cannot (it has no task token), so a call to one
+ * must end within HeartbeatSeconds.
+ */
+class HeartbeatTimer {
+  private timer: CancelScope | undefined;
+  private rejectTimeout: ((error: StatesError) => void) | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly scope: Scope,
+    private readonly request: { readonly stateName: string; readonly heartbeatSeconds: number | undefined },
+  ) {}
+
+  /** Settles like `work`, or rejects with States.HeartbeatTimeout. */
+  race(work: Promise<unknown>): Promise<unknown> {
+    if (this.request.heartbeatSeconds === undefined) return work;
+    const timeout = new Promise<never>((_, reject) => {
+      this.rejectTimeout = reject;
+    });
+    this.beat();
+    return Promise.race([work, timeout]);
+  }
+
+  beat(): void {
+    const seconds = this.request.heartbeatSeconds;
+    if (seconds === undefined || this.stopped) return;
+    this.timer?.cancel();
+    this.timer?.dispose();
+    const timer = new CancelScope(this.scope.cancel);
+    this.timer = timer;
+    this.scope.run.clock.sleepUnless(seconds, timer).then(
+      () => this.rejectTimeout?.(new StatesError(StatesErrorName.HeartbeatTimeout, `The task '${this.request.stateName}' sent no heartbeat within its HeartbeatSeconds (${seconds} s).`)),
+      () => {},
+    );
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.timer?.cancel();
+    this.timer?.dispose();
+  }
 }
 
 /**

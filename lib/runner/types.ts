@@ -45,6 +45,8 @@ export interface TaskHandlerContext {
   readonly clock: Clock;
   /** The `$states.context` object of this attempt. */
   readonly context: StatesContextObject;
+  /** Resets the Task's HeartbeatSeconds timer (SendTaskHeartbeat); does nothing when the Task has none. */
+  readonly sendHeartbeat: () => void;
 }
 
 /**
@@ -146,8 +148,11 @@ export interface RunResult {
   readonly status: 'SUCCEEDED' | 'FAILED';
   /** Execution output, when SUCCEEDED. */
   readonly output?: unknown;
-  /** Error and cause, when FAILED (an execution timeout reports States.Timeout). */
-  readonly error?: { readonly error: string; readonly cause: string };
+  /**
+   * Error and cause, when FAILED (an execution timeout reports States.Timeout). A Fail state
+   * without Error or Cause leaves that field out, as AWS does.
+   */
+  readonly error?: { readonly error?: string; readonly cause?: string };
   /** Events in the shape of GetExecutionHistory, ids 1..n. */
   readonly history: HistoryEvent[];
   /** Seconds from ExecutionStarted to the last event, on the run's clock. */

@@ -134,7 +134,7 @@ async function runManyFailures(failing: number, downstream: number, cause: strin
   );
   const result = await runStateMachine(definition, { taskHandlers });
   expect(result.status).toBe('FAILED');
-  return { cause: result.error!.cause, names };
+  return { cause: result.error!.cause!, names };
 }
 
 describe('the job failure Cause stays within 32,768 characters', () => {

@@ -36,7 +36,7 @@ describe('compiled jobs run on the local runner', () => {
     const result = await runStateMachine(definition, { taskHandlers: emulateWrapper(graph.names, failing, calls) });
     expect(result.status).toBe('FAILED');
     expect(result.error!.error).toBe('BoomError');
-    const cause = JSON.parse(result.error!.cause) as JobFailureCause;
+    const cause = JSON.parse(result.error!.cause!) as JobFailureCause;
     // Expected: every op downstream of a failing op is skipped (a failing op among them too).
     const downstream = new Set<number>();
     graph.names.forEach((_, k) => {

@@ -174,7 +174,7 @@ describe('a split job behaves as one state machine (local runner, children run i
     expect(result.status).toBe('FAILED');
     expect(result.error!.error).toBe('BoomError');
     expect(result.error).toStrictEqual(single.error);
-    const cause = JSON.parse(result.error!.cause) as JobFailureCause;
+    const cause = JSON.parse(result.error!.cause!) as JobFailureCause;
     expect(cause.failedOps.map((f) => f.op)).toContain('op3');
     expect(cause.skippedOps.length).toBeGreaterThan(0);
     expect(calls.size).toBe(graph.names.length);
@@ -192,7 +192,7 @@ describe('a split job behaves as one state machine (local runner, children run i
     const result = await runStateMachine(compiled.definition, { taskHandlers: { ...handlers, [firstStart]: crash } });
     expect(result.status).toBe('FAILED');
     expect(result.error!.error).toBe('States.TaskFailed');
-    const cause = JSON.parse(result.error!.cause) as JobFailureCause;
+    const cause = JSON.parse(result.error!.cause!) as JobFailureCause;
     expect(cause.failedOps.length).toBeGreaterThan(0);
     expect(cause.failedOps.every((f) => f.error === 'States.TaskFailed')).toBe(true);
   });

@@ -14,13 +14,14 @@ const handlers = { taskHandlers: { T: () => null } };
 
 describe('unsupported definitions', () => {
   it.each([
-    { name: 'QueryLanguage missing (JSONPath)', def: { StartAt: 'A', States: { A: pass } }, message: /QueryLanguage is missing \(JSONPath\).*"QueryLanguage": "JSONata"/ },
-    { name: 'QueryLanguage JSONPath', def: { QueryLanguage: 'JSONPath', StartAt: 'A', States: { A: pass } }, message: /QueryLanguage is "JSONPath"/ },
+    { name: 'QueryLanguage missing (JSONPath)', def: { StartAt: 'A', States: { A: pass } }, message: /state "A": QueryLanguage is missing here and at the top level \(JSONPath\).*"QueryLanguage": "JSONata"/ },
+    { name: 'QueryLanguage JSONPath', def: { QueryLanguage: 'JSONPath', StartAt: 'A', States: { A: pass } }, message: /state "A": QueryLanguage is "JSONPath" \(from the top level\)/ },
+    { name: 'one state of several without QueryLanguage', def: { StartAt: 'A', States: { A: { Type: 'Pass', QueryLanguage: 'JSONata', Next: 'B' }, B: pass } }, message: /state "B": QueryLanguage is missing here and at the top level/ },
     { name: 'a JSONPath state', def: machine('A', { A: { ...pass, QueryLanguage: 'JSONPath' } }), message: /state "A": QueryLanguage is "JSONPath"/ },
     { name: 'Distributed Map', def: machine('M', { M: { Type: 'Map', End: true, ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'A', States: { A: pass } } } }), message: /state "M": .*DISTRIBUTED.*use Mode INLINE/ },
     { name: 'ItemReader', def: machine('M', { M: { Type: 'Map', End: true, ItemReader: {}, ItemProcessor: { StartAt: 'A', States: { A: pass } } } }), message: /state "M": ItemReader is not supported/ },
     { name: 'legacy Iterator', def: machine('M', { M: { Type: 'Map', End: true, Iterator: { StartAt: 'A', States: { A: pass } } } }), message: /state "M": Iterator is not supported.*use ItemProcessor/ },
-    { name: 'HeartbeatSeconds', def: machine('T', { T: lambdaTask({ HeartbeatSeconds: 10 }) }), message: /state "T": HeartbeatSeconds is not supported/ },
+    { name: 'Label (Distributed Map)', def: machine('M', { M: { Type: 'Map', End: true, Label: 'x', ItemProcessor: { StartAt: 'A', States: { A: pass } } } }), message: /state "M": Label is not supported/ },
     { name: 'waitForTaskToken without handler', def: machine('X', { X: lambdaTask({ Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken' }) }), message: /state "X": Resource .*waitForTaskToken.*taskHandlers/ },
   ])('fails on $name', async ({ def, message }) => {
     const run = runStateMachine(def, handlers);
@@ -55,6 +56,13 @@ describe('invalid definitions', () => {
     { name: 'unreachable state', def: machine('A', { A: pass, B: pass }), message: /state "B": is not reachable/ },
     { name: 'duplicate names across branches', def: machine('P', { P: { Type: 'Parallel', End: true, Branches: [{ StartAt: 'P', States: { P: pass } }] } }), message: /state "P": the name is used twice/ },
     { name: 'bad variable name', def: machine('A', { A: { ...pass, Assign: { '1x': 1 } } }), message: /"1x" is not a valid variable name/ },
+    { name: 'HeartbeatSeconds not below TimeoutSeconds', def: machine('T', { T: lambdaTask({ HeartbeatSeconds: 10, TimeoutSeconds: 10 }) }), message: /state "T": HeartbeatSeconds \(10\) must be smaller than TimeoutSeconds \(10\)/ },
+    { name: 'HeartbeatSeconds 0', def: machine('T', { T: lambdaTask({ HeartbeatSeconds: 0 }) }), message: /HeartbeatSeconds must be an integer from 1 to 99999999 \(got 0\)/ },
+    { name: 'ToleratedFailurePercentage over 100', def: machine('M', { M: { Type: 'Map', End: true, ToleratedFailurePercentage: 101, ItemProcessor: { StartAt: 'A', States: { A: pass } } } }), message: /ToleratedFailurePercentage must be a number from 0 to 100 \(got 101\)/ },
+    { name: 'ToleratedFailureCount negative', def: machine('M', { M: { Type: 'Map', End: true, ToleratedFailureCount: -1, ItemProcessor: { StartAt: 'A', States: { A: pass } } } }), message: /ToleratedFailureCount must be an integer from 0/ },
+    { name: 'Wait Timestamp without T', def: machine('W', { W: { Type: 'Wait', Timestamp: '2016-12-05 21:29:29Z', End: true } }), message: /state "W": Timestamp must be an ISO-8601 extended offset date-time/ },
+    { name: 'Wait Timestamp without offset', def: machine('W', { W: { Type: 'Wait', Timestamp: '2016-12-05T21:29:29', End: true } }), message: /Timestamp must be an ISO-8601 extended offset date-time/ },
+    { name: 'QueryLanguage not a language', def: machine('A', { A: pass }, { QueryLanguage: 'SQL' }), message: /definition: QueryLanguage must be "JSONata" or "JSONPath" \(got "SQL"\)/ },
     { name: 'execution TimeoutSeconds 0', def: machine('A', { A: pass }, { TimeoutSeconds: 0 }), message: /TimeoutSeconds must be an integer from 1/ },
   ])('fails on $name', async ({ def, message }) => {
     const run = runStateMachine(def, handlers);

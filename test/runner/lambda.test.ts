@@ -65,3 +65,26 @@ describe('lambda:invoke without a handler', () => {
     expect(lambdaMock.commandCalls(InvokeCommand)).toHaveLength(0);
   });
 });
+
+describe('a Lambda function ARN as Resource, without a handler', () => {
+  const arn = 'arn:aws:lambda:us-east-1:123456789012:function:my-fn';
+  const direct = machine('Work', { Work: { Type: 'Task', Resource: arn, Arguments: { n: '{% $states.input.n %}' }, End: true } });
+
+  it('invokes the function with the Arguments as Payload; the result is its response', async () => {
+    lambdaMock.on(InvokeCommand).resolves({ StatusCode: 200, Payload: encode({ doubled: 4 }) as never, $metadata: { httpStatusCode: 200, requestId: 'r' } });
+    const result = await runStateMachine(direct, { input: { n: 2 }, lambda: new LambdaClient({ region: 'us-east-1' }) });
+    expect(lambdaMock.commandCalls(InvokeCommand)[0]!.args[0].input).toStrictEqual({ FunctionName: arn, Payload: '{"n":2}' });
+    expect(result.output).toStrictEqual({ doubled: 4 });
+    expect(result.history.map((event) => event.type)).toContain('LambdaFunctionSucceeded');
+  });
+
+  it('a function error is LambdaFunctionFailed with its errorType and the payload as cause', async () => {
+    const payload = { errorType: 'Boom', errorMessage: 'no', trace: [] };
+    lambdaMock.on(InvokeCommand).resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: encode(payload) as never, $metadata: {} });
+    const result = await runStateMachine(direct, { input: { n: 2 }, lambda: new LambdaClient({ region: 'us-east-1' }) });
+    expect(result.history.find((event) => event.type === 'LambdaFunctionFailed')!.lambdaFunctionFailedEventDetails).toStrictEqual({
+      error: 'Boom',
+      cause: JSON.stringify(payload),
+    });
+  });
+});

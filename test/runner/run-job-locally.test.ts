@@ -189,7 +189,7 @@ describe('runJobLocally: DESIGN section 3, row by row', () => {
     const result = await runJobLocally(graph, quiet);
     expect(result.status).toBe('FAILED');
     expect(result.error?.error).toBe('FlakyError');
-    const cause = JSON.parse(result.error!.cause) as JobFailureCause;
+    const cause = JSON.parse(result.error!.cause!) as JobFailureCause;
     expect(cause.failedOps.map((failed) => [failed.op, failed.error])).toStrictEqual([
       ['breaks', 'FlakyError'],
       ['also_breaks', 'TypeError'],
@@ -225,7 +225,7 @@ describe('runJobLocally: the seed jobs', () => {
     const result = await runJobLocally(retryJob, quiet);
     expect(result.status).toBe('FAILED');
     expect(result.error?.error).toBe('ReportUnavailableError');
-    const cause = JSON.parse(result.error!.cause) as JobFailureCause;
+    const cause = JSON.parse(result.error!.cause!) as JobFailureCause;
     expect(cause.failedOps.map((failed) => failed.op)).toStrictEqual(['problematic']);
     const rows = Object.fromEntries(summarizeExecution(result.history).ops.map((summary) => [summary.name, [summary.attempts, summary.outcome]]));
     expect(rows).toStrictEqual({

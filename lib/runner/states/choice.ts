@@ -1,6 +1,6 @@
 import type { ChoiceNode } from '../definition.js';
-import { evaluateTemplate, type EvaluationEnvironment } from '../evaluate.js';
-import { toJson } from '../payload-limit.js';
+import { createEvaluationEnvironment, describeTemplateSource, evaluateTemplate } from '../evaluate.js';
+import { describeUnexpectedType, failQueryEvaluation } from '../query-evaluation.js';
 import { buildStatesContext, type Scope } from '../run-context.js';
 import { completeState, recordStateEntered, type StateTransition } from '../state-completion.js';
 import { StatesError, StatesErrorName } from '../states-error.js';
@@ -10,41 +10,29 @@ import { StatesError, StatesErrorName } from '../states-error.js';
  * A matched rule's Output/Assign are used when it has them, otherwise the state's.
  */
 export async function runChoiceState(node: ChoiceNode, input: unknown, scope: Scope): Promise<StateTransition> {
-  recordStateEntered(scope, 'ChoiceStateEntered', node.name, input);
+  const enteredEventId = recordStateEntered(scope, 'ChoiceStateEntered', node.name, input);
   const context = buildStatesContext(scope, node.name, scope.run.clock.now(), 0);
-  const env: EvaluationEnvironment = { stateName: node.name, states: { input, context }, variables: scope.variables, functions: scope.run.functions };
+  const env = createEvaluationEnvironment(scope, node.name, enteredEventId, { input, context });
+  const complete = (rule: { readonly output: ChoiceNode['output']; readonly assign: ChoiceNode['assign'] }, next: string): Promise<StateTransition> =>
+    completeState(scope, {
+      stateName: node.name,
+      enteredEventId,
+      exitType: 'ChoiceStateExited',
+      input,
+      context,
+      defaultOutput: input,
+      output: rule.output ?? node.output,
+      assign: rule.assign ?? node.assign,
+    }).then((output) => ({ output, next }));
   for (const rule of node.choices) {
     const value = await evaluateTemplate(rule.condition, env);
     if (typeof value !== 'boolean') {
-      throw new StatesError(
-        StatesErrorName.QueryEvaluationError,
-        `An error occurred while executing the state '${node.name}'. A Condition must evaluate to a boolean, got ${toJson(value)}.`,
-      );
+      failQueryEvaluation(env, describeUnexpectedType(describeTemplateSource(rule.condition), rule.condition.path, 'boolean', value), rule.condition.path);
     }
-    if (value) {
-      const output = await completeState(scope, {
-        stateName: node.name,
-        exitType: 'ChoiceStateExited',
-        input,
-        context,
-        defaultOutput: input,
-        output: rule.output ?? node.output,
-        assign: rule.assign ?? node.assign,
-      });
-      return { output, next: rule.next };
-    }
+    if (value) return complete(rule, rule.next);
   }
   if (node.default === undefined) {
     throw new StatesError(StatesErrorName.NoChoiceMatched, `No Choice Rule matched and there is no Default in the Choice state '${node.name}'.`);
   }
-  const output = await completeState(scope, {
-    stateName: node.name,
-    exitType: 'ChoiceStateExited',
-    input,
-    context,
-    defaultOutput: input,
-    output: node.output,
-    assign: node.assign,
-  });
-  return { output, next: node.default };
+  return complete({ output: undefined, assign: undefined }, node.default);
 }

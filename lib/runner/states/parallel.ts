@@ -1,5 +1,5 @@
 import type { ParallelNode } from '../definition.js';
-import { evaluateTemplate } from '../evaluate.js';
+import { createEvaluationEnvironment, evaluateTemplate } from '../evaluate.js';
 import { runAttemptedState } from '../attempted-state.js';
 import { runBranches } from '../run-branches.js';
 import { createChildScope, recordEvent, type Scope } from '../run-context.js';
@@ -7,22 +7,37 @@ import { runGraph } from '../run-graph.js';
 import type { StateTransition } from '../state-completion.js';
 
 /**
- * Parallel: every branch runs concurrently on a copy of the variables, with the state input
- * (or Arguments) as input. The result is the array of branch outputs in branch order. The
- * first failing branch stops the others and fails the state with its own error.
+ * Parallel: every branch runs concurrently with the state input (or Arguments) as input, which
+ * the branches share (the runner never mutates values). The result is the array of branch
+ * outputs in branch order. The first failing branch stops the others (their running states
+ * record *StateAborted) and fails the state with its own error; ParallelStateFailed is recorded
+ * only when no retrier retries and no catcher catches that error, as on AWS.
  */
 export async function runParallelState(node: ParallelNode, input: unknown, scope: Scope): Promise<StateTransition> {
-  const run = scope.run;
-  return runAttemptedState(node, input, scope, PARALLEL_EVENTS, async (context) => {
-    const branchInput =
-      node.arguments === undefined
-        ? input
-        : await evaluateTemplate(node.arguments, { stateName: node.name, states: { input, context }, variables: scope.variables, functions: run.functions });
-    const startedId = recordEvent(scope, 'ParallelStateStarted');
-    return runBranches(scope, { succeeded: 'ParallelStateSucceeded', failed: 'ParallelStateFailed' }, (cancel) =>
-      node.branches.map((branch) => () => runGraph(branch, structuredClone(branchInput), createChildScope(scope, cancel, startedId))),
-    );
-  });
+  let branchesFailed = false;
+  return runAttemptedState(
+    node,
+    input,
+    scope,
+    PARALLEL_EVENTS,
+    async ({ context, enteredEventId }) => {
+      branchesFailed = false;
+      const branchInput =
+        node.arguments === undefined ? input : await evaluateTemplate(node.arguments, createEvaluationEnvironment(scope, node.name, enteredEventId, { input, context }));
+      const startedId = recordEvent(scope, 'ParallelStateStarted');
+      try {
+        return await runBranches(scope, { succeeded: 'ParallelStateSucceeded', failed: undefined }, (cancel) =>
+          node.branches.map((branch) => () => runGraph(branch, branchInput, createChildScope(scope, cancel, startedId))),
+        );
+      } catch (error) {
+        branchesFailed = true;
+        throw error;
+      }
+    },
+    () => {
+      if (branchesFailed) recordEvent(scope, 'ParallelStateFailed');
+    },
+  );
 }
 
 const PARALLEL_EVENTS = { entered: 'ParallelStateEntered', exited: 'ParallelStateExited', aborted: 'ParallelStateAborted' } as const;

@@ -4,10 +4,11 @@ import { completeState, recordStateEntered, type StateTransition } from '../stat
 
 /** Pass: output is the input, or Output; Assign applies. */
 export async function runPassState(node: PassNode, input: unknown, scope: Scope): Promise<StateTransition> {
-  recordStateEntered(scope, 'PassStateEntered', node.name, input);
+  const enteredEventId = recordStateEntered(scope, 'PassStateEntered', node.name, input);
   const context = buildStatesContext(scope, node.name, scope.run.clock.now(), 0);
   const output = await completeState(scope, {
     stateName: node.name,
+    enteredEventId,
     exitType: 'PassStateExited',
     input,
     context,

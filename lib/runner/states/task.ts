@@ -1,43 +1,40 @@
 import type { TaskNode } from '../definition.js';
-import { evaluateTemplate, type EvaluationEnvironment, type Template } from '../evaluate.js';
+import { describeTemplateSource, evaluateTemplate, createEvaluationEnvironment, type EvaluationEnvironment, type Template } from '../evaluate.js';
 import { runAttemptedState } from '../attempted-state.js';
 import { serializeWithinLimit, toJson } from '../payload-limit.js';
+import { describeUnexpectedType, failQueryEvaluation } from '../query-evaluation.js';
 import { recordEvent, type Scope } from '../run-context.js';
 import type { StateTransition } from '../state-completion.js';
 import { StatesError, StatesErrorName } from '../states-error.js';
-import { callTask, describeResource } from '../task-invoke.js';
+import { callTask, describeResource, isLambdaFunctionArn } from '../task-invoke.js';
 
-/** Task: Arguments -> service call (handler or Lambda) under Retry/Catch/TimeoutSeconds -> Output/Assign. */
+/**
+ * Task: Arguments -> service call (handler or Lambda) under Retry/Catch/TimeoutSeconds/
+ * HeartbeatSeconds -> Output/Assign. A Resource that is a Lambda function ARN records
+ * LambdaFunction* events, any other Task* events, as Step Functions does.
+ */
 export async function runTaskState(node: TaskNode, input: unknown, scope: Scope): Promise<StateTransition> {
-  const run = scope.run;
   const { resourceType, resource } = describeResource(node.resource);
-  return runAttemptedState(node, input, scope, TASK_EVENTS, async (context, retryCount) => {
-    const env: EvaluationEnvironment = { stateName: node.name, states: { input, context }, variables: scope.variables, functions: run.functions };
+  const events = isLambdaFunctionArn(node.resource) ? lambdaFunctionEvents(node.resource) : taskEvents(resourceType, resource);
+  return runAttemptedState(node, input, scope, TASK_EVENTS, async ({ context, retryCount, enteredEventId }) => {
+    const env = createEvaluationEnvironment(scope, node.name, enteredEventId, { input, context });
     const args = node.arguments === undefined ? input : await evaluateTemplate(node.arguments, env);
-    const timeoutSeconds = await evaluateSeconds(node.timeoutSeconds, env, 'TimeoutSeconds', 1);
-    recordEvent(scope, 'TaskScheduled', {
-      taskScheduledEventDetails: {
-        resourceType,
-        resource,
-        region: 'us-east-1',
-        parameters: toJson(args),
-        ...(timeoutSeconds === undefined ? {} : { timeoutInSeconds: timeoutSeconds }),
-      },
-    });
-    recordEvent(scope, 'TaskStarted', { taskStartedEventDetails: { resourceType, resource } });
+    const timeoutSeconds = await evaluateSeconds(node.timeoutSeconds, env, 1);
+    const heartbeatSeconds = await evaluateSeconds(node.heartbeatSeconds, env, 1);
+    if (timeoutSeconds !== undefined && heartbeatSeconds !== undefined && heartbeatSeconds >= timeoutSeconds) {
+      failQueryEvaluation(env, `The value of the field 'HeartbeatSeconds' (${heartbeatSeconds}) must be smaller than the value of the field 'TimeoutSeconds' (${timeoutSeconds}).`, 'HeartbeatSeconds');
+    }
+    const parameters = toJson(args);
+    events.scheduled(scope, parameters, timeoutSeconds, heartbeatSeconds);
+    events.started(scope);
     try {
-      const result = await callTask(scope, { stateName: node.name, resource: node.resource, args, retryCount, context, timeoutSeconds });
-      const output = serializeWithinLimit(result, node.name, 'a result');
-      recordEvent(scope, 'TaskSucceeded', {
-        taskSucceededEventDetails: { resourceType, resource, output, outputDetails: { truncated: false } },
-      });
+      // The handler gets the arguments as the service would: parsed from their JSON, its own copy.
+      const request = { stateName: node.name, resource: node.resource, args: JSON.parse(parameters) as unknown, retryCount, context, timeoutSeconds, heartbeatSeconds };
+      const result = await callTask(scope, request);
+      events.succeeded(scope, serializeWithinLimit(result, node.name, 'a result'));
       return result;
     } catch (error) {
-      if (error instanceof StatesError) {
-        const details = { resourceType, resource, error: error.error, cause: error.cause };
-        if (error.error === StatesErrorName.Timeout) recordEvent(scope, 'TaskTimedOut', { taskTimedOutEventDetails: details });
-        else recordEvent(scope, 'TaskFailed', { taskFailedEventDetails: details });
-      }
+      if (error instanceof StatesError) events.failed(scope, error);
       throw error;
     }
   });
@@ -45,19 +42,75 @@ export async function runTaskState(node: TaskNode, input: unknown, scope: Scope)
 
 const TASK_EVENTS = { entered: 'TaskStateEntered', exited: 'TaskStateExited', aborted: 'TaskStateAborted' } as const;
 
-/** Evaluates a seconds field (a number or a {% %} expression) into an integer >= min. */
-export async function evaluateSeconds(
-  template: Template | undefined,
-  env: EvaluationEnvironment,
-  field: string,
-  min: number,
-): Promise<number | undefined> {
+/** The events of one attempt's service call. */
+interface TaskCallEvents {
+  scheduled(scope: Scope, parameters: string, timeoutSeconds: number | undefined, heartbeatSeconds: number | undefined): void;
+  started(scope: Scope): void;
+  succeeded(scope: Scope, output: string): void;
+  failed(scope: Scope, error: StatesError): void;
+}
+
+function isTimeout(error: StatesError): boolean {
+  return error.error === StatesErrorName.Timeout || error.error === StatesErrorName.HeartbeatTimeout;
+}
+
+/** TaskScheduled, TaskStarted, TaskSucceeded | TaskFailed | TaskTimedOut. */
+function taskEvents(resourceType: string, resource: string): TaskCallEvents {
+  return {
+    scheduled: (scope, parameters, timeoutSeconds, heartbeatSeconds) =>
+      recordEvent(scope, 'TaskScheduled', {
+        taskScheduledEventDetails: {
+          resourceType,
+          resource,
+          region: 'us-east-1',
+          parameters,
+          ...(timeoutSeconds === undefined ? {} : { timeoutInSeconds: timeoutSeconds }),
+          ...(heartbeatSeconds === undefined ? {} : { heartbeatInSeconds: heartbeatSeconds }),
+        },
+      }),
+    started: (scope) => recordEvent(scope, 'TaskStarted', { taskStartedEventDetails: { resourceType, resource } }),
+    succeeded: (scope, output) => recordEvent(scope, 'TaskSucceeded', { taskSucceededEventDetails: { resourceType, resource, output, outputDetails: { truncated: false } } }),
+    failed: (scope, error) => {
+      const details = { resourceType, resource, ...error.toDetails() };
+      if (isTimeout(error)) recordEvent(scope, 'TaskTimedOut', { taskTimedOutEventDetails: details });
+      else recordEvent(scope, 'TaskFailed', { taskFailedEventDetails: details });
+    },
+  };
+}
+
+/** LambdaFunctionScheduled, LambdaFunctionStarted, LambdaFunctionSucceeded | LambdaFunctionFailed | LambdaFunctionTimedOut. */
+function lambdaFunctionEvents(functionArn: string): TaskCallEvents {
+  return {
+    scheduled: (scope, input, timeoutSeconds) =>
+      recordEvent(scope, 'LambdaFunctionScheduled', {
+        lambdaFunctionScheduledEventDetails: {
+          resource: functionArn,
+          input,
+          inputDetails: { truncated: false },
+          ...(timeoutSeconds === undefined ? {} : { timeoutInSeconds: timeoutSeconds }),
+        },
+      }),
+    started: (scope) => recordEvent(scope, 'LambdaFunctionStarted'),
+    succeeded: (scope, output) => recordEvent(scope, 'LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: { output, outputDetails: { truncated: false } } }),
+    failed: (scope, error) => {
+      if (isTimeout(error)) recordEvent(scope, 'LambdaFunctionTimedOut', { lambdaFunctionTimedOutEventDetails: error.toDetails() });
+      else recordEvent(scope, 'LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: error.toDetails() });
+    },
+  };
+}
+
+/** Evaluates a seconds field (a number or a {% %} expression) into an integer from `min` to 99999999. */
+export async function evaluateSeconds(template: Template | undefined, env: EvaluationEnvironment, min: number): Promise<number | undefined> {
   if (template === undefined) return undefined;
   const value = await evaluateTemplate(template, env);
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > 99_999_999) {
-    throw new StatesError(
-      StatesErrorName.QueryEvaluationError,
-      `An error occurred while executing the state '${env.stateName}'. The field '${field}' must be an integer from ${min} to 99999999, got ${toJson(value)}.`,
+  if (typeof value !== 'number') {
+    failQueryEvaluation(env, describeUnexpectedType(describeTemplateSource(template), template.path, 'number', value), template.path);
+  }
+  if (!Number.isInteger(value) || value < min || value > 99_999_999) {
+    failQueryEvaluation(
+      env,
+      `The JSONata expression '${describeTemplateSource(template)}' specified for the field '${template.path}' returned ${JSON.stringify(value)}, which is not an integer from ${min} to 99999999.`,
+      template.path,
     );
   }
   return value;

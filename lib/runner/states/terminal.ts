@@ -1,17 +1,18 @@
 import type { FailNode, SucceedNode } from '../definition.js';
-import { evaluateTemplate, type EvaluationEnvironment } from '../evaluate.js';
-import { toJson } from '../payload-limit.js';
-import { buildStatesContext, recordEvent, type Scope } from '../run-context.js';
+import { createEvaluationEnvironment, describeTemplateSource, evaluateTemplate, type Template } from '../evaluate.js';
+import { describeUnexpectedType, failQueryEvaluation } from '../query-evaluation.js';
+import { buildStatesContext, type Scope } from '../run-context.js';
 import { completeState, recordStateEntered, type StateTransition } from '../state-completion.js';
 import { StatesError } from '../states-error.js';
-import { limitFailure } from '../task-failure.js';
+import { MAX_CAUSE_LENGTH, MAX_ERROR_LENGTH } from '../task-failure.js';
 
 /** Succeed: ends the graph with its input, or Output. */
 export async function runSucceedState(node: SucceedNode, input: unknown, scope: Scope): Promise<StateTransition> {
-  recordStateEntered(scope, 'SucceedStateEntered', node.name, input);
+  const enteredEventId = recordStateEntered(scope, 'SucceedStateEntered', node.name, input);
   const context = buildStatesContext(scope, node.name, scope.run.clock.now(), 0);
   const output = await completeState(scope, {
     stateName: node.name,
+    enteredEventId,
     exitType: 'SucceedStateExited',
     input,
     context,
@@ -22,15 +23,21 @@ export async function runSucceedState(node: SucceedNode, input: unknown, scope: 
   return { output, next: undefined };
 }
 
-/** Fail: fails the graph with Error and Cause (either may be a {% %} expression). */
+/**
+ * Fail: fails the graph with Error and Cause (either may be a {% %} expression giving a
+ * string). Without them the failure has no error or cause at all (not "").
+ */
 export async function runFailState(node: FailNode, input: unknown, scope: Scope): Promise<never> {
-  recordEvent(scope, 'FailStateEntered', {
-    stateEnteredEventDetails: { name: node.name, input: toJson(input), inputDetails: { truncated: false } },
-  });
+  const enteredEventId = recordStateEntered(scope, 'FailStateEntered', node.name, input);
   const context = buildStatesContext(scope, node.name, scope.run.clock.now(), 0);
-  const env: EvaluationEnvironment = { stateName: node.name, states: { input, context }, variables: scope.variables, functions: scope.run.functions };
-  const error = node.error === undefined ? '' : await evaluateTemplate(node.error, env);
-  const cause = node.cause === undefined ? '' : await evaluateTemplate(node.cause, env);
-  const failure = limitFailure(typeof error === 'string' ? error : toJson(error), typeof cause === 'string' ? cause : toJson(cause));
-  throw new StatesError(failure.error, failure.cause);
+  const env = createEvaluationEnvironment(scope, node.name, enteredEventId, { input, context });
+  const readString = async (template: Template | undefined, max: number): Promise<string | undefined> => {
+    if (template === undefined) return undefined;
+    const value = await evaluateTemplate(template, env);
+    if (typeof value !== 'string') failQueryEvaluation(env, describeUnexpectedType(describeTemplateSource(template), template.path, 'string', value), template.path);
+    return value.length > max ? value.slice(0, max) : value;
+  };
+  const error = await readString(node.error, MAX_ERROR_LENGTH);
+  const cause = await readString(node.cause, MAX_CAUSE_LENGTH);
+  throw new StatesError(error, cause);
 }

@@ -1,30 +1,35 @@
 import type { WaitNode } from '../definition.js';
-import { evaluateTemplate, type EvaluationEnvironment } from '../evaluate.js';
-import { toJson } from '../payload-limit.js';
+import { createEvaluationEnvironment, describeTemplateSource, evaluateTemplate } from '../evaluate.js';
+import { parseOffsetDateTime } from '../iso-timestamp.js';
+import { describeUnexpectedType, failQueryEvaluation } from '../query-evaluation.js';
 import { buildStatesContext, recordEvent, type Scope } from '../run-context.js';
 import { completeState, recordStateEntered, type StateTransition } from '../state-completion.js';
-import { AbortedError, StatesError, StatesErrorName } from '../states-error.js';
+import { AbortedError } from '../states-error.js';
 import { evaluateSeconds } from './task.js';
 
-/** Wait: Seconds, or until Timestamp (no wait when it is past), on the run's clock. */
+/**
+ * Wait: Seconds, or until Timestamp (no wait when it is past), on the run's clock. A Timestamp
+ * must be an ISO-8601 extended offset date-time (`2016-12-05T21:29:29Z`): without the T or the
+ * offset it fails with States.QueryEvaluationError, as on AWS.
+ */
 export async function runWaitState(node: WaitNode, input: unknown, scope: Scope): Promise<StateTransition> {
   const clock = scope.run.clock;
-  recordStateEntered(scope, 'WaitStateEntered', node.name, input);
+  const enteredEventId = recordStateEntered(scope, 'WaitStateEntered', node.name, input);
   const context = buildStatesContext(scope, node.name, clock.now(), 0);
-  const env: EvaluationEnvironment = { stateName: node.name, states: { input, context }, variables: scope.variables, functions: scope.run.functions };
-  try {
-    let seconds = await evaluateSeconds(node.seconds, env, 'Seconds', 0);
-    if (node.timestamp !== undefined) {
-      const value = await evaluateTemplate(node.timestamp, env);
-      const target = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-      if (Number.isNaN(target)) {
-        throw new StatesError(
-          StatesErrorName.QueryEvaluationError,
-          `An error occurred while executing the state '${node.name}'. The field 'Timestamp' must be an ISO 8601 timestamp, got ${toJson(value)}.`,
-        );
-      }
-      seconds = Math.max(0, (target - clock.now()) / 1000);
+  const env = createEvaluationEnvironment(scope, node.name, enteredEventId, { input, context });
+  let seconds = await evaluateSeconds(node.seconds, env, 0);
+  if (node.timestamp !== undefined) {
+    const value = await evaluateTemplate(node.timestamp, env);
+    if (typeof value !== 'string') {
+      failQueryEvaluation(env, describeUnexpectedType(describeTemplateSource(node.timestamp), 'Timestamp', 'string', value), 'Timestamp');
     }
+    const target = parseOffsetDateTime(value);
+    if (target === undefined) {
+      failQueryEvaluation(env, `The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${value}`, 'Timestamp');
+    }
+    seconds = Math.max(0, (target - clock.now()) / 1000);
+  }
+  try {
     await clock.sleepUnless(seconds ?? 0, scope.cancel);
   } catch (error) {
     if (error instanceof AbortedError) recordEvent(scope, 'WaitStateAborted');
@@ -32,6 +37,7 @@ export async function runWaitState(node: WaitNode, input: unknown, scope: Scope)
   }
   const output = await completeState(scope, {
     stateName: node.name,
+    enteredEventId,
     exitType: 'WaitStateExited',
     input,
     context,
