@@ -101,7 +101,7 @@ describe('op outputs cannot forge outcomes (envelopes; checks on the bytes that 
         const result = await runJobLocally(testJob, { writeLog: () => {} });
         expect(result.status).toBe('FAILED');
         expect(result.error?.error).toBe('RealError');
-        const cause = JSON.parse(result.error!.cause) as JobFailureCause;
+        const cause = JSON.parse(result.error!.cause!) as JobFailureCause;
         expect(cause.failedOps.map((failed) => [failed.op, failed.error])).toStrictEqual([['bad', 'RealError']]);
         expect(cause.skippedOps).toStrictEqual(['after_bad']);
         expect(received.down).toStrictEqual(travel(output));
