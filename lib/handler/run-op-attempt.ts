@@ -2,7 +2,8 @@ import { createLogger, writeJsonLine, type LogRecord, type OpLogger } from '../j
 import { buildOpContext } from '../job/op-context.js';
 import { RUN_CONFIG_ERROR } from '../errors.js';
 import { formatRunConfigIssue, validateOpConfig } from '../job/run-config.js';
-import { PROTOCOL_VERSION, VALUE_KEY, type OpValueEnvelope } from '../job/wire-protocol.js';
+import { REUSED_CONFIG_KEY, readReusedOutput } from '../job/reexecution.js';
+import { PROTOCOL_VERSION, VALUE_KEY, isOpOutcomeMarker, type OpValueEnvelope } from '../job/wire-protocol.js';
 import { checkOutput } from './check-output.js';
 import { createAttemptError } from './create-attempt-error.js';
 import { decideOpError } from './decide-op-error.js';
@@ -27,6 +28,10 @@ export async function runOpAttempt(attempt: OpAttempt, options: HandlerOptions =
   const write = options.writeLog ?? writeJsonLine;
   const log = createAttemptLogger(attempt, write, now);
   const envelopes = attempt.envelopes === true;
+
+  // A re-execution reuses this op's output from its parent run: returned verbatim, the op's code does not run.
+  const reused = readReusedOutput(attempt.config);
+  if (reused !== undefined) return returnReusedOutput(attempt, reused, log);
 
   if (envelopes) {
     const skipped = buildSkippedMarker(attempt.opName, attempt.inputs);
@@ -84,6 +89,24 @@ export async function runOpAttempt(attempt: OpAttempt, options: HandlerOptions =
   }
   log.info('op succeeded', { decision: 'success', outputBytes: checked.bytes, durationMs });
   return envelopes ? { [VALUE_KEY]: checked.value } : checked.value;
+}
+
+/**
+ * The recorded payload of a reused op, verbatim (envelope or reference included). An outcome
+ * marker there is refused: only the wrapper and the catchers write markers.
+ */
+function returnReusedOutput(attempt: OpAttempt, reused: NonNullable<ReturnType<typeof readReusedOutput>>, log: OpLogger): unknown {
+  if (isOpOutcomeMarker(reused.recorded)) {
+    const error = createAttemptError(
+      RUN_CONFIG_ERROR,
+      `ops.${attempt.opName}.config.${REUSED_CONFIG_KEY}.recorded is an outcome marker, not a recorded output; re-execute with stepops reexecute, which reuses succeeded ops only`,
+      { stepops: PROTOCOL_VERSION, op: attempt.opName, retryNumber: attempt.retryNumber, decision: 'fail', reason: 'config-invalid' },
+    );
+    log.error('reused output rejected', { decision: 'fail', reason: 'config-invalid', thrownAs: error.name });
+    throw error;
+  }
+  log.info('op output reused from the parent run', { decision: 'reuse', parent: reused.parent });
+  return reused.recorded;
 }
 
 /** The characters `{"v":` and `}` add around an output's JSON. */

@@ -6,6 +6,16 @@ export type { OpInvocation, OutputHandle } from './job-builder.js';
 export { buildOpContext, isOpContext } from './op-context.js';
 export { RunConfigError, checkRunConfigShape, validateOpConfig, validateRunConfig, readOpConfig, formatRunConfigIssue } from './run-config.js';
 export type { RunConfigIssue, PreparedOpConfig } from './run-config.js';
+export {
+  ReexecutionError,
+  REEXECUTION_STRATEGIES,
+  REUSED_CONFIG_KEY,
+  REEXECUTION_INPUT_KEY,
+  buildReexecutionInput,
+  readReusedOutput,
+  readReexecutionRecord,
+} from './reexecution.js';
+export type { ReexecutionStrategy, ReusedOutputConfig, ReexecutionRecord, RecordedOp, RecordedRun } from './reexecution.js';
 export type { OpContext, BuildOpContextOptions } from './op-context.js';
 export { createLogger, writeJsonLine } from './logger.js';
 export type { OpLogger, LogRecord, LogLevel, CreateLoggerOptions } from './logger.js';

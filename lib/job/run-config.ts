@@ -1,6 +1,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { RUN_CONFIG_ERROR, StepopsError, describeValue } from '../errors.js';
 import type { JobDefinition } from './job.js';
+import { readReusedOutput } from './reexecution.js';
 
 /** One problem with a run config: where, what was there, what is wrong and how to fix it. */
 export interface RunConfigIssue {
@@ -125,7 +126,10 @@ export async function validateRunConfig(job: JobDefinition, input: unknown): Pro
   const issues = checkRunConfigShape(job, input);
   if (issues.length === 0) {
     for (const invocation of job.invocations) {
-      const prepared = await validateOpConfig(invocation.op, invocation.name, readOpConfig(input, invocation.name));
+      const config = readOpConfig(input, invocation.name);
+      // A re-execution's reused op does not run: its config stands for the recorded output.
+      if (readReusedOutput(config) !== undefined) continue;
+      const prepared = await validateOpConfig(invocation.op, invocation.name, config);
       if (prepared.kind === 'invalid') issues.push(...prepared.issues);
     }
   }

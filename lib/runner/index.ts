@@ -19,4 +19,5 @@ export { computeRetryDelaySeconds, matchesErrorEquals } from './retry.js';
 export type { Retrier } from './definition.js';
 export { MAX_PAYLOAD_BYTES } from './payload-limit.js';
 export type { LambdaInvokeResult } from './lambda-invoke.js';
-export { runJobLocally, type RunJobLocallyOptions } from './run-job-locally.js';
+export { runJobLocally, type RunJobLocallyOptions, type ReexecuteOptions } from './run-job-locally.js';
+export { readRecordedRun, readRecordedRunResult } from './read-recorded-run.js';

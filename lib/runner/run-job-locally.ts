@@ -1,7 +1,8 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { compileJob, type CompileJobOptions } from '../asl/index.js';
 import { jobHandler } from '../handler/index.js';
-import { validateRunConfig, type JobDefinition, type LogRecord } from '../job/index.js';
+import { buildReexecutionInput, validateRunConfig, type JobDefinition, type LogRecord, type RecordedRun, type ReexecutionStrategy } from '../job/index.js';
+import { readRecordedRunResult } from './read-recorded-run.js';
 import { createSeededRandom } from '../policy/index.js';
 import type { Clock } from './clock.js';
 import { runStateMachine } from './run-state-machine.js';
@@ -43,10 +44,25 @@ export interface RunJobLocallyOptions {
    */
   readonly compile?: CompileJobOptions;
   /**
+   * Re-execute an earlier run (Dagster's re-execution): with 'from-failure', only the ops that
+   * failed, were skipped or did not finish in `parent` run again, with their downstream; the
+   * ops that succeeded are not run: the wrapper returns their recorded outputs. 'all-steps'
+   * runs every op. The run input is `input` when given, else the parent's.
+   * @default - a new run
+   */
+  readonly reexecute?: ReexecuteOptions;
+  /**
    * The execution name: the ops' `ctx.runId`.
    * @default - a UUID derived from `seed`
    */
   readonly executionName?: string;
+}
+
+/** What to re-execute and how. */
+export interface ReexecuteOptions {
+  /** The earlier run: its RunResult, or what readRecordedRun / a `stepops run --json` document gives. */
+  readonly parent: RunResult | RecordedRun;
+  readonly strategy: ReexecutionStrategy;
 }
 
 /** The Lambda integration's result around an op output: what `$states.result` sees. */
@@ -72,8 +88,9 @@ interface LocalLambdaResult {
  * a config its op's configSchema rejects.
  */
 export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOptions = {}): Promise<RunResult> {
+  const input = options.reexecute === undefined ? (options.input ?? {}) : buildLocalReexecutionInput(options.reexecute, options.input);
   // Dagster checks the run config before the run starts: a RunConfigError here, before any op runs.
-  await validateRunConfig(job, options.input ?? {});
+  await validateRunConfig(job, input);
   const compiled = compileJob(job, options.compile ?? {});
   const { definition } = compiled;
   // A job too big for one definition is a parent plus children it starts with startExecution.sync:2,
@@ -99,7 +116,7 @@ export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOp
   const taskHandlers: Record<string, TaskHandler> = {};
   for (const invocation of job.invocations) taskHandlers[invocation.name] = invokeOp;
   return runStateMachine(definition, {
-    input: options.input ?? {},
+    input,
     taskHandlers,
     ...(childDefinitions.length === 0 ? {} : { stateMachines }),
     seed,
@@ -107,6 +124,12 @@ export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOp
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
     ...(options.executionName === undefined ? {} : { executionName: options.executionName }),
   });
+}
+
+/** The run input of a local re-execution: buildReexecutionInput over the parent as recorded. */
+function buildLocalReexecutionInput(reexecute: ReexecuteOptions, input: unknown): unknown {
+  const recorded = 'history' in reexecute.parent ? readRecordedRunResult(reexecute.parent) : reexecute.parent;
+  return buildReexecutionInput(input === undefined ? recorded : { ...recorded, input }, reexecute.strategy).input;
 }
 
 /** The Payload of a lambda:invoke Task's Arguments (`{ FunctionName, Payload }`). */
