@@ -58,6 +58,7 @@ export function createProgressTracker(options: ProgressTrackerOptions): Progress
   const stateOfEvent = new Map<number, string>();
   const attemptsByOp = new Map<string, number>();
   const lastFailureMs = new Map<string, number>();
+  const reusedOps = new Set<string>();
 
   const prefix = (event: HistoryEvent, op: string): string => {
     const at = event.timestamp?.getTime() ?? startMs ?? 0;
@@ -83,7 +84,12 @@ export function createProgressTracker(options: ProgressTrackerOptions): Progress
     switch (event.type) {
       case 'TaskScheduled': {
         // A skipped op's code never runs: its line is the 'skipped' one its result brings.
-        if (readScheduledOpAttempt(event).skipped) return { lines: [] };
+        const scheduled = readScheduledOpAttempt(event);
+        if (scheduled.skipped) return { lines: [] };
+        if (scheduled.reusedFrom !== undefined) {
+          reusedOps.add(op);
+          return { lines: [`${prefix(event, op)}${style.dim(`reused (output of run ${scheduled.reusedFrom})`)}`] };
+        }
         const attempt = (attemptsByOp.get(op) ?? 0) + 1;
         attemptsByOp.set(op, attempt);
         if (attempt === 1) return { lines: [`${prefix(event, op)}${style.cyan('started')}`] };
@@ -117,6 +123,7 @@ export function createProgressTracker(options: ProgressTrackerOptions): Progress
         return { lines: [`${prefix(event, op)}${style.yellow(`attempt ${attempt} ${verb}`)}: ${reason}`] };
       }
       case 'TaskSucceeded': {
+        if (reusedOps.has(op)) return { lines: [] };
         const result = parseOutput(event.taskSucceededEventDetails?.output);
         const payload = isOpOutcomeMarker(result) ? result : (result as { Payload?: unknown } | null | undefined)?.Payload;
         if (isOpOutcomeMarker(payload) && payload.o === 'skipped') {

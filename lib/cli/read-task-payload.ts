@@ -1,10 +1,12 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { isOpOutcomeMarker } from '../job/index.js';
+import { isOpOutcomeMarker, readReusedOutput } from '../job/index.js';
 
 /** What a TaskScheduled event says about the op attempt it starts, read from its recorded Arguments. */
 export interface ScheduledOpAttempt {
   /** An input holds a failure or skip marker: the wrapper skips the op without running its code. */
   readonly skipped: boolean;
+  /** A re-execution reuses the op's output from this parent run: the op's code does not run. */
+  readonly reusedFrom?: string;
 }
 
 /**
@@ -21,6 +23,9 @@ export function readScheduledOpAttempt(event: HistoryEvent): ScheduledOpAttempt 
   } catch {
     return { skipped: false };
   }
-  const inputs = (payload as { inputs?: unknown } | null | undefined)?.inputs;
+  const fields = payload as { inputs?: unknown; config?: unknown } | null | undefined;
+  const reused = readReusedOutput(fields?.config);
+  if (reused !== undefined) return { skipped: false, reusedFrom: String(reused.parent) };
+  const inputs = fields?.inputs;
   return { skipped: Array.isArray(inputs) && inputs.some(isOpOutcomeMarker) };
 }

@@ -54,6 +54,8 @@ function renderOutcome(op: OpRunSummary, style: Style, maxWidth: number): string
       return style.red(truncateText(`failed: ${op.finalError === undefined ? 'unknown error' : formatFailure(op.finalError)}`, maxWidth));
     case 'skipped':
       return style.yellow(truncateText(`skipped (upstream failed: ${(op.failedUpstream ?? []).join(', ')})`, maxWidth));
+    case 'reused':
+      return style.dim(`reused (output of run ${op.reusedFrom ?? 'parent'})`);
     case 'running':
       return style.cyan('running');
     case 'not-run':

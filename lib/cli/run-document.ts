@@ -24,7 +24,9 @@ export interface OpDocument {
   readonly error?: ErrorDocument;
   /** For 'skipped': the failed ops upstream. */
   readonly failedUpstream?: readonly string[];
-  /** For 'succeeded': the op's output. */
+  /** For 'reused': the parent run whose output a re-execution reused. */
+  readonly reusedFrom?: string;
+  /** For 'succeeded' and 'reused': the op's output. */
   readonly output?: unknown;
   /** For 'succeeded': the task result's Payload verbatim, the wrapper's envelope included: what `--from-failure` reuses. */
   readonly recorded?: unknown;
@@ -99,7 +101,8 @@ export function buildRunDocument(summary: ExecutionSummary, context: RunDocument
       failures: op.failures.map(toErrorDocument),
       ...(op.finalError === undefined ? {} : { error: toErrorDocument(op.finalError) }),
       ...(op.failedUpstream === undefined ? {} : { failedUpstream: op.failedUpstream }),
-      ...(op.outcome === 'succeeded' ? { output: op.output ?? null, recorded: op.recorded ?? null } : {}),
+      ...(op.reusedFrom === undefined ? {} : { reusedFrom: op.reusedFrom }),
+      ...(op.outcome === 'succeeded' || op.outcome === 'reused' ? { output: op.output ?? null, recorded: op.recorded ?? null } : {}),
     })),
   };
 }

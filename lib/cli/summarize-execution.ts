@@ -3,9 +3,10 @@ import { isOpOutcomeMarker } from '../job/index.js';
 import { VALUE_KEY, isOpValueEnvelope, listFailedUpstream } from '../job/wire-protocol.js';
 import { summarizeTaskAttempts, type TaskVisitSummary } from '../runner/index.js';
 import { describeFailure, type DescribedFailure } from './describe-failure.js';
+import { readScheduledOpAttempt } from './read-task-payload.js';
 
 /** Where an op (a Task state) stands. */
-export type OpOutcome = 'succeeded' | 'failed' | 'skipped' | 'running' | 'not-run';
+export type OpOutcome = 'succeeded' | 'failed' | 'skipped' | 'reused' | 'running' | 'not-run';
 
 /** One op's run, read from the history: the rows of the timeline table. */
 export interface OpRunSummary {
@@ -22,6 +23,8 @@ export interface OpRunSummary {
   readonly finalError?: DescribedFailure;
   /** For 'skipped': the failed ops upstream. */
   readonly failedUpstream?: readonly string[];
+  /** For 'reused': the parent run whose recorded output a re-execution reused. */
+  readonly reusedFrom?: string;
   /** For 'succeeded': the op's output (the value in the wrapper's `{ v }` envelope). */
   readonly output?: unknown;
   /**
@@ -103,6 +106,10 @@ function summarizeOp(name: string, visits: readonly TaskVisitSummary[], taskEnd:
     if (marker?.kind === 'failed') return { ...base, outcome: 'failed', finalError: describeFailure(marker.error, marker.cause) };
     if (!exited && !executionEnded) return { ...base, outcome: 'running' };
     const recorded = readRecordedPayload(taskEnd?.lastResult);
+    // A re-execution returned the parent's recorded output: no attempt of the op's code.
+    if (taskEnd?.reusedFrom !== undefined) {
+      return { ...base, attempts: 0, outcome: 'reused', reusedFrom: taskEnd.reusedFrom, output: isOpValueEnvelope(recorded) ? recorded[VALUE_KEY] : recorded, recorded };
+    }
     return { ...base, outcome: 'succeeded', output: isOpValueEnvelope(recorded) ? recorded[VALUE_KEY] : recorded, recorded };
   }
   if (lastAttempt.outcome !== 'unfinished' && (exited || executionEnded)) return { ...base, outcome: 'failed', finalError: failures.at(-1)! };
@@ -151,6 +158,8 @@ interface TaskEnd {
   readonly lastResult: string | undefined;
   /** Whether the state was left (TaskStateExited) at least once. */
   readonly exited: boolean;
+  /** The parent run, when a re-execution reused the op's recorded output. */
+  readonly reusedFrom?: string;
 }
 
 /** Per Task state name: its last task result and whether it exited, tied through previousEventId. */
@@ -164,14 +173,19 @@ function readTaskEnds(history: readonly HistoryEvent[]): Map<string, TaskEnd> {
     }
     if (event.type === 'TaskStateExited') {
       const name = event.stateExitedEventDetails?.name ?? '';
-      ends.set(name, { lastResult: ends.get(name)?.lastResult, exited: true });
+      ends.set(name, { ...ends.get(name), lastResult: ends.get(name)?.lastResult, exited: true });
       continue;
     }
     const name = stateOfEvent.get(event.previousEventId ?? -1);
     if (name === undefined || !event.type?.startsWith('Task')) continue;
     stateOfEvent.set(event.id ?? 0, name);
+    if (event.type === 'TaskScheduled') {
+      const reusedFrom = readScheduledOpAttempt(event).reusedFrom;
+      const { reusedFrom: _previous, ...rest } = ends.get(name) ?? { lastResult: undefined, exited: false };
+      ends.set(name, reusedFrom === undefined ? rest : { ...rest, reusedFrom });
+    }
     if (event.type === 'TaskSucceeded') {
-      ends.set(name, { lastResult: event.taskSucceededEventDetails?.output ?? 'null', exited: ends.get(name)?.exited ?? false });
+      ends.set(name, { ...ends.get(name), lastResult: event.taskSucceededEventDetails?.output ?? 'null', exited: ends.get(name)?.exited ?? false });
     }
   }
   return ends;

@@ -1,5 +1,8 @@
 import { compileJob } from '../../asl/index.js';
-import { validateRunConfig } from '../../job/index.js';
+import { ReexecutionError, buildReexecutionInput, validateRunConfig } from '../../job/index.js';
+import { readRecordedRunResult } from '../../runner/index.js';
+import { CliError } from '../cli-error.js';
+import { readRunDocumentFile } from '../read-run-document.js';
 import { runJobLocally } from '../../runner/run-job-locally.js';
 import type { CliIo } from '../cli-io.js';
 import { FAILURE_EXIT_CODE } from '../cli-error.js';
@@ -29,12 +32,20 @@ export interface RunCommandOptions {
   readonly maxDefinitionCharacters?: number;
   /** Print one RunDocument (JSON) on stdout instead of the timeline; progress goes to stderr. @default false */
   readonly json?: boolean;
+  /**
+   * A `--json` document of an earlier run of the job: re-execute it from failure (only the
+   * failed, skipped and unfinished ops and their downstream run; the others' recorded outputs
+   * are reused). Its run input is used unless --input is given.
+   * @default - a new run
+   */
+  readonly fromFailure?: string;
 }
 
 /** `stepops run <module>`: runs a job locally with live progress, then prints the timeline. */
 export async function runRunCommand(modulePath: string, options: RunCommandOptions, io: CliIo): Promise<number> {
-  const input = readInputOption(options.input, io.cwd);
   const job = await loadJob(modulePath, options.job, io.cwd);
+  const reexecution = options.fromFailure === undefined ? undefined : planFromFailure(options.fromFailure, options.input, io.cwd, job.name);
+  const input = reexecution?.input ?? readInputOption(options.input, io.cwd);
   // A run config that does not fit the job fails here, before the header and before any op runs.
   await validateRunConfig(job, input);
   const compileOptions = options.maxDefinitionCharacters === undefined ? {} : { maxDefinitionCharacters: options.maxDefinitionCharacters };
@@ -61,6 +72,11 @@ export async function runRunCommand(modulePath: string, options: RunCommandOptio
   progressOutput.write(
     `${style.bold(`stepops run ${job.name}`)} ${style.dim(`(${opNames.length} ${opNames.length === 1 ? 'op' : 'ops'} from ${modulePath}; ${realTime ? 'real clock' : 'virtual clock'}, seed ${seed}${describeSplit(childDefinitions.length)})`)}\n`,
   );
+  if (reexecution !== undefined) {
+    progressOutput.write(
+      `${style.dim(`re-executing run ${reexecution.parent} from failure: reusing ${reexecution.reusedOps.join(', ') || 'nothing'}; running ${reexecution.rerunOps.join(', ') || 'the rest'}`)}\n`,
+    );
+  }
   // A split job's children report their ops' events too: one merged stream for progress and timeline.
   const merger = createExecutionEventMerger();
   let result;
@@ -81,11 +97,24 @@ export async function runRunCommand(modulePath: string, options: RunCommandOptio
   }
   const summary = summarizeExecution(result.childExecutions === undefined ? result.history : merger.history(), { opNames });
   if (json) {
-    io.stdout.write(formatJsonDocument(buildRunDocument(summary, { input, job: job.name, clock: realTime ? 'real' : 'virtual', seed })));
+    const executionName = readRecordedRunResult(result).runId;
+    io.stdout.write(formatJsonDocument(buildRunDocument(summary, { input, job: job.name, executionName, clock: realTime ? 'real' : 'virtual', seed })));
   } else {
     io.stdout.write(`\n${renderTimeline(summary, { style, clockLabel }).join('\n')}\n`);
   }
   return result.status === 'SUCCEEDED' ? 0 : FAILURE_EXIT_CODE;
+}
+
+/** The run input of `--from-failure <file>`, and what it reuses. */
+function planFromFailure(file: string, inputOption: string | undefined, cwd: string, jobName: string): { input: unknown; parent: string; reusedOps: readonly string[]; rerunOps: readonly string[] } {
+  const recorded = readRunDocumentFile(file, cwd, jobName);
+  const parent = inputOption === undefined ? recorded : { ...recorded, input: readInputOption(inputOption, cwd) };
+  try {
+    return { ...buildReexecutionInput(parent, 'from-failure'), parent: recorded.runId };
+  } catch (error) {
+    if (error instanceof ReexecutionError) throw new CliError(error.message, `pick a failed run's --json document`);
+    throw error;
+  }
 }
 
 /** Said in the header of a split job only, so that other jobs' output is unchanged. */
