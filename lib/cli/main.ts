@@ -62,6 +62,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .addOption(new Option('--logs <mode>', "op log lines to show: 'ops' (ctx.log), 'all' (with the wrapper's decisions), 'none'").choices(['ops', 'all', 'none']).default('ops'))
     .option('--max-definition-characters <n>', 'split the job into a parent and child state machines above this size (default: the Step Functions limit, 1048576)', parseMaxDefinitionCharactersOption)
     .option('--json', 'print the result as one JSON document on stdout (progress goes to stderr)')
+    .option('--report <file.html>', 'also write an HTML report: the job graph, a Gantt timeline of every attempt and wait, the retry plans')
     .option('--from-failure <run.json>', "re-execute an earlier run (its --json document) from failure: only failed and skipped ops and their downstream run, the others' outputs are reused")
     .action(async (modulePath: string, options: RunCommandOptions) => {
       setExitCode(await runRunCommand(modulePath, options, io));
@@ -131,6 +132,9 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--interval <s>', 'seconds between polls', parseIntervalOption)
     .option('--region <region>', 'AWS region (default: the one in the ARN)')
     .option('--json', 'print the result as one JSON document on stdout (progress goes to stderr)')
+    .option('--report <file.html>', 'also write an HTML report: a Gantt timeline of every attempt and wait (with --module: the job graph and retry plans)')
+    .option('--module <module>', "the job's TypeScript module, for the report's graph and retry plans")
+    .addOption(jobOption())
     .action(async (arn: string, options: WatchCommandOptions) => {
       setExitCode(await runWatchCommand(arn, options, io));
     });

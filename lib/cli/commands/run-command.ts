@@ -3,6 +3,7 @@ import { ReexecutionError, buildReexecutionInput, validateRunConfig } from '../.
 import { readRecordedRunResult } from '../../runner/index.js';
 import { CliError } from '../cli-error.js';
 import { readRunDocumentFile } from '../read-run-document.js';
+import { writeReportFile } from '../write-report.js';
 import { runJobLocally } from '../../runner/run-job-locally.js';
 import type { CliIo } from '../cli-io.js';
 import { FAILURE_EXIT_CODE } from '../cli-error.js';
@@ -39,6 +40,8 @@ export interface RunCommandOptions {
    * @default - a new run
    */
   readonly fromFailure?: string;
+  /** Also write the run's HTML report (graph, Gantt timeline, retry plans) to this file. @default - none */
+  readonly report?: string;
 }
 
 /** `stepops run <module>`: runs a job locally with live progress, then prints the timeline. */
@@ -96,6 +99,15 @@ export async function runRunCommand(modulePath: string, options: RunCommandOptio
     reporter.finish();
   }
   const summary = summarizeExecution(result.childExecutions === undefined ? result.history : merger.history(), { opNames });
+  if (options.report !== undefined) {
+    const subtitle = `local run of ${modulePath}, ${realTime ? 'real clock' : 'virtual clock'}, seed ${seed}${reexecution === undefined ? '' : `; re-execution of run ${reexecution.parent} from failure`}`;
+    writeReportFile(
+      options.report,
+      io.cwd,
+      { title: job.name, subtitle, summary, history: result.childExecutions === undefined ? result.history : merger.history(), graph: job.invocations, retryPlans },
+      progressOutput,
+    );
+  }
   if (json) {
     const executionName = readRecordedRunResult(result).runId;
     io.stdout.write(formatJsonDocument(buildRunDocument(summary, { input, job: job.name, executionName, clock: realTime ? 'real' : 'virtual', seed })));

@@ -1,4 +1,7 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { compileJob } from '../../asl/index.js';
+import { loadJob } from '../load-job-module.js';
+import { writeReportFile } from '../write-report.js';
 import type { CliIo } from '../cli-io.js';
 import { FAILURE_EXIT_CODE } from '../cli-error.js';
 import { checkExecutionArn } from '../check-arn.js';
@@ -20,6 +23,15 @@ export interface WatchCommandOptions {
   readonly region?: string;
   /** Print one RunDocument (JSON) on stdout instead of the timeline; progress goes to stderr. @default false */
   readonly json?: boolean;
+  /** Also write the execution's HTML report to this file. @default - none */
+  readonly report?: string;
+  /**
+   * The job's module, for the report's graph and retry plans (an execution's history has
+   * neither). @default - the report lists the ops without edges or plans
+   */
+  readonly module?: string;
+  /** The job in `module`, when it exports several. @default - its only job */
+  readonly job?: string;
 }
 
 /**
@@ -88,6 +100,21 @@ export async function runWatchCommand(executionArn: string, options: WatchComman
   }
   const summary = summarizeExecution(merger.history());
   const withDescribed = summary.status !== 'RUNNING' ? summary : { ...summary, ...statusFromDescribe(execution) };
+  if (options.report !== undefined) {
+    const job = options.module === undefined ? undefined : await loadJob(options.module, options.job, io.cwd);
+    writeReportFile(
+      options.report,
+      io.cwd,
+      {
+        title: execution.name ?? executionArn,
+        subtitle: `execution on AWS: ${executionArn}`,
+        summary: withDescribed,
+        history: merger.history(),
+        ...(job === undefined ? {} : { graph: job.invocations, retryPlans: compileJob(job).retryPlans }),
+      },
+      progressOutput,
+    );
+  }
   if (json) {
     io.stdout.write(
       formatJsonDocument(
