@@ -60,7 +60,8 @@ export async function measureHandlerBundle(): Promise<{ readonly bytes: number; 
  * the figure is the wrapper's CPU, not stdout. Prints the two medians in microseconds as JSON.
  */
 const OVERHEAD_PROGRAM = `
-import { buildOpContext, computeJobFingerprint, job, op } from './lib/index.js';
+import { buildOpContext, job, op } from './lib/index.js';
+import { computeJobFingerprint } from './lib/job/index.js';
 import { jobHandler } from './lib/handler/index.js';
 const [iterations, rounds] = [Number(process.argv[2]), Number(process.argv[3])];
 const trivial = op({ name: 'trivial' }, async () => ({ ok: true, rows: 42 }));

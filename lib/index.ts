@@ -2,8 +2,33 @@
  * stepops: Dagster's op retries (RetryPolicy, Backoff, Jitter, RetryRequested, Failure) for
  * TypeScript on AWS Step Functions and Lambda.
  */
-export * from './policy/index.js';
-export * from './job/index.js';
+export { Backoff, Jitter, RetryPolicy, decideRetry, createSeededRandom } from './policy/index.js';
+export type { RetryPolicyOptions, DelayRange, RetryDecision, RetryReason, FailReason, DecideRetryInput } from './policy/index.js';
+export { op, job, buildOpContext, resolveRetryPolicy, RunConfigError, validateRunConfig } from './job/index.js';
+export type {
+  OpConfig,
+  OpDefinition,
+  ConfiguredOp,
+  OpInvocable,
+  OpFunction,
+  HandlesFor,
+  AnyOpDefinition,
+  JobConfig,
+  JobDefinition,
+  OpInvocation,
+  OutputHandle,
+  OpContext,
+  BuildOpContextOptions,
+  OpLogger,
+  LogRecord,
+  LogLevel,
+  ResolvedRetryPolicy,
+  RetryPolicySource,
+  RunConfigIssue,
+  ErrorDetails,
+  SerializedError,
+  JobFailureCause,
+} from './job/index.js';
 export {
   StepopsError,
   DefinitionError,
@@ -12,7 +37,6 @@ export {
   isRetryRequested,
   isFailure,
   isDefinitionError,
-  reportedErrorName,
   RETRY_ERROR,
   RETRY_AFTER_ERROR,
   PROTOCOL_ERROR,
@@ -20,7 +44,6 @@ export {
   OPS_FAILED_ERROR,
   RUN_CONFIG_ERROR,
   retryAttemptErrorName,
-  isReservedErrorName,
 } from './errors.js';
 export type { RetryRequestedOptions, FailureOptions } from './errors.js';
 export { compileJob, compileRetryPolicy, checkDefinition, FUNCTION_ARN_PLACEHOLDER } from './asl/index.js';
@@ -28,6 +51,7 @@ export type {
   CompileJobOptions,
   CompiledJob,
   CompileDiagnostics,
+  ChildDefinition,
   CompileRetryPolicyOptions,
   CompiledRetryPolicy,
   RetryFidelity,

@@ -31,4 +31,21 @@ export {
   INFRASTRUCTURE_ERRORS,
   MAX_DEFINITION_CHARACTERS,
 } from './asl-constants.js';
-export type * from './asl-types.js';
+export type {
+  JsonValue,
+  JsonObject,
+  JitterStrategy,
+  AslRetrier,
+  AslCatcher,
+  AslTaskState,
+  AslParallelState,
+  AslPassState,
+  AslWaitState,
+  AslChoiceRule,
+  AslChoiceState,
+  AslSucceedState,
+  AslFailState,
+  AslState,
+  AslBranch,
+  AslDefinition,
+} from './asl-types.js';

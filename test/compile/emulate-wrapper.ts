@@ -1,5 +1,5 @@
 /** Test helper: Task handlers that stand in for the Lambda wrapper in compiled-job tests. */
-import { OUTCOME_MARKER_KEY, isOpOutcomeMarker, type OpPayload } from '../../lib/index.js';
+import { OUTCOME_MARKER_KEY, isOpOutcomeMarker, type OpPayload } from '../../lib/job/index.js';
 import { listFailedUpstream } from '../../lib/job/wire-protocol.js';
 import type { TaskHandler } from '../../lib/runner/index.js';
 

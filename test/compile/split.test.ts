@@ -13,7 +13,8 @@ import {
 } from '../../lib/asl/index.js';
 import { runStateMachine, type TaskHandler } from '../../lib/runner/index.js';
 import { jobHandler } from '../../lib/handler/index.js';
-import { Backoff, RetryPolicy, job, op, type JobDefinition, type JobFailureCause, type OpPayload } from '../../lib/index.js';
+import { Backoff, RetryPolicy, job, op, type JobDefinition, type JobFailureCause } from '../../lib/index.js';
+import type { OpPayload } from '../../lib/job/index.js';
 import { buildJobFromGraph } from './graph-jobs.js';
 import { generateRandomDag } from './random-dag.js';
 import { generateInTree, generateOutTree, generateTwoTerminal } from './series-parallel-graphs.js';

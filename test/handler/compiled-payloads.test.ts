@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { compileJob, type AslState } from '../../lib/asl/index.js';
 import { jobHandler } from '../../lib/handler/index.js';
-import { OUTCOME_MARKER_KEY, RETRY_AFTER_ERROR, RETRY_ERROR, createSeededRandom, retryAttemptErrorName, type JobDefinition } from '../../lib/index.js';
+import { RETRY_AFTER_ERROR, RETRY_ERROR, createSeededRandom, retryAttemptErrorName, type JobDefinition } from '../../lib/index.js';
+import { OUTCOME_MARKER_KEY } from '../../lib/job/index.js';
 import * as defaultAndOverride from '../../handlers/default-and-override.js';
 import * as reportPipelineModule from '../../handlers/report-pipeline.js';
 import * as retryJobModule from '../../handlers/retry-job.js';

@@ -8,7 +8,8 @@
 import jsonata from 'jsonata';
 import type { AslDefinition, AslState, AslTaskState } from '../../lib/asl/index.js';
 import { isOpOutcomeMarker } from '../../lib/job/wire-protocol.js';
-import { toStepFunctionsError, type LambdaHandler, type StepFunctionsError } from '../../lib/handler/index.js';
+import { type LambdaHandler } from '../../lib/handler/index.js';
+import { toStepFunctionsError, type StepFunctionsError } from '../../lib/handler/task-failure.js';
 
 export interface TaskAttempt {
   /** The payload the Task sent, evaluated from its Arguments.Payload. */

@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Failure, RetryPolicy } from '../../lib/index.js';
-import { MAX_CAUSE_LENGTH, MAX_ERROR_NAME_LENGTH, OP_ERROR_PREFIX, fitCause, jobHandler, serializeError } from '../../lib/handler/index.js';
+import { OP_ERROR_PREFIX, jobHandler } from '../../lib/handler/index.js';
+import { MAX_CAUSE_LENGTH, MAX_ERROR_NAME_LENGTH } from '../../lib/handler/limits.js';
+import { fitCause } from '../../lib/handler/fit-cause.js';
+import { serializeError } from '../../lib/handler/serialize-error.js';
 import { buildPayload, buildSingleOpJob, catchThrown, recordFailure } from './helpers.js';
 
 async function failWith(thrown: () => unknown, policy?: RetryPolicy, retryNumber = 0): Promise<ReturnType<typeof recordFailure>> {

@@ -1,6 +1,8 @@
 import { expect } from 'vitest';
-import { computeJobFingerprint, job, op, type JobDefinition, type LogRecord, type OpContext, type RetryPolicy } from '../../lib/index.js';
-import { toStepFunctionsError, type HandlerErrorDetails, type OpAttemptError } from '../../lib/handler/index.js';
+import { job, op, type JobDefinition, type LogRecord, type OpContext, type RetryPolicy } from '../../lib/index.js';
+import { computeJobFingerprint } from '../../lib/job/index.js';
+import type { HandlerErrorDetails, OpAttemptError } from '../../lib/handler/index.js';
+import { toStepFunctionsError } from '../../lib/handler/task-failure.js';
 import type { OpPayload, RetryMode } from '../../lib/job/wire-protocol.js';
 
 /** A Lambda context double with the fields the Node.js runtime passes. */

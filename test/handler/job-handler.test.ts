@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { OUTPUT_TOO_LARGE_ERROR, RetryPolicy, job, op, type OpContext } from '../../lib/index.js';
-import { MAX_OUTPUT_BYTES, jobHandler, runOpAttempt } from '../../lib/handler/index.js';
+import { jobHandler, runOpAttempt } from '../../lib/handler/index.js';
+import { MAX_OUTPUT_BYTES } from '../../lib/handler/limits.js';
 import { OUTCOME_MARKER_KEY, type OpOutcomeMarker } from '../../lib/job/wire-protocol.js';
 import { buildPayload, buildSingleOpJob, captureLogs, catchThrown, createFakeClock, createFakeContext, recordFailure } from './helpers.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Backoff, Jitter, PROTOCOL_ERROR, RETRY_AFTER_ERROR, RETRY_ERROR, RetryPolicy, RetryRequested, op, retryAttemptErrorName } from '../../lib/index.js';
-import { chooseRetryMode, opHandler } from '../../lib/handler/index.js';
+import { opHandler } from '../../lib/handler/index.js';
+import { chooseRetryMode } from '../../lib/handler/retry-mode.js';
 import { compileRetryPolicy } from '../../lib/asl/index.js';
 import { captureLogs, catchThrown, createFakeContext, recordFailure } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRuntimeError, toStepFunctionsError } from '../../lib/handler/index.js';
+import { formatRuntimeError, toStepFunctionsError } from '../../lib/handler/task-failure.js';
 
 class NamelessError extends Error {}
 

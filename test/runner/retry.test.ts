@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeRetryDelaySeconds, matchesErrorEquals, runStateMachine, summarizeTaskAttempts, type Retrier } from '../../lib/runner/index.js';
+import { runStateMachine, summarizeTaskAttempts, type Retrier } from '../../lib/runner/index.js';
+import { computeRetryDelaySeconds, matchesErrorEquals } from '../../lib/runner/retry.js';
 import { failingThenSucceeding, machine, namedError, withoutCauses } from './helpers.js';
 
 const retrier = (overrides: Partial<Retrier>): Retrier => ({

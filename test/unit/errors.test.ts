@@ -4,11 +4,10 @@ import {
   Failure,
   RetryRequested,
   isFailure,
-  isReservedErrorName,
   isRetryRequested,
-  reportedErrorName,
   retryAttemptErrorName,
 } from '../../lib/index.js';
+import { isReservedErrorName, reportedErrorName } from '../../lib/errors.js';
 
 describe('RetryRequested', () => {
   it('has Dagster defaults, a stable name and an ES2022 cause', () => {

@@ -3,12 +3,12 @@ import {
   DefinitionError,
   RetryPolicy,
   buildOpContext,
-  computeJobFingerprint,
   job,
   op,
   resolveRetryPolicy,
   type LogRecord,
 } from '../../lib/index.js';
+import { computeJobFingerprint } from '../../lib/job/index.js';
 
 const extract = op({ name: 'extract' }, async () => [1, 2, 3]);
 const double = op({ name: 'double' }, async (_context, rows: number[]) => rows.map((row) => row * 2));

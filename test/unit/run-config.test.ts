@@ -1,6 +1,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { RUN_CONFIG_ERROR, RunConfigError, buildOpContext, checkRunConfigShape, job, op, runJobLocally, validateRunConfig, type LogRecord } from '../../lib/index.js';
+import { RUN_CONFIG_ERROR, RunConfigError, buildOpContext, job, op, runJobLocally, validateRunConfig, type LogRecord } from '../../lib/index.js';
+import { checkRunConfigShape } from '../../lib/job/index.js';
 import { jobHandler } from '../../lib/handler/index.js';
 import { buildPayload, catchThrown } from '../handler/helpers.js';
 import { linesOf, runCli } from '../cli/helpers.js';
