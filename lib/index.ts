@@ -4,7 +4,7 @@
  */
 export { Backoff, Jitter, RetryPolicy, decideRetry, createSeededRandom } from './policy/index.js';
 export type { RetryPolicyOptions, DelayRange, RetryDecision, RetryReason, FailReason, DecideRetryInput } from './policy/index.js';
-export { op, job, buildOpContext, resolveRetryPolicy, RunConfigError, validateRunConfig } from './job/index.js';
+export { op, job, buildOpContext, resolveRetryPolicy, RunConfigError, validateRunConfig, ReexecutionError } from './job/index.js';
 export type {
   OpConfig,
   OpDefinition,
@@ -25,6 +25,7 @@ export type {
   ResolvedRetryPolicy,
   RetryPolicySource,
   RunConfigIssue,
+  ReexecutionStrategy,
   ErrorDetails,
   SerializedError,
   JobFailureCause,

@@ -1,6 +1,7 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { ReexecutionError, buildReexecutionInput, type ReexecutionStrategy } from '../../job/index.js';
-import { MAX_PAYLOAD_BYTES, readRecordedRun } from '../../runner/index.js';
+import { readRecordedRun } from '../../runner/index.js';
+import { MAX_PAYLOAD_BYTES } from '../../runner/payload-limit.js';
 import { checkExecutionArn } from '../check-arn.js';
 import type { CliIo } from '../cli-io.js';
 import { CliError } from '../cli-error.js';
