@@ -1,5 +1,6 @@
 import jsonata from 'jsonata';
 import { InvalidDefinitionError } from './errors.js';
+import { evaluateFastPath, FALL_BACK, readFastPath, type FastPath } from './fast-path.js';
 import type { StepFunctionsJsonataFunctions } from './jsonata-functions.js';
 import { failQueryEvaluation, type EvaluationSite } from './query-evaluation.js';
 import type { Scope } from './run-context.js';
@@ -15,7 +16,10 @@ export type Template =
   | {
       readonly kind: 'expression';
       readonly source: string;
-      readonly expression: jsonata.Expression;
+      /** The compiled expression; for a fast-path shape it is compiled on its first fallback. */
+      readonly compile: () => jsonata.Expression;
+      /** Set when the source has a shape evaluated without the engine (see fast-path.ts). */
+      readonly fastPath: FastPath | undefined;
       readonly path: string;
       /** The `$names` the source mentions: only these are bound when it is evaluated. */
       readonly references: readonly string[];
@@ -76,7 +80,11 @@ export function compileExpression(source: string, where: string): jsonata.Expres
 export function compileTemplate(value: unknown, where: string, path: string): Template {
   if (isJsonataExpression(value)) {
     const source = value.slice(2, -2);
-    return { kind: 'expression', source, expression: compileExpression(source, where), path, references: listReferences(source) };
+    const fastPath = readFastPath(source);
+    let expression = fastPath === undefined ? compileExpression(source, where) : undefined;
+    // A fast-path shape is valid JSONata by construction: compiling it can wait until a fallback needs it.
+    const compile = (): jsonata.Expression => (expression ??= compileExpression(source, where));
+    return { kind: 'expression', source, compile, fastPath, path, references: fastPath === undefined ? listReferences(source) : [fastPath.variable] };
   }
   if (Array.isArray(value)) {
     const items = value.map((item, i) => compileTemplate(item, `${where}[${i}]`, `${path}[${i}]`));
@@ -128,13 +136,14 @@ export async function evaluateTemplate(template: Template, env: EvaluationEnviro
 }
 
 async function evaluateExpression(template: Extract<Template, { kind: 'expression' }>, env: EvaluationEnvironment): Promise<unknown> {
-  const bindings = bindReferences(template.references, env);
-  let value: unknown;
-  try {
-    value = await template.expression.evaluate(undefined, bindings);
-  } catch (error) {
-    failQueryEvaluation(env, `The JSONata expression '${template.source.trim()}' specified for the field '${template.path}' threw an error during evaluation. ${describeJsonataError(error)}`, template.path);
+  let value: unknown = FALL_BACK;
+  const fastPath = template.fastPath;
+  if (fastPath !== undefined) {
+    const name = fastPath.variable;
+    if (name === 'states') value = evaluateFastPath(fastPath, true, env.states);
+    else if (!Object.hasOwn(env.functions, name)) value = evaluateFastPath(fastPath, name in env.variables, env.variables[name]);
   }
+  if (value === FALL_BACK) value = await evaluateWithEngine(template, env);
   if (value === undefined) {
     failQueryEvaluation(env, `The JSONata expression '${template.source.trim()}' specified for the field '${template.path}' returned nothing (undefined).`, template.path);
   }
@@ -142,6 +151,14 @@ async function evaluateExpression(template: Extract<Template, { kind: 'expressio
     failQueryEvaluation(env, `The JSONata expression '${template.source.trim()}' specified for the field '${template.path}' returned an unsupported result type.`, template.path);
   }
   return value;
+}
+
+async function evaluateWithEngine(template: Extract<Template, { kind: 'expression' }>, env: EvaluationEnvironment): Promise<unknown> {
+  try {
+    return await template.compile().evaluate(undefined, bindReferences(template.references, env));
+  } catch (error) {
+    failQueryEvaluation(env, `The JSONata expression '${template.source.trim()}' specified for the field '${template.path}' threw an error during evaluation. ${describeJsonataError(error)}`, template.path);
+  }
 }
 
 /**
