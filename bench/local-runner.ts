@@ -1,165 +1,163 @@
 /**
- * Figure 6, local runner: a job of up to 1,000 ops with retries run by runJobLocally on the
- * virtual clock (wall time, ops per second), against aws-local-stepfunctions running the
- * equivalent JSONPath machine (same structure and Retry blocks, stubbed handlers that fail the
- * same attempts with the names the wrapper would throw, retry waits overridden to 0).
+ * Figure 6, local runner, as users pay it: the runner job (bench/runner-job.ts) at 100 / 1,000 /
+ * 3,000 ops.
+ * - warm (in one process, after a first run): compile alone; runJobLocally with the compile
+ *   included; the interpreter alone (runJobLocally on the compiled job: runStateMachine's
+ *   parsing of the compiled definitions, the wrapper, every op); ops/s and billed transitions/s;
+ * - against aws-local-stepfunctions 3 in the same run, on the bare machine of the same
+ *   structure and Retry arrays with stub handlers (its construction and validation included):
+ *   our interpreter on the compiled job, and on the very same bare machine in JSONata;
+ * - cold: `stepops run` of the 1,000-op job as a fresh process (node dist/cli/bin.js; compile,
+ *   run, progress and timeline included; the job module as a user writes it, importing the
+ *   built package: bench/cold-job-module.ts), median of 5, against fresh aws-local-stepfunctions
+ *   processes running the bare machine (bench/cold-baseline.ts), median of 5;
+ * - scaling: warm runJobLocally at 3,000 ops over 1,000.
  * Run alone: `npx tsx bench/local-runner.ts`.
  */
-import { pathToFileURL } from 'node:url';
-import { buildComparedRow, reportProgress, roundTo, type BenchFigure, type BenchRow } from './bench-row.js';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runWithAwsLocalStepFunctions } from './aws-local-stepfunctions.js';
-import { buildBlockMachine } from './block-machine.js';
-import { buildGraphJob, type BenchOpBehaviour } from './graph-job.js';
-import { generateRandomGraph } from './random-graph.js';
-import {
-  Backoff,
-  compileJob,
-  compileRetryPolicy,
-  decomposeGraph,
-  RETRY_ERROR,
-  retryAttemptErrorName,
-  RetryPolicy,
-  runJobLocally,
-  runStateMachine,
-  type AslRetrier,
-  type OpGraph,
-} from './stepops.js';
+import { writeColdJobModule } from './cold-job-module.js';
+import { buildComparedRow, reportProgress, roundTo, type BenchFigure, type BenchRow } from './bench-row.js';
 import { countBilledTransitions } from './count-transitions.js';
+import { buildBareMachine, createStubHandlers } from './runner-baseline.js';
+import { buildRunnerGraph, buildRunnerJob, RUNNER_JOB_SETTING } from './runner-job.js';
 import { computeMedian, measureMilliseconds } from './stats.js';
+import { compileJob, runJobLocally, runStateMachine, type JobDefinition } from './stepops.js';
 
-/** Timed runs per engine; the median is reported. */
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = 3;
+const COLD_RUNS = 5;
+const SIZES = [100, 1000, 3000] as const;
 
-/** Runs `run` RUNS times; the median wall time and the last result. */
-async function measureMedianMilliseconds<T>(run: () => Promise<T>): Promise<{ readonly ms: number; readonly result: T }> {
+async function measureMedian<T>(run: () => Promise<T> | T, runs = RUNS): Promise<{ readonly ms: number; readonly result: T }> {
   const samples: number[] = [];
   let last!: T;
-  for (let i = 0; i < RUNS; i += 1) {
-    const { ms, result } = await measureMilliseconds(run);
+  for (let i = 0; i < runs; i += 1) {
+    const { ms, result } = await measureMilliseconds(async () => run());
     samples.push(ms);
     last = result;
   }
   return { ms: computeMedian(samples), result: last };
 }
 
-const TARGET_SIZE = 1000;
-const PLAIN = new RetryPolicy({ maxRetries: 2, delay: 5 });
-const INDEXED = new RetryPolicy({ maxRetries: 3, delay: 2, backoff: Backoff.EXPONENTIAL });
-const SETTING =
-  'random graph (k = 2, seed 1); ops cycle through no policy, plain (2 x 5 s), indexed (3, exponential 2 s); among ops with a policy, k % 7 = 1 fail once and k % 11 = 2 fail twice before succeeding';
-
-/** Op k's policy and scripted failures. */
-function describeOp(k: number): BenchOpBehaviour {
-  const policy = [undefined, PLAIN, INDEXED][k % 3];
-  if (policy === undefined) return {};
-  const failures = k % 7 === 1 ? 1 : k % 11 === 2 ? 2 : 0;
-  return { policy, failures };
+/** Retries and billed transitions of a run, its split children included. */
+function countRun(result: Awaited<ReturnType<typeof runJobLocally>>): { retries: number; transitions: number } {
+  const histories = [result.history, ...(result.childExecutions ?? []).map((child) => child.result.history)];
+  const counts = histories.map(countBilledTransitions);
+  return { retries: counts.reduce((sum, c) => sum + c.retrierRetries, 0), transitions: counts.reduce((sum, c) => sum + c.total, 0) };
 }
 
-function compiles(size: number): boolean {
+interface SizeFigures {
+  readonly size: number;
+  readonly compileMs: number;
+  readonly fullMs: number;
+  readonly interpreterMs: number;
+  readonly retries: number;
+  readonly transitions: number;
+}
+
+async function measureSize(size: number): Promise<SizeFigures | undefined> {
+  const job: JobDefinition = buildRunnerJob(size);
+  let compiled;
   try {
-    compileJob(buildGraphJob('probe', generateRandomGraph(size, 2, 1), describeOp));
-    return true;
-  } catch {
-    return false;
+    compiled = compileJob(job);
+  } catch (error) {
+    reportProgress(`local runner: ${size} ops do not compile (${(error as Error).message.slice(0, 120)}); skipped`);
+    return undefined;
   }
+  reportProgress(`local runner: ${size} ops, warm`);
+  await runJobLocally(job, { seed: 1, writeLog: () => {}, compiled }); // warm-up
+  const compile = await measureMedian(() => compileJob(job));
+  const full = await measureMedian(() => runJobLocally(job, { seed: 1, writeLog: () => {} }));
+  const interpreter = await measureMedian(() => runJobLocally(job, { seed: 1, writeLog: () => {}, compiled }));
+  if (full.result.status !== 'SUCCEEDED') throw new Error(`runJobLocally ended ${full.result.status}`);
+  return { size, compileMs: compile.ms, fullMs: full.ms, interpreterMs: interpreter.ms, ...countRun(full.result) };
 }
 
-/** TARGET_SIZE, or the largest size (to 10 ops) whose job compiles. */
-function findRunnableSize(): number {
-  if (compiles(TARGET_SIZE)) return TARGET_SIZE;
-  let low = 10;
-  let high = TARGET_SIZE;
-  while (high - low > 10) {
-    const middle = Math.floor((low + high) / 2);
-    if (compiles(middle)) low = middle;
-    else high = middle;
+function medianOfProcesses(command: string, args: readonly string[]): number {
+  const samples: number[] = [];
+  for (let i = 0; i < COLD_RUNS; i += 1) {
+    const started = performance.now();
+    const run = spawnSync(command, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    const ms = performance.now() - started;
+    if (run.status !== 0 && run.status !== 1) throw new Error(`${command} ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
+    samples.push(ms);
   }
-  return low;
-}
-
-/** Stub handlers by state name: fail the op's scripted attempts with the wrapper's retry names. */
-function createStubHandlers(graph: OpGraph, tally: { calls: number }): Record<string, () => Promise<unknown>> {
-  return Object.fromEntries(
-    graph.names.map((name, k) => {
-      const { policy, failures = 0 } = describeOp(k);
-      const mode = policy === undefined ? 'plain' : compileRetryPolicy(policy).retryMode;
-      let calls = 0;
-      return [
-        name,
-        async () => {
-          calls += 1;
-          tally.calls += 1;
-          if (calls <= failures) throw Object.assign(new Error(`${name} fails on purpose`), { name: mode === 'indexed' ? retryAttemptErrorName(calls) : RETRY_ERROR });
-          return { op: name };
-        },
-      ];
-    }),
-  );
+  return computeMedian(samples);
 }
 
 /** Every row of the local-runner figure. */
 export async function measureLocalRunner(): Promise<BenchFigure> {
-  const size = findRunnableSize();
-  const graph = generateRandomGraph(size, 2, 1);
-  const job = buildGraphJob(`runner_${size}`, graph, describeOp);
-  const block = decomposeGraph(graph, graph.names.map(() => 1));
-  const retriers: (readonly AslRetrier[])[] = graph.names.map((_, k) => compileRetryPolicy(describeOp(k).policy).retriers);
-  const sizeNote = size === TARGET_SIZE ? `${size} ops` : `${size} ops (the largest that compiles: ${TARGET_SIZE} ops is over the definition limit)`;
-
-  reportProgress(`local runner: runJobLocally, ${sizeNote}`);
-  const full = await measureMedianMilliseconds(() => runJobLocally(job, { seed: 1, writeLog: () => {} }));
-  if (full.result.status !== 'SUCCEEDED') throw new Error(`runJobLocally ended ${full.result.status}`);
-  // A split job's ops run in child executions: count retries in every history.
-  const histories = [full.result.history, ...(full.result.childExecutions ?? []).map((child) => child.result.history)];
-  const retries = histories.reduce((sum, history) => sum + countBilledTransitions(history).retrierRetries, 0);
-
-  reportProgress('local runner: runStateMachine on the bare machine');
-  const ourCalls = { calls: 0 };
-  const bare = await measureMedianMilliseconds(() => {
-    ourCalls.calls = 0;
-    return runStateMachine(buildBlockMachine(graph, block, (k) => retriers[k]!, 'JSONata'), { taskHandlers: createStubHandlers(graph, ourCalls) });
-  });
-  if (bare.result.status !== 'SUCCEEDED') throw new Error(`runStateMachine ended ${bare.result.status}`);
-
-  reportProgress('local runner: aws-local-stepfunctions on the bare JSONPath machine');
-  const theirCalls = { calls: 0 };
-  const theirs = await measureMedianMilliseconds(() => {
-    theirCalls.calls = 0;
-    return runWithAwsLocalStepFunctions(buildBlockMachine(graph, block, (k) => retriers[k]!, 'JSONPath'), createStubHandlers(graph, theirCalls));
-  });
-  if (theirs.result !== 'SUCCEEDED') throw new Error(`aws-local-stepfunctions ended ${theirs.result}`);
-  if (ourCalls.calls !== size + retries || theirCalls.calls !== size + retries) {
-    throw new Error(`attempts differ: runJobLocally ${size + retries}, runStateMachine ${ourCalls.calls}, aws-local-stepfunctions ${theirCalls.calls}`);
+  const rows: BenchRow[] = [];
+  const figures: SizeFigures[] = [];
+  for (const size of SIZES) {
+    const measured = await measureSize(size);
+    if (measured === undefined) continue;
+    figures.push(measured);
+    const { compileMs, fullMs, interpreterMs, retries, transitions } = measured;
+    const at = `${size} ops with ${retries} retries`;
+    const warm = `warm (same process, after a first run), median of ${RUNS}, virtual clock, ops called through the real wrapper (jobHandler), logs discarded; ${RUNNER_JOB_SETTING}`;
+    rows.push(
+      { name: `local runner, ${size} ops: compileJob alone (warm)`, value: roundTo(compileMs, 1), unit: 'ms', method: `compileJob(job) of the job below, ${warm}` },
+      { name: `local runner, ${size} ops: runJobLocally, compile included (warm)`, value: roundTo(fullMs, 1), unit: 'ms', method: `${at}; ${warm}` },
+      { name: `local runner, ${size} ops: interpreter alone (warm)`, value: roundTo(interpreterMs, 1), unit: 'ms', method: `runJobLocally(job, { compiled }): runStateMachine parsing and running the compiled definitions (a split job's children included), the wrapper and the ops; ${at}; ${warm}` },
+      { name: `local runner, ${size} ops: ops per second, compile included (warm)`, value: roundTo((size / fullMs) * 1000, 0), unit: 'ops/s', method: `${size} ops / wall seconds of runJobLocally with the compile` },
+      { name: `local runner, ${size} ops: billed transitions per second, compile included (warm)`, value: roundTo((transitions / fullMs) * 1000, 0), unit: 'transitions/s', method: `${transitions} billed state transitions (states entered + retrier retries, every execution) / wall seconds of runJobLocally with the compile` },
+    );
   }
 
-  const baselineMethod = `baseline: aws-local-stepfunctions 3 running the bare JSONPath machine of the same structure (Tasks with the same Retry arrays, Parallels, nothing else; median of ${RUNS} runs) with in-process stub handlers that fail the same attempts with the names the wrapper throws, retryIntervalOverrides 0 for every Task`;
-  const rows: BenchRow[] = [
-    buildComparedRow({
-      name: `local runner: runJobLocally, ${sizeNote} with ${retries} retries, wall time`,
-      value: full.ms,
-      baseline: theirs.ms,
-      unit: 'ms',
-      method: `${SETTING}; ${size + retries} Task attempts in each engine; median of ${RUNS} runs, virtual clock (${roundTo(full.result.elapsedSeconds, 1)} virtual seconds), the compiled JSONata definition, ops called through the real wrapper (jobHandler), logs discarded; ${baselineMethod}`,
-    }),
-    buildComparedRow({
-      name: `local runner: runJobLocally, ${sizeNote}, ops per second`,
-      value: (size / full.ms) * 1000,
-      baseline: (size / theirs.ms) * 1000,
-      unit: 'ops/s',
-      method: `ops / wall seconds of the run above; ${baselineMethod}`,
-    }),
-    buildComparedRow({
-      name: `local runner: runStateMachine on the bare machine (JSONata), ${sizeNote}, wall time`,
-      value: bare.ms,
-      baseline: theirs.ms,
-      unit: 'ms',
-      method: `the interpreter alone on the very machine the baseline runs, in JSONata (no Arguments, stub handlers, virtual clock): like for like; ${baselineMethod}`,
-    }),
-  ];
+  const at1000 = figures.find((figure) => figure.size === 1000);
+  const at3000 = figures.find((figure) => figure.size === 3000);
+  if (at1000 !== undefined) {
+    const graph = buildRunnerGraph(1000);
+    reportProgress('local runner: aws-local-stepfunctions on the bare JSONPath machine');
+    const theirCalls = { calls: 0 };
+    const theirs = await measureMedian(() => {
+      theirCalls.calls = 0;
+      return runWithAwsLocalStepFunctions(buildBareMachine(graph, 'JSONPath'), createStubHandlers(graph, theirCalls));
+    });
+    const ourCalls = { calls: 0 };
+    const bare = await measureMedian(() => {
+      ourCalls.calls = 0;
+      return runStateMachine(buildBareMachine(graph, 'JSONata'), { taskHandlers: createStubHandlers(graph, ourCalls) });
+    });
+    if (theirs.result !== 'SUCCEEDED' || bare.result.status !== 'SUCCEEDED') throw new Error('a baseline run did not succeed');
+    if (theirCalls.calls !== 1000 + at1000.retries || ourCalls.calls !== 1000 + at1000.retries) {
+      throw new Error(`attempts differ: runJobLocally ${1000 + at1000.retries}, runStateMachine ${ourCalls.calls}, aws-local-stepfunctions ${theirCalls.calls}`);
+    }
+    const baseline = `baseline: aws-local-stepfunctions 3 constructing (validating) and running the bare JSONPath machine of the same structure (Tasks with the same Retry arrays, Parallels, nothing else) with in-process stub handlers that fail the same ${1000 + at1000.retries} attempts with the names the wrapper throws, retryIntervalOverrides 0, median of ${RUNS} in the same run`;
+    rows.push(
+      buildComparedRow({ name: 'local runner, 1,000 ops: interpreter on the compiled job vs aws-local-stepfunctions (warm)', value: at1000.interpreterMs, baseline: theirs.ms, unit: 'ms', method: `runJobLocally(job, { compiled }) as above (parsing, wrapper and ops included; goal ratio <= 0.1); ${baseline}` }),
+      buildComparedRow({ name: 'local runner, 1,000 ops: runStateMachine on the same bare machine (JSONata) vs aws-local-stepfunctions (warm)', value: bare.ms, baseline: theirs.ms, unit: 'ms', method: `like for like: the very machine the baseline runs, in JSONata, parsing included, stub handlers; ${baseline}` }),
+      buildComparedRow({ name: 'local runner, 1,000 ops: runJobLocally with the compile vs aws-local-stepfunctions (warm)', value: at1000.fullMs, baseline: theirs.ms, unit: 'ms', method: `compile on our side only (the baseline runs a hand-made bare machine); ${baseline}` }),
+    );
+
+    reportProgress('local runner: cold processes (building dist/ first)');
+    execFileSync('npx', ['tsc', '-b', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
+    const jobModule = writeColdJobModule(ROOT, 1000);
+    const cold = medianOfProcesses(process.execPath, ['dist/cli/bin.js', 'run', jobModule, '--logs', 'none']);
+    const coldBaseline = medianOfProcesses(process.execPath, ['--import', 'tsx', 'bench/cold-baseline.ts', '1000']);
+    rows.push(
+      buildComparedRow({
+        name: 'local runner, 1,000 ops: cold `stepops run` (one fresh process) vs one cold aws-local-stepfunctions process',
+        value: cold,
+        baseline: coldBaseline,
+        unit: 'ms',
+        method: `wall time of \`node dist/cli/bin.js run <module> --logs none\` on the job written as a user would (bench/cold-job-module.ts: one TypeScript module importing the built package, 1,000 ops defined directly) (Node start, loading the CLI, the job module through tsx, compile, run on the virtual clock, progress and timeline), median of ${COLD_RUNS} fresh processes (goal <= 1,000 ms); baseline: \`node --import tsx bench/cold-baseline.ts 1000\` (Node start, tsx, building and running the bare JSONPath machine with aws-local-stepfunctions), median of ${COLD_RUNS} fresh processes in the same run`,
+      }),
+    );
+  }
+  if (at1000 !== undefined && at3000 !== undefined) {
+    rows.push(
+      buildComparedRow({ name: 'local runner: scaling 1,000 -> 3,000 ops, runJobLocally with the compile (warm)', value: at3000.fullMs, baseline: at1000.fullMs, unit: 'ms', method: 'the 3,000-op run over the 1,000-op run above (goal ratio <= 3.5; 3.0 is linear)' }),
+      buildComparedRow({ name: 'local runner: scaling 1,000 -> 3,000 ops, interpreter alone (warm)', value: at3000.interpreterMs, baseline: at1000.interpreterMs, unit: 'ms', method: 'the 3,000-op interpreter run over the 1,000-op one above' }),
+    );
+  }
   return { figure: 'local runner', rows };
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  for (const row of (await measureLocalRunner()).rows) console.log(row.name, row.value, row.baseline, row.ratio);
+  for (const row of (await measureLocalRunner()).rows) console.log(row.name, row.value, row.unit, row.baseline ?? '', row.ratio ?? '');
 }

@@ -1,5 +1,5 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { compileJob, type CompileJobOptions } from '../asl/index.js';
+import { compileJob, type CompiledJob, type CompileJobOptions } from '../asl/index.js';
 import { jobHandler } from '../handler/index.js';
 import { buildReexecutionInput, validateRunConfig, type JobDefinition, type LogRecord, type RecordedRun, type ReexecutionStrategy } from '../job/index.js';
 import { readRecordedRunResult } from './read-recorded-run.js';
@@ -52,6 +52,12 @@ export interface RunJobLocallyOptions {
    */
   readonly reexecute?: ReexecuteOptions;
   /**
+   * The job already compiled (compileJob(job, compile)), so that a caller that compiled it
+   * for its plans does not pay the compile twice.
+   * @default - compileJob(job, compile)
+   */
+  readonly compiled?: CompiledJob;
+  /**
    * The execution name: the ops' `ctx.runId`.
    * @default - a UUID derived from `seed`
    */
@@ -91,7 +97,7 @@ export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOp
   const input = options.reexecute === undefined ? (options.input ?? {}) : buildLocalReexecutionInput(options.reexecute, options.input);
   // Dagster checks the run config before the run starts: a RunConfigError here, before any op runs.
   await validateRunConfig(job, input);
-  const compiled = compileJob(job, options.compile ?? {});
+  const compiled = options.compiled ?? compileJob(job, options.compile ?? {});
   const { definition } = compiled;
   // A job too big for one definition is a parent plus children it starts with startExecution.sync:2,
   // keyed by the placeholder its Tasks pass as StateMachineArn (deployments substitute real ARNs).

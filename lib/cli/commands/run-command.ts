@@ -52,7 +52,8 @@ export async function runRunCommand(modulePath: string, options: RunCommandOptio
   // A run config that does not fit the job fails here, before the header and before any op runs.
   await validateRunConfig(job, input);
   const compileOptions = options.maxDefinitionCharacters === undefined ? {} : { maxDefinitionCharacters: options.maxDefinitionCharacters };
-  const { retryPlans, childDefinitions } = compileJob(job, compileOptions);
+  const compiled = compileJob(job, compileOptions);
+  const { retryPlans, childDefinitions } = compiled;
   const plans = new Map(retryPlans.map((plan) => [plan.op, plan]));
   const json = options.json === true;
   // With --json, stdout holds the document alone; the live view goes to stderr.
@@ -88,6 +89,7 @@ export async function runRunCommand(modulePath: string, options: RunCommandOptio
       input,
       seed,
       compile: compileOptions,
+      compiled,
       clock: realTime ? 'real' : 'virtual',
       onEvent: (event, source) => {
         const merged = merger.add(event, source);
