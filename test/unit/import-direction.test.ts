@@ -3,8 +3,9 @@ import { join, relative, dirname, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
- * DESIGN section 2: policy <- job <- asl <- {runner, cdk, cli}; handler uses policy, job and
- * errors only, so a Lambda bundle never contains aws-cdk-lib, jsonata or the runner.
+ * DESIGN section 2: policy <- job <- asl <- {runner, cdk, cli}; io and handler use policy, job
+ * and errors (handler also io), so a Lambda bundle never contains aws-cdk-lib, jsonata or the
+ * runner; only lib/io imports @aws-sdk/client-s3.
  */
 const LIB = resolve(import.meta.dirname, '../../lib');
 
@@ -15,11 +16,12 @@ const RULES: Record<string, { layers: string[]; forbiddenPackages: RegExp[] }> =
   // job may name @standard-schema/spec, a package of types only (op configSchema).
   job: { layers: ['errors', 'policy', 'job'], forbiddenPackages: [/^(?!node:|@standard-schema\/spec$).*/] },
   asl: { layers: ['errors', 'policy', 'job', 'asl'], forbiddenPackages: [/^aws-cdk-lib/, /^constructs/, /^@aws-sdk\//, /^commander/] },
-  handler: { layers: ['errors', 'policy', 'job', 'handler'], forbiddenPackages: [/^aws-cdk-lib/, /^constructs/, /^jsonata/, /^@aws-sdk\//, /^commander/] },
-  runner: { layers: ['errors', 'policy', 'job', 'asl', 'handler', 'runner'], forbiddenPackages: [/^aws-cdk-lib/, /^constructs/, /^commander/] },
-  cdk: { layers: ['errors', 'policy', 'job', 'asl', 'cdk'], forbiddenPackages: [/^@aws-sdk\//, /^commander/] },
-  cli: { layers: ['errors', 'policy', 'job', 'asl', 'handler', 'runner', 'cli'], forbiddenPackages: [/^aws-cdk-lib/, /^constructs/] },
-  index: { layers: ['errors', 'policy', 'job', 'asl', 'handler', 'runner', 'index'], forbiddenPackages: [/^aws-cdk-lib/, /^constructs/, /^commander/] },
+  io: { layers: ['errors', 'policy', 'job', 'io'], forbiddenPackages: [/^(?!node:|@aws-sdk\/client-s3$).*/] },
+  handler: { layers: ['errors', 'policy', 'job', 'io', 'handler'], forbiddenPackages: [/^aws-cdk-lib/, /^constructs/, /^jsonata/, /^@aws-sdk\//, /^commander/] },
+  runner: { layers: ['errors', 'policy', 'job', 'asl', 'io', 'handler', 'runner'], forbiddenPackages: [/^aws-cdk-lib/, /^constructs/, /^commander/] },
+  cdk: { layers: ['errors', 'policy', 'job', 'asl', 'io', 'cdk'], forbiddenPackages: [/^@aws-sdk\//, /^commander/] },
+  cli: { layers: ['errors', 'policy', 'job', 'asl', 'io', 'handler', 'runner', 'cli'], forbiddenPackages: [/^aws-cdk-lib/, /^constructs/] },
+  index: { layers: ['errors', 'policy', 'job', 'asl', 'io', 'handler', 'runner', 'index'], forbiddenPackages: [/^aws-cdk-lib/, /^constructs/, /^commander/] },
 };
 
 function listSourceFiles(directory: string): string[] {
@@ -64,5 +66,11 @@ describe('import direction (DESIGN section 2)', () => {
       }
     }
     expect(problems).toStrictEqual([]);
+  });
+
+  it('imports @aws-sdk/client-s3 only in lib/io', () => {
+    const importers = files.filter((file) => importsOf(readFileSync(file, 'utf8')).includes('@aws-sdk/client-s3')).map((file) => relative(LIB, file));
+    expect(importers.length).toBeGreaterThan(0);
+    expect(importers.filter((file) => !file.startsWith('io/'))).toStrictEqual([]);
   });
 });

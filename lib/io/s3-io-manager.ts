@@ -1,0 +1,71 @@
+import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { IoObjectExistsError, IoObjectMissingError } from './io-errors.js';
+import { buildOutputKey, type IoManager, type OpOutputKey, type OutputReference } from './io-manager.js';
+
+export interface S3IoManagerOptions {
+  /** The bucket's name. */
+  readonly bucket: string;
+  /**
+   * Prepended to every object key; end it with '/'. The construct grants the function this
+   * prefix only.
+   * @default ''
+   */
+  readonly prefix?: string;
+  /** The client to use (region, endpoint, credentials). @default - new S3Client({}) from the environment */
+  readonly client?: S3Client;
+}
+
+/**
+ * Keeps op outputs in S3, one object per successful attempt at
+ * `<prefix><runId>/<op>/<retryNumber>.json` (application/json). Writes are conditional
+ * (`If-None-Match: *`), so S3 itself refuses to overwrite an object (IoObjectExistsError);
+ * reads of a missing object fail with IoObjectMissingError; a reference outside this manager's
+ * bucket and prefix is refused the same way (references are data and must not reach other keys).
+ */
+export class S3IoManager implements IoManager {
+  readonly bucket: string;
+  readonly prefix: string;
+  private readonly client: S3Client;
+
+  constructor(options: S3IoManagerOptions) {
+    this.bucket = options.bucket;
+    this.prefix = options.prefix ?? '';
+    this.client = options.client ?? new S3Client({});
+  }
+
+  async writeOutput(key: OpOutputKey, json: string): Promise<OutputReference> {
+    const objectKey = buildOutputKey(this.prefix, key);
+    const uri = `s3://${this.bucket}/${objectKey}`;
+    try {
+      await this.client.send(
+        new PutObjectCommand({ Bucket: this.bucket, Key: objectKey, Body: json, ContentType: 'application/json', IfNoneMatch: '*' }),
+      );
+    } catch (error) {
+      // 412 PreconditionFailed: the object exists; 409 ConditionalRequestConflict: a concurrent write of it.
+      if (hasStatus(error, 412) || hasStatus(error, 409)) throw new IoObjectExistsError(key.op, uri, { cause: error });
+      throw error;
+    }
+    return { uri, op: key.op, bytes: Buffer.byteLength(json, 'utf8') };
+  }
+
+  async readOutput(reference: OutputReference): Promise<string> {
+    const own = `s3://${this.bucket}/${this.prefix}`;
+    if (!reference.uri.startsWith(own)) throw new IoObjectMissingError(reference.op, reference.uri);
+    const objectKey = reference.uri.slice(`s3://${this.bucket}/`.length);
+    try {
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: objectKey }));
+      if (response.Body === undefined) throw new IoObjectMissingError(reference.op, reference.uri);
+      return await response.Body.transformToString('utf-8');
+    } catch (error) {
+      if (hasStatus(error, 404) || (error instanceof S3ServiceException && error.name === 'NoSuchKey')) {
+        throw new IoObjectMissingError(reference.op, reference.uri, { cause: error });
+      }
+      throw error;
+    }
+  }
+}
+
+function hasStatus(error: unknown, status: number): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  return (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode === status;
+}
