@@ -5,6 +5,7 @@
  * runtime, ALL-level state machine logs in the examples).
  */
 import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { JobStateMachine } from '../lib/cdk/index.js';
 
 export function acknowledgeJobStateMachineFindings(jobStateMachine: JobStateMachine): void {
@@ -26,6 +27,22 @@ export function acknowledgeJobStateMachineFindings(jobStateMachine: JobStateMach
     Validations.of(opsFunction.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'Added by aws-cdk-lib for active X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords): X-Ray does not support resource-level permissions.',
+    });
+  }
+  const { ioBucket, ioPrefix } = jobStateMachine;
+  // Only the bucket the construct created is in this scope (a user's ioBucket is acknowledged, or not, where it is defined).
+  if (ioBucket instanceof s3.Bucket && ioBucket.node.scope === jobStateMachine) {
+    const bucketLogicalId = Stack.of(jobStateMachine).getLogicalId(ioBucket.node.defaultChild as CfnElement);
+    if (opsFunction.role !== undefined) {
+      Validations.of(opsFunction.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/${ioPrefix}*]`,
+        reason: "The S3 IO manager: s3:GetObject and s3:PutObject on the job's own prefix of its IO bucket, where it writes one object per op attempt (<run id>/<op>/<retry number>.json) whose keys are known only at run time.",
+      });
+    }
+    Validations.of(ioBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        "The IO bucket holds intermediate op outputs that expire (lifecycle rule); only the job's function reads and writes them, and its executions are logged by Step Functions and Lambda. Server access logs would need a second bucket per job for little information.",
     });
   }
 }

@@ -1,7 +1,8 @@
-import type { Duration, TimeZone } from 'aws-cdk-lib';
+import type { Duration, RemovalPolicy, TimeZone } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { RetryFidelity } from '../asl/index.js';
 import type { JobDefinition } from '../job/index.js';
@@ -177,4 +178,34 @@ export interface JobStateMachineProps {
    * @default 1048576 (Step Functions' limit)
    */
   readonly maxDefinitionCharacters?: number;
+
+  /**
+   * The bucket of the S3 IO manager: op outputs over the inline threshold are stored there, one
+   * object per successful attempt under `<job name>/<execution name>/<op>/<retry number>.json`,
+   * and the state machine carries a reference. The function gets s3:GetObject and s3:PutObject
+   * on that prefix only (and s3:ListBucket for it, so a missing object reads as missing, not as
+   * access denied). Expiry is then yours to set (a lifecycle rule on the bucket); a KMS-encrypted
+   * bucket needs kms:Decrypt and kms:GenerateDataKey granted to the function as well.
+   *
+   * @default - a new bucket: SSE-S3 encryption, all public access blocked, SSL only, objects
+   *   expiring after `ioExpiration`, removed per `ioRemovalPolicy`
+   */
+  readonly ioBucket?: s3.IBucket;
+
+  /**
+   * How long stored op outputs are kept in the bucket the construct creates (a lifecycle
+   * expiration rule; whole days). Keep it longer than your longest run, and longer than you
+   * may want to inspect or reuse a failed run's outputs.
+   *
+   * @default Duration.days(30)
+   */
+  readonly ioExpiration?: Duration;
+
+  /**
+   * What happens to the bucket the construct creates when it leaves the stack. RemovalPolicy.DESTROY
+   * deletes it only when it is empty (CloudFormation cannot delete a bucket with objects).
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly ioRemovalPolicy?: RemovalPolicy;
 }

@@ -1,7 +1,8 @@
-import { Annotations, Stack, type Duration } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy, Stack, type Duration } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -10,6 +11,7 @@ import { DefinitionError } from '../errors.js';
 import { createStartChildrenStatements, describeExpressRefusal } from './child-state-machines.js';
 import { EXPRESS_MAX_DURATION_SECONDS, findWorstCaseRetryPath } from './express-limit.js';
 import { createEntryFunction } from './function-from-entry.js';
+import { buildIoPrefix, connectIoBucket, createIoBucket, DEFAULT_IO_EXPIRATION } from './io-bucket.js';
 import type { JobStateMachineProps } from './job-state-machine-props.js';
 import { createJobSchedule } from './schedule.js';
 import { validateJobStateMachineProps } from './validate-props.js';
@@ -47,6 +49,10 @@ export class JobStateMachine extends Construct {
   readonly definition: AslDefinition;
   /** One retry plan per op invocation: mechanism, waits, worst case, deviations from Dagster. */
   readonly retryPlans: readonly OpRetryPlan[];
+  /** The S3 IO manager's bucket: `ioBucket`, or the one the construct created. */
+  readonly ioBucket: s3.IBucket;
+  /** The key prefix of this job's op outputs in `ioBucket` (`<job name>/`): the function may read and write there only. */
+  readonly ioPrefix: string;
   /** The log group execution history events go to. */
   readonly logGroup: logs.ILogGroup;
   /** The schedule starting the job, when `schedule` is given. */
@@ -81,6 +87,10 @@ export class JobStateMachine extends Construct {
         tracing: props.tracing === true,
       });
     this.logGroup = props.logs?.destination ?? new logs.LogGroup(this, 'LogGroup', { retention });
+    this.ioBucket =
+      props.ioBucket ?? createIoBucket(this, 'IoBucket', { expiration: props.ioExpiration ?? DEFAULT_IO_EXPIRATION, removalPolicy: props.ioRemovalPolicy ?? RemovalPolicy.RETAIN });
+    this.ioPrefix = buildIoPrefix(job.name);
+    connectIoBucket(this, this.function, this.ioBucket, this.ioPrefix);
 
     // Children first: the parent's definition needs their ARNs. They share the parent's type,
     // log group, log level and tracing; props.timeout is the parent's only.

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { MAX_DEFINITION_CHARACTERS } from '../asl/index.js';
 import { DefinitionError, describeValue } from '../errors.js';
@@ -68,6 +68,7 @@ export function validateJobStateMachineProps(constructPath: string, props: JobSt
       fail(`props.maxDefinitionCharacters must be an integer from 1 to ${MAX_DEFINITION_CHARACTERS}, got ${describeValue(max)}; remove it for Step Functions' limit`);
     }
   }
+  validateIoProps(p, fail);
   if (p.schedule !== undefined) {
     if (typeof p.schedule !== 'object' || p.schedule === null) {
       fail(`props.schedule must be an object, got ${describeValue(p.schedule)}; pass { expression: 'cron(0 6 * * ? *)' }`);
@@ -77,6 +78,26 @@ export function validateJobStateMachineProps(constructPath: string, props: JobSt
     if (p.schedule.input !== undefined && (typeof p.schedule.input !== 'object' || p.schedule.input === null || Array.isArray(p.schedule.input))) {
       fail(`props.schedule.input must be a JSON object (the execution input), got ${describeValue(p.schedule.input)}; pass e.g. { ops: { extract: { config: { day: 'today' } } } }`);
     }
+  }
+}
+
+function validateIoProps(p: JobStateMachineProps, fail: (message: string) => never): void {
+  if (p.ioBucket !== undefined && (p.ioExpiration !== undefined || p.ioRemovalPolicy !== undefined)) {
+    const given = [p.ioExpiration !== undefined ? 'props.ioExpiration' : undefined, p.ioRemovalPolicy !== undefined ? 'props.ioRemovalPolicy' : undefined].filter(Boolean).join(' and ');
+    fail(`${given} apply only to the bucket the construct creates, but props.ioBucket is given; set expiry and removal on your bucket, or remove props.ioBucket`);
+  }
+  if (p.ioExpiration !== undefined) {
+    validatePositiveDuration('props.ioExpiration', p.ioExpiration, fail);
+    if (!Token.isUnresolved(p.ioExpiration.toString()) && p.ioExpiration.toMilliseconds() % 86_400_000 !== 0) {
+      fail(`props.ioExpiration must be whole days (an S3 lifecycle expiration), got ${p.ioExpiration.toHumanString()}; use e.g. Duration.days(30)`);
+    }
+    const timeout = p.timeout;
+    if (timeout !== undefined && !Token.isUnresolved(timeout.toString()) && !Token.isUnresolved(p.ioExpiration.toString()) && timeout.toMilliseconds() > p.ioExpiration.toMilliseconds()) {
+      fail(`props.ioExpiration (${p.ioExpiration.toHumanString()}) is shorter than props.timeout (${timeout.toHumanString()}): op outputs could expire while a run still needs them; make ioExpiration at least the timeout`);
+    }
+  }
+  if (p.ioRemovalPolicy !== undefined && !Object.values(RemovalPolicy).includes(p.ioRemovalPolicy)) {
+    fail(`props.ioRemovalPolicy must be a RemovalPolicy, got ${describeValue(p.ioRemovalPolicy)}; use RemovalPolicy.RETAIN or RemovalPolicy.DESTROY`);
   }
 }
 

@@ -8,7 +8,7 @@ import { createStepFunctionsJsonataFunctions } from './jsonata-functions.js';
 import { LAMBDA_INVOKE_RESOURCE } from './lambda-invoke.js';
 import { isLambdaFunctionArn } from './task-invoke.js';
 import { parseDefinition } from './parse-definition.js';
-import { serializeWithinLimit, toJson } from './payload-limit.js';
+import { readExecutionInput, serializeWithinLimit, toJson } from './payload-limit.js';
 import { createUuidV4, deriveRandomSource } from './random.js';
 import { recordEvent, type ChildExecutionStarter, type RunContext, type Scope } from './run-context.js';
 import { runGraph } from './run-graph.js';
@@ -103,7 +103,7 @@ async function execute(machine: ParsedMachine, params: ExecutionParams, shared: 
   const onEvent = shared.onEvent;
   const history = new HistoryRecorder(() => clock.now(), onEvent === undefined ? undefined : (event) => onEvent(event, source));
   const stateMachineName = stateMachineArn.slice(stateMachineArn.lastIndexOf(':') + 1);
-  const input = JSON.parse(toJson(params.input)) as unknown;
+  const input = readExecutionInput(params.input);
   const startMs = clock.now();
   const childExecutions: Array<{ name: string; stateMachineArn: string; executionArn: string; result: RunResult | undefined }> = [];
   const pendingChildren: Array<Promise<RunResult>> = [];

@@ -1,7 +1,7 @@
 import type { HistoryEventType } from '@aws-sdk/client-sfn';
 import type { Catcher } from './definition.js';
 import { createEvaluationEnvironment, describeTemplateSource, evaluateTemplate, type Template } from './evaluate.js';
-import { serializeWithinLimit, toJson } from './payload-limit.js';
+import { serializeAssignedWithinLimit, serializeWithinLimit, toJson } from './payload-limit.js';
 import { recordEvent, type Scope } from './run-context.js';
 import { describeUnexpectedType, failQueryEvaluation, type EvaluationSite } from './query-evaluation.js';
 import type { StatesContextObject } from './types.js';
@@ -41,13 +41,9 @@ export async function completeState(scope: Scope, completion: CompletionInput): 
   const output = completion.output === undefined ? completion.defaultOutput : await evaluateTemplate(completion.output, env);
   const assigned = completion.assign === undefined ? undefined : readAssignedVariables(await evaluateTemplate(completion.assign, env), completion.assign, env);
   const outputJson = serializeWithinLimit(output, completion.stateName, 'an output');
-  let assignedVariables: Record<string, string> | undefined;
+  const assignedVariables = assigned === undefined ? undefined : serializeAssignedWithinLimit(assigned, completion.stateName);
   if (assigned !== undefined) {
-    assignedVariables = {};
-    for (const [name, value] of Object.entries(assigned)) {
-      scope.variables[name] = value;
-      assignedVariables[name] = toJson(value);
-    }
+    for (const [name, value] of Object.entries(assigned)) scope.variables[name] = value;
   }
   recordEvent(scope, completion.exitType, {
     stateExitedEventDetails: {

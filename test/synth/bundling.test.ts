@@ -57,19 +57,25 @@ describe('JobStateMachine bundling from entry', () => {
     expect(properties.Architectures).toStrictEqual(['arm64']);
     expect(properties.Timeout).toBe(60);
     expect(properties.TracingConfig).toStrictEqual({ Mode: 'Active' });
-    expect(properties.Environment).toStrictEqual({ Variables: { NODE_OPTIONS: '--enable-source-maps' } });
+    const bucketId = findOnly(template, 'AWS::S3::Bucket').id;
+    expect(properties.Environment).toStrictEqual({
+      Variables: { NODE_OPTIONS: '--enable-source-maps', STEPOPS_IO_BUCKET: { Ref: bucketId }, STEPOPS_IO_PREFIX: 'small_job/' },
+    });
   });
 
-  it('gives the function a log group kept one month and a role that may only write to it (and X-Ray)', () => {
+  it("gives the function a log group kept one month and a role that may only write to it (and X-Ray) and use its job's prefix of the IO bucket", () => {
     const { properties } = findOnly(template, 'AWS::Lambda::Function');
     const logGroups = template.findResources('AWS::Logs::LogGroup');
     const functionLogGroupId = (properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
     expect(logGroups[functionLogGroupId]?.Properties).toStrictEqual({ RetentionInDays: 30 });
     const roleId = (properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     expect(template.toJSON().Resources[roleId].Properties.ManagedPolicyArns).toBeUndefined();
+    const bucketArn = { 'Fn::GetAtt': [findOnly(template, 'AWS::S3::Bucket').id, 'Arn'] };
     expect(statementsOfRole(template, roleId)).toStrictEqual([
       { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [functionLogGroupId, 'Arn'] } },
       { Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Effect: 'Allow', Resource: '*' },
+      { Action: ['s3:GetObject', 's3:PutObject'], Effect: 'Allow', Resource: { 'Fn::Join': ['', [bucketArn, '/small_job/*']] } },
+      { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['small_job/*'] } }, Effect: 'Allow', Resource: bucketArn },
     ]);
   });
 });

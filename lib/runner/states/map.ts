@@ -2,6 +2,7 @@ import type { MapNode } from '../definition.js';
 import { createEvaluationEnvironment, describeTemplateSource, evaluateTemplate, type EvaluationEnvironment, type Template } from '../evaluate.js';
 import { runAttemptedState } from '../attempted-state.js';
 import { describeUnexpectedType, failQueryEvaluation } from '../query-evaluation.js';
+import { serializeWithinLimit } from '../payload-limit.js';
 import { runBranches } from '../run-branches.js';
 import { buildStatesContext, createChildScope, recordEvent, type Scope } from '../run-context.js';
 import { runGraph } from '../run-graph.js';
@@ -29,7 +30,7 @@ export async function runMapState(node: MapNode, input: unknown, scope: Scope): 
     const tolerance = await readTolerance(node, env, items.length);
     const startedId = recordEvent(scope, 'MapStateStarted', { mapStateStartedEventDetails: { length: items.length } });
     let failures = 0;
-    return runBranches(
+    const result = await runBranches(
       scope,
       { succeeded: 'MapStateSucceeded', failed: 'MapStateFailed' },
       (cancel) =>
@@ -70,6 +71,8 @@ export async function runMapState(node: MapNode, input: unknown, scope: Scope): 
         }),
       maxConcurrency,
     );
+    serializeWithinLimit(result, node.name, 'a result');
+    return result;
   });
 }
 

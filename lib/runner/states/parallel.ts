@@ -1,6 +1,7 @@
 import type { ParallelNode } from '../definition.js';
 import { createEvaluationEnvironment, evaluateTemplate } from '../evaluate.js';
 import { runAttemptedState } from '../attempted-state.js';
+import { serializeArgumentsWithinLimit, serializeWithinLimit } from '../payload-limit.js';
 import { runBranches } from '../run-branches.js';
 import { createChildScope, recordEvent, type Scope } from '../run-context.js';
 import { runGraph } from '../run-graph.js';
@@ -24,15 +25,19 @@ export async function runParallelState(node: ParallelNode, input: unknown, scope
       branchesFailed = false;
       const branchInput =
         node.arguments === undefined ? input : await evaluateTemplate(node.arguments, createEvaluationEnvironment(scope, node.name, enteredEventId, { input, context }));
+      if (node.arguments !== undefined) serializeArgumentsWithinLimit(branchInput, node.name);
       const startedId = recordEvent(scope, 'ParallelStateStarted');
+      let result: unknown;
       try {
-        return await runBranches(scope, { succeeded: 'ParallelStateSucceeded', failed: undefined }, (cancel) =>
+        result = await runBranches(scope, { succeeded: 'ParallelStateSucceeded', failed: undefined }, (cancel) =>
           node.branches.map((branch) => () => runGraph(branch, branchInput, createChildScope(scope, cancel, startedId))),
         );
       } catch (error) {
         branchesFailed = true;
         throw error;
       }
+      serializeWithinLimit(result, node.name, 'a result');
+      return result;
     },
     () => {
       if (branchesFailed) recordEvent(scope, 'ParallelStateFailed');

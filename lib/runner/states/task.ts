@@ -1,7 +1,7 @@
 import type { TaskNode } from '../definition.js';
 import { describeTemplateSource, evaluateTemplate, createEvaluationEnvironment, type EvaluationEnvironment, type Template } from '../evaluate.js';
 import { runAttemptedState } from '../attempted-state.js';
-import { serializeWithinLimit, toJson } from '../payload-limit.js';
+import { serializeArgumentsWithinLimit, serializeWithinLimit } from '../payload-limit.js';
 import { describeUnexpectedType, failQueryEvaluation } from '../query-evaluation.js';
 import { recordEvent, type Scope } from '../run-context.js';
 import type { StateTransition } from '../state-completion.js';
@@ -24,7 +24,7 @@ export async function runTaskState(node: TaskNode, input: unknown, scope: Scope)
     if (timeoutSeconds !== undefined && heartbeatSeconds !== undefined && heartbeatSeconds >= timeoutSeconds) {
       failQueryEvaluation(env, `The value of the field 'HeartbeatSeconds' (${heartbeatSeconds}) must be smaller than the value of the field 'TimeoutSeconds' (${timeoutSeconds}).`, 'HeartbeatSeconds');
     }
-    const parameters = toJson(args);
+    const parameters = serializeArgumentsWithinLimit(args, node.name);
     events.scheduled(scope, parameters, timeoutSeconds, heartbeatSeconds);
     events.started(scope);
     try {
