@@ -1,8 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
-import { pathToFileURL, fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { IoObjectExistsError, IoObjectMissingError } from './io-errors.js';
-import { buildOutputKey, type IoManager, type OpOutputKey, type OutputReference } from './io-manager.js';
+import { buildOutputKey, type IoManager, type OpOutputKey } from './io-manager.js';
 
 /**
  * Keeps op outputs as files below a directory (`<directory>/<runId>/<op>/<retryNumber>.json`),
@@ -16,27 +16,25 @@ export class DirectoryIoManager implements IoManager {
     this.directory = resolve(directory);
   }
 
-  async writeOutput(key: OpOutputKey, json: string): Promise<OutputReference> {
+  async writeOutput(key: OpOutputKey, json: string): Promise<string> {
     const path = join(this.directory, buildOutputKey('', key));
-    const uri = pathToFileURL(path).href;
+    const location = pathToFileURL(path).href;
     await mkdir(dirname(path), { recursive: true });
     try {
       await writeFile(path, json, { encoding: 'utf8', flag: 'wx' });
     } catch (error) {
-      if (hasCode(error, 'EEXIST')) throw new IoObjectExistsError(key.op, uri, { cause: error });
+      if (hasCode(error, 'EEXIST')) throw new IoObjectExistsError(key.op, location, { cause: error });
       throw error;
     }
-    return { uri, op: key.op, bytes: Buffer.byteLength(json, 'utf8') };
+    return location;
   }
 
-  async readOutput(reference: OutputReference): Promise<string> {
-    const path = reference.uri.startsWith('file:') ? fileURLToPath(reference.uri) : undefined;
-    // Only files below this directory: a reference is data, and must not reach elsewhere.
-    if (path === undefined || !path.startsWith(this.directory + sep)) throw new IoObjectMissingError(reference.op, reference.uri);
+  async readOutput(key: OpOutputKey): Promise<string> {
+    const path = join(this.directory, buildOutputKey('', key));
     try {
       return await readFile(path, 'utf8');
     } catch (error) {
-      if (hasCode(error, 'ENOENT')) throw new IoObjectMissingError(reference.op, reference.uri, { cause: error });
+      if (hasCode(error, 'ENOENT')) throw new IoObjectMissingError(key.op, pathToFileURL(path).href, { cause: error });
       throw error;
     }
   }

@@ -4,7 +4,7 @@
  * larger ones through an IoManager, passing a small OutputReference instead. This folder is
  * the only code that imports @aws-sdk/client-s3.
  */
-export type { IoManager, OpOutputKey, OutputReference } from './io-manager.js';
+export type { IoManager, OpOutputKey } from './io-manager.js';
 export { buildOutputKey } from './io-manager.js';
 export { InMemoryIoManager } from './memory-io-manager.js';
 export { DirectoryIoManager } from './directory-io-manager.js';

@@ -15,28 +15,21 @@ export interface OpOutputKey {
   readonly retryNumber: number;
 }
 
-/** Where a stored op output lives: the small JSON value that travels through the state machine instead of the output. */
-export interface OutputReference {
-  /** The location, as a URI: `s3://bucket/key`, `file:///dir/key`, `memory://key`. */
-  readonly uri: string;
-  /** The op invocation whose output this is (for error messages). */
-  readonly op: string;
-  /** UTF-8 bytes of the stored JSON text. */
-  readonly bytes: number;
-}
-
 /**
- * Stores and loads op outputs as JSON text. Implementations must:
+ * Stores and loads op outputs as JSON text, by OpOutputKey. The state machine carries no
+ * location: a consumer's wrapper knows its run id and its producers' names, and the reference
+ * tells it the producer's retry number, so a reference stays a few bytes and can only ever name
+ * an output of the same run. Implementations must:
  * - write each key at most once (a second write of the same key fails, IoObjectExistsError),
  *   so an output is never overwritten, by a retry or by another run;
- * - fail a read of an object that is not there with IoObjectMissingError (never return null);
+ * - fail a read of a key that is not there with IoObjectMissingError (never return null);
  * - be safe to call concurrently (parallel ops of one run, several runs).
  */
 export interface IoManager {
-  /** Stores the JSON text of a successful attempt's output under `key`; resolves to its reference. */
-  writeOutput(key: OpOutputKey, json: string): Promise<OutputReference>;
-  /** Reads back the JSON text a reference written by this manager (or one sharing its store) points at. */
-  readOutput(reference: OutputReference): Promise<string>;
+  /** Stores the JSON text of a successful attempt's output; resolves to where it went (for logs: `s3://bucket/key`, a file URL...). */
+  writeOutput(key: OpOutputKey, json: string): Promise<string>;
+  /** Reads back the JSON text stored under `key`. */
+  readOutput(key: OpOutputKey): Promise<string>;
 }
 
 /**

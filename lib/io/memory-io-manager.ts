@@ -1,7 +1,5 @@
 import { IoObjectExistsError, IoObjectMissingError } from './io-errors.js';
-import { buildOutputKey, type IoManager, type OpOutputKey, type OutputReference } from './io-manager.js';
-
-const SCHEME = 'memory://';
+import { buildOutputKey, type IoManager, type OpOutputKey } from './io-manager.js';
 
 /**
  * Keeps op outputs in this process (a Map): the default of runJobLocally, so a local run
@@ -11,17 +9,18 @@ const SCHEME = 'memory://';
 export class InMemoryIoManager implements IoManager {
   readonly objects = new Map<string, string>();
 
-  async writeOutput(key: OpOutputKey, json: string): Promise<OutputReference> {
+  async writeOutput(key: OpOutputKey, json: string): Promise<string> {
     const objectKey = buildOutputKey('', key);
-    const uri = SCHEME + objectKey;
-    if (this.objects.has(objectKey)) throw new IoObjectExistsError(key.op, uri);
+    const location = `memory://${objectKey}`;
+    if (this.objects.has(objectKey)) throw new IoObjectExistsError(key.op, location);
     this.objects.set(objectKey, json);
-    return { uri, op: key.op, bytes: Buffer.byteLength(json, 'utf8') };
+    return location;
   }
 
-  async readOutput(reference: OutputReference): Promise<string> {
-    const json = reference.uri.startsWith(SCHEME) ? this.objects.get(reference.uri.slice(SCHEME.length)) : undefined;
-    if (json === undefined) throw new IoObjectMissingError(reference.op, reference.uri);
+  async readOutput(key: OpOutputKey): Promise<string> {
+    const objectKey = buildOutputKey('', key);
+    const json = this.objects.get(objectKey);
+    if (json === undefined) throw new IoObjectMissingError(key.op, `memory://${objectKey}`);
     return json;
   }
 }

@@ -1,6 +1,6 @@
 import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { IoObjectExistsError, IoObjectMissingError } from './io-errors.js';
-import { buildOutputKey, type IoManager, type OpOutputKey, type OutputReference } from './io-manager.js';
+import { buildOutputKey, type IoManager, type OpOutputKey } from './io-manager.js';
 
 export interface S3IoManagerOptions {
   /** The bucket's name. */
@@ -19,8 +19,7 @@ export interface S3IoManagerOptions {
  * Keeps op outputs in S3, one object per successful attempt at
  * `<prefix><runId>/<op>/<retryNumber>.json` (application/json). Writes are conditional
  * (`If-None-Match: *`), so S3 itself refuses to overwrite an object (IoObjectExistsError);
- * reads of a missing object fail with IoObjectMissingError; a reference outside this manager's
- * bucket and prefix is refused the same way (references are data and must not reach other keys).
+ * reads of a missing object fail with IoObjectMissingError.
  */
 export class S3IoManager implements IoManager {
   readonly bucket: string;
@@ -33,7 +32,7 @@ export class S3IoManager implements IoManager {
     this.client = options.client ?? new S3Client({});
   }
 
-  async writeOutput(key: OpOutputKey, json: string): Promise<OutputReference> {
+  async writeOutput(key: OpOutputKey, json: string): Promise<string> {
     const objectKey = buildOutputKey(this.prefix, key);
     const uri = `s3://${this.bucket}/${objectKey}`;
     try {
@@ -45,20 +44,19 @@ export class S3IoManager implements IoManager {
       if (hasStatus(error, 412) || hasStatus(error, 409)) throw new IoObjectExistsError(key.op, uri, { cause: error });
       throw error;
     }
-    return { uri, op: key.op, bytes: Buffer.byteLength(json, 'utf8') };
+    return uri;
   }
 
-  async readOutput(reference: OutputReference): Promise<string> {
-    const own = `s3://${this.bucket}/${this.prefix}`;
-    if (!reference.uri.startsWith(own)) throw new IoObjectMissingError(reference.op, reference.uri);
-    const objectKey = reference.uri.slice(`s3://${this.bucket}/`.length);
+  async readOutput(key: OpOutputKey): Promise<string> {
+    const objectKey = buildOutputKey(this.prefix, key);
+    const uri = `s3://${this.bucket}/${objectKey}`;
     try {
       const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: objectKey }));
-      if (response.Body === undefined) throw new IoObjectMissingError(reference.op, reference.uri);
+      if (response.Body === undefined) throw new IoObjectMissingError(key.op, uri);
       return await response.Body.transformToString('utf-8');
     } catch (error) {
       if (hasStatus(error, 404) || (error instanceof S3ServiceException && error.name === 'NoSuchKey')) {
-        throw new IoObjectMissingError(reference.op, reference.uri, { cause: error });
+        throw new IoObjectMissingError(key.op, uri, { cause: error });
       }
       throw error;
     }

@@ -14,8 +14,8 @@ function createManager(): S3IoManager {
 describe('S3IoManager requests', () => {
   it('writes once: a conditional PutObject (If-None-Match *) of the JSON under <prefix><runId>/<op>/<retryNumber>.json', async () => {
     s3.on(PutObjectCommand).resolves({});
-    const reference = await createManager().writeOutput({ runId: 'exec-1', op: 'extract', retryNumber: 2 }, '{"a":"é"}');
-    expect(reference).toStrictEqual({ uri: 's3://io-bucket/etl/exec-1/extract/2.json', op: 'extract', bytes: 10 });
+    const location = await createManager().writeOutput({ runId: 'exec-1', op: 'extract', retryNumber: 2 }, '{"a":"é"}');
+    expect(location).toBe('s3://io-bucket/etl/exec-1/extract/2.json');
     expect(s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input)).toStrictEqual([
       { Bucket: 'io-bucket', Key: 'etl/exec-1/extract/2.json', Body: '{"a":"é"}', ContentType: 'application/json', IfNoneMatch: '*' },
     ]);
@@ -29,7 +29,7 @@ describe('S3IoManager requests', () => {
     await expect(createManager().writeOutput({ runId: 'exec-1', op: 'extract', retryNumber: 0 }, '1')).rejects.toMatchObject({
       name: IO_OBJECT_EXISTS_ERROR,
       op: 'extract',
-      uri: 's3://io-bucket/etl/exec-1/extract/0.json',
+      location: 's3://io-bucket/etl/exec-1/extract/0.json',
     });
   });
 
@@ -41,8 +41,11 @@ describe('S3IoManager requests', () => {
 
   it('reads with GetObject and fails with IoObjectMissingError on NoSuchKey', async () => {
     s3.on(GetObjectCommand).rejects(new NoSuchKey({ $metadata: { httpStatusCode: 404 }, message: 'The specified key does not exist.' }));
-    const uri = 's3://io-bucket/etl/exec-1/extract/0.json';
-    await expect(createManager().readOutput({ uri, op: 'extract', bytes: 1 })).rejects.toMatchObject({ name: IO_OBJECT_MISSING_ERROR, op: 'extract', uri });
+    await expect(createManager().readOutput({ runId: 'exec-1', op: 'extract', retryNumber: 0 })).rejects.toMatchObject({
+      name: IO_OBJECT_MISSING_ERROR,
+      op: 'extract',
+      location: 's3://io-bucket/etl/exec-1/extract/0.json',
+    });
     expect(s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input)).toStrictEqual([{ Bucket: 'io-bucket', Key: 'etl/exec-1/extract/0.json' }]);
   });
 });
