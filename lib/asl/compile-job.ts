@@ -1,9 +1,10 @@
 import { DefinitionError, describeValue } from '../errors.js';
 import { computeJobFingerprint } from '../job/job-fingerprint.js';
 import { isJobDefinition, type JobDefinition } from '../job/job.js';
+import { INLINE_THRESHOLD_BYTES } from '../job/wire-protocol.js';
 import { resolveRetryPolicy } from '../job/resolve-retry-policy.js';
 import { FUNCTION_ARN_PLACEHOLDER, MAX_DEFINITION_CHARACTERS } from './asl-constants.js';
-import type { AslDefinition, AslState, JsonObject } from './asl-types.js';
+import type { AslDefinition, AslPassState, AslState, JsonObject } from './asl-types.js';
 import { compileRetryPolicy, findStrictViolations, type RetryFidelity } from './compile-retriers.js';
 import { compileStructure, type OpCompileInfo } from './compile-structure.js';
 import { decomposeGraph } from './decompose-graph.js';
@@ -12,6 +13,7 @@ import { buildOpGraph } from './job-graph.js';
 import { buildHasMarker, buildJobCause, buildJobError, buildOpsConfig, buildPayloadTemplate, buildSortedFailures, expression, unboxValue, variable } from './jsonata-expressions.js';
 import { countParallels, type OpBlock } from './op-blocks.js';
 import { measureOpCharacters, splitJob } from './split-job.js';
+import { MAX_MARKER_CAUSE_CHARACTERS, planPayloadBudget } from './payload-budget.js';
 import type { OpRetryPlan } from './retry-plan.js';
 import { CHECK_STATE_NAME, FAILED_STATE_NAME, FAILURES_VARIABLE, INIT_STATE_NAME, RUN_VARIABLES, SUCCEEDED_STATE_NAME } from './state-names.js';
 
@@ -114,7 +116,7 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
   const build = (root: OpBlock, externals?: ReadonlySet<OpBlock>): { definition: AslDefinition; children: readonly ChildDefinition[] } => {
     const top = compileStructure(root, { graph, ops, sinks, externals, describeChild: (name) => `stepops job ${job.name} ${name} (plan ${planHash})` }, CHECK_STATE_NAME);
     const states: [string, AslState][] = [
-      buildInitState(top.startAt, job.name, planHash),
+      buildInitState(top.startAt, job.name, planHash, WIDEST_BUDGET),
       ...top.states,
       ...buildFinalStates(job, graph.names, top.markerSources, top.variables, sinks),
     ];
@@ -126,10 +128,14 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
     };
     return { definition, children: top.children };
   };
+  // Built with the widest budget (sizes are measured and splits chosen on it), then given the
+  // job's own budget, whose numbers are never wider: the same split, never larger.
   const whole = build(structure);
   const characters = JSON.stringify(whole.definition).length;
   if (characters <= limit) {
-    return { definition: whole.definition, childDefinitions: [], retryPlans, diagnostics: buildDiagnostics(structure, durations, graph, characters, retryPlans, []) };
+    const planned = planPayloadBudget(job.name, [{ name: 'job', definition: whole.definition }], graph.names);
+    const definition = applyBudget(whole.definition, job.name, planHash, planned);
+    return { definition, childDefinitions: [], retryPlans, diagnostics: buildDiagnostics(structure, durations, graph, JSON.stringify(definition).length, retryPlans, [], undefined, planned.notes) };
   }
   const split = splitJob(structure, build, measureOpCharacters(whole.definition, graph.names), limit);
   if ('failure' in split) {
@@ -137,15 +143,38 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
       `job "${job.name}" compiles to ${characters} characters, over the limit of ${limit} (Step Functions allows ${MAX_DEFINITION_CHARACTERS}; ${graph.names.length} ops, about ${Math.round(characters / graph.names.length)} characters each), and cannot be split into child state machines that each fit: ${split.failure}; split it into smaller jobs, shorten op names, or give ops with many retries a maxDelay so their retriers merge`,
     );
   }
-  const parentCharacters = JSON.stringify(split.definition).length;
+  const planned = planPayloadBudget(
+    job.name,
+    [{ name: 'parent', definition: split.definition }, ...split.children.map((child) => ({ name: child.name, definition: child.definition }))],
+    graph.names,
+  );
+  // Only the parent's init-run holds the payload template; children read it from their Input.
+  const definition = applyBudget(split.definition, job.name, planHash, planned);
+  const parentCharacters = JSON.stringify(definition).length;
   const childCharacters = split.children.map((child) => JSON.stringify(child.definition).length);
   return {
-    definition: split.definition,
+    definition,
     childDefinitions: split.children,
     retryPlans,
-    diagnostics: buildDiagnostics(structure, durations, graph, parentCharacters, retryPlans, childCharacters, characters),
+    diagnostics: buildDiagnostics(structure, durations, graph, parentCharacters, retryPlans, childCharacters, characters, planned.notes),
   };
 }
+
+/** `definition` whose init-run assigns the payload template with `budget`. */
+function applyBudget(definition: AslDefinition, jobName: string, planHash: string, budget: PayloadBudgetFields): AslDefinition {
+  const init = definition.States[INIT_STATE_NAME] as AslPassState;
+  const [, state] = buildInitState(init.Next!, jobName, planHash, { inlineBytes: budget.inlineBytes, markerCauseCharacters: budget.markerCauseCharacters });
+  return { ...definition, States: { ...definition.States, [INIT_STATE_NAME]: state } };
+}
+
+/** The payload budget fields of the payload template (payload-budget.ts). */
+interface PayloadBudgetFields {
+  readonly inlineBytes: number;
+  readonly markerCauseCharacters: number;
+}
+
+/** The largest budget numbers: a definition built with them is never shorter than with the job's own. */
+const WIDEST_BUDGET: PayloadBudgetFields = { inlineBytes: INLINE_THRESHOLD_BYTES, markerCauseCharacters: MAX_MARKER_CAUSE_CHARACTERS };
 
 function readLimit(given: number | undefined): number {
   if (given === undefined) return MAX_DEFINITION_CHARACTERS;
@@ -157,9 +186,10 @@ function readLimit(given: number | undefined): number {
 
 /**
  * The first state: assigns the per-run constants (RUN_VARIABLES) and outputs {} so that the
- * first Task's input is not the execution input (see buildRetryNumber).
+ * first Task's input is not the execution input (see buildRetryNumber). The payload template
+ * carries the job's payload budget (payload-budget.ts).
  */
-function buildInitState(next: string, jobName: string, planHash: string): [string, AslState] {
+function buildInitState(next: string, jobName: string, planHash: string, budget: PayloadBudgetFields): [string, AslState] {
   return [
     INIT_STATE_NAME,
     {
@@ -168,7 +198,8 @@ function buildInitState(next: string, jobName: string, planHash: string): [strin
       Assign: {
         [RUN_VARIABLES.functionArn]: `\${${FUNCTION_ARN_PLACEHOLDER}}`,
         [RUN_VARIABLES.opsConfig]: expression(buildOpsConfig()),
-        [RUN_VARIABLES.payload]: buildPayloadTemplate(jobName, planHash) as JsonObject,
+        [RUN_VARIABLES.payload]: buildPayloadTemplate(jobName, planHash, budget) as JsonObject,
+        [RUN_VARIABLES.markerCauseCharacters]: budget.markerCauseCharacters,
       },
       Next: next,
     },
@@ -242,6 +273,7 @@ function buildDiagnostics(
   plans: readonly OpRetryPlan[],
   childCharacters: readonly number[],
   unsplitCharacters?: number,
+  budgetNotes: readonly string[] = [],
 ): CompileDiagnostics {
   const tasks = graph.names.length;
   const parallels = countParallels(structure);
@@ -258,6 +290,7 @@ function buildDiagnostics(
       `the graph is not series-parallel: with the given op durations the state machine takes ${round(makespan)} where the critical path is ${round(criticalPath)} (${round((makespan / criticalPath - 1) * 100)}% concurrency lost)`,
     );
   }
+  notes.push(...budgetNotes);
   for (const plan of plans) {
     const kinds = plan.deviations.map((d) => d.kind).filter((kind) => kind !== 'platform-retries-advance-retry-number');
     if (kinds.length > 0) notes.push(`op "${plan.op}" (${plan.mechanism}): ${kinds.join(', ')}`);

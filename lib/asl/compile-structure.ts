@@ -309,6 +309,7 @@ class StructureCompiler {
       [RUN_VARIABLES.functionArn]: `\${${FUNCTION_ARN_PLACEHOLDER}}`,
       [RUN_VARIABLES.opsConfig]: expression(`$states.input.${RUN_VARIABLES.opsConfig}`),
       [RUN_VARIABLES.payload]: expression(`$states.input.${RUN_VARIABLES.payload}`),
+      [RUN_VARIABLES.markerCauseCharacters]: expression(`$states.input.${RUN_VARIABLES.markerCauseCharacters}`),
     };
     for (const k of reads) initAssign[buildOutputVariableName(k, 0)] = expression(`$states.input.${buildCarryKey(k)}`);
     const definition: AslDefinition = {
@@ -326,6 +327,7 @@ class StructureCompiler {
     const input: Record<string, JsonValue> = {
       [RUN_VARIABLES.payload]: expression(variable(RUN_VARIABLES.payload)),
       [RUN_VARIABLES.opsConfig]: expression(variable(RUN_VARIABLES.opsConfig)),
+      [RUN_VARIABLES.markerCauseCharacters]: expression(variable(RUN_VARIABLES.markerCauseCharacters)),
     };
     for (const k of reads) input[buildCarryKey(k)] = expression(variable(lookUpVariable(scope, k)));
     const fromChild = (k: number): CarriedValue => {

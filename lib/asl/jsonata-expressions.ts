@@ -29,11 +29,16 @@ function quote(name: string): string {
 /**
  * The OpPayload fields every Task of a run shares, assigned once by init-run (RUN_VARIABLES.payload),
  * in OpPayload's key order, with the per-op fields at their defaults: `op` and `retryNumber`
- * (always replaced), `retryMode` 'plain', `inputs` [], `config` {}. A Task's Payload merges its
+ * (always replaced), `retryMode` 'plain', `inputs` [], `config` {}; then the job's inline
+ * threshold (inlineBytes: payload-budget.ts). A Task's Payload merges its
  * own fields over it (buildPayload): $merge keeps the first object's key order, so the JSON is
  * the same, key for key and in the same order, as a Payload written out in full.
  */
-export function buildPayloadTemplate(jobName: string, planHash: string): Record<string, unknown> {
+export function buildPayloadTemplate(
+  jobName: string,
+  planHash: string,
+  budget: { readonly inlineBytes: number },
+): Record<string, unknown> {
   return {
     protocol: PROTOCOL_VERSION,
     job: jobName,
@@ -44,6 +49,7 @@ export function buildPayloadTemplate(jobName: string, planHash: string): Record<
     inputs: [],
     config: {},
     planHash,
+    inlineBytes: budget.inlineBytes,
   };
 }
 
@@ -88,10 +94,12 @@ export function buildWaitSeconds(): string {
 
 /**
  * The 'failed' OpOutcomeMarker of an op, from the catcher's error output `{Error, Cause}` (or
- * another object with those keys): `{o:'failed', op, error, cause}`; its failed op is `op`.
+ * another object with those keys): `{o:'failed', op, error, cause}`; its failed op is `op`. The
+ * Cause is cut to the run's RUN_VARIABLES.markerCauseCharacters so that every op's marker fits
+ * one state (payload-budget.ts).
  */
 export function buildFailedMarker(opName: string, source = '$states.errorOutput'): string {
-  return `${source}.{'${OUTCOME_MARKER_KEY}':'failed','op':${quote(opName)},'error':Error,'cause':Cause}`;
+  return `${source}.{'${OUTCOME_MARKER_KEY}':'failed','op':${quote(opName)},'error':Error,'cause':$substring(Cause,0,$${RUN_VARIABLES.markerCauseCharacters})}`;
 }
 
 /**

@@ -16,7 +16,7 @@ import { MAX_STATE_NAME_LENGTH } from './asl-constants.js';
  * so a name is never assigned in two nested scopes; it holds the value boxed in a one-element
  * array ([value], assigned with a JSON template), so that an array constructor of variables
  * (`[$v1,$v2]`, which flattens one level) gives exactly the values, arrays included; `f<id>` holds the failure markers
- * collected by Parallel <id>; RUN_VARIABLES (fn, ops, p) hold per-run constants.
+ * collected by Parallel <id>; RUN_VARIABLES (fn, ops, p, mc) hold per-run constants.
  */
 
 export const CHECK_STATE_NAME = 'check-outcome';
@@ -37,6 +37,8 @@ export const RUN_VARIABLES = {
   opsConfig: 'ops',
   /** The OpPayload fields shared by every Task of the run (buildPayloadTemplate). */
   payload: 'p',
+  /** The characters of a failed op's Cause its failure marker keeps (payload-budget.ts). */
+  markerCauseCharacters: 'mc',
 } as const;
 
 /** The Wait state of op `index`'s Catch -> Wait -> Task loop. */

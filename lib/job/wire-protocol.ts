@@ -49,7 +49,22 @@ export interface OpPayload {
   readonly config?: unknown;
   /** computeJobFingerprint(job) of the job the state machine was compiled from. */
   readonly planHash: string;
+  /**
+   * The largest op output (UTF-8 bytes of its JSON) the wrapper returns inline; a larger one
+   * goes through the IO manager and travels as a reference. The compiler lowers it below
+   * INLINE_THRESHOLD_BYTES for jobs whose states carry many values (payload-budget.ts), so that
+   * every state stays under 256 KiB.
+   * @default INLINE_THRESHOLD_BYTES
+   */
+  readonly inlineBytes?: number;
 }
+
+/**
+ * The default and largest inline threshold: op outputs up to 16 KiB of JSON travel through the
+ * state machine; larger ones through the IO manager (S3 on AWS). Well under Step Functions'
+ * 262,144 bytes, so that a state carrying several values and the machine's own data fits.
+ */
+export const INLINE_THRESHOLD_BYTES = 16_384;
 
 /** The JSON carried in `stack` (Cause `trace[0]`) of every error the wrapper throws. */
 export interface ErrorDetails {

@@ -1,0 +1,167 @@
+import { DefinitionError } from '../errors.js';
+import { INLINE_THRESHOLD_BYTES, OUTCOME_MARKER_KEY } from '../job/wire-protocol.js';
+import type { AslBranch, AslDefinition, AslState } from './asl-types.js';
+
+/**
+ * Keeps every state of a compiled job under Step Functions' 262,144-byte payload limit by
+ * construction. Op values sit in a state's data in "slots" (a variable reference such as `$v3`,
+ * or a Task's or child execution's result); each slot holds at most one op value, inline up to
+ * the inline threshold or as a reference, or one failure marker. The compiler counts the slots
+ * of every state (payload fields, and for a Parallel the outputs of all its branches), and
+ * chooses, for the whole job, the inline threshold and how much of a failed op's Cause its
+ * marker keeps so that the fullest state, with RESERVED_STATE_BYTES for the machine's own data,
+ * fits. Where even references cannot fit, it refuses the job naming the state and its ops; where
+ * failure markers of many ops failing at once could still overflow, it says so in a note.
+ */
+
+/** Step Functions' payload limit: state input, output, task parameters and results, Assign, in UTF-8 bytes. */
+export const MAX_STATE_BYTES = 262_144;
+/** Bytes of every state kept for the machine's own data: the payload template, op config, the Lambda result's metadata, error outputs. */
+export const RESERVED_STATE_BYTES = 16_384;
+/** The most bytes one stored-value reference takes in a state, its envelope included. */
+export const MAX_REFERENCE_BYTES = 96;
+/** The wrapper's envelope around an inline value, in bytes at most. */
+export const VALUE_ENVELOPE_BYTES = 64;
+/**
+ * A failure marker without its Cause, at most: the outcome key, the op name twice (80
+ * characters), the Error (256 characters, each at most 6 bytes once JSON-escaped).
+ */
+export const MARKER_FIXED_BYTES = 1_900;
+/** A marker never keeps more of its Cause than the job failure Cause shares out (JOB_CAUSE_SHARED_CHARACTERS). */
+export const MAX_MARKER_CAUSE_CHARACTERS = 16_000;
+/** Each character of a cut Cause takes at most this many bytes in a state's JSON (a control character escaped as \u0001). */
+const BYTES_PER_CAUSE_CHARACTER = 6;
+
+export interface PayloadBudget {
+  /** The inline threshold the wrapper applies to every op of the job (OpPayload.inlineBytes). */
+  readonly inlineBytes: number;
+  /** The characters of a Cause a failure marker keeps (OpPayload.markerCauseCharacters). */
+  readonly markerCauseCharacters: number;
+  /** The fullest state: its name, definition ('parent', 'part1', ... or 'job'), slots and the ops it carries. */
+  readonly fullestState: { readonly definition: string; readonly state: string; readonly slots: number; readonly ops: readonly string[] };
+  /** Readable notes for CompileDiagnostics.notes. */
+  readonly notes: readonly string[];
+}
+
+/** A definition to budget, named for messages. */
+export interface BudgetedDefinition {
+  readonly name: string;
+  readonly definition: AslDefinition;
+}
+
+/**
+ * The payload budget of a job compiled into `definitions` (one, or a parent and its children),
+ * whose op invocations are `opNames` (by index, as in the variable names `v<index>`).
+ * Throws a DefinitionError when some state would carry more references than fit.
+ */
+export function planPayloadBudget(jobName: string, definitions: readonly BudgetedDefinition[], opNames: readonly string[]): PayloadBudget {
+  let fullest: StateLoad & { definition: string } = { definition: definitions[0]!.name, state: '', slots: 0, ops: new Set<string>() };
+  for (const { name, definition } of definitions) {
+    for (const load of measureBranch(definition, opNames)) {
+      if (load.slots > fullest.slots) fullest = { definition: name, ...load };
+    }
+  }
+  const usable = MAX_STATE_BYTES - RESERVED_STATE_BYTES;
+  const ops = [...fullest.ops];
+  const slotBytes = Math.floor(usable / Math.max(1, fullest.slots));
+  if (slotBytes < MAX_REFERENCE_BYTES) {
+    throw new DefinitionError(
+      `job "${jobName}": state "${fullest.state}"${definitions.length > 1 ? ` of ${fullest.definition}` : ''} carries up to ${fullest.slots} op values (${describeOps(ops)}); even as references of up to ${MAX_REFERENCE_BYTES} bytes they would pass Step Functions' ${MAX_STATE_BYTES}-byte state limit (${usable} bytes after ${RESERVED_STATE_BYTES} for the machine's own data); give those values fewer consumers outside their branch, or split the job into smaller jobs`,
+    );
+  }
+  const inlineBytes = Math.max(0, Math.min(INLINE_THRESHOLD_BYTES, slotBytes - VALUE_ENVELOPE_BYTES));
+  // Every op's marker may meet in one state: the final check collects them all.
+  const markerBytes = Math.floor(usable / Math.max(1, opNames.length));
+  const markerCauseCharacters = Math.max(0, Math.min(MAX_MARKER_CAUSE_CHARACTERS, Math.floor((markerBytes - MARKER_FIXED_BYTES) / BYTES_PER_CAUSE_CHARACTER)));
+  const notes: string[] = [];
+  if (inlineBytes < INLINE_THRESHOLD_BYTES) {
+    notes.push(
+      `op outputs over ${inlineBytes} bytes go through the IO manager (the default threshold is ${INLINE_THRESHOLD_BYTES}): state "${fullest.state}"${definitions.length > 1 ? ` of ${fullest.definition}` : ''} carries up to ${fullest.slots} op values (${describeOps(ops)})`,
+    );
+  }
+  if (markerBytes < MARKER_FIXED_BYTES) {
+    const safe = Math.floor(usable / MARKER_FIXED_BYTES);
+    notes.push(
+      `failure markers keep no cause: with ${opNames.length} ops, if more than ${safe} of them fail or are skipped in one run with long error names (up to 256 characters), the markers the final check collects may pass ${MAX_STATE_BYTES} bytes (States.DataLimitExceeded); short error names leave far more room`,
+    );
+  }
+  return { inlineBytes, markerCauseCharacters, fullestState: { definition: fullest.definition, state: fullest.state, slots: fullest.slots, ops }, notes };
+}
+
+function describeOps(ops: readonly string[]): string {
+  if (ops.length === 0) return 'no op variables';
+  const shown = ops.slice(0, 5).map((op) => `"${op}"`).join(', ');
+  return ops.length > 5 ? `ops ${shown} and ${ops.length - 5} more` : `op${ops.length > 1 ? 's' : ''} ${shown}`;
+}
+
+/** One state's load: its value slots and the ops whose values it names (variables; a Parallel's branch ops). */
+interface StateLoad {
+  readonly state: string;
+  readonly slots: number;
+  readonly ops: Set<string>;
+}
+
+/** An op variable (`$v3`, `$v3_1`) or a state's result (a Task's op output, a child's or a Parallel branch's carry). */
+const SLOT = /\$v\d+(?:_\d+)?\b|\$states\.result\b/g;
+/** An op variable, or a carry key (`$states.result.Output.v3`): op 3. */
+const OP_VARIABLE = /[$.]v(\d+)(?:_\d+)?\b/g;
+
+/** An expression that keeps only outcome markers (a carry's "f" list, the final check's failures): its slots hold markers, budgeted apart. */
+const MARKER_FILTER = `][${OUTCOME_MARKER_KEY}])`;
+
+/** The value slots a field template names: every op variable and result reference in it, but in marker-only expressions (a sound over-count). */
+function countSlots(template: unknown): number {
+  if (typeof template === 'string') return template.includes(MARKER_FILTER) ? 0 : (template.match(SLOT)?.length ?? 0);
+  if (Array.isArray(template)) return template.reduce((sum: number, item: unknown) => sum + countSlots(item), 0);
+  if (typeof template === 'object' && template !== null) return Object.values(template).reduce((sum: number, item: unknown) => sum + countSlots(item), 0);
+  return 0;
+}
+
+function collectOps(template: unknown, opNames: readonly string[], into: Set<string>): void {
+  if (template === undefined) return;
+  for (const match of JSON.stringify(template).matchAll(OP_VARIABLE)) into.add(opNames[Number(match[1])] ?? `v${match[1]}`);
+}
+
+/** The load of every state of a branch (or definition), nested branches included. */
+function measureBranch(branch: AslBranch, opNames: readonly string[]): StateLoad[] {
+  return Object.entries(branch.States).flatMap(([name, state]) => measureState(name, state, opNames));
+}
+
+function measureState(name: string, state: AslState, opNames: readonly string[]): StateLoad[] {
+  const fields: unknown[] = [];
+  const record = state as unknown as Record<string, unknown>;
+  for (const key of ['Arguments', 'Output', 'Assign']) fields.push(record[key]);
+  const catchers = (record.Catch as readonly Record<string, unknown>[] | undefined) ?? [];
+  for (const catcher of catchers) fields.push(catcher.Output, catcher.Assign);
+  const choices = (record.Choices as readonly Record<string, unknown>[] | undefined) ?? [];
+  for (const choice of choices) fields.push(choice.Assign);
+  const ops = new Set<string>();
+  for (const field of fields) collectOps(field, opNames, ops);
+  let slots = Math.max(0, ...fields.map(countSlots));
+  const nested: StateLoad[] = [];
+  if (state.Type === 'Parallel') {
+    // The Parallel's result is every branch's output at once.
+    let result = 0;
+    for (const branch of state.Branches) {
+      result += measureBranchOutput(branch);
+      for (const [innerName, inner] of Object.entries(branch.States)) if (opNames.includes(innerName) && inner.Type === 'Task') ops.add(innerName);
+      nested.push(...measureBranch(branch, opNames));
+    }
+    slots = Math.max(slots, result);
+  } else if (state.Type === 'Task') {
+    slots = Math.max(slots, 1);
+  }
+  return [{ state: name, slots, ops }, ...nested];
+}
+
+/** The most slots a branch's output can hold: the largest Output among its states and their catchers (a branch ends with one of them). */
+function measureBranchOutput(branch: AslBranch): number {
+  let most = 0;
+  for (const state of Object.values(branch.States)) {
+    const record = state as unknown as Record<string, unknown>;
+    most = Math.max(most, countSlots(record.Output));
+    for (const catcher of (record.Catch as readonly Record<string, unknown>[] | undefined) ?? []) most = Math.max(most, countSlots(catcher.Output));
+    if (record.Output === undefined && record.End === true && (state.Type === 'Task' || state.Type === 'Parallel')) most = Math.max(most, 1);
+  }
+  return most;
+}
