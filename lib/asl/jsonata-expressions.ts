@@ -151,9 +151,13 @@ export function unbox(boxed: string): string {
   return /^\$[A-Za-z0-9_]+$/.test(boxed) ? `${boxed}[0]` : `(${boxed})[0]`;
 }
 
-/** The op value in a boxed variable holding a value envelope (the job's Output). */
+/**
+ * The op value in a boxed variable holding a value envelope (the job's Output); a stored
+ * value's envelope `{ s, b }` as it is (the value is in the IO manager, under the run id, the
+ * op and `s`).
+ */
 export function unboxValue(boxed: string): string {
-  return `${unbox(boxed)}.${VALUE_KEY}`;
+  return `($e:=${unbox(boxed)};'${VALUE_KEY}' in $keys($e)?$e.${VALUE_KEY}:$e)`;
 }
 
 /** Every marker of the top-level scope, sorted by the op's invocation order. */

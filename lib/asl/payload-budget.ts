@@ -18,8 +18,8 @@ import type { AslBranch, AslDefinition, AslState } from './asl-types.js';
 export const MAX_STATE_BYTES = 262_144;
 /** Bytes of every state kept for the machine's own data: the payload template, op config, the Lambda result's metadata, error outputs. */
 export const RESERVED_STATE_BYTES = 16_384;
-/** The most bytes one stored-value reference takes in a state, its envelope included. */
-export const MAX_REFERENCE_BYTES = 96;
+/** The most bytes one stored-value envelope takes in a state: `{"s":…,"b":…}`, and a re-execution's `"r":"<execution name, 80 characters>"`. */
+export const MAX_REFERENCE_BYTES = 160;
 /** The wrapper's envelope around an inline value, in bytes at most. */
 export const VALUE_ENVELOPE_BYTES = 64;
 /**

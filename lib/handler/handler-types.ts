@@ -1,3 +1,4 @@
+import type { IoManager } from '../io/io-manager.js';
 import type { LogRecord } from '../job/logger.js';
 
 /**
@@ -25,4 +26,11 @@ export interface HandlerOptions {
    * @default Date.now
    */
   readonly now?: () => number;
+  /**
+   * Where op outputs over the inline threshold go, and stored inputs come from (compiled jobs
+   * only; opHandler passes values as they are).
+   * @default - S3 in the bucket and prefix of STEPOPS_IO_BUCKET and STEPOPS_IO_PREFIX (set by
+   *   JobStateMachine); none when STEPOPS_IO_BUCKET is not set, and an output over the threshold fails
+   */
+  readonly ioManager?: IoManager;
 }

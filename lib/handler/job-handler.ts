@@ -1,7 +1,7 @@
 import type { JobDefinition } from '../job/job.js';
 import type { HandlerOptions, LambdaHandler } from './handler-types.js';
 import { createJobAttemptResolver } from './resolve-job-attempt.js';
-import { serveOpEvent } from './run-op-attempt.js';
+import { serveOpEvent, withDefaultIoManager } from './run-op-attempt.js';
 
 /**
  * The Lambda handler for every op of `job`: `export const handler = jobHandler(myJob)`.
@@ -13,5 +13,6 @@ import { serveOpEvent } from './run-op-attempt.js';
  */
 export function jobHandler(job: JobDefinition, options: HandlerOptions = {}): LambdaHandler {
   const resolve = createJobAttemptResolver(job);
-  return async (event, context) => serveOpEvent(event, context, resolve, options);
+  const withIo = withDefaultIoManager(options);
+  return async (event, context) => serveOpEvent(event, context, resolve, withIo);
 }

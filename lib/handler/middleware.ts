@@ -1,7 +1,7 @@
 import type { JobDefinition } from '../job/job.js';
 import type { HandlerOptions, LambdaContextLike } from './handler-types.js';
 import { createJobAttemptResolver } from './resolve-job-attempt.js';
-import { serveOpEvent } from './run-op-attempt.js';
+import { serveOpEvent, withDefaultIoManager } from './run-op-attempt.js';
 
 /** The part of a middy request the middleware reads, declared by shape (no dependency on middy). */
 export interface MiddyRequestLike {
@@ -25,8 +25,9 @@ export interface MiddyMiddlewareLike {
  */
 export function jobMiddleware(job: JobDefinition, options: HandlerOptions = {}): MiddyMiddlewareLike {
   const resolve = createJobAttemptResolver(job);
+  const withIo = withDefaultIoManager(options);
   return {
-    before: async (request) => serveOpEvent(request.event, readContext(request.context), resolve, options),
+    before: async (request) => serveOpEvent(request.event, readContext(request.context), resolve, withIo),
   };
 }
 

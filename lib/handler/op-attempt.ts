@@ -26,6 +26,14 @@ export interface OpAttempt {
    * @default false
    */
   readonly envelopes?: boolean;
+  /** The producers of `inputs`, in parameter order (envelope attempts: a stored input is read under its producer's name). @default [] */
+  readonly inputOps?: readonly string[];
+  /**
+   * Envelope attempts: the largest output (UTF-8 bytes of its JSON) returned inline as `{ v }`;
+   * a larger one is stored through the IO manager and returned as `{ s, b }`.
+   * @default INLINE_THRESHOLD_BYTES
+   */
+  readonly inlineBytes?: number;
   /** The op's config. @default {} */
   readonly config?: unknown;
   /** The Lambda request id, logged on the decision lines. @default - not logged */

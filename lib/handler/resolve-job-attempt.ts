@@ -2,7 +2,7 @@ import { DefinitionError, describeValue } from '../errors.js';
 import { computeJobFingerprint } from '../job/job-fingerprint.js';
 import { isJobDefinition, type JobDefinition } from '../job/job.js';
 import { resolveRetryPolicy } from '../job/resolve-retry-policy.js';
-import { PROTOCOL_VERSION, isOpOutcomeMarker, isOpValueEnvelope } from '../job/wire-protocol.js';
+import { PROTOCOL_VERSION, isOpOutcomeMarker, isOpValueEnvelope, isOpStoredEnvelope, INLINE_THRESHOLD_BYTES } from '../job/wire-protocol.js';
 import type { LambdaContextLike } from './handler-types.js';
 import type { OpAttempt } from './op-attempt.js';
 import { createProtocolError, isJsonObject, isRetryNumber, previewValue } from './protocol-error.js';
@@ -65,9 +65,15 @@ export function resolveJobAttempt(job: JobDefinition, planHash: string, event: u
     const producers = invocation.inputs.length === 0 ? 'none' : `the outputs of ${invocation.inputs.join(', ')}`;
     reject(`payload.inputs must be an array of ${invocation.inputs.length} value(s) for op "${opName}" (${producers}), got ${previewValue(inputs)}`);
   }
-  const misshapen = inputs.findIndex((input) => !isOpValueEnvelope(input) && !isOpOutcomeMarker(input));
+  const misshapen = inputs.findIndex((input) => !isOpValueEnvelope(input) && !isOpStoredEnvelope(input) && !isOpOutcomeMarker(input));
   if (misshapen >= 0) {
-    reject(`payload.inputs[${misshapen}] must be an envelope ({ v: value } or an outcome marker { o, op }) from op "${invocation.inputs[misshapen]}", got ${previewValue(inputs[misshapen])}`);
+    reject(
+      `payload.inputs[${misshapen}] must be an envelope ({ v: value }, a stored value { s, b } or an outcome marker { o, op }) from op "${invocation.inputs[misshapen]}", got ${previewValue(inputs[misshapen])}`,
+    );
+  }
+  const inlineBytes = event.inlineBytes ?? INLINE_THRESHOLD_BYTES;
+  if (typeof inlineBytes !== 'number' || !Number.isInteger(inlineBytes) || inlineBytes < 0) {
+    reject(`payload.inlineBytes must be an integer >= 0 (the largest output kept inline, in bytes), got ${previewValue(event.inlineBytes)}`);
   }
   return {
     op: invocation.op,
@@ -78,7 +84,9 @@ export function resolveJobAttempt(job: JobDefinition, planHash: string, event: u
     retryMode: event.retryMode,
     policy: resolveRetryPolicy(job, invocation).policy,
     inputs,
+    inputOps: invocation.inputs,
     envelopes: true,
+    inlineBytes,
     config: event.config,
     ...(context?.awsRequestId === undefined ? {} : { requestId: context.awsRequestId }),
   };

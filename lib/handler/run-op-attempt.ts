@@ -1,15 +1,17 @@
+import { createIoManagerFromEnvironment } from '../io/io-from-environment.js';
 import { createLogger, writeJsonLine, type LogRecord, type OpLogger } from '../job/logger.js';
 import { buildOpContext } from '../job/op-context.js';
 import { RUN_CONFIG_ERROR } from '../errors.js';
 import { formatRunConfigIssue, validateOpConfig } from '../job/run-config.js';
 import { REUSED_CONFIG_KEY, readReusedOutput } from '../job/reexecution.js';
-import { PROTOCOL_VERSION, VALUE_KEY, isOpOutcomeMarker, type OpValueEnvelope } from '../job/wire-protocol.js';
+import { INLINE_THRESHOLD_BYTES, PROTOCOL_VERSION, VALUE_KEY, isOpOutcomeMarker, type OpStoredEnvelope, type OpValueEnvelope } from '../job/wire-protocol.js';
 import { checkOutput } from './check-output.js';
 import { createAttemptError } from './create-attempt-error.js';
 import { decideOpError } from './decide-op-error.js';
 import type { HandlerOptions, LambdaContextLike } from './handler-types.js';
 import type { OpAttempt } from './op-attempt.js';
 import { isOpAttemptError } from './op-attempt-error.js';
+import { buildOutputEnvelope, OpValueError, readInputValues, reuseRecordedOutput } from './op-values.js';
 import { buildSkippedMarker } from './skipped-marker.js';
 
 /**
@@ -17,9 +19,12 @@ import { buildSkippedMarker } from './skipped-marker.js';
  * runner: runs one attempt of one op and turns its outcome into a result or a named error.
  * - Envelope inputs (jobHandler) holding failure/skip markers: the op does not run; returns a
  *   'skipped' marker. Otherwise the op gets the values inside the envelopes.
+ * - Stored inputs (`{ s, b }`) are read back through `options.ioManager` (op-values.ts).
  * - Success: the output after the Lambda runtime's JSON round trip (`undefined` becomes `null`,
- *   a Date its ISO string; see checkOutput), as `{ v: output }` for envelope attempts, unless
- *   its JSON is over 262,144 bytes (OUTPUT_TOO_LARGE_ERROR) or is not JSON.
+ *   a Date its ISO string; see checkOutput), as `{ v: output }` for envelope attempts up to the
+ *   attempt's inline threshold, stored through the IO manager and returned as `{ s, b }` above
+ *   it; for opHandler the output itself, unless its JSON is over 262,144 bytes
+ *   (OUTPUT_TOO_LARGE_ERROR). Not JSON at all: the serializer's error.
  * - Error: throws the OpAttemptError decideOpError builds (a retry name or the op's own name).
  * Logs one JSON line per decision (Powertools Logger's shape).
  */
@@ -40,7 +45,15 @@ export async function runOpAttempt(attempt: OpAttempt, options: HandlerOptions =
       return skipped;
     }
   }
-  const inputs = envelopes ? attempt.inputs.map((input) => (input as OpValueEnvelope)[VALUE_KEY]) : attempt.inputs;
+  const io = options.ioManager;
+  let inputs: readonly unknown[] = attempt.inputs;
+  if (envelopes) {
+    try {
+      inputs = await readInputValues(attempt, io);
+    } catch (thrown) {
+      throw reportValueError(attempt, thrown, log, options, 'op input could not be read');
+    }
+  }
 
   // The run config, checked before the op's code runs (lib/job/run-config.ts): never retried.
   const prepared = await validateOpConfig(attempt.op, attempt.opName, attempt.config ?? {});
@@ -76,7 +89,10 @@ export async function runOpAttempt(attempt: OpAttempt, options: HandlerOptions =
     throw outcome.error;
   }
   const durationMs = now() - started;
-  const checked = checkOutput(attempt.opName, attempt.retryNumber, output === undefined ? null : output, envelopes ? ENVELOPE_BYTES : 0);
+  const inlineBytes = attempt.inlineBytes ?? INLINE_THRESHOLD_BYTES;
+  // Envelope attempts: the inline threshold decides (op-values.ts), not the payload limit.
+  const limits = envelopes ? { maxBytes: Infinity, parseUpToBytes: inlineBytes } : {};
+  const checked = checkOutput(attempt.opName, attempt.retryNumber, output === undefined ? null : output, envelopes ? ENVELOPE_BYTES : 0, limits);
   if (checked.error !== undefined) {
     log.error('op output rejected', {
       decision: 'fail',
@@ -87,8 +103,35 @@ export async function runOpAttempt(attempt: OpAttempt, options: HandlerOptions =
     });
     throw checked.error;
   }
-  log.info('op succeeded', { decision: 'success', outputBytes: checked.bytes, durationMs });
-  return envelopes ? { [VALUE_KEY]: checked.value } : checked.value;
+  if (!envelopes) {
+    log.info('op succeeded', { decision: 'success', outputBytes: checked.bytes, durationMs });
+    return checked.value;
+  }
+  let envelope: OpValueEnvelope | OpStoredEnvelope;
+  try {
+    envelope = await buildOutputEnvelope(attempt, io, { json: checked.json, bytes: checked.bytes, value: () => checked.value }, inlineBytes);
+  } catch (thrown) {
+    throw reportValueError(attempt, thrown, log, options, 'op output could not be stored');
+  }
+  log.info('op succeeded', { decision: 'success', outputBytes: checked.bytes, durationMs, ...(VALUE_KEY in envelope ? {} : { stored: true }) });
+  return envelope;
+}
+
+/**
+ * The error to throw for an input that could not be read or an output that could not be
+ * stored, logged: OpValueError's own (a missing object, no IO manager: the op fails), or, for
+ * any other IO error (throttling, the network), decideOpError's under the op's policy.
+ */
+function reportValueError(attempt: OpAttempt, thrown: unknown, log: OpLogger, options: HandlerOptions, message: string): Error {
+  if (thrown instanceof OpValueError) {
+    const error = thrown.attemptError;
+    log.error(message, { decision: 'fail', reason: error.details.reason, thrownAs: error.name, errorMessage: error.message.slice(0, 1000) });
+    return error;
+  }
+  const outcome = decideOpError(attempt, thrown, options.random);
+  if (outcome.logLevel === 'WARN') log.warn(message, outcome.logFields);
+  else log.error(message, outcome.logFields);
+  return outcome.error;
 }
 
 /**
@@ -106,11 +149,18 @@ function returnReusedOutput(attempt: OpAttempt, reused: NonNullable<ReturnType<t
     throw error;
   }
   log.info('op output reused from the parent run', { decision: 'reuse', parent: reused.parent });
-  return reused.recorded;
+  return reuseRecordedOutput(reused.recorded, reused.parent);
 }
 
 /** The characters `{"v":` and `}` add around an output's JSON. */
 const ENVELOPE_BYTES = `{"${VALUE_KEY}":}`.length;
+
+/** `options` with the IO manager a deployed wrapper uses when none is given: S3 from STEPOPS_IO_BUCKET / STEPOPS_IO_PREFIX, if set. */
+export function withDefaultIoManager(options: HandlerOptions): HandlerOptions {
+  if (options.ioManager !== undefined) return options;
+  const io = createIoManagerFromEnvironment();
+  return io === undefined ? options : { ...options, ioManager: io };
+}
 
 /**
  * Resolves the attempt an event asks for and runs it: the entry shared by the handler forms.

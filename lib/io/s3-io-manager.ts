@@ -1,4 +1,4 @@
-import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { IoObjectExistsError, IoObjectMissingError } from './io-errors.js';
 import { buildOutputKey, type IoManager, type OpOutputKey } from './io-manager.js';
 
@@ -24,20 +24,30 @@ export interface S3IoManagerOptions {
 export class S3IoManager implements IoManager {
   readonly bucket: string;
   readonly prefix: string;
-  private readonly client: S3Client;
+  private client: S3Client | undefined;
+  private sdk: Promise<typeof import('@aws-sdk/client-s3')> | undefined;
 
   constructor(options: S3IoManagerOptions) {
     this.bucket = options.bucket;
     this.prefix = options.prefix ?? '';
-    this.client = options.client ?? new S3Client({});
+    this.client = options.client;
+  }
+
+  /** The SDK, loaded on the first call: a job whose values all stay inline never loads it. */
+  private async load(): Promise<{ readonly sdk: typeof import('@aws-sdk/client-s3'); readonly client: S3Client }> {
+    this.sdk ??= import('@aws-sdk/client-s3');
+    const sdk = await this.sdk;
+    this.client ??= new sdk.S3Client({});
+    return { sdk, client: this.client };
   }
 
   async writeOutput(key: OpOutputKey, json: string): Promise<string> {
     const objectKey = buildOutputKey(this.prefix, key);
     const uri = `s3://${this.bucket}/${objectKey}`;
+    const { sdk, client } = await this.load();
     try {
-      await this.client.send(
-        new PutObjectCommand({ Bucket: this.bucket, Key: objectKey, Body: json, ContentType: 'application/json', IfNoneMatch: '*' }),
+      await client.send(
+        new sdk.PutObjectCommand({ Bucket: this.bucket, Key: objectKey, Body: json, ContentType: 'application/json', IfNoneMatch: '*' }),
       );
     } catch (error) {
       // 412 PreconditionFailed: the object exists; 409 ConditionalRequestConflict: a concurrent write of it.
@@ -50,12 +60,13 @@ export class S3IoManager implements IoManager {
   async readOutput(key: OpOutputKey): Promise<string> {
     const objectKey = buildOutputKey(this.prefix, key);
     const uri = `s3://${this.bucket}/${objectKey}`;
+    const { sdk, client } = await this.load();
     try {
-      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: objectKey }));
+      const response = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: objectKey }));
       if (response.Body === undefined) throw new IoObjectMissingError(key.op, uri);
       return await response.Body.transformToString('utf-8');
     } catch (error) {
-      if (hasStatus(error, 404) || (error instanceof S3ServiceException && error.name === 'NoSuchKey')) {
+      if (hasStatus(error, 404) || (error instanceof sdk.S3ServiceException && error.name === 'NoSuchKey')) {
         throw new IoObjectMissingError(key.op, uri, { cause: error });
       }
       throw error;

@@ -139,8 +139,42 @@ export interface OpOutcomeMarker {
   readonly failedUpstream?: readonly string[];
 }
 
-/** What a compiled state machine holds for an op: its value or its outcome. */
-export type OpEnvelope = OpValueEnvelope | OpOutcomeMarker;
+/**
+ * `{ s: retryNumber, b: bytes }` (OpStoredEnvelope): what the wrapper returns instead of
+ * `{ v }` for an output over the inline threshold (OpPayload.inlineBytes), which it stored
+ * through the IO manager under (run id, op, s); `b` is the stored JSON's UTF-8 size. Only the
+ * wrapper writes it (op code decides only what is under `v`); a consumer's wrapper reads the
+ * value back from its own IO manager with its run id (or `r`, see STORED_RUN_KEY) and its
+ * producer's name, so a stored envelope can only name an output of that op in this job's runs.
+ */
+export const STORED_KEY = 's';
+export const STORED_BYTES_KEY = 'b';
+/**
+ * `r`: the run whose IO manager objects hold the value, when not the current run: written by
+ * the wrapper of a re-execution that reuses a stored output of its parent run.
+ */
+export const STORED_RUN_KEY = 'r';
+
+/** An op's value stored by the IO manager. */
+export interface OpStoredEnvelope {
+  /** The retry number of the attempt whose output is stored. */
+  readonly [STORED_KEY]: number;
+  /** UTF-8 bytes of the stored JSON. */
+  readonly [STORED_BYTES_KEY]: number;
+  /** The run that stored it (a re-execution's parent). @default - the current run */
+  readonly [STORED_RUN_KEY]?: string;
+}
+
+/** What a compiled state machine holds for an op: its value (inline or stored) or its outcome. */
+export type OpEnvelope = OpValueEnvelope | OpStoredEnvelope | OpOutcomeMarker;
+
+/** True for a stored-value envelope `{ s, b }`: own integer keys, no `v`, no `o`. */
+export function isOpStoredEnvelope(envelope: unknown): envelope is OpStoredEnvelope {
+  if (typeof envelope !== 'object' || envelope === null || Array.isArray(envelope)) return false;
+  const record = envelope as Record<string, unknown>;
+  const own = (key: string): boolean => Object.prototype.hasOwnProperty.call(record, key);
+  return own(STORED_KEY) && Number.isInteger(record[STORED_KEY]) && (record[STORED_KEY] as number) >= 0 && !own(VALUE_KEY) && !own(OUTCOME_MARKER_KEY);
+}
 
 /**
  * True when an envelope (a state machine's value for an op, never an op's own output) is a

@@ -3,6 +3,9 @@ import { compileJob, type CompiledJob, type CompileJobOptions } from '../asl/ind
 import { jobHandler } from '../handler/index.js';
 import { buildReexecutionInput, validateRunConfig, type JobDefinition, type LogRecord, type RecordedRun, type ReexecutionStrategy } from '../job/index.js';
 import { readRecordedRunResult } from './read-recorded-run.js';
+import { DirectoryIoManager } from '../io/directory-io-manager.js';
+import type { IoManager } from '../io/io-manager.js';
+import { InMemoryIoManager } from '../io/memory-io-manager.js';
 import { createSeededRandom } from '../policy/index.js';
 import type { Clock } from './clock.js';
 import { runStateMachine } from './run-state-machine.js';
@@ -62,6 +65,13 @@ export interface RunJobLocallyOptions {
    * @default - a UUID derived from `seed`
    */
   readonly executionName?: string;
+  /**
+   * Where op outputs over the inline threshold go between ops (the same threshold and
+   * references as on AWS, so a local run takes the same paths): your own IoManager, or
+   * `{ directory }` to keep them as files (`<directory>/<run id>/<op>/<retry number>.json`).
+   * @default - a new InMemoryIoManager for the run
+   */
+  readonly ioManager?: IoManager | { readonly directory: string };
 }
 
 /** What to re-execute and how. */
@@ -106,6 +116,7 @@ export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOp
   const seed = options.seed ?? 0;
   let clock: Clock | undefined;
   const handle = jobHandler(job, {
+    ioManager: readIoManager(options.ioManager),
     ...(options.writeLog === undefined ? {} : { writeLog: options.writeLog }),
     random: createSeededRandom(seed ^ 0x5eed_0b5),
     now: () => (clock === undefined ? Date.now() : clock.now()),
@@ -136,6 +147,12 @@ export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOp
 function buildLocalReexecutionInput(reexecute: ReexecuteOptions, input: unknown): unknown {
   const recorded = 'history' in reexecute.parent ? readRecordedRunResult(reexecute.parent) : reexecute.parent;
   return buildReexecutionInput(input === undefined ? recorded : { ...recorded, input }, reexecute.strategy).input;
+}
+
+function readIoManager(given: RunJobLocallyOptions['ioManager']): IoManager {
+  if (given === undefined) return new InMemoryIoManager();
+  if (typeof given === 'object' && given !== null && 'directory' in given && typeof given.directory === 'string') return new DirectoryIoManager(given.directory);
+  return given as IoManager;
 }
 
 /** The Payload of a lambda:invoke Task's Arguments (`{ FunctionName, Payload }`). */

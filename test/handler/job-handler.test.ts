@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { OUTPUT_TOO_LARGE_ERROR, RetryPolicy, job, op, type OpContext } from '../../lib/index.js';
 import { jobHandler, runOpAttempt } from '../../lib/handler/index.js';
 import { MAX_OUTPUT_BYTES } from '../../lib/handler/limits.js';
-import { OUTCOME_MARKER_KEY, type OpOutcomeMarker } from '../../lib/job/wire-protocol.js';
+import { INLINE_THRESHOLD_BYTES, OUTCOME_MARKER_KEY, type OpOutcomeMarker } from '../../lib/job/wire-protocol.js';
+import { InMemoryIoManager } from '../../lib/io/memory-io-manager.js';
 import { buildPayload, buildSingleOpJob, captureLogs, catchThrown, createFakeClock, createFakeContext, recordFailure } from './helpers.js';
 
 describe('jobHandler: success', () => {
@@ -85,28 +86,39 @@ describe('jobHandler: success', () => {
   });
 });
 
-describe('jobHandler: output over the payload limit', () => {
+describe('jobHandler: outputs over the inline threshold', () => {
   const sized = (bytes: number): string => 'x'.repeat(bytes - 2 - 6); // JSON adds two quotes, the envelope {"v":} six characters
 
-  it('accepts an output whose envelope is exactly 262,144 bytes', async () => {
-    const testJob = buildSingleOpJob(() => sized(MAX_OUTPUT_BYTES));
+  it('returns an output whose envelope is exactly the inline threshold inline, without an IO manager', async () => {
+    const testJob = buildSingleOpJob(() => sized(INLINE_THRESHOLD_BYTES));
     const output = (await jobHandler(testJob, { writeLog: () => {} })(buildPayload(testJob, 'work'))) as { v: string };
-    expect(JSON.stringify(output)).toHaveLength(MAX_OUTPUT_BYTES);
+    expect(JSON.stringify(output)).toHaveLength(INLINE_THRESHOLD_BYTES);
   });
 
   it.each([
-    { label: 'one byte over', output: () => sized(MAX_OUTPUT_BYTES + 1), bytes: MAX_OUTPUT_BYTES + 1 },
-    { label: 'multi-byte characters counted in UTF-8', output: () => 'é'.repeat(131_072), bytes: 262_152 },
-  ])('fails with OUTPUT_TOO_LARGE, never a truncated value ($label)', async ({ output, bytes }) => {
+    { label: 'one byte over the threshold', output: () => sized(INLINE_THRESHOLD_BYTES + 1), bytes: INLINE_THRESHOLD_BYTES + 1 },
+    { label: 'over the payload limit', output: () => sized(MAX_OUTPUT_BYTES + 1), bytes: MAX_OUTPUT_BYTES + 1 },
+    { label: 'multi-byte characters counted in UTF-8', output: () => 'é'.repeat(8_192), bytes: 16_392 },
+  ])('fails with OUTPUT_TOO_LARGE without an IO manager, never a truncated value ($label)', async ({ output, bytes }) => {
     const logs = captureLogs();
     const testJob = buildSingleOpJob(output, new RetryPolicy({ maxRetries: 3 }));
     const failure = recordFailure(await catchThrown(jobHandler(testJob, { writeLog: logs.writeLog })(buildPayload(testJob, 'work'))));
     expect(failure.Error).toBe(OUTPUT_TOO_LARGE_ERROR);
-    expect(failure.errorMessage).toContain('op "work"');
-    expect(failure.errorMessage).toContain(bytes.toLocaleString('en-US'));
-    expect(failure.errorMessage).toContain('S3');
+    expect(failure.errorMessage).toBe(
+      `op "work" returned ${bytes.toLocaleString('en-US')} bytes of JSON, over the job's inline threshold of 16,384 bytes, and this wrapper has no IO manager to store it; deploy with JobStateMachine (it creates the IO bucket and sets STEPOPS_IO_BUCKET) or pass ioManager to jobHandler`,
+    );
     expect(failure.details).toMatchObject({ decision: 'fail', reason: 'output-too-large', outputBytes: bytes });
     expect(logs.records.at(-1)).toMatchObject({ level: 'ERROR', decision: 'fail', reason: 'output-too-large', thrownAs: OUTPUT_TOO_LARGE_ERROR });
+  });
+
+  it('stores an output over the threshold, of any size, through the IO manager and returns { s, b }; the payload may lower the threshold', async () => {
+    const io = new InMemoryIoManager();
+    const testJob = buildSingleOpJob(() => sized(MAX_OUTPUT_BYTES + 1));
+    const handler = jobHandler(testJob, { writeLog: () => {}, ioManager: io });
+    expect(await handler({ ...buildPayload(testJob, 'work'), runId: 'r1', retryNumber: 2 })).toStrictEqual({ s: 2, b: MAX_OUTPUT_BYTES + 1 });
+    expect(io.objects.get('r1/work/2.json')).toBe(JSON.stringify(sized(MAX_OUTPUT_BYTES + 1)));
+    const small = buildSingleOpJob(() => 'abc');
+    expect(await jobHandler(small, { writeLog: () => {}, ioManager: io })({ ...buildPayload(small, 'work'), runId: 'r2', inlineBytes: 0 })).toStrictEqual({ s: 0, b: 11 });
   });
 
   it('fails an output that is not JSON with the serializer error, not retried', async () => {

@@ -37,7 +37,8 @@ const cases: { readonly label: string; readonly event: unknown; readonly says: s
   { label: 'an unknown retryMode', event: { ...valid, retryMode: 'exponential' }, says: 'payload.retryMode must be one of plain, indexed, loop, got "exponential"' },
   { label: 'no inputs', event: { ...valid, inputs: undefined }, says: 'payload.inputs must be an array of 1 value(s) for op "consume" (the outputs of produce), got undefined' },
   { label: 'too many inputs', event: { ...valid, inputs: [1, 2] }, says: 'got [1,2]' },
-  { label: 'an input that is not an envelope', event: { ...valid, inputs: ['value'] }, says: 'payload.inputs[0] must be an envelope ({ v: value } or an outcome marker { o, op }) from op "produce", got "value"' },
+  { label: 'an input that is not an envelope', event: { ...valid, inputs: ['value'] }, says: 'payload.inputs[0] must be an envelope ({ v: value }, a stored value { s, b } or an outcome marker { o, op }) from op "produce", got "value"' },
+  { label: 'a negative inlineBytes', event: { ...valid, inlineBytes: -1 }, says: 'payload.inlineBytes must be an integer >= 0 (the largest output kept inline, in bytes), got -1' },
   { label: 'an input envelope with both keys', event: { ...valid, inputs: [{ v: 1, o: 'data' }] }, says: 'payload.inputs[0] must be an envelope' },
 ];
 
