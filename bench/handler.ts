@@ -36,6 +36,8 @@ export async function measureHandlerBundle(): Promise<{ readonly bytes: number; 
     platform: 'node',
     format: 'esm',
     target: 'node22',
+    // As JobStateMachine's NodejsFunction does: the Lambda runtime provides the AWS SDK (the S3 IO manager's client).
+    external: ['@aws-sdk/*'],
     write: false,
     metafile: true,
     logLevel: 'silent',

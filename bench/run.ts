@@ -10,6 +10,7 @@ import { reportProgress, type BenchFigure, type BenchRow } from './bench-row.js'
 import { measureCompileScale } from './compile-scale.js';
 import { measureFidelity } from './fidelity.js';
 import { measureHandler } from './handler.js';
+import { measureIo } from './io.js';
 import { measureLocalRunner } from './local-runner.js';
 import { measureScheduleEfficiency } from './schedule-efficiency.js';
 import { measureTransitions } from './transitions.js';
@@ -17,7 +18,7 @@ import { measureTransitions } from './transitions.js';
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), 'results.json');
 
 const HANDLER_METHOD =
-  'bench/handler.ts: the example handler (handlers/report-pipeline.ts) bundled by esbuild (minified esm, node22), checked to hold no aws-cdk-lib, constructs, jsonata, @aws-sdk or compiler/runner/CLI code; overhead: a trivial op called directly vs through jobHandler with a valid payload, 50,000 calls x 7 alternating rounds in plain node on an esbuild bundle, medians';
+  'bench/handler.ts: the example handler (handlers/report-pipeline.ts) bundled by esbuild (minified esm, node22), checked to hold no aws-cdk-lib, constructs, jsonata, @aws-sdk (external, as in the CDK bundle: the runtime provides the S3 client) or compiler/runner/CLI code; overhead: a trivial op called directly vs through jobHandler with a valid payload, 50,000 calls x 7 alternating rounds in plain node on an esbuild bundle, medians';
 
 async function measureHandlerFigure(): Promise<BenchFigure> {
   return { figure: 'handler', rows: (await measureHandler()).map((row): BenchRow => ({ ...row, method: HANDLER_METHOD })) };
@@ -30,6 +31,7 @@ const BENCHMARKS: ReadonlyArray<readonly [string, () => BenchFigure | Promise<Be
   ['fidelity', measureFidelity],
   ['handler', measureHandlerFigure],
   ['local runner', measureLocalRunner],
+  ['io', measureIo],
 ];
 
 function formatTable(rows: readonly BenchRow[]): string {

@@ -33,3 +33,5 @@ export type { HandlerOptions, LambdaContextLike, LambdaHandler } from './handler
 export { OpAttemptError, isOpAttemptError } from './op-attempt-error.js';
 export type { HandlerErrorDetails, SerializedOpError } from './op-attempt-error.js';
 export { OP_ERROR_PREFIX } from './error-names.js';
+export { InMemoryIoManager, DirectoryIoManager, S3IoManager, IoObjectExistsError, IoObjectMissingError, IO_OBJECT_EXISTS_ERROR, IO_OBJECT_MISSING_ERROR } from '../io/index.js';
+export type { IoManager, OpOutputKey, S3IoManagerOptions } from '../io/index.js';
