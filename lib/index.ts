@@ -53,6 +53,7 @@ export type {
   CompiledJob,
   CompileDiagnostics,
   ChildDefinition,
+  HeldBackOp,
   CompileRetryPolicyOptions,
   CompiledRetryPolicy,
   RetryFidelity,

@@ -11,6 +11,7 @@ import { decomposeGraph } from './decompose-graph.js';
 import { computeCriticalPath, evaluateMakespan } from './evaluate-makespan.js';
 import { buildOpGraph } from './job-graph.js';
 import { buildHasMarker, buildJobCause, buildJobError, buildOpsConfig, buildPayloadTemplate, buildSortedFailures, expression, unboxValue, variable } from './jsonata-expressions.js';
+import { describeHeldBackOp, findHeldBackOps, type HeldBackOp } from './held-back-ops.js';
 import { countParallels, type OpBlock } from './op-blocks.js';
 import { measureOpCharacters, splitJob } from './split-job.js';
 import { MAX_MARKER_CAUSE_CHARACTERS, planPayloadBudget } from './payload-budget.js';
@@ -58,11 +59,17 @@ export interface CompileDiagnostics {
   readonly parallels: number;
   /** State transitions of a run where no op retries or fails: init Pass + Tasks + Parallels + final Choice + Succeed. */
   readonly happyPathTransitions: number;
-  /** The graph's critical path with the op durations (unit when not given). */
+  /** The graph's critical path with opDurations (1 s for each op they do not name). */
   readonly criticalPath: number;
-  /** The compiled structure's makespan with the same durations; equal to criticalPath when no concurrency is lost. */
+  /** The compiled structure's makespan with the same durations (other durations may lose more: see heldBackOps). */
   readonly makespan: number;
-  /** Readable notes: lost concurrency, op-level deviations in short. */
+  /**
+   * The ops the structure can make wait for ops they do not depend on, op by op; empty when the
+   * graph is series-parallel, and then every op starts as soon as its inputs are done whatever
+   * the ops take (makespan = critical path for every duration vector).
+   */
+  readonly heldBackOps: readonly HeldBackOp[];
+  /** Readable notes: the split, held-back ops, op-level deviations in short. */
   readonly notes: readonly string[];
 }
 
@@ -135,7 +142,7 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
   if (characters <= limit) {
     const planned = planPayloadBudget(job.name, [{ name: 'job', definition: whole.definition }], graph.names);
     const definition = applyBudget(whole.definition, job.name, planHash, planned);
-    return { definition, childDefinitions: [], retryPlans, diagnostics: buildDiagnostics(structure, durations, graph, JSON.stringify(definition).length, retryPlans, [], undefined, planned.notes) };
+    return { definition, childDefinitions: [], retryPlans, diagnostics: buildDiagnostics(structure, durations, options.opDurations !== undefined, graph, JSON.stringify(definition).length, retryPlans, [], undefined, planned.notes) };
   }
   const split = splitJob(structure, build, measureOpCharacters(whole.definition, graph.names), limit);
   if ('failure' in split) {
@@ -156,7 +163,7 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
     definition,
     childDefinitions: split.children,
     retryPlans,
-    diagnostics: buildDiagnostics(structure, durations, graph, parentCharacters, retryPlans, childCharacters, characters, planned.notes),
+    diagnostics: buildDiagnostics(structure, durations, options.opDurations !== undefined, graph, parentCharacters, retryPlans, childCharacters, characters, planned.notes),
   };
 }
 
@@ -268,6 +275,7 @@ function assertStrict(jobName: string, plans: readonly OpRetryPlan[]): void {
 function buildDiagnostics(
   structure: OpBlock,
   durations: readonly number[],
+  durationsGiven: boolean,
   graph: ReturnType<typeof buildOpGraph>,
   characters: number,
   plans: readonly OpRetryPlan[],
@@ -285,18 +293,29 @@ function buildDiagnostics(
       `split into a parent (${characters} characters) and ${childCharacters.length} child state machines (${childCharacters.join(', ')} characters): one definition would be ${unsplitCharacters} characters`,
     );
   }
-  if (makespan > criticalPath + 1e-9) {
+  const heldBackOps = findHeldBackOps(structure, graph);
+  if (heldBackOps.length > 0) {
+    const shown = heldBackOps.slice(0, MAX_HELD_BACK_NOTES);
+    const more = heldBackOps.length - shown.length;
     notes.push(
-      `the graph is not series-parallel: with the given op durations the state machine takes ${round(makespan)} where the critical path is ${round(criticalPath)} (${round((makespan / criticalPath - 1) * 100)}% concurrency lost)`,
+      `the graph is not series-parallel, so sequences and Parallels cannot start every op as soon as its inputs are done: ${heldBackOps.length} op${heldBackOps.length === 1 ? '' : 's'} may wait for ops ${heldBackOps.length === 1 ? 'it does' : 'they do'} not depend on`,
+      ...shown.map((held) => describeHeldBackOp(held)),
+      ...(more > 0 ? [`... and ${more} more (diagnostics.heldBackOps lists them all)`] : []),
     );
+    if (durationsGiven && makespan > criticalPath + 1e-9) {
+      notes.push(`with the given op durations the state machine takes ${round(makespan)} s where the critical path is ${round(criticalPath)} s`);
+    }
   }
   notes.push(...budgetNotes);
   for (const plan of plans) {
     const kinds = plan.deviations.map((d) => d.kind).filter((kind) => kind !== 'platform-retries-advance-retry-number');
     if (kinds.length > 0) notes.push(`op "${plan.op}" (${plan.mechanism}): ${kinds.join(', ')}`);
   }
-  return { characters, tasks, parallels, happyPathTransitions: tasks + parallels + 3 + 2 * childCharacters.length, criticalPath, makespan, notes };
+  return { characters, tasks, parallels, happyPathTransitions: tasks + parallels + 3 + 2 * childCharacters.length, criticalPath, makespan, heldBackOps, notes };
 }
+
+/** Held-back ops listed one per note; the rest are counted (all are in diagnostics.heldBackOps). */
+const MAX_HELD_BACK_NOTES = 10;
 
 function round(value: number): number {
   return Math.round(value * 100) / 100;

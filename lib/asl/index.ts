@@ -1,5 +1,7 @@
 export { compileJob } from './compile-job.js';
 export type { CompileJobOptions, CompiledJob, CompileDiagnostics, ChildDefinition } from './compile-job.js';
+export type { HeldBackOp } from './held-back-ops.js';
+export { describeHeldBackOp } from './held-back-ops.js';
 export { buildChildPlaceholder } from './state-names.js';
 export { compileRetryPolicy, buildPlatformRetrier, findStrictViolations } from './compile-retriers.js';
 export type { CompileRetryPolicyOptions, CompiledRetryPolicy, RetryFidelity } from './compile-retriers.js';

@@ -6,7 +6,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { compileJob, findStrictViolations, FUNCTION_ARN_PLACEHOLDER, LAMBDA_INVOKE_RESOURCE, type AslBranch, type AslDefinition, type OpRetryPlan } from '../asl/index.js';
+import { compileJob, describeHeldBackOp, findStrictViolations, FUNCTION_ARN_PLACEHOLDER, LAMBDA_INVOKE_RESOURCE, type AslBranch, type AslDefinition, type HeldBackOp, type OpRetryPlan } from '../asl/index.js';
 import { DefinitionError } from '../errors.js';
 import { createStartChildrenStatements, describeExpressRefusal } from './child-state-machines.js';
 import { EXPRESS_MAX_DURATION_SECONDS, findWorstCaseRetryPath } from './express-limit.js';
@@ -71,6 +71,7 @@ export class JobStateMachine extends Construct {
     this.definition = compiled.definition;
     this.retryPlans = compiled.retryPlans;
     this.reportDeviations(compiled.retryPlans, props.strict === true);
+    this.reportHeldBackOps(job.name, compiled.diagnostics.heldBackOps);
     if (stateMachineType === sfn.StateMachineType.EXPRESS) {
       if (children.length > 0) throw new DefinitionError(describeExpressRefusal(this.node.path, job.name, children));
       this.refuseLongWaitsInExpress(props);
@@ -174,6 +175,15 @@ export class JobStateMachine extends Construct {
         Annotations.of(this).addWarningV2(`stepops:retry-plan:${kind}`, text);
       }
     }
+  }
+
+  /** One warning when the graph is not series-parallel, naming each op that may wait for ops it does not depend on. */
+  private reportHeldBackOps(jobName: string, heldBackOps: readonly HeldBackOp[]): void {
+    if (heldBackOps.length === 0) return;
+    Annotations.of(this).addWarningV2(
+      'stepops:concurrency:held-back-ops',
+      `stepops concurrency: job "${jobName}" is not series-parallel, so its state machine may hold ops back beyond their inputs: ${heldBackOps.map((held) => describeHeldBackOp(held, Infinity)).join('; ')}`,
+    );
   }
 
   private refuseLongWaitsInExpress(props: JobStateMachineProps): void {

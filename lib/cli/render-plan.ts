@@ -1,4 +1,4 @@
-import type { OpRetryPlan, RetryMechanism, RetryWait } from '../asl/index.js';
+import { describeHeldBackOp, type HeldBackOp, type OpRetryPlan, type RetryMechanism, type RetryWait } from '../asl/index.js';
 import { describePolicySource } from './describe-policy.js';
 import { formatSeconds } from './format-text.js';
 import type { Style } from './style.js';
@@ -30,6 +30,20 @@ export function renderPlan(jobName: string, plans: readonly OpRetryPlan[], style
     lines.push('');
   }
   return lines;
+}
+
+/**
+ * The plan's concurrency section: that every op starts as soon as its inputs are done, or,
+ * for a graph that is not series-parallel, each op that may wait for ops it does not depend on.
+ */
+export function renderHeldBackOps(heldBackOps: readonly HeldBackOp[], style: Style): string[] {
+  if (heldBackOps.length === 0) return [style.bold('Concurrency'), `  ${style.green('every op starts as soon as its inputs are done, whatever the ops take')}`, ''];
+  return [
+    style.bold('Concurrency'),
+    `  ${style.yellow('the graph is not series-parallel; these ops may wait for ops they do not depend on:')}`,
+    ...heldBackOps.map((held) => `  ${describeHeldBackOp(held, Infinity)}`),
+    '',
+  ];
 }
 
 /** `RetryPolicy(maxRetries=3, delay=0.2, backoff=EXPONENTIAL)` from policy.toJSON(). */

@@ -1,25 +1,26 @@
 import { compileJob } from '../../asl/index.js';
 import type { CliIo } from '../cli-io.js';
 import { loadJob } from '../load-job-module.js';
-import { renderPlan } from '../render-plan.js';
+import { renderHeldBackOps, renderPlan } from '../render-plan.js';
 import { formatJsonDocument } from '../run-document.js';
 import { createStyle, shouldUseColor } from '../style.js';
 
 export interface PlanCommandOptions {
   /** @default - the module's only job */
   readonly job?: string;
-  /** Print `{ format: 'stepops.plan/1', job, retryPlans }` (compileJob's OpRetryPlan objects) as JSON. @default false */
+  /** Print `{ format: 'stepops.plan/1', job, retryPlans, heldBackOps }` (compileJob's OpRetryPlan and HeldBackOp objects) as JSON. @default false */
   readonly json?: boolean;
 }
 
-/** `stepops plan <module>`: each op's retry plan. */
+/** `stepops plan <module>`: each op's retry plan, then the ops the structure may hold back. */
 export async function runPlanCommand(modulePath: string, options: PlanCommandOptions, io: CliIo): Promise<number> {
   const job = await loadJob(modulePath, options.job, io.cwd);
-  const { retryPlans } = compileJob(job);
+  const { retryPlans, diagnostics } = compileJob(job);
   if (options.json === true) {
-    io.stdout.write(formatJsonDocument({ format: 'stepops.plan/1', job: job.name, retryPlans }));
+    io.stdout.write(formatJsonDocument({ format: 'stepops.plan/1', job: job.name, retryPlans, heldBackOps: diagnostics.heldBackOps }));
     return 0;
   }
-  io.stdout.write(`${renderPlan(job.name, retryPlans, createStyle(shouldUseColor(io.stdout, io.env))).join('\n')}`);
+  const style = createStyle(shouldUseColor(io.stdout, io.env));
+  io.stdout.write(`${[...renderPlan(job.name, retryPlans, style), ...renderHeldBackOps(diagnostics.heldBackOps, style)].join('\n')}`);
   return 0;
 }

@@ -1,0 +1,88 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compileJob, computeCriticalPath, decomposeGraph, evaluateMakespan, type OpBlock, type OpGraph } from '../../lib/asl/index.js';
+import { isSeriesParallel } from '../../lib/asl/decompose-graph.js';
+import { findHeldBackOps } from '../../lib/asl/held-back-ops.js';
+import { dagsterCase, nShaped } from '../cli/fixtures/held-back.js';
+import { buildJobFromGraph } from './graph-jobs.js';
+import { generateRandomDag } from './random-dag.js';
+
+/** Pairs (x, y): the structure starts y only after x is done. */
+function listStructureOrder(block: OpBlock): Set<string> {
+  const pairs = new Set<string>();
+  const walk = (node: OpBlock, before: readonly number[]): number[] => {
+    if (node.kind === 'op') {
+      for (const x of before) pairs.add(`${x}<${node.op}`);
+      return [...before, node.op];
+    }
+    if (node.kind === 'sequence') return node.items.reduce<number[]>((done, item) => walk(item, done), [...before]);
+    const after = [...before];
+    for (const branch of node.branches) after.push(...walk(branch, before).slice(before.length));
+    return after;
+  };
+  walk(block, []);
+  return pairs;
+}
+
+function upstreamOf(graph: OpGraph): Set<number>[] {
+  const upstream: Set<number>[] = [];
+  graph.names.forEach((_, y) => {
+    upstream[y] = new Set(graph.predecessors[y]!.flatMap((p) => [p, ...upstream[p]!]));
+  });
+  return upstream;
+}
+
+describe('held-back ops: the ops the structure may make wait for ops they do not depend on', () => {
+  it('the N (a -> c <- b -> d) compiled: d may wait for a, in the diagnostics and the notes', () => {
+    const { diagnostics } = compileJob(nShaped);
+    expect(diagnostics.heldBackOps).toStrictEqual([{ op: 'd', mayWaitFor: ['a'] }]);
+    expect(diagnostics.notes).toStrictEqual([
+      'the graph is not series-parallel, so sequences and Parallels cannot start every op as soon as its inputs are done: 1 op may wait for ops it does not depend on',
+      'd may wait for a (not an input)',
+    ]);
+  });
+
+  it('the Dagster case quick -> after_quick -> join <- slow: nothing held back, no note', () => {
+    const { diagnostics } = compileJob(dagsterCase);
+    expect(diagnostics.heldBackOps).toStrictEqual([]);
+    expect(diagnostics.notes).toStrictEqual([]);
+  });
+
+  it('over random graphs (seeded): empty exactly for series-parallel graphs; every listed op is really held back, not upstream, and not implied', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 14 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 1e6 }), (size, k, seed) => {
+        const graph = generateRandomDag(size, k, seed);
+        const block = decomposeGraph(graph);
+        const held = findHeldBackOps(block, graph);
+        expect(held.length === 0).toBe(isSeriesParallel(graph));
+        const order = listStructureOrder(block);
+        const upstream = upstreamOf(graph);
+        const index = new Map(graph.names.map((name, i) => [name, i]));
+        for (const { op, mayWaitFor } of held) {
+          const y = index.get(op)!;
+          for (const name of mayWaitFor) {
+            const x = index.get(name)!;
+            expect(order.has(`${x}<${y}`)).toBe(true);
+            expect(upstream[y]!.has(x)).toBe(false);
+            // Not inherited through a producer, not upstream of another listed op.
+            expect(graph.predecessors[y]!.some((p) => order.has(`${x}<${p}`))).toBe(false);
+            expect(mayWaitFor.some((other) => upstream[index.get(other)!]!.has(x))).toBe(false);
+          }
+        }
+        // No held-back op: exact for every duration vector, so also for this skewed one.
+        if (held.length === 0) {
+          const durations = graph.names.map((_, i) => (i % 3 === 0 ? 100 : 1));
+          expect(evaluateMakespan(block, durations)).toBeCloseTo(computeCriticalPath(graph, durations), 9);
+        }
+      }),
+      { seed: 10, numRuns: 300 },
+    );
+  });
+
+  it('a 1,000-op random job: the notes list 10 held-back ops and count the rest', () => {
+    const { diagnostics } = compileJob(buildJobFromGraph('random', generateRandomDag(1000, 2, 1)));
+    expect(diagnostics.heldBackOps.length).toBeGreaterThan(10);
+    expect(diagnostics.notes.filter((note) => /^op\d+ may wait for /.test(note))).toHaveLength(10);
+    expect(diagnostics.notes).toContain(`... and ${diagnostics.heldBackOps.length - 10} more (diagnostics.heldBackOps lists them all)`);
+  });
+});

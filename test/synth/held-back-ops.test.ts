@@ -1,0 +1,23 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { dagsterCase, nShaped } from '../cli/fixtures/held-back.js';
+import { smallJob } from './fixtures/small-job.js';
+import { synthesizeJob } from './helpers.js';
+
+const concurrencyWarnings = (job: typeof smallJob): string[] =>
+  synthesizeJob({ job })
+    .annotations.findWarning('*', Match.stringLikeRegexp('stepops concurrency'))
+    .map((warning) => String(warning.entry.data));
+
+describe('JobStateMachine: ops the structure may hold back', () => {
+  it('warns once for a graph that is not series-parallel, naming each held-back op and what it may wait for', () => {
+    expect(concurrencyWarnings(nShaped)).toStrictEqual([
+      'stepops concurrency: job "n_shaped" is not series-parallel, so its state machine may hold ops back beyond their inputs: d may wait for a (not an input) [ack: stepops:concurrency:held-back-ops]',
+    ]);
+  });
+
+  it('says nothing for series-parallel graphs (every op starts when its inputs are done)', () => {
+    expect(concurrencyWarnings(smallJob)).toStrictEqual([]);
+    expect(concurrencyWarnings(dagsterCase)).toStrictEqual([]);
+  });
+});
