@@ -59,6 +59,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--input <json|@file>', 'execution input, e.g. {"ops":{"my_op":{"config":{}}}}, or @path to a JSON file')
     .option('--seed <n>', 'seed for jitter and generated names', parseSeedOption)
     .option('--real-time', 'wait for real instead of on the virtual clock')
+    .option('--simulate <op=s,...|file>', 'seconds each attempt of these ops takes, e.g. extract=30,load=5, or a JSON file {"extract": 30}')
     .addOption(new Option('--logs <mode>', "op log lines to show: 'ops' (ctx.log), 'all' (with the wrapper's decisions), 'none'").choices(['ops', 'all', 'none']).default('ops'))
     .option('--max-definition-characters <n>', 'split the job into a parent and child state machines above this size (default: the Step Functions limit, 1048576)', parseMaxDefinitionCharactersOption)
     .option('--json', 'print the result as one JSON document on stdout (progress goes to stderr)')

@@ -21,3 +21,4 @@ export type { Retrier } from './definition.js';
 export type { LambdaInvokeResult } from './lambda-invoke.js';
 export { runJobLocally, type RunJobLocallyOptions, type ReexecuteOptions } from './run-job-locally.js';
 export { readRecordedRun, readRecordedRunResult } from './read-recorded-run.js';
+export type { SimulatedOpSeconds } from './simulated-op-seconds.js';

@@ -9,6 +9,7 @@ import { InMemoryIoManager } from '../io/memory-io-manager.js';
 import { createSeededRandom } from '../policy/index.js';
 import type { Clock } from './clock.js';
 import { runStateMachine } from './run-state-machine.js';
+import { readSimulatedOpSeconds, runForSimulatedSeconds, type SimulatedOpSeconds } from './simulated-op-seconds.js';
 import type { ExecutionSource, RunResult, TaskHandler } from './types.js';
 
 /** Options of `runJobLocally`. */
@@ -72,6 +73,12 @@ export interface RunJobLocallyOptions {
    * @default - a new InMemoryIoManager for the run
    */
   readonly ioManager?: IoManager | { readonly directory: string };
+  /**
+   * Seconds each attempt of an op takes on the run's clock, by invocation name (the alias where
+   * there is one): `{ extract: 30, load: 5 }`, so the timeline shows what a real run would take.
+   * @default - ops take no time
+   */
+  readonly simulatedOpSeconds?: SimulatedOpSeconds;
 }
 
 /** What to re-execute and how. */
@@ -113,6 +120,7 @@ export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOp
   // keyed by the placeholder its Tasks pass as StateMachineArn (deployments substitute real ARNs).
   const childDefinitions = compiled.childDefinitions;
   const stateMachines = Object.fromEntries(childDefinitions.map((child) => ['${' + child.placeholder + '}', child.definition]));
+  const simulated = readSimulatedOpSeconds(job, options.simulatedOpSeconds);
   const seed = options.seed ?? 0;
   let clock: Clock | undefined;
   const handle = jobHandler(job, {
@@ -127,7 +135,7 @@ export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOp
     const payload = readPayload(args);
     requests += 1;
     const requestId = `local-${String(requests).padStart(8, '0')}`;
-    const output = await handle(payload, { awsRequestId: requestId });
+    const output = await runForSimulatedSeconds(simulated, context.stateName, context.clock, () => handle(payload, { awsRequestId: requestId }));
     return toLambdaResult(output, requestId, context.clock.now());
   };
   const taskHandlers: Record<string, TaskHandler> = {};

@@ -11,6 +11,7 @@ import { createProgressTracker } from '../describe-progress.js';
 import { loadJob } from '../load-job-module.js';
 import { createExecutionEventMerger } from '../merge-execution-events.js';
 import { readInputOption } from '../parse-options.js';
+import { readSimulateOption } from '../read-simulate-option.js';
 import { createProgressReporter, type LogMode } from '../progress-reporter.js';
 import { findPlannedWait } from '../render-plan.js';
 import { renderTimeline } from '../render-timeline.js';
@@ -27,6 +28,8 @@ export interface RunCommandOptions {
   readonly seed?: number;
   /** Wait for real instead of on the virtual clock. @default false */
   readonly realTime?: boolean;
+  /** Seconds per op attempt: `extract=30,load=5` or a JSON file path. @default - ops take no time */
+  readonly simulate?: string;
   /** @default 'ops' */
   readonly logs?: LogMode;
   /** Split the job into a parent and child state machines above this size. @default - Step Functions' limit */
@@ -46,6 +49,7 @@ export interface RunCommandOptions {
 
 /** `stepops run <module>`: runs a job locally with live progress, then prints the timeline. */
 export async function runRunCommand(modulePath: string, options: RunCommandOptions, io: CliIo): Promise<number> {
+  const simulatedOpSeconds = readSimulateOption(options.simulate, io.cwd);
   const job = await loadJob(modulePath, options.job, io.cwd);
   const reexecution = options.fromFailure === undefined ? undefined : planFromFailure(options.fromFailure, options.input, io.cwd, job.name);
   const input = reexecution?.input ?? readInputOption(options.input, io.cwd);
@@ -90,6 +94,7 @@ export async function runRunCommand(modulePath: string, options: RunCommandOptio
       seed,
       compile: compileOptions,
       compiled,
+      ...(simulatedOpSeconds === undefined ? {} : { simulatedOpSeconds: simulatedOpSeconds as Record<string, number> }),
       clock: realTime ? 'real' : 'virtual',
       onEvent: (event, source) => {
         const merged = merger.add(event, source);
