@@ -111,6 +111,7 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
     return {
       name: invocation.name,
       inputs: invocation.inputs.map((input) => index.get(input)!),
+      after: invocation.after.map((name) => index.get(name)!),
       retryMode: compiled.retryMode,
       retriers: compiled.retriers,
     };

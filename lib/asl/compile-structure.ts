@@ -1,4 +1,4 @@
-import type { RetryMode } from '../job/wire-protocol.js';
+import { OUTCOME_MARKER_KEY, VALUE_KEY, type RetryMode } from '../job/wire-protocol.js';
 import type { AslBranch, AslDefinition, AslRetrier, AslState, AslTaskState, JsonObject, JsonValue } from './asl-types.js';
 import { box, buildCarry, buildFailedMarker, expression, unbox, variable, type CarriedValue } from './jsonata-expressions.js';
 import type { OpGraph } from './job-graph.js';
@@ -23,6 +23,8 @@ export interface OpCompileInfo {
   readonly name: string;
   /** Producer indices in parameter order (repeats allowed). */
   readonly inputs: readonly number[];
+  /** Ops it waits for without taking their outputs (`.after`). */
+  readonly after: readonly number[];
   readonly retryMode: RetryMode;
   readonly retriers: readonly AslRetrier[];
 }
@@ -180,6 +182,7 @@ class StructureCompiler {
         retryMode: info.retryMode,
         retriers: info.retriers,
         inputVariables: info.inputs.map((producer) => lookUpVariable(scope, producer)),
+        orderOnlyInputs: info.after.map((producer) => buildOrderOnlyInput(lookUpVariable(scope, producer))),
         outputVariable,
         next: exit.kind === 'next' ? exit.next : undefined,
         ...(exit.kind === 'next'
@@ -395,6 +398,15 @@ class StructureCompiler {
     }
     if (failureList.length > 0) scope.markerSources.push({ value: variable(failures) });
   }
+}
+
+/**
+ * What an op's payload carries for an op it runs `.after`: that op's outcome marker when it
+ * failed or was skipped (so the wrapper skips this op too), else an empty value envelope (its
+ * output is not this op's to take, and need not travel). Follows the data inputs in `inputs`.
+ */
+function buildOrderOnlyInput(boxedVariable: string): string {
+  return `($e:=${unbox(variable(boxedVariable))};$e.${OUTCOME_MARKER_KEY}?$e:{'${VALUE_KEY}':null})`;
 }
 
 /** Op k's value from the scope's boxed variable. */

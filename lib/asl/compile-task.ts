@@ -12,6 +12,8 @@ export interface TaskSpec {
   readonly retriers: readonly AslRetrier[];
   /** Variable names of the op's inputs, in parameter order. */
   readonly inputVariables: readonly string[];
+  /** JSONata expressions for the ops it runs `.after`, appended to the payload's inputs. @default none */
+  readonly orderOnlyInputs?: readonly string[];
   /** The variable this scope keeps the op's output (or failure marker) in. */
   readonly outputVariable: string;
   /**
@@ -52,7 +54,7 @@ export function compileTaskStates(spec: TaskSpec): [string, AslState][] {
     Resource: LAMBDA_INVOKE_RESOURCE,
     Arguments: {
       FunctionName: expression(variable(RUN_VARIABLES.functionArn)),
-      Payload: expression(buildPayload(spec.opName, spec.retryMode, spec.inputVariables.map(variable))),
+      Payload: expression(buildPayload(spec.opName, spec.retryMode, [...spec.inputVariables.map(variable), ...(spec.orderOnlyInputs ?? [])])),
     },
     ...(carry === undefined
       ? { Assign: { [spec.outputVariable]: box(RESULT) } }

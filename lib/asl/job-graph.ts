@@ -11,7 +11,7 @@ export interface OpGraph {
   readonly successors: readonly (readonly number[])[];
 }
 
-/** Builds the op graph of a job, checking that every input names an earlier invocation. */
+/** Builds the op graph of a job, checking that every input and `.after` dependency names an earlier invocation. */
 export function buildOpGraph(job: Pick<JobDefinition, 'name' | 'invocations'>): OpGraph {
   const index = new Map<string, number>();
   job.invocations.forEach((invocation, k) => {
@@ -22,11 +22,11 @@ export function buildOpGraph(job: Pick<JobDefinition, 'name' | 'invocations'>): 
   });
   const predecessors = job.invocations.map((invocation, k) => {
     const producers = new Set<number>();
-    for (const input of invocation.inputs) {
+    for (const input of [...invocation.inputs, ...invocation.after]) {
       const producer = index.get(input);
       if (producer === undefined || producer >= k) {
         throw new DefinitionError(
-          `job "${job.name}": op "${invocation.name}" takes the output of ${describeValue(input)}, which is not an earlier invocation of this job; call the producing op before its consumers in the job body`,
+          `job "${job.name}": op "${invocation.name}" ${invocation.inputs.includes(input) ? 'takes the output of' : 'runs after'} ${describeValue(input)}, which is not an earlier invocation of this job; call the producing op before its consumers in the job body`,
         );
       }
       producers.add(producer);

@@ -25,7 +25,7 @@ export function findWorstCaseRetryPath(job: JobDefinition, retryPlans: readonly 
   // Invocations come in the order the body made them: a topological order of the graph.
   for (const invocation of job.invocations) {
     let upstream: WorstCaseRetryPath = { ops: [], waitSeconds: 0 };
-    for (const input of invocation.inputs) {
+    for (const input of [...invocation.inputs, ...invocation.after]) {
       const candidate = best.get(input);
       if (candidate !== undefined && candidate.waitSeconds > upstream.waitSeconds) upstream = candidate;
     }

@@ -17,6 +17,8 @@ export function renderMermaid(job: JobDefinition): string[] {
   }
   for (const invocation of job.invocations) {
     for (const producer of new Set(invocation.inputs)) lines.push(`  ${toNodeId(producer)} --> ${toNodeId(invocation.name)}`);
+    // Order only (`.after`): dotted.
+    for (const producer of invocation.after) if (!invocation.inputs.includes(producer)) lines.push(`  ${toNodeId(producer)} -.-> ${toNodeId(invocation.name)}`);
   }
   return lines;
 }

@@ -61,14 +61,16 @@ export function resolveJobAttempt(job: JobDefinition, planHash: string, event: u
   }
   if (!isRetryMode(event.retryMode)) reject(`payload.retryMode must be one of ${RETRY_MODES.join(', ')}, got ${previewValue(event.retryMode)}`);
   const inputs = event.inputs;
-  if (!Array.isArray(inputs) || inputs.length !== invocation.inputs.length) {
-    const producers = invocation.inputs.length === 0 ? 'none' : `the outputs of ${invocation.inputs.join(', ')}`;
-    reject(`payload.inputs must be an array of ${invocation.inputs.length} value(s) for op "${opName}" (${producers}), got ${previewValue(inputs)}`);
+  // The data inputs in parameter order, then one envelope per `.after` op (its marker, or { v: null }).
+  const producers = [...invocation.inputs, ...invocation.after];
+  if (!Array.isArray(inputs) || inputs.length !== producers.length) {
+    const described = producers.length === 0 ? 'none' : `the outputs of ${invocation.inputs.join(', ') || 'none'}${invocation.after.length === 0 ? '' : `, then the outcomes of ${invocation.after.join(', ')} (after)`}`;
+    reject(`payload.inputs must be an array of ${producers.length} value(s) for op "${opName}" (${described}), got ${previewValue(inputs)}`);
   }
   const misshapen = inputs.findIndex((input) => !isOpValueEnvelope(input) && !isOpStoredEnvelope(input) && !isOpOutcomeMarker(input));
   if (misshapen >= 0) {
     reject(
-      `payload.inputs[${misshapen}] must be an envelope ({ v: value }, a stored value { s, b } or an outcome marker { o, op }) from op "${invocation.inputs[misshapen]}", got ${previewValue(inputs[misshapen])}`,
+      `payload.inputs[${misshapen}] must be an envelope ({ v: value }, a stored value { s, b } or an outcome marker { o, op }) from op "${producers[misshapen]}", got ${previewValue(inputs[misshapen])}`,
     );
   }
   const inlineBytes = event.inlineBytes ?? INLINE_THRESHOLD_BYTES;

@@ -46,10 +46,11 @@ export async function runOpAttempt(attempt: OpAttempt, options: HandlerOptions =
     }
   }
   const io = options.ioManager;
+  // Envelopes past the op's own inputs stand for its `.after` ops: checked for markers above, never read or passed.
   let inputs: readonly unknown[] = attempt.inputs;
   if (envelopes) {
     try {
-      inputs = await readInputValues(attempt, io);
+      inputs = await readInputValues({ ...attempt, inputs: attempt.inputs.slice(0, attempt.op.inputCount) }, io);
     } catch (thrown) {
       throw reportValueError(attempt, thrown, log, options, 'op input could not be read');
     }

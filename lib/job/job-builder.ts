@@ -23,11 +23,14 @@ export interface OpInvocation {
   readonly retryPolicy: RetryPolicy | undefined;
   /** The invocations whose outputs are this op's inputs, in parameter order. */
   readonly inputs: readonly string[];
+  /** The invocations this op waits for without taking their outputs (`.after`), each once, in the order given. */
+  readonly after: readonly string[];
 }
 
 interface InvocationSettings {
   readonly aliasName: string | undefined;
   readonly invocationRetryPolicy: RetryPolicy | undefined;
+  readonly afterHandles: readonly unknown[];
 }
 
 /** Records the invocations made while a job body runs. */
@@ -52,12 +55,14 @@ export class JobBuilder {
         `job "${this.jobName}": op "${name}" takes ${definition.inputCount} input(s) (its function's parameters after the context), got ${args.length}; pass one output handle per input`,
       );
     }
-    const inputs = args.map((arg, index) => this.resolveHandle(name, index, arg));
+    const inputs = args.map((arg, index) => this.resolveHandle(name, `input ${index + 1}`, arg));
+    const after = [...new Set(settings.afterHandles.map((arg, index) => this.resolveHandle(name, `after argument ${index + 1}`, arg)))];
     const invocation: OpInvocation = Object.freeze({
       name,
       op: definition,
       retryPolicy: settings.invocationRetryPolicy,
       inputs: Object.freeze(inputs),
+      after: Object.freeze(after),
     });
     this.invocations.push(invocation);
     this.byName.set(name, invocation);
@@ -89,16 +94,17 @@ export class JobBuilder {
     }
   }
 
-  private resolveHandle(consumer: string, index: number, arg: unknown): string {
+  /** `what`: 'input 2', 'after argument 1'. */
+  private resolveHandle(consumer: string, what: string, arg: unknown): string {
     const owner = typeof arg === 'object' && arg !== null ? (arg as { [HANDLE_BRAND]?: unknown })[HANDLE_BRAND] : undefined;
     if (owner === undefined) {
       throw new DefinitionError(
-        `job "${this.jobName}": input ${index + 1} of op "${consumer}" must be the output of another op invocation in this job, got ${describeValue(arg)}; pass constants through op config instead`,
+        `job "${this.jobName}": ${what} of op "${consumer}" must be the output of another op invocation in this job, got ${describeValue(arg)}; pass constants through op config instead`,
       );
     }
     if (owner !== this) {
       throw new DefinitionError(
-        `job "${this.jobName}": input ${index + 1} of op "${consumer}" is an output handle from another job ("${(arg as OutputHandle).invocationName}"); call the producing op inside this job's body`,
+        `job "${this.jobName}": ${what} of op "${consumer}" is an output handle from another job ("${(arg as OutputHandle).invocationName}"); call the producing op inside this job's body`,
       );
     }
     return (arg as OutputHandle).invocationName;

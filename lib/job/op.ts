@@ -43,6 +43,12 @@ export interface OpInvocable<I extends unknown[], O> {
   alias(name: string): ConfiguredOp<I, O>;
   /** An invocation of this op with its own retry policy, which wins over the definition's and the job's. */
   withRetryPolicy(policy: RetryPolicy): ConfiguredOp<I, O>;
+  /**
+   * An invocation that also waits for these ops without taking their outputs (Dagster's
+   * `In(Nothing)`): `notify.after(load())()`. A failed one skips this op like a failed input.
+   * Repeated calls add up; chains with alias and withRetryPolicy in any order.
+   */
+  after(...handles: OutputHandle[]): ConfiguredOp<I, O>;
 }
 
 /** An op definition made by op(). */
@@ -64,6 +70,8 @@ export interface ConfiguredOp<I extends unknown[] = unknown[], O = unknown, C = 
   readonly definition: OpDefinition<I, O, C>;
   readonly aliasName: string | undefined;
   readonly invocationRetryPolicy: RetryPolicy | undefined;
+  /** The ops this invocation waits for without taking their outputs (after). */
+  readonly afterHandles: readonly OutputHandle[];
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the erased form of any op
@@ -72,6 +80,7 @@ export type AnyOpDefinition = OpDefinition<any[], any, any>;
 interface InvocationSettings {
   readonly aliasName: string | undefined;
   readonly invocationRetryPolicy: RetryPolicy | undefined;
+  readonly afterHandles: readonly OutputHandle[];
 }
 
 /** Defines an op: Dagster's @op, with the function's parameters after the context as its inputs. */
@@ -93,7 +102,7 @@ export function op<I extends unknown[], O, C = unknown>(config: OpConfig<C>, com
   if (typeof compute !== 'function') {
     throw new DefinitionError(`op "${name}" needs a function (context, ...inputs) => output, got ${describeValue(compute)}`);
   }
-  const definition = makeInvocable<I, O, C>(() => definition, { aliasName: undefined, invocationRetryPolicy: undefined }) as OpDefinition<I, O, C>;
+  const definition = makeInvocable<I, O, C>(() => definition, { aliasName: undefined, invocationRetryPolicy: undefined, afterHandles: [] }) as OpDefinition<I, O, C>;
   defineFields(definition, {
     kind: 'op',
     name,
@@ -136,6 +145,13 @@ function makeInvocable<I extends unknown[], O, C>(getDefinition: () => OpDefinit
         );
       }
       return configure(getDefinition(), { ...settings, invocationRetryPolicy: policy });
+    },
+    after(...handles: OutputHandle[]) {
+      if (handles.length === 0) {
+        throw new DefinitionError(`after on op "${getDefinition().name}" needs at least one output handle, got none; pass the ops to wait for, e.g. ${getDefinition().name}.after(load())()`);
+      }
+      // The handles are checked (this job's, op outputs) when the invocation is recorded.
+      return configure(getDefinition(), { ...settings, afterHandles: Object.freeze([...settings.afterHandles, ...handles]) });
     },
   });
   return invocable;
