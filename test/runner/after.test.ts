@@ -63,7 +63,7 @@ describe(".after: order-only dependencies (Dagster's In(Nothing))", () => {
     const result = await runJobLocally(failing, quietly);
     expect(result.status).toBe('FAILED');
     expect(calls).toStrictEqual(['load', 'load']);
-    expect(JSON.parse(result.error!.cause)).toMatchObject({ failedOps: [{ op: 'load' }], skippedOps: ['notify'] });
+    expect(JSON.parse(result.error!.cause!)).toMatchObject({ failedOps: [{ op: 'load' }], skippedOps: ['notify'] });
   });
 
   it('chains with alias and withRetryPolicy in any order, repeated .after adds up, and data inputs mix in', () => {
