@@ -22,6 +22,12 @@ export function generateDurations(size: number, seed: number): number[] {
   return Array.from({ length: size }, () => 1 + Math.floor(random() * 10));
 }
 
+/** Skewed durations: 1 s, but one op in ten (drawn at random) 100 s, as a slow op or a retry wait makes them. */
+export function generateSkewedDurations(size: number, seed: number): number[] {
+  const random = createSeededRandom(seed);
+  return Array.from({ length: size }, () => (random() < 0.1 ? 100 : 1));
+}
+
 function nameOps(size: number): string[] {
   return Array.from({ length: size }, (_, i) => `op${i}`);
 }
