@@ -11,7 +11,12 @@
 const BRAND = Symbol.for('stepops.errorKind');
 
 /** The longest wait a Step Functions Wait state accepts, in seconds. */
-const MAX_WAIT_SECONDS = 99_999_999;
+/**
+ * The largest number of seconds Step Functions takes in any seconds field: a Wait state's
+ * Seconds, a retrier's IntervalSeconds, TimeoutSeconds and HeartbeatSeconds. Defined here, the
+ * lowest layer, so errors, the compiler and the runner share it.
+ */
+export const MAX_STATES_SECONDS = 99_999_999;
 
 type ErrorKind = 'DefinitionError' | 'RetryRequested' | 'Failure' | 'StepopsError';
 
@@ -75,9 +80,9 @@ export class RetryRequested extends Error {
         `RetryRequested.secondsToWait must be a finite number of seconds >= 0, got ${describeValue(secondsToWait)}; omit it to retry at once`,
       );
     }
-    if (secondsToWait !== undefined && secondsToWait > MAX_WAIT_SECONDS) {
+    if (secondsToWait !== undefined && secondsToWait > MAX_STATES_SECONDS) {
       throw new DefinitionError(
-        `RetryRequested.secondsToWait must be at most ${MAX_WAIT_SECONDS} (the longest Step Functions Wait), got ${secondsToWait}; wait less, or schedule a new run instead`,
+        `RetryRequested.secondsToWait must be at most ${MAX_STATES_SECONDS} (the longest Step Functions Wait), got ${secondsToWait}; wait less, or schedule a new run instead`,
       );
     }
     super(

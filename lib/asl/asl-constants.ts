@@ -6,12 +6,15 @@ export const FUNCTION_ARN_PLACEHOLDER = 'StepopsFunctionArn';
 /** The Resource of every op Task: Step Functions' optimised Lambda integration. */
 export const LAMBDA_INVOKE_RESOURCE = 'arn:aws:states:::lambda:invoke';
 
+/** The optimised Step Functions integration that starts another state machine's execution (request-response). */
+export const START_EXECUTION_RESOURCE = 'arn:aws:states:::states:startExecution';
+/** Run a Job (.sync): waits for the child; Input and Output in the result are JSON strings. */
+export const START_EXECUTION_SYNC_RESOURCE = `${START_EXECUTION_RESOURCE}.sync`;
 /**
- * The Resource of a parent's Task that starts a child state machine and waits for it: Step
- * Functions' optimised integration, "Run a Job" pattern; the `:2` suffix returns the child's
- * output as parsed JSON (`$states.result.Output`) rather than a string.
+ * Run a Job (.sync:2): waits for the child; Input and Output in the result are parsed JSON
+ * (`$states.result.Output`). The Resource of a split job's parent Tasks that run its children.
  */
-export const START_EXECUTION_SYNC_RESOURCE = 'arn:aws:states:::states:startExecution.sync:2';
+export const START_EXECUTION_SYNC2_RESOURCE = `${START_EXECUTION_RESOURCE}.sync:2`;
 
 /**
  * Step Functions service errors a child's start Task retries (2 s, 6 attempts, rate 2, FULL
@@ -44,7 +47,5 @@ export const INFRASTRUCTURE_ERRORS: readonly string[] = ['States.Timeout', 'Lamb
 /** Step Functions limits used by the compiler and the checker. */
 export const MAX_DEFINITION_CHARACTERS = 1_048_576;
 export const MAX_STATE_NAME_LENGTH = 80;
-export const MAX_INTERVAL_SECONDS = 99_999_999;
 export const MAX_ATTEMPTS = 99_999_999;
 export const MAX_DELAY_SECONDS = 31_622_400;
-export const MAX_WAIT_SECONDS = 99_999_999;

@@ -1,10 +1,9 @@
 import {
   MAX_ATTEMPTS,
   MAX_DELAY_SECONDS,
-  MAX_INTERVAL_SECONDS,
   MAX_STATE_NAME_LENGTH,
-  MAX_WAIT_SECONDS,
 } from './asl-constants.js';
+import { MAX_STATES_SECONDS } from '../errors.js';
 import type { AslBranch, AslCatcher, AslDefinition, AslRetrier, AslState } from './asl-types.js';
 
 /** One broken Step Functions rule: where (a JSON-pointer-like path) and what. */
@@ -74,8 +73,8 @@ function checkState(state: AslState, at: string, states: AslBranch['States'], se
   }
   if (state.Type === 'Parallel') state.Branches.forEach((branch, i) => checkBranch(branch, `${at}/Branches/${i}`, seen, problems));
   if (state.Type === 'Wait' && typeof state.Seconds === 'number') {
-    if (!Number.isInteger(state.Seconds) || state.Seconds < 0 || state.Seconds > MAX_WAIT_SECONDS) {
-      problems.push({ path: `${at}/Seconds`, message: `must be an integer 0..${MAX_WAIT_SECONDS} or a JSONata expression, got ${state.Seconds}` });
+    if (!Number.isInteger(state.Seconds) || state.Seconds < 0 || state.Seconds > MAX_STATES_SECONDS) {
+      problems.push({ path: `${at}/Seconds`, message: `must be an integer 0..${MAX_STATES_SECONDS} or a JSONata expression, got ${state.Seconds}` });
     }
   }
 }
@@ -95,7 +94,7 @@ function checkRetriers(retriers: readonly AslRetrier[], at: string, problems: De
   retriers.forEach((retrier, i) => {
     const here = `${at}/${i}`;
     checkErrorEquals(retrier.ErrorEquals, `${here}/ErrorEquals`, i === retriers.length - 1, problems);
-    checkInteger(retrier.IntervalSeconds, 1, MAX_INTERVAL_SECONDS, `${here}/IntervalSeconds`, problems);
+    checkInteger(retrier.IntervalSeconds, 1, MAX_STATES_SECONDS, `${here}/IntervalSeconds`, problems);
     checkInteger(retrier.MaxAttempts, 0, MAX_ATTEMPTS, `${here}/MaxAttempts`, problems);
     checkInteger(retrier.MaxDelaySeconds, 1, MAX_DELAY_SECONDS, `${here}/MaxDelaySeconds`, problems);
     if (retrier.BackoffRate !== undefined && (typeof retrier.BackoffRate !== 'number' || !Number.isFinite(retrier.BackoffRate) || retrier.BackoffRate < 1)) {

@@ -1,4 +1,4 @@
-import { DefinitionError, RETRY_ERROR, retryAttemptErrorName } from '../errors.js';
+import { DefinitionError, MAX_STATES_SECONDS, RETRY_ERROR, retryAttemptErrorName } from '../errors.js';
 import type { RetryMode } from '../job/wire-protocol.js';
 import { Jitter } from '../policy/jitter.js';
 import type { RetryPolicy } from '../policy/retry-policy.js';
@@ -7,7 +7,6 @@ import {
   LAMBDA_PLATFORM_ERRORS,
   MAX_ATTEMPTS,
   MAX_DELAY_SECONDS,
-  MAX_INTERVAL_SECONDS,
   PLATFORM_RETRY,
 } from './asl-constants.js';
 import type { AslRetrier } from './asl-types.js';
@@ -140,9 +139,9 @@ function compilePolicy(policy: RetryPolicy, fidelity: RetryFidelity, subject: st
   const centres = retryNumbers.map((n) => Math.min(policy.backoffDelay(n), policy.maxDelay ?? Infinity));
   const intervals = centres.map((w) => Math.max(1, ceilSeconds(w)));
   intervals.forEach((interval, i) => {
-    if (interval > MAX_INTERVAL_SECONDS) {
+    if (interval > MAX_STATES_SECONDS) {
       throw new DefinitionError(
-        `${subject}: retry ${i + 1} waits ${roundForDisplay(centres[i]!)} s, over Step Functions' limit of ${MAX_INTERVAL_SECONDS} s; set maxDelay or lower maxRetries`,
+        `${subject}: retry ${i + 1} waits ${roundForDisplay(centres[i]!)} s, over Step Functions' limit of ${MAX_STATES_SECONDS} s; set maxDelay or lower maxRetries`,
       );
     }
   });

@@ -16,7 +16,7 @@ import {
   INIT_STATE_NAME,
   RUN_VARIABLES,
 } from './state-names.js';
-import { FUNCTION_ARN_PLACEHOLDER, START_EXECUTION_SYNC_RESOURCE, STEP_FUNCTIONS_SERVICE_ERRORS } from './asl-constants.js';
+import { FUNCTION_ARN_PLACEHOLDER, START_EXECUTION_SYNC2_RESOURCE, STEP_FUNCTIONS_SERVICE_ERRORS } from './asl-constants.js';
 
 /** What the structure compiler needs to know about each op, by index. */
 export interface OpCompileInfo {
@@ -343,7 +343,7 @@ class StructureCompiler {
     const retry = [{ ErrorEquals: STEP_FUNCTIONS_SERVICE_ERRORS, IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2, JitterStrategy: 'FULL' as const }];
     const task = {
       Type: 'Task' as const,
-      Resource: START_EXECUTION_SYNC_RESOURCE,
+      Resource: START_EXECUTION_SYNC2_RESOURCE,
       Arguments: { StateMachineArn: `\${${placeholder}}`, Input: input },
     };
     const failureList = shape.f ? ['$states.result.Output.f'] : [];

@@ -6,7 +6,7 @@
 import { ArnFormat, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { START_EXECUTION_SYNC_RESOURCE, type ChildDefinition } from '../asl/index.js';
+import { START_EXECUTION_SYNC2_RESOURCE, type ChildDefinition } from '../asl/index.js';
 
 /**
  * The EventBridge managed rule Step Functions uses to learn that a child execution it started
@@ -19,7 +19,7 @@ export function describeExpressRefusal(constructPath: string, jobName: string, c
   return (
     `JobStateMachine "${constructPath}": props.stateMachineType is EXPRESS, but job "${jobName}" is too big for one definition and compiles to a parent ` +
     `state machine starting ${children.length} child state machine${children.length > 1 ? 's' : ''} (${children.map((child) => `"${child.name}"`).join(', ')}) ` +
-    `with ${START_EXECUTION_SYNC_RESOURCE}, and Express workflows do not support the Run a Job (.sync) integration pattern; ` +
+    `with ${START_EXECUTION_SYNC2_RESOURCE}, and Express workflows do not support the Run a Job (.sync) integration pattern; ` +
     `use sfn.StateMachineType.STANDARD, or split the job into smaller jobs that each fit in one definition`
   );
 }

@@ -3,8 +3,6 @@ import { StatesError } from './states-error.js';
 import { limitFailure } from './task-failure.js';
 import type { LambdaClientLike } from './types.js';
 
-export const LAMBDA_INVOKE_RESOURCE = 'arn:aws:states:::lambda:invoke';
-
 /** The result of the optimized lambda:invoke integration (what `$states.result` sees). */
 export interface LambdaInvokeResult {
   readonly ExecutedVersion: string;

@@ -7,6 +7,7 @@ import type {
   StateNode,
   TaskNode,
 } from './definition.js';
+import { MAX_STATES_SECONDS } from '../errors.js';
 import { InvalidDefinitionError, UnsupportedDefinitionError } from './errors.js';
 import { compileTemplate, isJsonataExpression, type Template } from './evaluate.js';
 import { checkReachable, checkTransitions } from './check-transitions.js';
@@ -105,7 +106,7 @@ export function parseDefinition(definition: object | string): CompiledMachine & 
   checkKnownFields(root, MACHINE_FIELDS, 'definition');
   let timeoutSeconds: number | undefined;
   if (root.TimeoutSeconds !== undefined) {
-    timeoutSeconds = readInteger(root.TimeoutSeconds, 'definition: TimeoutSeconds', 1, 99_999_999);
+    timeoutSeconds = readInteger(root.TimeoutSeconds, 'definition: TimeoutSeconds', 1, MAX_STATES_SECONDS);
   }
   const context: ParseContext = { names: new Set(), tasks: [], queryLanguage };
   const graph = parseGraph(root, 'definition', context);
@@ -173,7 +174,7 @@ function parseState(name: string, raw: Json, context: ParseContext): StateNode {
         type: 'Task',
         resource: raw.Resource,
         arguments: readArguments(raw.Arguments, `${where} Arguments`),
-        timeoutSeconds: readCountOrExpression(raw.TimeoutSeconds, `${where} TimeoutSeconds`, 'TimeoutSeconds', 1, 99_999_999),
+        timeoutSeconds: readCountOrExpression(raw.TimeoutSeconds, `${where} TimeoutSeconds`, 'TimeoutSeconds', 1, MAX_STATES_SECONDS),
         heartbeatSeconds: readHeartbeatSeconds(raw, where),
         retry: readRetry(raw.Retry, where),
         catch: readCatch(raw.Catch, where),
@@ -221,7 +222,7 @@ function readWait(raw: Json, base: BaseFields, where: string): StateNode {
   return {
     ...base,
     type: 'Wait',
-    seconds: hasSeconds ? readCountOrExpression(raw.Seconds, `${where} Seconds`, 'Seconds', 0, 99_999_999) : undefined,
+    seconds: hasSeconds ? readCountOrExpression(raw.Seconds, `${where} Seconds`, 'Seconds', 0, MAX_STATES_SECONDS) : undefined,
     timestamp,
   };
 }
@@ -324,7 +325,7 @@ function checkQueryLanguage(own: unknown, top: 'JSONata' | 'JSONPath' | undefine
 
 /** HeartbeatSeconds: an integer 1..99999999 (or an expression), smaller than TimeoutSeconds when both are numbers. */
 function readHeartbeatSeconds(raw: Json, where: string): Template | undefined {
-  const heartbeat = readCountOrExpression(raw.HeartbeatSeconds, `${where} HeartbeatSeconds`, 'HeartbeatSeconds', 1, 99_999_999);
+  const heartbeat = readCountOrExpression(raw.HeartbeatSeconds, `${where} HeartbeatSeconds`, 'HeartbeatSeconds', 1, MAX_STATES_SECONDS);
   if (typeof raw.HeartbeatSeconds === 'number' && typeof raw.TimeoutSeconds === 'number' && raw.HeartbeatSeconds >= raw.TimeoutSeconds) {
     throw new InvalidDefinitionError(`${where}: HeartbeatSeconds (${raw.HeartbeatSeconds}) must be smaller than TimeoutSeconds (${raw.TimeoutSeconds})`);
   }

@@ -1,4 +1,6 @@
 /** Readers of the Retry and Catch fields of Task, Parallel and Map states. */
+import { MAX_ATTEMPTS } from '../asl/asl-constants.js';
+import { MAX_STATES_SECONDS } from '../errors.js';
 import type { Catcher, Retrier } from './definition.js';
 import { InvalidDefinitionError } from './errors.js';
 import { describe, isObject, optionalTemplate, readAssign, readInteger } from './parse-fields.js';
@@ -24,8 +26,8 @@ export function readRetry(value: unknown, where: string): Retrier[] {
     if (jitter !== 'FULL' && jitter !== 'NONE') throw new InvalidDefinitionError(`${at}: JitterStrategy must be "FULL" or "NONE" (got ${describe(raw.JitterStrategy)})`);
     return {
       errorEquals,
-      intervalSeconds: raw.IntervalSeconds === undefined ? 1 : readInteger(raw.IntervalSeconds, `${at}: IntervalSeconds`, 1, 99_999_999),
-      maxAttempts: raw.MaxAttempts === undefined ? 3 : readInteger(raw.MaxAttempts, `${at}: MaxAttempts`, 0, 99_999_999),
+      intervalSeconds: raw.IntervalSeconds === undefined ? 1 : readInteger(raw.IntervalSeconds, `${at}: IntervalSeconds`, 1, MAX_STATES_SECONDS),
+      maxAttempts: raw.MaxAttempts === undefined ? 3 : readInteger(raw.MaxAttempts, `${at}: MaxAttempts`, 0, MAX_ATTEMPTS),
       backoffRate,
       maxDelaySeconds: raw.MaxDelaySeconds === undefined ? undefined : readInteger(raw.MaxDelaySeconds, `${at}: MaxDelaySeconds`, 1, 31_622_400),
       jitterStrategy: jitter,

@@ -5,7 +5,6 @@ import type { TaskNode } from './definition.js';
 import { MissingTaskHandlerError, UnknownStateMachineError, UnsupportedDefinitionError } from './errors.js';
 import { HistoryRecorder } from './history.js';
 import { createStepFunctionsJsonataFunctions } from './jsonata-functions.js';
-import { LAMBDA_INVOKE_RESOURCE } from './lambda-invoke.js';
 import { isLambdaFunctionArn } from './task-invoke.js';
 import { parseDefinition } from './parse-definition.js';
 import { readExecutionInput, serializeWithinLimit, toJson } from './payload-limit.js';
@@ -13,7 +12,8 @@ import { createUuidV4, deriveRandomSource } from './random.js';
 import { recordEvent, type ChildExecutionStarter, type RunContext, type Scope } from './run-context.js';
 import { runGraph } from './run-graph.js';
 import { AbortedError, StatesError, StatesErrorName } from './states-error.js';
-import { readExecutionStatus, readStartExecutionPattern, START_EXECUTION_RESOURCE } from './start-execution.js';
+import { LAMBDA_INVOKE_RESOURCE, START_EXECUTION_RESOURCE } from '../asl/index.js';
+import { readExecutionStatus, readStartExecutionPattern } from './start-execution.js';
 import type { ExecutionSource, LambdaClientLike, RunResult, RunStateMachineOptions, TaskHandler } from './types.js';
 
 export const DEFAULT_STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:stepops-local';

@@ -1,15 +1,10 @@
+import { START_EXECUTION_RESOURCE, START_EXECUTION_SYNC_RESOURCE, START_EXECUTION_SYNC2_RESOURCE } from '../asl/index.js';
 import type { CancelScope } from './cancel-scope.js';
 import type { Scope, StartedChildExecution } from './run-context.js';
 import { StatesError, StatesErrorName } from './states-error.js';
 import { limitFailure } from './task-failure.js';
 import type { ChildExecutionStatus, RunResult } from './types.js';
 
-/** The optimized Step Functions integration that starts another state machine's execution. */
-export const START_EXECUTION_RESOURCE = 'arn:aws:states:::states:startExecution';
-/** Run a job (.sync): waits for the child; Input and Output in the result are JSON strings. */
-export const START_EXECUTION_SYNC_RESOURCE = `${START_EXECUTION_RESOURCE}.sync`;
-/** Run a job (.sync:2): waits for the child; Input and Output in the result are parsed JSON. */
-export const START_EXECUTION_SYNC2_RESOURCE = `${START_EXECUTION_RESOURCE}.sync:2`;
 
 type Pattern = 'request-response' | 'sync' | 'sync:2';
 

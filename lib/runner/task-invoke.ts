@@ -1,6 +1,7 @@
 import { CancelScope } from './cancel-scope.js';
 import type { Clock, RunClock } from './clock.js';
-import { invokeLambda, LAMBDA_INVOKE_RESOURCE } from './lambda-invoke.js';
+import { LAMBDA_INVOKE_RESOURCE } from '../asl/index.js';
+import { invokeLambda } from './lambda-invoke.js';
 import { callStartExecution, readStartExecutionPattern } from './start-execution.js';
 import type { Scope } from './run-context.js';
 import { StatesError, StatesErrorName } from './states-error.js';

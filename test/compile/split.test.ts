@@ -4,7 +4,7 @@ import {
   checkDefinition,
   compileJob,
   MAX_DEFINITION_CHARACTERS,
-  START_EXECUTION_SYNC_RESOURCE,
+  START_EXECUTION_SYNC2_RESOURCE,
   type AslBranch,
   type AslDefinition,
   type CompiledJob,
@@ -59,7 +59,7 @@ function expectWellSplit(compiled: CompiledJob, opNames: readonly string[], limi
   for (const definition of allDefinitions(compiled)) {
     for (const [name, state] of listTasks(definition)[0]!) {
       const task = state as { Resource: string; Arguments: { StateMachineArn?: string } };
-      if (task.Resource === START_EXECUTION_SYNC_RESOURCE) starts.push(task.Arguments.StateMachineArn);
+      if (task.Resource === START_EXECUTION_SYNC2_RESOURCE) starts.push(task.Arguments.StateMachineArn);
       else counts.set(name, (counts.get(name) ?? 0) + 1);
     }
   }
@@ -87,7 +87,7 @@ describe('jobs too large for one definition compile into a parent and child stat
   it('a job that fits keeps one definition and no children', () => {
     const compiled = compileJob(buildJobFromGraph('small', generateRandomDag(30, 2, 3), mix));
     expect(compiled.childDefinitions).toStrictEqual([]);
-    expect(JSON.stringify(compiled.definition)).not.toContain(START_EXECUTION_SYNC_RESOURCE);
+    expect(JSON.stringify(compiled.definition)).not.toContain(START_EXECUTION_SYNC2_RESOURCE);
   });
 
   it('maxDefinitionCharacters forces a split; every definition passes asl-validator', () => {
@@ -128,7 +128,7 @@ function withChildren(compiled: CompiledJob, handlers: Record<string, TaskHandle
   };
   const collect = (definition: AslDefinition): void => {
     for (const [name, state] of listTasks(definition)[0]!) {
-      if ((state as { Resource: string }).Resource === START_EXECUTION_SYNC_RESOURCE) all[name] = startChild;
+      if ((state as { Resource: string }).Resource === START_EXECUTION_SYNC2_RESOURCE) all[name] = startChild;
     }
   };
   for (const definition of allDefinitions(compiled)) collect(definition);

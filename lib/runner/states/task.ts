@@ -1,3 +1,4 @@
+import { MAX_STATES_SECONDS } from '../../errors.js';
 import type { TaskNode } from '../definition.js';
 import { describeTemplateSource, evaluateTemplate, createEvaluationEnvironment, type EvaluationEnvironment, type Template } from '../evaluate.js';
 import { runAttemptedState } from '../attempted-state.js';
@@ -106,10 +107,10 @@ export async function evaluateSeconds(template: Template | undefined, env: Evalu
   if (typeof value !== 'number') {
     failQueryEvaluation(env, describeUnexpectedType(describeTemplateSource(template), template.path, 'number', value), template.path);
   }
-  if (!Number.isInteger(value) || value < min || value > 99_999_999) {
+  if (!Number.isInteger(value) || value < min || value > MAX_STATES_SECONDS) {
     failQueryEvaluation(
       env,
-      `The JSONata expression '${describeTemplateSource(template)}' specified for the field '${template.path}' returned ${JSON.stringify(value)}, which is not an integer from ${min} to 99999999.`,
+      `The JSONata expression '${describeTemplateSource(template)}' specified for the field '${template.path}' returned ${JSON.stringify(value)}, which is not an integer from ${min} to ${MAX_STATES_SECONDS}.`,
       template.path,
     );
   }
