@@ -4,7 +4,7 @@
  * handlers failing the same attempts, zero retry waits, and exits.
  * `npx tsx bench/cold-baseline.ts [size]`.
  */
-import { runWithAwsLocalStepFunctions } from './aws-local-stepfunctions.js';
+import { runWithAwsLocalStepFunctions } from '../test/support/aws-local-stepfunctions.js';
 import { buildBareMachine, createStubHandlers } from './runner-baseline.js';
 import { buildRunnerGraph } from './runner-job.js';
 

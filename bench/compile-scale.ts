@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { buildComparedRow, reportProgress, type BenchFigure, type BenchRow } from './bench-row.js';
 import { renderWithCdk } from './cdk-baseline.js';
 import { buildGraphJob } from './graph-job.js';
-import { generateRandomGraph } from './random-graph.js';
+import { generateRandomGraph } from '../test/support/random-graph.js';
 import { Backoff, compileJob, compileRetryPolicy, decomposeGraph, Jitter, MAX_DEFINITION_CHARACTERS, RetryPolicy, type AslRetrier, type JobDefinition } from './stepops.js';
 import { computeMedian } from './stats.js';
 

@@ -5,7 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { buildGraphJob } from './graph-job.js';
-import { generateRandomGraph } from './random-graph.js';
+import { generateRandomGraph } from '../test/support/random-graph.js';
 import { compileJob, decomposeGraph } from './stepops.js';
 import { computeMedian } from './stats.js';
 

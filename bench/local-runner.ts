@@ -17,7 +17,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { runWithAwsLocalStepFunctions } from './aws-local-stepfunctions.js';
+import { runWithAwsLocalStepFunctions } from '../test/support/aws-local-stepfunctions.js';
 import { writeColdJobModule } from './cold-job-module.js';
 import { buildComparedRow, reportProgress, roundTo, type BenchFigure, type BenchRow } from './bench-row.js';
 import { countBilledTransitions } from './count-transitions.js';

@@ -5,7 +5,7 @@
  * 1,000 ops).
  */
 import { buildGraphJob, type BenchOpBehaviour } from './graph-job.js';
-import { generateRandomGraph } from './random-graph.js';
+import { generateRandomGraph } from '../test/support/random-graph.js';
 import { Backoff, RetryPolicy, type JobDefinition, type OpGraph } from './stepops.js';
 
 const PLAIN = new RetryPolicy({ maxRetries: 2, delay: 5 });

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { buildComparedRow, roundTo, type BenchFigure, type BenchRow } from './bench-row.js';
 import { buildGraphJob } from './graph-job.js';
 import { buildLevelByLevel } from './level-parallel.js';
-import { buildSeriesParallelGraphs, generateDurations, generateRandomGraph, generateSkewedDurations } from './random-graph.js';
+import { buildSeriesParallelGraphs, generateDurations, generateRandomGraph, generateSkewedDurations } from '../test/support/random-graph.js';
 import { computeCriticalPath, decomposeGraph, evaluateMakespan, respectsDependencies, runJobLocally, type OpBlock, type OpGraph } from './stepops.js';
 import { computeMax, computeMedian } from './stats.js';
 

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { roundTo, type BenchFigure, type BenchRow } from './bench-row.js';
 import { countBilledTransitions } from './count-transitions.js';
 import { buildGraphJob, type BenchOpBehaviour } from './graph-job.js';
-import { generateRandomGraph } from './random-graph.js';
+import { generateRandomGraph } from '../test/support/random-graph.js';
 import { Backoff, buildOpGraphFromEdges, compileJob, Jitter, RetryPolicy, runJobLocally, type JobDefinition } from './stepops.js';
 import { computeMax, computeMedian } from './stats.js';
 

@@ -8,7 +8,7 @@ import { OUTCOME_MARKER_KEY, isOpOutcomeMarker, type OpPayload } from '../../lib
 import { buildOpGraphFromEdges } from '../../lib/asl/job-graph.js';
 import { listFailedUpstream } from '../../lib/job/wire-protocol.js';
 import { buildJobFromGraph } from './graph-jobs.js';
-import { generateRandomDag } from './random-dag.js';
+import { generateRandomGraph } from '../support/random-graph.js';
 import { expectValidDefinition } from './validate.js';
 
 /** An output that looks like every piece of state the compiled machine moves around. */
@@ -187,7 +187,7 @@ describe('definition size', () => {
 
   // The structure keeps the Parallels that unknown durations need (none merged on unit-duration slack): ~1,400 per op.
   it('a random 700-op job (k = 2; no policy, plain, indexed in turn) compiles into one definition, under 1,450 characters per op', () => {
-    const compiled = compileJob(buildJobFromGraph('random_mix', generateRandomDag(700, 2, 1), (k) => policies[k % 3]));
+    const compiled = compileJob(buildJobFromGraph('random_mix', generateRandomGraph(700, 2, 1), (k) => policies[k % 3]));
     expect(compiled.childDefinitions).toStrictEqual([]);
     expect(compiled.diagnostics.characters / 700).toBeLessThan(1_450);
   });

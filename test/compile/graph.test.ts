@@ -12,7 +12,7 @@ import {
 import { countParallels } from '../../lib/asl/op-blocks.js';
 import { createSeededRandom } from '../../lib/policy/index.js';
 import { buildJobFromGraph } from './graph-jobs.js';
-import { generateRandomDag } from './random-dag.js';
+import { generateRandomGraph } from '../support/random-graph.js';
 import { generateDurationVectors, generateForest, generateInTree, generateOutTree, generateTwoTerminal } from './series-parallel-graphs.js';
 import { isSeriesParallel } from '../../lib/asl/decompose-graph.js';
 
@@ -125,7 +125,7 @@ describe('random graphs compiled WITHOUT durations (the default), evaluated on r
       const ratios: number[] = [];
       const baseline: number[] = [];
       for (let seed = 1; seed <= seeds; seed += 1) {
-        const graph = generateRandomDag(size, k, seed);
+        const graph = generateRandomGraph(size, k, seed);
         const durations = randomDurations(size, seed * 7919);
         const block = decomposeGraph(graph);
         expect(respectsDependencies(block, graph)).toBe(true);
@@ -149,7 +149,7 @@ describe('random graphs: 200 ops, op i depends on min(i, k) distinct uniformly d
       const baseline: number[] = [];
       const transitions: number[] = [];
       for (let seed = 1; seed <= 30; seed += 1) {
-        const graph = generateRandomDag(200, k, seed);
+        const graph = generateRandomGraph(200, k, seed);
         const durations = randomDurations(200, seed * 7919);
         const { ratio: r, block } = ratio(graph, durations);
         ratios.push(r);
@@ -172,7 +172,7 @@ describe('random graphs: 1,000 ops (10 seeds), where the loss of nested Parallel
       const ratios: number[] = [];
       const transitions: number[] = [];
       for (let seed = 1; seed <= 10; seed += 1) {
-        const graph = generateRandomDag(1000, k, seed);
+        const graph = generateRandomGraph(1000, k, seed);
         const durations = randomDurations(1000, seed * 7919);
         const { ratio: r, block } = ratio(graph, durations);
         ratios.push(r);
@@ -189,12 +189,12 @@ describe('random graphs: 1,000 ops (10 seeds), where the loss of nested Parallel
 describe('compiled size, transitions and speed', () => {
   it('characters per op at 10 / 100 ops; a 1,000-op job compiles (time logged, not asserted: shared machines)', () => {
     for (const size of [10, 100]) {
-      const graph = generateRandomDag(size, 2, 1);
+      const graph = generateRandomGraph(size, 2, 1);
       const { diagnostics } = compileJob(buildJobFromGraph(`random_${size}`, graph));
       console.log(`${size} ops: ${diagnostics.characters} characters (${Math.round(diagnostics.characters / size)} per op), ${(diagnostics.happyPathTransitions / size).toFixed(3)} transitions per op`);
       expect(diagnostics.characters / size).toBeLessThan(2000);
     }
-    const graph = generateRandomDag(1000, 2, 1);
+    const graph = generateRandomGraph(1000, 2, 1);
     const job = buildJobFromGraph('random_1000', graph);
     const start = performance.now();
     let message = '';
@@ -210,7 +210,7 @@ describe('compiled size, transitions and speed', () => {
   });
 
   it('a definition that would pass 1,048,576 characters is split into child state machines (see split.test.ts)', () => {
-    const compiled = compileJob(buildJobFromGraph('too_big', generateRandomDag(1000, 2, 1)));
+    const compiled = compileJob(buildJobFromGraph('too_big', generateRandomGraph(1000, 2, 1)));
     expect(compiled.childDefinitions.length).toBeGreaterThan(0);
     expect(compiled.diagnostics.characters).toBeLessThanOrEqual(1_048_576);
   });

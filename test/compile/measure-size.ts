@@ -10,7 +10,7 @@ import { compileJob, MAX_DEFINITION_CHARACTERS, type OpGraph } from '../../lib/a
 import { buildOpGraphFromEdges } from '../../lib/asl/job-graph.js';
 import { Backoff, Jitter, RetryPolicy } from '../../lib/index.js';
 import { buildJobFromGraph } from './graph-jobs.js';
-import { generateRandomDag } from './random-dag.js';
+import { generateRandomGraph } from '../support/random-graph.js';
 
 const kinds: Record<string, RetryPolicy | undefined> = {
   'no policy': undefined,
@@ -49,7 +49,7 @@ for (const [name, policy] of Object.entries(kinds)) {
   console.log(`  ${name.padEnd(40)} ${per.toFixed(0)}`);
 }
 for (const seed of [1, 2, 3]) {
-  const graph = generateRandomDag(1000, 2, seed);
+  const graph = generateRandomGraph(1000, 2, seed);
   const job = buildJobFromGraph('random_mix', graph, mix);
   const started = performance.now();
   let characters: number;
@@ -65,7 +65,7 @@ let low = 100;
 let high = 4000;
 while (high - low > 10) {
   const mid = Math.floor((low + high) / 2);
-  if (sizeUnchecked(generateRandomDag(mid, 2, 1), mix) <= MAX_DEFINITION_CHARACTERS) low = mid;
+  if (sizeUnchecked(generateRandomGraph(mid, 2, 1), mix) <= MAX_DEFINITION_CHARACTERS) low = mid;
   else high = mid;
 }
 console.log(`largest random mix (seed 1) that fits: about ${low} ops`);

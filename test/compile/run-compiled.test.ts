@@ -5,13 +5,13 @@ import { runJobLocally } from '../../lib/runner/run-job-locally.js';
 import { RetryPolicy, RetryRequested, job, op, type JobFailureCause } from '../../lib/index.js';
 import type { OpPayload } from '../../lib/job/index.js';
 import { buildJobFromGraph } from './graph-jobs.js';
-import { generateRandomDag } from './random-dag.js';
+import { generateRandomGraph } from '../support/random-graph.js';
 import { expectValidDefinition } from './validate.js';
 import { emulateWrapper } from './emulate-wrapper.js';
 
 describe('compiled jobs run on the local runner', () => {
   it('data flow: every op of a random 120-op graph receives its producers outputs, in order, across nested Parallels', async () => {
-    const graph = generateRandomDag(120, 3, 5);
+    const graph = generateRandomGraph(120, 3, 5);
     const { definition } = compileJob(buildJobFromGraph('flow', graph));
     expectValidDefinition(definition);
     const calls = new Map<string, OpPayload>();
@@ -29,7 +29,7 @@ describe('compiled jobs run on the local runner', () => {
   });
 
   it('failure propagation: only the downstream of a failed op is skipped; the run fails with the first failed op and names them all', async () => {
-    const graph = generateRandomDag(60, 2, 11);
+    const graph = generateRandomGraph(60, 2, 11);
     const failing = new Set(['op7', 'op31', 'op40']);
     const { definition } = compileJob(buildJobFromGraph('failing', graph));
     expectValidDefinition(definition);

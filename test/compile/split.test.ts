@@ -16,7 +16,7 @@ import { jobHandler } from '../../lib/handler/index.js';
 import { Backoff, RetryPolicy, job, op, type JobDefinition, type JobFailureCause } from '../../lib/index.js';
 import type { OpPayload } from '../../lib/job/index.js';
 import { buildJobFromGraph } from './graph-jobs.js';
-import { generateRandomDag } from './random-dag.js';
+import { generateRandomGraph } from '../support/random-graph.js';
 import { generateInTree, generateOutTree, generateTwoTerminal } from './series-parallel-graphs.js';
 import { expectValidDefinition } from './validate.js';
 import { emulateWrapper } from './emulate-wrapper.js';
@@ -72,7 +72,7 @@ function expectWellSplit(compiled: CompiledJob, opNames: readonly string[], limi
 describe('jobs too large for one definition compile into a parent and child state machines', () => {
   for (const size of [1000, 2000]) {
     it(`a random ${size}-op mixed-policy job: every definition within ${MAX_DEFINITION_CHARACTERS} characters and valid, each op Task once`, () => {
-      const graph = generateRandomDag(size, 2, 1);
+      const graph = generateRandomGraph(size, 2, 1);
       const started = performance.now();
       const compiled = compileJob(buildJobFromGraph(`random_${size}`, graph, mix));
       const elapsed = performance.now() - started;
@@ -85,13 +85,13 @@ describe('jobs too large for one definition compile into a parent and child stat
   }
 
   it('a job that fits keeps one definition and no children', () => {
-    const compiled = compileJob(buildJobFromGraph('small', generateRandomDag(30, 2, 3), mix));
+    const compiled = compileJob(buildJobFromGraph('small', generateRandomGraph(30, 2, 3), mix));
     expect(compiled.childDefinitions).toStrictEqual([]);
     expect(JSON.stringify(compiled.definition)).not.toContain(START_EXECUTION_SYNC2_RESOURCE);
   });
 
   it('maxDefinitionCharacters forces a split; every definition passes asl-validator', () => {
-    const graph = generateRandomDag(60, 3, 4);
+    const graph = generateRandomGraph(60, 3, 4);
     const compiled = compileJob(buildJobFromGraph('forced', graph, mix), { maxDefinitionCharacters: 20_000 });
     expectWellSplit(compiled, graph.names, 20_000);
     for (const definition of allDefinitions(compiled)) expectValidDefinition(definition);
@@ -99,10 +99,10 @@ describe('jobs too large for one definition compile into a parent and child stat
   });
 
   it('a job that cannot be split to fit (one op alone is too large) still fails with the size', () => {
-    expect(() => compileJob(buildJobFromGraph('tiny_limit', generateRandomDag(10, 2, 1)), { maxDefinitionCharacters: 3_000 })).toThrow(
+    expect(() => compileJob(buildJobFromGraph('tiny_limit', generateRandomGraph(10, 2, 1)), { maxDefinitionCharacters: 3_000 })).toThrow(
       /compiles to \d+ characters, over the limit of 3000 .*cannot be split/,
     );
-    expect(() => compileJob(buildJobFromGraph('bad', generateRandomDag(3, 1, 1)), { maxDefinitionCharacters: 0 })).toThrow(/maxDefinitionCharacters must be an integer/);
+    expect(() => compileJob(buildJobFromGraph('bad', generateRandomGraph(3, 1, 1)), { maxDefinitionCharacters: 0 })).toThrow(/maxDefinitionCharacters must be an integer/);
   });
 });
 
@@ -136,7 +136,7 @@ function withChildren(compiled: CompiledJob, handlers: Record<string, TaskHandle
 }
 
 describe('a split job behaves as one state machine (local runner, children run in process)', () => {
-  const graph = generateRandomDag(40, 3, 7);
+  const graph = generateRandomGraph(40, 3, 7);
   const compiled = compileJob(buildJobFromGraph('split_flow', graph), { maxDefinitionCharacters: 20_000 });
 
   it('splits into several children', () => {
@@ -246,7 +246,7 @@ describe('a 1,000-op job of any shape splits into at most 4 definitions', () => 
     ['an out-tree', () => generateOutTree(size, 1)],
     ['an in-tree', () => generateInTree(size, 1)],
     ['a two-terminal series-parallel graph', () => generateTwoTerminal(size, 1)],
-    ['a random graph, k = 3', () => generateRandomDag(size, 3, 2)],
+    ['a random graph, k = 3', () => generateRandomGraph(size, 3, 2)],
   ];
   for (const [name, build] of shapes) {
     it(`${name}: every definition fits, each op Task once, at most 4 definitions`, () => {

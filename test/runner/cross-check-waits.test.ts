@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runStateMachine } from '../../lib/runner/index.js';
 import { namedError } from './helpers.js';
-import { StateMachine } from './aws-local-stepfunctions.js';
+import { StateMachine } from '../support/aws-local-stepfunctions.js';
 
 const lambda = 'arn:aws:lambda:us-east-1:123456789012:function:op';
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { runStateMachine } from '../../lib/runner/index.js';
 import { namedError } from './helpers.js';
-import { StateMachine } from './aws-local-stepfunctions.js';
+import { StateMachine } from '../support/aws-local-stepfunctions.js';
 
 interface Outcome {
   readonly status: 'SUCCEEDED' | 'FAILED';

@@ -1,11 +1,11 @@
 /**
- * Seeded job graphs for the benchmarks: the random DAGs of test/compile/random-dag.ts (same
- * rule and the same mulberry32 source, re-implemented here so bench/ does not import tests),
- * random op durations, and series-parallel shapes.
+ * Seeded job graphs shared by the tests and the benchmarks: random DAGs (each seed one fixed
+ * graph), random op durations, and series-parallel shapes.
  */
-import { buildOpGraphFromEdges, createSeededRandom, type OpGraph } from './stepops.js';
+import { buildOpGraphFromEdges, type OpGraph } from '../../lib/asl/job-graph.js';
+import { createSeededRandom } from '../../lib/policy/seeded-random.js';
 
-/** Op i depends on min(i, k) distinct ops drawn uniformly from the ops before it. */
+/** Op i (0-based, in invocation order) depends on min(i, k) distinct ops drawn uniformly from the ops before it. */
 export function generateRandomGraph(size: number, k: number, seed: number): OpGraph {
   const random = createSeededRandom(seed);
   const predecessors = Array.from({ length: size }, (_, i) => {

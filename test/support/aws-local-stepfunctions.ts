@@ -1,6 +1,7 @@
 /**
- * aws-local-stepfunctions 3 targets Node 22 and calls Promise.withResolvers (Node >= 22):
- * polyfill it on Node 20 before loading the package, as test/runner/aws-local-stepfunctions.ts does.
+ * aws-local-stepfunctions, loaded once for the cross-check tests (test/runner) and the
+ * benchmark baseline (bench/local-runner.ts). Version 3 targets Node 22 and calls
+ * Promise.withResolvers (Node >= 22): polyfill it on Node 20 before loading the package.
  */
 const promiseStatics = Promise as unknown as { withResolvers?: () => unknown };
 if (promiseStatics.withResolvers === undefined) {
@@ -15,7 +16,7 @@ if (promiseStatics.withResolvers === undefined) {
   };
 }
 
-const { StateMachine } = await import('aws-local-stepfunctions');
+export const { StateMachine } = await import('aws-local-stepfunctions');
 
 /**
  * Runs a JSONPath definition with aws-local-stepfunctions: Task handlers in process by state
