@@ -10,7 +10,6 @@
 
 const BRAND = Symbol.for('stepops.errorKind');
 
-/** The longest wait a Step Functions Wait state accepts, in seconds. */
 /**
  * The largest number of seconds Step Functions takes in any seconds field: a Wait state's
  * Seconds, a retrier's IntervalSeconds, TimeoutSeconds and HeartbeatSeconds. Defined here, the
