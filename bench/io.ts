@@ -12,7 +12,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { buildComparedRow, reportProgress, type BenchFigure, type BenchRow } from './bench-row.js';
 import { buildGraphJob } from './graph-job.js';
-import { generateRandomGraph } from './random-graph.js';
+import { generateRandomGraph } from '../test/support/random-graph.js';
 import { computeMedian } from './stats.js';
 import { Backoff, compileJob, Jitter, job, op, RetryPolicy } from './stepops.js';
 import { computeJobFingerprint } from '../lib/job/job-fingerprint.js';
