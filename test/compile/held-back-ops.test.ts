@@ -5,7 +5,7 @@ import { isSeriesParallel } from '../../lib/asl/decompose-graph.js';
 import { findHeldBackOps } from '../../lib/asl/held-back-ops.js';
 import { dagsterCase, nShaped } from '../cli/fixtures/held-back.js';
 import { buildJobFromGraph } from './graph-jobs.js';
-import { generateRandomDag } from './random-dag.js';
+import { generateRandomGraph } from '../support/random-graph.js';
 
 /** Pairs (x, y): the structure starts y only after x is done. */
 function listStructureOrder(block: OpBlock): Set<string> {
@@ -51,7 +51,7 @@ describe('held-back ops: the ops the structure may make wait for ops they do not
   it('over random graphs (seeded): empty exactly for series-parallel graphs; every listed op is really held back, not upstream, and not implied', () => {
     fc.assert(
       fc.property(fc.integer({ min: 2, max: 14 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 1e6 }), (size, k, seed) => {
-        const graph = generateRandomDag(size, k, seed);
+        const graph = generateRandomGraph(size, k, seed);
         const block = decomposeGraph(graph);
         const held = findHeldBackOps(block, graph);
         expect(held.length === 0).toBe(isSeriesParallel(graph));
@@ -80,7 +80,7 @@ describe('held-back ops: the ops the structure may make wait for ops they do not
   });
 
   it('a 1,000-op random job: the notes list 10 held-back ops and count the rest', () => {
-    const { diagnostics } = compileJob(buildJobFromGraph('random', generateRandomDag(1000, 2, 1)));
+    const { diagnostics } = compileJob(buildJobFromGraph('random', generateRandomGraph(1000, 2, 1)));
     expect(diagnostics.heldBackOps.length).toBeGreaterThan(10);
     expect(diagnostics.notes.filter((note) => /^op\d+ may wait for /.test(note))).toHaveLength(10);
     expect(diagnostics.notes).toContain(`... and ${diagnostics.heldBackOps.length - 10} more (diagnostics.heldBackOps lists them all)`);
