@@ -21,7 +21,7 @@ const SIZES: ReadonlyArray<readonly [number, number]> = [
 ];
 
 /** The policy mix, op k gets POLICY_MIX[k % 5]: none, plain, indexed, FULL jitter, PLUS_MINUS loop. */
-const POLICY_MIX: readonly (RetryPolicy | undefined)[] = [
+export const POLICY_MIX: readonly (RetryPolicy | undefined)[] = [
   undefined,
   new RetryPolicy({ maxRetries: 3, delay: 5 }),
   new RetryPolicy({ maxRetries: 3, delay: 2, backoff: Backoff.EXPONENTIAL }),

@@ -14,7 +14,8 @@ import { buildComparedRow, reportProgress, type BenchFigure, type BenchRow } fro
 import { buildGraphJob } from './graph-job.js';
 import { generateRandomGraph } from '../test/support/random-graph.js';
 import { computeMedian } from './stats.js';
-import { Backoff, compileJob, Jitter, job, op, RetryPolicy } from './stepops.js';
+import { compileJob, job, op } from './stepops.js';
+import { POLICY_MIX } from './compile-scale.js';
 import { computeJobFingerprint } from '../lib/job/job-fingerprint.js';
 import { jobHandler, S3IoManager, type IoManager } from '../lib/handler/index.js';
 
@@ -64,17 +65,10 @@ async function measureWrapper(): Promise<BenchRow[]> {
   }
 }
 
-const POLICY_MIX: readonly (RetryPolicy | undefined)[] = [
-  undefined,
-  new RetryPolicy({ maxRetries: 3, delay: 5 }),
-  new RetryPolicy({ maxRetries: 3, delay: 2, backoff: Backoff.EXPONENTIAL }),
-  new RetryPolicy({ maxRetries: 4, delay: 1, backoff: Backoff.LINEAR, jitter: Jitter.FULL }),
-  new RetryPolicy({ maxRetries: 3, delay: 5, jitter: Jitter.PLUS_MINUS }),
-];
 
 function compiles(size: number): boolean {
   try {
-    compileJob(buildGraphJob(`random_${size}`, generateRandomGraph(size, 2, 1), (k) => ({ policy: POLICY_MIX[k % 5] })));
+    compileJob(buildGraphJob(`random_${size}`, generateRandomGraph(size, 2, 1), (k) => ({ policy: POLICY_MIX[k % POLICY_MIX.length] })));
     return true;
   } catch {
     return false;
