@@ -49,3 +49,13 @@ export const MAX_DEFINITION_CHARACTERS = 1_048_576;
 export const MAX_STATE_NAME_LENGTH = 80;
 export const MAX_ATTEMPTS = 99_999_999;
 export const MAX_DELAY_SECONDS = 31_622_400;
+
+/**
+ * The timeout of the job function JobStateMachine bundles from `entry` (unless
+ * functionProps.timeout says otherwise), and of each op attempt in runJobLocally (unless
+ * functionTimeoutSeconds says otherwise): one minute.
+ */
+export const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 60;
+
+/** The longest timeout a Lambda function may have: 900 seconds (15 minutes). */
+export const MAX_FUNCTION_TIMEOUT_SECONDS = 900;

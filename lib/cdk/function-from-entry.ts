@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { DEFAULT_FUNCTION_TIMEOUT_SECONDS } from '../asl/index.js';
 import { DefinitionError } from '../errors.js';
 import type { JobFunctionProps } from './job-state-machine-props.js';
 
@@ -14,7 +15,7 @@ import type { JobFunctionProps } from './job-state-machine-props.js';
 export const DEFAULT_JOB_FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /** The timeout of a bundled job function unless functionProps.timeout says otherwise. */
-export const DEFAULT_JOB_FUNCTION_TIMEOUT = Duration.minutes(1);
+export const DEFAULT_JOB_FUNCTION_TIMEOUT = Duration.seconds(DEFAULT_FUNCTION_TIMEOUT_SECONDS);
 
 export interface EntryFunctionOptions {
   /** The path of the construct, for error messages. */

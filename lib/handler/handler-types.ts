@@ -8,6 +8,8 @@ import type { LogRecord } from '../job/logger.js';
 export interface LambdaContextLike {
   /** Logged with every decision line as `requestId`. @default - not logged */
   readonly awsRequestId?: string;
+  /** Milliseconds left before the function times out (Lambda's context method). @default - not known */
+  readonly getRemainingTimeInMillis?: () => number;
 }
 
 /** A Lambda handler as the wrapper returns it: an async function of the event (and context). */

@@ -160,31 +160,41 @@ export class VirtualClock implements RunClock {
   }
 }
 
-/** Wall-clock time with setTimeout. */
+/** The longest delay setTimeout honours (2^31 - 1 ms, about 24.8 days); a longer one fires after 1 ms. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/**
+ * Wall-clock time with setTimeout. A sleep longer than setTimeout allows (Step Functions waits
+ * up to 99,999,999 s, about 3.2 years) is chunked: each timer waits at most MAX_TIMEOUT_MS, and
+ * the sleep ends when Date.now() reaches its end.
+ */
 export class RealClock implements RunClock {
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Set<{ handle: NodeJS.Timeout | undefined }>();
 
   now(): number {
     return Date.now();
   }
 
   sleep(seconds: number): Promise<void> {
-    return new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, seconds * 1000)));
+    return new Promise<void>((resolve) => {
+      this.startTimer(seconds, resolve, false);
+    });
   }
 
   sleepUnless(seconds: number, cancel: CancelScope): Promise<void> {
     if (cancel.isCancelled) return Promise.reject(new AbortedError());
     return new Promise<void>((resolve, reject) => {
       let remove: () => void = () => {};
-      const handle = setTimeout(() => {
-        this.timers.delete(handle);
-        remove();
-        resolve();
-      }, Math.max(0, seconds * 1000));
-      this.timers.add(handle);
+      const timer = this.startTimer(
+        seconds,
+        () => {
+          remove();
+          resolve();
+        },
+        true,
+      );
       remove = cancel.onCancel(() => {
-        clearTimeout(handle);
-        this.timers.delete(handle);
+        this.stopTimer(timer);
         reject(new AbortedError());
       });
     });
@@ -195,8 +205,36 @@ export class RealClock implements RunClock {
   }
 
   dispose(): void {
-    for (const handle of this.timers) clearTimeout(handle);
+    for (const timer of this.timers) clearTimeout(timer.handle);
     this.timers.clear();
+  }
+
+  /** Arms one timer, re-armed in chunks until Date.now() reaches the end; `tracked` ones are cleared by dispose. */
+  private startTimer(seconds: number, done: () => void, tracked: boolean): { handle: NodeJS.Timeout | undefined } {
+    const endMs = Date.now() + (Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0);
+    const timer: { handle: NodeJS.Timeout | undefined } = { handle: undefined };
+    const arm = (): void => {
+      const remainingMs = endMs - Date.now();
+      timer.handle = setTimeout(
+        () => {
+          if (endMs - Date.now() > 0) {
+            arm();
+            return;
+          }
+          this.timers.delete(timer);
+          done();
+        },
+        Math.min(Math.max(0, remainingMs), MAX_TIMEOUT_MS),
+      );
+    };
+    arm();
+    if (tracked) this.timers.add(timer);
+    return timer;
+  }
+
+  private stopTimer(timer: { handle: NodeJS.Timeout | undefined }): void {
+    clearTimeout(timer.handle);
+    this.timers.delete(timer);
   }
 }
 

@@ -8,6 +8,11 @@ import type { IoManager } from '../io/io-manager.js';
 import { InMemoryIoManager } from '../io/memory-io-manager.js';
 import { createSeededRandom } from '../policy/index.js';
 import type { Clock } from './clock.js';
+import { DEFAULT_FUNCTION_TIMEOUT_SECONDS, MAX_FUNCTION_TIMEOUT_SECONDS } from '../asl/index.js';
+import { DefinitionError, describeValue } from '../errors.js';
+import type { LambdaRuntimeError } from './lambda-runtime-errors.js';
+import { LocalAttempt } from './local-attempt.js';
+import { installRuntimeHooks } from './runtime-hooks.js';
 import { runStateMachine } from './run-state-machine.js';
 import { readSimulatedOpSeconds, runForSimulatedSeconds, type SimulatedOpSeconds } from './simulated-op-seconds.js';
 import type { ExecutionSource, RunResult, TaskHandler } from './types.js';
@@ -79,6 +84,23 @@ export interface RunJobLocallyOptions {
    * @default - ops take no time
    */
   readonly simulatedOpSeconds?: SimulatedOpSeconds;
+  /**
+   * The function timeout, in whole seconds (1 to 900, as Lambda allows): an op attempt whose time
+   * reaches it fails as Lambda's would, with `Sandbox.Timedout` and "Task timed out after N.00
+   * seconds", under the op's retry policy; an op that never resolves does not hang the run. An
+   * attempt's time is the wall-clock time its code runs plus the seconds it spends on the run's
+   * clock (simulatedOpSeconds); a timed-out attempt takes the whole timeout on the run's clock.
+   * The op's `context.getRemainingTimeInMillis()` counts down the same time.
+   * @default 60 - the timeout JobStateMachine gives the function it bundles (DEFAULT_JOB_FUNCTION_TIMEOUT)
+   */
+  readonly functionTimeoutSeconds?: number;
+  /**
+   * Stops the run (see runStateMachine's `signal`): no op starts once it aborts, pending waits
+   * are cancelled, and the result is FAILED with error `States.Aborted` and the history so far.
+   * An op already running is abandoned, not stopped: its code runs on, and its outcome is ignored.
+   * @default - the run cannot be stopped
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** What to re-execute and how. */
@@ -121,6 +143,8 @@ export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOp
   const childDefinitions = compiled.childDefinitions;
   const stateMachines = Object.fromEntries(childDefinitions.map((child) => ['${' + child.placeholder + '}', child.definition]));
   const simulated = readSimulatedOpSeconds(job, options.simulatedOpSeconds);
+  const functionTimeoutSeconds = readFunctionTimeoutSeconds(options.functionTimeoutSeconds);
+  const writeLog = options.writeLog;
   const seed = options.seed ?? 0;
   let clock: Clock | undefined;
   const handle = jobHandler(job, {
@@ -130,25 +154,78 @@ export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOp
     now: () => (clock === undefined ? Date.now() : clock.now()),
   });
   let requests = 0;
+  const attempts = new Set<LocalAttempt>();
   const invokeOp: TaskHandler = async (args, context) => {
     clock = context.clock;
     const payload = readPayload(args);
     requests += 1;
     const requestId = `local-${String(requests).padStart(8, '0')}`;
-    const output = await runForSimulatedSeconds(simulated, context.stateName, context.clock, () => handle(payload, { awsRequestId: requestId }));
-    return toLambdaResult(output, requestId, context.clock.now());
+    const attempt = new LocalAttempt({
+      requestId,
+      timeoutSeconds: functionTimeoutSeconds,
+      clock: context.clock,
+      onLateCrash: (error) => reportLateCrash(writeLog, context.stateName, requestId, error, context.clock.now()),
+    });
+    attempts.add(attempt);
+    try {
+      const lambdaContext = { awsRequestId: requestId, getRemainingTimeInMillis: attempt.getRemainingTimeInMillis };
+      const output = await attempt.run(() => runForSimulatedSeconds(simulated, context.stateName, attempt.clock, () => handle(payload, lambdaContext)));
+      return toLambdaResult(output, requestId, context.clock.now());
+    } finally {
+      attempts.delete(attempt);
+    }
   };
   const taskHandlers: Record<string, TaskHandler> = {};
   for (const invocation of job.invocations) taskHandlers[invocation.name] = invokeOp;
-  return runStateMachine(definition, {
-    input,
-    taskHandlers,
-    ...(childDefinitions.length === 0 ? {} : { stateMachines }),
-    seed,
-    ...(options.clock === undefined ? {} : { clock: options.clock }),
-    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
-    ...(options.executionName === undefined ? {} : { executionName: options.executionName }),
-  });
+  // process.exit, unhandled rejections and uncaught exceptions in an op fail its attempt, as in
+  // Lambda, instead of ending the runner; the hooks are removed when the run ends.
+  const uninstallHooks = installRuntimeHooks();
+  try {
+    return await runStateMachine(definition, {
+      input,
+      taskHandlers,
+      ...(childDefinitions.length === 0 ? {} : { stateMachines }),
+      seed,
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+      ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+      ...(options.executionName === undefined ? {} : { executionName: options.executionName }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+  } finally {
+    // Attempts abandoned by an abort: their timeout timers must not keep the process alive.
+    for (const attempt of attempts) attempt.end();
+    uninstallHooks();
+  }
+}
+
+/** Checks functionTimeoutSeconds: whole seconds from 1 to 900, as a Lambda function's timeout. */
+function readFunctionTimeoutSeconds(given: unknown): number {
+  if (given === undefined) return DEFAULT_FUNCTION_TIMEOUT_SECONDS;
+  if (typeof given !== 'number' || !Number.isInteger(given) || given < 1 || given > MAX_FUNCTION_TIMEOUT_SECONDS) {
+    throw new DefinitionError(
+      `runJobLocally options.functionTimeoutSeconds must be a whole number of seconds from 1 to ${MAX_FUNCTION_TIMEOUT_SECONDS} (a Lambda function's timeout), got ${describeValue(given)}; use e.g. ${DEFAULT_FUNCTION_TIMEOUT_SECONDS}`,
+    );
+  }
+  return given;
+}
+
+/**
+ * A crash an op attempt caused after it ended (a rejection it left behind that fired later):
+ * on Lambda it would fail whichever invocation the sandbox runs next; locally it fails nothing
+ * and is logged.
+ */
+function reportLateCrash(writeLog: ((record: LogRecord) => void) | undefined, op: string, requestId: string, error: LambdaRuntimeError, nowMs: number): void {
+  const record: LogRecord = {
+    level: 'WARN',
+    message: `op ${op}: ${error.name} after its attempt (request ${requestId}) ended; on Lambda it would fail a later invocation of the same sandbox, locally it fails nothing`,
+    timestamp: new Date(nowMs).toISOString(),
+    service: 'stepops',
+    op,
+    requestId,
+    cause: error.stepFunctionsCause,
+  };
+  if (writeLog !== undefined) writeLog(record);
+  else process.stdout.write(`${JSON.stringify(record)}\n`);
 }
 
 /** The run input of a local re-execution: buildReexecutionInput over the parent as recorded. */

@@ -24,7 +24,9 @@ const ROLE_ARN = 'arn:aws:iam::123456789012:role/stepops-local-execution-role';
  * on a virtual clock by default. Resolves with the execution's status, output or error, and
  * its history; rejects (with a RunnerError) only for definitions or options it cannot run.
  * startExecution Tasks run the `stateMachines` definitions in process (see runStateMachine's
- * `stateMachines` option); their results are on `childExecutions`.
+ * `stateMachines` option); their results are on `childExecutions`. An aborted `signal` stops
+ * every execution of the run at once and resolves with status FAILED, error States.Aborted and
+ * the history so far, ending in ExecutionAborted (as StopExecution does on AWS).
  */
 export async function runStateMachine(definition: object | string, options: RunStateMachineOptions = {}): Promise<RunResult> {
   const machine = parseDefinition(definition);
@@ -42,6 +44,12 @@ export async function runStateMachine(definition: object | string, options: RunS
   for (const child of machines.values()) for (const task of child.tasks) checkTaskIsRunnable(task, taskHandlers, options, machines);
 
   const clock = createRunClock(options.clock);
+  // The signal stops every execution of the run: the top level and the children it started.
+  const stop = new CancelScope();
+  const signal = options.signal;
+  const onAbort = (): void => stop.cancel();
+  if (signal?.aborted === true) stop.cancel();
+  else signal?.addEventListener('abort', onAbort, { once: true });
   const stateMachineArn = options.stateMachineArn ?? DEFAULT_STATE_MACHINE_ARN;
   const seed = options.seed ?? 0;
   try {
@@ -57,9 +65,11 @@ export async function runStateMachine(definition: object | string, options: RunS
         parentExecutionArn: undefined,
         depth: 0,
       },
-      { clock, taskHandlers, lambda: options.lambda, machines, onEvent: options.onEvent },
+      { clock, taskHandlers, lambda: options.lambda, machines, onEvent: options.onEvent, stop, readAbortCause: () => describeAbortReason(signal?.reason) },
     );
   } finally {
+    signal?.removeEventListener('abort', onAbort);
+    stop.dispose();
     clock.dispose();
   }
 }
@@ -73,6 +83,10 @@ interface SharedRun {
   readonly lambda: LambdaClientLike | undefined;
   readonly machines: ReadonlyMap<string, ParsedMachine>;
   readonly onEvent: ((event: HistoryEvent, source: ExecutionSource) => void) | undefined;
+  /** Cancelled when the run's AbortSignal aborts: stops every execution. */
+  readonly stop: CancelScope;
+  /** The Cause of the ExecutionAborted events an abort records. */
+  readonly readAbortCause: () => string;
 }
 
 interface ExecutionParams {
@@ -159,6 +173,7 @@ async function execute(machine: ParsedMachine, params: ExecutionParams, shared: 
   };
   // No Object.prototype under the variables: `name in variables` must see workflow variables only.
   const scope: Scope = { run, variables: Object.create(null) as Record<string, unknown>, cancel: new CancelScope(params.cancel), lastEventId: 0 };
+  const detachStop = shared.stop.onCancel(() => scope.cancel.cancel());
   recordEvent(scope, 'ExecutionStarted', {
     executionStartedEventDetails: { input: toJson(input), inputDetails: { truncated: false }, roleArn: ROLE_ARN },
   });
@@ -209,10 +224,14 @@ async function execute(machine: ParsedMachine, params: ExecutionParams, shared: 
         const cause = `The execution exceeded its TimeoutSeconds (${machine.timeoutSeconds} s).`;
         recordEvent(scope, 'ExecutionTimedOut', { executionTimedOutEventDetails: { error: StatesErrorName.Timeout, cause } });
         outcome = { status: 'FAILED', error: { error: StatesErrorName.Timeout, cause } };
+      } else if (error instanceof AbortedError && shared.stop.isCancelled) {
+        const cause = shared.readAbortCause();
+        recordEvent(scope, 'ExecutionAborted', { executionAbortedEventDetails: { error: ABORTED_ERROR, cause } });
+        outcome = { status: 'FAILED', error: { error: ABORTED_ERROR, cause } };
       } else if (error instanceof AbortedError && params.cancel.isCancelled) {
         const cause = 'The execution was stopped with the Task of its parent execution that started it.';
-        recordEvent(scope, 'ExecutionAborted', { executionAbortedEventDetails: { error: 'States.Aborted', cause } });
-        outcome = { status: 'FAILED', error: { error: 'States.Aborted', cause } };
+        recordEvent(scope, 'ExecutionAborted', { executionAbortedEventDetails: { error: ABORTED_ERROR, cause } });
+        outcome = { status: 'FAILED', error: { error: ABORTED_ERROR, cause } };
       } else if (error instanceof StatesError) {
         recordEvent(scope, 'ExecutionFailed', { executionFailedEventDetails: error.toDetails() });
         outcome = { status: 'FAILED', error: error.toDetails() };
@@ -223,8 +242,22 @@ async function execute(machine: ParsedMachine, params: ExecutionParams, shared: 
     return await finish(outcome);
   } finally {
     timeoutTimer.cancel();
+    detachStop();
     scope.cancel.dispose();
   }
+}
+
+/** The Error of an aborted execution's ExecutionAborted event and RunResult. */
+const ABORTED_ERROR = 'States.Aborted';
+
+/** The Cause of a run stopped by its AbortSignal, with the signal's reason. */
+function describeAbortReason(reason: unknown): string {
+  let text: string;
+  if (reason instanceof Error) text = reason.message === '' ? reason.name : `${reason.name}: ${reason.message}`;
+  else if (typeof reason === 'string') text = reason;
+  else if (reason === undefined) text = 'no reason given';
+  else text = String(reason);
+  return `The run was aborted by its AbortSignal (${text}).`;
 }
 
 function toExecutionArn(stateMachineArn: string, executionName: string): string {

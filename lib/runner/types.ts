@@ -114,6 +114,16 @@ export interface RunStateMachineOptions {
    * @default - none: such Tasks need a handler
    */
   readonly stateMachines?: Readonly<Record<string, object | string>>;
+  /**
+   * Stops the run: once it aborts, no state starts, pending waits (Wait states, retry waits,
+   * simulated op seconds) are cancelled, a Task in flight is abandoned (its handler's promise is
+   * not awaited; JavaScript cannot stop the code it runs), and the run resolves with status
+   * FAILED, error `States.Aborted`, a cause naming the signal's reason, and the history so far
+   * ending in ExecutionAborted, as StopExecution does on AWS. Aborted before the start: the history
+   * is ExecutionStarted, ExecutionAborted, and no Task runs.
+   * @default - the run cannot be stopped
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Which execution a history event belongs to. */
@@ -144,7 +154,11 @@ export interface ChildExecution {
 
 /** Outcome of a run. */
 export interface RunResult {
-  /** A child execution stopped with its parent's Task is FAILED with error States.Aborted (its ChildExecution.status is ABORTED). */
+  /**
+   * A run stopped by its AbortSignal, and a child execution stopped with its parent's Task, are
+   * FAILED with error States.Aborted and a history ending in ExecutionAborted (a child's
+   * ChildExecution.status is ABORTED).
+   */
   readonly status: 'SUCCEEDED' | 'FAILED';
   /** Execution output, when SUCCEEDED. */
   readonly output?: unknown;
