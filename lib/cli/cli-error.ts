@@ -4,6 +4,8 @@ import { StepopsError } from '../errors.js';
 export const USAGE_EXIT_CODE = 2;
 /** Exit code of a failed execution or a failed AWS call. */
 export const FAILURE_EXIT_CODE = 1;
+/** Exit code of a run stopped with Ctrl-C (SIGINT): 128 + 2, as a shell reports a process SIGINT ended. */
+export const INTERRUPTED_EXIT_CODE = 130;
 
 /**
  * A mistake the user can fix: printed as one line, `stepops: <what>; <fix>`, never with a

@@ -27,4 +27,10 @@ export interface CliIo {
   readonly createSfnClient: (options: SfnClientOptions) => SfnClientLike;
   /** Waits between `watch` polls. */
   readonly sleep: (seconds: number) => Promise<void>;
+  /**
+   * Calls `handler` on the first Ctrl-C (SIGINT) until the returned function is called; a second
+   * Ctrl-C ends the process as Node does.
+   * @default - Ctrl-C is not caught
+   */
+  readonly onInterrupt?: (handler: () => void) => () => void;
 }

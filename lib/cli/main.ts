@@ -4,7 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { RUN_CONFIG_ERROR, isDefinitionError } from '../errors.js';
 import { REEXECUTION_STRATEGIES } from '../job/index.js';
 import type { CliIo } from './cli-io.js';
-import { FAILURE_EXIT_CODE, USAGE_EXIT_CODE, isCliError } from './cli-error.js';
+import { FAILURE_EXIT_CODE, INTERRUPTED_EXIT_CODE, USAGE_EXIT_CODE, isCliError } from './cli-error.js';
 import { runCompileCommand, type CompileCommandOptions } from './commands/compile-command.js';
 import { runGraphCommand } from './commands/graph-command.js';
 import { runPlanCommand, type PlanCommandOptions } from './commands/plan-command.js';
@@ -12,7 +12,7 @@ import { runReexecuteCommand, type ReexecuteCommandOptions } from './commands/re
 import { runRunCommand, type RunCommandOptions } from './commands/run-command.js';
 import { runStartCommand } from './commands/start-command.js';
 import { runWatchCommand, type WatchCommandOptions } from './commands/watch-command.js';
-import { parseIntervalOption, parseSeedOption, parseMaxDefinitionCharactersOption } from './parse-options.js';
+import { parseFunctionTimeoutOption, parseIntervalOption, parseSeedOption, parseMaxDefinitionCharactersOption } from './parse-options.js';
 import { createProcessIo, silenceAwsSdkNotices } from './process-io.js';
 
 const VERSION = '0.1.0';
@@ -60,6 +60,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--seed <n>', 'seed for jitter and generated names', parseSeedOption)
     .option('--real-time', 'wait for real instead of on the virtual clock')
     .option('--simulate <op=s,...|file>', 'seconds each attempt of these ops takes, e.g. extract=30,load=5, or a JSON file {"extract": 30}')
+    .option('--function-timeout <s>', "the Lambda function timeout of each op attempt, whole seconds 1..900 (default: 60, the construct's); an attempt past it fails with Sandbox.Timedout", parseFunctionTimeoutOption)
     .addOption(new Option('--logs <mode>', "op log lines to show: 'ops' (ctx.log), 'all' (with the wrapper's decisions), 'none'").choices(['ops', 'all', 'none']).default('ops'))
     .option('--max-definition-characters <n>', 'split the job into a parent and child state machines above this size (default: the Step Functions limit, 1048576)', parseMaxDefinitionCharactersOption)
     .option('--json', 'print the result as one JSON document on stdout (progress goes to stderr)')
@@ -172,7 +173,10 @@ function reportError(error: unknown, io: CliIo): number {
 /** Runs `main` on the process's argv and sets the exit code. */
 export async function runCli(): Promise<void> {
   silenceAwsSdkNotices(process.env);
-  process.exitCode = await main(process.argv.slice(2), createProcessIo());
+  const exitCode = await main(process.argv.slice(2), createProcessIo());
+  // An interrupted run may leave op code running (abandoned attempts): end now, as Ctrl-C asked.
+  if (exitCode === INTERRUPTED_EXIT_CODE) process.exit(exitCode);
+  process.exitCode = exitCode;
 }
 
 function isEntryPoint(): boolean {

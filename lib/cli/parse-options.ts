@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CliError } from './cli-error.js';
+import { MAX_FUNCTION_TIMEOUT_SECONDS } from '../asl/index.js';
 
 /**
  * The value of `--input`: inline JSON, or `@path` to a JSON file (relative to `cwd`).
@@ -38,6 +39,15 @@ export function parseSeedOption(value: string): number {
     throw new CliError(`--seed must be an integer, got ${JSON.stringify(value)}`, 'pass e.g. --seed 42');
   }
   return seed;
+}
+
+/** `--function-timeout s`: a Lambda function timeout, whole seconds from 1 to 900. */
+export function parseFunctionTimeoutOption(value: string): number {
+  const seconds = Number(value);
+  if (value.trim() === '' || !Number.isInteger(seconds) || seconds < 1 || seconds > MAX_FUNCTION_TIMEOUT_SECONDS) {
+    throw new CliError(`--function-timeout must be a whole number of seconds from 1 to ${MAX_FUNCTION_TIMEOUT_SECONDS} (a Lambda function's timeout), got ${JSON.stringify(value)}`, 'pass e.g. --function-timeout 60');
+  }
+  return seconds;
 }
 
 /** `--interval s`: seconds between polls, a number > 0. */

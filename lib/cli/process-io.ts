@@ -13,6 +13,10 @@ export function createProcessIo(): CliIo {
     env: process.env,
     createSfnClient: createDefaultSfnClient,
     sleep: (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000)),
+    onInterrupt: (handler) => {
+      process.once('SIGINT', handler);
+      return () => void process.removeListener('SIGINT', handler);
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -15,7 +15,16 @@ export interface ProcessRun {
 const TSX_LOADER = pathToFileURL(join(REPO_ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 
 /** The real command from the sources, `node --import tsx lib/cli/bin.ts <argv>` (dist/cli/bin.js once built), in a child process, no terminal, no AWS profile. */
-export function runStepops(argv: readonly string[], options: { cwd?: string; env?: Record<string, string>; closeStdoutAfterFirstChunk?: boolean } = {}): Promise<ProcessRun> {
+export function runStepops(
+  argv: readonly string[],
+  options: {
+    cwd?: string;
+    env?: Record<string, string>;
+    closeStdoutAfterFirstChunk?: boolean;
+    /** Called with everything read so far after each chunk (to send the child a signal once it has printed something). */
+    onOutput?: (output: { readonly stdout: string; readonly stderr: string }, child: ChildProcess) => void;
+  } = {},
+): Promise<ProcessRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', TSX_LOADER, join(REPO_ROOT, 'lib/cli/bin.ts'), ...argv], {
       cwd: options.cwd ?? REPO_ROOT,
@@ -37,8 +46,12 @@ export function runStepops(argv: readonly string[], options: { cwd?: string; env
       stdout += chunk;
       // As `| head -1` does: the reader goes away after its first line.
       if (options.closeStdoutAfterFirstChunk === true) child.stdout.destroy();
+      options.onOutput?.({ stdout, stderr }, child);
     });
-    child.stderr.on('data', (chunk: string) => void (stderr += chunk));
+    child.stderr.on('data', (chunk: string) => {
+      stderr += chunk;
+      options.onOutput?.({ stdout, stderr }, child);
+    });
     child.on('error', reject);
     child.on('close', (exitCode) => resolve({ exitCode, stdout, stderr }));
   });

@@ -6,7 +6,7 @@ import { readRunDocumentFile } from '../read-run-document.js';
 import { writeReportFile } from '../write-report.js';
 import { runJobLocally } from '../../runner/run-job-locally.js';
 import type { CliIo } from '../cli-io.js';
-import { FAILURE_EXIT_CODE } from '../cli-error.js';
+import { FAILURE_EXIT_CODE, INTERRUPTED_EXIT_CODE } from '../cli-error.js';
 import { createProgressTracker } from '../describe-progress.js';
 import { loadJob } from '../load-job-module.js';
 import { createExecutionEventMerger } from '../merge-execution-events.js';
@@ -45,9 +45,14 @@ export interface RunCommandOptions {
   readonly fromFailure?: string;
   /** Also write the run's HTML report (graph, Gantt timeline, retry plans) to this file. @default - none */
   readonly report?: string;
+  /** The Lambda function timeout of each op attempt, seconds. @default 60 - the construct's default */
+  readonly functionTimeout?: number;
 }
 
-/** `stepops run <module>`: runs a job locally with live progress, then prints the timeline. */
+/**
+ * `stepops run <module>`: runs a job locally with live progress, then prints the timeline.
+ * Ctrl-C stops the run (its AbortSignal), prints the timeline so far and exits with 130.
+ */
 export async function runRunCommand(modulePath: string, options: RunCommandOptions, io: CliIo): Promise<number> {
   const simulatedOpSeconds = readSimulateOption(options.simulate, io.cwd);
   const job = await loadJob(modulePath, options.job, io.cwd);
@@ -87,6 +92,9 @@ export async function runRunCommand(modulePath: string, options: RunCommandOptio
   }
   // A split job's children report their ops' events too: one merged stream for progress and timeline.
   const merger = createExecutionEventMerger();
+  // Ctrl-C stops the run at once; the timeline so far is printed below, and the exit code is 130.
+  const interrupt = new AbortController();
+  const stopListening = io.onInterrupt?.(() => interrupt.abort(new Error('interrupted with Ctrl-C')));
   let result;
   try {
     result = await runJobLocally(job, {
@@ -96,6 +104,8 @@ export async function runRunCommand(modulePath: string, options: RunCommandOptio
       compiled,
       ...(simulatedOpSeconds === undefined ? {} : { simulatedOpSeconds: simulatedOpSeconds as Record<string, number> }),
       clock: realTime ? 'real' : 'virtual',
+      ...(options.functionTimeout === undefined ? {} : { functionTimeoutSeconds: options.functionTimeout }),
+      signal: interrupt.signal,
       onEvent: (event, source) => {
         const merged = merger.add(event, source);
         if (merged !== undefined) reporter.onEvent(merged);
@@ -103,8 +113,10 @@ export async function runRunCommand(modulePath: string, options: RunCommandOptio
       writeLog: (record) => reporter.writeLog(record),
     });
   } finally {
+    stopListening?.();
     reporter.finish();
   }
+  const interrupted = interrupt.signal.aborted;
   const summary = summarizeExecution(result.childExecutions === undefined ? result.history : merger.history(), { opNames });
   if (options.report !== undefined) {
     const subtitle = `local run of ${modulePath}, ${realTime ? 'real clock' : 'virtual clock'}, seed ${seed}${reexecution === undefined ? '' : `; re-execution of run ${reexecution.parent} from failure`}`;
@@ -119,8 +131,10 @@ export async function runRunCommand(modulePath: string, options: RunCommandOptio
     const executionName = readRecordedRunResult(result).runId;
     io.stdout.write(formatJsonDocument(buildRunDocument(summary, { input, job: job.name, executionName, clock: realTime ? 'real' : 'virtual', seed })));
   } else {
+    if (interrupted) progressOutput.write(`\n${style.bold('interrupted (Ctrl-C)')}: the run was stopped; the timeline so far:\n`);
     io.stdout.write(`\n${renderTimeline(summary, { style, clockLabel }).join('\n')}\n`);
   }
+  if (interrupted) return INTERRUPTED_EXIT_CODE;
   return result.status === 'SUCCEEDED' ? 0 : FAILURE_EXIT_CODE;
 }
 
