@@ -8,8 +8,6 @@
  * `instanceof` fails.
  */
 
-const BRAND = Symbol.for('stepops.errorKind');
-
 /**
  * The largest number of seconds Step Functions takes in any seconds field: a Wait state's
  * Seconds, a retrier's IntervalSeconds, TimeoutSeconds and HeartbeatSeconds. Defined here, the
@@ -17,15 +15,31 @@ const BRAND = Symbol.for('stepops.errorKind');
  */
 export const MAX_STATES_SECONDS = 99_999_999;
 
-type ErrorKind = 'DefinitionError' | 'RetryRequested' | 'Failure' | 'StepopsError';
+const BRAND = Symbol.for('stepops.errorKinds');
 
-function brand(error: Error, kind: ErrorKind): void {
-  Object.defineProperty(error, BRAND, { value: kind, enumerable: false, configurable: true, writable: false });
+/**
+ * The one brand mechanism: marks `error` as of `kind` (a class's name, such as 'DefinitionError'),
+ * keeping the kinds its base classes marked, so that `hasErrorBrand` recognises it even when it
+ * comes from another loaded copy of stepops, where `instanceof` fails.
+ */
+export function brandError(error: Error, kind: string): void {
+  Object.defineProperty(error, BRAND, { value: [...readBrands(error), kind], enumerable: false, configurable: true, writable: false });
 }
 
-function kindOf(value: unknown): ErrorKind | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  return (value as { [BRAND]?: ErrorKind })[BRAND];
+/** True when a copy of stepops branded `value` as `kind` (brandError). Never throws, whatever `value` is. */
+export function hasErrorBrand(value: unknown, kind: string): boolean {
+  return readBrands(value).includes(kind);
+}
+
+function readBrands(value: unknown): readonly unknown[] {
+  if (typeof value !== 'object' || value === null) return [];
+  try {
+    const kinds = (value as { [BRAND]?: unknown })[BRAND];
+    return Array.isArray(kinds) ? kinds : [];
+  } catch {
+    // A thrown Proxy whose traps throw is not ours.
+    return [];
+  }
 }
 
 /** Base class of every error stepops itself raises. */
@@ -33,7 +47,7 @@ export class StepopsError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'stepops.StepopsError';
-    brand(this, 'StepopsError');
+    brandError(this, 'StepopsError');
   }
 }
 
@@ -42,10 +56,22 @@ export class StepopsError extends Error {
  * enters. The message names the field, the value received and the fix.
  */
 export class DefinitionError extends StepopsError {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'stepops.DefinitionError';
-    brand(this, 'DefinitionError');
+    brandError(this, 'DefinitionError');
+  }
+}
+
+/**
+ * A broken invariant inside stepops: a bug, never a user mistake. The message says what did not
+ * hold; the CLI shows it as an unexpected error.
+ */
+export class InternalError extends StepopsError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(`stepops internal error: ${message}`, options);
+    this.name = 'stepops.InternalError';
+    brandError(this, 'InternalError');
   }
 }
 
@@ -91,7 +117,7 @@ export class RetryRequested extends Error {
     this.name = 'RetryRequested';
     this.maxRetries = maxRetries;
     this.secondsToWait = secondsToWait;
-    brand(this, 'RetryRequested');
+    brandError(this, 'RetryRequested');
   }
 }
 
@@ -118,23 +144,23 @@ export class Failure extends Error {
     this.description = options.description;
     this.metadata = options.metadata ?? {};
     this.allowRetries = options.allowRetries ?? true;
-    brand(this, 'Failure');
+    brandError(this, 'Failure');
   }
 }
 
 /** True for a RetryRequested from any loaded copy of stepops. */
 export function isRetryRequested(value: unknown): value is RetryRequested {
-  return kindOf(value) === 'RetryRequested';
+  return hasErrorBrand(value, 'RetryRequested');
 }
 
 /** True for a Failure from any loaded copy of stepops. */
 export function isFailure(value: unknown): value is Failure {
-  return kindOf(value) === 'Failure';
+  return hasErrorBrand(value, 'Failure');
 }
 
 /** True for a DefinitionError from any loaded copy of stepops. */
 export function isDefinitionError(value: unknown): value is DefinitionError {
-  return kindOf(value) === 'DefinitionError';
+  return hasErrorBrand(value, 'DefinitionError');
 }
 
 /** Renders a received value for an error message: strings quoted, others as JSON where possible. */
@@ -143,8 +169,10 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) return String(value);
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'function') return `a function`;
+  if (typeof value === 'symbol') return value.toString();
   try {
-    return JSON.stringify(value) ?? String(value);
+    // undefined only when a toJSON returns it
+    return JSON.stringify(value) ?? Object.prototype.toString.call(value);
   } catch {
     return Object.prototype.toString.call(value);
   }

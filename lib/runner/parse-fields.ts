@@ -1,4 +1,5 @@
 /** Readers of single definition fields for the parser: each validates, then compiles JSONata templates. */
+import { describeValue } from '../errors.js';
 import { InvalidDefinitionError } from './errors.js';
 import { compileTemplate, isJsonataExpression, type Template } from './evaluate.js';
 
@@ -61,10 +62,5 @@ export function isObject(value: unknown): value is Json {
 }
 
 export function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
+  return value === undefined ? 'nothing' : describeValue(value);
 }

@@ -82,7 +82,7 @@ describe('jobHandler: success', () => {
   });
 
   it('fails at module load when given something other than a job', () => {
-    expect(() => jobHandler({ name: 'fake' } as never)).toThrowError(/jobHandler needs a job made by job/);
+    expect(() => jobHandler({ name: 'fake' } as never)).toThrow(/jobHandler needs a job made by job/);
   });
 });
 

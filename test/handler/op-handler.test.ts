@@ -88,6 +88,6 @@ describe('opHandler: one op for hand-written state machines', () => {
   });
 
   it('fails at module load when given something other than an op', () => {
-    expect(() => opHandler((() => 1) as never)).toThrowError(/opHandler needs an op made by op/);
+    expect(() => opHandler((() => 1) as never)).toThrow(/opHandler needs an op made by op/);
   });
 });
