@@ -1,3 +1,4 @@
+import { InternalError } from '../errors.js';
 import { OUTCOME_MARKER_KEY, VALUE_KEY, type RetryMode } from '../job/wire-protocol.js';
 import type { AslBranch, AslDefinition, AslRetrier, AslState, AslTaskState, JsonObject, JsonValue } from './asl-types.js';
 import { box, buildCarry, buildFailedMarker, expression, unbox, variable, type CarriedValue } from './jsonata-expressions.js';
@@ -72,7 +73,7 @@ function lookUpVariable(scope: Scope, k: number): string {
     const name = current.variables.get(k);
     if (name !== undefined) return name;
   }
-  throw new Error(`stepops compiler: no variable holds op ${k}'s output in this scope`);
+  throw new InternalError(`compiler: no variable holds op ${k}'s output in this scope`);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { InternalError } from '../errors.js';
 import { compactParallels } from './compact-parallels.js';
 import { chooseForcedCut, type CutStrategy } from './choose-forced-cut.js';
 import { buildDurationSamples } from './duration-samples.js';
@@ -32,7 +33,7 @@ import { buildParallel, buildSequence, countParallels, type OpBlock } from './op
  * touches a series-parallel graph's structure.
  */
 export function decomposeGraph(graph: OpGraph, durations?: OpDurations): OpBlock {
-  if (graph.names.length === 0) throw new Error('stepops compiler: a job without ops has no structure');
+  if (graph.names.length === 0) throw new InternalError('compiler: a job without ops has no structure');
   const reachability = new Reachability(graph);
   const unknown = durations === undefined;
   const samples = unknown ? buildDurationSamples(graph.names.length) : undefined;

@@ -1,4 +1,4 @@
-import { StepopsError } from '../errors.js';
+import { StepopsError, brandError, hasErrorBrand } from '../errors.js';
 
 /** Exit code of a user mistake on the command line (bad arguments, module, job or input). */
 export const USAGE_EXIT_CODE = 2;
@@ -18,10 +18,11 @@ export class CliError extends StepopsError {
     super(`${what}; ${fix}`);
     this.name = 'stepops.CliError';
     this.exitCode = exitCode;
+    brandError(this, 'CliError');
   }
 }
 
-/** True for a CliError (by name, so that a second loaded copy of stepops is recognised). */
+/** True for a CliError from any loaded copy of stepops. */
 export function isCliError(value: unknown): value is CliError {
-  return value instanceof Error && value.name === 'stepops.CliError' && typeof (value as { exitCode?: unknown }).exitCode === 'number';
+  return hasErrorBrand(value, 'CliError');
 }

@@ -1,8 +1,8 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-import { RUN_CONFIG_ERROR, isDefinitionError } from '../errors.js';
-import { REEXECUTION_STRATEGIES } from '../job/index.js';
+import { isDefinitionError } from '../errors.js';
+import { REEXECUTION_STRATEGIES, isRunConfigError } from '../job/index.js';
 import type { CliIo } from './cli-io.js';
 import { FAILURE_EXIT_CODE, INTERRUPTED_EXIT_CODE, USAGE_EXIT_CODE, isCliError } from './cli-error.js';
 import { runCompileCommand, type CompileCommandOptions } from './commands/compile-command.js';
@@ -156,12 +156,12 @@ function reportError(error: unknown, io: CliIo): number {
     io.stderr.write(`stepops: ${error.message}\n`);
     return error.exitCode;
   }
-  if (error instanceof Error && error.name === RUN_CONFIG_ERROR) {
+  if (isRunConfigError(error)) {
     io.stderr.write(`stepops: ${error.message}\n`);
     return USAGE_EXIT_CODE;
   }
   if (isDefinitionError(error)) {
-    io.stderr.write(`stepops: ${(error as Error).message}\n`);
+    io.stderr.write(`stepops: ${error.message}\n`);
     return USAGE_EXIT_CODE;
   }
   const described = error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error);

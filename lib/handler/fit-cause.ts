@@ -1,3 +1,4 @@
+import { InternalError } from '../errors.js';
 import { sliceWhole } from './error-names.js';
 import { MAX_CAUSE_LENGTH } from './limits.js';
 import type { HandlerErrorDetails, SerializedOpError } from './op-attempt-error.js';
@@ -58,7 +59,7 @@ export function fitCause(name: string, message: string, details: HandlerErrorDet
   const { error: _error, op, ...decision } = details;
   const minimal = fits('', { ...decision, op: sliceWhole(op, 80), truncated: [...truncated, 'error'] });
   if (minimal !== undefined) return minimal;
-  throw new RangeError(`stepops could not fit an error named ${name.slice(0, 80)}... into ${maxCauseLength} characters`);
+  throw new InternalError(`could not fit an error named ${name.slice(0, 80)}... into ${maxCauseLength} characters`);
 }
 
 /**

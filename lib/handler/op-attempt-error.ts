@@ -1,7 +1,5 @@
-import { StepopsError } from '../errors.js';
+import { StepopsError, brandError, hasErrorBrand } from '../errors.js';
 import type { ErrorDetails, SerializedError } from '../job/wire-protocol.js';
-
-const ATTEMPT_ERROR_BRAND = Symbol.for('stepops.opAttemptError');
 
 /** An op error as JSON (wire-protocol SerializedError) plus a Failure's metadata. */
 export interface SerializedOpError extends SerializedError {
@@ -38,11 +36,11 @@ export class OpAttemptError extends StepopsError {
     this.stack = stack;
     // Not enumerable: the Lambda runtime logs an error's enumerable fields, and `stack` holds them already.
     Object.defineProperty(this, 'details', { value: details, enumerable: false });
-    Object.defineProperty(this, ATTEMPT_ERROR_BRAND, { value: true, enumerable: false });
+    brandError(this, 'OpAttemptError');
   }
 }
 
 /** True for an error thrown by the wrapper (from any loaded copy of stepops). */
 export function isOpAttemptError(value: unknown): value is OpAttemptError {
-  return typeof value === 'object' && value !== null && (value as { [ATTEMPT_ERROR_BRAND]?: boolean })[ATTEMPT_ERROR_BRAND] === true;
+  return hasErrorBrand(value, 'OpAttemptError');
 }

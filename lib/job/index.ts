@@ -4,7 +4,7 @@ export { job, isJobDefinition } from './job.js';
 export type { JobConfig, JobDefinition } from './job.js';
 export type { OpInvocation, OutputHandle } from './job-builder.js';
 export { buildOpContext, isOpContext } from './op-context.js';
-export { RunConfigError, checkRunConfigShape, validateOpConfig, validateRunConfig, readOpConfig, formatRunConfigIssue } from './run-config.js';
+export { RunConfigError, isRunConfigError, checkRunConfigShape, validateOpConfig, validateRunConfig, readOpConfig, formatRunConfigIssue } from './run-config.js';
 export type { RunConfigIssue, PreparedOpConfig } from './run-config.js';
 export {
   ReexecutionError,

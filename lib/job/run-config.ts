@@ -1,5 +1,5 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { RUN_CONFIG_ERROR, StepopsError, describeValue } from '../errors.js';
+import { RUN_CONFIG_ERROR, StepopsError, brandError, describeValue, hasErrorBrand } from '../errors.js';
 import type { JobDefinition } from './job.js';
 import { readReusedOutput } from './reexecution.js';
 
@@ -27,7 +27,13 @@ export class RunConfigError extends StepopsError {
     super(`run config of job "${jobName}" is invalid: ${issues.map(formatRunConfigIssue).join('; and ')}`);
     this.name = RUN_CONFIG_ERROR;
     this.issues = issues;
+    brandError(this, 'RunConfigError');
   }
+}
+
+/** True for a RunConfigError from any loaded copy of stepops (a job module may load its own). */
+export function isRunConfigError(value: unknown): value is RunConfigError {
+  return hasErrorBrand(value, 'RunConfigError');
 }
 
 /** `ops.x.config.limit: Expected number (got "ten"); fix: ...`. */

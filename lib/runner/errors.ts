@@ -2,12 +2,14 @@
  * Errors the runner itself raises. They reject the `runStateMachine` promise; they are never
  * turned into Step Functions errors, so no Catch in the definition can swallow them.
  */
+import { StepopsError, brandError } from '../errors.js';
 
 /** Base class of every error the local runner throws for a problem outside the execution. */
-export class RunnerError extends Error {
+export class RunnerError extends StepopsError {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'stepops.RunnerError';
+    brandError(this, 'RunnerError');
   }
 }
 

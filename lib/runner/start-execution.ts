@@ -1,3 +1,4 @@
+import { InternalError } from '../errors.js';
 import { START_EXECUTION_RESOURCE, START_EXECUTION_SYNC_RESOURCE, START_EXECUTION_SYNC2_RESOURCE } from '../asl/index.js';
 import type { CancelScope } from './cancel-scope.js';
 import type { Scope, StartedChildExecution } from './run-context.js';
@@ -42,7 +43,7 @@ export async function callStartExecution(
   cancel: CancelScope,
 ): Promise<unknown> {
   const pattern = readStartExecutionPattern(request.resource);
-  if (pattern === undefined) throw new Error(`not a startExecution resource: ${request.resource}`);
+  if (pattern === undefined) throw new InternalError(`not a startExecution resource: ${request.resource}`);
   const { stateMachineArn, input, name } = readArguments(request.args, request.stateName);
   const child = scope.run.children.start({ stateName: request.stateName, stateMachineArn, input, name, cancel });
   if (pattern === 'request-response') return startResult(child, scope.run.clock.now());
