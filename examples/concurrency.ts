@@ -1,4 +1,5 @@
 import { RetryRequested, compileJob, job, op, runJobLocally } from 'stepops';
+import { summarizeTaskAttempts } from 'stepops/runner';
 
 // Dagster's case: slow asks for a retry in 100 s; after_quick needs only quick, so it must not wait.
 const quick = op({ name: 'quick' }, async () => 'q');
@@ -18,15 +19,12 @@ const pipeline = job({ name: 'pipeline' }, () => {
 
 // Each attempt of these ops takes that many virtual seconds; history shows when each started.
 const ran = await runJobLocally(pipeline, { simulatedOpSeconds: { quick: 5, slow: 30, join: 2 }, writeLog: () => {} });
-const started = new Map<number, string>();
-for (const event of ran.history) {
-  if (event.type === 'TaskStateEntered') started.set(event.id!, event.stateEnteredEventDetails!.name!);
-}
-for (const event of ran.history) {
-  if (event.type !== 'TaskScheduled') continue;
-  let id = event.previousEventId!;
-  while (!started.has(id)) id = ran.history.find((other) => other.id === id)!.previousEventId!;
-  console.log(`${started.get(id)} attempt started at t=${(event.timestamp!.getTime() - ran.history[0]!.timestamp!.getTime()) / 1000}`);
+const startMs = ran.history[0]?.timestamp?.getTime() ?? 0;
+const attempts = summarizeTaskAttempts(ran.history).flatMap((visit) =>
+  visit.attempts.map((attempt) => ({ state: visit.stateName, atSeconds: (attempt.scheduledAt.getTime() - startMs) / 1000 })),
+);
+for (const { state, atSeconds } of attempts.sort((x, y) => x.atSeconds - y.atSeconds)) {
+  console.log(`${state} attempt started at t=${atSeconds}`);
 }
 console.log(ran.status, ran.output, `${ran.elapsedSeconds} s`);
 

@@ -67,4 +67,4 @@ export type {
   AslDefinition,
 } from './asl/index.js';
 export { runJobLocally } from './runner/index.js';
-export type { RunJobLocallyOptions, RunResult } from './runner/index.js';
+export type { RunJobLocallyOptions, RunResult, SucceededRunResult, FailedRunResult } from './runner/index.js';

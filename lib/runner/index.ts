@@ -6,6 +6,8 @@ export { runStateMachine, DEFAULT_STATE_MACHINE_ARN } from './run-state-machine.
 export type {
   RunStateMachineOptions,
   RunResult,
+  SucceededRunResult,
+  FailedRunResult,
   TaskHandler,
   TaskHandlerContext,
   StatesContextObject,

@@ -14,7 +14,7 @@ import { runGraph } from './run-graph.js';
 import { AbortedError, StatesError, StatesErrorName } from './states-error.js';
 import { LAMBDA_INVOKE_RESOURCE, START_EXECUTION_RESOURCE } from '../asl/index.js';
 import { readExecutionStatus, readStartExecutionPattern } from './start-execution.js';
-import type { ExecutionSource, LambdaClientLike, RunResult, RunStateMachineOptions, TaskHandler } from './types.js';
+import type { ExecutionSource, FailedRunResult, LambdaClientLike, RunResult, RunStateMachineOptions, SucceededRunResult, TaskHandler } from './types.js';
 
 export const DEFAULT_STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:stepops-local';
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/stepops-local-execution-role';
@@ -75,6 +75,8 @@ export async function runStateMachine(definition: object | string, options: RunS
 }
 
 type ParsedMachine = ReturnType<typeof parseDefinition>;
+/** A run's result before the history and timings are added. */
+type RunOutcome = Pick<SucceededRunResult, 'status' | 'output'> | Pick<FailedRunResult, 'status' | 'error'>;
 
 /** What every execution of one runStateMachine call shares. */
 interface SharedRun {
@@ -189,7 +191,7 @@ async function execute(machine: ParsedMachine, params: ExecutionParams, shared: 
       () => {},
     );
   }
-  const finish = async (result: Omit<RunResult, 'history' | 'elapsedSeconds'>): Promise<RunResult> => {
+  const finish = async (result: RunOutcome): Promise<RunResult> => {
     const elapsedSeconds = (clock.now() - startMs) / 1000;
     // Fire-and-forget children may outlive their parent; the run ends when they have.
     await Promise.allSettled(pendingChildren);
@@ -210,7 +212,7 @@ async function execute(machine: ParsedMachine, params: ExecutionParams, shared: 
     };
   };
   try {
-    let outcome: Omit<RunResult, 'history' | 'elapsedSeconds'>;
+    let outcome: RunOutcome;
     try {
       const output = await runGraph(machine.graph, input, scope);
       const outputJson = serializeWithinLimit(output, 'execution', 'an output');

@@ -152,21 +152,8 @@ export interface ChildExecution {
   readonly result: RunResult;
 }
 
-/** Outcome of a run. */
-export interface RunResult {
-  /**
-   * A run stopped by its AbortSignal, and a child execution stopped with its parent's Task, are
-   * FAILED with error States.Aborted and a history ending in ExecutionAborted (a child's
-   * ChildExecution.status is ABORTED).
-   */
-  readonly status: 'SUCCEEDED' | 'FAILED';
-  /** Execution output, when SUCCEEDED. */
-  readonly output?: unknown;
-  /**
-   * Error and cause, when FAILED (an execution timeout reports States.Timeout). A Fail state
-   * without Error or Cause leaves that field out, as AWS does.
-   */
-  readonly error?: { readonly error?: string; readonly cause?: string };
+/** What every run result holds, whatever its status. */
+interface RunResultBase {
   /** Events in the shape of GetExecutionHistory, ids 1..n. */
   readonly history: HistoryEvent[];
   /** Seconds from ExecutionStarted to the last event, on the run's clock. */
@@ -178,3 +165,30 @@ export interface RunResult {
    */
   readonly childExecutions?: readonly ChildExecution[];
 }
+
+/** A run that succeeded: its output. */
+export interface SucceededRunResult extends RunResultBase {
+  readonly status: 'SUCCEEDED';
+  /** Execution output, as a caller of DescribeExecution gets it (parsed from its JSON). */
+  readonly output: unknown;
+  readonly error?: undefined;
+}
+
+/** A run that failed, timed out or was stopped: why. */
+export interface FailedRunResult extends RunResultBase {
+  /**
+   * A run stopped by its AbortSignal, and a child execution stopped with its parent's Task, are
+   * FAILED with error States.Aborted and a history ending in ExecutionAborted (a child's
+   * ChildExecution.status is ABORTED).
+   */
+  readonly status: 'FAILED';
+  /**
+   * Error and cause (an execution timeout reports States.Timeout). A Fail state without Error
+   * or Cause leaves that field out, as AWS does.
+   */
+  readonly error: { readonly error?: string; readonly cause?: string };
+  readonly output?: undefined;
+}
+
+/** Outcome of a run; `status` tells which: `output` when SUCCEEDED, `error` when FAILED, no `!` needed. */
+export type RunResult = SucceededRunResult | FailedRunResult;
