@@ -6,6 +6,13 @@ export const FUNCTION_ARN_PLACEHOLDER = 'StepopsFunctionArn';
 /** The Resource of every op Task: Step Functions' optimised Lambda integration. */
 export const LAMBDA_INVOKE_RESOURCE = 'arn:aws:states:::lambda:invoke';
 
+/**
+ * The same integration with the callback pattern: Step Functions invokes the function with
+ * the task token (`$states.context.Task.Token`) in the Payload, then waits for SendTaskSuccess
+ * or SendTaskFailure naming it. The wait Tasks of `concurrency: 'exact'` use it.
+ */
+export const LAMBDA_INVOKE_CALLBACK_RESOURCE = `${LAMBDA_INVOKE_RESOURCE}.waitForTaskToken`;
+
 /** The optimised Step Functions integration that starts another state machine's execution (request-response). */
 export const START_EXECUTION_RESOURCE = 'arn:aws:states:::states:startExecution';
 /** Run a Job (.sync): waits for the child; Input and Output in the result are JSON strings. */

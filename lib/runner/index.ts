@@ -10,6 +10,7 @@ export type {
   FailedRunResult,
   TaskHandler,
   TaskHandlerContext,
+  TaskCallbacks,
   StatesContextObject,
   LambdaClientLike,
   ExecutionSource,

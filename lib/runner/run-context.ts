@@ -4,6 +4,7 @@ import type { RunClock } from './clock.js';
 import type { HistoryEventDetails, HistoryRecorder } from './history.js';
 import type { StepFunctionsJsonataFunctions } from './jsonata-functions.js';
 import type { RandomSource } from './random.js';
+import type { TaskTokenRegistry } from './task-tokens.js';
 import type { LambdaClientLike, RunResult, StatesContextObject, TaskHandler } from './types.js';
 
 /** Everything shared by all branches of one run. */
@@ -18,6 +19,8 @@ export interface RunContext {
   readonly stateMachine: StatesContextObject['StateMachine'];
   /** Starts child executions for startExecution Tasks. */
   readonly children: ChildExecutionStarter;
+  /** The task tokens of callback Tasks, shared with child executions. */
+  readonly taskTokens: TaskTokenRegistry;
 }
 
 /** A child execution as it starts: its identity, and its result to come. */

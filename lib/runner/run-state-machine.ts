@@ -6,13 +6,14 @@ import { MissingTaskHandlerError, UnknownStateMachineError, UnsupportedDefinitio
 import { HistoryRecorder } from './history.js';
 import { createStepFunctionsJsonataFunctions } from './jsonata-functions.js';
 import { isLambdaFunctionArn } from './task-invoke.js';
+import { TaskTokenRegistry } from './task-tokens.js';
 import { parseDefinition } from './parse-definition.js';
 import { readExecutionInput, serializeWithinLimit, toJson } from './payload-limit.js';
 import { createUuidV4, deriveRandomSource } from './random.js';
 import { recordEvent, type ChildExecutionStarter, type RunContext, type Scope } from './run-context.js';
 import { runGraph } from './run-graph.js';
 import { AbortedError, StatesError, StatesErrorName } from './states-error.js';
-import { LAMBDA_INVOKE_RESOURCE, START_EXECUTION_RESOURCE } from '../asl/index.js';
+import { LAMBDA_INVOKE_CALLBACK_RESOURCE, LAMBDA_INVOKE_RESOURCE, START_EXECUTION_RESOURCE } from '../asl/index.js';
 import { readExecutionStatus, readStartExecutionPattern } from './start-execution.js';
 import type { ExecutionSource, FailedRunResult, LambdaClientLike, RunResult, RunStateMachineOptions, SucceededRunResult, TaskHandler } from './types.js';
 
@@ -65,7 +66,7 @@ export async function runStateMachine(definition: object | string, options: RunS
         parentExecutionArn: undefined,
         depth: 0,
       },
-      { clock, taskHandlers, lambda: options.lambda, machines, onEvent: options.onEvent, stop, readAbortCause: () => describeAbortReason(signal?.reason) },
+      { clock, taskHandlers, lambda: options.lambda, machines, onEvent: options.onEvent, stop, readAbortCause: () => describeAbortReason(signal?.reason), taskTokens: new TaskTokenRegistry() },
     );
   } finally {
     signal?.removeEventListener('abort', onAbort);
@@ -89,6 +90,8 @@ interface SharedRun {
   readonly stop: CancelScope;
   /** The Cause of the ExecutionAborted events an abort records. */
   readonly readAbortCause: () => string;
+  /** The task tokens of callback Tasks, shared with child executions. */
+  readonly taskTokens: TaskTokenRegistry;
 }
 
 interface ExecutionParams {
@@ -172,6 +175,7 @@ async function execute(machine: ParsedMachine, params: ExecutionParams, shared: 
     },
     stateMachine: { Id: stateMachineArn, Name: stateMachineName },
     children,
+    taskTokens: shared.taskTokens,
   };
   // No Object.prototype under the variables: `name in variables` must see workflow variables only.
   const scope: Scope = { run, variables: Object.create(null) as Record<string, unknown>, cancel: new CancelScope(params.cancel), lastEventId: 0 };
@@ -296,12 +300,7 @@ function checkTaskIsRunnable(
       `${where}: Resource ${task.resource} is not supported by the local runner (it runs startExecution, startExecution.sync and startExecution.sync:2); pass taskHandlers: { ${JSON.stringify(task.name)}: async (args) => result } to stand in for it`,
     );
   }
-  if (task.resource === `${LAMBDA_INVOKE_RESOURCE}.waitForTaskToken`) {
-    throw new UnsupportedDefinitionError(
-      `${where}: Resource ${task.resource} (callback with a task token) is not supported by the local runner; pass taskHandlers: { ${JSON.stringify(task.name)}: async (args) => result } to stand in for it`,
-    );
-  }
-  if (task.resource === LAMBDA_INVOKE_RESOURCE || isLambdaFunctionArn(task.resource)) {
+  if (task.resource === LAMBDA_INVOKE_RESOURCE || task.resource === LAMBDA_INVOKE_CALLBACK_RESOURCE || isLambdaFunctionArn(task.resource)) {
     if (options.lambda !== undefined) return;
     throw new MissingTaskHandlerError(
       `${where}: Resource ${task.resource} needs a handler or a Lambda client; pass taskHandlers: { ${JSON.stringify(task.name)}: async (args) => result } or lambda: new LambdaClient({...})`,

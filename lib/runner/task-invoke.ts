@@ -1,11 +1,12 @@
 import { CancelScope } from './cancel-scope.js';
 import type { Clock, RunClock } from './clock.js';
-import { LAMBDA_INVOKE_RESOURCE } from '../asl/index.js';
+import { LAMBDA_INVOKE_CALLBACK_RESOURCE, LAMBDA_INVOKE_RESOURCE } from '../asl/index.js';
 import { invokeLambda } from './lambda-invoke.js';
 import { callStartExecution, readStartExecutionPattern } from './start-execution.js';
 import type { Scope } from './run-context.js';
 import { StatesError, StatesErrorName } from './states-error.js';
 import { toTaskFailure } from './task-failure.js';
+import type { IssuedToken } from './task-tokens.js';
 import type { StatesContextObject } from './types.js';
 
 /** resourceType/resource as the Task* history events show them. */
@@ -24,7 +25,7 @@ export function describeResource(arn: string): { resourceType: string; resource:
 
 /** True when the runner can call this Resource itself (given a Lambda client). */
 export function isLambdaInvoke(resource: string): boolean {
-  return resource === LAMBDA_INVOKE_RESOURCE || isLambdaFunctionArn(resource);
+  return resource === LAMBDA_INVOKE_RESOURCE || resource === LAMBDA_INVOKE_CALLBACK_RESOURCE || isLambdaFunctionArn(resource);
 }
 
 /** A Lambda function ARN used as a Task's Resource itself (the Lambda "legacy" integration): `arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]`. */
@@ -47,6 +48,8 @@ export async function callTask(
     readonly context: StatesContextObject;
     readonly timeoutSeconds: number | undefined;
     readonly heartbeatSeconds: number | undefined;
+    /** A `.waitForTaskToken` attempt: its token, and where the call's response goes (TaskSubmitted). */
+    readonly callback?: { readonly token: IssuedToken; readonly submitted: (response: unknown) => void };
   },
 ): Promise<unknown> {
   const run = scope.run;
@@ -64,6 +67,7 @@ export async function callTask(
           clock: busy.clock,
           context: request.context,
           sendHeartbeat: () => heartbeat.beat(),
+          callbacks: run.taskTokens,
         });
       }
       if (isLambdaFunctionArn(request.resource)) {
@@ -82,8 +86,18 @@ export async function callTask(
   });
   // A call that outlives its timeout or an abort runs on; its late failure must not go unhandled.
   work.catch(() => {});
+  const callback = request.callback;
+  if (callback !== undefined) callback.token.onHeartbeat = () => heartbeat.beat();
+  const result =
+    callback === undefined
+      ? work
+      : work.then(async (response) => {
+          callback.submitted(response);
+          return callback.token.settled;
+        });
+  result.catch(() => {});
   try {
-    return await raceWithTimeout(scope, request, heartbeat.race(work));
+    return await raceWithTimeout(scope, request, heartbeat.race(result));
   } finally {
     heartbeat.stop();
   }
@@ -92,8 +106,8 @@ export async function callTask(
 /**
  * HeartbeatSeconds: the attempt fails with States.HeartbeatTimeout when more than that many
  * seconds pass (on the run's clock) without a heartbeat. Handlers send one with
- * `sendHeartbeat()`; a Lambda function cannot (it has no task token), so a call to one
- * must end within HeartbeatSeconds.
+ * `sendHeartbeat()`, and anyone with a callback Task's token with SendTaskHeartbeat; a plain
+ * lambda:invoke call has no token, so it must end within HeartbeatSeconds.
  */
 class HeartbeatTimer {
   private timer: CancelScope | undefined;

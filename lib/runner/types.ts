@@ -24,6 +24,10 @@ export interface StatesContextObject {
     /** Retries of the current visit of this state, across all its retriers; 0 on the first attempt. */
     readonly RetryCount: number;
   };
+  /** Present in a `.waitForTaskToken` Task: the token its callback (SendTaskSuccess / SendTaskFailure) names. */
+  readonly Task?: {
+    readonly Token: string;
+  };
   /** Present while a Map state evaluates its ItemSelector. */
   readonly Map?: {
     readonly Item: {
@@ -47,6 +51,25 @@ export interface TaskHandlerContext {
   readonly context: StatesContextObject;
   /** Resets the Task's HeartbeatSeconds timer (SendTaskHeartbeat); does nothing when the Task has none. */
   readonly sendHeartbeat: () => void;
+  /**
+   * The run's SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat, for the tokens of
+   * `.waitForTaskToken` Tasks (this Task's is `context.Task.Token`), as the Step Functions API
+   * takes them.
+   */
+  readonly callbacks: TaskCallbacks;
+}
+
+/**
+ * The callback calls of the Step Functions API, in the shape of SFNClient's
+ * SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat command inputs. They reject with an
+ * error named as the API's exceptions (`InvalidToken`, `TaskTimedOut`, `InvalidOutput`,
+ * `ValidationException`).
+ */
+export interface TaskCallbacks {
+  /** `output`: the task result as a JSON text. */
+  sendTaskSuccess(input: { readonly taskToken: string; readonly output: string }): Promise<void>;
+  sendTaskFailure(input: { readonly taskToken: string; readonly error?: string; readonly cause?: string }): Promise<void>;
+  sendTaskHeartbeat(input: { readonly taskToken: string }): Promise<void>;
 }
 
 /**

@@ -22,7 +22,6 @@ describe('unsupported definitions', () => {
     { name: 'ItemReader', def: machine('M', { M: { Type: 'Map', End: true, ItemReader: {}, ItemProcessor: { StartAt: 'A', States: { A: pass } } } }), message: /state "M": ItemReader is not supported/ },
     { name: 'legacy Iterator', def: machine('M', { M: { Type: 'Map', End: true, Iterator: { StartAt: 'A', States: { A: pass } } } }), message: /state "M": Iterator is not supported.*use ItemProcessor/ },
     { name: 'Label (Distributed Map)', def: machine('M', { M: { Type: 'Map', End: true, Label: 'x', ItemProcessor: { StartAt: 'A', States: { A: pass } } } }), message: /state "M": Label is not supported/ },
-    { name: 'waitForTaskToken without handler', def: machine('X', { X: lambdaTask({ Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken' }) }), message: /state "X": Resource .*waitForTaskToken.*taskHandlers/ },
   ])('fails on $name', async ({ def, message }) => {
     const run = runStateMachine(def, handlers);
     await expect(run).rejects.toThrow(UnsupportedDefinitionError);
@@ -74,6 +73,7 @@ describe('invalid definitions', () => {
 describe('missing task handlers', () => {
   it.each([
     { name: 'lambda:invoke without handler or client', resource: 'arn:aws:states:::lambda:invoke', message: /state "T": Resource arn:aws:states:::lambda:invoke needs a handler or a Lambda client; pass taskHandlers: \{ "T": .* or lambda:/ },
+    { name: 'lambda:invoke.waitForTaskToken without handler or client', resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', message: /state "T": Resource arn:aws:states:::lambda:invoke.waitForTaskToken needs a handler or a Lambda client; pass taskHandlers/ },
     { name: 'another integration', resource: 'arn:aws:states:::dynamodb:putItem', message: /state "T": Resource arn:aws:states:::dynamodb:putItem cannot be called by the local runner; pass taskHandlers/ },
   ])('fails on $name before running anything', async ({ resource, message }) => {
     const events: unknown[] = [];

@@ -6,39 +6,79 @@ import { serializeArgumentsWithinLimit, serializeWithinLimit } from '../payload-
 import { describeUnexpectedType, failQueryEvaluation } from '../query-evaluation.js';
 import { recordEvent, type Scope } from '../run-context.js';
 import type { StateTransition } from '../state-completion.js';
+import type { StatesContextObject } from '../types.js';
 import { StatesError, StatesErrorName } from '../states-error.js';
 import { callTask, describeResource, isLambdaFunctionArn } from '../task-invoke.js';
+import { LAMBDA_INVOKE_CALLBACK_RESOURCE } from '../../asl/index.js';
+import type { IssuedToken } from '../task-tokens.js';
 
 /**
  * Task: Arguments -> service call (handler or Lambda) under Retry/Catch/TimeoutSeconds/
  * HeartbeatSeconds -> Output/Assign. A Resource that is a Lambda function ARN records
  * LambdaFunction* events, any other Task* events, as Step Functions does.
+ *
+ * `lambda:invoke.waitForTaskToken` (the callback pattern): each attempt gets a new task token
+ * (`$states.context.Task.Token`, for its Arguments); the call is made, TaskSubmitted records
+ * its response, and the task result is the output of the SendTaskSuccess naming the token
+ * (TaskSucceeded), or the error and cause of its SendTaskFailure (TaskFailed). TimeoutSeconds
+ * runs from TaskStarted to the callback (States.Timeout); HeartbeatSeconds between heartbeats
+ * (SendTaskHeartbeat; States.HeartbeatTimeout); both record TaskTimedOut. A failed call fails
+ * the attempt with its own error. Assumed where the docs are silent: the task waits for the
+ * call's response even when the callback came first, and a token whose attempt ended answers
+ * later callbacks with TaskTimedOut (task-tokens.ts).
  */
 export async function runTaskState(node: TaskNode, input: unknown, scope: Scope): Promise<StateTransition> {
   const { resourceType, resource } = describeResource(node.resource);
   const events = isLambdaFunctionArn(node.resource) ? lambdaFunctionEvents(node.resource) : taskEvents(resourceType, resource);
-  return runAttemptedState(node, input, scope, TASK_EVENTS, async ({ context, retryCount, enteredEventId }) => {
-    const env = createEvaluationEnvironment(scope, node.name, enteredEventId, { input, context });
-    const args = node.arguments === undefined ? input : await evaluateTemplate(node.arguments, env);
-    const timeoutSeconds = await evaluateSeconds(node.timeoutSeconds, env, 1);
-    const heartbeatSeconds = await evaluateSeconds(node.heartbeatSeconds, env, 1);
-    if (timeoutSeconds !== undefined && heartbeatSeconds !== undefined && heartbeatSeconds >= timeoutSeconds) {
-      failQueryEvaluation(env, `The value of the field 'HeartbeatSeconds' (${heartbeatSeconds}) must be smaller than the value of the field 'TimeoutSeconds' (${timeoutSeconds}).`, 'HeartbeatSeconds');
-    }
-    const parameters = serializeArgumentsWithinLimit(args, node.name);
-    events.scheduled(scope, parameters, timeoutSeconds, heartbeatSeconds);
-    events.started(scope);
+  const callback = node.resource === LAMBDA_INVOKE_CALLBACK_RESOURCE;
+  return runAttemptedState(node, input, scope, TASK_EVENTS, async ({ context: stateContext, retryCount, enteredEventId }) => {
+    const token: IssuedToken | undefined = callback ? scope.run.taskTokens.issue(scope.run.execution.Name) : undefined;
+    const context = token === undefined ? stateContext : { ...stateContext, Task: { Token: token.token } };
     try {
-      // The handler gets the arguments as the service would: parsed from their JSON, its own copy.
-      const request = { stateName: node.name, resource: node.resource, args: JSON.parse(parameters) as unknown, retryCount, context, timeoutSeconds, heartbeatSeconds };
-      const result = await callTask(scope, request);
-      events.succeeded(scope, serializeWithinLimit(result, node.name, 'a result'));
-      return result;
-    } catch (error) {
-      if (error instanceof StatesError) events.failed(scope, error);
-      throw error;
+      return await attemptTask(node, input, scope, events, { context, retryCount, enteredEventId, token });
+    } finally {
+      if (token !== undefined) scope.run.taskTokens.close(token.token);
     }
   });
+}
+
+async function attemptTask(
+  node: TaskNode,
+  input: unknown,
+  scope: Scope,
+  events: TaskCallEvents,
+  attempt: { readonly context: StatesContextObject; readonly retryCount: number; readonly enteredEventId: number; readonly token: IssuedToken | undefined },
+): Promise<unknown> {
+  const { context, retryCount, enteredEventId, token } = attempt;
+  const env = createEvaluationEnvironment(scope, node.name, enteredEventId, { input, context });
+  const args = node.arguments === undefined ? input : await evaluateTemplate(node.arguments, env);
+  const timeoutSeconds = await evaluateSeconds(node.timeoutSeconds, env, 1);
+  const heartbeatSeconds = await evaluateSeconds(node.heartbeatSeconds, env, 1);
+  if (timeoutSeconds !== undefined && heartbeatSeconds !== undefined && heartbeatSeconds >= timeoutSeconds) {
+    failQueryEvaluation(env, `The value of the field 'HeartbeatSeconds' (${heartbeatSeconds}) must be smaller than the value of the field 'TimeoutSeconds' (${timeoutSeconds}).`, 'HeartbeatSeconds');
+  }
+  const parameters = serializeArgumentsWithinLimit(args, node.name);
+  events.scheduled(scope, parameters, timeoutSeconds, heartbeatSeconds);
+  events.started(scope);
+  try {
+    // The handler gets the arguments as the service would: parsed from their JSON, its own copy.
+    const request = {
+      stateName: node.name,
+      resource: node.resource,
+      args: JSON.parse(parameters) as unknown,
+      retryCount,
+      context,
+      timeoutSeconds,
+      heartbeatSeconds,
+      ...(token === undefined ? {} : { callback: { token, submitted: (response: unknown) => events.submitted(scope, serializeWithinLimit(response, node.name, 'a result')) } }),
+    };
+    const result = await callTask(scope, request);
+    events.succeeded(scope, serializeWithinLimit(result, node.name, 'a result'));
+    return result;
+  } catch (error) {
+    if (error instanceof StatesError) events.failed(scope, error);
+    throw error;
+  }
 }
 
 const TASK_EVENTS = { entered: 'TaskStateEntered', exited: 'TaskStateExited', aborted: 'TaskStateAborted' } as const;
@@ -47,6 +87,8 @@ const TASK_EVENTS = { entered: 'TaskStateEntered', exited: 'TaskStateExited', ab
 interface TaskCallEvents {
   scheduled(scope: Scope, parameters: string, timeoutSeconds: number | undefined, heartbeatSeconds: number | undefined): void;
   started(scope: Scope): void;
+  /** The call of a callback Task returned: TaskSubmitted with its response. */
+  submitted(scope: Scope, output: string): void;
   succeeded(scope: Scope, output: string): void;
   failed(scope: Scope, error: StatesError): void;
 }
@@ -70,6 +112,7 @@ function taskEvents(resourceType: string, resource: string): TaskCallEvents {
         },
       }),
     started: (scope) => recordEvent(scope, 'TaskStarted', { taskStartedEventDetails: { resourceType, resource } }),
+    submitted: (scope, output) => recordEvent(scope, 'TaskSubmitted', { taskSubmittedEventDetails: { resourceType, resource, output, outputDetails: { truncated: false } } }),
     succeeded: (scope, output) => recordEvent(scope, 'TaskSucceeded', { taskSucceededEventDetails: { resourceType, resource, output, outputDetails: { truncated: false } } }),
     failed: (scope, error) => {
       const details = { resourceType, resource, ...error.toDetails() };
@@ -92,6 +135,7 @@ function lambdaFunctionEvents(functionArn: string): TaskCallEvents {
         },
       }),
     started: (scope) => recordEvent(scope, 'LambdaFunctionStarted'),
+    submitted: () => {},
     succeeded: (scope, output) => recordEvent(scope, 'LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: { output, outputDetails: { truncated: false } } }),
     failed: (scope, error) => {
       if (isTimeout(error)) recordEvent(scope, 'LambdaFunctionTimedOut', { lambdaFunctionTimedOutEventDetails: error.toDetails() });
