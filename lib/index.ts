@@ -53,6 +53,8 @@ export type {
   CompiledJob,
   CompileDiagnostics,
   ChildDefinition,
+  Concurrency,
+  CoordinationDiagnostics,
   HeldBackOp,
   CompileRetryPolicyOptions,
   CompiledRetryPolicy,

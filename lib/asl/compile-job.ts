@@ -8,6 +8,9 @@ import type { AslDefinition, AslPassState, AslState, JsonObject } from './asl-ty
 import { compileRetryPolicy, findStrictViolations, type RetryFidelity } from './compile-retriers.js';
 import { compileStructure, type OpCompileInfo } from './compile-structure.js';
 import { decomposeGraph } from './decompose-graph.js';
+import { decomposeExact, type CrossEdge } from './decompose-exact.js';
+import { computeWaitTimeoutSeconds } from './wait-timeouts.js';
+import type { ExactWaits } from './compile-structure.js';
 import { computeCriticalPath, evaluateMakespan } from './evaluate-makespan.js';
 import { buildOpGraph } from './job-graph.js';
 import { buildHasMarker, buildJobCause, buildJobError, buildOpsConfig, buildPayloadTemplate, buildSortedFailures, expression, unboxValue, variable } from './jsonata-expressions.js';
@@ -40,7 +43,26 @@ export interface CompileJobOptions {
    * @default MAX_DEFINITION_CHARACTERS (1,048,576)
    */
   readonly maxDefinitionCharacters?: number;
+  /**
+   * 'structured': sequences and Parallels only; exact on series-parallel graphs, and on others
+   * some ops may wait for ops they do not depend on (diagnostics.heldBackOps).
+   * 'exact': every op starts once its last producer is done, on any graph: the structure drops
+   * the dependencies that make the graph non-series-parallel and enforces each with a
+   * task-token wait released through a coordination store (see decompose-exact.ts,
+   * compile-coordination.ts). A series-parallel graph compiles exactly as in 'structured'.
+   * @default 'structured'
+   */
+  readonly concurrency?: Concurrency;
+  /**
+   * The longest one attempt of an op can take (the wrapper function's timeout), for the
+   * TimeoutSeconds of exact mode's waits.
+   * @default 900 (Lambda's maximum)
+   */
+  readonly opTimeoutSeconds?: number;
 }
+
+/** How the compiled machine orders ops: see CompileJobOptions.concurrency. */
+export type Concurrency = 'structured' | 'exact';
 
 /** A child state machine of a job too large for one definition; the parent starts it and waits for it. */
 export interface ChildDefinition {
@@ -71,6 +93,21 @@ export interface CompileDiagnostics {
   readonly heldBackOps: readonly HeldBackOp[];
   /** Readable notes: the split, held-back ops, op-level deviations in short. */
   readonly notes: readonly string[];
+  /**
+   * `concurrency: 'exact'`: the dependencies enforced by task-token waits and what they cost.
+   * @default - absent in structured mode
+   */
+  readonly coordination?: CoordinationDiagnostics;
+}
+
+/** What exact mode adds to a job (absent in structured mode). */
+export interface CoordinationDiagnostics {
+  /** The dependencies the structure does not give, each enforced by a wait Task before the consumer. */
+  readonly crossEdges: readonly { readonly producer: string; readonly consumer: string }[];
+  /** Producers with a release Task after their own. */
+  readonly releasedOps: readonly string[];
+  /** TimeoutSeconds of the waits for each released producer. */
+  readonly waitTimeoutSeconds: Readonly<Record<string, number>>;
 }
 
 export interface CompiledJob {
@@ -118,11 +155,28 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
   });
   if (options.strict === true) assertStrict(job.name, retryPlans);
 
-  const structure = decomposeGraph(graph, options.opDurations === undefined ? undefined : durations);
+  const concurrency = readConcurrency(options.concurrency);
+  const givenDurations = options.opDurations === undefined ? undefined : durations;
+  let structure: OpBlock;
+  let exact: ExactWaits | undefined;
+  let coordination: CoordinationDiagnostics | undefined;
+  if (concurrency === 'exact') {
+    const decomposed = decomposeExact(graph, givenDurations);
+    structure = decomposed.block;
+    const timeouts = computeWaitTimeoutSeconds(graph, retryPlans, readOpTimeoutSeconds(options.opTimeoutSeconds));
+    exact = decomposed.crossEdges.length === 0 ? undefined : buildExactWaits(decomposed.crossEdges, timeouts);
+    coordination = buildCoordinationDiagnostics(graph.names, decomposed.crossEdges, timeouts);
+  } else {
+    structure = decomposeGraph(graph, givenDurations);
+  }
   const sinks = new Set(graph.successors.flatMap((consumers, k) => (consumers.length === 0 ? [k] : [])));
   const limit = readLimit(options.maxDefinitionCharacters);
   const build = (root: OpBlock, externals?: ReadonlySet<OpBlock>): { definition: AslDefinition; children: readonly ChildDefinition[] } => {
-    const top = compileStructure(root, { graph, ops, sinks, externals, describeChild: (name) => `stepops job ${job.name} ${name} (plan ${planHash})` }, CHECK_STATE_NAME);
+    const top = compileStructure(
+      root,
+      { graph, ops, sinks, externals, describeChild: (name) => `stepops job ${job.name} ${name} (plan ${planHash})`, ...(exact === undefined ? {} : { exact }) },
+      CHECK_STATE_NAME,
+    );
     const states: [string, AslState][] = [
       buildInitState(top.startAt, job.name, planHash, WIDEST_BUDGET),
       ...top.states,
@@ -143,7 +197,13 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
   if (characters <= limit) {
     const planned = planPayloadBudget(job.name, [{ name: 'job', definition: whole.definition }], graph.names);
     const definition = applyBudget(whole.definition, job.name, planHash, planned);
-    return { definition, childDefinitions: [], retryPlans, diagnostics: buildDiagnostics(structure, durations, options.opDurations !== undefined, graph, JSON.stringify(definition).length, retryPlans, [], undefined, planned.notes) };
+    const diagnostics = buildDiagnostics(structure, durations, options.opDurations !== undefined, graph, JSON.stringify(definition).length, retryPlans, [], undefined, planned.notes);
+    return { definition, childDefinitions: [], retryPlans, diagnostics: coordination === undefined ? diagnostics : { ...diagnostics, coordination } };
+  }
+  if (exact !== undefined) {
+    throw new DefinitionError(
+      `job "${job.name}" compiles to ${characters} characters with concurrency 'exact', over the limit of ${limit}; exact mode does not split a job into child state machines yet: use concurrency 'structured' for it, or split it into smaller jobs`,
+    );
   }
   const split = splitJob(structure, build, measureOpCharacters(whole.definition, graph.names), limit);
   if ('failure' in split) {
@@ -183,6 +243,41 @@ interface PayloadBudgetFields {
 
 /** The largest budget numbers: a definition built with them is never shorter than with the job's own. */
 const WIDEST_BUDGET: PayloadBudgetFields = { inlineBytes: INLINE_THRESHOLD_BYTES, markerCauseCharacters: MAX_MARKER_CAUSE_CHARACTERS };
+
+function readConcurrency(given: unknown): Concurrency {
+  if (given === undefined || given === 'structured' || given === 'exact') return given ?? 'structured';
+  throw new DefinitionError(`compileJob options.concurrency must be 'structured' or 'exact', got ${describeValue(given)}; leave it out for 'structured'`);
+}
+
+function readOpTimeoutSeconds(given: unknown): number {
+  if (given === undefined) return DEFAULT_OP_TIMEOUT_SECONDS;
+  if (typeof given !== 'number' || !Number.isInteger(given) || given < 1 || given > DEFAULT_OP_TIMEOUT_SECONDS) {
+    throw new DefinitionError(`compileJob options.opTimeoutSeconds must be an integer from 1 to ${DEFAULT_OP_TIMEOUT_SECONDS} (the wrapper function's timeout), got ${describeValue(given)}; leave it out for ${DEFAULT_OP_TIMEOUT_SECONDS}`);
+  }
+  return given;
+}
+
+/** Lambda's longest function timeout: one op attempt takes at most this long. */
+const DEFAULT_OP_TIMEOUT_SECONDS = 900;
+
+function buildExactWaits(crossEdges: readonly CrossEdge[], waitTimeoutSeconds: readonly number[]): ExactWaits {
+  const crossProducers = new Map<number, number[]>();
+  for (const edge of crossEdges) {
+    const list = crossProducers.get(edge.consumer) ?? [];
+    list.push(edge.producer);
+    crossProducers.set(edge.consumer, list);
+  }
+  return { crossProducers, released: new Set(crossEdges.map((edge) => edge.producer)), waitTimeoutSeconds };
+}
+
+function buildCoordinationDiagnostics(names: readonly string[], crossEdges: readonly CrossEdge[], waitTimeoutSeconds: readonly number[]): CoordinationDiagnostics {
+  const released = [...new Set(crossEdges.map((edge) => edge.producer))].sort((a, b) => a - b);
+  return {
+    crossEdges: crossEdges.map((edge) => ({ producer: names[edge.producer]!, consumer: names[edge.consumer]! })),
+    releasedOps: released.map((k) => names[k]!),
+    waitTimeoutSeconds: Object.fromEntries(released.map((k) => [names[k]!, waitTimeoutSeconds[k]!])),
+  };
+}
 
 function readLimit(given: number | undefined): number {
   if (given === undefined) return MAX_DEFINITION_CHARACTERS;

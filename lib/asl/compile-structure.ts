@@ -18,6 +18,7 @@ import {
   RUN_VARIABLES,
 } from './state-names.js';
 import { FUNCTION_ARN_PLACEHOLDER, START_EXECUTION_SYNC2_RESOURCE, STEP_FUNCTIONS_SERVICE_ERRORS } from './asl-constants.js';
+import { buildAwaitState, buildAwaitStateName, buildAwaitVariableName, buildReleaseStateName, buildReleaseStates } from './compile-coordination.js';
 
 /** What the structure compiler needs to know about each op, by index. */
 export interface OpCompileInfo {
@@ -42,6 +43,18 @@ export interface StructureContext {
   readonly externals?: ReadonlySet<OpBlock>;
   /** The Comment of child definition `name` ('part1', ...). */
   readonly describeChild?: (name: string) => string;
+  /** `concurrency: 'exact'` with cross edges: the task-token waits (compile-coordination.ts). @default - none */
+  readonly exact?: ExactWaits;
+}
+
+/** The cross edges of an exact structure, as the structure compiler places their states. */
+export interface ExactWaits {
+  /** Each consumer's cross producers, ascending: one await state each, before its Task. */
+  readonly crossProducers: ReadonlyMap<number, readonly number[]>;
+  /** Producers with a cross consumer: a release state after their Task. */
+  readonly released: ReadonlySet<number>;
+  /** TimeoutSeconds of a wait for each producer, by op index. */
+  readonly waitTimeoutSeconds: readonly number[];
 }
 
 /** A child state machine the parent starts (see ChildDefinition in compile-job.ts). */
@@ -157,7 +170,11 @@ class StructureCompiler {
   startName(block: OpBlock): string {
     const child = this.childNumbers.get(block);
     if (child !== undefined) return buildChildStartStateName(child);
-    if (block.kind === 'op') return this.context.ops[block.op]!.name;
+    if (block.kind === 'op') {
+      const name = this.context.ops[block.op]!.name;
+      const first = this.context.exact?.crossProducers.get(block.op)?.[0];
+      return first === undefined ? name : buildAwaitStateName(name, block.op, first);
+    }
     if (block.kind === 'parallel') return buildParallelStateName(this.parallelIds.get(block)!);
     return this.startName(block.items[0]!);
   }
@@ -176,30 +193,55 @@ class StructureCompiler {
   private compileOp(op: number, scope: Scope, exit: Exit, states: [string, AslState][]): void {
     const info = this.context.ops[op]!;
     const outputVariable = buildOutputVariableName(op, scope.depth);
+    const exact = this.context.exact;
+    const cross = exact?.crossProducers.get(op) ?? [];
+    const awaited = new Map(cross.map((producer) => [producer, buildAwaitVariableName(producer, scope.depth)]));
+    const read = (producer: number): string => awaited.get(producer) ?? lookUpVariable(scope, producer);
+    cross.forEach((producer, i) => {
+      const next = i + 1 < cross.length ? buildAwaitStateName(info.name, op, cross[i + 1]!) : info.name;
+      const state = buildAwaitState({
+        producerName: this.context.ops[producer]!.name,
+        consumerName: info.name,
+        variableName: awaited.get(producer)!,
+        timeoutSeconds: exact!.waitTimeoutSeconds[producer]!,
+        next,
+      });
+      states.push([buildAwaitStateName(info.name, op, producer), state]);
+    });
+    const buildCarryOf = (ownValue: string): JsonValue => {
+      if (exit.kind !== 'carry') throw new Error('stepops compiler: only a branch end carries');
+      const sources = [...scope.markerSources, { value: '', op }];
+      const markers = uncarried(sources, exit.ops).map((source) => (source.op === op ? ownValue : source.value));
+      exit.shape.single = exit.ops.length === 1 && markers.length === 0;
+      exit.shape.f = markers.length > 0;
+      const entries = exit.ops.map((k): CarriedValue => (k === op ? { key: buildCarryKey(k), boxed: box(ownValue), value: ownValue } : fromScope(scope, k)));
+      return buildCarry(entries, markers);
+    };
+    const releases = exact?.released.has(op) === true;
+    const taskNext = releases ? buildReleaseStateName(info.name, op) : exit.kind === 'next' ? exit.next : undefined;
     states.push(
       ...compileTaskStates({
         opName: info.name,
         opIndex: op,
         retryMode: info.retryMode,
         retriers: info.retriers,
-        inputVariables: info.inputs.map((producer) => lookUpVariable(scope, producer)),
-        orderOnlyInputs: info.after.map((producer) => buildOrderOnlyInput(lookUpVariable(scope, producer))),
+        inputVariables: info.inputs.map(read),
+        orderOnlyInputs: info.after.map((producer) => buildOrderOnlyInput(read(producer))),
         outputVariable,
-        next: exit.kind === 'next' ? exit.next : undefined,
-        ...(exit.kind === 'next'
-          ? {}
-          : {
-              buildCarry: (ownValue: string) => {
-                const sources = [...scope.markerSources, { value: '', op }];
-                const markers = uncarried(sources, exit.ops).map((source) => (source.op === op ? ownValue : source.value));
-                exit.shape.single = exit.ops.length === 1 && markers.length === 0;
-                exit.shape.f = markers.length > 0;
-                const entries = exit.ops.map((k): CarriedValue => (k === op ? { key: buildCarryKey(k), boxed: box(ownValue), value: ownValue } : fromScope(scope, k)));
-                return buildCarry(entries, markers);
-              },
-            }),
+        next: taskNext,
+        ...(taskNext !== undefined ? {} : { buildCarry: buildCarryOf }),
       }),
     );
+    if (releases) {
+      states.push(
+        ...buildReleaseStates({
+          producerName: info.name,
+          producerIndex: op,
+          boxedVariable: outputVariable,
+          exit: exit.kind === 'next' ? { next: exit.next } : { carry: buildCarryOf(unbox(variable(outputVariable))) },
+        }),
+      );
+    }
     scope.variables.set(op, outputVariable);
     scope.markerSources.push({ value: variable(outputVariable), op });
   }
@@ -212,7 +254,7 @@ class StructureCompiler {
       const branchOps = listBlockOps(branch);
       const inside = new Set(branchOps);
       const needed = branchOps
-        .filter((k) => this.context.sinks.has(k) || this.context.graph.successors[k]!.some((s) => !inside.has(s)))
+        .filter((k) => this.context.sinks.has(k) || this.context.graph.successors[k]!.some((s) => !inside.has(s) && !this.isCrossEdge(k, s)))
         .sort((a, b) => a - b);
       carried.push(needed);
       const shape: CarryShape = { single: false, f: false };
@@ -259,6 +301,11 @@ class StructureCompiler {
       }),
     );
     if (failureLists.length > 0) scope.markerSources.push({ value: variable(failures) });
+  }
+
+  /** True when the consumer gets the producer's envelope through a task-token wait, not through the structure. */
+  private isCrossEdge(producer: number, consumer: number): boolean {
+    return this.context.exact?.crossProducers.get(consumer)?.includes(producer) === true;
   }
 
   /** The ops of a block that its outside needs: sinks and ops with a consumer outside the block, ascending. */

@@ -1,5 +1,5 @@
 export { compileJob } from './compile-job.js';
-export type { CompileJobOptions, CompiledJob, CompileDiagnostics, ChildDefinition } from './compile-job.js';
+export type { CompileJobOptions, CompiledJob, CompileDiagnostics, ChildDefinition, Concurrency, CoordinationDiagnostics } from './compile-job.js';
 export type { HeldBackOp } from './held-back-ops.js';
 export { describeHeldBackOp } from './held-back-ops.js';
 export { buildChildPlaceholder } from './state-names.js';

@@ -71,7 +71,7 @@ export function buildFailuresVariableName(id: number): string {
   return `f${id}`;
 }
 
-function buildHelperStateName(opName: string, index: number, role: string): string {
+export function buildHelperStateName(opName: string, index: number, role: string): string {
   const plain = `${opName}-${role}`;
   if (plain.length <= MAX_STATE_NAME_LENGTH) return plain;
   const suffix = `-${role}-${index}`;

@@ -1,5 +1,6 @@
 import type { IoManager } from '../io/io-manager.js';
 import type { LogRecord } from '../job/logger.js';
+import type { CoordinationStore, TaskTokenSender } from './coordination-store.js';
 
 /**
  * The parts of the Lambda context object the wrapper reads, declared by shape so that
@@ -35,4 +36,10 @@ export interface HandlerOptions {
    *   JobStateMachine); none when STEPOPS_IO_BUCKET is not set, and an output over the threshold fails
    */
   readonly ioManager?: IoManager;
+  /**
+   * For jobs compiled with `concurrency: 'exact'`: the store of producers' outcomes and waiting
+   * task tokens, and the SendTaskSuccess that answers the tokens.
+   * @default - none: a coordination request fails with stepops.ProtocolError
+   */
+  readonly coordination?: { readonly store: CoordinationStore; readonly sender: TaskTokenSender };
 }

@@ -35,3 +35,5 @@ export type { HandlerErrorDetails, SerializedOpError } from './op-attempt-error.
 export { OP_ERROR_PREFIX } from './error-names.js';
 export { InMemoryIoManager, DirectoryIoManager, S3IoManager, IoObjectExistsError, IoObjectMissingError, IO_OBJECT_EXISTS_ERROR, IO_OBJECT_MISSING_ERROR } from '../io/index.js';
 export type { IoManager, OpOutputKey, S3IoManagerOptions } from '../io/index.js';
+export { InMemoryCoordinationStore } from './coordination-store.js';
+export type { CoordinationStore, CoordinationKey, RegisterResult, CompleteResult, TaskTokenSender } from './coordination-store.js';

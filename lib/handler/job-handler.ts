@@ -1,7 +1,10 @@
 import type { JobDefinition } from '../job/job.js';
 import type { HandlerOptions, LambdaHandler } from './handler-types.js';
+import { computeJobFingerprint } from '../job/job-fingerprint.js';
+import { isCoordinationEvent } from '../job/coordination-protocol.js';
 import { createJobAttemptResolver } from './resolve-job-attempt.js';
 import { serveOpEvent, withDefaultIoManager } from './run-op-attempt.js';
+import { serveCoordination } from './serve-coordination.js';
 
 /**
  * The Lambda handler for every op of `job`: `export const handler = jobHandler(myJob)`.
@@ -10,9 +13,16 @@ import { serveOpEvent, withDefaultIoManager } from './run-op-attempt.js';
  * or throws the error the state machine's retriers and catchers expect (see runOpAttempt and
  * lib/job/wire-protocol.ts). The job's fingerprint is computed once, here.
  * The local runner calls the same handler in process: `jobHandler(job, { writeLog, random, now })(payload)`.
+ * A job compiled with `concurrency: 'exact'` also sends it coordination requests (wait
+ * registrations and producer releases, coordination-protocol.ts), served with
+ * `options.coordination`.
  */
 export function jobHandler(job: JobDefinition, options: HandlerOptions = {}): LambdaHandler {
   const resolve = createJobAttemptResolver(job);
   const withIo = withDefaultIoManager(options);
-  return async (event, context) => serveOpEvent(event, context, resolve, withIo);
+  const planHash = computeJobFingerprint(job);
+  return async (event, context) => {
+    if (isCoordinationEvent(event)) return serveCoordination(job, planHash, event, options.coordination, options);
+    return serveOpEvent(event, context, resolve, withIo);
+  };
 }

@@ -1,5 +1,6 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { compileJob, type CompiledJob, type CompileJobOptions } from '../asl/index.js';
+import { compileJob, LAMBDA_INVOKE_CALLBACK_RESOURCE, LAMBDA_INVOKE_RESOURCE, type CompiledJob, type CompileJobOptions, type Concurrency } from '../asl/index.js';
+import { InMemoryCoordinationStore } from '../handler/coordination-store.js';
 import { jobHandler } from '../handler/index.js';
 import { buildReexecutionInput, validateRunConfig, type JobDefinition, type LogRecord, type RecordedRun, type ReexecutionStrategy } from '../job/index.js';
 import { readRecordedRunResult } from './read-recorded-run.js';
@@ -15,7 +16,7 @@ import { LocalAttempt } from './local-attempt.js';
 import { installRuntimeHooks } from './runtime-hooks.js';
 import { runStateMachine } from './run-state-machine.js';
 import { readSimulatedOpSeconds, runForSimulatedSeconds, type SimulatedOpSeconds } from './simulated-op-seconds.js';
-import type { ExecutionSource, RunResult, TaskHandler } from './types.js';
+import type { ExecutionSource, RunResult, TaskCallbacks, TaskHandler } from './types.js';
 
 /** Options of `runJobLocally`. */
 export interface RunJobLocallyOptions {
@@ -101,6 +102,13 @@ export interface RunJobLocallyOptions {
    * @default - the run cannot be stopped
    */
   readonly signal?: AbortSignal;
+  /**
+   * compileJob's `concurrency` (overrides `compile.concurrency`): 'exact' starts every op once
+   * its last producer is done on any graph, through task-token waits answered by an in-process
+   * coordination store (one per run), with the same wrapper code as on AWS.
+   * @default 'structured'
+   */
+  readonly concurrency?: Concurrency;
 }
 
 /** What to re-execute and how. */
@@ -136,7 +144,8 @@ export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOp
   const input = options.reexecute === undefined ? (options.input ?? {}) : buildLocalReexecutionInput(options.reexecute, options.input);
   // Dagster checks the run config before the run starts: a RunConfigError here, before any op runs.
   await validateRunConfig(job, input);
-  const compiled = options.compiled ?? compileJob(job, options.compile ?? {});
+  const compileOptions = options.concurrency === undefined ? (options.compile ?? {}) : { ...options.compile, concurrency: options.concurrency };
+  const compiled = options.compiled ?? compileJob(job, compileOptions);
   const { definition } = compiled;
   // A job too big for one definition is a parent plus children it starts with startExecution.sync:2,
   // keyed by the placeholder its Tasks pass as StateMachineArn (deployments substitute real ARNs).
@@ -147,7 +156,13 @@ export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOp
   const writeLog = options.writeLog;
   const seed = options.seed ?? 0;
   let clock: Clock | undefined;
+  // The run's SendTaskSuccess: the runner's own, reached through the Task that calls the wrapper.
+  let callbacks: TaskCallbacks | undefined;
   const handle = jobHandler(job, {
+    coordination: {
+      store: new InMemoryCoordinationStore(),
+      sender: { sendTaskSuccess: (input) => callbacks!.sendTaskSuccess(input) },
+    },
     ioManager: readIoManager(options.ioManager),
     ...(options.writeLog === undefined ? {} : { writeLog: options.writeLog }),
     random: createSeededRandom(seed ^ 0x5eed_0b5),
@@ -157,6 +172,7 @@ export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOp
   const attempts = new Set<LocalAttempt>();
   const invokeOp: TaskHandler = async (args, context) => {
     clock = context.clock;
+    callbacks = context.callbacks;
     const payload = readPayload(args);
     requests += 1;
     const requestId = `local-${String(requests).padStart(8, '0')}`;
@@ -177,6 +193,8 @@ export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOp
   };
   const taskHandlers: Record<string, TaskHandler> = {};
   for (const invocation of job.invocations) taskHandlers[invocation.name] = invokeOp;
+  // Exact mode's wait and release Tasks call the wrapper too.
+  for (const name of listWrapperTaskNames([definition, ...childDefinitions.map((child) => child.definition)])) taskHandlers[name] = invokeOp;
   // process.exit, unhandled rejections and uncaught exceptions in an op fail its attempt, as in
   // Lambda, instead of ending the runner; the hooks are removed when the run ends.
   const uninstallHooks = installRuntimeHooks();
@@ -232,6 +250,20 @@ function reportLateCrash(writeLog: ((record: LogRecord) => void) | undefined, op
 function buildLocalReexecutionInput(reexecute: ReexecuteOptions, input: unknown): unknown {
   const recorded = 'history' in reexecute.parent ? readRecordedRunResult(reexecute.parent) : reexecute.parent;
   return buildReexecutionInput(input === undefined ? recorded : { ...recorded, input }, reexecute.strategy).input;
+}
+
+/** Every Task state that invokes a Lambda function (the wrapper), in these definitions and their branches. */
+function listWrapperTaskNames(definitions: readonly object[]): string[] {
+  const names: string[] = [];
+  const visit = (graph: { readonly States?: Readonly<Record<string, unknown>> }): void => {
+    for (const [name, state] of Object.entries(graph.States ?? {})) {
+      const { Type, Resource, Branches } = state as { Type?: string; Resource?: string; Branches?: readonly object[] };
+      if (Type === 'Task' && (Resource === LAMBDA_INVOKE_RESOURCE || Resource === LAMBDA_INVOKE_CALLBACK_RESOURCE)) names.push(name);
+      for (const branch of Branches ?? []) visit(branch);
+    }
+  };
+  for (const definition of definitions) visit(definition);
+  return names;
 }
 
 function readIoManager(given: RunJobLocallyOptions['ioManager']): IoManager {
