@@ -265,9 +265,12 @@ class StructureCompiler {
       this.compileItems(items, branchScope, { kind: 'carry', ops: needed, shape }, branchStates);
       return { StartAt: this.startName(items[0]!), States: Object.fromEntries(branchStates) };
     });
+    // The branch that carries each op out (the first, as branches' ops are disjoint).
+    const carriedBy = new Map<number, number>();
+    carried.forEach((ops, i) => ops.forEach((k) => carriedBy.has(k) || carriedBy.set(k, i)));
     const fromBranch = (k: number): CarriedValue | undefined => {
-      const i = carried.findIndex((ops) => ops.includes(k));
-      if (i < 0) return undefined;
+      const i = carriedBy.get(k);
+      if (i === undefined) return undefined;
       const key = buildCarryKey(k);
       if (shapes[i]!.single) return { key, boxed: box(`$states.result[${i}]`), value: `$states.result[${i}]` };
       const path = `$states.result[${i}].${key}`;
@@ -278,7 +281,8 @@ class StructureCompiler {
     const name = buildParallelStateName(id);
     if (exit.kind === 'carry') {
       const entries = exit.ops.map((k) => fromBranch(k) ?? fromScope(scope, k));
-      const dropped = carried.flat().filter((k) => !exit.ops.includes(k));
+      const exitOps = new Set(exit.ops);
+      const dropped = carried.flat().filter((k) => !exitOps.has(k));
       const markers = [...uncarried(scope.markerSources, exit.ops).map((source) => source.value), ...dropped.map((k) => fromBranch(k)!.value), ...failureLists];
       exit.shape.single = exit.ops.length === 1 && markers.length === 0;
       exit.shape.f = markers.length > 0;

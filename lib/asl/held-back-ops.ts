@@ -1,4 +1,3 @@
-import { Reachability } from './graph-reachability.js';
 import type { OpGraph } from './job-graph.js';
 import type { OpBlock } from './op-blocks.js';
 
@@ -21,9 +20,9 @@ export interface HeldBackOp {
  * the hold-backs an op inherits through its producers left out (they are reported for the
  * producer). O(ops^2 / 32) words of bit rows.
  */
-export function findHeldBackOps(block: OpBlock, graph: OpGraph, reachability = new Reachability(graph)): HeldBackOp[] {
+export function findHeldBackOps(block: OpBlock, graph: OpGraph): HeldBackOp[] {
   const n = graph.names.length;
-  const { words } = reachability;
+  const words = Math.ceil(n / 32);
   // before[y]: the ops the structure runs before y starts; upstream[y]: y's ancestors in the graph.
   const before = new Uint32Array(n * words);
   const upstream = new Uint32Array(n * words);
@@ -52,6 +51,7 @@ export function findHeldBackOps(block: OpBlock, graph: OpGraph, reachability = n
 
   const held: HeldBackOp[] = [];
   const extra = new Uint32Array(words);
+  const covered = new Uint32Array(words);
   for (let y = 0; y < n; y += 1) {
     let any = false;
     for (let w = 0; w < words; w += 1) {
@@ -61,16 +61,19 @@ export function findHeldBackOps(block: OpBlock, graph: OpGraph, reachability = n
       any ||= bits !== 0;
     }
     if (!any) continue;
+    // Leave out x when it is upstream of another op of `extra`: waiting for that one waits for x.
+    // Such an op leads, through ops of `extra`, to one that is upstream of none (listed), so
+    // walking down from the highest, x is left out exactly when it is upstream of a listed op.
     const listed: number[] = [];
-    for (let w = 0; w < words; w += 1) {
-      for (let bits = extra[w]!; bits !== 0; bits &= bits - 1) {
-        const x = w * 32 + 31 - Math.clz32(bits & -bits);
-        // Leave out x when an op it is upstream of is listed too: waiting for that one waits for x.
-        let implied = false;
-        for (let v = x >>> 5; v < words && !implied; v += 1) implied = (reachability.rows[x * words + v]! & extra[v]!) !== 0;
-        if (!implied) listed.push(x);
+    covered.fill(0);
+    for (let w = words - 1; w >= 0; w -= 1) {
+      for (let bits = extra[w]! & ~covered[w]!; bits !== 0; bits = extra[w]! & ~covered[w]! & ((1 << (31 - Math.clz32(bits))) - 1)) {
+        const x = w * 32 + 31 - Math.clz32(bits);
+        listed.push(x);
+        for (let v = 0; v <= w; v += 1) covered[v]! |= upstream[x * words + v]!;
       }
     }
+    listed.reverse();
     held.push({ op: graph.names[y]!, mayWaitFor: listed.map((x) => graph.names[x]!) });
   }
   return held;

@@ -27,11 +27,22 @@ export function buildParallel(branches: readonly OpBlock[]): OpBlock {
   return flat.length === 1 ? flat[0]! : { kind: 'parallel', branches: flat };
 }
 
-/** The ops of a block, in structure order. */
-export function listBlockOps(block: OpBlock): number[] {
-  if (block.kind === 'op') return [block.op];
-  const children = block.kind === 'sequence' ? block.items : block.branches;
-  return children.flatMap((child) => listBlockOps(child));
+/** Each block's ops, computed once per block (blocks are immutable): a nested structure asks for every level's. */
+const blockOps = new WeakMap<OpBlock, readonly number[]>();
+
+/** The ops of a block, in structure order (shared: do not modify). Linear in the block's size, once. */
+export function listBlockOps(block: OpBlock): readonly number[] {
+  const known = blockOps.get(block);
+  if (known !== undefined) return known;
+  let ops: readonly number[];
+  if (block.kind === 'op') ops = [block.op];
+  else {
+    const flat: number[] = [];
+    for (const child of block.kind === 'sequence' ? block.items : block.branches) for (const op of listBlockOps(child)) flat.push(op);
+    ops = flat;
+  }
+  blockOps.set(block, ops);
+  return ops;
 }
 
 /** How many Parallel states a block compiles to. */

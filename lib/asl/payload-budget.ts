@@ -56,8 +56,11 @@ export interface BudgetedDefinition {
  */
 export function planPayloadBudget(jobName: string, definitions: readonly BudgetedDefinition[], opNames: readonly string[]): PayloadBudget {
   let fullest: StateLoad & { definition: string } = { definition: definitions[0]!.name, state: '', slots: 0, ops: new Set<string>() };
+  const opNameSet = new Set(opNames);
   for (const { name, definition } of definitions) {
-    for (const load of measureBranch(definition, opNames)) {
+    const loads: StateLoad[] = [];
+    measureBranch(definition, opNames, opNameSet, loads);
+    for (const load of loads) {
       if (load.slots > fullest.slots) fullest = { definition: name, ...load };
     }
   }
@@ -122,12 +125,12 @@ function collectOps(template: unknown, opNames: readonly string[], into: Set<str
   for (const match of JSON.stringify(template).matchAll(OP_VARIABLE)) into.add(opNames[Number(match[1])] ?? `v${match[1]}`);
 }
 
-/** The load of every state of a branch (or definition), nested branches included. */
-function measureBranch(branch: AslBranch, opNames: readonly string[]): StateLoad[] {
-  return Object.entries(branch.States).flatMap(([name, state]) => measureState(name, state, opNames));
+/** Appends to `loads` the load of every state of a branch (or definition), nested branches included: each state, then its branches' states. */
+function measureBranch(branch: AslBranch, opNames: readonly string[], opNameSet: ReadonlySet<string>, loads: StateLoad[]): void {
+  for (const [name, state] of Object.entries(branch.States)) measureState(name, state, opNames, opNameSet, loads);
 }
 
-function measureState(name: string, state: AslState, opNames: readonly string[]): StateLoad[] {
+function measureState(name: string, state: AslState, opNames: readonly string[], opNameSet: ReadonlySet<string>, loads: StateLoad[]): void {
   const fields: unknown[] = [];
   const record = state as unknown as Record<string, unknown>;
   for (const key of ['Arguments', 'Output', 'Assign']) fields.push(record[key]);
@@ -138,20 +141,21 @@ function measureState(name: string, state: AslState, opNames: readonly string[])
   const ops = new Set<string>();
   for (const field of fields) collectOps(field, opNames, ops);
   let slots = Math.max(0, ...fields.map(countSlots));
-  const nested: StateLoad[] = [];
+  const at = loads.length;
+  loads.push({ state: name, slots, ops });
   if (state.Type === 'Parallel') {
     // The Parallel's result is every branch's output at once.
     let result = 0;
     for (const branch of state.Branches) {
       result += measureBranchOutput(branch);
-      for (const [innerName, inner] of Object.entries(branch.States)) if (opNames.includes(innerName) && inner.Type === 'Task') ops.add(innerName);
-      nested.push(...measureBranch(branch, opNames));
+      for (const [innerName, inner] of Object.entries(branch.States)) if (opNameSet.has(innerName) && inner.Type === 'Task') ops.add(innerName);
+      measureBranch(branch, opNames, opNameSet, loads);
     }
     slots = Math.max(slots, result);
   } else if (state.Type === 'Task') {
     slots = Math.max(slots, 1);
   }
-  return [{ state: name, slots, ops }, ...nested];
+  loads[at] = { state: name, slots, ops };
 }
 
 /** The most slots a branch's output can hold: the largest Output among its states and their catchers (a branch ends with one of them). */

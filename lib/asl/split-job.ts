@@ -61,9 +61,17 @@ export interface SplitPlan {
 export function planSplit(root: OpBlock, opCharacters: readonly number[], budget: number, parentBudget = Math.floor(budget / 2)): SplitPlan | undefined {
   const externals = new Set<OpBlock>();
   const sizes = new Map<OpBlock, number>();
+  // blockCharacters, summed from the children's sizes so that nested blocks cost linear time in all.
   const size = (block: OpBlock): number => {
     let known = sizes.get(block);
-    if (known === undefined) sizes.set(block, (known = blockCharacters(block, opCharacters)));
+    if (known === undefined) {
+      if (block.kind === 'op') known = opCharacters[block.op]!;
+      else {
+        known = block.kind === 'parallel' ? PARALLEL_CHARACTERS : 0;
+        for (const child of block.kind === 'sequence' ? block.items : block.branches) known += size(child);
+      }
+      sizes.set(block, known);
+    }
     return known;
   };
   const external = (block: OpBlock): OpBlock => {
