@@ -1,6 +1,8 @@
-import { existsSync, statSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire, Module } from 'node:module';
+import { dirname, extname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { register as registerCommonJs } from 'tsx/cjs/api';
 import { tsImport } from 'tsx/esm/api';
 import { isDefinitionError } from '../errors.js';
 import { isJobDefinition, type JobDefinition } from '../job/index.js';
@@ -23,7 +25,7 @@ export async function loadJobModule(modulePath: string, cwd: string): Promise<Ex
   }
   let exports: Record<string, unknown>;
   try {
-    exports = (await tsImport(pathToFileURL(absolutePath).href, pathToFileURL(`${cwd}/`).href)) as Record<string, unknown>;
+    exports = isCommonJsModule(absolutePath) ? await requireCommonJs(absolutePath) : ((await tsImport(pathToFileURL(absolutePath).href, pathToFileURL(`${cwd}/`).href)) as Record<string, unknown>);
   } catch (error) {
     const syntaxError = readSyntaxError(error, cwd);
     if (syntaxError !== undefined) throw new CliError(`${syntaxError}`, 'fix the syntax there (tsc --noEmit shows every error)');
@@ -43,6 +45,61 @@ export async function loadJobModule(modulePath: string, cwd: string): Promise<Ex
   }
   // `export default job` after the named export keeps the named one; a default-only job is kept.
   return found;
+}
+
+/** True when Node runs the file as CommonJS: .cts/.cjs, or .ts/.js/.tsx/.jsx without "type": "module" in the nearest package.json. */
+function isCommonJsModule(path: string): boolean {
+  const extension = extname(path);
+  if (extension === '.cts' || extension === '.cjs') return true;
+  if (extension === '.mts' || extension === '.mjs') return false;
+  for (let directory = dirname(path); ; directory = dirname(directory)) {
+    const manifest = join(directory, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: unknown }).type !== 'module';
+      } catch {
+        return false; // let tsImport report it
+      }
+    }
+    if (dirname(directory) === directory) return true;
+  }
+}
+
+/** The public entry points of this package (the CLI's own instances), by file: what a job module imports as `stepops`, `stepops/runner`, `stepops/handler`. */
+const SHARED_ENTRY_POINTS = ['../index', '../runner/index', '../handler/index'] as const;
+
+/**
+ * Requires a CommonJS job module through tsx's require hook, with this package's entry points
+ * already in the require cache as the CLI's own module instances. tsImport would load such a
+ * module from a data: URL holding its whole source (so every stack frame of its ops would print
+ * that URL, and formatting each one costs time in proportion to the module), and load a second
+ * copy of the package (transformed to CommonJS) for its imports. The cache entries this adds
+ * are removed afterwards, so that loading the module again evaluates it again, as tsImport does.
+ */
+async function requireCommonJs(absolutePath: string): Promise<Record<string, unknown>> {
+  const require = createRequire(import.meta.url);
+  const cache = require.cache;
+  const before = new Set(Object.keys(cache));
+  const here = import.meta.url;
+  for (const entry of SHARED_ENTRY_POINTS) {
+    const file = ['.js', '.ts'].map((extension) => fileURLToPath(new URL(`${entry}${extension}`, here))).find((candidate) => existsSync(candidate));
+    if (file === undefined || cache[file] !== undefined) continue;
+    const shared = new Module(file);
+    shared.filename = file;
+    shared.exports = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    shared.loaded = true;
+    cache[file] = shared;
+  }
+  const unregister = registerCommonJs();
+  try {
+    return require(absolutePath) as Record<string, unknown>;
+  } finally {
+    unregister();
+    // tsx turns source maps on while registered and back off after; keep them on (as tsImport
+    // leaves them) so that op stacks name the module's own .ts lines.
+    process.setSourceMapsEnabled(true);
+    for (const key of Object.keys(cache)) if (!before.has(key)) delete cache[key];
+  }
 }
 
 /**
