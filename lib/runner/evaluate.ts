@@ -1,5 +1,6 @@
 import jsonata from 'jsonata';
 import { InvalidDefinitionError } from './errors.js';
+import { evaluateFastExpression, readFastExpression, type FastNode } from './fast-expression.js';
 import { evaluateFastPath, FALL_BACK, readFastPath, type FastPath } from './fast-path.js';
 import type { StepFunctionsJsonataFunctions } from './jsonata-functions.js';
 import { failQueryEvaluation, type EvaluationSite } from './query-evaluation.js';
@@ -20,6 +21,8 @@ export type Template =
       readonly compile: () => jsonata.Expression;
       /** Set when the source has a shape evaluated without the engine (see fast-path.ts). */
       readonly fastPath: FastPath | undefined;
+      /** Set when the source is a payload shape evaluated without the engine (see fast-expression.ts). */
+      readonly fastExpression: FastNode | undefined;
       readonly path: string;
       /** The `$names` the source mentions: only these are bound when it is evaluated. */
       readonly references: readonly string[];
@@ -73,6 +76,26 @@ export function compileExpression(source: string, where: string): jsonata.Expres
   }
 }
 
+interface SourceFacts {
+  readonly fastPath: FastPath | undefined;
+  readonly fastExpression: FastNode | undefined;
+  readonly references: readonly string[];
+}
+
+const sourceFacts = new Map<string, SourceFacts>();
+
+/** What the runner reads off an expression's source (its fast shape, the names it binds), once per distinct source per process. */
+function readSource(source: string): SourceFacts {
+  let facts = sourceFacts.get(source);
+  if (facts === undefined) {
+    const fastPath = readFastPath(source);
+    const fastExpression = fastPath === undefined ? readFastExpression(source) : undefined;
+    facts = { fastPath, fastExpression, references: fastPath === undefined ? listReferences(source) : [fastPath.variable] };
+    sourceFacts.set(source, facts);
+  }
+  return facts;
+}
+
 /**
  * Compiles a JSON value in which any string that is exactly `{% expr %}` is an expression.
  * `where` locates definition errors; `path` is the Step Functions field path of the value.
@@ -80,11 +103,11 @@ export function compileExpression(source: string, where: string): jsonata.Expres
 export function compileTemplate(value: unknown, where: string, path: string): Template {
   if (isJsonataExpression(value)) {
     const source = value.slice(2, -2);
-    const fastPath = readFastPath(source);
-    let expression = fastPath === undefined ? compileExpression(source, where) : undefined;
-    // A fast-path shape is valid JSONata by construction: compiling it can wait until a fallback needs it.
+    const { fastPath, fastExpression, references } = readSource(source);
+    let expression = fastPath === undefined && fastExpression === undefined ? compileExpression(source, where) : undefined;
+    // A fast shape is valid JSONata by construction: compiling it can wait until a fallback needs it.
     const compile = (): jsonata.Expression => (expression ??= compileExpression(source, where));
-    return { kind: 'expression', source, compile, fastPath, path, references: fastPath === undefined ? listReferences(source) : [fastPath.variable] };
+    return { kind: 'expression', source, compile, fastPath, fastExpression, path, references };
   }
   if (Array.isArray(value)) {
     const items = value.map((item, i) => compileTemplate(item, `${where}[${i}]`, `${path}[${i}]`));
@@ -142,7 +165,7 @@ async function evaluateExpression(template: Extract<Template, { kind: 'expressio
     const name = fastPath.variable;
     if (name === 'states') value = evaluateFastPath(fastPath, true, env.states);
     else if (!Object.hasOwn(env.functions, name)) value = evaluateFastPath(fastPath, name in env.variables, env.variables[name]);
-  }
+  } else if (template.fastExpression !== undefined) value = evaluateFastExpression(template.fastExpression, env);
   if (value === FALL_BACK) value = await evaluateWithEngine(template, env);
   if (value === undefined) {
     failQueryEvaluation(env, `The JSONata expression '${template.source.trim()}' specified for the field '${template.path}' returned nothing (undefined).`, template.path);

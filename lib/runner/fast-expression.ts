@@ -1,0 +1,192 @@
+/**
+ * The compiler's Task payload shape, `$merge([$p,{'op':'name','retryNumber':$sum([...]),
+ * 'inputs':[$v3,$v7_1],'config':$ops.`name`.config}])`, evaluated without the jsonata engine
+ * and without parsing it with it: a small grammar of string literals, `$name` with field steps,
+ * array and object constructors, `$merge` and `$sum`, nothing else (no spaces, numbers, escapes,
+ * operators, index steps). Within that grammar every evaluation follows jsonata's own rules
+ * (array constructors append one level and drop undefined items; object constructors drop
+ * undefined values and build prototype-less objects; `$merge` copies own keys in order;
+ * `$sum` adds numbers from 0); wherever a rule of jsonata's would need more (an array along a
+ * path, a JSONata sequence, an inherited property, a non-number in `$sum`, a non-object in
+ * `$merge`, `merge`/`sum` bound as a variable or a Step Functions function, an unbound variable), it answers
+ * FALL_BACK and the caller evaluates the source with jsonata. test/runner/fast-expression.test.ts
+ * holds the two to the same results on random values.
+ */
+import { FALL_BACK } from './fast-path.js';
+
+export type FastNode =
+  | { readonly kind: 'string'; readonly value: string }
+  | { readonly kind: 'path'; readonly variable: string; readonly fields: readonly string[] }
+  | { readonly kind: 'array'; readonly items: readonly FastNode[] }
+  | { readonly kind: 'object'; readonly pairs: ReadonlyArray<readonly [string, FastNode]> }
+  | { readonly kind: 'call'; readonly name: 'merge' | 'sum'; readonly argument: FastNode & { readonly kind: 'array' } };
+
+/** What an evaluation sees: `$states`, the workflow variables, the Step Functions functions (names only). */
+export interface FastScope {
+  readonly states: unknown;
+  readonly variables: Readonly<Record<string, unknown>>;
+  readonly functions: object;
+}
+
+const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
+const STRING = /'([^'\\]*)'/y;
+const BACKTICK = /`([^`]+)`/y;
+const KEYWORDS = new Set(['and', 'or', 'in', 'true', 'false', 'null', 'function']);
+
+/** The expression tree of a source in the grammar above (a call at the top), or undefined for any other source. */
+export function readFastExpression(source: string): FastNode | undefined {
+  if (!source.startsWith('$merge(') && !source.startsWith('$sum(')) return undefined;
+  let at = 0;
+  const match = (pattern: RegExp): RegExpExecArray | null => {
+    pattern.lastIndex = at;
+    const found = pattern.exec(source);
+    if (found !== null) at = pattern.lastIndex;
+    return found;
+  };
+  const take = (text: string): boolean => {
+    if (!source.startsWith(text, at)) return false;
+    at += text.length;
+    return true;
+  };
+  const readArray = (): (FastNode & { kind: 'array' }) | undefined => {
+    if (!take('[')) return undefined;
+    const items: FastNode[] = [];
+    if (take(']')) return { kind: 'array', items };
+    for (;;) {
+      const item = readNode();
+      if (item === undefined) return undefined;
+      items.push(item);
+      if (take(']')) return { kind: 'array', items };
+      if (!take(',')) return undefined;
+    }
+  };
+  const readObject = (): FastNode | undefined => {
+    if (!take('{')) return undefined;
+    const pairs: [string, FastNode][] = [];
+    const keys = new Set<string>();
+    if (take('}')) return { kind: 'object', pairs };
+    for (;;) {
+      const key = match(STRING);
+      // Repeated keys (jsonata's D1009) and its reserved ones (D1013) are left to jsonata.
+      if (key === null || keys.has(key[1]!) || key[1] === '_jsonata_lambda' || key[1] === '_jsonata_function' || !take(':')) return undefined;
+      const value = readNode();
+      if (value === undefined) return undefined;
+      keys.add(key[1]!);
+      pairs.push([key[1]!, value]);
+      if (take('}')) return { kind: 'object', pairs };
+      if (!take(',')) return undefined;
+    }
+  };
+  const readNode = (): FastNode | undefined => {
+    const char = source[at];
+    if (char === "'") {
+      const literal = match(STRING);
+      return literal === null ? undefined : { kind: 'string', value: literal[1]! };
+    }
+    if (char === '[') return readArray();
+    if (char === '{') return readObject();
+    if (char !== '$') return undefined;
+    at += 1;
+    const name = match(NAME);
+    if (name === null) return undefined;
+    if (source[at] === '(') {
+      if (name[0] !== 'merge' && name[0] !== 'sum') return undefined;
+      at += 1;
+      const argument = readArray();
+      if (argument === undefined || !take(')')) return undefined;
+      return { kind: 'call', name: name[0], argument };
+    }
+    const fields: string[] = [];
+    while (take('.')) {
+      const field = source[at] === '`' ? match(BACKTICK) : match(NAME);
+      // A bare keyword after a dot is an operator or a literal to jsonata, not a field name.
+      if (field === null || (field[1] === undefined && KEYWORDS.has(field[0]))) return undefined;
+      fields.push(field[1] ?? field[0]);
+    }
+    return { kind: 'path', variable: name[0], fields };
+  };
+  const node = readNode();
+  return node !== undefined && at === source.length ? node : undefined;
+}
+
+/** Evaluates a tree: its value, undefined where jsonata gives nothing, or FALL_BACK. */
+export function evaluateFastExpression(node: FastNode, scope: FastScope): unknown {
+  switch (node.kind) {
+    case 'string':
+      return node.value;
+    case 'path':
+      return evaluatePath(node.variable, node.fields, scope);
+    case 'array': {
+      let result: unknown[] = [];
+      for (const item of node.items) {
+        const value = evaluateFastExpression(item, scope);
+        if (value === FALL_BACK) return FALL_BACK;
+        if (value === undefined) continue;
+        if (item.kind === 'array') result.push(value);
+        else if (Array.isArray(value)) {
+          if (isSequence(value)) return FALL_BACK;
+          result = result.concat(value);
+        } else result.push(value);
+      }
+      return result;
+    }
+    case 'object': {
+      const result = Object.create(null) as Record<string, unknown>;
+      for (const [key, valueNode] of node.pairs) {
+        const value = evaluateFastExpression(valueNode, scope);
+        if (value === FALL_BACK) return FALL_BACK;
+        if (value !== undefined) result[key] = value;
+      }
+      return result;
+    }
+    case 'call': {
+      if (node.name in scope.variables || Object.hasOwn(scope.functions, node.name)) return FALL_BACK;
+      const values = evaluateFastExpression(node.argument, scope);
+      if (values === FALL_BACK) return FALL_BACK;
+      const list = values as unknown[];
+      if (node.name === 'sum') {
+        let total = 0;
+        for (const value of list) {
+          if (typeof value !== 'number' || !Number.isFinite(value)) return FALL_BACK;
+          total += value;
+        }
+        return total;
+      }
+      const result = Object.create(null) as Record<string, unknown>;
+      for (const value of list) {
+        if (!isPlainObject(value)) return FALL_BACK;
+        for (const key of Object.keys(value)) result[key] = value[key];
+      }
+      return result;
+    }
+  }
+}
+
+function evaluatePath(variable: string, fields: readonly string[], scope: FastScope): unknown {
+  let current: unknown;
+  if (variable === 'states') current = scope.states;
+  // An unbound name may be one of jsonata's own functions ($sum, $string, ...): left to jsonata.
+  else if (Object.hasOwn(scope.functions, variable) || !(variable in scope.variables)) return FALL_BACK;
+  else current = scope.variables[variable];
+  if (typeof current === 'function' || isSequence(current)) return FALL_BACK;
+  for (const field of fields) {
+    if (current === undefined) return undefined;
+    if (!isPlainObject(current)) return FALL_BACK;
+    if (Object.hasOwn(current, field)) current = current[field];
+    else if (field in current) return FALL_BACK;
+    else return undefined;
+    if (typeof current === 'function' || Array.isArray(current)) return FALL_BACK;
+  }
+  return current;
+}
+
+/** A non-null, non-array object whose prototype is Object.prototype or null (JSON data). */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+}
+
+function isSequence(value: unknown): boolean {
+  return Array.isArray(value) && (value as { sequence?: unknown }).sequence === true;
+}
