@@ -206,7 +206,13 @@ export function retryAttemptErrorName(retryNumber: number): string {
  * An op error with such a name would be matched by a retrier it was not meant for.
  */
 export function isReservedErrorName(name: string): boolean {
-  return name.startsWith(ERROR_NAME_PREFIX) || name.startsWith('States.') || name.startsWith('Lambda.') || name.startsWith('Sandbox.');
+  return (
+    name.startsWith(ERROR_NAME_PREFIX) ||
+    name.startsWith('States.') ||
+    name.startsWith('Lambda.') ||
+    name.startsWith('Sandbox.') ||
+    name.startsWith('Runtime.')
+  );
 }
 
 /**

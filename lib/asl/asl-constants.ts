@@ -36,7 +36,11 @@ export const STEP_FUNCTIONS_SERVICE_ERRORS: readonly string[] = [
   'StepFunctions.AWSStepFunctionsException',
 ];
 
-/** Lambda platform errors, retried for every op whatever its policy. */
+/**
+ * Lambda platform errors: the invocation never ran the op (reference/step-functions.md, "Lambda
+ * errors as Step Functions errors"; docs/lambda-errors.md). Retried for every op whatever its
+ * policy, without advancing its retry number (compile-faults.ts).
+ */
 export const LAMBDA_PLATFORM_ERRORS: readonly string[] = [
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
@@ -45,11 +49,27 @@ export const LAMBDA_PLATFORM_ERRORS: readonly string[] = [
   'Lambda.TooManyRequestsException',
 ];
 
-/** CDK LambdaInvoke's default retrier (interval 2 s, 6 attempts, rate 2), plus FULL jitter. */
+/**
+ * CDK LambdaInvoke's default retrier (interval 2 s, 6 attempts, rate 2), plus FULL jitter: the
+ * bounded backoff of platform retries (compile-faults.ts) and the standalone platform retrier.
+ */
 export const PLATFORM_RETRY = { intervalSeconds: 2, maxAttempts: 6, backoffRate: 2 } as const;
 
-/** Infrastructure failures: Task timeout, function timeout or crash; retried under the op's policy. */
-export const INFRASTRUCTURE_ERRORS: readonly string[] = ['States.Timeout', 'Lambda.Unknown', 'Sandbox.Timedout'];
+/**
+ * Dead invocations: a Task timeout, a function timeout, a crashed or killed runtime
+ * (docs/lambda-errors.md has each name's source). Op failures retried under the op's policy,
+ * on its counter, with its schedule (compile-faults.ts); not retried without a policy. The
+ * wrapper never throws these names (they are reserved: an op's own error of that name is renamed).
+ */
+export const INFRASTRUCTURE_ERRORS: readonly string[] = [
+  'States.Timeout',
+  'Sandbox.Timedout',
+  'Lambda.Unknown',
+  'Runtime.ExitError',
+  'Runtime.OutOfMemory',
+  'Runtime.UnhandledPromiseRejection',
+  'Runtime.Unknown',
+];
 
 /** Step Functions limits used by the compiler and the checker. */
 export const MAX_DEFINITION_CHARACTERS = 1_048_576;

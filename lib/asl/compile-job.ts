@@ -5,7 +5,8 @@ import { INLINE_THRESHOLD_BYTES } from '../job/wire-protocol.js';
 import { resolveRetryPolicy } from '../job/resolve-retry-policy.js';
 import { FUNCTION_ARN_PLACEHOLDER, MAX_DEFINITION_CHARACTERS } from './asl-constants.js';
 import type { AslDefinition, AslPassState, AslState, JsonObject } from './asl-types.js';
-import { compileRetryPolicy, findStrictViolations, type RetryFidelity } from './compile-retriers.js';
+import { buildFaultVariables, compileFaultHandling } from './compile-faults.js';
+import { compileOpRetries, findStrictViolations, type RetryFidelity } from './compile-retriers.js';
 import { compileStructure, type OpCompileInfo } from './compile-structure.js';
 import { decomposeGraph } from './decompose-graph.js';
 import { decomposeExact, type CrossEdge } from './decompose-exact.js';
@@ -143,14 +144,16 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
   const index = new Map(job.invocations.map((invocation, k) => [invocation.name, k]));
   const ops: OpCompileInfo[] = job.invocations.map((invocation) => {
     const { policy, source } = resolveRetryPolicy(job, invocation);
-    const compiled = compileRetryPolicy(policy, { fidelity: options.fidelity ?? 'exact', subject: `op "${invocation.name}"` });
-    retryPlans.push({ op: invocation.name, source, ...compiled.plan });
+    const compiled = compileOpRetries(policy, { fidelity: options.fidelity ?? 'exact', subject: `op "${invocation.name}"` });
+    const faults = compileFaultHandling(policy);
+    retryPlans.push({ op: invocation.name, source, ...compiled.plan, ...faults.plan });
     return {
       name: invocation.name,
       inputs: invocation.inputs.map((input) => index.get(input)!),
       after: invocation.after.map((name) => index.get(name)!),
       retryMode: compiled.retryMode,
       retriers: compiled.retriers,
+      faultRecord: faults.record,
     };
   });
   if (options.strict === true) assertStrict(job.name, retryPlans);
@@ -303,6 +306,7 @@ function buildInitState(next: string, jobName: string, planHash: string, budget:
         [RUN_VARIABLES.opsConfig]: expression(buildOpsConfig()),
         [RUN_VARIABLES.payload]: buildPayloadTemplate(jobName, planHash, budget) as JsonObject,
         [RUN_VARIABLES.markerCauseCharacters]: budget.markerCauseCharacters,
+        ...buildFaultVariables(),
       },
       Next: next,
     },
@@ -404,7 +408,7 @@ function buildDiagnostics(
   }
   notes.push(...budgetNotes);
   for (const plan of plans) {
-    const kinds = plan.deviations.map((d) => d.kind).filter((kind) => kind !== 'platform-retries-advance-retry-number');
+    const kinds = plan.deviations.map((d) => d.kind);
     if (kinds.length > 0) notes.push(`op "${plan.op}" (${plan.mechanism}): ${kinds.join(', ')}`);
   }
   return { characters, tasks, parallels, happyPathTransitions: tasks + parallels + 3 + 2 * childCharacters.length, criticalPath, makespan, heldBackOps, notes };

@@ -14,6 +14,7 @@ import {
   STRICT_ACCEPTED_DEVIATIONS,
   type PolicyRetryPlan,
   type RetryDeviation,
+  type RetryDeviationKind,
   type RetryMechanism,
   type RetryWait,
   type SecondsRange,
@@ -41,12 +42,40 @@ export interface CompileRetryPolicyOptions {
   readonly subject?: string;
 }
 
-/** One policy compiled: the Task's whole Retry array, the retry mode the wrapper uses, the plan. */
+/**
+ * One policy compiled for a Task of a state machine you write yourself (opHandler): its whole
+ * Retry array, the retry mode the wrapper uses, the plan. Such a Task has no fault catchers, so
+ * Lambda platform errors are retried by the first retrier (advancing State.RetryCount: the
+ * plan says so) and timeouts and crashes by a retrier of their own (shared with the policy's
+ * when its schedule is constant).
+ */
 export interface CompiledRetryPolicy {
   readonly retryMode: RetryMode;
   /** Platform retrier first, then the op's retriers, then the infrastructure retrier. */
   readonly retriers: readonly AslRetrier[];
   readonly plan: PolicyRetryPlan;
+}
+
+/**
+ * One policy compiled for a Task of compileJob: the op's own retriers only (faults are caught,
+ * see compile-faults.ts) and the plan (no platform or infrastructure deviations: both are exact).
+ */
+export interface CompiledOpRetries {
+  readonly retryMode: RetryMode;
+  readonly retriers: readonly AslRetrier[];
+  readonly plan: PolicyRetryPlan;
+}
+
+/** Both forms of a compiled policy. */
+interface CompiledForms {
+  readonly retryMode: RetryMode;
+  readonly mechanism: RetryMechanism;
+  readonly opRetriers: readonly AslRetrier[];
+  readonly waits: readonly RetryWait[];
+  /** Deviations of the schedule itself (rounding, jitter bounds, native fit). */
+  readonly deviations: readonly RetryDeviation[];
+  /** The standalone Retry array and the deviations only it has. */
+  readonly standalone: { readonly retriers: readonly AslRetrier[]; readonly deviations: readonly RetryDeviation[] };
 }
 
 /** The retrier every op Task starts with: Lambda platform errors, CDK's defaults plus FULL jitter. */
@@ -93,11 +122,39 @@ const PLATFORM_DEVIATION: RetryDeviation = {
  * state machine (send the returned retryMode in the payload).
  */
 export function compileRetryPolicy(policy: RetryPolicy | undefined, options: CompileRetryPolicyOptions = {}): CompiledRetryPolicy {
-  const fidelity = options.fidelity ?? 'exact';
   const subject = options.subject ?? 'the retry policy';
-  const compiled = policy === undefined || policy.maxRetries === 0 ? compileNoRetries(policy) : compilePolicy(policy, fidelity, subject);
+  const forms = compileForms(policy, options.fidelity ?? 'exact', subject);
+  const deviations = mergeDeviations(forms.deviations, forms.standalone.deviations);
+  const compiled: CompiledRetryPolicy = {
+    retryMode: forms.retryMode,
+    retriers: forms.standalone.retriers,
+    plan: buildPlan(policy, forms.retryMode, forms.mechanism, forms.waits, deviations),
+  };
   if (options.strict === true) assertStrict(subject, compiled.plan);
   return compiled;
+}
+
+/** compileJob's form of compileRetryPolicy: the op's own retriers (no platform or infrastructure retrier). */
+export function compileOpRetries(policy: RetryPolicy | undefined, options: CompileRetryPolicyOptions = {}): CompiledOpRetries {
+  const subject = options.subject ?? 'the retry policy';
+  const forms = compileForms(policy, options.fidelity ?? 'exact', subject);
+  const compiled: CompiledOpRetries = {
+    retryMode: forms.retryMode,
+    retriers: forms.opRetriers,
+    plan: buildPlan(policy, forms.retryMode, forms.mechanism, forms.waits, forms.deviations),
+  };
+  if (options.strict === true) assertStrict(subject, compiled.plan);
+  return compiled;
+}
+
+function compileForms(policy: RetryPolicy | undefined, fidelity: RetryFidelity, subject: string): CompiledForms {
+  return policy === undefined || policy.maxRetries === 0 ? compileNoRetries() : compilePolicy(policy, fidelity, subject);
+}
+
+/** The schedule's deviations with the standalone ones, in the order the plan has always listed them. */
+function mergeDeviations(schedule: readonly RetryDeviation[], standalone: readonly RetryDeviation[]): RetryDeviation[] {
+  const order: readonly RetryDeviationKind[] = ['rounded-up', 'minimum-interval', 'full-jitter-bound', 'native-fit', 'platform-retries-advance-retry-number', 'infrastructure-approximation', 'plus-minus-jitter-dropped'];
+  return [...schedule, ...standalone].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
 }
 
 /** The deviations `strict` refuses. */
@@ -113,22 +170,18 @@ function assertStrict(subject: string, plan: PolicyRetryPlan): void {
   );
 }
 
-function compileNoRetries(policy: RetryPolicy | undefined): CompiledRetryPolicy {
+function compileNoRetries(): CompiledForms {
   return {
     retryMode: 'plain',
-    retriers: [buildPlatformRetrier()],
-    plan: {
-      policy: policy === undefined ? null : policy.toJSON(),
-      retryMode: 'plain',
-      mechanism: 'none',
-      waits: [],
-      worstCaseTotalWaitSeconds: 0,
-      deviations: [PLATFORM_DEVIATION],
-    },
+    mechanism: 'none',
+    opRetriers: [],
+    waits: [],
+    deviations: [],
+    standalone: { retriers: [buildPlatformRetrier()], deviations: [PLATFORM_DEVIATION] },
   };
 }
 
-function compilePolicy(policy: RetryPolicy, fidelity: RetryFidelity, subject: string): CompiledRetryPolicy {
+function compilePolicy(policy: RetryPolicy, fidelity: RetryFidelity, subject: string): CompiledForms {
   if (policy.maxRetries > MAX_ATTEMPTS) {
     throw new DefinitionError(
       `${subject}: maxRetries ${policy.maxRetries} is over Step Functions' MaxAttempts limit ${MAX_ATTEMPTS}; use at most ${MAX_ATTEMPTS}`,
@@ -155,7 +208,7 @@ function compilePolicy(policy: RetryPolicy, fidelity: RetryFidelity, subject: st
   return compileIndexed(policy, retryNumbers, centres, intervals, full);
 }
 
-/** One retrier for a constant schedule; timeouts and crashes share it (and its count). */
+/** One retrier for a constant schedule; in the standalone form timeouts and crashes share it (and its count). */
 function compilePlain(
   policy: RetryPolicy,
   retryNumbers: readonly number[],
@@ -163,15 +216,18 @@ function compilePlain(
   intervals: readonly number[],
   full: boolean,
   plusMinusDropped: boolean,
-): CompiledRetryPolicy {
-  const retrier = buildRetrier([RETRY_ERROR, ...INFRASTRUCTURE_ERRORS], intervals[0]!, policy.maxRetries, 1, { full });
-  const waits = buildRetrierWaits(policy, retryNumbers, intervals, full);
-  const deviations = [...describeRetrierRounding(retryNumbers, centres, full), PLATFORM_DEVIATION];
+): CompiledForms {
+  const opRetrier = buildRetrier([RETRY_ERROR], intervals[0]!, policy.maxRetries, 1, { full });
+  const shared = buildRetrier([RETRY_ERROR, ...INFRASTRUCTURE_ERRORS], intervals[0]!, policy.maxRetries, 1, { full });
+  const deviations = describeRetrierRounding(retryNumbers, centres, full);
   if (plusMinusDropped) deviations.push(describePlusMinusDropped(policy));
   return {
     retryMode: 'plain',
-    retriers: [buildPlatformRetrier(), retrier],
-    plan: buildPlan(policy, 'plain', 'plain-retrier', waits, deviations),
+    mechanism: 'plain-retrier',
+    opRetriers: [opRetrier],
+    waits: buildRetrierWaits(policy, retryNumbers, intervals, full),
+    deviations,
+    standalone: { retriers: [buildPlatformRetrier(), shared], deviations: [PLATFORM_DEVIATION] },
   };
 }
 
@@ -182,8 +238,8 @@ function compileIndexed(
   centres: readonly number[],
   intervals: readonly number[],
   full: boolean,
-): CompiledRetryPolicy {
-  const retriers: AslRetrier[] = [buildPlatformRetrier()];
+): CompiledForms {
+  const retriers: AslRetrier[] = [];
   let start = 0;
   while (start < intervals.length) {
     let end = start;
@@ -192,18 +248,21 @@ function compileIndexed(
     start = end + 1;
   }
   const infrastructure = fitGeometricRetrier(policy, centres, INFRASTRUCTURE_ERRORS, full);
-  retriers.push(infrastructure.retrier);
-  const waits = buildRetrierWaits(policy, retryNumbers, intervals, full);
-  const deviations = [
-    ...describeRetrierRounding(retryNumbers, centres, full),
-    PLATFORM_DEVIATION,
-    describeInfrastructure(policy, infrastructure.waits),
-  ];
-  return { retryMode: 'indexed', retriers, plan: buildPlan(policy, 'indexed', 'indexed-retriers', waits, deviations) };
+  return {
+    retryMode: 'indexed',
+    mechanism: 'indexed-retriers',
+    opRetriers: retriers,
+    waits: buildRetrierWaits(policy, retryNumbers, intervals, full),
+    deviations: describeRetrierRounding(retryNumbers, centres, full),
+    standalone: {
+      retriers: [buildPlatformRetrier(), ...retriers, infrastructure.retrier],
+      deviations: [PLATFORM_DEVIATION, describeInfrastructure(policy, infrastructure.waits)],
+    },
+  };
 }
 
 /** PLUS_MINUS jitter: the wrapper draws the wait and the Catch -> Wait loop waits it. */
-function compileLoop(policy: RetryPolicy, retryNumbers: readonly number[], centres: readonly number[]): CompiledRetryPolicy {
+function compileLoop(policy: RetryPolicy, retryNumbers: readonly number[], centres: readonly number[]): CompiledForms {
   const infrastructure = fitGeometricRetrier(policy, centres, INFRASTRUCTURE_ERRORS, false);
   const waits = retryNumbers.map((n): RetryWait => {
     const dagster = policy.delayRange(n);
@@ -218,23 +277,29 @@ function compileLoop(policy: RetryPolicy, retryNumbers: readonly number[], centr
       message: `the wrapper rounds each drawn wait up to whole seconds for the Wait state (retries ${formatList(rounded)}), so waits fall in [ceil(min), ceil(max)] instead of [min, max)`,
     });
   }
-  deviations.push(PLATFORM_DEVIATION, describeInfrastructure(policy, infrastructure.waits));
   return {
     retryMode: 'loop',
-    retriers: [buildPlatformRetrier(), infrastructure.retrier],
-    plan: buildPlan(policy, 'loop', 'wait-loop', waits, deviations),
+    mechanism: 'wait-loop',
+    opRetriers: [],
+    waits,
+    deviations,
+    standalone: {
+      retriers: [buildPlatformRetrier(), infrastructure.retrier],
+      deviations: [PLATFORM_DEVIATION, describeInfrastructure(policy, infrastructure.waits)],
+    },
   };
 }
 
-/** fidelity 'native': one geometric retrier for the whole schedule, timeouts and crashes included. */
+/** fidelity 'native': one geometric retrier for the whole schedule (in the standalone form, timeouts and crashes included). */
 function compileNativeFit(
   policy: RetryPolicy,
   retryNumbers: readonly number[],
   centres: readonly number[],
   full: boolean,
   plusMinusDropped: boolean,
-): CompiledRetryPolicy {
-  const fit = fitGeometricRetrier(policy, centres, [RETRY_ERROR, ...INFRASTRUCTURE_ERRORS], full);
+): CompiledForms {
+  const fit = fitGeometricRetrier(policy, centres, [RETRY_ERROR], full);
+  const shared = fitGeometricRetrier(policy, centres, [RETRY_ERROR, ...INFRASTRUCTURE_ERRORS], full);
   const waits = retryNumbers.map(
     (n, i): RetryWait => ({
       retryNumber: n,
@@ -248,11 +313,17 @@ function compileNativeFit(
       retryNumbers: [...retryNumbers],
       message: `fidelity 'native': one geometric retrier (interval ${fit.retrier.IntervalSeconds} s, rate ${fit.rate}${fit.retrier.MaxDelaySeconds === undefined ? '' : `, max ${fit.retrier.MaxDelaySeconds} s`}) waits ${formatSeconds(fit.waits)} s instead of Dagster's ${formatSeconds(centres)} s`,
     },
-    PLATFORM_DEVIATION,
   ];
   if (full) deviations.push(describeFullJitter(retryNumbers));
   if (plusMinusDropped) deviations.push(describePlusMinusDropped(policy));
-  return { retryMode: 'plain', retriers: [buildPlatformRetrier(), fit.retrier], plan: buildPlan(policy, 'plain', 'native-fit', waits, deviations) };
+  return {
+    retryMode: 'plain',
+    mechanism: 'native-fit',
+    opRetriers: [fit.retrier],
+    waits,
+    deviations,
+    standalone: { retriers: [buildPlatformRetrier(), shared.retrier], deviations: [PLATFORM_DEVIATION] },
+  };
 }
 
 interface GeometricFit {
@@ -294,14 +365,14 @@ function buildRetrierWaits(policy: RetryPolicy, retryNumbers: readonly number[],
 }
 
 function buildPlan(
-  policy: RetryPolicy,
+  policy: RetryPolicy | undefined,
   retryMode: RetryMode,
   mechanism: RetryMechanism,
   waits: readonly RetryWait[],
   deviations: readonly RetryDeviation[],
 ): PolicyRetryPlan {
   const worst = waits.reduce((sum, wait) => sum + wait.compiledSeconds.max, 0);
-  return { policy: policy.toJSON(), retryMode, mechanism, waits, worstCaseTotalWaitSeconds: roundForDisplay(worst), deviations };
+  return { policy: policy === undefined ? null : policy.toJSON(), retryMode, mechanism, waits, worstCaseTotalWaitSeconds: roundForDisplay(worst), deviations };
 }
 
 function describeRetrierRounding(retryNumbers: readonly number[], centres: readonly number[], full: boolean): RetryDeviation[] {

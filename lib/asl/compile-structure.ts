@@ -19,6 +19,7 @@ import {
 } from './state-names.js';
 import { FUNCTION_ARN_PLACEHOLDER, START_EXECUTION_SYNC2_RESOURCE, STEP_FUNCTIONS_SERVICE_ERRORS } from './asl-constants.js';
 import { buildAwaitState, buildAwaitStateName, buildAwaitVariableName, buildReleaseStateName, buildReleaseStates } from './compile-coordination.js';
+import { buildFaultVariables } from './compile-faults.js';
 
 /** What the structure compiler needs to know about each op, by index. */
 export interface OpCompileInfo {
@@ -29,6 +30,8 @@ export interface OpCompileInfo {
   readonly after: readonly number[];
   readonly retryMode: RetryMode;
   readonly retriers: readonly AslRetrier[];
+  /** The Output of the op Task's States.ALL catcher: its fault record (compile-faults.ts), without `{% %}`. */
+  readonly faultRecord: string;
 }
 
 export interface StructureContext {
@@ -225,6 +228,7 @@ class StructureCompiler {
         opIndex: op,
         retryMode: info.retryMode,
         retriers: info.retriers,
+        faultRecord: info.faultRecord,
         inputVariables: info.inputs.map(read),
         orderOnlyInputs: info.after.map((producer) => buildOrderOnlyInput(read(producer))),
         outputVariable,
@@ -365,6 +369,7 @@ class StructureCompiler {
       [RUN_VARIABLES.opsConfig]: expression(`$states.input.${RUN_VARIABLES.opsConfig}`),
       [RUN_VARIABLES.payload]: expression(`$states.input.${RUN_VARIABLES.payload}`),
       [RUN_VARIABLES.markerCauseCharacters]: expression(`$states.input.${RUN_VARIABLES.markerCauseCharacters}`),
+      ...buildFaultVariables(),
     };
     for (const k of reads) initAssign[buildOutputVariableName(k, 0)] = expression(`$states.input.${buildCarryKey(k)}`);
     const definition: AslDefinition = {

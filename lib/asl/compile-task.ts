@@ -1,15 +1,17 @@
-import { RETRY_AFTER_ERROR } from '../errors.js';
+import { RECORD_KEYS } from './compile-faults.js';
 import type { RetryMode } from '../job/wire-protocol.js';
 import { LAMBDA_INVOKE_RESOURCE } from './asl-constants.js';
 import type { AslCatcher, AslRetrier, AslState, AslTaskState, JsonValue } from './asl-types.js';
-import { box, buildFailedMarker, buildPayload, buildRetryDetails, buildWaitSeconds, expression, variable } from './jsonata-expressions.js';
-import { buildFailedStateName, buildWaitStateName, RUN_VARIABLES } from './state-names.js';
+import { box, buildFailedMarker, buildPayload, buildWaitSeconds, expression, unbox, variable } from './jsonata-expressions.js';
+import { buildFailedStateName, buildFaultStateName, buildWaitStateName, RUN_VARIABLES } from './state-names.js';
 
 export interface TaskSpec {
   readonly opName: string;
   readonly opIndex: number;
   readonly retryMode: RetryMode;
   readonly retriers: readonly AslRetrier[];
+  /** The Output of the States.ALL catcher: the fault record (compile-faults.ts), without `{% %}`. */
+  readonly faultRecord: string;
   /** Variable names of the op's inputs, in parameter order. */
   readonly inputVariables: readonly string[];
   /** JSONata expressions for the ops it runs `.after`, appended to the payload's inputs. @default none */
@@ -26,28 +28,28 @@ export interface TaskSpec {
 
 /**
  * An op's states: the Task (Lambda invoke with the OpPayload), its Wait state for the
- * RetryRequested / PLUS_MINUS loop, and, for a Task that ends a Parallel branch, the Succeed
- * state its failure catcher ends the branch with (a catcher needs a Next). Returned in
- * definition order.
+ * RetryRequested / PLUS_MINUS loop and for fault retries, its fault Choice (compile-faults.ts)
+ * and, for a Task that ends a Parallel branch, the Succeed state its failure paths end the
+ * branch with (a catcher needs a Next). Returned in definition order.
  *
- * Data flows through variables: a Task that does not end a branch assigns its output (or, in
- * its failure catcher, its 'failed' marker) to its output variable and sets no Output, so
- * its state output is the Lambda integration result or the error output `{Error, Cause}`.
- * Only the last Task of a branch has an Output: the branch's carry. The RetryAfter catcher
- * outputs the error's ErrorDetails, which its Wait state passes on to the Task. Hence a Task's
- * input is never an op's output (see buildRetryNumber): a `nextRetryNumber` (or anything
- * else) an op returns cannot reach the next Task's retry number.
+ * Data flows through variables: a Task that does not end a branch assigns its envelope (or, in
+ * its failure catcher or fault Choice, its 'failed' marker) to its output variable and sets no
+ * Output, so its state output is the Lambda integration result or the error output `{Error,
+ * Cause}`. Only the last Task of a branch has an Output: the branch's carry. The RetryAfter
+ * catcher outputs the error's ErrorDetails and the fault catchers a record of their own, which
+ * the Wait state passes on to the Task. Hence a Task's input is never an op's output (see
+ * buildRetryNumber): a `nextRetryNumber` (or anything else) an op returns cannot reach the next
+ * Task's retry number.
  */
 export function compileTaskStates(spec: TaskSpec): [string, AslState][] {
   const waitName = buildWaitStateName(spec.opName, spec.opIndex);
   const failedName = buildFailedStateName(spec.opName, spec.opIndex);
-  const marker = buildFailedMarker(spec.opName);
+  const faultName = buildFaultStateName(spec.opName, spec.opIndex);
   const carry = spec.next === undefined ? spec.buildCarry : undefined;
   const catchers: AslCatcher[] = [
-    { ErrorEquals: [RETRY_AFTER_ERROR], Output: expression(buildRetryDetails()), Next: waitName },
-    carry === undefined
-      ? { ErrorEquals: ['States.ALL'], Assign: { [spec.outputVariable]: box(marker) }, Next: spec.next ?? failedName }
-      : { ErrorEquals: ['States.ALL'], Output: carry(marker), Next: failedName },
+    // The op's 'failed' marker is assigned here, before the fault Choice knows whether the op
+    // fails: a retry that succeeds assigns the op's envelope over it.
+    { ErrorEquals: ['States.ALL'], Assign: { [spec.outputVariable]: box(buildFailedMarker(spec.opName)) }, Output: expression(spec.faultRecord), Next: faultName },
   ];
   const task: AslTaskState = {
     Type: 'Task',
@@ -59,15 +61,23 @@ export function compileTaskStates(spec: TaskSpec): [string, AslState][] {
     ...(carry === undefined
       ? { Assign: { [spec.outputVariable]: box(RESULT) } }
       : { Output: carry(RESULT) }),
-    Retry: spec.retriers,
+    ...(spec.retriers.length === 0 ? {} : { Retry: spec.retriers }),
     Catch: catchers,
     ...(spec.next === undefined ? { End: true as const } : { Next: spec.next }),
   };
+  // A record without waitSeconds fails the op. It is `{}` (compile-faults.ts), so as the next
+  // state's input it carries no retry number; a branch's last op ends the branch with its carry.
+  const retry = { Condition: expression(`$exists($states.input.${RECORD_KEYS.waitSeconds})`), Next: waitName };
+  const fault: AslState =
+    carry === undefined
+      ? { Type: 'Choice', Choices: [retry], Default: spec.next ?? failedName }
+      : { Type: 'Choice', Choices: [{ ...retry, Output: expression('$states.input') }], Default: failedName, Output: carry(unbox(variable(spec.outputVariable))) };
   const states: [string, AslState][] = [
     [spec.opName, task],
     [waitName, { Type: 'Wait', Seconds: expression(buildWaitSeconds()), Next: spec.opName }],
+    [faultName, fault],
   ];
-  // The failure catcher of a branch's last Task already built the branch Output.
+  // The fault Choice of a branch's last Task already built the branch Output.
   if (spec.next === undefined) states.push([failedName, { Type: 'Succeed' }]);
   return states;
 }

@@ -3,8 +3,10 @@ export type { CompileJobOptions, CompiledJob, CompileDiagnostics, ChildDefinitio
 export type { HeldBackOp } from './held-back-ops.js';
 export { describeHeldBackOp } from './held-back-ops.js';
 export { buildChildPlaceholder } from './state-names.js';
-export { compileRetryPolicy, buildPlatformRetrier, findStrictViolations } from './compile-retriers.js';
-export type { CompileRetryPolicyOptions, CompiledRetryPolicy, RetryFidelity } from './compile-retriers.js';
+export { compileRetryPolicy, compileOpRetries, buildPlatformRetrier, findStrictViolations } from './compile-retriers.js';
+export type { CompileRetryPolicyOptions, CompiledRetryPolicy, CompiledOpRetries, RetryFidelity } from './compile-retriers.js';
+export { compileFaultHandling } from './compile-faults.js';
+export type { FaultRetryPlan } from './compile-faults.js';
 export { STRICT_ACCEPTED_DEVIATIONS } from './retry-plan.js';
 export type {
   OpRetryPlan,

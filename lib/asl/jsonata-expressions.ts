@@ -2,6 +2,7 @@ import { OUTCOME_MARKER_KEY, PROTOCOL_VERSION, VALUE_KEY, type RetryMode } from 
 import { OPS_FAILED_ERROR } from '../errors.js';
 import type { JsonValue } from './asl-types.js';
 import { FAILURES_VARIABLE, RUN_VARIABLES } from './state-names.js';
+import { RECORD_KEYS } from './compile-faults.js';
 
 /**
  * The JSONata expressions of a compiled job. String literals and object keys are single-quoted
@@ -67,6 +68,8 @@ export function buildPayload(opName: string, retryMode: RetryMode, inputs: reado
   // constructor flattens exactly one level, so [$a,$b] is [value a, value b] whatever they are.
   if (inputs.length > 0) fields.push(`'inputs':[${inputs.join(',')}]`);
   fields.push(`'config':$${RUN_VARIABLES.opsConfig}.\`${opName}\`.config`);
+  // A timeout or crash for the wrapper to decide on (compile-faults.ts); absent on other entries.
+  fields.push(`'fault':$states.input.${RECORD_KEYS.fault}`);
   return `$merge([$${RUN_VARIABLES.payload},{${fields.join(',')}}])`;
 }
 
@@ -79,17 +82,12 @@ export function buildPayload(opName: string, retryMode: RetryMode, inputs: reado
  * catcher's error output `{Error, Cause}`; see compile-task.ts.
  */
 export function buildRetryNumber(): string {
-  return `$sum([$states.input.nextRetryNumber,$states.context.State.RetryCount])`;
-}
-
-/** The RetryAfter catcher's Output: the error's ErrorDetails (see wire-protocol.ts), which the Wait state and the Task read. */
-export function buildRetryDetails(): string {
-  return `$parse($parse($states.errorOutput.Cause).trace[0])`;
+  return `$sum([$states.input.${RECORD_KEYS.retryNumber},$states.context.State.RetryCount])`;
 }
 
 /** The Wait state's Seconds: the details' wait, whole seconds. */
 export function buildWaitSeconds(): string {
-  return `$ceil($states.input.waitSeconds)`;
+  return `$states.input.${RECORD_KEYS.waitSeconds}`;
 }
 
 /**

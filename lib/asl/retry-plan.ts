@@ -1,5 +1,6 @@
 import type { RetryMode } from '../job/wire-protocol.js';
 import type { RetryPolicySource } from '../job/resolve-retry-policy.js';
+import type { FaultRetryPlan } from './compile-faults.js';
 
 /** A closed interval of seconds; min === max for a deterministic wait. */
 export interface SecondsRange {
@@ -22,10 +23,11 @@ export interface RetryWait {
  * - 'rounded-up': waits rounded up to whole seconds (never sooner than asked).
  * - 'minimum-interval': a wait under 1 s becomes 1 s in a retrier (Step Functions' minimum).
  * - 'full-jitter-bound': native FULL jitter draws from [0, ceil(max)] inclusive, Dagster from [0, max).
- * - 'platform-retries-advance-retry-number': Lambda platform retries advance State.RetryCount,
- *   hence the op's retry number.
- * - 'infrastructure-approximation': timeouts and crashes retried by one geometric retrier
- *   that approximates the policy and keeps its own count.
+ * - 'platform-retries-advance-retry-number': compileRetryPolicy's standalone Retry array only
+ *   (compileJob catches platform errors instead): Lambda platform retries advance
+ *   State.RetryCount, hence the op's retry number.
+ * - 'infrastructure-approximation': compileRetryPolicy's standalone Retry array only: timeouts
+ *   and crashes retried by one geometric retrier that approximates the policy and keeps its own count.
  * - 'native-fit': fidelity 'native' replaced the schedule by one geometric retrier.
  * - 'plus-minus-jitter-dropped': fidelity 'native' waits the centre of a PLUS_MINUS range.
  */
@@ -70,8 +72,8 @@ export interface PolicyRetryPlan {
   readonly deviations: readonly RetryDeviation[];
 }
 
-/** The retry plan of one op invocation (compileJob). */
-export interface OpRetryPlan extends PolicyRetryPlan {
+/** The retry plan of one op invocation (compileJob): its policy's plan and how its Task handles faults. */
+export interface OpRetryPlan extends PolicyRetryPlan, FaultRetryPlan {
   /** The invocation's name (its Task state). */
   readonly op: string;
   /** Where the policy came from. */

@@ -5,7 +5,7 @@ import { MAX_STATE_NAME_LENGTH } from './asl-constants.js';
  *
  * Op Tasks are named after their invocation (^[A-Za-z0-9_]+$, at most 80 characters). Every
  * other state name contains a hyphen, which no invocation name can, so none collides with a
- * Task. Per-op helper states are `<op>-wait` / `<op>-failed`; when that would pass 80
+ * Task. Per-op helper states are `<op>-wait` / `<op>-fault` / `<op>-failed`; when that would pass 80
  * characters, the op name is cut and the op's invocation index added:
  * `<first characters of op>-wait-<index>` (unique: indices are unique and a `-wait` name never
  * ends in `-<digits>`).
@@ -44,6 +44,11 @@ export const RUN_VARIABLES = {
 /** The Wait state of op `index`'s Catch -> Wait -> Task loop. */
 export function buildWaitStateName(opName: string, index: number): string {
   return buildHelperStateName(opName, index, 'wait');
+}
+
+/** The Choice after op `index`'s platform and crash catchers: retry through its Wait state, or fail the op. */
+export function buildFaultStateName(opName: string, index: number): string {
+  return buildHelperStateName(opName, index, 'fault');
 }
 
 /** The Succeed state that ends a Parallel branch when its last op failed. */

@@ -3,7 +3,7 @@ import { MAX_ERROR_NAME_LENGTH } from './limits.js';
 
 /**
  * Prefix put before an op's own error name when that name is reserved (`States.*`,
- * `Lambda.*`, `Sandbox.*`, `stepops.*`): `States.Timeout` thrown by op code fails the op as
+ * `Lambda.*`, `Sandbox.*`, `Runtime.*`, `stepops.*`): `States.Timeout` thrown by op code fails the op as
  * `stepops.OpError.States.Timeout`, so no retrier or catcher meant for the real Step Functions
  * or Lambda error matches it by accident. The original name stays in the error details.
  */

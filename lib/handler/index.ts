@@ -12,7 +12,7 @@
  * - retry (decideRetry): RETRY_ERROR ('plain'), retryAttemptErrorName(n) ('indexed'),
  *   RETRY_AFTER_ERROR ('loop', and any RetryRequested) with details.waitSeconds (whole
  *   seconds, rounded up) and details.nextRetryNumber.
- * - fail: the op's own name and message; a reserved name (States.*, Lambda.*, Sandbox.*,
+ * - fail: the op's own name and message; a reserved name (States.*, Lambda.*, Sandbox.*, Runtime.*,
  *   stepops.*) gets the OP_ERROR_PREFIX; names are cut to 256 characters (the whole name stays
  *   in details.error.name); a thrown non-Error fails as its typeof with its value as the message.
  *   An exhausted RetryRequested fails as 'RetryRequested' (the op's own error, as in Dagster,

@@ -38,4 +38,16 @@ export interface OpAttempt {
   readonly config?: unknown;
   /** The Lambda request id, logged on the decision lines. @default - not logged */
   readonly requestId?: string;
+  /**
+   * A timeout or crash of this very attempt that the state machine caught (payload `fault`):
+   * the wrapper decides on it instead of running the op (decide-fault.ts).
+   * @default - none: the op runs
+   */
+  readonly fault?: OpAttemptFault;
+}
+
+/** A caught timeout or crash: its Step Functions error name and message. */
+export interface OpAttemptFault {
+  readonly name: string;
+  readonly message: string;
 }

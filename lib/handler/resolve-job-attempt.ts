@@ -4,7 +4,8 @@ import { isJobDefinition, type JobDefinition } from '../job/job.js';
 import { resolveRetryPolicy } from '../job/resolve-retry-policy.js';
 import { PROTOCOL_VERSION, isOpOutcomeMarker, isOpValueEnvelope, isOpStoredEnvelope, INLINE_THRESHOLD_BYTES } from '../job/wire-protocol.js';
 import type { LambdaContextLike } from './handler-types.js';
-import type { OpAttempt } from './op-attempt.js';
+import type { OpAttempt, OpAttemptFault } from './op-attempt.js';
+import { readFaultMessage } from './decide-fault.js';
 import { createProtocolError, isJsonObject, isRetryNumber, previewValue } from './protocol-error.js';
 import { RETRY_MODES, isRetryMode } from './retry-mode.js';
 
@@ -77,6 +78,7 @@ export function resolveJobAttempt(job: JobDefinition, planHash: string, event: u
   if (typeof inlineBytes !== 'number' || !Number.isInteger(inlineBytes) || inlineBytes < 0) {
     reject(`payload.inlineBytes must be an integer >= 0 (the largest output kept inline, in bytes), got ${previewValue(event.inlineBytes)}`);
   }
+  const fault = readFault(event.fault, event.retryNumber, reject);
   return {
     op: invocation.op,
     opName,
@@ -91,5 +93,20 @@ export function resolveJobAttempt(job: JobDefinition, planHash: string, event: u
     inlineBytes,
     config: event.config,
     ...(context?.awsRequestId === undefined ? {} : { requestId: context.awsRequestId }),
+    ...(fault === undefined ? {} : { fault }),
   };
+}
+
+/**
+ * payload.fault (lib/asl/compile-faults.ts): `{ Error, Cause, r }`, the error output of a
+ * timeout or crash of the attempt with retry number r. It concerns this invocation only when r
+ * is its retry number; a later retry of the same Task visit carries it on and runs the op.
+ */
+function readFault(fault: unknown, retryNumber: number, reject: (problem: string) => never): OpAttemptFault | undefined {
+  if (fault === undefined || fault === null) return undefined;
+  if (!isJsonObject(fault) || typeof fault.Error !== 'string' || !isRetryNumber(fault.r)) {
+    reject(`payload.fault must be a caught timeout or crash { Error, Cause, r }, got ${previewValue(fault)}`);
+  }
+  if (fault.r !== retryNumber) return undefined;
+  return { name: fault.Error, message: readFaultMessage(fault.Cause) };
 }

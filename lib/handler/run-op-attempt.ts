@@ -8,6 +8,7 @@ import { INLINE_THRESHOLD_BYTES, PROTOCOL_VERSION, VALUE_KEY, isOpOutcomeMarker,
 import { checkOutput } from './check-output.js';
 import { createAttemptError } from './create-attempt-error.js';
 import { decideOpError } from './decide-op-error.js';
+import { decideFault } from './decide-fault.js';
 import type { HandlerOptions, LambdaContextLike } from './handler-types.js';
 import type { OpAttempt } from './op-attempt.js';
 import { isOpAttemptError } from './op-attempt-error.js';
@@ -37,6 +38,15 @@ export async function runOpAttempt(attempt: OpAttempt, options: HandlerOptions =
   // A re-execution reuses this op's output from its parent run: returned verbatim, the op's code does not run.
   const reused = readReusedOutput(attempt.config);
   if (reused !== undefined) return returnReusedOutput(attempt, reused, log);
+
+  // A timeout or crash of this attempt, caught by the state machine: decided here, the op does not run.
+  if (attempt.fault !== undefined) {
+    const outcome = decideFault(attempt, attempt.fault, options.random);
+    const fields = { ...outcome.logFields, fault: attempt.fault.name };
+    if (outcome.logLevel === 'WARN') log.warn('op timed out or crashed; retrying', fields);
+    else log.error('op timed out or crashed', fields);
+    throw outcome.error;
+  }
 
   if (envelopes) {
     const skipped = buildSkippedMarker(attempt.opName, attempt.inputs);

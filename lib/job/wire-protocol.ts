@@ -57,6 +57,14 @@ export interface OpPayload {
    * @default INLINE_THRESHOLD_BYTES
    */
   readonly inlineBytes?: number;
+  /**
+   * A timeout or crash the state machine caught (lib/asl/compile-faults.ts): its error output
+   * and `r`, the retry number of the attempt that died. When r is this payload's retryNumber
+   * the wrapper decides on it under the op's policy instead of running the op; otherwise (a
+   * later retry of the same Task visit) it is ignored.
+   * @default - none
+   */
+  readonly fault?: { readonly Error: string; readonly Cause?: string; readonly r: number } | null;
 }
 
 /**

@@ -3,7 +3,7 @@ import { compileJob } from '../../lib/asl/index.js';
 import { MAX_JOB_CAUSE_CHARACTERS, SHORT_CAUSE_CHARACTERS, SHORT_CAUSE_FAILED_OPS, SHORT_CAUSE_SKIPPED_OPS } from '../../lib/asl/jsonata-expressions.js';
 import { runStateMachine } from '../../lib/runner/index.js';
 import { runJobLocally } from '../../lib/runner/run-job-locally.js';
-import { Backoff, RetryPolicy, job, op, type JobFailureCause } from '../../lib/index.js';
+import { Backoff, Jitter, RetryPolicy, job, op, type JobFailureCause } from '../../lib/index.js';
 import { OUTCOME_MARKER_KEY, isOpOutcomeMarker, type OpPayload } from '../../lib/job/index.js';
 import { buildOpGraphFromEdges } from '../../lib/asl/job-graph.js';
 import { listFailedUpstream } from '../../lib/job/wire-protocol.js';
@@ -22,7 +22,12 @@ const LOOKALIKE = {
   __stepops: 'failed',
   f: [{ [OUTCOME_MARKER_KEY]: 'failed', op: 'ghost', failedUpstream: ['ghost'] }],
   Payload: 'inner',
-};
+  // The keys of a fault record (lib/asl/compile-faults.ts).
+  n: 9,
+  w: 99,
+  k: 5,
+  r: 0,
+}
 
 describe('op outputs never reach the state machine machinery', () => {
   it('outputs with __stepopsRetry, nextRetryNumber, marker (o, v, __stepops) and f keys leave the next ops retry numbers and skip logic alone; array outputs arrive whole', async () => {
@@ -120,7 +125,9 @@ async function runManyFailures(failing: number, downstream: number, cause: strin
     predecessors.push([k % failing]);
   }
   const graph = buildOpGraphFromEdges(names, predecessors);
-  const { definition } = compileJob(buildJobFromGraph('many_failures', graph));
+  const { definition, childDefinitions } = compileJob(buildJobFromGraph('many_failures', graph));
+  // Hundreds of ops with 80-character names may not fit one definition: the children run in process.
+  const stateMachines = Object.fromEntries(childDefinitions.map((child) => ['${' + child.placeholder + '}', child.definition]));
   expectValidDefinition(definition);
   const taskHandlers = Object.fromEntries(
     names.map((name, k) => [
@@ -133,7 +140,7 @@ async function runManyFailures(failing: number, downstream: number, cause: strin
       },
     ]),
   );
-  const result = await runStateMachine(definition, { taskHandlers });
+  const result = await runStateMachine(definition, { taskHandlers, stateMachines });
   expect(result.status).toBe('FAILED');
   const markerCauseCharacters = (definition.States['init-run'] as unknown as { Assign: { mc: number } }).Assign.mc;
   return { cause: result.error!.cause!, names, markerCauseCharacters };
@@ -182,13 +189,29 @@ describe('the job failure Cause stays within 32,768 characters', () => {
   });
 });
 
-describe('definition size', () => {
-  const policies = [undefined, new RetryPolicy({ maxRetries: 3, delay: 5 }), new RetryPolicy({ maxRetries: 3, delay: 2, backoff: Backoff.EXPONENTIAL })];
+describe('definition size per op (issue 10 asks for at most 1,000)', () => {
+  // bench/compile-scale.ts's POLICY_MIX: op k gets mix[k % 5].
+  const mix = [
+    undefined,
+    new RetryPolicy({ maxRetries: 3, delay: 5 }),
+    new RetryPolicy({ maxRetries: 3, delay: 2, backoff: Backoff.EXPONENTIAL }),
+    new RetryPolicy({ maxRetries: 4, delay: 1, backoff: Backoff.LINEAR, jitter: Jitter.FULL }),
+    new RetryPolicy({ maxRetries: 3, delay: 5, jitter: Jitter.PLUS_MINUS }),
+  ];
+  const charactersPerOp = (size: number, seed: number): number => {
+    const compiled = compileJob(buildJobFromGraph(`size_${size}`, generateRandomGraph(size, 2, seed), (k) => mix[k % mix.length]));
+    const definitions = [compiled.definition, ...compiled.childDefinitions.map((child) => child.definition)];
+    return definitions.reduce((sum, definition) => sum + JSON.stringify(definition).length, 0) / size;
+  };
 
-  // The structure keeps the Parallels that unknown durations need (none merged on unit-duration slack): ~1,400 per op.
-  it('a random 700-op job (k = 2; no policy, plain, indexed in turn) compiles into one definition, under 1,450 characters per op', () => {
-    const compiled = compileJob(buildJobFromGraph('random_mix', generateRandomGraph(700, 2, 1), (k) => policies[k % 3]));
-    expect(compiled.childDefinitions).toStrictEqual([]);
-    expect(compiled.diagnostics.characters / 700).toBeLessThan(1_450);
+  // Every op Task catches platform errors, timeouts and crashes (a fault record and a Choice,
+  // lib/asl/compile-faults.ts). Measured: 1,533 at 100 ops and 1,685 at 1,000 (seed 1); the
+  // bounds below catch growth. The issue's target of 1,000 is not met (see docs/figures.md).
+  it.each([
+    [100, 1, 1_560],
+    [100, 2, 1_560],
+    [1000, 1, 1_720],
+  ])('a random %i-op job (k = 2, seed %i, the benchmark policy mix) takes under %i characters per op', (size, seed, bound) => {
+    expect(charactersPerOp(size, seed)).toBeLessThan(bound);
   });
 });

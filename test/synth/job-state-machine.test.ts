@@ -7,7 +7,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { describe, expect, it } from 'vitest';
-import { compileJob, compileRetryPolicy, FUNCTION_ARN_PLACEHOLDER } from '../../lib/asl/index.js';
+import { compileJob, compileOpRetries, FUNCTION_ARN_PLACEHOLDER } from '../../lib/asl/index.js';
 import { JobStateMachine } from '../../lib/cdk/index.js';
 import { DefinitionError } from '../../lib/errors.js';
 import { resolveRetryPolicy } from '../../lib/index.js';
@@ -32,22 +32,21 @@ describe('JobStateMachine definition', () => {
   it("gives each op's Task the Retry blocks of its policy's plan", () => {
     const tasks = collectTaskStates(readDefinition(template).States);
     for (const invocation of smallJob.invocations) {
-      const compiled = compileRetryPolicy(resolveRetryPolicy(smallJob, invocation).policy);
-      expect(tasks.get(invocation.name)?.Retry, invocation.name).toStrictEqual(compiled.retriers);
+      const compiled = compileOpRetries(resolveRetryPolicy(smallJob, invocation).policy);
+      // A Task without op retriers has no Retry field.
+      expect(tasks.get(invocation.name)?.Retry ?? [], invocation.name).toStrictEqual(compiled.retriers);
+      // One catcher: the fault record tells the loop, platform errors, timeouts and crashes apart (lib/asl/compile-faults.ts).
+      const caught = tasks.get(invocation.name)?.Catch?.map((catcher) => catcher.ErrorEquals);
+      expect(caught, invocation.name).toStrictEqual([['States.ALL']]);
     }
     // fetch: 2, 6, 14 s (exponential, FULL jitter) needs attempt-indexed retriers; store waits 30 s twice.
     // (BackoffRate is the compiler's business: it does not matter for MaxAttempts 1.)
-    expect(tasks.get('fetch')?.Retry?.slice(1, 4)).toMatchObject([
+    expect(tasks.get('fetch')?.Retry).toMatchObject([
       { ErrorEquals: ['stepops.Retry.1'], IntervalSeconds: 2, MaxAttempts: 1, JitterStrategy: 'FULL' },
       { ErrorEquals: ['stepops.Retry.2'], IntervalSeconds: 6, MaxAttempts: 1, JitterStrategy: 'FULL' },
       { ErrorEquals: ['stepops.Retry.3'], IntervalSeconds: 14, MaxAttempts: 1, JitterStrategy: 'FULL' },
     ]);
-    expect(tasks.get('store')?.Retry?.[1]).toStrictEqual({
-      ErrorEquals: ['stepops.Retry', 'States.Timeout', 'Lambda.Unknown', 'Sandbox.Timedout'],
-      IntervalSeconds: 30,
-      MaxAttempts: 2,
-      BackoffRate: 1,
-    });
+    expect(tasks.get('store')?.Retry).toStrictEqual([{ ErrorEquals: ['stepops.Retry'], IntervalSeconds: 30, MaxAttempts: 2, BackoffRate: 1 }]);
   });
 
   it('exposes the retry plans, the function and the state machine', () => {
@@ -241,17 +240,17 @@ describe('JobStateMachine retry-plan deviations', () => {
   it('turns each deviation into a synth warning naming its ops', () => {
     const { annotations } = synthesizeJob({ job: smallJob });
     const warnings = annotations.findWarning('*', Match.stringLikeRegexp('stepops retry plan')).map((w) => String(w.entry.data));
-    expect(warnings.some((w) => w.includes('ops "fetch", "store", "notify": [platform-retries-advance-retry-number]'))).toBe(true);
     expect(warnings.some((w) => w.includes('op "fetch": [full-jitter-bound]'))).toBe(true);
-    expect(warnings.some((w) => w.includes('op "fetch": [infrastructure-approximation]'))).toBe(true);
+    // Platform errors, timeouts and crashes follow Dagster's rule: no deviation to warn about.
+    expect(warnings.some((w) => w.includes('platform-retries-advance-retry-number') || w.includes('infrastructure-approximation'))).toBe(false);
     expect(annotations.findError('*', Match.anyValue())).toStrictEqual([]);
   });
 
   it('fails synth when strict refuses a deviation, and keeps the accepted ones as warnings', () => {
-    const { annotations } = synthesizeJob({ job: smallJob, strict: true });
+    const { annotations } = synthesizeJob({ job: smallJob, strict: true, fidelity: 'native' });
     const errors = annotations.findError('*', Match.anyValue()).map((e) => String(e.entry.data));
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^stepops retry plan, op "fetch": \[infrastructure-approximation\] .* strict refuses this deviation from Dagster/);
+    expect(errors[0]).toMatch(/^stepops retry plan, op "fetch": \[native-fit\] .* strict refuses this deviation from Dagster/);
     annotations.hasWarning('*', Match.stringLikeRegexp('\\[full-jitter-bound\\]'));
   });
 
