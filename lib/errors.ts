@@ -193,6 +193,11 @@ export const PROTOCOL_ERROR = 'stepops.ProtocolError';
 export const OUTPUT_TOO_LARGE_ERROR = 'stepops.OutputTooLarge';
 /** Thrown (and the name of the RunConfigError raised) when the run config does not fit the job or an op's configSchema; never retried. */
 export const RUN_CONFIG_ERROR = 'stepops.RunConfigError';
+/**
+ * The error of an attempt still running when the wrapper's deadline (the Lambda function's
+ * remaining time minus a margin) passed: an op failure under its policy, like any other.
+ */
+export const OP_TIMEOUT_ERROR = 'stepops.OpTimeout';
 /** The error an execution fails with when ops failed but did not fail it directly. */
 export const OPS_FAILED_ERROR = 'stepops.OpsFailed';
 

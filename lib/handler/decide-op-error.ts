@@ -1,4 +1,5 @@
-import { RETRY_AFTER_ERROR, RETRY_ERROR, isRetryRequested, retryAttemptErrorName } from '../errors.js';
+import { OP_TIMEOUT_ERROR, RETRY_AFTER_ERROR, RETRY_ERROR, isRetryRequested, retryAttemptErrorName } from '../errors.js';
+import { OpDeadlineError } from './op-deadline.js';
 import type { LogLevel } from '../job/logger.js';
 import { PROTOCOL_VERSION } from '../job/wire-protocol.js';
 import { decideRetry, type RetryDecision } from '../policy/decide-retry.js';
@@ -73,7 +74,8 @@ export function decideOpError(attempt: OpAttempt, thrown: unknown, random?: () =
   }
 
   const exhaustedRequest = isRetryRequested(thrown) && decision.reason === 'retries-exhausted';
-  const name = toFailureErrorName(serialized.name);
+  // The wrapper's own deadline error keeps its name; an op's error of that name is renamed.
+  const name = thrown instanceof OpDeadlineError ? OP_TIMEOUT_ERROR : toFailureErrorName(serialized.name);
   const message = exhaustedRequest ? describeExhaustedRequest(decision.maxRetries ?? 0, serialized.cause) : serialized.message;
   const error = createAttemptError(
     name,

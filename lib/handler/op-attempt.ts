@@ -44,6 +44,12 @@ export interface OpAttempt {
    * @default - none: the op runs
    */
   readonly fault?: OpAttemptFault;
+  /**
+   * The Lambda context's getRemainingTimeInMillis: the attempt fails with OP_TIMEOUT_ERROR when
+   * it is still running near the function timeout (op-deadline.ts).
+   * @default - no deadline
+   */
+  readonly getRemainingTimeInMillis?: () => number;
 }
 
 /** A caught timeout or crash: its Step Functions error name and message. */

@@ -94,6 +94,7 @@ export function resolveJobAttempt(job: JobDefinition, planHash: string, event: u
     config: event.config,
     ...(context?.awsRequestId === undefined ? {} : { requestId: context.awsRequestId }),
     ...(fault === undefined ? {} : { fault }),
+    ...(context?.getRemainingTimeInMillis === undefined ? {} : { getRemainingTimeInMillis: () => context.getRemainingTimeInMillis!() }),
   };
 }
 

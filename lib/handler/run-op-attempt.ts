@@ -7,7 +7,8 @@ import { REUSED_CONFIG_KEY, readReusedOutput } from '../job/reexecution.js';
 import { INLINE_THRESHOLD_BYTES, PROTOCOL_VERSION, VALUE_KEY, isOpOutcomeMarker, type OpStoredEnvelope, type OpValueEnvelope } from '../job/wire-protocol.js';
 import { checkOutput } from './check-output.js';
 import { createAttemptError } from './create-attempt-error.js';
-import { decideOpError } from './decide-op-error.js';
+import { decideThrown } from './read-thrown.js';
+import { runWithinDeadline } from './op-deadline.js';
 import { decideFault } from './decide-fault.js';
 import type { HandlerOptions, LambdaContextLike } from './handler-types.js';
 import type { OpAttempt } from './op-attempt.js';
@@ -91,9 +92,9 @@ export async function runOpAttempt(attempt: OpAttempt, options: HandlerOptions =
   const started = now();
   let output: unknown;
   try {
-    output = await attempt.op.compute(context, ...inputs);
+    output = await runWithinDeadline(attempt.opName, attempt.getRemainingTimeInMillis, async () => attempt.op.compute(context, ...inputs));
   } catch (thrown) {
-    const outcome = decideOpError(attempt, thrown, options.random);
+    const outcome = decideThrown(attempt, thrown, options.random);
     const fields = { ...outcome.logFields, durationMs: now() - started };
     if (outcome.logLevel === 'WARN') log.warn(outcome.logMessage, fields);
     else log.error(outcome.logMessage, fields);
@@ -139,7 +140,7 @@ function reportValueError(attempt: OpAttempt, thrown: unknown, log: OpLogger, op
     log.error(message, { decision: 'fail', reason: error.details.reason, thrownAs: error.name, errorMessage: error.message.slice(0, 1000) });
     return error;
   }
-  const outcome = decideOpError(attempt, thrown, options.random);
+  const outcome = decideThrown(attempt, thrown, options.random);
   if (outcome.logLevel === 'WARN') log.warn(message, outcome.logFields);
   else log.error(message, outcome.logFields);
   return outcome.error;

@@ -185,7 +185,9 @@ export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOp
     attempts.add(attempt);
     try {
       const lambdaContext = { awsRequestId: requestId, getRemainingTimeInMillis: attempt.getRemainingTimeInMillis };
-      const output = await attempt.run(() => runForSimulatedSeconds(simulated, context.stateName, attempt.clock, () => handle(payload, lambdaContext)));
+      // The invocation that decides on a caught timeout or crash runs no op code: it takes no simulated seconds.
+      const timed = isDecidingFault(payload) ? NO_SIMULATED_SECONDS : simulated;
+      const output = await attempt.run(() => runForSimulatedSeconds(timed, context.stateName, attempt.clock, () => handle(payload, lambdaContext)));
       return toLambdaResult(output, requestId, context.clock.now());
     } finally {
       attempts.delete(attempt);
@@ -301,4 +303,12 @@ function toLambdaResult(output: unknown, requestId: string, nowMs: number): Loca
     SdkResponseMetadata: { RequestId: requestId },
     StatusCode: 200,
   };
+}
+
+const NO_SIMULATED_SECONDS: ReadonlyMap<string, number> = new Map();
+
+/** A payload whose `fault` is its own attempt's (lib/asl/compile-faults.ts): the wrapper decides, the op does not run. */
+function isDecidingFault(payload: unknown): boolean {
+  const { fault, retryNumber } = payload as { fault?: { r?: unknown } | null; retryNumber?: unknown };
+  return typeof fault === 'object' && fault !== null && fault.r === retryNumber;
 }

@@ -45,3 +45,62 @@ describe('jobHandler: a caught timeout or crash (payload fault) is decided under
     expect(failure.errorMessage).toMatch(/^payload\.fault must be a caught timeout or crash/);
   });
 });
+
+describe("jobHandler: the wrapper's deadline ahead of the Lambda timeout", () => {
+  it('an op still running 1 s before the timeout fails its attempt with stepops.OpTimeout, decided under its policy (a retry here)', async () => {
+    const testJob = buildSingleOpJob(() => new Promise<never>(() => {}), new RetryPolicy({ maxRetries: 2 }));
+    const handler = jobHandler(testJob, { writeLog: () => {} });
+    // 1,050 ms left: the deadline is 1,000 ms before the timeout, a tenth (105 ms) being less... the smaller margin wins: 945 ms.
+    const context = { ...createFakeContext(), getRemainingTimeInMillis: () => 1_050 };
+    const failure = recordFailure(await catchThrown(handler(buildPayload(testJob, 'work', {}), context)));
+    expect(failure.Error).toBe('stepops.Retry');
+    expect(failure.details).toMatchObject({ decision: 'retry', reason: 'policy', nextRetryNumber: 1, error: { name: 'stepops.OpTimeout' } });
+  });
+
+  it('without retries left, the op fails as stepops.OpTimeout (its own name, not renamed); an op error of that name is renamed', async () => {
+    const hanging = buildSingleOpJob(() => new Promise<never>(() => {}));
+    const context = { ...createFakeContext(), getRemainingTimeInMillis: () => 200 };
+    const failure = recordFailure(await catchThrown(jobHandler(hanging, { writeLog: () => {} })(buildPayload(hanging, 'work', {}), context)));
+    expect(failure.Error).toBe('stepops.OpTimeout');
+    expect(failure.errorMessage).toMatch(/^op "work" was still running close to the Lambda function's timeout/);
+    const forging = buildSingleOpJob(() => {
+      const error = new Error('fake');
+      error.name = 'stepops.OpTimeout';
+      throw error;
+    });
+    const forged = recordFailure(await catchThrown(jobHandler(forging, { writeLog: () => {} })(buildPayload(forging, 'work', {}), context)));
+    expect(forged.Error).toBe('stepops.OpError.stepops.OpTimeout');
+  });
+
+  it('an op that settles in time is not affected', async () => {
+    const testJob = buildSingleOpJob(() => 'quick');
+    const context = { ...createFakeContext(), getRemainingTimeInMillis: () => 5_000 };
+    expect(await jobHandler(testJob, { writeLog: () => {} })(buildPayload(testJob, 'work', {}), context)).toStrictEqual({ v: 'quick' });
+  });
+});
+
+describe('jobHandler: hostile thrown values never escape unclassified', () => {
+  class ServiceLike extends Error {
+    constructor() {
+      super('from a getter');
+      this.name = 'Lambda.ServiceException';
+    }
+  }
+  const hostile: ReadonlyArray<readonly [string, () => unknown]> = [
+    ['an object whose name getter throws an error named Lambda.ServiceException', () => ({ get name(): string { throw new ServiceLike(); }, message: 'm' })],
+    ['an Error whose message getter throws', () => Object.defineProperty(new Error('x'), 'message', { get() { throw new ServiceLike(); } })],
+    ['a Proxy whose every trap throws', () => new Proxy({}, { get() { throw new ServiceLike(); }, getPrototypeOf() { throw new ServiceLike(); }, has() { throw new ServiceLike(); }, ownKeys() { throw new ServiceLike(); }, getOwnPropertyDescriptor() { throw new ServiceLike(); } })],
+    ['an Error whose stack getter throws a Proxy', () => Object.defineProperty(new Error('x'), 'stack', { get() { throw new Proxy({}, { get() { throw new ServiceLike(); }, getPrototypeOf() { throw new ServiceLike(); } }); } })],
+  ];
+  it.each(hostile)('%s: retried under the policy (maxRetries 3: a retry name), then a plain Error', async (_title, build) => {
+    const testJob = buildSingleOpJob(() => {
+      throw build();
+    }, new RetryPolicy({ maxRetries: 3 }));
+    const handler = jobHandler(testJob, { writeLog: () => {} });
+    const retried = recordFailure(await catchThrown(handler(buildPayload(testJob, 'work', { retryNumber: 0 }), createFakeContext())));
+    expect(retried.Error).toBe('stepops.Retry');
+    const exhausted = recordFailure(await catchThrown(handler(buildPayload(testJob, 'work', { retryNumber: 3 }), createFakeContext())));
+    expect(exhausted.Error).not.toMatch(/^(Lambda|States|Sandbox|Runtime)\./);
+    expect(exhausted.details).toMatchObject({ decision: 'fail', reason: 'retries-exhausted' });
+  });
+});

@@ -35,18 +35,25 @@ function twoOps(faulty: () => Promise<unknown>, retryPolicy?: RetryPolicy) {
 }
 
 describe('runJobLocally functionTimeoutSeconds: an attempt that runs past it fails as Lambda reports it', () => {
-  it('an op that never resolves fails with Sandbox.Timedout after the timeout and the run goes on; the attempt takes the whole timeout on the virtual clock', async () => {
+  it("an op that never resolves fails with the wrapper's stepops.OpTimeout just before the timeout (its deadline from getRemainingTimeInMillis) and the run goes on", async () => {
     const { definition, healthyRuns } = twoOps(() => new Promise<never>(() => {}));
     const result = await runJobLocally(definition, { ...quiet, functionTimeoutSeconds: 1 });
     expect(result.status).toBe('FAILED');
+    expect(result.error?.error).toBe('stepops.OpTimeout');
+    // Real time, not the virtual clock's: the attempt takes 0 virtual seconds.
     expect(attemptsOf(result.history, 'faulty')).toStrictEqual([
-      { outcome: 'failed', error: 'Sandbox.Timedout', errorMessage: 'RequestId: local-00000001 Error: Task timed out after 1.00 seconds', seconds: 1 },
+      {
+        outcome: 'failed',
+        error: 'stepops.OpTimeout',
+        errorMessage: `op "faulty" was still running close to the Lambda function's timeout (the wrapper stops waiting 1000 ms, or a tenth of the function's time, before it); raise the function timeout or make the op faster`,
+        seconds: 0,
+      },
     ]);
     expect(healthyRuns()).toBe(1);
     expect(attemptsOf(result.history, 'healthy').map((attempt) => attempt.outcome)).toStrictEqual(['succeeded']);
   });
 
-  it("an attempt that hangs once is retried under the op's policy and the next attempt succeeds", async () => {
+  it("an attempt that hangs once is retried under the op's policy (the wrapper's deadline: a retry name, not Sandbox.Timedout) and the next attempt succeeds", async () => {
     let calls = 0;
     const { definition } = twoOps(async () => {
       calls += 1;
@@ -56,9 +63,24 @@ describe('runJobLocally functionTimeoutSeconds: an attempt that runs past it fai
     const result = await runJobLocally(definition, { ...quiet, functionTimeoutSeconds: 1 });
     expect(result.status).toBe('SUCCEEDED');
     expect(attemptsOf(result.history, 'faulty').map(({ outcome, error }) => ({ outcome, error }))).toStrictEqual([
-      { outcome: 'failed', error: 'Sandbox.Timedout' },
+      { outcome: 'failed', error: 'stepops.Retry' },
       { outcome: 'succeeded', error: undefined },
     ]);
+  });
+
+  it('a Sandbox.Timedout under a policy is decided by one more invocation (no op code) under the policy: retried once, then the op fails with Sandbox.Timedout', async () => {
+    let calls = 0;
+    const { definition } = twoOps(async () => {
+      calls += 1;
+      return 'slow';
+    }, new RetryPolicy({ maxRetries: 1, delay: 5 }));
+    const result = await runJobLocally(definition, { ...quiet, simulatedOpSeconds: { faulty: 90 } });
+    expect(result.status).toBe('FAILED');
+    expect(result.error?.error).toBe('Sandbox.Timedout');
+    const visits = summarizeTaskAttempts(result.history).filter((summary) => summary.stateName === 'faulty');
+    const attempts = visits.flatMap((visit) => visit.attempts.map((attempt) => attempt.error));
+    expect(attempts).toStrictEqual(['Sandbox.Timedout', 'stepops.Retry', 'Sandbox.Timedout']);
+    expect(calls).toBe(2);
   });
 
   it('simulated seconds count against the timeout: a 90 s attempt under the default 60 s timeout times out at 60 s on the virtual clock', async () => {

@@ -1,0 +1,41 @@
+import { OP_TIMEOUT_ERROR } from '../errors.js';
+
+/**
+ * The wrapper's deadline ahead of the Lambda function timeout: an attempt still running when
+ * the function has DEADLINE_MARGIN_MS left (a tenth of the time it had, when that is less) fails
+ * with OP_TIMEOUT_ERROR, which the wrapper decides on under the op's policy like any op error.
+ * So an op that runs too long is retried on its own counter and schedule, and its timeout never
+ * reaches the platform as Sandbox.Timedout. The margin leaves time to report the error.
+ */
+export const DEADLINE_MARGIN_MS = 1_000;
+
+/** Thrown by runWithinDeadline; the wrapper keeps its name (it is the wrapper's, not the op's). */
+export class OpDeadlineError extends Error {
+  constructor(opName: string) {
+    super(
+      `op "${opName}" was still running close to the Lambda function's timeout (the wrapper stops waiting ${DEADLINE_MARGIN_MS} ms, or a tenth of the function's time, before it); raise the function timeout or make the op faster`,
+    );
+    this.name = OP_TIMEOUT_ERROR;
+  }
+}
+
+/**
+ * Runs `work` until it settles or the deadline passes, whichever comes first. Without
+ * `getRemainingTimeInMillis` (no Lambda context) there is no deadline.
+ */
+export async function runWithinDeadline<T>(opName: string, getRemainingTimeInMillis: (() => number) | undefined, work: () => Promise<T>): Promise<T> {
+  if (getRemainingTimeInMillis === undefined) return work();
+  const remainingMs = getRemainingTimeInMillis();
+  if (!Number.isFinite(remainingMs)) return work();
+  const afterMs = Math.max(0, Math.floor(remainingMs - Math.min(DEADLINE_MARGIN_MS, remainingMs / 10)));
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new OpDeadlineError(opName)), afterMs);
+    timer.unref?.();
+  });
+  try {
+    return await Promise.race([work(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
