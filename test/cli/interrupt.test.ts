@@ -26,11 +26,11 @@ describe('stepops run, Ctrl-C and --function-timeout (the real command in a chil
     expect(run.stdout).toContain('States.Aborted');
   });
 
-  it('--function-timeout 1: the op that never resolves fails with Sandbox.Timedout after 1 s and the run ends (exit 1)', async () => {
+  it("--function-timeout 1: the op that never resolves fails with the wrapper's stepops.OpTimeout just before 1 s and the run ends (exit 1)", async () => {
     const run = await runStepops(['run', 'test/cli/fixtures/hangs.ts', '--function-timeout', '1']);
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toContain('Sandbox.Timedout');
-    expect(run.stdout).toContain('Task timed out after 1.00 seconds');
+    expect(run.stdout).toContain('stepops.OpTimeout');
+    expect(run.stdout).toContain("close to the Lambda function's timeout");
   });
 
 });
