@@ -19,7 +19,7 @@ const COUNTED =
 
 async function runQuietly(job: JobDefinition, seed = 1): Promise<ReturnType<typeof countBilledTransitions>> {
   const result = await runJobLocally(job, { seed, writeLog: () => {} });
-  if (result.status !== 'SUCCEEDED') throw new Error(`job ${job.name} ended ${result.status}: ${result.error?.error ?? ''}`);
+  if (result.status !== 'SUCCEEDED') throw new Error(`job ${job.name} ended ${result.status}: ${result.error.error ?? ''}`);
   return countBilledTransitions(result.history);
 }
 

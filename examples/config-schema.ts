@@ -19,5 +19,5 @@ console.log(ran.status, ran.output);
 // A typo in an op name, a config the schema rejects, an input that is not an object: each
 // fails before any op runs, with the path, the value and the fix.
 for (const input of [{ ops: { fetch_order: { config: { limit: 3 } } } }, { ops: { fetch_orders: { config: { limit: 'ten' } } } }, [1, 2]]) {
-  await runJobLocally(orders, { input, writeLog: () => {} }).catch((error: Error) => console.log(`${error.name}: ${error.message}`));
+  await runJobLocally(orders, { input, writeLog: () => {} }).catch((error: unknown) => console.log(String(error)));
 }

@@ -12,7 +12,7 @@ export function readChildExecutionArn(event: HistoryEvent): string | undefined {
   const succeeded = event.type === 'TaskSucceeded' ? event.taskSucceededEventDetails : undefined;
   const failed = event.type === 'TaskFailed' ? event.taskFailedEventDetails : undefined;
   const details = submitted ?? succeeded ?? failed;
-  if (details === undefined || details.resourceType !== 'states' || details.resource?.startsWith('startExecution.sync') !== true) return undefined;
+  if (details?.resourceType !== 'states' || details.resource?.startsWith('startExecution.sync') !== true) return undefined;
   return readExecutionArnField(submitted?.output ?? succeeded?.output ?? failed?.cause);
 }
 

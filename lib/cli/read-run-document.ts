@@ -31,6 +31,6 @@ export function readRunDocumentFile(path: string, cwd: string, jobName: string):
     runId: document.executionArn ?? document.executionName ?? path,
     status: document.status ?? 'FAILED',
     input: document.input ?? {},
-    ops: document.ops.map((op) => ({ name: op.name, outcome: op.outcome, ...(op.recorded === undefined ? {} : { recorded: op.recorded }) })),
+    ops: (document.ops as RunDocument['ops']).map((op) => ({ name: op.name, outcome: op.outcome, ...(op.recorded === undefined ? {} : { recorded: op.recorded }) })),
   };
 }

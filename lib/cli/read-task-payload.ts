@@ -25,7 +25,7 @@ export function readScheduledOpAttempt(event: HistoryEvent): ScheduledOpAttempt 
   }
   const fields = payload as { inputs?: unknown; config?: unknown } | null | undefined;
   const reused = readReusedOutput(fields?.config);
-  if (reused !== undefined) return { skipped: false, reusedFrom: String(reused.parent) };
+  if (reused !== undefined) return { skipped: false, reusedFrom: reused.parent };
   const inputs = fields?.inputs;
   return { skipped: Array.isArray(inputs) && inputs.some(isOpOutcomeMarker) };
 }

@@ -184,7 +184,7 @@ function checkErrorNames(field: 'retryOn' | 'neverRetryOn', value: unknown): rea
       `RetryPolicy.${field} must be an array of error names (non-empty strings), got ${describeValue(value)}; use e.g. ['TimeoutError']`,
     );
   }
-  return Object.freeze([...value]);
+  return Object.freeze([...(value as string[])]);
 }
 
 function checkAttemptNum(attemptNum: number): void {

@@ -2,6 +2,7 @@ import { CancelScope } from './cancel-scope.js';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { createRunClock, type RunClock } from './clock.js';
 import type { TaskNode } from './definition.js';
+import { describeValue } from '../errors.js';
 import { MissingTaskHandlerError, UnknownStateMachineError, UnsupportedDefinitionError } from './errors.js';
 import { HistoryRecorder } from './history.js';
 import { createStepFunctionsJsonataFunctions } from './jsonata-functions.js';
@@ -262,7 +263,7 @@ function describeAbortReason(reason: unknown): string {
   if (reason instanceof Error) text = reason.message === '' ? reason.name : `${reason.name}: ${reason.message}`;
   else if (typeof reason === 'string') text = reason;
   else if (reason === undefined) text = 'no reason given';
-  else text = String(reason);
+  else text = describeValue(reason);
   return `The run was aborted by its AbortSignal (${text}).`;
 }
 

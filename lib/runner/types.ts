@@ -76,7 +76,7 @@ export interface TaskCallbacks {
  * Stands in for a Task's service call: gets the evaluated Arguments, returns the task result
  * (what `$states.result` sees), and signals a task failure by throwing (see `toTaskFailure`).
  */
-export type TaskHandler = (args: unknown, ctx: TaskHandlerContext) => unknown | Promise<unknown>;
+export type TaskHandler = (args: unknown, ctx: TaskHandlerContext) => unknown;
 
 /** The part of `LambdaClient` from @aws-sdk/client-lambda that the runner uses. */
 export interface LambdaClientLike {

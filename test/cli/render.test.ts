@@ -155,7 +155,7 @@ describe('progress', () => {
     const details = { stepops: 1, op: 'A', retryNumber: 0, decision: 'retry', reason: 'policy', nextRetryNumber: 1, error: { name: 'Boom', message: 'x' } };
     const cause = JSON.stringify({ errorType: 'stepops.Retry', errorMessage: '', trace: [JSON.stringify(details)] });
     const events = runningHistory();
-    events[4] = { ...events[4], taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'stepops.Retry', cause } };
+    events[4] = { ...events[4]!, taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'stepops.Retry', cause } };
     for (const event of events.slice(0, 5)) reporter.onEvent(event);
     expect(written).toContain('A  attempt 1 failed: Boom: x; retry 1 in 5s\n');
     expect(written.endsWith('waiting: A retry 1 in 5s')).toBe(true);
@@ -174,8 +174,8 @@ describe('progress', () => {
     const details = { stepops: 1, op: 'a_rather_long_op_name', retryNumber: 0, decision: 'retry', reason: 'policy', nextRetryNumber: 1, error: { name: 'Boom', message: 'x' } };
     const cause = JSON.stringify({ errorType: 'stepops.Retry', errorMessage: '', trace: [JSON.stringify(details)] });
     const events = runningHistory().slice(0, 5);
-    events[1] = { ...events[1], stateEnteredEventDetails: { name: 'a_rather_long_op_name' } };
-    events[4] = { ...events[4], taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'stepops.Retry', cause } };
+    events[1] = { ...events[1]!, stateEnteredEventDetails: { name: 'a_rather_long_op_name' } };
+    events[4] = { ...events[4]!, taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'stepops.Retry', cause } };
     for (const event of events) reporter.onEvent(event);
     const status = written.slice(written.lastIndexOf('\n') + 1);
     expect(status).toBe('            waiting: a_rather_long_op_…');

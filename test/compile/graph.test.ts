@@ -197,7 +197,7 @@ describe('compiled size, transitions and speed', () => {
     const graph = generateRandomGraph(1000, 2, 1);
     const job = buildJobFromGraph('random_1000', graph);
     const start = performance.now();
-    let message = '';
+    let message: string;
     try {
       const { diagnostics } = compileJob(job);
       message = `${diagnostics.characters} characters`;

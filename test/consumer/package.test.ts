@@ -129,7 +129,7 @@ console.log(JSON.stringify(names));`;
   it('type-checks under strict, exactOptionalPropertyTypes, noPropertyAccessFromIndexSignature, noUncheckedIndexedAccess and skipLibCheck false', async () => {
     const outcome = await run(join(project, 'node_modules/.bin/tsc'), ['-p', '.'], { cwd: project, maxBuffer: 64 * 1024 * 1024 }).then(
       () => '',
-      (error: { stdout: string }) => error.stdout,
+      (error: unknown) => (error as { stdout: string }).stdout,
     );
     const errors = outcome.split('\n').filter((line) => /error TS\d+/.test(line));
     // aws-cdk-lib's own declarations do not compile under exactOptionalPropertyTypes with

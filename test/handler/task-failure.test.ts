@@ -12,7 +12,7 @@ describe('toStepFunctionsError: as the Lambda Node.js runtime reports a thrown v
     expect(Object.keys(JSON.parse(Cause) as object)).toStrictEqual(['errorType', 'errorMessage', 'trace']);
   });
 
-  it.each([
+  it.each<{ label: string; thrown: unknown; errorType: string; errorMessage: string }>([
     { label: 'a subclass that does not set name', thrown: new NamelessError('x'), errorType: 'Error', errorMessage: 'x' },
     { label: 'a string', thrown: 'boom', errorType: 'string', errorMessage: 'boom' },
     { label: 'an object', thrown: { a: 1 }, errorType: 'object', errorMessage: '[object Object]' },

@@ -4,7 +4,7 @@ import { machine } from './helpers.js';
 
 const evaluate = async (expression: string, seed = 0): Promise<unknown> => {
   const result = await runStateMachine(machine('A', { A: { Type: 'Pass', Output: { v: `{% ${expression} %}` }, End: true } }), { seed });
-  if (result.status !== 'SUCCEEDED') throw new Error(`${result.error?.error}: ${result.error?.cause}`);
+  if (result.status !== 'SUCCEEDED') throw new Error(`${result.error.error}: ${result.error.cause}`);
   return (result.output as { v: unknown }).v;
 };
 

@@ -70,7 +70,10 @@ describe('runJobLocally: DESIGN section 3, row by row', () => {
     const again = await run(7);
     const waits = waitsOf(first.history, 'jittery');
     expect(waits).toHaveLength(3);
-    for (const wait of waits) expect(wait).toBeGreaterThanOrEqual(0), expect(wait).toBeLessThanOrEqual(10);
+    for (const wait of waits) {
+      expect(wait).toBeGreaterThanOrEqual(0);
+      expect(wait).toBeLessThanOrEqual(10);
+    }
     expect(waitsOf(again.history, 'jittery')).toStrictEqual(waits);
     expect(again.elapsedSeconds).toBe(first.elapsedSeconds);
   });

@@ -4,8 +4,7 @@
  * Promise.withResolvers (Node >= 22): polyfill it on Node 20 before loading the package.
  */
 const promiseStatics = Promise as unknown as { withResolvers?: () => unknown };
-if (promiseStatics.withResolvers === undefined) {
-  promiseStatics.withResolvers = () => {
+promiseStatics.withResolvers ??= () => {
     let resolve!: (value: unknown) => void;
     let reject!: (reason: unknown) => void;
     const promise = new Promise((res, rej) => {
@@ -14,7 +13,6 @@ if (promiseStatics.withResolvers === undefined) {
     });
     return { promise, resolve, reject };
   };
-}
 
 export const { StateMachine } = await import('aws-local-stepfunctions');
 

@@ -7,7 +7,7 @@ import { synthesizeJob } from './helpers.js';
 const concurrencyWarnings = (job: typeof smallJob): string[] =>
   synthesizeJob({ job })
     .annotations.findWarning('*', Match.stringLikeRegexp('stepops concurrency'))
-    .map((warning) => String(warning.entry.data));
+    .map((warning) => warning.entry.data as string);
 
 describe('JobStateMachine: ops the structure may hold back', () => {
   it('warns once for a graph that is not series-parallel, naming each held-back op and what it may wait for', () => {

@@ -239,7 +239,7 @@ describe('JobStateMachine Express workflows', () => {
 describe('JobStateMachine retry-plan deviations', () => {
   it('turns each deviation into a synth warning naming its ops', () => {
     const { annotations } = synthesizeJob({ job: smallJob });
-    const warnings = annotations.findWarning('*', Match.stringLikeRegexp('stepops retry plan')).map((w) => String(w.entry.data));
+    const warnings = annotations.findWarning('*', Match.stringLikeRegexp('stepops retry plan')).map((w) => w.entry.data as string);
     expect(warnings.some((w) => w.includes('op "fetch": [full-jitter-bound]'))).toBe(true);
     // Platform errors, timeouts and crashes follow Dagster's rule: no deviation to warn about.
     expect(warnings.some((w) => w.includes('platform-retries-advance-retry-number') || w.includes('infrastructure-approximation'))).toBe(false);
@@ -248,7 +248,7 @@ describe('JobStateMachine retry-plan deviations', () => {
 
   it('fails synth when strict refuses a deviation, and keeps the accepted ones as warnings', () => {
     const { annotations } = synthesizeJob({ job: smallJob, strict: true, fidelity: 'native' });
-    const errors = annotations.findError('*', Match.anyValue()).map((e) => String(e.entry.data));
+    const errors = annotations.findError('*', Match.anyValue()).map((e) => e.entry.data as string);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^stepops retry plan, op "fetch": \[native-fit\] .* strict refuses this deviation from Dagster/);
     annotations.hasWarning('*', Match.stringLikeRegexp('\\[full-jitter-bound\\]'));

@@ -116,7 +116,7 @@ describe('JobStateMachine props validation', () => {
 
   it('fails when the state machine type is unknown', () => {
     expectDefinitionError(
-      (stack) => ({ job: smallJob, handler: createInlineFunction(stack), stateMachineType: 'BATCH' as sfn.StateMachineType }),
+      (stack) => ({ job: smallJob, handler: createInlineFunction(stack), stateMachineType: 'BATCH' as unknown as sfn.StateMachineType }),
       'props.stateMachineType must be sfn.StateMachineType.STANDARD or EXPRESS, got "BATCH"',
     );
   });
