@@ -16,7 +16,7 @@ import { runGraph } from './run-graph.js';
 import { AbortedError, StatesError, StatesErrorName } from './states-error.js';
 import { LAMBDA_INVOKE_CALLBACK_RESOURCE, LAMBDA_INVOKE_RESOURCE, START_EXECUTION_RESOURCE } from '../asl/index.js';
 import { readExecutionStatus, readStartExecutionPattern } from './start-execution.js';
-import type { ExecutionSource, FailedRunResult, LambdaClientLike, RunResult, RunStateMachineOptions, SucceededRunResult, TaskHandler } from './types.js';
+import type { ChildExecution, ExecutionSource, FailedRunResult, LambdaClientLike, RunResult, RunStateMachineOptions, SucceededRunResult, TaskHandler } from './types.js';
 
 export const DEFAULT_STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:stepops-local';
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/stepops-local-execution-role';
@@ -111,33 +111,65 @@ interface ExecutionParams {
 /** Runs one execution (the top level, or a child) on the shared clock; never disposes the clock. */
 async function execute(machine: ParsedMachine, params: ExecutionParams, shared: SharedRun): Promise<RunResult> {
   const { clock } = shared;
-  const { seed, executionName, stateMachineArn } = params;
-  const executionArn = params.executionArn ?? toExecutionArn(stateMachineArn, executionName);
+  const executionArn = params.executionArn ?? toExecutionArn(params.stateMachineArn, params.executionName);
   const source: ExecutionSource = {
     executionArn,
-    name: executionName,
-    stateMachineArn,
+    name: params.executionName,
+    stateMachineArn: params.stateMachineArn,
     ...(params.parentExecutionArn === undefined ? {} : { parentExecutionArn: params.parentExecutionArn }),
     depth: params.depth,
   };
   const onEvent = shared.onEvent;
   const history = new HistoryRecorder(() => clock.now(), onEvent === undefined ? undefined : (event) => onEvent(event, source));
-  const stateMachineName = stateMachineArn.slice(stateMachineArn.lastIndexOf(':') + 1);
   const input = readExecutionInput(params.input);
   const startMs = clock.now();
-  const childExecutions: Array<{ name: string; stateMachineArn: string; executionArn: string; result: RunResult | undefined }> = [];
-  const pendingChildren: Array<Promise<RunResult>> = [];
-  const children: ChildExecutionStarter = {
+  const children = createChildExecutions(params, executionArn, shared);
+  const run = createRunContext(params, shared, { executionArn, history, input, startMs, children: children.starter });
+  // No Object.prototype under the variables: `name in variables` must see workflow variables only.
+  const scope: Scope = { run, variables: Object.create(null) as Record<string, unknown>, cancel: new CancelScope(params.cancel), lastEventId: 0 };
+  const detachStop = shared.stop.onCancel(() => scope.cancel.cancel());
+  recordEvent(scope, 'ExecutionStarted', {
+    executionStartedEventDetails: { input: toJson(input), inputDetails: { truncated: false }, roleArn: ROLE_ARN },
+  });
+  const timeout = startExecutionTimeout(machine, scope, clock);
+  try {
+    const outcome = await runToOutcome(machine, input, scope, params, shared, timeout);
+    const elapsedSeconds = (clock.now() - startMs) / 1000;
+    // Fire-and-forget children may outlive their parent; the run ends when they have.
+    await Promise.allSettled(children.pending);
+    const childExecutions = children.list();
+    return {
+      ...outcome,
+      history: history.events,
+      elapsedSeconds,
+      ...(childExecutions.length === 0 ? {} : { childExecutions }),
+    };
+  } finally {
+    timeout.timer.cancel();
+    detachStop();
+    scope.cancel.dispose();
+  }
+}
+
+/** The child executions one execution starts (startExecution Tasks): the starter its states use, and what they became. */
+function createChildExecutions(
+  params: ExecutionParams,
+  executionArn: string,
+  shared: SharedRun,
+): { readonly starter: ChildExecutionStarter; readonly pending: readonly Promise<RunResult>[]; readonly list: () => ChildExecution[] } {
+  const started: { name: string; stateMachineArn: string; executionArn: string; result: RunResult | undefined }[] = [];
+  const pending: Promise<RunResult>[] = [];
+  const starter: ChildExecutionStarter = {
     start(request) {
       const child = shared.machines.get(request.stateMachineArn);
       if (child === undefined) throw unknownStateMachine(request.stateName, request.stateMachineArn, shared.machines);
-      const index = childExecutions.length;
-      const childSeed = Math.floor(deriveRandomSource(seed, `child-execution:${index}`)() * 4294967296);
-      const name = request.name ?? createUuidV4(deriveRandomSource(seed, `child-execution-name:${index}`));
+      const index = started.length;
+      const childSeed = Math.floor(deriveRandomSource(params.seed, `child-execution:${index}`)() * 4294967296);
+      const name = request.name ?? createUuidV4(deriveRandomSource(params.seed, `child-execution-name:${index}`));
       const childArn = toExecutionArn(request.stateMachineArn, name);
       const entry = { name, stateMachineArn: request.stateMachineArn, executionArn: childArn, result: undefined as RunResult | undefined };
-      childExecutions.push(entry);
-      const startedMs = clock.now();
+      started.push(entry);
+      const startedMs = shared.clock.now();
       const done = execute(
         child,
         {
@@ -155,102 +187,99 @@ async function execute(machine: ParsedMachine, params: ExecutionParams, shared: 
         entry.result = result;
         return result;
       });
-      pendingChildren.push(done);
+      pending.push(done);
       return { name, executionArn: childArn, startMs: startedMs, done };
     },
   };
-  const run: RunContext = {
-    clock,
-    history,
+  // Called once every pending child has settled, so each has its result.
+  const list = (): ChildExecution[] =>
+    started.map(({ name, stateMachineArn, executionArn: childArn, result }) => ({
+      name,
+      stateMachineArn,
+      executionArn: childArn,
+      status: readExecutionStatus(result!),
+      result: result!,
+    }));
+  return { starter, pending, list };
+}
+
+/** What the states of one execution share: clock, history, handlers, seeded random sources, the context object. */
+function createRunContext(
+  params: ExecutionParams,
+  shared: SharedRun,
+  execution: { readonly executionArn: string; readonly history: HistoryRecorder; readonly input: unknown; readonly startMs: number; readonly children: ChildExecutionStarter },
+): RunContext {
+  const { seed, executionName, stateMachineArn } = params;
+  return {
+    clock: shared.clock,
+    history: execution.history,
     taskHandlers: shared.taskHandlers,
     lambda: shared.lambda,
     functions: createStepFunctionsJsonataFunctions(deriveRandomSource(seed, '$random'), deriveRandomSource(seed, '$uuid')),
     jitterRandom: deriveRandomSource(seed, 'jitter'),
     execution: {
-      Id: executionArn,
-      Input: input,
+      Id: execution.executionArn,
+      Input: execution.input,
       Name: executionName,
       RoleArn: ROLE_ARN,
-      StartTime: new Date(startMs).toISOString(),
+      StartTime: new Date(execution.startMs).toISOString(),
       RedriveCount: 0,
     },
-    stateMachine: { Id: stateMachineArn, Name: stateMachineName },
-    children,
+    stateMachine: { Id: stateMachineArn, Name: stateMachineArn.slice(stateMachineArn.lastIndexOf(':') + 1) },
+    children: execution.children,
     taskTokens: shared.taskTokens,
   };
-  // No Object.prototype under the variables: `name in variables` must see workflow variables only.
-  const scope: Scope = { run, variables: Object.create(null) as Record<string, unknown>, cancel: new CancelScope(params.cancel), lastEventId: 0 };
-  const detachStop = shared.stop.onCancel(() => scope.cancel.cancel());
-  recordEvent(scope, 'ExecutionStarted', {
-    executionStartedEventDetails: { input: toJson(input), inputDetails: { truncated: false }, roleArn: ROLE_ARN },
-  });
+}
 
-  const timeoutTimer = new CancelScope();
-  let timedOut = false;
+/** The machine's TimeoutSeconds on the run's clock: cancels the execution when it passes. */
+function startExecutionTimeout(machine: ParsedMachine, scope: Scope, clock: RunClock): { readonly timer: CancelScope; readonly hasPassed: () => boolean } {
+  const timer = new CancelScope();
+  let passed = false;
   if (machine.timeoutSeconds !== undefined) {
-    clock.sleepUnless(machine.timeoutSeconds, timeoutTimer).then(
+    clock.sleepUnless(machine.timeoutSeconds, timer).then(
       () => {
-        timedOut = true;
+        passed = true;
         scope.cancel.cancel();
       },
       () => {},
     );
   }
-  const finish = async (result: RunOutcome): Promise<RunResult> => {
-    const elapsedSeconds = (clock.now() - startMs) / 1000;
-    // Fire-and-forget children may outlive their parent; the run ends when they have.
-    await Promise.allSettled(pendingChildren);
-    return {
-      ...result,
-      history: history.events,
-      elapsedSeconds,
-      ...(childExecutions.length === 0
-        ? {}
-        : { childExecutions: childExecutions.map(({ name, stateMachineArn: arn, executionArn: childArn, result: childResult }) => ({
-            name,
-            stateMachineArn: arn,
-            executionArn: childArn,
-            status: readExecutionStatus(childResult!),
-            result: childResult!,
-          })),
-        }),
-    };
-  };
+  return { timer, hasPassed: () => passed };
+}
+
+/** Runs the graph to its end and records how the execution ended; rethrows what is not a Step Functions outcome. */
+async function runToOutcome(
+  machine: ParsedMachine,
+  input: unknown,
+  scope: Scope,
+  params: ExecutionParams,
+  shared: SharedRun,
+  timeout: { readonly hasPassed: () => boolean },
+): Promise<RunOutcome> {
   try {
-    let outcome: RunOutcome;
-    try {
-      const output = await runGraph(machine.graph, input, scope);
-      const outputJson = serializeWithinLimit(output, 'execution', 'an output');
-      recordEvent(scope, 'ExecutionSucceeded', {
-        executionSucceededEventDetails: { output: outputJson, outputDetails: { truncated: false } },
-      });
-      // The output as a caller of DescribeExecution gets it: parsed from its JSON, plain values only.
-      outcome = { status: 'SUCCEEDED', output: JSON.parse(outputJson) as unknown };
-    } catch (error) {
-      if (error instanceof AbortedError && timedOut) {
-        const cause = `The execution exceeded its TimeoutSeconds (${machine.timeoutSeconds} s).`;
-        recordEvent(scope, 'ExecutionTimedOut', { executionTimedOutEventDetails: { error: StatesErrorName.Timeout, cause } });
-        outcome = { status: 'FAILED', error: { error: StatesErrorName.Timeout, cause } };
-      } else if (error instanceof AbortedError && shared.stop.isCancelled) {
-        const cause = shared.readAbortCause();
-        recordEvent(scope, 'ExecutionAborted', { executionAbortedEventDetails: { error: ABORTED_ERROR, cause } });
-        outcome = { status: 'FAILED', error: { error: ABORTED_ERROR, cause } };
-      } else if (error instanceof AbortedError && params.cancel.isCancelled) {
-        const cause = 'The execution was stopped with the Task of its parent execution that started it.';
-        recordEvent(scope, 'ExecutionAborted', { executionAbortedEventDetails: { error: ABORTED_ERROR, cause } });
-        outcome = { status: 'FAILED', error: { error: ABORTED_ERROR, cause } };
-      } else if (error instanceof StatesError) {
-        recordEvent(scope, 'ExecutionFailed', { executionFailedEventDetails: error.toDetails() });
-        outcome = { status: 'FAILED', error: error.toDetails() };
-      } else {
-        throw error;
-      }
+    const output = await runGraph(machine.graph, input, scope);
+    const outputJson = serializeWithinLimit(output, 'execution', 'an output');
+    recordEvent(scope, 'ExecutionSucceeded', {
+      executionSucceededEventDetails: { output: outputJson, outputDetails: { truncated: false } },
+    });
+    // The output as a caller of DescribeExecution gets it: parsed from its JSON, plain values only.
+    return { status: 'SUCCEEDED', output: JSON.parse(outputJson) as unknown };
+  } catch (error) {
+    if (error instanceof AbortedError && timeout.hasPassed()) {
+      const cause = `The execution exceeded its TimeoutSeconds (${machine.timeoutSeconds} s).`;
+      recordEvent(scope, 'ExecutionTimedOut', { executionTimedOutEventDetails: { error: StatesErrorName.Timeout, cause } });
+      return { status: 'FAILED', error: { error: StatesErrorName.Timeout, cause } };
     }
-    return await finish(outcome);
-  } finally {
-    timeoutTimer.cancel();
-    detachStop();
-    scope.cancel.dispose();
+    if (error instanceof AbortedError && (shared.stop.isCancelled || params.cancel.isCancelled)) {
+      const cause = shared.stop.isCancelled ? shared.readAbortCause() : 'The execution was stopped with the Task of its parent execution that started it.';
+      recordEvent(scope, 'ExecutionAborted', { executionAbortedEventDetails: { error: ABORTED_ERROR, cause } });
+      return { status: 'FAILED', error: { error: ABORTED_ERROR, cause } };
+    }
+    if (error instanceof StatesError) {
+      recordEvent(scope, 'ExecutionFailed', { executionFailedEventDetails: error.toDetails() });
+      return { status: 'FAILED', error: error.toDetails() };
+    }
+    throw error;
   }
 }
 
