@@ -334,14 +334,37 @@ class StructureCompiler {
    * carries out into a 'failed' marker with the child's error, so the rest of the job goes on
    * as for a failed op.
    */
+  /**
+   * A block compiled as a child state machine, started by one startExecution.sync:2 Task of the
+   * parent. Like the other compile methods it appends to `states` and, for a `next` exit, records
+   * in `scope` where the block's outputs now live; for a `carry` exit it sets `exit.shape`.
+   */
   private compileExternal(block: OpBlock, scope: Scope, exit: Exit, states: [string, AslState][]): void {
     const number = this.childNumbers.get(block)!;
-    const name = `part${number}`;
-    const placeholder = buildChildPlaceholder(number);
-    const startName = buildChildStartStateName(number);
     const carried = this.listCarried(block);
     const shape: CarryShape = { single: false, f: false };
+    const reads = this.compileChildDefinition(block, number, carried, shape);
+    const input: Record<string, JsonValue> = {
+      [RUN_VARIABLES.payload]: expression(variable(RUN_VARIABLES.payload)),
+      [RUN_VARIABLES.opsConfig]: expression(variable(RUN_VARIABLES.opsConfig)),
+      [RUN_VARIABLES.markerCauseCharacters]: expression(variable(RUN_VARIABLES.markerCauseCharacters)),
+    };
+    for (const k of reads) input[buildCarryKey(k)] = expression(variable(lookUpVariable(scope, k)));
+    const task: ChildTask = {
+      number,
+      carried,
+      shape,
+      state: { Type: 'Task', Resource: START_EXECUTION_SYNC2_RESOURCE, Arguments: { StateMachineArn: `\${${buildChildPlaceholder(number)}}`, Input: input } },
+      retry: [{ ErrorEquals: STEP_FUNCTIONS_SERVICE_ERRORS, IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2, JitterStrategy: 'FULL' as const }],
+      failureList: shape.f ? ['$states.result.Output.f'] : [],
+    };
+    if (exit.kind === 'carry') this.compileChildTaskCarrying(task, scope, exit, states);
+    else this.compileChildTaskAssigning(task, scope, exit.next, states);
+  }
 
+  /** Adds the child state machine of `block` to `this.children`; returns the parent's variables it reads (from its Input). */
+  private compileChildDefinition(block: OpBlock, number: number, carried: readonly number[], shape: CarryShape): number[] {
+    const name = `part${number}`;
     // The child: an init state, then the block as a branch whose outer scope is its Input.
     const outer = new InputVariables();
     const blockOps = new Set(listBlockOps(block));
@@ -381,79 +404,67 @@ class StructureCompiler {
         ...childStates,
       ]),
     };
-    this.children.push({ name, placeholder, definition });
+    this.children.push({ name, placeholder: buildChildPlaceholder(number), definition });
+    return reads;
+  }
 
-    // The parent's Task.
-    const input: Record<string, JsonValue> = {
-      [RUN_VARIABLES.payload]: expression(variable(RUN_VARIABLES.payload)),
-      [RUN_VARIABLES.opsConfig]: expression(variable(RUN_VARIABLES.opsConfig)),
-      [RUN_VARIABLES.markerCauseCharacters]: expression(variable(RUN_VARIABLES.markerCauseCharacters)),
+  /** The parent's Task at the end of a branch: its Output carries the child's values (or failure markers, when the child fails) outward. */
+  private compileChildTaskCarrying(task: ChildTask, scope: Scope, exit: Exit & { kind: 'carry' }, states: [string, AslState][]): void {
+    const failedName = buildChildFailedStateName(task.number);
+    const carry = (value: (k: number) => CarriedValue, lists: readonly string[]): JsonValue => {
+      const entries = exit.ops.map((k) => (task.carried.includes(k) ? value(k) : fromScope(scope, k)));
+      const dropped = task.carried.filter((k) => !exit.ops.includes(k));
+      const markers = [...uncarried(scope.markerSources, exit.ops).map((source) => source.value), ...dropped.map((k) => value(k).value), ...lists];
+      exit.shape.single = exit.ops.length === 1 && markers.length === 0;
+      exit.shape.f = markers.length > 0;
+      return buildCarry(entries, markers);
     };
-    for (const k of reads) input[buildCarryKey(k)] = expression(variable(lookUpVariable(scope, k)));
-    const fromChild = (k: number): CarriedValue => {
-      const key = buildCarryKey(k);
-      if (shape.single) return { key, boxed: box('$states.result.Output'), value: '$states.result.Output' };
-      const path = `$states.result.Output.${key}`;
-      return { key, boxed: expression(path), value: unbox(path) };
+    // The same number of marker lists on both paths: both Outputs have the shape the enclosing Parallel reads.
+    const onFailure = carry((k) => ({ key: buildCarryKey(k), boxed: box(this.failedMarker(k)), value: this.failedMarker(k) }), task.failureList.map(() => '[]'));
+    const onSuccess = carry((k) => readFromChild(task.shape, k), task.failureList);
+    const state: AslTaskState = {
+      ...task.state,
+      Output: onSuccess,
+      Retry: task.retry,
+      Catch: [{ ErrorEquals: ['States.ALL'], Output: onFailure, Next: failedName }],
+      End: true,
     };
-    const failedMarker = (k: number): string => buildFailedMarker(this.context.ops[k]!.name);
-    const retry = [{ ErrorEquals: STEP_FUNCTIONS_SERVICE_ERRORS, IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2, JitterStrategy: 'FULL' as const }];
-    const task = {
-      Type: 'Task' as const,
-      Resource: START_EXECUTION_SYNC2_RESOURCE,
-      Arguments: { StateMachineArn: `\${${placeholder}}`, Input: input },
-    };
-    const failureList = shape.f ? ['$states.result.Output.f'] : [];
-    if (exit.kind === 'carry') {
-      const failedName = buildChildFailedStateName(number);
-      const carry = (value: (k: number) => CarriedValue, lists: readonly string[]): JsonValue => {
-        const entries = exit.ops.map((k) => (carried.includes(k) ? value(k) : fromScope(scope, k)));
-        const dropped = carried.filter((k) => !exit.ops.includes(k));
-        const markers = [...uncarried(scope.markerSources, exit.ops).map((source) => source.value), ...dropped.map((k) => value(k).value), ...lists];
-        exit.shape.single = exit.ops.length === 1 && markers.length === 0;
-        exit.shape.f = markers.length > 0;
-        return buildCarry(entries, markers);
-      };
-      // The same number of marker lists on both paths: both Outputs have the shape the enclosing Parallel reads.
-      const onFailure = carry((k) => ({ key: buildCarryKey(k), boxed: box(failedMarker(k)), value: failedMarker(k) }), failureList.map(() => '[]'));
-      const onSuccess = carry(fromChild, failureList);
-      const state: AslTaskState = {
-        ...task,
-        Output: onSuccess,
-        Retry: retry,
-        Catch: [{ ErrorEquals: ['States.ALL'], Output: onFailure, Next: failedName }],
-        End: true,
-      };
-      states.push([startName, state], [failedName, { Type: 'Succeed' }]);
-      return;
-    }
-    const failures = buildChildFailuresVariableName(number);
+    states.push([buildChildStartStateName(task.number), state], [failedName, { Type: 'Succeed' }]);
+  }
+
+  /** The parent's Task in a sequence: it assigns the child's values (or failure markers) to variables of `scope`, then goes on to `next`. */
+  private compileChildTaskAssigning(task: ChildTask, scope: Scope, next: string, states: [string, AslState][]): void {
+    const failures = buildChildFailuresVariableName(task.number);
     const assign: Record<string, JsonValue> = {};
     const onFailure: Record<string, JsonValue> = {};
-    for (const k of carried) {
-      assign[buildOutputVariableName(k, scope.depth)] = fromChild(k).boxed;
-      onFailure[buildOutputVariableName(k, scope.depth)] = box(failedMarker(k));
+    for (const k of task.carried) {
+      assign[buildOutputVariableName(k, scope.depth)] = readFromChild(task.shape, k).boxed;
+      onFailure[buildOutputVariableName(k, scope.depth)] = box(this.failedMarker(k));
     }
-    if (failureList.length > 0) {
-      assign[failures] = expression(`$append([],[${failureList.join(',')}])`);
+    if (task.failureList.length > 0) {
+      assign[failures] = expression(`$append([],[${task.failureList.join(',')}])`);
       onFailure[failures] = [];
     }
     // Output {}: the next Task's input must not be the child's output (op values; see buildRetryNumber).
     const state: AslTaskState = {
-      ...task,
+      ...task.state,
       Output: {},
       Assign: assign as JsonObject,
-      Retry: retry,
-      Catch: [{ ErrorEquals: ['States.ALL'], Assign: onFailure as JsonObject, Next: exit.next }],
-      Next: exit.next,
+      Retry: task.retry,
+      Catch: [{ ErrorEquals: ['States.ALL'], Assign: onFailure as JsonObject, Next: next }],
+      Next: next,
     };
-    states.push([startName, state]);
-    for (const k of carried) {
+    states.push([buildChildStartStateName(task.number), state]);
+    for (const k of task.carried) {
       const target = buildOutputVariableName(k, scope.depth);
       scope.variables.set(k, target);
       scope.markerSources.push({ value: variable(target), op: k });
     }
-    if (failureList.length > 0) scope.markerSources.push({ value: variable(failures) });
+    if (task.failureList.length > 0) scope.markerSources.push({ value: variable(failures) });
+  }
+
+  private failedMarker(k: number): string {
+    return buildFailedMarker(this.context.ops[k]!.name);
   }
 }
 
@@ -476,4 +487,24 @@ function fromScope(scope: Scope, k: number): CarriedValue {
 function uncarried(sources: readonly MarkerSource[], carriedOps: readonly number[]): MarkerSource[] {
   const carried = new Set(carriedOps);
   return sources.filter((source) => source.op === undefined || !carried.has(source.op));
+}
+
+/** The startExecution.sync:2 Task of one child, before its Output/Assign and Catch are chosen. */
+interface ChildTask {
+  readonly number: number;
+  readonly carried: readonly number[];
+  /** How the child's Output is shaped (set while the child was compiled). */
+  readonly shape: CarryShape;
+  readonly state: Pick<AslTaskState, 'Type' | 'Resource' | 'Arguments'>;
+  readonly retry: AslRetrier[];
+  /** The child's list of failed ops, when its Output has one. */
+  readonly failureList: readonly string[];
+}
+
+/** Op k's value in a child's result: the whole Output when the child carries a single value. */
+function readFromChild(shape: CarryShape, k: number): CarriedValue {
+  const key = buildCarryKey(k);
+  if (shape.single) return { key, boxed: box('$states.result.Output'), value: '$states.result.Output' };
+  const path = `$states.result.Output.${key}`;
+  return { key, boxed: expression(path), value: unbox(path) };
 }
