@@ -20,6 +20,6 @@ for (const plan of retryPlans) {
   console.log(`  deviations: ${plan.deviations.map((deviation) => deviation.kind).join(', ') || 'none'}`);
 }
 // Faults: Lambda platform errors retried without counting as op retries; timeouts and crashes under the policy.
-const [{ platformRetries, crashRetries }] = retryPlans;
+const { platformRetries, crashRetries } = retryPlans[0]!;
 console.log(`platform errors: up to ${platformRetries.maxRetries} retries, waits ${platformRetries.waits.map((w) => `${w.min}-${w.max}`).join(', ')} s`);
 console.log(`timeouts and crashes: ${crashRetries.join(', ')}`);
