@@ -13,7 +13,7 @@ import { Backoff, compileJob, compileRetryPolicy, decomposeGraph, Jitter, MAX_DE
 import { computeMedian } from './stats.js';
 
 /** Sizes and how many timed repetitions each gets (the median is reported). */
-const SIZES: ReadonlyArray<readonly [number, number]> = [
+const SIZES: readonly (readonly [number, number])[] = [
   [10, 30],
   [100, 10],
   [1000, 5],

@@ -10,7 +10,7 @@ export function buildLevelByLevel(graph: OpGraph): OpBlock {
   const byLevel: number[][] = [];
   graph.names.forEach((_, k) => {
     level[k] = graph.predecessors[k]!.reduce((max, p) => Math.max(max, level[p]! + 1), 0);
-    (byLevel[level[k]!] ??= []).push(k);
+    (byLevel[level[k]] ??= []).push(k);
   });
   const items = byLevel.map((ops): OpBlock => (ops.length === 1 ? { kind: 'op', op: ops[0]! } : { kind: 'parallel', branches: ops.map((op) => ({ kind: 'op', op })) }));
   return items.length === 1 ? items[0]! : { kind: 'sequence', items };

@@ -24,7 +24,7 @@ export function createRetrierReader(retriers: readonly AslRetrier[]): (errorName
     const retrier = retriers[index]!;
     if (counts[index]! >= (retrier.MaxAttempts ?? 3)) return undefined;
     counts[index] = counts[index]! + 1;
-    const raw = (retrier.IntervalSeconds ?? 1) * Math.pow(retrier.BackoffRate ?? 2, counts[index]! - 1);
+    const raw = (retrier.IntervalSeconds ?? 1) * Math.pow(retrier.BackoffRate ?? 2, counts[index] - 1);
     const seconds = retrier.MaxDelaySeconds === undefined ? raw : Math.min(raw, retrier.MaxDelaySeconds);
     return { retrier: index, seconds, fullJitter: retrier.JitterStrategy === 'FULL' };
   };

@@ -24,7 +24,7 @@ async function measureHandlerFigure(): Promise<BenchFigure> {
   return { figure: 'handler', rows: (await measureHandler()).map((row): BenchRow => ({ ...row, method: HANDLER_METHOD })) };
 }
 
-const BENCHMARKS: ReadonlyArray<readonly [string, () => BenchFigure | Promise<BenchFigure>]> = [
+const BENCHMARKS: readonly (readonly [string, () => BenchFigure | Promise<BenchFigure>])[] = [
   ['schedule efficiency', measureScheduleEfficiency],
   ['cost (state transitions)', measureTransitions],
   ['compile scale', measureCompileScale],

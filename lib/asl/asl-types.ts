@@ -8,7 +8,7 @@
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
 /** A JSON object: the shape of Arguments, Output and Assign templates. */
-export type JsonObject = { readonly [key: string]: JsonValue };
+export type JsonObject = Readonly<Record<string, JsonValue>>;
 
 export type JitterStrategy = 'FULL' | 'NONE';
 
@@ -108,7 +108,7 @@ export type AslState = AslTaskState | AslParallelState | AslPassState | AslWaitS
 /** A Parallel branch: a state machine of its own. */
 export interface AslBranch {
   readonly StartAt: string;
-  readonly States: { readonly [name: string]: AslState };
+  readonly States: Readonly<Record<string, AslState>>;
 }
 
 /** A whole state machine definition. */

@@ -1,6 +1,6 @@
 import { COORDINATE_AWAIT, COORDINATE_RELEASE } from '../job/coordination-protocol.js';
 import { LAMBDA_INVOKE_CALLBACK_RESOURCE, LAMBDA_INVOKE_RESOURCE } from './asl-constants.js';
-import type { AslState, AslTaskState, JsonObject, JsonValue } from './asl-types.js';
+import type { AslState, AslTaskState, JsonValue } from './asl-types.js';
 import { buildPlatformRetrier } from './compile-retriers.js';
 import { box, buildFailedMarker, expression, unbox, variable } from './jsonata-expressions.js';
 import { buildHelperStateName, RUN_VARIABLES } from './state-names.js';
@@ -87,7 +87,7 @@ export function buildReleaseStates(spec: {
     Type: 'Task',
     Resource: LAMBDA_INVOKE_RESOURCE,
     Arguments: { FunctionName: expression(variable(RUN_VARIABLES.functionArn)), Payload: expression(payload) },
-    Output: 'carry' in spec.exit ? spec.exit.carry : ({} as JsonObject),
+    Output: 'carry' in spec.exit ? spec.exit.carry : ({}),
     Retry: [buildPlatformRetrier()],
     Catch: [],
   };

@@ -1,6 +1,6 @@
 import { InternalError } from '../errors.js';
 import { OUTCOME_MARKER_KEY, VALUE_KEY, type RetryMode } from '../job/wire-protocol.js';
-import type { AslBranch, AslDefinition, AslRetrier, AslState, AslTaskState, JsonObject, JsonValue } from './asl-types.js';
+import type { AslBranch, AslDefinition, AslRetrier, AslState, AslTaskState, JsonValue } from './asl-types.js';
 import { box, buildCarry, buildFailedMarker, expression, unbox, variable, type CarriedValue } from './jsonata-expressions.js';
 import type { OpGraph } from './job-graph.js';
 import { listBlockOps, type OpBlock } from './op-blocks.js';
@@ -300,7 +300,7 @@ class StructureCompiler {
     const failures = buildFailuresVariableName(id);
     if (failureLists.length > 0) assign[failures] = expression(`$append([],[${failureLists.join(',')}])`);
     // Output {}: the next Task's input must not be the branches' outputs (op values; see buildRetryNumber).
-    states.push([name, { Type: 'Parallel', Branches: branches, Output: {}, Assign: assign as JsonObject, Next: exit.next }]);
+    states.push([name, { Type: 'Parallel', Branches: branches, Output: {}, Assign: assign, Next: exit.next }]);
     carried.forEach((ops) =>
       ops.forEach((k) => {
         const target = buildOutputVariableName(k, scope.depth);
@@ -400,7 +400,7 @@ class StructureCompiler {
       QueryLanguage: 'JSONata',
       StartAt: INIT_STATE_NAME,
       States: Object.fromEntries([
-        [INIT_STATE_NAME, { Type: 'Pass', Output: {}, Assign: initAssign as JsonObject, Next: first }],
+        [INIT_STATE_NAME, { Type: 'Pass', Output: {}, Assign: initAssign, Next: first }],
         ...childStates,
       ]),
     };
@@ -449,9 +449,9 @@ class StructureCompiler {
     const state: AslTaskState = {
       ...task.state,
       Output: {},
-      Assign: assign as JsonObject,
+      Assign: assign,
       Retry: task.retry,
-      Catch: [{ ErrorEquals: ['States.ALL'], Assign: onFailure as JsonObject, Next: next }],
+      Catch: [{ ErrorEquals: ['States.ALL'], Assign: onFailure, Next: next }],
       Next: next,
     };
     states.push([buildChildStartStateName(task.number), state]);

@@ -18,7 +18,7 @@ export function computeCriticalPath(graph: OpGraph, durations: OpDurations): num
   graph.names.forEach((_, k) => {
     const start = graph.predecessors[k]!.reduce((max, p) => Math.max(max, finish[p]!), 0);
     finish[k] = start + (durations[k] ?? 1);
-    longest = Math.max(longest, finish[k]!);
+    longest = Math.max(longest, finish[k]);
   });
   return longest;
 }

@@ -42,7 +42,7 @@ export function checkScheduleExpression(expression: unknown): string | undefined
   if (cron !== null) return checkCron(expression, cron[1]!);
   const rate = /^rate\((.*)\)$/.exec(trimmed);
   if (rate !== null) return checkRate(expression, rate[1]!);
-  if (/^at\(/.test(trimmed)) {
+  if (trimmed.startsWith("at(")) {
     return `must be a recurring cron(...) or rate(...) expression, got the one-time ${describeValue(expression)}; start one-off runs with StartExecution instead, or use ${CRON_EXAMPLE}`;
   }
   return `must be cron(minutes hours day-of-month month day-of-week year) or rate(value unit), got ${describeValue(expression)}; ${CRON_EXAMPLE}, ${RATE_EXAMPLE}`;

@@ -24,7 +24,7 @@ export function validateJobStateMachineProps(constructPath: string, props: JobSt
   if (typeof props !== 'object' || props === null) {
     fail(`props must be an object, got ${describeValue(props)}; pass { job, entry } or { job, handler }`);
   }
-  const p = props as JobStateMachineProps;
+  const p = props!;
   if (p.job === undefined) {
     fail(`props.job is required, got undefined; pass the job made with job({ name, ... }, body)`);
   }

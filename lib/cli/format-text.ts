@@ -9,7 +9,7 @@ export function formatSeconds(seconds: number): string {
   if (seconds < 0) return `-${formatSeconds(-seconds)}`;
   if (seconds < 60) return `${Number(seconds.toFixed(2))}s`;
   const whole = Math.round(seconds);
-  const units: Array<[string, number]> = [
+  const units: [string, number][] = [
     ['d', Math.floor(whole / 86_400)],
     ['h', Math.floor((whole % 86_400) / 3600)],
     ['m', Math.floor((whole % 3600) / 60)],

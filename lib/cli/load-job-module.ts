@@ -28,7 +28,7 @@ export async function loadJobModule(modulePath: string, cwd: string): Promise<Ex
     exports = isCommonJsModule(absolutePath) ? await requireCommonJs(absolutePath) : ((await tsImport(pathToFileURL(absolutePath).href, pathToFileURL(`${cwd}/`).href)) as Record<string, unknown>);
   } catch (error) {
     const syntaxError = readSyntaxError(error, cwd);
-    if (syntaxError !== undefined) throw new CliError(`${syntaxError}`, 'fix the syntax there (tsc --noEmit shows every error)');
+    if (syntaxError !== undefined) throw new CliError(syntaxError, 'fix the syntax there (tsc --noEmit shows every error)');
     const definitionError = isDefinitionError(error);
     const described = error as { name?: unknown; message?: unknown } | null;
     const reason = error instanceof Error ? (definitionError ? String(described?.message) : `${String(described?.name)}: ${String(described?.message)}`) : String(error);

@@ -22,7 +22,7 @@ export function createExecutionEventMerger(): ExecutionEventMerger {
   /** Task state visit (key of its TaskStateEntered) of each Task* event, by event key. */
   const visitOf = new Map<string, string>();
   const startVisits = new Set<string>();
-  const merged: Array<{ event: HistoryEvent; visit: string | undefined }> = [];
+  const merged: { event: HistoryEvent; visit: string | undefined }[] = [];
   let nextId = 1;
 
   return {

@@ -36,9 +36,9 @@ function createStreamOutput(stream: NodeJS.WriteStream): CliOutput {
   });
   return {
     write: (text) => void stream.write(text),
-    isTTY: stream.isTTY === true,
+    isTTY: stream.isTTY,
     get columns() {
-      return stream.isTTY === true ? stream.columns : undefined;
+      return stream.isTTY ? stream.columns : undefined;
     },
   };
 }

@@ -21,7 +21,7 @@ export function readRunDocumentFile(path: string, cwd: string, jobName: string):
       'pass the file `stepops run <module> --json > run.json` wrote',
     );
   }
-  if (typeof document !== 'object' || document === null || document.format !== RUN_DOCUMENT_FORMAT || !Array.isArray(document.ops)) {
+  if (typeof document !== 'object' || document?.format !== RUN_DOCUMENT_FORMAT || !Array.isArray(document.ops)) {
     throw new CliError(`--from-failure file ${path} is not a stepops run document (format ${RUN_DOCUMENT_FORMAT})`, 'pass the file `stepops run <module> --json > run.json` wrote');
   }
   if (document.job !== undefined && document.job !== jobName) {

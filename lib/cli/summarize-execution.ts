@@ -147,7 +147,7 @@ function readRecordedPayload(output: string | undefined): unknown {
   if (output === undefined) return null;
   try {
     const value = JSON.parse(output) as unknown;
-    return typeof value === 'object' && value !== null && 'Payload' in value ? (value as { Payload: unknown }).Payload : value;
+    return typeof value === 'object' && value !== null && 'Payload' in value ? (value).Payload : value;
   } catch {
     return output;
   }

@@ -128,7 +128,7 @@ function flattenChain(error: SerializedOpError | undefined): ChainLink[] {
 function rebuildChain(chain: readonly ChainLink[]): SerializedOpError | undefined {
   let error: SerializedOpError | undefined;
   for (let index = chain.length - 1; index >= 0; index -= 1) {
-    const link = chain[index] as ChainLink;
+    const link = chain[index]!;
     error = error === undefined ? link : { ...link, cause: error };
   }
   return error;

@@ -19,7 +19,11 @@ export function decideThrown(attempt: OpAttempt, thrown: unknown, random?: () =>
 /** `name: message` of a value, never throwing: 'a value that cannot be read' when even that throws. */
 function describeSafely(value: unknown): string {
   try {
-    if (value instanceof Error) return `${String(value.name)}: ${String(value.message)}`.slice(0, 500);
+    if (value instanceof Error) {
+      // A thrown Error may carry anything in name and message (a getter, a symbol): String() them, never trust the types.
+      const { name, message }: { name: unknown; message: unknown } = value;
+      return `${String(name)}: ${String(message)}`.slice(0, 500);
+    }
     return typeof value;
   } catch {
     return 'a value that cannot be read';

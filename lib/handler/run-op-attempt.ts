@@ -92,7 +92,7 @@ export async function runOpAttempt(attempt: OpAttempt, options: HandlerOptions =
   const started = now();
   let output: unknown;
   try {
-    output = await runWithinDeadline(attempt.opName, attempt.getRemainingTimeInMillis, async () => attempt.op.compute(context, ...inputs));
+    output = await runWithinDeadline(attempt.opName, attempt.getRemainingTimeInMillis, async (): Promise<unknown> => attempt.op.compute(context, ...inputs));
   } catch (thrown) {
     const outcome = decideThrown(attempt, thrown, options.random);
     const fields = { ...outcome.logFields, durationMs: now() - started };

@@ -176,7 +176,7 @@ async function invokeDirectly<I extends unknown[], O, C>(definition: OpDefinitio
   // As in a run, the config must fit the op's schema, and the op sees the schema's output.
   const prepared = await validateOpConfig(definition, opName, context.config);
   if (prepared.kind === 'invalid') throw new RunConfigError('direct_invocation', prepared.issues);
-  return (await definition.compute({ ...context, config: prepared.config as C }, ...(inputs as I))) as Awaited<O>;
+  return (await definition.compute({ ...context, config: prepared.config as C }, ...(inputs as I)));
 }
 
 function inputList(count: number): string {

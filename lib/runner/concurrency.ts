@@ -6,7 +6,7 @@ import type { CancelScope } from './cancel-scope.js';
  * running jobs stop, waits for them to settle (so their abort events are recorded first),
  * then rejects with that first failure.
  */
-export function runConcurrently<T>(jobs: ReadonlyArray<() => Promise<T>>, cancel: CancelScope, limit?: number): Promise<T[]> {
+export function runConcurrently<T>(jobs: readonly (() => Promise<T>)[], cancel: CancelScope, limit?: number): Promise<T[]> {
   const max = limit === undefined || limit <= 0 ? jobs.length : limit;
   const results = new Array<T>(jobs.length);
   return new Promise<T[]>((resolve, reject) => {

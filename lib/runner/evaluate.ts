@@ -27,7 +27,7 @@ export type Template =
       /** The `$names` the source mentions: only these are bound when it is evaluated. */
       readonly references: readonly string[];
     }
-  | { readonly kind: 'object'; readonly entries: ReadonlyArray<readonly [string, Template]>; readonly path: string }
+  | { readonly kind: 'object'; readonly entries: readonly (readonly [string, Template])[]; readonly path: string }
   | { readonly kind: 'array'; readonly items: readonly Template[]; readonly path: string };
 
 /** The `$states` variable and the workflow variables one evaluation sees, and where it happens. */

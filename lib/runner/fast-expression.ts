@@ -18,7 +18,7 @@ export type FastNode =
   | { readonly kind: 'string'; readonly value: string }
   | { readonly kind: 'path'; readonly variable: string; readonly fields: readonly string[] }
   | { readonly kind: 'array'; readonly items: readonly FastNode[] }
-  | { readonly kind: 'object'; readonly pairs: ReadonlyArray<readonly [string, FastNode]> }
+  | { readonly kind: 'object'; readonly pairs: readonly (readonly [string, FastNode])[] }
   | { readonly kind: 'call'; readonly name: 'merge' | 'sum'; readonly argument: FastNode & { readonly kind: 'array' } };
 
 /** What an evaluation sees: `$states`, the workflow variables, the Step Functions functions (names only). */

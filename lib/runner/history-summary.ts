@@ -27,7 +27,7 @@ export interface TaskVisitSummary {
  */
 export function summarizeTaskAttempts(history: readonly HistoryEvent[]): TaskVisitSummary[] {
   const owner = new Map<number, number>();
-  const visits = new Map<number, { stateName: string; enteredAt: Date; attempts: Array<{ -readonly [K in keyof TaskAttempt]: TaskAttempt[K] }> }>();
+  const visits = new Map<number, { stateName: string; enteredAt: Date; attempts: { -readonly [K in keyof TaskAttempt]: TaskAttempt[K] }[] }>();
   for (const event of history) {
     const id = event.id ?? 0;
     if (event.type === 'TaskStateEntered') {

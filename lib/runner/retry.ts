@@ -24,7 +24,7 @@ export function matchesErrorEquals(errorEquals: readonly string[], errorName: st
 }
 
 /** Index of the first retrier or catcher whose ErrorEquals matches, or -1. */
-export function findMatchingRule(rules: ReadonlyArray<{ readonly errorEquals: readonly string[] }>, errorName: string): number {
+export function findMatchingRule(rules: readonly { readonly errorEquals: readonly string[] }[], errorName: string): number {
   return rules.findIndex((rule) => matchesErrorEquals(rule.errorEquals, errorName));
 }
 

@@ -55,20 +55,21 @@ export function runInAttempt<T>(attempt: HookedAttempt, fn: () => T): T {
 }
 
 function install(): void {
-  saved = { exit: process.exit, rejection: process.listeners('unhandledRejection') as Listener[], exception: process.listeners('uncaughtException') as Listener[] };
+  // process.exit read unbound on purpose: it is called with .call(process) and put back as the same function.
+  saved = { exit: Reflect.get(process, 'exit'), rejection: process.listeners('unhandledRejection') as Listener[], exception: process.listeners('uncaughtException') as Listener[] };
   process.removeAllListeners('unhandledRejection');
   process.removeAllListeners('uncaughtException');
   process.on('unhandledRejection', onUnhandledRejection);
   process.on('uncaughtException', onUncaughtException);
-  process.exit = exitFromAttempt as typeof process.exit;
+  process.exit = exitFromAttempt;
 }
 
 function uninstall(): void {
   const hooks = saved!;
   saved = undefined;
   process.exit = hooks.exit;
-  restoreListeners('unhandledRejection', onUnhandledRejection as Listener, hooks.rejection);
-  restoreListeners('uncaughtException', onUncaughtException as Listener, hooks.exception);
+  restoreListeners('unhandledRejection', onUnhandledRejection, hooks.rejection);
+  restoreListeners('uncaughtException', onUncaughtException, hooks.exception);
   // The attempts' contexts are no longer read: stop tracking them (the cost of async context tracking ends with the run).
   storage.disable();
 }

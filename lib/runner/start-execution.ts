@@ -75,7 +75,7 @@ function readArguments(args: unknown, stateName: string): { stateMachineArn: str
       throw new StatesError(StatesErrorName.Runtime, `${where} Input is a string but not JSON text.`);
     }
   }
-  return { stateMachineArn: StateMachineArn, input, name: Name as string | undefined };
+  return { stateMachineArn: StateMachineArn, input, name: Name };
 }
 
 function startResult(child: StartedChildExecution, nowMs: number): unknown {

@@ -128,7 +128,7 @@ describe('stepops watch', () => {
   it('uses the region in the ARN, and --region when given', async () => {
     sfn.on(GetExecutionHistoryCommand).resolves({ events: [] });
     sfn.on(DescribeExecutionCommand).resolves(describeAs('SUCCEEDED', { output: '{}' }));
-    const regions: Array<string | undefined> = [];
+    const regions: (string | undefined)[] = [];
     const createSfnClient = (options: { region?: string }) => {
       regions.push(options.region);
       return createOfflineSfnClient();

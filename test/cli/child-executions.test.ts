@@ -129,7 +129,7 @@ describe('stepops run --max-definition-characters (a split job end to end)', () 
     expect(lines.slice(1)).toStrictEqual(linesOf(whole.stdout).slice(1));
     expect(lines).toContain('+4s         step5   succeeded on attempt 3');
     expect(lines).toContain('step5   3         2s + 2s = 4s  succeeded');
-    expect(lines.filter((line) => / started$/.test(line))).toHaveLength(30);
+    expect(lines.filter((line) => line.endsWith(" started"))).toHaveLength(30);
     expect(lines).toContain('SUCCEEDED in 4s (virtual time)');
   });
 

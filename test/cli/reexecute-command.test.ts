@@ -26,7 +26,7 @@ afterEach(() => sfn.reset());
 
 /** The ops whose code ran: each logs `ran <op>`. */
 function opsThatRan(records: readonly LogRecord[]): string[] {
-  return records.filter((record) => String(record.message).startsWith('ran ')).map((record) => String(record.op));
+  return records.filter((record) => record.message.startsWith('ran ')).map((record) => String(record.op));
 }
 
 describe('stepops run --from-failure', () => {

@@ -188,7 +188,7 @@ describe('progress', () => {
     const run = await runCli(['run', 'test/cli/fixtures/one-second-retry.ts', '--real-time']);
     expect(run.exitCode).toBe(0);
     expect(linesOf(run.stdout)[0]).toBe('stepops run one_second_retry (1 op from test/cli/fixtures/one-second-retry.ts; real clock, seed 0)');
-    expect(run.stdout).toMatch(/flaky  attempt 1 failed: Error: first attempt fails; retry 1 in 1s\n/);
+    expect(run.stdout).toMatch(/flaky {2}attempt 1 failed: Error: first attempt fails; retry 1 in 1s\n/);
     expect(run.stdout).toMatch(/^SUCCEEDED in 1(\.\d+)?s \(real time\)$/m);
   });
 });

@@ -53,11 +53,11 @@ describe('stepops run', () => {
   it('retry_job fails on problematic (exit 1), and succeeds (exit 0) with run config from an @file', async () => {
     const failing = await runCli(['run', 'handlers/retry-job.ts']);
     expect(failing.exitCode).toBe(1);
-    expect(failing.stdout).toMatch(/problematic  failed on attempt 1: ReportUnavailableError: .* \(no retry policy\)/);
+    expect(failing.stdout).toMatch(/problematic {2}failed on attempt 1: ReportUnavailableError: .* \(no retry policy\)/);
     expect(failing.stdout).toContain('manual       attempt 1 failed: RetryRequested: from ReportUnavailableError: report service unavailable (attempt 1 of manual); retry 1 in 1s\n');
     const fixed = await runCli(['run', 'handlers/retry-job.ts', '--input', '@test/cli/fixtures/retry-job-input.json']);
     expect(fixed.exitCode).toBe(0);
-    expect(fixed.stdout).toMatch(/^problematic  1 +- +succeeded$/m);
+    expect(fixed.stdout).toMatch(/^problematic {2}1 +- +succeeded$/m);
   });
 
   it('takes inline --input JSON and picks a job with --job; shows op log lines unless --logs none', async () => {
@@ -79,7 +79,7 @@ describe('stepops run', () => {
     expect(first.exitCode).toBe(0);
     expect(second.stdout).toBe(first.stdout);
     expect(first.stdout).toMatch(/^extract +3 +1h \+ 2h = 3h +succeeded$/m);
-    expect(first.stdout).toMatch(/summarize  attempt 1 failed: .*; retry 1 in 0s–1m$/m);
+    expect(first.stdout).toMatch(/summarize {2}attempt 1 failed: .*; retry 1 in 0s–1m$/m);
   });
 
   it('colours only on a terminal without NO_COLOR', async () => {

@@ -94,7 +94,7 @@ function insertTaskSubmitted(history: readonly HistoryEvent[], childArn: string)
  * Serves GetExecutionHistory per execution: each call without nextToken is the next poll (the
  * last one repeats), a poll being its pages in order.
  */
-function serveHistories(polls: ReadonlyMap<string, ReadonlyArray<readonly HistoryEvent[][]>>): void {
+function serveHistories(polls: ReadonlyMap<string, readonly (readonly HistoryEvent[][])[]>): void {
   const served = new Map<string, number>();
   sfn.on(GetExecutionHistoryCommand).callsFake((input: GetExecutionHistoryCommandInput) => {
     const arn = input.executionArn ?? '';

@@ -46,7 +46,7 @@ function levelByLevel(graph: OpGraph): OpBlock {
   const byLevel: number[][] = [];
   graph.names.forEach((_, k) => {
     level[k] = graph.predecessors[k]!.reduce((max, p) => Math.max(max, level[p]! + 1), 0);
-    (byLevel[level[k]!] ??= []).push(k);
+    (byLevel[level[k]] ??= []).push(k);
   });
   return { kind: 'sequence', items: byLevel.map((ops) => ({ kind: 'parallel', branches: ops.map((op) => ({ kind: 'op', op }) as const) })) };
 }

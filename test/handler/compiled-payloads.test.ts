@@ -180,7 +180,7 @@ describe('compiled definitions run by the local runner with the real wrapper beh
     ['retry_job', retryJobModule],
     ['report_pipeline', reportPipelineModule],
   ] as const)('handlers/%s exports `handler` serving its job', async (_name, module) => {
-    const job = Object.values(module).find((value): value is JobDefinition => typeof value === 'object' && value !== null && (value as JobDefinition).kind === 'job')!;
+    const job = Object.values(module).find((value): value is JobDefinition => typeof value === 'object' && value !== null && (value).kind === 'job')!;
     const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
       const run = await runCompiledJob(job, allSucceed(job), { handler: module.handler, executionName: 'exec-2' });

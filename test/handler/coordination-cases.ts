@@ -13,7 +13,7 @@ const planHash = computeJobFingerprint(coordinatedJob);
 
 /** A SendTaskSuccess that records deliveries and, like Step Functions, answers TaskTimedOut to a token that already got one or was closed. */
 export class RecordingSender implements TaskTokenSender {
-  readonly delivered: Array<{ token: string; output: unknown }> = [];
+  readonly delivered: { token: string; output: unknown }[] = [];
   readonly closed = new Set<string>();
   async sendTaskSuccess(input: { taskToken: string; output: string }): Promise<void> {
     await Promise.resolve();
@@ -67,7 +67,7 @@ export function defineCoordinationCases(newStore: () => CoordinationStore): void
     for (let round = 0; round < 20; round += 1) {
       const { runId, sender, handler } = setup();
       const calls = [handler(awaitRequest(runId, 'token-a')), handler(releaseRequest(runId, { v: round })), handler(awaitRequest(runId, 'token-b'))];
-      if (round % 2 === 1) calls.reverse();
+      if (round % 2 === 1) void calls.reverse();
       await Promise.all(calls);
       expect(sender.delivered.map((d) => d.token).sort()).toStrictEqual(['token-a', 'token-b']);
       expect(sender.delivered.map((d) => d.output)).toStrictEqual([{ v: round }, { v: round }]);

@@ -9,7 +9,7 @@ function deadAt(retryNumber: number, error = 'Sandbox.Timedout'): { Error: strin
 }
 
 describe('jobHandler: a caught timeout or crash (payload fault) is decided under the policy, the op does not run', () => {
-  const cases: ReadonlyArray<readonly [string, RetryPolicy | undefined, number, string, Record<string, unknown>]> = [
+  const cases: readonly (readonly [string, RetryPolicy | undefined, number, string, Record<string, unknown>])[] = [
     ['plain policy: the plain retry name', new RetryPolicy({ maxRetries: 3, delay: 5 }), 1, 'stepops.Retry', { decision: 'retry', nextRetryNumber: 2 }],
     ['indexed policy: the retry-indexed name', new RetryPolicy({ maxRetries: 3, delay: 2, backoff: Backoff.EXPONENTIAL }), 0, 'stepops.Retry.1', { decision: 'retry', nextRetryNumber: 1 }],
     ['PLUS_MINUS policy: the loop, with its wait', new RetryPolicy({ maxRetries: 2, delay: 10, jitter: Jitter.PLUS_MINUS }), 0, 'stepops.RetryAfter', { decision: 'retry', nextRetryNumber: 1, waitSeconds: 10 }],
@@ -86,7 +86,7 @@ describe('jobHandler: hostile thrown values never escape unclassified', () => {
       this.name = 'Lambda.ServiceException';
     }
   }
-  const hostile: ReadonlyArray<readonly [string, () => unknown]> = [
+  const hostile: readonly (readonly [string, () => unknown])[] = [
     ['an object whose name getter throws an error named Lambda.ServiceException', () => ({ get name(): string { throw new ServiceLike(); }, message: 'm' })],
     ['an Error whose message getter throws', () => Object.defineProperty(new Error('x'), 'message', { get() { throw new ServiceLike(); } })],
     ['a Proxy whose every trap throws', () => new Proxy({}, { get() { throw new ServiceLike(); }, getPrototypeOf() { throw new ServiceLike(); }, has() { throw new ServiceLike(); }, ownKeys() { throw new ServiceLike(); }, getOwnPropertyDescriptor() { throw new ServiceLike(); } })],

@@ -99,7 +99,7 @@ describe('startExecution.sync:2 Tasks run child state machines in process', () =
   });
 
   it('forwards child events to onEvent with their source', async () => {
-    const seen: Array<[string, number, string]> = [];
+    const seen: [string, number, string][] = [];
     const result = await runStateMachine(parent(), {
       input: { x: 1 },
       taskHandlers: handlers,

@@ -29,7 +29,7 @@ async function measureTheirWaits(states: Record<string, unknown>, errors: readon
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
   const starts: number[] = [];
   const machine = new StateMachine({ StartAt: 'X', States: structuredClone(states) } as never, { validationOptions: { checkArn: false } });
-  const execution = machine.run({}, { overrides: { taskResourceLocalHandlers: { X: createScriptedTask(errors, Date.now, starts) } as never } });
+  const execution = machine.run({}, { overrides: { taskResourceLocalHandlers: { X: createScriptedTask(errors, Date.now, starts) } } });
   let settled = false;
   const done = execution.result.then(
     () => undefined,

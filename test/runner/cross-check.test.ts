@@ -17,7 +17,7 @@ interface Outcome {
 }
 
 /** A handler per state that throws the listed names in turn (null: succeed with the state name). */
-type Script = Record<string, ReadonlyArray<string | null>>;
+type Script = Record<string, readonly (string | null)[]>;
 
 function createHandlers(script: Script, attempts: Record<string, string[]>): Record<string, () => Promise<unknown>> {
   return Object.fromEntries(
@@ -70,7 +70,7 @@ function bothLanguages(states: Record<string, unknown>, startAt: string): { json
   return { jsonPath, jsonata };
 }
 
-const cases: Array<{ name: string; states: Record<string, unknown>; startAt: string; script: Script }> = [
+const cases: { name: string; states: Record<string, unknown>; startAt: string; script: Script }[] = [
   {
     name: 'developer guide example: A, B, C, B then Catch',
     startAt: 'X',

@@ -127,7 +127,7 @@ function expectRun(policy: RetryPolicy | undefined, script: readonly Attempt[]):
 
 /** True for the payload of an invocation that decides on its own attempt's timeout or crash. */
 function isDeciding(payload: OpPayload): boolean {
-  return payload.fault !== undefined && payload.fault !== null && payload.fault.r === payload.retryNumber;
+  return payload.fault?.r === payload.retryNumber;
 }
 
 async function runScript(policy: RetryPolicy | undefined, script: readonly Attempt[], seed: number) {

@@ -70,7 +70,7 @@ describe("concurrency: 'exact'", () => {
     expect(compiled.diagnostics.coordination?.crossEdges).toStrictEqual([{ producer: 'b', consumer: 'c' }]);
     expect(compiled.diagnostics.heldBackOps).toStrictEqual([]);
     expectValidDefinition(compiled.definition);
-    const states = compiled.definition.States as Record<string, { Type: string; Branches?: Array<{ States: Record<string, { Type: string; Resource?: string; TimeoutSeconds?: number }> }> }>;
+    const states = compiled.definition.States as Record<string, { Type: string; Branches?: { States: Record<string, { Type: string; Resource?: string; TimeoutSeconds?: number }> }[] }>;
     const branchStates = states['parallel-0']!.Branches!.flatMap((branch) => Object.entries(branch.States));
     const wait = branchStates.find(([name]) => name === 'c-await-0')![1];
     expect(wait).toMatchObject({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken' });
@@ -118,7 +118,7 @@ describe("concurrency: 'exact'", () => {
       const finish: number[] = [];
       graph.names.forEach((_, i) => {
         start[i] = graph.predecessors[i]!.reduce((latest, p) => Math.max(latest, finish[p]!), 0);
-        finish[i] = start[i]! + seconds[i]! + (flaky.has(i) ? retryDelay[i]! + seconds[i]! : 0);
+        finish[i] = start[i] + seconds[i]! + (flaky.has(i) ? retryDelay[i]! + seconds[i]! : 0);
       });
       const starts = firstAttemptStarts(result.history);
       const wrong = graph.names.filter((name, i) => starts.get(name) !== start[i]);

@@ -22,9 +22,9 @@ const literal = fc.constantFrom("'op'", "''", "'a b'");
 const source = fc.letrec((tie) => ({
   node: fc.oneof({ depthSize: 'small' }, literal, path, tie('array'), tie('object'), tie('call')),
   array: fc.array(tie('node'), { maxLength: 3 }).map((items) => `[${items.join(',')}]`),
-  object: fc.uniqueArray(fc.tuple(fc.constantFrom('op', 'inputs', 'config', '1'), tie('node')), { maxLength: 3, selector: ([key]) => key }).map((pairs) => `{${pairs.map(([key, value]) => `'${key}':${value}`).join(',')}}`),
-  call: fc.tuple(fc.constantFrom('merge', 'sum'), tie('array')).map(([name, argument]) => `$${name}(${argument})`),
-})).call as fc.Arbitrary<string>;
+  object: fc.uniqueArray(fc.tuple(fc.constantFrom('op', 'inputs', 'config', '1'), tie('node')), { maxLength: 3, selector: ([key]) => key }).map((pairs) => `{${pairs.map(([key, value]) => `'${key}':${String(value)}`).join(',')}}`),
+  call: fc.tuple(fc.constantFrom('merge', 'sum'), tie('array')).map(([name, argument]) => `$${name}(${String(argument)})`),
+})).call;
 
 const bindings = fc.record(
   { x: fc.oneof(fc.dictionary(fc.constantFrom('a', 'b', 'config'), json, { maxKeys: 3 }), json), y: json, states: fc.record({ input: json, context: fc.record({ State: fc.record({ RetryCount: fc.nat(3) }) }) }, { requiredKeys: ['context'] }), merge: json, sum: json },

@@ -85,7 +85,7 @@ export function createLambdaEmulator(
       const text = typeof command.input.Payload === 'string' ? command.input.Payload : new TextDecoder().decode(command.input.Payload as Uint8Array);
       const payload = JSON.parse(text) as OpPayload;
       const fault = decide(payload, index);
-      const deciding = payload.fault !== undefined && payload.fault !== null && payload.fault.r === payload.retryNumber;
+      const deciding = payload.fault?.r === payload.retryNumber;
       invocations.push({ op: payload.op, retryNumber: payload.retryNumber, ...(fault === undefined ? {} : { fault }), ...(deciding ? { deciding } : {}) });
       const metadata = { httpStatusCode: 200, requestId };
       if (fault === 'throttle') throw new ServiceError('TooManyRequestsException', 'Rate Exceeded.', 429, requestId);
@@ -94,7 +94,7 @@ export function createLambdaEmulator(
         return { StatusCode: 200, FunctionError: 'Unhandled', ExecutedVersion: '$LATEST', Payload: encoder.encode(JSON.stringify(deadPayload(fault, requestId))) as never, $metadata: metadata };
       }
       try {
-        const result = await handler(payload, { awsRequestId: requestId, getRemainingTimeInMillis: () => 900_000 } as never);
+        const result = await handler(payload, { awsRequestId: requestId, getRemainingTimeInMillis: () => 900_000 });
         return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: encoder.encode(JSON.stringify(result === undefined ? null : result)) as never, $metadata: metadata };
       } catch (error) {
         return { StatusCode: 200, FunctionError: 'Unhandled', ExecutedVersion: '$LATEST', Payload: encoder.encode(JSON.stringify(formatRuntimeError(error))) as never, $metadata: metadata };

@@ -179,7 +179,7 @@ describe('runJobLocally signal: an AbortSignal stops the run', () => {
 });
 
 describe('runJobLocally: a crash of the op process fails its attempt as in Lambda, and the runner lives on', () => {
-  const exitBefore = process.exit;
+  const exitBefore: unknown = Reflect.get(process, 'exit');
 
   it('process.exit(3) in an op: Runtime.ExitError "Runtime exited with error: exit status 3"; the other op still runs; process.exit is restored', async () => {
     const { definition, healthyRuns } = twoOps(async () => {
@@ -191,7 +191,7 @@ describe('runJobLocally: a crash of the op process fails its attempt as in Lambd
       { outcome: 'failed', error: 'Runtime.ExitError', errorMessage: 'RequestId: local-00000001 Error: Runtime exited with error: exit status 3', seconds: 0 },
     ]);
     expect(healthyRuns()).toBe(1);
-    expect(process.exit).toBe(exitBefore);
+    expect(Reflect.get(process, 'exit')).toBe(exitBefore);
   });
 
   it('process.exit() in a timer the op started, with its code caught: still Runtime.ExitError ("without providing a reason")', async () => {
@@ -230,8 +230,8 @@ describe('runJobLocally: a crash of the op process fails its attempt as in Lambd
   it('an unhandled rejection the op leaves behind as it returns fails that attempt too', async () => {
     const { definition } = twoOps(async () => {
       void (async () => {
-        await null;
-        await null;
+        await Promise.resolve();
+        await Promise.resolve();
         throw new Error('after return');
       })();
       return 'returned first';

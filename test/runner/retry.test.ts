@@ -122,7 +122,7 @@ describe('Retry (developer guide example)', () => {
   });
 
   it('RetryCount counts retries across retriers and is what the handler sees', async () => {
-    const seen: Array<[number, unknown]> = [];
+    const seen: [number, unknown][] = [];
     const errors = ['A', 'B', 'A'];
     const def = machine('X', {
       X: {

@@ -114,7 +114,7 @@ function randomDagJob(size: number, seed: number, fails: (name: string, retryNum
       return { op: name };
     };
     Object.defineProperty(compute, 'length', { value: inputs.length + 1 });
-    return op({ name, ...(policies[name] === undefined ? {} : { retryPolicy: policies[name] }) }, compute as (context: OpContext) => unknown);
+    return op({ name, ...(policies[name] === undefined ? {} : { retryPolicy: policies[name] }) }, compute);
   });
   const definition = job({ name: `random_${size}` }, () => {
     const handles: OutputHandle[] = [];

@@ -76,7 +76,7 @@ describe('lambda:invoke.waitForTaskToken', () => {
   it('fails the attempt with the error and cause of SendTaskFailure (TaskFailed), which a Catch handles', async () => {
     const { taskHandlers } = handlers((t, callbacks) => callbacks.sendTaskFailure({ taskToken: t[0]!, error: 'Producer.Failed', cause: 'it broke' }));
     const def = withSender(5, { Catch: [{ ErrorEquals: ['Producer.Failed'], Output: '{% $states.errorOutput %}', Next: 'Caught' }], Next: 'Caught', Output: 'unused' });
-    const branch = (def as { States: { P: { Branches: Array<{ States: Record<string, unknown> }> } } }).States.P.Branches[0]!;
+    const branch = (def as { States: { P: { Branches: { States: Record<string, unknown> }[] } } }).States.P.Branches[0]!;
     branch.States.Caught = { Type: 'Pass', End: true };
     const result = await runStateMachine(def, { taskHandlers });
     expect(result.output).toStrictEqual([{ Error: 'Producer.Failed', Cause: 'it broke' }, 'sent']);
@@ -123,7 +123,7 @@ describe('lambda:invoke.waitForTaskToken', () => {
           ]) {
             await send().then(
               () => answers.push('ok'),
-              (error: Error) => answers.push(error.name),
+              (error: unknown) => answers.push((error as Error).name),
             );
           }
         },
@@ -189,7 +189,7 @@ describe('lambda:invoke.waitForTaskToken', () => {
       taskHandlers: {
         W: (args) => void tokens.push((args as { Payload: { token: string } }).Payload.token),
         S: async (_args, ctx) => {
-          await ctx.callbacks.sendTaskSuccess({ taskToken: tokens[0]!, output: '"old"' }).catch((error: Error) => answers.push(error.name));
+          await ctx.callbacks.sendTaskSuccess({ taskToken: tokens[0]!, output: '"old"' }).catch((error: unknown) => answers.push((error as Error).name));
           await ctx.callbacks.sendTaskSuccess({ taskToken: tokens[1]!, output: '"new"' });
           return {};
         },
@@ -221,7 +221,7 @@ describe('lambda:invoke.waitForTaskToken', () => {
   it('refuses an output that is not JSON (InvalidOutput) and keeps the task waiting for a valid one', async () => {
     const answers: string[] = [];
     const { taskHandlers } = handlers(async (t, callbacks) => {
-      await callbacks.sendTaskSuccess({ taskToken: t[0]!, output: '{not json' }).catch((error: Error) => answers.push(error.name));
+      await callbacks.sendTaskSuccess({ taskToken: t[0]!, output: '{not json' }).catch((error: unknown) => answers.push((error as Error).name));
       await callbacks.sendTaskSuccess({ taskToken: t[0]!, output: '[1]' });
     });
     const result = await runStateMachine(withSender(1), { taskHandlers });

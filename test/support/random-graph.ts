@@ -39,7 +39,7 @@ function buildGraph(size: number, edges: readonly (readonly [number, number])[])
 }
 
 /** Series-parallel graphs, by name: their compiled makespan must equal the critical path. */
-export function buildSeriesParallelGraphs(): ReadonlyArray<readonly [string, OpGraph]> {
+export function buildSeriesParallelGraphs(): readonly (readonly [string, OpGraph])[] {
   const chain = (n: number) => buildGraph(n, Array.from({ length: n - 1 }, (_, k) => [k, k + 1] as const));
   const fanOutIn = (width: number) =>
     buildGraph(width + 2, [...Array.from({ length: width }, (_, k) => [0, k + 1] as const), ...Array.from({ length: width }, (_, k) => [k + 1, width + 1] as const)]);

@@ -71,7 +71,7 @@ export const LOG_DELIVERY_ACTIONS = [
 export const XRAY_ACTIONS = ['xray:GetSamplingRules', 'xray:GetSamplingTargets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
 
 /** Every Task state of a definition, by name, Parallel branches included. */
-export function collectTaskStates(states: { readonly [name: string]: AslState }): Map<string, AslTaskState> {
+export function collectTaskStates(states: Readonly<Record<string, AslState>>): Map<string, AslTaskState> {
   const tasks = new Map<string, AslTaskState>();
   for (const [name, state] of Object.entries(states)) {
     if (state.Type === 'Task') tasks.set(name, state);

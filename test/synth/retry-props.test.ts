@@ -2,7 +2,6 @@
  * compileRetryProps: CDK RetryProps that render, through CDK's own LambdaInvoke, to exactly
  * the retriers compileRetryPolicy gives JobStateMachine's Tasks.
  */
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +14,7 @@ import { createInlineFunction, createStack } from './helpers.js';
 /** The Retry array CDK renders for a JSONata LambdaInvoke given these props. */
 function renderRetry(retryProps: readonly sfn.RetryProps[]): unknown {
   const stack = createStack();
-  const task = tasks.LambdaInvoke.jsonata(stack, 'Op', { lambdaFunction: createInlineFunction(stack) as lambda.IFunction, retryOnServiceExceptions: false });
+  const task = tasks.LambdaInvoke.jsonata(stack, 'Op', { lambdaFunction: createInlineFunction(stack), retryOnServiceExceptions: false });
   for (const props of retryProps) task.addRetry(props);
   const graph = new sfn.StateGraph(task, 'test').toGraphJson() as { States: { Op: { Retry?: unknown } } };
   return JSON.parse(JSON.stringify(graph.States.Op.Retry));

@@ -14,6 +14,13 @@ const extract = op({ name: 'extract' }, async () => [1, 2, 3]);
 const double = op({ name: 'double' }, async (_context, rows: number[]) => rows.map((row) => row * 2));
 const join = op({ name: 'join' }, async (_context, left: number[], right: number[]) => [...left, ...right]);
 
+
+// A job body that returns a Promise (a JavaScript caller's mistake), typed unknown so that the test can pass it.
+const ASYNC_BODY: unknown = async () => {
+  extract();
+  await Promise.resolve();
+};
+
 describe('job wiring', () => {
   it('records invocations in call order with their inputs in parameter order', () => {
     const pipeline = job({ name: 'pipeline' }, () => {
@@ -95,7 +102,7 @@ describe('bad definitions fail at definition time', () => {
     ['a constant as input', () => job({ name: 'constant' }, () => { (double as unknown as (x: number) => void)(5); }), 'job "constant": input 1 of op "double" must be the output of another op invocation in this job, got 5; pass constants through op config instead'],
     ['a handle from another job', () => job({ name: 'stolen' }, () => { (double as unknown as (x: unknown) => void)(foreignHandle); }), 'job "stolen": input 1 of op "double" is an output handle from another job ("extract"); call the producing op inside this job\'s body'],
     ['a nested job', () => job({ name: 'outer' }, () => { job({ name: 'inner' }, () => extract()); }), 'job "inner" is defined inside the body of job "outer"; define jobs at module level'],
-    ['an async body', () => job({ name: 'async_body' }, (async () => { extract(); }) as () => void), 'job "async_body" body returned a Promise; a job body only wires ops and must be synchronous (remove async/await from it)'],
+    ['an async body', () => job({ name: 'async_body' }, ASYNC_BODY as () => void), 'job "async_body" body returned a Promise; a job body only wires ops and must be synchronous (remove async/await from it)'],
     ['a policy that is not a RetryPolicy', () => op({ name: 'p', retryPolicy: { maxRetries: 3 } as never }, async () => 1), 'op "p" retryPolicy must be a RetryPolicy, got {"maxRetries":3}; use new RetryPolicy({ ... })'],
     ['a job policy that is not a RetryPolicy', () => job({ name: 'jp', opRetryPolicy: 3 as never }, () => extract()), 'job "jp" opRetryPolicy must be a RetryPolicy, got 3; use new RetryPolicy({ ... })'],
   ])('fails for %s', (_case, build, message) => {

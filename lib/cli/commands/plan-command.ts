@@ -21,6 +21,6 @@ export async function runPlanCommand(modulePath: string, options: PlanCommandOpt
     return 0;
   }
   const style = createStyle(shouldUseColor(io.stdout, io.env));
-  io.stdout.write(`${[...renderPlan(job.name, retryPlans, style), ...renderHeldBackOps(diagnostics.heldBackOps, style)].join('\n')}`);
+  io.stdout.write([...renderPlan(job.name, retryPlans, style), ...renderHeldBackOps(diagnostics.heldBackOps, style)].join('\n'));
   return 0;
 }
