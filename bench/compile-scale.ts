@@ -74,7 +74,10 @@ function measureSize(size: number, repetitions: number): BenchRow[] {
   // The CDK version gets stepops' structure and each op's compiled retriers (its own LambdaInvoke
   // service-error retrier stands for stepops' platform retrier).
   const retriers: (readonly AslRetrier[])[] = graph.names.map((_, k) => compileRetryPolicy(policyOf(k)).retriers.slice(1));
-  const block = decomposeGraph(graph, graph.names.map(() => 1));
+  const block = decomposeGraph(
+    graph,
+    graph.names.map(() => 1),
+  );
   const ours = timeRepeated(repetitions, () => compileOrReadSize(job));
   const cdk = timeRepeated(Math.max(2, Math.ceil(repetitions / 3)), () => renderWithCdk(graph, block, (k) => retriers[k]!).length);
   const refused = ours.result.refused ? `; compileJob refused it (over ${MAX_DEFINITION_CHARACTERS} characters) and its error names the size it would have had, quoted here` : '';

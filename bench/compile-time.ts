@@ -36,7 +36,12 @@ export function measureCompileTimes(sizes: readonly number[] = [100, 1000, 3000]
       const compiled = compileJob(job);
       definitions = 1 + compiled.childDefinitions.length;
     });
-    const decomposeMs = time(repetitions, () => decomposeGraph(graph, graph.names.map(() => 1)));
+    const decomposeMs = time(repetitions, () =>
+      decomposeGraph(
+        graph,
+        graph.names.map(() => 1),
+      ),
+    );
     return { ops, compileMs, decomposeMs, definitions };
   });
 }

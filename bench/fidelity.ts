@@ -61,7 +61,10 @@ function createFailingHandler(policy: RetryPolicy, retryMode: 'plain' | 'indexed
 }
 
 /** What the wrapper throws for attempt `retryNumber` (0-based): error name and loop wait. */
-async function readWrapperDecision(handler: ReturnType<typeof createFailingHandler>, retryNumber: number): Promise<{ readonly name: string; readonly waitSeconds: number | undefined }> {
+async function readWrapperDecision(
+  handler: ReturnType<typeof createFailingHandler>,
+  retryNumber: number,
+): Promise<{ readonly name: string; readonly waitSeconds: number | undefined }> {
   try {
     await handler({ retryNumber }, undefined);
   } catch (error) {
@@ -88,11 +91,14 @@ async function tallyPolicy(policy: RetryPolicy, fidelity: RetryFidelity, tallies
   for (let n = 1; n <= policy.maxRetries; n += 1) {
     const decision = handler === undefined ? { name: RETRY_ERROR, waitSeconds: undefined } : await readWrapperDecision(handler, n - 1);
     if (compiled.retryMode === 'loop') {
-      tally.add(decision.waitSeconds ?? NaN, policy.calculateDelay(n, () => drawn));
+      tally.add(
+        decision.waitSeconds ?? NaN,
+        policy.calculateDelay(n, () => drawn),
+      );
       continue;
     }
     const wait = readRetrier(decision.name);
-    if (wait === undefined || wait.fullJitter !== (policy.jitter === Jitter.FULL && fidelity === 'exact') && fidelity === 'exact') {
+    if (wait === undefined || (wait.fullJitter !== (policy.jitter === Jitter.FULL && fidelity === 'exact') && fidelity === 'exact')) {
       tally.notRetried += 1;
       continue;
     }

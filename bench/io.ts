@@ -44,7 +44,12 @@ async function measureWrapper(): Promise<BenchRow[]> {
   const directory = mkdtempSync(join(tmpdir(), 'stepops-bench-s3-'));
   const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory, configureBuckets: [{ name: 'stepops-bench' }] });
   const { port } = await server.run();
-  const client = new S3Client({ endpoint: `http://127.0.0.1:${port}`, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  const client = new S3Client({
+    endpoint: `http://127.0.0.1:${port}`,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
   try {
     const io = new S3IoManager({ bucket: 'stepops-bench', prefix: 'io_bench/', client });
     const small = { rows: 'x'.repeat(1_000) };
@@ -64,7 +69,6 @@ async function measureWrapper(): Promise<BenchRow[]> {
     rmSync(directory, { recursive: true, force: true });
   }
 }
-
 
 function compiles(size: number): boolean {
   try {

@@ -103,9 +103,24 @@ export async function measureLocalRunner(): Promise<BenchFigure> {
     rows.push(
       { name: `local runner, ${size} ops: compileJob alone (warm)`, value: roundTo(compileMs, 1), unit: 'ms', method: `compileJob(job) of the job below, ${warm}` },
       { name: `local runner, ${size} ops: runJobLocally, compile included (warm)`, value: roundTo(fullMs, 1), unit: 'ms', method: `${at}; ${warm}` },
-      { name: `local runner, ${size} ops: interpreter alone (warm)`, value: roundTo(interpreterMs, 1), unit: 'ms', method: `runJobLocally(job, { compiled }): runStateMachine parsing and running the compiled definitions (a split job's children included), the wrapper and the ops; ${at}; ${warm}` },
-      { name: `local runner, ${size} ops: ops per second, compile included (warm)`, value: roundTo((size / fullMs) * 1000, 0), unit: 'ops/s', method: `${size} ops / wall seconds of runJobLocally with the compile` },
-      { name: `local runner, ${size} ops: billed transitions per second, compile included (warm)`, value: roundTo((transitions / fullMs) * 1000, 0), unit: 'transitions/s', method: `${transitions} billed state transitions (states entered + retrier retries, every execution) / wall seconds of runJobLocally with the compile` },
+      {
+        name: `local runner, ${size} ops: interpreter alone (warm)`,
+        value: roundTo(interpreterMs, 1),
+        unit: 'ms',
+        method: `runJobLocally(job, { compiled }): runStateMachine parsing and running the compiled definitions (a split job's children included), the wrapper and the ops; ${at}; ${warm}`,
+      },
+      {
+        name: `local runner, ${size} ops: ops per second, compile included (warm)`,
+        value: roundTo((size / fullMs) * 1000, 0),
+        unit: 'ops/s',
+        method: `${size} ops / wall seconds of runJobLocally with the compile`,
+      },
+      {
+        name: `local runner, ${size} ops: billed transitions per second, compile included (warm)`,
+        value: roundTo((transitions / fullMs) * 1000, 0),
+        unit: 'transitions/s',
+        method: `${transitions} billed state transitions (states entered + retrier retries, every execution) / wall seconds of runJobLocally with the compile`,
+      },
     );
   }
 
@@ -119,9 +134,24 @@ export async function measureLocalRunner(): Promise<BenchFigure> {
     if (measured === undefined) continue;
     at3000 = measured;
     rows.push(
-      { name: `local runner, ${size} ops: runJobLocally, compile included (warm)`, value: roundTo(measured.fullMs, 1), unit: 'ms', method: `3,000 ops do not compile; the largest of ${FALLBACK_LARGE_SIZES.join(', ')} that does, ${measured.retries} retries; warm, median of ${RUNS}` },
-      { name: `local runner, ${size} ops: interpreter alone (warm)`, value: roundTo(measured.interpreterMs, 1), unit: 'ms', method: `runJobLocally(job, { compiled }), ${size} ops, warm, median of ${RUNS}` },
-      { name: `local runner, ${size} ops: compileJob alone (warm)`, value: roundTo(measured.compileMs, 1), unit: 'ms', method: `compileJob(job), ${size} ops, warm, median of ${RUNS}` },
+      {
+        name: `local runner, ${size} ops: runJobLocally, compile included (warm)`,
+        value: roundTo(measured.fullMs, 1),
+        unit: 'ms',
+        method: `3,000 ops do not compile; the largest of ${FALLBACK_LARGE_SIZES.join(', ')} that does, ${measured.retries} retries; warm, median of ${RUNS}`,
+      },
+      {
+        name: `local runner, ${size} ops: interpreter alone (warm)`,
+        value: roundTo(measured.interpreterMs, 1),
+        unit: 'ms',
+        method: `runJobLocally(job, { compiled }), ${size} ops, warm, median of ${RUNS}`,
+      },
+      {
+        name: `local runner, ${size} ops: compileJob alone (warm)`,
+        value: roundTo(measured.compileMs, 1),
+        unit: 'ms',
+        method: `compileJob(job), ${size} ops, warm, median of ${RUNS}`,
+      },
     );
   }
   if (at1000 !== undefined) {
@@ -143,9 +173,27 @@ export async function measureLocalRunner(): Promise<BenchFigure> {
     }
     const baseline = `baseline: aws-local-stepfunctions 3 constructing (validating) and running the bare JSONPath machine of the same structure (Tasks with the same Retry arrays, Parallels, nothing else) with in-process stub handlers that fail the same ${1000 + at1000.retries} attempts with the names the wrapper throws, retryIntervalOverrides 0, median of ${RUNS} in the same run`;
     rows.push(
-      buildComparedRow({ name: 'local runner, 1,000 ops: interpreter on the compiled job vs aws-local-stepfunctions (warm)', value: at1000.interpreterMs, baseline: theirs.ms, unit: 'ms', method: `runJobLocally(job, { compiled }) as above (parsing, wrapper and ops included; goal ratio <= 0.1); ${baseline}` }),
-      buildComparedRow({ name: 'local runner, 1,000 ops: runStateMachine on the same bare machine (JSONata) vs aws-local-stepfunctions (warm)', value: bare.ms, baseline: theirs.ms, unit: 'ms', method: `like for like: the very machine the baseline runs, in JSONata, parsing included, stub handlers; ${baseline}` }),
-      buildComparedRow({ name: 'local runner, 1,000 ops: runJobLocally with the compile vs aws-local-stepfunctions (warm)', value: at1000.fullMs, baseline: theirs.ms, unit: 'ms', method: `compile on our side only (the baseline runs a hand-made bare machine); ${baseline}` }),
+      buildComparedRow({
+        name: 'local runner, 1,000 ops: interpreter on the compiled job vs aws-local-stepfunctions (warm)',
+        value: at1000.interpreterMs,
+        baseline: theirs.ms,
+        unit: 'ms',
+        method: `runJobLocally(job, { compiled }) as above (parsing, wrapper and ops included; goal ratio <= 0.1); ${baseline}`,
+      }),
+      buildComparedRow({
+        name: 'local runner, 1,000 ops: runStateMachine on the same bare machine (JSONata) vs aws-local-stepfunctions (warm)',
+        value: bare.ms,
+        baseline: theirs.ms,
+        unit: 'ms',
+        method: `like for like: the very machine the baseline runs, in JSONata, parsing included, stub handlers; ${baseline}`,
+      }),
+      buildComparedRow({
+        name: 'local runner, 1,000 ops: runJobLocally with the compile vs aws-local-stepfunctions (warm)',
+        value: at1000.fullMs,
+        baseline: theirs.ms,
+        unit: 'ms',
+        method: `compile on our side only (the baseline runs a hand-made bare machine); ${baseline}`,
+      }),
     );
 
     reportProgress('local runner: cold processes (building dist/ first)');
@@ -168,9 +216,27 @@ export async function measureLocalRunner(): Promise<BenchFigure> {
     const label = `1,000 -> ${large.toLocaleString('en-US')} ops`;
     const goal = `goal ratio <= ${roundTo((3.5 * large) / 3000, 2)} (3.5x at 3,000 ops, scaled); ${roundTo(large / 1000, 2)} is linear`;
     rows.push(
-      buildComparedRow({ name: `local runner: scaling ${label}, runJobLocally with the compile (warm)`, value: at3000.fullMs, baseline: at1000.fullMs, unit: 'ms', method: `the ${large}-op run over the 1,000-op run above (${goal})` }),
-      buildComparedRow({ name: `local runner: scaling ${label}, interpreter alone (warm)`, value: at3000.interpreterMs, baseline: at1000.interpreterMs, unit: 'ms', method: `the ${large}-op interpreter run over the 1,000-op one above (${goal})` }),
-      buildComparedRow({ name: `local runner: scaling ${label}, compileJob alone (warm)`, value: at3000.compileMs, baseline: at1000.compileMs, unit: 'ms', method: `compileJob at ${large} ops over 1,000 ops (${goal})` }),
+      buildComparedRow({
+        name: `local runner: scaling ${label}, runJobLocally with the compile (warm)`,
+        value: at3000.fullMs,
+        baseline: at1000.fullMs,
+        unit: 'ms',
+        method: `the ${large}-op run over the 1,000-op run above (${goal})`,
+      }),
+      buildComparedRow({
+        name: `local runner: scaling ${label}, interpreter alone (warm)`,
+        value: at3000.interpreterMs,
+        baseline: at1000.interpreterMs,
+        unit: 'ms',
+        method: `the ${large}-op interpreter run over the 1,000-op one above (${goal})`,
+      }),
+      buildComparedRow({
+        name: `local runner: scaling ${label}, compileJob alone (warm)`,
+        value: at3000.compileMs,
+        baseline: at1000.compileMs,
+        unit: 'ms',
+        method: `compileJob at ${large} ops over 1,000 ops (${goal})`,
+      }),
     );
   }
   return { figure: 'local runner', rows };

@@ -5,7 +5,10 @@ import { compileRetryPolicy, decomposeGraph, RETRY_ERROR, retryAttemptErrorName,
 
 /** One Task per op with its compiled Retry array, a Parallel per parallel block, nothing else. */
 export function buildBareMachine(graph: OpGraph, language: 'JSONPath' | 'JSONata'): object {
-  const block = decomposeGraph(graph, graph.names.map(() => 1));
+  const block = decomposeGraph(
+    graph,
+    graph.names.map(() => 1),
+  );
   return buildBlockMachine(graph, block, (k) => compileRetryPolicy(describeRunnerOp(k).policy).retriers, language);
 }
 

@@ -44,8 +44,14 @@ function buildRows(label: string, samples: readonly Ratios[], method: string, st
   const pick = statistic === 'median' ? computeMedian : computeMax;
   const levels = pick(samples.map((sample) => sample.levels));
   return [
-    buildComparedRow({ name: `schedule: ${label}, ${statistic}, compiled without durations`, value: pick(samples.map((s) => s.unknown)), baseline: levels, unit: 'ratio', method }, 3),
-    buildComparedRow({ name: `schedule: ${label}, ${statistic}, compiled with the true durations`, value: pick(samples.map((s) => s.known)), baseline: levels, unit: 'ratio', method }, 3),
+    buildComparedRow(
+      { name: `schedule: ${label}, ${statistic}, compiled without durations`, value: pick(samples.map((s) => s.unknown)), baseline: levels, unit: 'ratio', method },
+      3,
+    ),
+    buildComparedRow(
+      { name: `schedule: ${label}, ${statistic}, compiled with the true durations`, value: pick(samples.map((s) => s.known)), baseline: levels, unit: 'ratio', method },
+      3,
+    ),
   ];
 }
 
@@ -108,7 +114,8 @@ async function measureSimulated(): Promise<BenchRow[]> {
         value: computeMedian(measured),
         baseline: computeMedian(formula),
         unit: 'ratio',
-        method: '5 seeded random 200-op graphs (k=2) compiled by compileJob without opDurations and run by runJobLocally (virtual clock) with each op taking its duration (uniform 1..10 s) through simulatedOpSeconds; elapsed virtual seconds / critical path; baseline: the same structure evaluated by formula (evaluateMakespan)',
+        method:
+          '5 seeded random 200-op graphs (k=2) compiled by compileJob without opDurations and run by runJobLocally (virtual clock) with each op taking its duration (uniform 1..10 s) through simulatedOpSeconds; elapsed virtual seconds / critical path; baseline: the same structure evaluated by formula (evaluateMakespan)',
       },
       3,
     ),

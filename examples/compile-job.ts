@@ -16,10 +16,14 @@ const { definition, retryPlans } = compileJob(job({ name: 'compiled' }, () => no
 console.log(Object.keys(definition.States));
 for (const plan of retryPlans) {
   const waits = plan.waits.map(({ compiledSeconds: { min, max } }) => (min === max ? `${min}` : `${min}-${max}`));
-  console.log(`${plan.op}: ${plan.mechanism}, waits ${waits.join(', ')} s, worst case ${plan.worstCaseTotalWaitSeconds} s`);
+  console.log(
+    `${plan.op}: ${plan.mechanism}, waits ${waits.join(', ')} s, worst case ${plan.worstCaseTotalWaitSeconds} s`,
+  );
   console.log(`  deviations: ${plan.deviations.map((deviation) => deviation.kind).join(', ') || 'none'}`);
 }
 // Faults: Lambda platform errors retried without counting as op retries; timeouts and crashes under the policy.
 const { platformRetries, crashRetries } = retryPlans[0]!;
-console.log(`platform errors: up to ${platformRetries.maxRetries} retries, waits ${platformRetries.waits.map((w) => `${w.min}-${w.max}`).join(', ')} s`);
+console.log(
+  `platform errors: up to ${platformRetries.maxRetries} retries, waits ${platformRetries.waits.map((w) => `${w.min}-${w.max}`).join(', ')} s`,
+);
 console.log(`timeouts and crashes: ${crashRetries.join(', ')}`);

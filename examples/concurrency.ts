@@ -21,7 +21,10 @@ const pipeline = job({ name: 'pipeline' }, () => {
 const ran = await runJobLocally(pipeline, { simulatedOpSeconds: { quick: 5, slow: 30, join: 2 }, writeLog: () => {} });
 const startMs = ran.history[0]?.timestamp?.getTime() ?? 0;
 const attempts = summarizeTaskAttempts(ran.history).flatMap((visit) =>
-  visit.attempts.map((attempt) => ({ state: visit.stateName, atSeconds: (attempt.scheduledAt.getTime() - startMs) / 1000 })),
+  visit.attempts.map((attempt) => ({
+    state: visit.stateName,
+    atSeconds: (attempt.scheduledAt.getTime() - startMs) / 1000,
+  })),
 );
 for (const { state, atSeconds } of attempts.sort((x, y) => x.atSeconds - y.atSeconds)) {
   console.log(`${state} attempt started at t=${atSeconds}`);

@@ -5,13 +5,19 @@ const transform = op(
   { name: 'transform', retryPolicy: new RetryPolicy({ maxRetries: 2, delay: 5 }) },
   async (_ctx, report: { rows: number }) => report.rows * 2,
 );
-const load = op({ name: 'load' }, async (ctx, left: number, right: number) => ({ loaded: left + right, config: ctx.config }));
+const load = op({ name: 'load' }, async (ctx, left: number, right: number) => ({
+  loaded: left + right,
+  config: ctx.config,
+}));
 
 // Calling ops inside a job body wires the graph: transform runs twice (the second under an
 // alias and its own policy), then load joins both outputs.
 export const etl = job({ name: 'etl', opRetryPolicy: new RetryPolicy({ maxRetries: 1 }) }, () => {
   const report = extract();
-  load(transform(report), transform.alias('transform_again').withRetryPolicy(new RetryPolicy({ maxRetries: 5 }))(report));
+  load(
+    transform(report),
+    transform.alias('transform_again').withRetryPolicy(new RetryPolicy({ maxRetries: 5 }))(report),
+  );
 });
 
 for (const invocation of etl.invocations) {

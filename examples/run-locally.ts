@@ -3,11 +3,14 @@ import { Backoff, RetryPolicy, RetryRequested, job, op, runJobLocally } from 'st
 const seen: string[] = [];
 
 // Fails twice, then succeeds: delay 2 s LINEAR waits 2 s, then 4 s.
-const flaky = op({ name: 'flaky', retryPolicy: new RetryPolicy({ maxRetries: 3, delay: 2, backoff: Backoff.LINEAR }) }, async (ctx) => {
-  seen.push(`flaky retryNumber=${ctx.retryNumber}`);
-  if (ctx.retryNumber < 2) throw new Error('upstream busy');
-  return 'ok';
-});
+const flaky = op(
+  { name: 'flaky', retryPolicy: new RetryPolicy({ maxRetries: 3, delay: 2, backoff: Backoff.LINEAR }) },
+  async (ctx) => {
+    seen.push(`flaky retryNumber=${ctx.retryNumber}`);
+    if (ctx.retryNumber < 2) throw new Error('upstream busy');
+    return 'ok';
+  },
+);
 
 // Asks for a retry in one hour, once: the virtual clock makes that instant.
 const patient = op({ name: 'patient' }, async (ctx, previous: string) => {

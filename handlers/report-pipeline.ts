@@ -21,13 +21,10 @@ export const summarize = op(
 
 export const audit = op({ name: 'audit' }, async (_context, report: Report) => ({ audited: report.rows }));
 
-export const load = op(
-  { name: 'load', retryPolicy: new RetryPolicy({ maxRetries: 2, delay: 30 }) },
-  async (context, summary: { rows: number }, audit: { audited: number }) => {
-    await fetchReport(context, 1);
-    return { loaded: summary.rows, audited: audit.audited };
-  },
-);
+export const load = op({ name: 'load', retryPolicy: new RetryPolicy({ maxRetries: 2, delay: 30 }) }, async (context, summary: { rows: number }, audit: { audited: number }) => {
+  await fetchReport(context, 1);
+  return { loaded: summary.rows, audited: audit.audited };
+});
 
 export const reportPipeline = job({ name: 'report_pipeline' }, () => {
   const report = extract();

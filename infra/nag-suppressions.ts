@@ -36,7 +36,8 @@ export function acknowledgeJobStateMachineFindings(jobStateMachine: JobStateMach
     if (opsFunction.role !== undefined) {
       Validations.of(opsFunction.role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/${ioPrefix}*]`,
-        reason: "The S3 IO manager: s3:GetObject and s3:PutObject on the job's own prefix of its IO bucket, where it writes one object per op attempt (<run id>/<op>/<retry number>.json) whose keys are known only at run time.",
+        reason:
+          "The S3 IO manager: s3:GetObject and s3:PutObject on the job's own prefix of its IO bucket, where it writes one object per op attempt (<run id>/<op>/<retry number>.json) whose keys are known only at run time.",
       });
     }
     Validations.of(ioBucket).acknowledge({

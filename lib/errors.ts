@@ -96,24 +96,17 @@ export class RetryRequested extends Error {
     const maxRetries = options.maxRetries ?? 1;
     const secondsToWait = options.secondsToWait;
     if (!Number.isInteger(maxRetries) || maxRetries < 0) {
-      throw new DefinitionError(
-        `RetryRequested.maxRetries must be a non-negative integer, got ${describeValue(maxRetries)}; pass a whole number such as 1`,
-      );
+      throw new DefinitionError(`RetryRequested.maxRetries must be a non-negative integer, got ${describeValue(maxRetries)}; pass a whole number such as 1`);
     }
     if (secondsToWait !== undefined && (typeof secondsToWait !== 'number' || !Number.isFinite(secondsToWait) || secondsToWait < 0)) {
-      throw new DefinitionError(
-        `RetryRequested.secondsToWait must be a finite number of seconds >= 0, got ${describeValue(secondsToWait)}; omit it to retry at once`,
-      );
+      throw new DefinitionError(`RetryRequested.secondsToWait must be a finite number of seconds >= 0, got ${describeValue(secondsToWait)}; omit it to retry at once`);
     }
     if (secondsToWait !== undefined && secondsToWait > MAX_STATES_SECONDS) {
       throw new DefinitionError(
         `RetryRequested.secondsToWait must be at most ${MAX_STATES_SECONDS} (the longest Step Functions Wait), got ${secondsToWait}; wait less, or schedule a new run instead`,
       );
     }
-    super(
-      `Retry requested (maxRetries ${maxRetries}, secondsToWait ${secondsToWait ?? 0})`,
-      options.cause === undefined ? undefined : { cause: options.cause },
-    );
+    super(`Retry requested (maxRetries ${maxRetries}, secondsToWait ${secondsToWait ?? 0})`, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'RetryRequested';
     this.maxRetries = maxRetries;
     this.secondsToWait = secondsToWait;
@@ -211,13 +204,7 @@ export function retryAttemptErrorName(retryNumber: number): string {
  * An op error with such a name would be matched by a retrier it was not meant for.
  */
 export function isReservedErrorName(name: string): boolean {
-  return (
-    name.startsWith(ERROR_NAME_PREFIX) ||
-    name.startsWith('States.') ||
-    name.startsWith('Lambda.') ||
-    name.startsWith('Sandbox.') ||
-    name.startsWith('Runtime.')
-  );
+  return name.startsWith(ERROR_NAME_PREFIX) || name.startsWith('States.') || name.startsWith('Lambda.') || name.startsWith('Sandbox.') || name.startsWith('Runtime.');
 }
 
 /**

@@ -1,8 +1,4 @@
-import {
-  MAX_ATTEMPTS,
-  MAX_DELAY_SECONDS,
-  MAX_STATE_NAME_LENGTH,
-} from './asl-constants.js';
+import { MAX_ATTEMPTS, MAX_DELAY_SECONDS, MAX_STATE_NAME_LENGTH } from './asl-constants.js';
 import { MAX_STATES_SECONDS } from '../errors.js';
 import type { AslBranch, AslCatcher, AslDefinition, AslRetrier, AslState } from './asl-types.js';
 

@@ -77,7 +77,7 @@ export function chooseForcedCut(
 ): Uint8Array {
   const n = ops.length;
   const primary = measureTiming(ops, graph, position, mark, stamp, durations);
-  const others = tieSamples.map((sample) => measureTiming(ops, graph, position, mark, stamp, sample)) ;
+  const others = tieSamples.map((sample) => measureTiming(ops, graph, position, mark, stamp, sample));
   const costs = new Float64Array(n);
   const ties = new Float64Array(n);
   const suffix = new Float64Array(n + 1);
@@ -98,10 +98,7 @@ export function chooseForcedCut(
       if (cost > cheapest + 1e-9) continue;
       const tie = ties[length]!;
       const balance = strategy.balance ? Math.abs(2 * length - n) : 0;
-      const better =
-        best === undefined ||
-        cost < best.cost - 1e-9 ||
-        (cost <= best.cost + 1e-9 && (tie < best.tie - 1e-9 || (tie <= best.tie + 1e-9 && balance < best.balance)));
+      const better = best === undefined || cost < best.cost - 1e-9 || (cost <= best.cost + 1e-9 && (tie < best.tie - 1e-9 || (tie <= best.tie + 1e-9 && balance < best.balance)));
       if (better) best = { cost, tie, balance, order, length };
     }
   }

@@ -87,7 +87,7 @@ export function buildReleaseStates(spec: {
     Type: 'Task',
     Resource: LAMBDA_INVOKE_RESOURCE,
     Arguments: { FunctionName: expression(variable(RUN_VARIABLES.functionArn)), Payload: expression(payload) },
-    Output: 'carry' in spec.exit ? spec.exit.carry : ({}),
+    Output: 'carry' in spec.exit ? spec.exit.carry : {},
     Retry: [buildPlatformRetrier()],
     Catch: [],
   };

@@ -73,10 +73,7 @@ export function compileFaultHandling(policy: RetryPolicy | undefined): { record:
     `Error in $${FAULT_VARIABLES.platform}?($k:=$c>0?0:$sum([$i.${k}]);$k<${PLATFORM_RETRY.maxAttempts}?` +
     `{'${n}':$r,'${k}':$k+1,'${f}':$i.${f},'${w}':$floor($random()*($power(2,$k+1)+1))}:{}):`;
   // The deciding invocation is the one entered with a fault for its own retry number ($i.f.r = $r).
-  const crash =
-    crashErrors.length === 0
-      ? ''
-      : `Error in ${crashList} and $r<${policy!.maxRetries} and $not($i.${f}.r=$r)?{'${n}':$r,'${f}':$merge([$,{'r':$r}]),'${w}':0}:`;
+  const crash = crashErrors.length === 0 ? '' : `Error in ${crashList} and $r<${policy!.maxRetries} and $not($i.${f}.r=$r)?{'${n}':$r,'${f}':$merge([$,{'r':$r}]),'${w}':0}:`;
   // Evaluated in the error output's context: Error and Cause are its fields, $ the whole of it.
   const record = `$states.errorOutput.($i:=$states.input;$c:=$states.context.State.RetryCount;$r:=$sum([$i.${n},$c]);${loop}${platform}${crash}{})`;
   const waits = Array.from({ length: PLATFORM_RETRY.maxAttempts }, (_, i) => ({ min: 0, max: 2 ** (i + 1) }));

@@ -14,7 +14,17 @@ import { computeWaitTimeoutSeconds } from './wait-timeouts.js';
 import type { ExactWaits } from './compile-structure.js';
 import { computeCriticalPath, evaluateMakespan } from './evaluate-makespan.js';
 import { buildOpGraph } from './job-graph.js';
-import { buildHasMarker, buildJobCause, buildJobError, buildOpsConfig, buildPayloadTemplate, buildSortedFailures, expression, unboxValue, variable } from './jsonata-expressions.js';
+import {
+  buildHasMarker,
+  buildJobCause,
+  buildJobError,
+  buildOpsConfig,
+  buildPayloadTemplate,
+  buildSortedFailures,
+  expression,
+  unboxValue,
+  variable,
+} from './jsonata-expressions.js';
 import { describeHeldBackOp, findHeldBackOps, type HeldBackOp } from './held-back-ops.js';
 import { countParallels, type OpBlock } from './op-blocks.js';
 import { measureOpCharacters, splitJob } from './split-job.js';
@@ -200,7 +210,17 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
   if (characters <= limit) {
     const planned = planPayloadBudget(job.name, [{ name: 'job', definition: whole.definition }], graph.names);
     const definition = applyBudget(whole.definition, job.name, planHash, planned);
-    const diagnostics = buildDiagnostics(structure, durations, options.opDurations !== undefined, graph, JSON.stringify(definition).length, retryPlans, [], undefined, planned.notes);
+    const diagnostics = buildDiagnostics(
+      structure,
+      durations,
+      options.opDurations !== undefined,
+      graph,
+      JSON.stringify(definition).length,
+      retryPlans,
+      [],
+      undefined,
+      planned.notes,
+    );
     return { definition, childDefinitions: [], retryPlans, diagnostics: coordination === undefined ? diagnostics : { ...diagnostics, coordination } };
   }
   if (exact !== undefined) {
@@ -255,7 +275,9 @@ function readConcurrency(given: unknown): Concurrency {
 function readOpTimeoutSeconds(given: unknown): number {
   if (given === undefined) return DEFAULT_OP_TIMEOUT_SECONDS;
   if (typeof given !== 'number' || !Number.isInteger(given) || given < 1 || given > DEFAULT_OP_TIMEOUT_SECONDS) {
-    throw new DefinitionError(`compileJob options.opTimeoutSeconds must be an integer from 1 to ${DEFAULT_OP_TIMEOUT_SECONDS} (the wrapper function's timeout), got ${describeValue(given)}; leave it out for ${DEFAULT_OP_TIMEOUT_SECONDS}`);
+    throw new DefinitionError(
+      `compileJob options.opTimeoutSeconds must be an integer from 1 to ${DEFAULT_OP_TIMEOUT_SECONDS} (the wrapper function's timeout), got ${describeValue(given)}; leave it out for ${DEFAULT_OP_TIMEOUT_SECONDS}`,
+    );
   }
   return given;
 }
@@ -285,7 +307,9 @@ function buildCoordinationDiagnostics(names: readonly string[], crossEdges: read
 function readLimit(given: number | undefined): number {
   if (given === undefined) return MAX_DEFINITION_CHARACTERS;
   if (typeof given !== 'number' || !Number.isInteger(given) || given < 1 || given > MAX_DEFINITION_CHARACTERS) {
-    throw new DefinitionError(`compileJob options.maxDefinitionCharacters must be an integer from 1 to ${MAX_DEFINITION_CHARACTERS}, got ${describeValue(given)}; leave it out for Step Functions' limit`);
+    throw new DefinitionError(
+      `compileJob options.maxDefinitionCharacters must be an integer from 1 to ${MAX_DEFINITION_CHARACTERS}, got ${describeValue(given)}; leave it out for Step Functions' limit`,
+    );
   }
   return given;
 }

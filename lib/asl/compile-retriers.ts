@@ -2,13 +2,7 @@ import { DefinitionError, MAX_STATES_SECONDS, RETRY_ERROR, retryAttemptErrorName
 import type { RetryMode } from '../job/wire-protocol.js';
 import { Jitter } from '../policy/jitter.js';
 import type { RetryPolicy } from '../policy/retry-policy.js';
-import {
-  INFRASTRUCTURE_ERRORS,
-  LAMBDA_PLATFORM_ERRORS,
-  MAX_ATTEMPTS,
-  MAX_DELAY_SECONDS,
-  PLATFORM_RETRY,
-} from './asl-constants.js';
+import { INFRASTRUCTURE_ERRORS, LAMBDA_PLATFORM_ERRORS, MAX_ATTEMPTS, MAX_DELAY_SECONDS, PLATFORM_RETRY } from './asl-constants.js';
 import type { AslRetrier } from './asl-types.js';
 import {
   STRICT_ACCEPTED_DEVIATIONS,
@@ -153,7 +147,15 @@ function compileForms(policy: RetryPolicy | undefined, fidelity: RetryFidelity, 
 
 /** The schedule's deviations with the standalone ones, in the order the plan has always listed them. */
 function mergeDeviations(schedule: readonly RetryDeviation[], standalone: readonly RetryDeviation[]): RetryDeviation[] {
-  const order: readonly RetryDeviationKind[] = ['rounded-up', 'minimum-interval', 'full-jitter-bound', 'native-fit', 'platform-retries-advance-retry-number', 'infrastructure-approximation', 'plus-minus-jitter-dropped'];
+  const order: readonly RetryDeviationKind[] = [
+    'rounded-up',
+    'minimum-interval',
+    'full-jitter-bound',
+    'native-fit',
+    'platform-retries-advance-retry-number',
+    'infrastructure-approximation',
+    'plus-minus-jitter-dropped',
+  ];
   return [...schedule, ...standalone].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
 }
 
@@ -183,9 +185,7 @@ function compileNoRetries(): CompiledForms {
 
 function compilePolicy(policy: RetryPolicy, fidelity: RetryFidelity, subject: string): CompiledForms {
   if (policy.maxRetries > MAX_ATTEMPTS) {
-    throw new DefinitionError(
-      `${subject}: maxRetries ${policy.maxRetries} is over Step Functions' MaxAttempts limit ${MAX_ATTEMPTS}; use at most ${MAX_ATTEMPTS}`,
-    );
+    throw new DefinitionError(`${subject}: maxRetries ${policy.maxRetries} is over Step Functions' MaxAttempts limit ${MAX_ATTEMPTS}; use at most ${MAX_ATTEMPTS}`);
   }
   const retryNumbers = Array.from({ length: policy.maxRetries }, (_, i) => i + 1);
   // The deterministic part of each wait: backoff capped by maxDelay (FULL jitter's upper bound).
@@ -232,19 +232,21 @@ function compilePlain(
 }
 
 /** One retrier per run of equal waits, selected by attempt-indexed error names. */
-function compileIndexed(
-  policy: RetryPolicy,
-  retryNumbers: readonly number[],
-  centres: readonly number[],
-  intervals: readonly number[],
-  full: boolean,
-): CompiledForms {
+function compileIndexed(policy: RetryPolicy, retryNumbers: readonly number[], centres: readonly number[], intervals: readonly number[], full: boolean): CompiledForms {
   const retriers: AslRetrier[] = [];
   let start = 0;
   while (start < intervals.length) {
     let end = start;
     while (end + 1 < intervals.length && intervals[end + 1] === intervals[start]) end += 1;
-    retriers.push(buildRetrier(retryNumbers.slice(start, end + 1).map((n) => retryAttemptErrorName(n)), intervals[start]!, end - start + 1, 1, { full }));
+    retriers.push(
+      buildRetrier(
+        retryNumbers.slice(start, end + 1).map((n) => retryAttemptErrorName(n)),
+        intervals[start]!,
+        end - start + 1,
+        1,
+        { full },
+      ),
+    );
     start = end + 1;
   }
   const infrastructure = fitGeometricRetrier(policy, centres, INFRASTRUCTURE_ERRORS, full);
@@ -291,22 +293,14 @@ function compileLoop(policy: RetryPolicy, retryNumbers: readonly number[], centr
 }
 
 /** fidelity 'native': one geometric retrier for the whole schedule (in the standalone form, timeouts and crashes included). */
-function compileNativeFit(
-  policy: RetryPolicy,
-  retryNumbers: readonly number[],
-  centres: readonly number[],
-  full: boolean,
-  plusMinusDropped: boolean,
-): CompiledForms {
+function compileNativeFit(policy: RetryPolicy, retryNumbers: readonly number[], centres: readonly number[], full: boolean, plusMinusDropped: boolean): CompiledForms {
   const fit = fitGeometricRetrier(policy, centres, [RETRY_ERROR], full);
   const shared = fitGeometricRetrier(policy, centres, [RETRY_ERROR, ...INFRASTRUCTURE_ERRORS], full);
-  const waits = retryNumbers.map(
-    (n, i): RetryWait => ({
-      retryNumber: n,
-      dagsterSeconds: plusMinusDropped ? { min: centres[i]!, max: centres[i]! } : policy.delayRange(n),
-      compiledSeconds: { min: full ? 0 : fit.waits[i]!, max: fit.waits[i]! },
-    }),
-  );
+  const waits = retryNumbers.map((n, i): RetryWait => ({
+    retryNumber: n,
+    dagsterSeconds: plusMinusDropped ? { min: centres[i]!, max: centres[i]! } : policy.delayRange(n),
+    compiledSeconds: { min: full ? 0 : fit.waits[i]!, max: fit.waits[i]! },
+  }));
   const deviations: RetryDeviation[] = [
     {
       kind: 'native-fit',
@@ -401,7 +395,7 @@ function describeFullJitter(retryNumbers: readonly number[]): RetryDeviation {
   return {
     kind: 'full-jitter-bound',
     retryNumbers: [...retryNumbers],
-    message: "native FULL jitter draws each wait from [0, interval] with the interval rounded up to whole seconds, where Dagster draws from [0, delay)",
+    message: 'native FULL jitter draws each wait from [0, interval] with the interval rounded up to whole seconds, where Dagster draws from [0, delay)',
   };
 }
 

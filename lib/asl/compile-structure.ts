@@ -399,10 +399,7 @@ class StructureCompiler {
       Comment: this.context.describeChild?.(name) ?? `stepops child ${name}`,
       QueryLanguage: 'JSONata',
       StartAt: INIT_STATE_NAME,
-      States: Object.fromEntries([
-        [INIT_STATE_NAME, { Type: 'Pass', Output: {}, Assign: initAssign, Next: first }],
-        ...childStates,
-      ]),
+      States: Object.fromEntries([[INIT_STATE_NAME, { Type: 'Pass', Output: {}, Assign: initAssign, Next: first }], ...childStates]),
     };
     this.children.push({ name, placeholder: buildChildPlaceholder(number), definition });
     return reads;
@@ -420,7 +417,10 @@ class StructureCompiler {
       return buildCarry(entries, markers);
     };
     // The same number of marker lists on both paths: both Outputs have the shape the enclosing Parallel reads.
-    const onFailure = carry((k) => ({ key: buildCarryKey(k), boxed: box(this.failedMarker(k)), value: this.failedMarker(k) }), task.failureList.map(() => '[]'));
+    const onFailure = carry(
+      (k) => ({ key: buildCarryKey(k), boxed: box(this.failedMarker(k)), value: this.failedMarker(k) }),
+      task.failureList.map(() => '[]'),
+    );
     const onSuccess = carry((k) => readFromChild(task.shape, k), task.failureList);
     const state: AslTaskState = {
       ...task.state,

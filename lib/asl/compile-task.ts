@@ -58,9 +58,7 @@ export function compileTaskStates(spec: TaskSpec): [string, AslState][] {
       FunctionName: expression(variable(RUN_VARIABLES.functionArn)),
       Payload: expression(buildPayload(spec.opName, spec.retryMode, [...spec.inputVariables.map(variable), ...(spec.orderOnlyInputs ?? [])])),
     },
-    ...(carry === undefined
-      ? { Assign: { [spec.outputVariable]: box(RESULT) } }
-      : { Output: carry(RESULT) }),
+    ...(carry === undefined ? { Assign: { [spec.outputVariable]: box(RESULT) } } : { Output: carry(RESULT) }),
     ...(spec.retriers.length === 0 ? {} : { Retry: spec.retriers }),
     Catch: catchers,
     ...(spec.next === undefined ? { End: true as const } : { Next: spec.next }),

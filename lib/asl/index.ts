@@ -8,15 +8,7 @@ export type { CompileRetryPolicyOptions, CompiledRetryPolicy, CompiledOpRetries,
 export { compileFaultHandling } from './compile-faults.js';
 export type { FaultRetryPlan } from './compile-faults.js';
 export { STRICT_ACCEPTED_DEVIATIONS } from './retry-plan.js';
-export type {
-  OpRetryPlan,
-  PolicyRetryPlan,
-  RetryWait,
-  RetryDeviation,
-  RetryDeviationKind,
-  RetryMechanism,
-  SecondsRange,
-} from './retry-plan.js';
+export type { OpRetryPlan, PolicyRetryPlan, RetryWait, RetryDeviation, RetryDeviationKind, RetryMechanism, SecondsRange } from './retry-plan.js';
 export { checkDefinition } from './check-definition.js';
 export type { DefinitionProblem } from './check-definition.js';
 export { decomposeGraph } from './decompose-graph.js';

@@ -33,7 +33,10 @@ export function buildOpGraph(job: Pick<JobDefinition, 'name' | 'invocations'>): 
     }
     return [...producers].sort((a, b) => a - b);
   });
-  return buildOpGraphFromEdges(job.invocations.map((invocation) => invocation.name), predecessors);
+  return buildOpGraphFromEdges(
+    job.invocations.map((invocation) => invocation.name),
+    predecessors,
+  );
 }
 
 /** Builds an op graph from names and, per op, its predecessors (all lower indices). */

@@ -35,11 +35,7 @@ function quote(name: string): string {
  * own fields over it (buildPayload): $merge keeps the first object's key order, so the JSON is
  * the same, key for key and in the same order, as a Payload written out in full.
  */
-export function buildPayloadTemplate(
-  jobName: string,
-  planHash: string,
-  budget: { readonly inlineBytes: number },
-): Record<string, unknown> {
+export function buildPayloadTemplate(jobName: string, planHash: string, budget: { readonly inlineBytes: number }): Record<string, unknown> {
   return {
     protocol: PROTOCOL_VERSION,
     job: jobName,

@@ -93,7 +93,10 @@ export function planPayloadBudget(jobName: string, definitions: readonly Budgete
 
 function describeOps(ops: readonly string[]): string {
   if (ops.length === 0) return 'no op variables';
-  const shown = ops.slice(0, 5).map((op) => `"${op}"`).join(', ');
+  const shown = ops
+    .slice(0, 5)
+    .map((op) => `"${op}"`)
+    .join(', ');
   return ops.length > 5 ? `ops ${shown} and ${ops.length - 5} more` : `op${ops.length > 1 ? 's' : ''} ${shown}`;
 }
 

@@ -32,21 +32,10 @@ export interface RetryWait {
  * - 'plus-minus-jitter-dropped': fidelity 'native' waits the centre of a PLUS_MINUS range.
  */
 export type RetryDeviationKind =
-  | 'rounded-up'
-  | 'minimum-interval'
-  | 'full-jitter-bound'
-  | 'platform-retries-advance-retry-number'
-  | 'infrastructure-approximation'
-  | 'native-fit'
-  | 'plus-minus-jitter-dropped';
+  'rounded-up' | 'minimum-interval' | 'full-jitter-bound' | 'platform-retries-advance-retry-number' | 'infrastructure-approximation' | 'native-fit' | 'plus-minus-jitter-dropped';
 
 /** Deviations that `strict: true` accepts: whole-second rounding and facts of the platform. */
-export const STRICT_ACCEPTED_DEVIATIONS: readonly RetryDeviationKind[] = [
-  'rounded-up',
-  'minimum-interval',
-  'full-jitter-bound',
-  'platform-retries-advance-retry-number',
-];
+export const STRICT_ACCEPTED_DEVIATIONS: readonly RetryDeviationKind[] = ['rounded-up', 'minimum-interval', 'full-jitter-bound', 'platform-retries-advance-retry-number'];
 
 export interface RetryDeviation {
   readonly kind: RetryDeviationKind;

@@ -21,9 +21,7 @@ export function measureOpCharacters(definition: AslBranch, names: readonly strin
     }
   };
   walk(definition);
-  return names.map((name, k) =>
-    [name, buildWaitStateName(name, k), buildFailedStateName(name, k)].reduce((sum, state) => sum + (sizes.get(state) ?? 0), PER_OP_MARGIN),
-  );
+  return names.map((name, k) => [name, buildWaitStateName(name, k), buildFailedStateName(name, k)].reduce((sum, state) => sum + (sizes.get(state) ?? 0), PER_OP_MARGIN));
 }
 
 function stripBranches(state: AslState): AslState {

@@ -37,9 +37,7 @@ export function createIoBucket(scope: Construct, id: string, options: { readonly
  * warning saying which to set.
  */
 export function connectIoBucket(scope: Construct, fn: lambda.IFunction, bucket: s3.IBucket, prefix: string): void {
-  fn.grantPrincipal.addToPrincipalPolicy(
-    new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [bucket.arnForObjects(`${prefix}*`)] }),
-  );
+  fn.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [bucket.arnForObjects(`${prefix}*`)] }));
   fn.grantPrincipal.addToPrincipalPolicy(
     new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn], conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } } }),
   );

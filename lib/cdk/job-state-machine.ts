@@ -6,7 +6,17 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { compileJob, describeHeldBackOp, findStrictViolations, FUNCTION_ARN_PLACEHOLDER, LAMBDA_INVOKE_RESOURCE, type AslBranch, type AslDefinition, type HeldBackOp, type OpRetryPlan } from '../asl/index.js';
+import {
+  compileJob,
+  describeHeldBackOp,
+  findStrictViolations,
+  FUNCTION_ARN_PLACEHOLDER,
+  LAMBDA_INVOKE_RESOURCE,
+  type AslBranch,
+  type AslDefinition,
+  type HeldBackOp,
+  type OpRetryPlan,
+} from '../asl/index.js';
 import { DefinitionError } from '../errors.js';
 import { createStartChildrenStatements, describeExpressRefusal } from './child-state-machines.js';
 import { EXPRESS_MAX_DURATION_SECONDS, findWorstCaseRetryPath } from './express-limit.js';
@@ -170,7 +180,9 @@ export class JobStateMachine extends Construct {
     for (const [message, { kind, ops, refused }] of byMessage) {
       const text = `stepops retry plan, op${ops.length > 1 ? 's' : ''} ${ops.map((op) => `"${op}"`).join(', ')}: [${kind}] ${message}`;
       if (refused) {
-        Annotations.of(this).addError(`${text}. strict refuses this deviation from Dagster; change the policy (a constant delay compiles to one exact retrier), use fidelity 'exact' instead of 'native', or drop strict`);
+        Annotations.of(this).addError(
+          `${text}. strict refuses this deviation from Dagster; change the policy (a constant delay compiles to one exact retrier), use fidelity 'exact' instead of 'native', or drop strict`,
+        );
       } else {
         Annotations.of(this).addWarningV2(`stepops:retry-plan:${kind}`, text);
       }

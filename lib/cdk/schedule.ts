@@ -42,14 +42,17 @@ export function checkScheduleExpression(expression: unknown): string | undefined
   if (cron !== null) return checkCron(expression, cron[1]!);
   const rate = /^rate\((.*)\)$/.exec(trimmed);
   if (rate !== null) return checkRate(expression, rate[1]!);
-  if (trimmed.startsWith("at(")) {
+  if (trimmed.startsWith('at(')) {
     return `must be a recurring cron(...) or rate(...) expression, got the one-time ${describeValue(expression)}; start one-off runs with StartExecution instead, or use ${CRON_EXAMPLE}`;
   }
   return `must be cron(minutes hours day-of-month month day-of-week year) or rate(value unit), got ${describeValue(expression)}; ${CRON_EXAMPLE}, ${RATE_EXAMPLE}`;
 }
 
 function checkCron(expression: string, body: string): string | undefined {
-  const fields = body.trim().split(/\s+/).filter((field) => field.length > 0);
+  const fields = body
+    .trim()
+    .split(/\s+/)
+    .filter((field) => field.length > 0);
   if (fields.length !== CRON_FIELDS.length) {
     return `must have 6 fields, cron(minutes hours day-of-month month day-of-week year), got ${fields.length} in ${describeValue(expression)}; ${CRON_EXAMPLE}`;
   }

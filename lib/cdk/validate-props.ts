@@ -38,14 +38,18 @@ export function validateJobStateMachineProps(constructPath: string, props: JobSt
     fail(`props.entry (${describeValue(p.entry)}) and props.handler are both given; pass only one: entry to bundle a function, handler to use an existing one`);
   }
   if (p.handler !== undefined && p.functionProps !== undefined) {
-    fail(`props.functionProps applies only to a function bundled from props.entry, but props.handler is given; configure the existing function where it is defined, or remove functionProps`);
+    fail(
+      `props.functionProps applies only to a function bundled from props.entry, but props.handler is given; configure the existing function where it is defined, or remove functionProps`,
+    );
   }
   if (p.entry !== undefined) validateEntry(p.entry, fail);
   const runtime = p.functionProps?.runtime;
   if (runtime !== undefined) {
     const major = /^nodejs(\d+)\.x$/.exec(runtime.name)?.[1];
     if (major === undefined || Number(major) < MIN_NODE_RUNTIME_MAJOR) {
-      fail(`props.functionProps.runtime must be nodejs${MIN_NODE_RUNTIME_MAJOR}.x or newer, got ${describeValue(runtime.name)}; use lambda.Runtime.NODEJS_24_X or remove runtime for the default`);
+      fail(
+        `props.functionProps.runtime must be nodejs${MIN_NODE_RUNTIME_MAJOR}.x or newer, got ${describeValue(runtime.name)}; use lambda.Runtime.NODEJS_24_X or remove runtime for the default`,
+      );
     }
   }
   if (p.functionProps?.bundling?.forceDockerBundling === true) {
@@ -76,14 +80,18 @@ export function validateJobStateMachineProps(constructPath: string, props: JobSt
     const problem = checkScheduleExpression(p.schedule.expression);
     if (problem !== undefined) fail(`props.schedule.expression ${problem}`);
     if (p.schedule.input !== undefined && (typeof p.schedule.input !== 'object' || p.schedule.input === null || Array.isArray(p.schedule.input))) {
-      fail(`props.schedule.input must be a JSON object (the execution input), got ${describeValue(p.schedule.input)}; pass e.g. { ops: { extract: { config: { day: 'today' } } } }`);
+      fail(
+        `props.schedule.input must be a JSON object (the execution input), got ${describeValue(p.schedule.input)}; pass e.g. { ops: { extract: { config: { day: 'today' } } } }`,
+      );
     }
   }
 }
 
 function validateIoProps(p: JobStateMachineProps, fail: (message: string) => never): void {
   if (p.ioBucket !== undefined && (p.ioExpiration !== undefined || p.ioRemovalPolicy !== undefined)) {
-    const given = [p.ioExpiration !== undefined ? 'props.ioExpiration' : undefined, p.ioRemovalPolicy !== undefined ? 'props.ioRemovalPolicy' : undefined].filter(Boolean).join(' and ');
+    const given = [p.ioExpiration !== undefined ? 'props.ioExpiration' : undefined, p.ioRemovalPolicy !== undefined ? 'props.ioRemovalPolicy' : undefined]
+      .filter(Boolean)
+      .join(' and ');
     fail(`${given} apply only to the bucket the construct creates, but props.ioBucket is given; set expiry and removal on your bucket, or remove props.ioBucket`);
   }
   if (p.ioExpiration !== undefined) {
@@ -92,8 +100,15 @@ function validateIoProps(p: JobStateMachineProps, fail: (message: string) => nev
       fail(`props.ioExpiration must be whole days (an S3 lifecycle expiration), got ${p.ioExpiration.toHumanString()}; use e.g. Duration.days(30)`);
     }
     const timeout = p.timeout;
-    if (timeout !== undefined && !Token.isUnresolved(timeout.toString()) && !Token.isUnresolved(p.ioExpiration.toString()) && timeout.toMilliseconds() > p.ioExpiration.toMilliseconds()) {
-      fail(`props.ioExpiration (${p.ioExpiration.toHumanString()}) is shorter than props.timeout (${timeout.toHumanString()}): op outputs could expire while a run still needs them; make ioExpiration at least the timeout`);
+    if (
+      timeout !== undefined &&
+      !Token.isUnresolved(timeout.toString()) &&
+      !Token.isUnresolved(p.ioExpiration.toString()) &&
+      timeout.toMilliseconds() > p.ioExpiration.toMilliseconds()
+    ) {
+      fail(
+        `props.ioExpiration (${p.ioExpiration.toHumanString()}) is shorter than props.timeout (${timeout.toHumanString()}): op outputs could expire while a run still needs them; make ioExpiration at least the timeout`,
+      );
     }
   }
   if (p.ioRemovalPolicy !== undefined && !Object.values(RemovalPolicy).includes(p.ioRemovalPolicy)) {
@@ -141,7 +156,13 @@ export function declaresHandlerExport(source: string): boolean {
   if (/^\s*export\s+(?:async\s+)?function\s*\*?\s*handler\s*[(<]/m.test(code)) return true;
   if (/^\s*export\s+\*\s+from\s+['"]/m.test(code)) return true;
   for (const match of code.matchAll(/^\s*export\s*\{([^}]*)\}/gm)) {
-    const names = match[1]!.split(',').map((item) => item.trim().split(/\s+as\s+/).pop()!.trim());
+    const names = match[1]!.split(',').map((item) =>
+      item
+        .trim()
+        .split(/\s+as\s+/)
+        .pop()!
+        .trim(),
+    );
     if (names.includes('handler')) return true;
   }
   return false;

@@ -37,7 +37,12 @@ interface Followed {
 
 export function createExecutionTreeFollower(options: ExecutionTreeOptions): ExecutionTreeFollower {
   const known = new Set<string>([options.executionArn]);
-  const root = createFollowed({ executionArn: options.executionArn, name: readExecutionName(options.executionArn), stateMachineArn: readStateMachineArn(options.executionArn), depth: 0 });
+  const root = createFollowed({
+    executionArn: options.executionArn,
+    name: readExecutionName(options.executionArn),
+    stateMachineArn: readStateMachineArn(options.executionArn),
+    depth: 0,
+  });
 
   const readNewEvents = async (followed: Followed): Promise<void> => {
     for (const event of await options.fetchHistory(followed.source.executionArn)) {

@@ -55,9 +55,7 @@ export function truncateText(text: string, max: number): string {
  * column is not padded.
  */
 export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[], gap = 2): string[] {
-  const widths = headers.map((header, column) =>
-    Math.max(measureVisibleWidth(header), ...rows.map((row) => measureVisibleWidth(row[column] ?? ''))),
-  );
+  const widths = headers.map((header, column) => Math.max(measureVisibleWidth(header), ...rows.map((row) => measureVisibleWidth(row[column] ?? ''))));
   const renderRow = (cells: readonly string[]): string =>
     cells
       .map((cell, column) => (column === cells.length - 1 ? cell : cell + ' '.repeat(widths[column]! - measureVisibleWidth(cell) + gap)))

@@ -25,7 +25,9 @@ export async function loadJobModule(modulePath: string, cwd: string): Promise<Ex
   }
   let exports: Record<string, unknown>;
   try {
-    exports = isCommonJsModule(absolutePath) ? await requireCommonJs(absolutePath) : ((await tsImport(pathToFileURL(absolutePath).href, pathToFileURL(`${cwd}/`).href)) as Record<string, unknown>);
+    exports = isCommonJsModule(absolutePath)
+      ? await requireCommonJs(absolutePath)
+      : ((await tsImport(pathToFileURL(absolutePath).href, pathToFileURL(`${cwd}/`).href)) as Record<string, unknown>);
   } catch (error) {
     const syntaxError = readSyntaxError(error, cwd);
     if (syntaxError !== undefined) throw new CliError(syntaxError, 'fix the syntax there (tsc --noEmit shows every error)');

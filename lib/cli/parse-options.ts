@@ -25,10 +25,7 @@ export function readInputOption(value: string | undefined, cwd: string): unknown
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new CliError(
-      `${source} is not valid JSON (${(error as Error).message})`,
-      `pass JSON such as '{"ops":{"my_op":{"config":{}}}}' or @input.json`,
-    );
+    throw new CliError(`${source} is not valid JSON (${(error as Error).message})`, `pass JSON such as '{"ops":{"my_op":{"config":{}}}}' or @input.json`);
   }
 }
 
@@ -45,7 +42,10 @@ export function parseSeedOption(value: string): number {
 export function parseFunctionTimeoutOption(value: string): number {
   const seconds = Number(value);
   if (value.trim() === '' || !Number.isInteger(seconds) || seconds < 1 || seconds > MAX_FUNCTION_TIMEOUT_SECONDS) {
-    throw new CliError(`--function-timeout must be a whole number of seconds from 1 to ${MAX_FUNCTION_TIMEOUT_SECONDS} (a Lambda function's timeout), got ${JSON.stringify(value)}`, 'pass e.g. --function-timeout 60');
+    throw new CliError(
+      `--function-timeout must be a whole number of seconds from 1 to ${MAX_FUNCTION_TIMEOUT_SECONDS} (a Lambda function's timeout), got ${JSON.stringify(value)}`,
+      'pass e.g. --function-timeout 60',
+    );
   }
   return seconds;
 }

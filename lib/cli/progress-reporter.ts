@@ -45,9 +45,7 @@ export function createProgressReporter(output: CliOutput, tracker: ProgressTrack
     if (statusShown) output.write(CLEAR_LINE);
     statusShown = false;
     if (deadlines.size === 0) return;
-    const parts = [...deadlines.entries()].map(
-      ([op, wait]) => `${op} retry ${wait.retryNumber} in ${formatSeconds(Math.max(0, Math.ceil((wait.at - now()) / 1000)))}`,
-    );
+    const parts = [...deadlines.entries()].map(([op, wait]) => `${op} retry ${wait.retryNumber} in ${formatSeconds(Math.max(0, Math.ceil((wait.at - now()) / 1000)))}`);
     // One terminal row, never wrapped: a wrapped line could not be cleared with one CLEAR_LINE.
     output.write(options.style.dim(truncateText(`            waiting: ${parts.join(', ')}`, Math.max(20, (output.columns ?? 80) - 1))));
     statusShown = true;

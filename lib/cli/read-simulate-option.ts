@@ -17,7 +17,8 @@ export function readSimulateOption(value: string | undefined, cwd: string): Reco
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (code === 'ENOENT') throw new CliError(`--simulate file ${value} not found (${path})`, 'pass op=seconds pairs such as --simulate extract=30,load=5, or the path of a JSON file {"extract": 30}');
+    if (code === 'ENOENT')
+      throw new CliError(`--simulate file ${value} not found (${path})`, 'pass op=seconds pairs such as --simulate extract=30,load=5, or the path of a JSON file {"extract": 30}');
     throw new CliError(`cannot read --simulate file ${value} (${(error as Error).message})`, 'check the file exists and is readable');
   }
   let parsed: unknown;
@@ -38,7 +39,10 @@ function parsePairs(value: string): Record<string, number> {
     const match = /^\s*([A-Za-z0-9_]+)\s*=\s*(\S+)\s*$/.exec(pair);
     const number = match === null ? NaN : Number(match[2]);
     if (match === null || !Number.isFinite(number) || number < 0) {
-      throw new CliError(`--simulate takes op=seconds pairs separated by commas, got ${JSON.stringify(pair)} in ${JSON.stringify(value)}`, 'pass e.g. --simulate extract=30,load=5 (seconds >= 0 per attempt), or the path of a JSON file');
+      throw new CliError(
+        `--simulate takes op=seconds pairs separated by commas, got ${JSON.stringify(pair)} in ${JSON.stringify(value)}`,
+        'pass e.g. --simulate extract=30,load=5 (seconds >= 0 per attempt), or the path of a JSON file',
+      );
     }
     seconds[match[1]!] = number;
   }

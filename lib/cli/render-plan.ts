@@ -20,7 +20,7 @@ export function renderPlan(jobName: string, plans: readonly OpRetryPlan[], style
     lines.push(row('waits', plan.waits.length === 0 ? '-' : plan.waits.map(formatRetryWait).join(', ')));
     lines.push(row('worst case', `${formatSeconds(plan.worstCaseTotalWaitSeconds)} of waits over ${plan.waits.length} ${plan.waits.length === 1 ? 'retry' : 'retries'}`));
     if (plan.deviations.length === 0) {
-      lines.push(row('deviations', style.green('none: the schedule is exactly Dagster\'s')));
+      lines.push(row('deviations', style.green("none: the schedule is exactly Dagster's")));
     } else {
       plan.deviations.forEach((deviation, index) => {
         const retries = deviation.retryNumbers === undefined ? '' : ` (retries ${deviation.retryNumbers.join(', ')})`;

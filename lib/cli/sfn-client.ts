@@ -47,9 +47,7 @@ export async function fetchExecutionHistory(client: SfnClientLike, executionArn:
   const events: HistoryEvent[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await client.send(
-      new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, reverseOrder: false, ...(nextToken === undefined ? {} : { nextToken }) }),
-    );
+    const page = await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, reverseOrder: false, ...(nextToken === undefined ? {} : { nextToken }) }));
     events.push(...(page.events ?? []));
     nextToken = page.nextToken;
   } while (nextToken !== undefined && nextToken !== '');

@@ -92,9 +92,7 @@ function summarizeOp(name: string, visits: readonly TaskVisitSummary[], taskEnd:
     }
     waitsSeconds.push(...visit.waitsSeconds);
   });
-  const failures = attempts
-    .filter((attempt) => attempt.outcome === 'failed' || attempt.outcome === 'timedOut')
-    .map((attempt) => describeFailure(attempt.error, attempt.cause));
+  const failures = attempts.filter((attempt) => attempt.outcome === 'failed' || attempt.outcome === 'timedOut').map((attempt) => describeFailure(attempt.error, attempt.cause));
   const base = { name, attempts: attempts.length, waitsSeconds, failures };
   if (attempts.length === 0) return { ...base, outcome: 'not-run' };
   const lastAttempt = attempts.at(-1)!;
@@ -147,7 +145,7 @@ function readRecordedPayload(output: string | undefined): unknown {
   if (output === undefined) return null;
   try {
     const value = JSON.parse(output) as unknown;
-    return typeof value === 'object' && value !== null && 'Payload' in value ? (value).Payload : value;
+    return typeof value === 'object' && value !== null && 'Payload' in value ? value.Payload : value;
   } catch {
     return output;
   }

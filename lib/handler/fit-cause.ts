@@ -66,11 +66,7 @@ export function fitCause(name: string, message: string, details: HandlerErrorDet
  * Finds the longest string length L such that the message and every string in the op error
  * (and the op name) cut to L characters fit; undefined when even L = 0 does not.
  */
-function shortenStrings(
-  message: string,
-  details: HandlerErrorDetails,
-  fits: (message: string, details: HandlerErrorDetails) => FittedError | undefined,
-): FittedError | undefined {
+function shortenStrings(message: string, details: HandlerErrorDetails, fits: (message: string, details: HandlerErrorDetails) => FittedError | undefined): FittedError | undefined {
   const attempt = (limit: number): FittedError | undefined =>
     fits(cutString(message, limit), {
       ...details,

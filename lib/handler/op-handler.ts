@@ -55,8 +55,7 @@ export function opHandler<I extends unknown[], O>(op: OpDefinition<I, O> | Confi
   const target = resolveOpTarget(op);
   const retryMode = options.retryMode ?? chooseRetryMode(target.policy);
   const jobName = options.jobName ?? target.definition.name;
-  const resolve = (event: unknown, context: LambdaContextLike | undefined): OpAttempt =>
-    resolveOpAttempt(target, jobName, retryMode, event, context);
+  const resolve = (event: unknown, context: LambdaContextLike | undefined): OpAttempt => resolveOpAttempt(target, jobName, retryMode, event, context);
   return async (event, context) => serveOpEvent(event, context, resolve, options);
 }
 
@@ -102,9 +101,9 @@ function resolveOpAttempt(target: OpTarget, jobName: string, retryMode: RetryMod
     op: definition,
     opName,
     jobName,
-    runId: (event.runId) ?? requestId ?? 'standalone',
+    runId: event.runId ?? requestId ?? 'standalone',
     retryNumber: event.retryNumber,
-    retryMode: (event.retryMode) ?? retryMode,
+    retryMode: event.retryMode ?? retryMode,
     policy: target.policy,
     inputs,
     config: event.config,

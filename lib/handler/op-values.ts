@@ -1,7 +1,16 @@
 import { OUTPUT_TOO_LARGE_ERROR } from '../errors.js';
 import { IO_OBJECT_EXISTS_ERROR, IO_OBJECT_MISSING_ERROR } from '../io/io-errors.js';
 import type { IoManager } from '../io/io-manager.js';
-import { PROTOCOL_VERSION, STORED_BYTES_KEY, STORED_KEY, STORED_RUN_KEY, VALUE_KEY, isOpStoredEnvelope, type OpStoredEnvelope, type OpValueEnvelope } from '../job/wire-protocol.js';
+import {
+  PROTOCOL_VERSION,
+  STORED_BYTES_KEY,
+  STORED_KEY,
+  STORED_RUN_KEY,
+  VALUE_KEY,
+  isOpStoredEnvelope,
+  type OpStoredEnvelope,
+  type OpValueEnvelope,
+} from '../job/wire-protocol.js';
 import { createAttemptError } from './create-attempt-error.js';
 import type { OpAttempt } from './op-attempt.js';
 import type { OpAttemptError } from './op-attempt-error.js';

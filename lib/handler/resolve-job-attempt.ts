@@ -48,7 +48,9 @@ export function resolveJobAttempt(job: JobDefinition, planHash: string, event: u
   }
   if (event.job !== job.name) reject(`payload.job is ${previewValue(event.job)} but this handler serves job "${job.name}"`);
   if (event.planHash !== planHash) {
-    reject(`payload.planHash is ${previewValue(event.planHash)} but this handler's job "${job.name}" has plan ${planHash}: the state machine and the function come from different builds`);
+    reject(
+      `payload.planHash is ${previewValue(event.planHash)} but this handler's job "${job.name}" has plan ${planHash}: the state machine and the function come from different builds`,
+    );
   }
   if (typeof event.op !== 'string') reject(`payload.op must be the name of an op invocation of job "${job.name}", got ${previewValue(event.op)}`);
   const opName = event.op;
@@ -65,7 +67,10 @@ export function resolveJobAttempt(job: JobDefinition, planHash: string, event: u
   // The data inputs in parameter order, then one envelope per `.after` op (its marker, or { v: null }).
   const producers = [...invocation.inputs, ...invocation.after];
   if (!Array.isArray(inputs) || inputs.length !== producers.length) {
-    const described = producers.length === 0 ? 'none' : `the outputs of ${invocation.inputs.join(', ') || 'none'}${invocation.after.length === 0 ? '' : `, then the outcomes of ${invocation.after.join(', ')} (after)`}`;
+    const described =
+      producers.length === 0
+        ? 'none'
+        : `the outputs of ${invocation.inputs.join(', ') || 'none'}${invocation.after.length === 0 ? '' : `, then the outcomes of ${invocation.after.join(', ')} (after)`}`;
     reject(`payload.inputs must be an array of ${producers.length} value(s) for op "${opName}" (${described}), got ${previewValue(inputs)}`);
   }
   const misshapen = inputs.findIndex((input) => !isOpValueEnvelope(input) && !isOpStoredEnvelope(input) && !isOpOutcomeMarker(input));

@@ -22,8 +22,7 @@ export function isRetryMode(value: unknown): value is RetryMode {
 export function chooseRetryMode(policy: RetryPolicy | undefined): RetryMode {
   if (policy === undefined || policy.maxRetries === 0) return 'plain';
   if (policy.jitter === 'PLUS_MINUS') return 'loop';
-  const interval = (retryNumber: number): number =>
-    Math.max(1, ceilSeconds(Math.min(policy.backoffDelay(retryNumber), policy.maxDelay ?? Infinity)));
+  const interval = (retryNumber: number): number => Math.max(1, ceilSeconds(Math.min(policy.backoffDelay(retryNumber), policy.maxDelay ?? Infinity)));
   const first = interval(1);
   for (let retryNumber = 2; retryNumber <= policy.maxRetries; retryNumber += 1) {
     if (interval(retryNumber) !== first) return 'indexed';

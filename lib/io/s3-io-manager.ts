@@ -46,9 +46,7 @@ export class S3IoManager implements IoManager {
     const uri = `s3://${this.bucket}/${objectKey}`;
     const { sdk, client } = await this.load();
     try {
-      await client.send(
-        new sdk.PutObjectCommand({ Bucket: this.bucket, Key: objectKey, Body: json, ContentType: 'application/json', IfNoneMatch: '*' }),
-      );
+      await client.send(new sdk.PutObjectCommand({ Bucket: this.bucket, Key: objectKey, Body: json, ContentType: 'application/json', IfNoneMatch: '*' }));
     } catch (error) {
       // 412 PreconditionFailed: the object exists; 409 ConditionalRequestConflict: a concurrent write of it.
       if (hasStatus(error, 412) || hasStatus(error, 409)) throw new IoObjectExistsError(key.op, uri, { cause: error });

@@ -44,9 +44,7 @@ export class JobBuilder {
   recordInvocation(definition: AnyOpDefinition, settings: InvocationSettings, args: readonly unknown[]): OutputHandle {
     const opDefinedAs = this.opsByName.get(definition.name);
     if (opDefinedAs !== undefined && opDefinedAs !== definition) {
-      throw new DefinitionError(
-        `job "${this.jobName}" uses two different ops named "${definition.name}"; give one of them another name`,
-      );
+      throw new DefinitionError(`job "${this.jobName}" uses two different ops named "${definition.name}"; give one of them another name`);
     }
     this.opsByName.set(definition.name, definition);
     const name = this.chooseName(definition, settings.aliasName);
@@ -74,9 +72,7 @@ export class JobBuilder {
   private chooseName(definition: AnyOpDefinition, aliasName: string | undefined): string {
     if (aliasName !== undefined) {
       if (this.byName.has(aliasName)) {
-        throw new DefinitionError(
-          `job "${this.jobName}" has two invocations named "${aliasName}"; give each invocation its own alias`,
-        );
+        throw new DefinitionError(`job "${this.jobName}" has two invocations named "${aliasName}"; give each invocation its own alias`);
       }
       return aliasName;
     }
@@ -122,9 +118,7 @@ export function getActiveJobBuilder(): JobBuilder | undefined {
 export function recordJobBody(jobName: string, body: () => unknown): readonly OpInvocation[] {
   const holder = globalThis as GlobalWithBuilder;
   if (holder[ACTIVE_BUILDER] !== undefined) {
-    throw new DefinitionError(
-      `job "${jobName}" is defined inside the body of job "${holder[ACTIVE_BUILDER].jobName}"; define jobs at module level`,
-    );
+    throw new DefinitionError(`job "${jobName}" is defined inside the body of job "${holder[ACTIVE_BUILDER].jobName}"; define jobs at module level`);
   }
   const builder = new JobBuilder(jobName);
   holder[ACTIVE_BUILDER] = builder;
@@ -135,9 +129,7 @@ export function recordJobBody(jobName: string, body: () => unknown): readonly Op
     holder[ACTIVE_BUILDER] = undefined;
   }
   if (typeof returned === 'object' && returned !== null && typeof (returned as { then?: unknown }).then === 'function') {
-    throw new DefinitionError(
-      `job "${jobName}" body returned a Promise; a job body only wires ops and must be synchronous (remove async/await from it)`,
-    );
+    throw new DefinitionError(`job "${jobName}" body returned a Promise; a job body only wires ops and must be synchronous (remove async/await from it)`);
   }
   return builder.invocations;
 }

@@ -15,7 +15,15 @@ export function computeJobFingerprint(job: JobDefinition): string {
     invocations: job.invocations.map((invocation) => {
       const { policy, source } = resolveRetryPolicy(job, invocation);
       // `.after` only when present, so jobs without it keep their hash.
-      return [invocation.name, invocation.op.name, invocation.op.inputCount, invocation.inputs, source, policy?.toJSON() ?? null, ...(invocation.after.length > 0 ? [invocation.after] : [])];
+      return [
+        invocation.name,
+        invocation.op.name,
+        invocation.op.inputCount,
+        invocation.inputs,
+        source,
+        policy?.toJSON() ?? null,
+        ...(invocation.after.length > 0 ? [invocation.after] : []),
+      ];
     }),
   };
   return createHash('sha256').update(JSON.stringify(shape)).digest('hex').slice(0, 16);

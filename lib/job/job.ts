@@ -36,9 +36,7 @@ export function job(config: JobConfig, body: () => void): JobDefinition {
   }
   const name = checkName('job.name', config.name);
   if (config.opRetryPolicy !== undefined && !isRetryPolicy(config.opRetryPolicy)) {
-    throw new DefinitionError(
-      `job "${name}" opRetryPolicy must be a RetryPolicy, got ${describeValue(config.opRetryPolicy)}; use new RetryPolicy({ ... })`,
-    );
+    throw new DefinitionError(`job "${name}" opRetryPolicy must be a RetryPolicy, got ${describeValue(config.opRetryPolicy)}; use new RetryPolicy({ ... })`);
   }
   if (typeof body !== 'function') {
     throw new DefinitionError(`job "${name}" needs a body function that calls its ops, got ${describeValue(body)}`);

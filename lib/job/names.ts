@@ -7,9 +7,7 @@ export const MAX_NAME_LENGTH = 80;
 /** Throws a DefinitionError naming `field` unless `value` is a valid name. */
 export function checkName(field: string, value: unknown): string {
   if (typeof value !== 'string' || !NAME_PATTERN.test(value)) {
-    throw new DefinitionError(
-      `${field} must match ${NAME_PATTERN.source} (letters, digits, underscores), got ${describeValue(value)}; use e.g. "load_orders"`,
-    );
+    throw new DefinitionError(`${field} must match ${NAME_PATTERN.source} (letters, digits, underscores), got ${describeValue(value)}; use e.g. "load_orders"`);
   }
   if (value.length > MAX_NAME_LENGTH) {
     throw new DefinitionError(

@@ -44,9 +44,7 @@ export interface BuildOpContextOptions {
 export function buildOpContext(options: BuildOpContextOptions = {}): OpContext {
   const retryNumber = options.retryNumber ?? 0;
   if (!Number.isInteger(retryNumber) || retryNumber < 0) {
-    throw new DefinitionError(
-      `buildOpContext retryNumber must be a non-negative integer, got ${describeValue(retryNumber)}; 0 is the first attempt`,
-    );
+    throw new DefinitionError(`buildOpContext retryNumber must be a non-negative integer, got ${describeValue(retryNumber)}; 0 is the first attempt`);
   }
   const opName = options.opName ?? 'direct_invocation';
   const jobName = options.jobName ?? 'direct_invocation';

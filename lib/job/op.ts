@@ -90,9 +90,7 @@ export function op<I extends unknown[], O, C = unknown>(config: OpConfig<C>, com
   }
   const name = checkName('op.name', config.name);
   if (config.retryPolicy !== undefined && !isRetryPolicy(config.retryPolicy)) {
-    throw new DefinitionError(
-      `op "${name}" retryPolicy must be a RetryPolicy, got ${describeValue(config.retryPolicy)}; use new RetryPolicy({ ... })`,
-    );
+    throw new DefinitionError(`op "${name}" retryPolicy must be a RetryPolicy, got ${describeValue(config.retryPolicy)}; use new RetryPolicy({ ... })`);
   }
   if (config.configSchema !== undefined && !isStandardSchema(config.configSchema)) {
     throw new DefinitionError(
@@ -140,15 +138,15 @@ function makeInvocable<I extends unknown[], O, C>(getDefinition: () => OpDefinit
     },
     withRetryPolicy(policy: RetryPolicy) {
       if (!isRetryPolicy(policy)) {
-        throw new DefinitionError(
-          `withRetryPolicy on op "${getDefinition().name}" needs a RetryPolicy, got ${describeValue(policy)}; use new RetryPolicy({ ... })`,
-        );
+        throw new DefinitionError(`withRetryPolicy on op "${getDefinition().name}" needs a RetryPolicy, got ${describeValue(policy)}; use new RetryPolicy({ ... })`);
       }
       return configure(getDefinition(), { ...settings, invocationRetryPolicy: policy });
     },
     after(...handles: OutputHandle[]) {
       if (handles.length === 0) {
-        throw new DefinitionError(`after on op "${getDefinition().name}" needs at least one output handle, got none; pass the ops to wait for, e.g. ${getDefinition().name}.after(load())()`);
+        throw new DefinitionError(
+          `after on op "${getDefinition().name}" needs at least one output handle, got none; pass the ops to wait for, e.g. ${getDefinition().name}.after(load())()`,
+        );
       }
       // The handles are checked (this job's, op outputs) when the invocation is recorded.
       return configure(getDefinition(), { ...settings, afterHandles: Object.freeze([...settings.afterHandles, ...handles]) });
@@ -176,7 +174,7 @@ async function invokeDirectly<I extends unknown[], O, C>(definition: OpDefinitio
   // As in a run, the config must fit the op's schema, and the op sees the schema's output.
   const prepared = await validateOpConfig(definition, opName, context.config);
   if (prepared.kind === 'invalid') throw new RunConfigError('direct_invocation', prepared.issues);
-  return (await definition.compute({ ...context, config: prepared.config as C }, ...(inputs as I)));
+  return await definition.compute({ ...context, config: prepared.config as C }, ...(inputs as I));
 }
 
 function inputList(count: number): string {

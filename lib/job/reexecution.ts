@@ -84,7 +84,10 @@ export function readReusedOutput(config: unknown): ReusedOutputConfig[typeof REU
  * Throws a ReexecutionError for a parent still running, or one with nothing to run again
  * under 'from-failure' (it succeeded).
  */
-export function buildReexecutionInput(parent: RecordedRun, strategy: ReexecutionStrategy): { readonly input: Record<string, unknown>; readonly reusedOps: readonly string[]; readonly rerunOps: readonly string[] } {
+export function buildReexecutionInput(
+  parent: RecordedRun,
+  strategy: ReexecutionStrategy,
+): { readonly input: Record<string, unknown>; readonly reusedOps: readonly string[]; readonly rerunOps: readonly string[] } {
   if (!REEXECUTION_STRATEGIES.includes(strategy)) {
     throw new ReexecutionError(`re-execution strategy must be one of ${REEXECUTION_STRATEGIES.join(', ')}, got ${describeValue(strategy)}`);
   }

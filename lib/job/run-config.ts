@@ -43,9 +43,7 @@ export function formatRunConfigIssue(issue: RunConfigIssue): string {
 }
 
 /** What the wrapper does with an op's config before running it. */
-export type PreparedOpConfig =
-  | { readonly kind: 'run'; readonly config: unknown }
-  | { readonly kind: 'invalid'; readonly issues: readonly RunConfigIssue[] };
+export type PreparedOpConfig = { readonly kind: 'run'; readonly config: unknown } | { readonly kind: 'invalid'; readonly issues: readonly RunConfigIssue[] };
 
 /**
  * Checks the shape of a run input against a job, synchronously: an object (or nothing), whose
@@ -81,7 +79,12 @@ export function checkRunConfigShape(job: JobDefinition, input: unknown): RunConf
     }
     for (const key of Object.keys(entry)) {
       if (key !== 'config') {
-        issues.push({ path: `ops.${name}.${key}`, value: (entry as Record<string, unknown>)[key], problem: `"${key}" is not a key of an op's run config`, fix: `put the op's settings under ops.${name}.config` });
+        issues.push({
+          path: `ops.${name}.${key}`,
+          value: (entry as Record<string, unknown>)[key],
+          problem: `"${key}" is not a key of an op's run config`,
+          fix: `put the op's settings under ops.${name}.config`,
+        });
       }
     }
   }

@@ -55,31 +55,21 @@ export class RetryPolicy {
     }
     const { maxRetries = 1, delay, backoff, jitter, maxDelay, retryOn, neverRetryOn } = options;
     if (typeof maxRetries !== 'number' || !Number.isInteger(maxRetries) || maxRetries < 0) {
-      throw new DefinitionError(
-        `RetryPolicy.maxRetries must be a non-negative integer, got ${describeValue(maxRetries)}; use a whole number such as 3`,
-      );
+      throw new DefinitionError(`RetryPolicy.maxRetries must be a non-negative integer, got ${describeValue(maxRetries)}; use a whole number such as 3`);
     }
     checkSeconds('delay', delay);
     checkSeconds('maxDelay', maxDelay);
     if (backoff !== undefined && !BACKOFF_VALUES.includes(backoff)) {
-      throw new DefinitionError(
-        `RetryPolicy.backoff must be Backoff.LINEAR or Backoff.EXPONENTIAL, got ${describeValue(backoff)}; import Backoff from 'stepops'`,
-      );
+      throw new DefinitionError(`RetryPolicy.backoff must be Backoff.LINEAR or Backoff.EXPONENTIAL, got ${describeValue(backoff)}; import Backoff from 'stepops'`);
     }
     if (jitter !== undefined && !JITTER_VALUES.includes(jitter)) {
-      throw new DefinitionError(
-        `RetryPolicy.jitter must be Jitter.FULL or Jitter.PLUS_MINUS, got ${describeValue(jitter)}; import Jitter from 'stepops'`,
-      );
+      throw new DefinitionError(`RetryPolicy.jitter must be Jitter.FULL or Jitter.PLUS_MINUS, got ${describeValue(jitter)}; import Jitter from 'stepops'`);
     }
     if (backoff !== undefined && delay === undefined) {
-      throw new DefinitionError(
-        `RetryPolicy.backoff needs RetryPolicy.delay, got backoff ${backoff} with no delay; set delay (seconds) or remove backoff`,
-      );
+      throw new DefinitionError(`RetryPolicy.backoff needs RetryPolicy.delay, got backoff ${backoff} with no delay; set delay (seconds) or remove backoff`);
     }
     if (jitter !== undefined && delay === undefined) {
-      throw new DefinitionError(
-        `RetryPolicy.jitter needs RetryPolicy.delay, got jitter ${jitter} with no delay; set delay (seconds) or remove jitter`,
-      );
+      throw new DefinitionError(`RetryPolicy.jitter needs RetryPolicy.delay, got jitter ${jitter} with no delay; set delay (seconds) or remove jitter`);
     }
     this.maxRetries = maxRetries;
     this.delay = delay;
@@ -160,37 +150,26 @@ export class RetryPolicy {
 /** True for a RetryPolicy from any loaded copy of stepops (duck-typed, not instanceof). */
 export function isRetryPolicy(value: unknown): value is RetryPolicy {
   if (value instanceof RetryPolicy) return true;
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as RetryPolicy).calculateDelay === 'function' &&
-    typeof (value as RetryPolicy).maxRetries === 'number'
-  );
+  return typeof value === 'object' && value !== null && typeof (value as RetryPolicy).calculateDelay === 'function' && typeof (value as RetryPolicy).maxRetries === 'number';
 }
 
 function checkSeconds(field: 'delay' | 'maxDelay', value: unknown): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new DefinitionError(
-      `RetryPolicy.${field} must be a finite number of seconds >= 0, got ${describeValue(value)}; use e.g. 0.2 for 200 ms`,
-    );
+    throw new DefinitionError(`RetryPolicy.${field} must be a finite number of seconds >= 0, got ${describeValue(value)}; use e.g. 0.2 for 200 ms`);
   }
 }
 
 function checkErrorNames(field: 'retryOn' | 'neverRetryOn', value: unknown): readonly string[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value) || value.some((name) => typeof name !== 'string' || name.length === 0)) {
-    throw new DefinitionError(
-      `RetryPolicy.${field} must be an array of error names (non-empty strings), got ${describeValue(value)}; use e.g. ['TimeoutError']`,
-    );
+    throw new DefinitionError(`RetryPolicy.${field} must be an array of error names (non-empty strings), got ${describeValue(value)}; use e.g. ['TimeoutError']`);
   }
   return Object.freeze([...(value as string[])]);
 }
 
 function checkAttemptNum(attemptNum: number): void {
   if (!Number.isInteger(attemptNum) || attemptNum < 1) {
-    throw new DefinitionError(
-      `calculateDelay attemptNum must be an integer >= 1 (1 is the first retry), got ${describeValue(attemptNum)}`,
-    );
+    throw new DefinitionError(`calculateDelay attemptNum must be an integer >= 1 (1 is the first retry), got ${describeValue(attemptNum)}`);
   }
 }

@@ -43,12 +43,7 @@ export interface EvaluationEnvironment extends EvaluationSite {
 }
 
 /** The environment of an evaluation in `scope` by the state entered at event `enteredEventId`. */
-export function createEvaluationEnvironment(
-  scope: Scope,
-  stateName: string,
-  enteredEventId: number,
-  states: EvaluationEnvironment['states'],
-): EvaluationEnvironment {
+export function createEvaluationEnvironment(scope: Scope, stateName: string, enteredEventId: number, states: EvaluationEnvironment['states']): EvaluationEnvironment {
   return { stateName, enteredEventId, scope, states, variables: scope.variables, functions: scope.run.functions };
 }
 
@@ -69,10 +64,7 @@ export function compileExpression(source: string, where: string): jsonata.Expres
     return expression;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new InvalidDefinitionError(
-      `${where}: the JSONata expression "{%${source}%}" does not compile (${message}); fix its syntax`,
-      { cause: error },
-    );
+    throw new InvalidDefinitionError(`${where}: the JSONata expression "{%${source}%}" does not compile (${message}); fix its syntax`, { cause: error });
   }
 }
 
@@ -180,7 +172,11 @@ async function evaluateWithEngine(template: Extract<Template, { kind: 'expressio
   try {
     return await template.compile().evaluate(undefined, bindReferences(template.references, env));
   } catch (error) {
-    failQueryEvaluation(env, `The JSONata expression '${template.source.trim()}' specified for the field '${template.path}' threw an error during evaluation. ${describeJsonataError(error)}`, template.path);
+    failQueryEvaluation(
+      env,
+      `The JSONata expression '${template.source.trim()}' specified for the field '${template.path}' threw an error during evaluation. ${describeJsonataError(error)}`,
+      template.path,
+    );
   }
 }
 

@@ -24,7 +24,10 @@ export interface LambdaInvokeResult {
  */
 export async function invokeLambda(client: LambdaClientLike, args: unknown, stateName: string, nowMs: number): Promise<LambdaInvokeResult> {
   if (args === null || typeof args !== 'object' || Array.isArray(args)) {
-    throw new StatesError('States.Runtime', `An error occurred while executing the state '${stateName}'. The Arguments of a lambda:invoke Task must be an object with FunctionName.`);
+    throw new StatesError(
+      'States.Runtime',
+      `An error occurred while executing the state '${stateName}'. The Arguments of a lambda:invoke Task must be an object with FunctionName.`,
+    );
   }
   const { FunctionName, Payload, Qualifier, InvocationType, LogType, ClientContext } = args as Record<string, unknown>;
   if (typeof FunctionName !== 'string') {

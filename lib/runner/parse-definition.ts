@@ -1,12 +1,4 @@
-import type {
-  ChoiceRule,
-  CompiledMachine,
-  MapNode,
-  ParallelNode,
-  StateGraph,
-  StateNode,
-  TaskNode,
-} from './definition.js';
+import type { ChoiceRule, CompiledMachine, MapNode, ParallelNode, StateGraph, StateNode, TaskNode } from './definition.js';
 import { MAX_STATES_SECONDS } from '../errors.js';
 import { InvalidDefinitionError, UnsupportedDefinitionError } from './errors.js';
 import { compileTemplate, isJsonataExpression, type Template } from './evaluate.js';
@@ -25,7 +17,6 @@ import {
   readStringOrExpression,
   type Json,
 } from './parse-fields.js';
-
 
 const MACHINE_FIELDS = new Set(['StartAt', 'States', 'Comment', 'Version', 'TimeoutSeconds', 'QueryLanguage']);
 const GRAPH_FIELDS = new Set(['StartAt', 'States', 'Comment', 'ProcessorConfig']);
@@ -127,7 +118,11 @@ function parseGraph(raw: Json, where: string, context: ParseContext): StateGraph
   }
   const rawStates = raw.States;
   if (!(raw.StartAt in rawStates)) {
-    throw new InvalidDefinitionError(`${where}: StartAt "${raw.StartAt}" names no state in States; use one of ${Object.keys(rawStates).map((n) => `"${n}"`).join(', ')}`);
+    throw new InvalidDefinitionError(
+      `${where}: StartAt "${raw.StartAt}" names no state in States; use one of ${Object.keys(rawStates)
+        .map((n) => `"${n}"`)
+        .join(', ')}`,
+    );
   }
   const states = new Map<string, StateNode>();
   for (const [name, rawState] of Object.entries(rawStates)) {
@@ -168,7 +163,8 @@ function parseState(name: string, raw: Json, context: ParseContext): StateNode {
   };
   switch (stateType) {
     case 'Task': {
-      if (typeof raw.Resource !== 'string' || raw.Resource.length === 0) throw new InvalidDefinitionError(`${where}: Resource must be an ARN string (got ${describe(raw.Resource)})`);
+      if (typeof raw.Resource !== 'string' || raw.Resource.length === 0)
+        throw new InvalidDefinitionError(`${where}: Resource must be an ARN string (got ${describe(raw.Resource)})`);
       const node: TaskNode = {
         ...base,
         type: 'Task',
@@ -279,7 +275,8 @@ function readMap(raw: Json, base: BaseFields, where: string, context: ParseConte
     if (config.Mode === 'DISTRIBUTED') {
       throw new UnsupportedDefinitionError(`${where}: ItemProcessor.ProcessorConfig.Mode DISTRIBUTED (Distributed Map) is not supported by the local runner; use Mode INLINE`);
     }
-    if (config.Mode !== undefined && config.Mode !== 'INLINE') throw new InvalidDefinitionError(`${where}: ItemProcessor.ProcessorConfig.Mode must be INLINE or DISTRIBUTED (got ${describe(config.Mode)})`);
+    if (config.Mode !== undefined && config.Mode !== 'INLINE')
+      throw new InvalidDefinitionError(`${where}: ItemProcessor.ProcessorConfig.Mode must be INLINE or DISTRIBUTED (got ${describe(config.Mode)})`);
     checkKnownFields(config, new Set(['Mode']), `${where} ItemProcessor.ProcessorConfig`);
   }
   if (raw.Items !== undefined && !Array.isArray(raw.Items) && !isJsonataExpression(raw.Items)) {

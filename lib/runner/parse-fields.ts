@@ -21,7 +21,9 @@ export function readAssign(value: unknown, where: string): Template | undefined 
   if (!isObject(value)) throw new InvalidDefinitionError(`${where}: must be an object of variable names to values, or a {% %} expression giving one (got ${describe(value)})`);
   for (const key of Object.keys(value)) {
     if (!VARIABLE_NAME.test(key) || key === 'states') {
-      throw new InvalidDefinitionError(`${where}: "${key}" is not a valid variable name; use letters, digits and _ (not starting with a digit), and not the reserved name "states"`);
+      throw new InvalidDefinitionError(
+        `${where}: "${key}" is not a valid variable name; use letters, digits and _ (not starting with a digit), and not the reserved name "states"`,
+      );
     }
   }
   return compileTemplate(value, where, 'Assign');

@@ -78,7 +78,9 @@ export function serializeAssignedWithinLimit(assigned: Readonly<Record<string, u
     const json = toJson(value);
     const bytes = measureOverLimit(json);
     if (bytes !== undefined) {
-      throw dataLimitExceeded(`The state '${stateName}' assigned variable '${name}' a value of ${bytes} bytes, exceeding the maximum number of bytes service limit (${MAX_PAYLOAD_BYTES} bytes).`);
+      throw dataLimitExceeded(
+        `The state '${stateName}' assigned variable '${name}' a value of ${bytes} bytes, exceeding the maximum number of bytes service limit (${MAX_PAYLOAD_BYTES} bytes).`,
+      );
     }
     serialized[name] = json;
     totalLength += json.length;

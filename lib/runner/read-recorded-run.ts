@@ -49,7 +49,7 @@ export function readRecordedRun(history: readonly HistoryEvent[], runId: string)
     if (event.type === 'TaskScheduled' && event.taskScheduledEventDetails?.resourceType !== 'lambda') notOps.add(name);
     if (event.type === 'TaskSucceeded') {
       const result = parseJson(event.taskSucceededEventDetails?.output ?? 'null');
-      const payload = typeof result === 'object' && result !== null && 'Payload' in result ? (result).Payload : result;
+      const payload = typeof result === 'object' && result !== null && 'Payload' in result ? result.Payload : result;
       const marker = isOpOutcomeMarker(payload) ? payload.o : undefined;
       ops.set(name, marker === undefined ? { outcome: 'succeeded', recorded: payload } : { outcome: marker });
     } else if (event.type === 'TaskFailed' || event.type === 'TaskTimedOut') {

@@ -276,7 +276,7 @@ function readIoManager(given: RunJobLocallyOptions['ioManager']): IoManager {
 
 /** The Payload of a lambda:invoke Task's Arguments (`{ FunctionName, Payload }`). */
 function readPayload(args: unknown): unknown {
-  if (typeof args === 'object' && args !== null && 'Payload' in args) return (args).Payload;
+  if (typeof args === 'object' && args !== null && 'Payload' in args) return args.Payload;
   // Not the compiled shape: the wrapper gets the whole Arguments and rejects them with a named protocol error.
   return args;
 }

@@ -67,7 +67,16 @@ export async function runStateMachine(definition: object | string, options: RunS
         parentExecutionArn: undefined,
         depth: 0,
       },
-      { clock, taskHandlers, lambda: options.lambda, machines, onEvent: options.onEvent, stop, readAbortCause: () => describeAbortReason(signal?.reason), taskTokens: new TaskTokenRegistry() },
+      {
+        clock,
+        taskHandlers,
+        lambda: options.lambda,
+        machines,
+        onEvent: options.onEvent,
+        stop,
+        readAbortCause: () => describeAbortReason(signal?.reason),
+        taskTokens: new TaskTokenRegistry(),
+      },
     );
   } finally {
     signal?.removeEventListener('abort', onAbort);
@@ -310,12 +319,7 @@ function unknownStateMachine(stateName: string, arn: string, machines: ReadonlyM
   );
 }
 
-function checkTaskIsRunnable(
-  task: TaskNode,
-  handlers: Readonly<Record<string, unknown>>,
-  options: RunStateMachineOptions,
-  machines: ReadonlyMap<string, unknown>,
-): void {
+function checkTaskIsRunnable(task: TaskNode, handlers: Readonly<Record<string, unknown>>, options: RunStateMachineOptions, machines: ReadonlyMap<string, unknown>): void {
   if (typeof handlers[task.name] === 'function') return;
   const where = `state "${task.name}"`;
   if (readStartExecutionPattern(task.resource) !== undefined) {

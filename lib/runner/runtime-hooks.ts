@@ -109,7 +109,14 @@ function onUnhandledRejection(reason: unknown, promise: unknown): void {
     return;
   }
   // Node's default (--unhandled-rejections=throw): the rejection becomes an uncaught exception.
-  onUncaughtException(reason instanceof Error ? reason : new Error(`This error originated either by throwing inside of an async function without a catch block, or by rejecting a promise which was not handled with .catch(). The promise rejected with the reason "${String(reason)}".`), 'unhandledRejection');
+  onUncaughtException(
+    reason instanceof Error
+      ? reason
+      : new Error(
+          `This error originated either by throwing inside of an async function without a catch block, or by rejecting a promise which was not handled with .catch(). The promise rejected with the reason "${String(reason)}".`,
+        ),
+    'unhandledRejection',
+  );
 }
 
 function onUncaughtException(error: unknown, origin: unknown): void {

@@ -14,7 +14,9 @@ export function readSimulatedOpSeconds(job: JobDefinition, given: unknown): Read
   const seconds = new Map<string, number>();
   if (given === undefined) return seconds;
   if (typeof given !== 'object' || given === null || Array.isArray(given)) {
-    throw new DefinitionError(`runJobLocally options.simulatedOpSeconds must be an object of seconds by op invocation name, got ${describeValue(given)}; pass e.g. { extract: 30 }`);
+    throw new DefinitionError(
+      `runJobLocally options.simulatedOpSeconds must be an object of seconds by op invocation name, got ${describeValue(given)}; pass e.g. { extract: 30 }`,
+    );
   }
   const names = job.invocations.map((invocation) => invocation.name);
   for (const [name, value] of Object.entries(given)) {

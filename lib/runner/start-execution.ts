@@ -6,7 +6,6 @@ import { StatesError, StatesErrorName } from './states-error.js';
 import { limitFailure } from './task-failure.js';
 import type { ChildExecutionStatus, RunResult } from './types.js';
 
-
 type Pattern = 'request-response' | 'sync' | 'sync:2';
 
 /** The integration pattern of a startExecution Resource, or undefined for any other Resource. */
@@ -102,7 +101,7 @@ function startResult(child: StartedChildExecution, nowMs: number): unknown {
 
 /** DescribeExecution of the ended child, PascalCase, dates as epoch milliseconds. */
 function describeExecution(child: StartedChildExecution, stateMachineArn: string, input: unknown, result: RunResult, pattern: 'sync' | 'sync:2'): Record<string, unknown> {
-  const json = (value: unknown): unknown => (pattern === 'sync' ? JSON.stringify(value) ?? 'null' : value);
+  const json = (value: unknown): unknown => (pattern === 'sync' ? (JSON.stringify(value) ?? 'null') : value);
   const stopMs = child.startMs + result.elapsedSeconds * 1000;
   const status = readExecutionStatus(result);
   return {

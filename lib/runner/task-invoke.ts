@@ -137,7 +137,10 @@ class HeartbeatTimer {
     const timer = new CancelScope(this.scope.cancel);
     this.timer = timer;
     this.scope.run.clock.sleepUnless(seconds, timer).then(
-      () => this.rejectTimeout?.(new StatesError(StatesErrorName.HeartbeatTimeout, `The task '${this.request.stateName}' sent no heartbeat within its HeartbeatSeconds (${seconds} s).`)),
+      () =>
+        this.rejectTimeout?.(
+          new StatesError(StatesErrorName.HeartbeatTimeout, `The task '${this.request.stateName}' sent no heartbeat within its HeartbeatSeconds (${seconds} s).`),
+        ),
       () => {},
     );
   }

@@ -50,7 +50,10 @@ export class TaskTokenRegistry implements TaskCallbacks {
       const entry = this.take(input.taskToken);
       if (typeof input.output !== 'string' || Buffer.byteLength(input.output, 'utf8') > MAX_PAYLOAD_BYTES) {
         this.reopen(input.taskToken, entry);
-        throw new TaskCallbackError('ValidationException', `1 validation error detected: Value at 'output' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD_BYTES}`);
+        throw new TaskCallbackError(
+          'ValidationException',
+          `1 validation error detected: Value at 'output' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD_BYTES}`,
+        );
       }
       let value: unknown;
       try {

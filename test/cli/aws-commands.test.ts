@@ -3,14 +3,7 @@
  * on SFNClient): no AWS account, no network. The histories served are GetExecutionHistory-shaped
  * event lists recorded by local runs of the same jobs, and one written by hand.
  */
-import {
-  DescribeExecutionCommand,
-  ExecutionDoesNotExist,
-  GetExecutionHistoryCommand,
-  SFNClient,
-  StartExecutionCommand,
-  type HistoryEvent,
-} from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ExecutionDoesNotExist, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LogRecord } from '../../lib/index.js';
@@ -97,10 +90,22 @@ describe('stepops watch', () => {
     const events: HistoryEvent[] = [
       { id: 1, previousEventId: 0, type: 'ExecutionStarted', timestamp: at(0), executionStartedEventDetails: { input: '{}' } },
       { id: 2, previousEventId: 1, type: 'TaskStateEntered', timestamp: at(0), stateEnteredEventDetails: { name: 'Fetch', input: '{}' } },
-      { id: 3, previousEventId: 2, type: 'TaskScheduled', timestamp: at(0), taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke', region: 'eu-west-1', parameters: '{}' } },
+      {
+        id: 3,
+        previousEventId: 2,
+        type: 'TaskScheduled',
+        timestamp: at(0),
+        taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke', region: 'eu-west-1', parameters: '{}' },
+      },
       { id: 4, previousEventId: 3, type: 'TaskStarted', timestamp: at(0.1), taskStartedEventDetails: { resourceType: 'lambda', resource: 'invoke' } },
       { id: 5, previousEventId: 4, type: 'TaskFailed', timestamp: at(1), taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'TimeoutError', cause } },
-      { id: 6, previousEventId: 5, type: 'TaskScheduled', timestamp: at(4), taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke', region: 'eu-west-1', parameters: '{}' } },
+      {
+        id: 6,
+        previousEventId: 5,
+        type: 'TaskScheduled',
+        timestamp: at(4),
+        taskScheduledEventDetails: { resourceType: 'lambda', resource: 'invoke', region: 'eu-west-1', parameters: '{}' },
+      },
       { id: 7, previousEventId: 6, type: 'TaskStarted', timestamp: at(4.1), taskStartedEventDetails: { resourceType: 'lambda', resource: 'invoke' } },
       { id: 8, previousEventId: 7, type: 'TaskFailed', timestamp: at(5), taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'TimeoutError', cause } },
       { id: 9, previousEventId: 8, type: 'ExecutionFailed', timestamp: at(5), executionFailedEventDetails: { error: 'TimeoutError', cause } },

@@ -124,12 +124,14 @@ describe('stepops run --max-definition-characters (a split job end to end)', () 
     expect(split.stderr).toBe('');
     expect(split.exitCode).toBe(0);
     const lines = linesOf(split.stdout);
-    expect(lines[0]).toMatch(/^stepops run split_chain \(30 ops from test\/cli\/fixtures\/split-chain\.ts; virtual clock, seed 0; split into a parent and \d+ child state machines\)$/);
+    expect(lines[0]).toMatch(
+      /^stepops run split_chain \(30 ops from test\/cli\/fixtures\/split-chain\.ts; virtual clock, seed 0; split into a parent and \d+ child state machines\)$/,
+    );
     // Same progress and timeline as the job in one definition.
     expect(lines.slice(1)).toStrictEqual(linesOf(whole.stdout).slice(1));
     expect(lines).toContain('+4s         step5   succeeded on attempt 3');
     expect(lines).toContain('step5   3         2s + 2s = 4s  succeeded');
-    expect(lines.filter((line) => line.endsWith(" started"))).toHaveLength(30);
+    expect(lines.filter((line) => line.endsWith(' started'))).toHaveLength(30);
     expect(lines).toContain('SUCCEEDED in 4s (virtual time)');
   });
 

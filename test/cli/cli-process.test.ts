@@ -36,7 +36,15 @@ describe('stepops (the real command in a child process)', () => {
     });
     expect(document.ops).toStrictEqual([
       { name: 'extract', outcome: 'succeeded', attempts: 1, waitsSeconds: [], failures: [], output: { rows: 3 }, recorded: { v: { rows: 3 } } },
-      { name: 'audit', outcome: 'succeeded', attempts: 2, waitsSeconds: [5], failures: [{ name: 'Error', message: 'audit log busy' }], output: 'audited', recorded: { v: 'audited' } },
+      {
+        name: 'audit',
+        outcome: 'succeeded',
+        attempts: 2,
+        waitsSeconds: [5],
+        failures: [{ name: 'Error', message: 'audit log busy' }],
+        output: 'audited',
+        recorded: { v: 'audited' },
+      },
       {
         name: 'load',
         outcome: 'failed',
@@ -86,7 +94,9 @@ describe('stepops (the real command in a child process)', () => {
     expect(filled.stdout).toContain('"arn:aws:lambda:eu-west-1:123456789012:function:report-pipeline"');
     expect(JSON.parse(filled.stdout)).toHaveProperty('States');
     expect(badArn.exitCode).toBe(2);
-    expect(badArn.stderr).toBe('stepops: --function-arn "report-pipeline" is not a Lambda function ARN; pass arn:aws:lambda:<region>:<account>:function:<name> of the function that exports jobHandler(job)\n');
+    expect(badArn.stderr).toBe(
+      'stepops: --function-arn "report-pipeline" is not a Lambda function ARN; pass arn:aws:lambda:<region>:<account>:function:<name> of the function that exports jobHandler(job)\n',
+    );
   });
 
   it('ends quietly (exit 0, nothing on stderr) when the reader of its output goes away, as `| head -1` does', async () => {
@@ -106,7 +116,10 @@ describe('stepops (the real command in a child process)', () => {
 
   it('fails on a module with a syntax error with file:line:column and the reason, exit 2', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'stepops-syntax-'));
-    writeFileSync(join(directory, 'broken.ts'), "import { job, op } from 'stepops';\nconst a = op({ name: 'a' }, async () => 1;\nexport const j = job({ name: 'j' }, () => { a(); });\n");
+    writeFileSync(
+      join(directory, 'broken.ts'),
+      "import { job, op } from 'stepops';\nconst a = op({ name: 'a' }, async () => 1;\nexport const j = job({ name: 'j' }, () => { a(); });\n",
+    );
     const run = await runStepops(['run', 'broken.ts'], { cwd: directory });
     expect(run.exitCode).toBe(2);
     expect(run.stdout).toBe('');
@@ -120,7 +133,9 @@ describe('stepops (the real command in a child process)', () => {
       runStepops(['watch', 'arn:aws:states:eu-west-1:123456789012:stateMachine:Pipeline']),
     ]);
     expect(notArn.exitCode).toBe(2);
-    expect(notArn.stderr).toBe('stepops: "not-an-arn" is not a state machine ARN; pass arn:aws:states:<region>:<account>:stateMachine:<name>, e.g. from `aws stepfunctions list-state-machines`\n');
+    expect(notArn.stderr).toBe(
+      'stepops: "not-an-arn" is not a state machine ARN; pass arn:aws:states:<region>:<account>:stateMachine:<name>, e.g. from `aws stepfunctions list-state-machines`\n',
+    );
     expect(executionArn.stderr).toMatch(/is not a state machine ARN \(it is an execution ARN: follow it with stepops watch\)/);
     expect(watchBad.exitCode).toBe(2);
     expect(watchBad.stderr).toMatch(/^stepops: "arn:aws:states:eu-west-1:123456789012:stateMachine:Pipeline" is not an execution ARN \(it is a state machine ARN/);
@@ -150,7 +165,15 @@ describe('stepops (the real command in a child process)', () => {
     expect(json.exitCode).toBe(1);
     expect(json.stderr).not.toMatch(/Warning|NodeVersion/);
     const document = JSON.parse(json.stdout) as Record<string, unknown>;
-    expect(document).toMatchObject({ format: 'stepops.run/1', status: 'FAILED', executionArn, executionName: 'run-7', input: { ops: {} }, failedOps: ['load'], skippedOps: ['notify'] });
+    expect(document).toMatchObject({
+      format: 'stepops.run/1',
+      status: 'FAILED',
+      executionArn,
+      executionName: 'run-7',
+      input: { ops: {} },
+      failedOps: ['load'],
+      skippedOps: ['notify'],
+    });
     expect(text.stderr).toBe('');
     expect(text.stdout).toMatch(/^stepops watch run-7 /);
     expect(text.stdout).toContain('\nFAILED in 6s: WarehouseDownError\n');

@@ -33,7 +33,7 @@ describe('stepops run --simulate: each attempt of the named ops takes that many 
   const runDagsterCase = (simulate: string, cwd?: string) =>
     runCli(['run', `${REPO_ROOT}/test/cli/fixtures/held-back.ts`, '--job', 'dagster_case', '--simulate', simulate], cwd === undefined ? {} : { cwd });
 
-  it("op=seconds pairs: after_quick starts when quick is done, while slow waits for its retry", async () => {
+  it('op=seconds pairs: after_quick starts when quick is done, while slow waits for its retry', async () => {
     const run = await runDagsterCase('quick=5,after_quick=1,slow=30,join=2');
     expect(run.exitCode).toBe(0);
     const lines = linesOf(run.stdout);

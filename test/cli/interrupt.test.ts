@@ -32,14 +32,15 @@ describe('stepops run, Ctrl-C and --function-timeout (the real command in a chil
     expect(run.stdout).toContain('stepops.OpTimeout');
     expect(run.stdout).toContain("close to the Lambda function's timeout");
   });
-
 });
 
 describe('stepops run --function-timeout (in process)', () => {
   it.each(['0', '1.5', '901', 'soon'])('refuses --function-timeout %s with the range and an example, exit 2', async (value) => {
     const run = await runCli(['run', 'test/cli/fixtures/hangs.ts', '--function-timeout', value]);
     expect(run.exitCode).toBe(2);
-    expect(run.stderr).toBe(`stepops: --function-timeout must be a whole number of seconds from 1 to 900 (a Lambda function's timeout), got "${value}"; pass e.g. --function-timeout 60\n`);
+    expect(run.stderr).toBe(
+      `stepops: --function-timeout must be a whole number of seconds from 1 to 900 (a Lambda function's timeout), got "${value}"; pass e.g. --function-timeout 60\n`,
+    );
   });
 
   it('Ctrl-C through the io hook, once `stuck` has started: the run stops and the command returns 130 with the partial timeline', async () => {

@@ -114,10 +114,7 @@ describe('stepops reexecute <execution-arn>', () => {
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
     const lines = linesOf(run.stdout);
-    expect(lines.slice(0, 2)).toStrictEqual([
-      `re-executing ${PARENT_ARN} (from-failure): reusing extract, audit, transform; running load, notify`,
-      `started ${CHILD_ARN}`,
-    ]);
+    expect(lines.slice(0, 2)).toStrictEqual([`re-executing ${PARENT_ARN} (from-failure): reusing extract, audit, transform; running load, notify`, `started ${CHILD_ARN}`]);
     const starts = sfn.commandCalls(StartExecutionCommand);
     expect(starts).toHaveLength(1);
     const request = starts[0]!.args[0].input;
@@ -137,7 +134,9 @@ describe('stepops reexecute <execution-arn>', () => {
 
   it('all-steps reuses nothing; an execution that is not an ARN or still running is refused', async () => {
     const parentRun = await runJobLocally(fiveOps, { writeLog: () => {} });
-    sfn.on(DescribeExecutionCommand).resolves({ executionArn: PARENT_ARN, stateMachineArn: STATE_MACHINE_ARN, name: 'nightly-1', status: 'FAILED', startDate: new Date(0), input: '{}' });
+    sfn
+      .on(DescribeExecutionCommand)
+      .resolves({ executionArn: PARENT_ARN, stateMachineArn: STATE_MACHINE_ARN, name: 'nightly-1', status: 'FAILED', startDate: new Date(0), input: '{}' });
     sfn.on(GetExecutionHistoryCommand).resolves({ events: parentRun.history });
     sfn.on(StartExecutionCommand).resolves({ executionArn: CHILD_ARN, startDate: new Date(0) });
     const all = await runCli(['reexecute', PARENT_ARN, '--strategy', 'all-steps', '--no-follow']);
@@ -151,6 +150,8 @@ describe('stepops reexecute <execution-arn>', () => {
     sfn.on(DescribeExecutionCommand).resolves({ executionArn: PARENT_ARN, stateMachineArn: STATE_MACHINE_ARN, name: 'nightly-1', status: 'RUNNING', startDate: new Date(0) });
     const running = await runCli(['reexecute', PARENT_ARN]);
     expect(running.exitCode).toBe(2);
-    expect(running.stderr).toBe(`stepops: run ${PARENT_ARN} is still running; wait for it to end (or stop it) before re-executing it; pass a failed, timed-out or aborted execution\n`);
+    expect(running.stderr).toBe(
+      `stepops: run ${PARENT_ARN} is still running; wait for it to end (or stop it) before re-executing it; pass a failed, timed-out or aborted execution\n`,
+    );
   });
 });

@@ -42,11 +42,15 @@ describe('formatSeconds and formatWaits', () => {
 
   it('renders a table whose columns fit their widest cell, colour codes not counted', () => {
     const green = createStyle(true).green;
-    expect(renderTable(['op', 'outcome'], [['a', green('ok')], ['longer', 'failed']])).toStrictEqual([
-      'op      outcome',
-      `a       ${green('ok')}`,
-      'longer  failed',
-    ]);
+    expect(
+      renderTable(
+        ['op', 'outcome'],
+        [
+          ['a', green('ok')],
+          ['longer', 'failed'],
+        ],
+      ),
+    ).toStrictEqual(['op      outcome', `a       ${green('ok')}`, 'longer  failed']);
   });
 });
 
@@ -79,10 +83,18 @@ describe('describeFailure', () => {
 
   it('names the error behind a RetryRequested, and cause chains', () => {
     const error = { name: 'RetryRequested', message: 'Retry requested (maxRetries 1, secondsToWait 1)', cause: { name: 'ReportUnavailableError', message: 'down' } };
-    const cause = JSON.stringify({ errorType: 'stepops.RetryAfter', errorMessage: '', trace: [JSON.stringify({ stepops: 1, op: 'm', retryNumber: 0, decision: 'retry', reason: 'retry-requested', error })] });
+    const cause = JSON.stringify({
+      errorType: 'stepops.RetryAfter',
+      errorMessage: '',
+      trace: [JSON.stringify({ stepops: 1, op: 'm', retryNumber: 0, decision: 'retry', reason: 'retry-requested', error })],
+    });
     expect(describeFailure('stepops.RetryAfter', cause).message).toBe('from ReportUnavailableError: down');
     const chained = { name: 'LoadError', message: 'load failed', cause: { name: 'SocketError', message: 'reset' } };
-    const chainedCause = JSON.stringify({ errorType: 'LoadError', errorMessage: '', trace: [JSON.stringify({ stepops: 1, op: 'l', retryNumber: 0, decision: 'fail', reason: 'no-policy', error: chained })] });
+    const chainedCause = JSON.stringify({
+      errorType: 'LoadError',
+      errorMessage: '',
+      trace: [JSON.stringify({ stepops: 1, op: 'l', retryNumber: 0, decision: 'fail', reason: 'no-policy', error: chained })],
+    });
     expect(describeFailure('LoadError', chainedCause).message).toBe('load failed (caused by SocketError: reset)');
   });
 
@@ -127,7 +139,13 @@ describe('summarizeExecution and renderTimeline', () => {
   it('shows a timed-out execution with its error', () => {
     const history: HistoryEvent[] = [
       ...runningHistory(),
-      { id: 7, previousEventId: 6, type: 'TaskTimedOut', timestamp: at(8), taskTimedOutEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'States.Timeout', cause: 'took too long' } },
+      {
+        id: 7,
+        previousEventId: 6,
+        type: 'TaskTimedOut',
+        timestamp: at(8),
+        taskTimedOutEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'States.Timeout', cause: 'took too long' },
+      },
       { id: 8, previousEventId: 7, type: 'ExecutionTimedOut', timestamp: at(8), executionTimedOutEventDetails: { error: 'States.Timeout', cause: 'execution timed out' } },
     ];
     const lines = renderTimeline(summarizeExecution(history), { style: plain });

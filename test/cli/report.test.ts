@@ -64,7 +64,11 @@ describe('stepops run --report / watch --report: the HTML report in headless Chr
 
     const row = (op: string) => page.locator(`.row[data-op="${op}"]`);
     expect(await row('extract').locator('.bar.succeeded').count()).toBe(1);
-    expect(await row('audit').locator('.bar').evaluateAll((bars) => bars.map((bar) => bar.className))).toStrictEqual(['bar failed', 'bar succeeded']);
+    expect(
+      await row('audit')
+        .locator('.bar')
+        .evaluateAll((bars) => bars.map((bar) => bar.className)),
+    ).toStrictEqual(['bar failed', 'bar succeeded']);
     expect(await row('audit').locator('.gap-label').allInnerTexts()).toStrictEqual(['wait 5s: Error: audit log busy']);
     expect(await row('load').locator('.bar.failed').count()).toBe(3);
     expect(await row('load').locator('.gap-label').allInnerTexts()).toStrictEqual([
@@ -80,9 +84,11 @@ describe('stepops run --report / watch --report: the HTML report in headless Chr
     expect(await row('extract').locator('.cell-plan').innerText()).toBe('none: no retries');
 
     // Bars and gaps are laid out left to right on the time axis, and visible.
-    const boxes = await row('load').locator('.bar, .gap').evaluateAll((elements) =>
-      elements.map((element) => ({ kind: element.className, ...element.getBoundingClientRect().toJSON() as { x: number; width: number; height: number } })),
-    );
+    const boxes = await row('load')
+      .locator('.bar, .gap')
+      .evaluateAll((elements) =>
+        elements.map((element) => ({ kind: element.className, ...(element.getBoundingClientRect().toJSON() as { x: number; width: number; height: number }) })),
+      );
     const ordered = [...boxes].sort((a, b) => a.x - b.x).map((box) => box.kind.split(' ')[0]);
     expect(ordered).toStrictEqual(['bar', 'gap', 'bar', 'gap', 'bar']);
     expect(boxes.every((box) => box.width > 0)).toBe(true);

@@ -54,7 +54,9 @@ describe('stepops run', () => {
     const failing = await runCli(['run', 'handlers/retry-job.ts']);
     expect(failing.exitCode).toBe(1);
     expect(failing.stdout).toMatch(/problematic {2}failed on attempt 1: ReportUnavailableError: .* \(no retry policy\)/);
-    expect(failing.stdout).toContain('manual       attempt 1 failed: RetryRequested: from ReportUnavailableError: report service unavailable (attempt 1 of manual); retry 1 in 1s\n');
+    expect(failing.stdout).toContain(
+      'manual       attempt 1 failed: RetryRequested: from ReportUnavailableError: report service unavailable (attempt 1 of manual); retry 1 in 1s\n',
+    );
     const fixed = await runCli(['run', 'handlers/retry-job.ts', '--input', '@test/cli/fixtures/retry-job-input.json']);
     expect(fixed.exitCode).toBe(0);
     expect(fixed.stdout).toMatch(/^problematic {2}1 +- +succeeded$/m);

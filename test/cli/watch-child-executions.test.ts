@@ -122,7 +122,7 @@ function progressOf(stdout: string): string[] {
 }
 
 describe('stepops watch on a split job', () => {
-  it("follows a running child through its paged history and merges its ops into progress and timeline", async () => {
+  it('follows a running child through its paged history and merges its ops into progress and timeline', async () => {
     let loadCalls = 0;
     const run = await recordRun(() => {
       if (loadCalls++ === 0) throw namedError('Flaky', 'first try');
@@ -164,7 +164,12 @@ describe('stepops watch on a split job', () => {
       throw namedError('Broken', 'always');
     });
     expect(run.status).toBe('FAILED');
-    serveHistories(new Map([[run.parentArn, [[run.histories.get(run.parentArn)!]]], [run.childArn, [[run.histories.get(run.childArn)!]]]]));
+    serveHistories(
+      new Map([
+        [run.parentArn, [[run.histories.get(run.parentArn)!]]],
+        [run.childArn, [[run.histories.get(run.childArn)!]]],
+      ]),
+    );
     sfn.on(DescribeExecutionCommand).resolves(describeAs(run.parentArn, 'FAILED'));
     const watched = await runCli(['watch', run.parentArn]);
     expect(watched.exitCode).toBe(1);
@@ -180,7 +185,12 @@ describe('stepops watch on a split job', () => {
 
   it('start follows the children of the execution it started', async () => {
     const run = await recordRun(() => ({}));
-    serveHistories(new Map([[run.parentArn, [[run.histories.get(run.parentArn)!]]], [run.childArn, [[run.histories.get(run.childArn)!]]]]));
+    serveHistories(
+      new Map([
+        [run.parentArn, [[run.histories.get(run.parentArn)!]]],
+        [run.childArn, [[run.histories.get(run.childArn)!]]],
+      ]),
+    );
     sfn.on(StartExecutionCommand).resolves({ executionArn: run.parentArn, startDate: new Date(0) });
     sfn.on(DescribeExecutionCommand).resolves(describeAs(run.parentArn, 'SUCCEEDED'));
     const started = await runCli(['start', 'arn:aws:states:us-east-1:123456789012:stateMachine:Parent']);
@@ -195,13 +205,35 @@ describe('readChildExecutionArn', () => {
   const details = { resourceType: 'states', resource: 'startExecution.sync:2' };
   const event = { id: 5, previousEventId: 4, timestamp: new Date(0) };
   it('reads TaskSubmitted and TaskSucceeded output and TaskFailed cause of a startExecution.sync Task', () => {
-    expect(readChildExecutionArn({ ...event, type: 'TaskSubmitted', taskSubmittedEventDetails: { ...details, output: JSON.stringify({ ExecutionArn: arn, StartDate: 1 }) } })).toBe(arn);
-    expect(readChildExecutionArn({ ...event, type: 'TaskSucceeded', taskSucceededEventDetails: { ...details, output: JSON.stringify({ ExecutionArn: arn, Status: 'SUCCEEDED' }) } })).toBe(arn);
-    expect(readChildExecutionArn({ ...event, type: 'TaskFailed', taskFailedEventDetails: { ...details, error: 'States.TaskFailed', cause: JSON.stringify({ ExecutionArn: arn, Status: 'FAILED' }) } })).toBe(arn);
+    expect(readChildExecutionArn({ ...event, type: 'TaskSubmitted', taskSubmittedEventDetails: { ...details, output: JSON.stringify({ ExecutionArn: arn, StartDate: 1 }) } })).toBe(
+      arn,
+    );
+    expect(
+      readChildExecutionArn({ ...event, type: 'TaskSucceeded', taskSucceededEventDetails: { ...details, output: JSON.stringify({ ExecutionArn: arn, Status: 'SUCCEEDED' }) } }),
+    ).toBe(arn);
+    expect(
+      readChildExecutionArn({
+        ...event,
+        type: 'TaskFailed',
+        taskFailedEventDetails: { ...details, error: 'States.TaskFailed', cause: JSON.stringify({ ExecutionArn: arn, Status: 'FAILED' }) },
+      }),
+    ).toBe(arn);
   });
   it('ignores other Tasks, request-response startExecution and unreadable output', () => {
-    expect(readChildExecutionArn({ ...event, type: 'TaskSucceeded', taskSucceededEventDetails: { resourceType: 'lambda', resource: 'invoke', output: JSON.stringify({ ExecutionArn: arn }) } })).toBeUndefined();
-    expect(readChildExecutionArn({ ...event, type: 'TaskSucceeded', taskSucceededEventDetails: { resourceType: 'states', resource: 'startExecution', output: JSON.stringify({ ExecutionArn: arn }) } })).toBeUndefined();
+    expect(
+      readChildExecutionArn({
+        ...event,
+        type: 'TaskSucceeded',
+        taskSucceededEventDetails: { resourceType: 'lambda', resource: 'invoke', output: JSON.stringify({ ExecutionArn: arn }) },
+      }),
+    ).toBeUndefined();
+    expect(
+      readChildExecutionArn({
+        ...event,
+        type: 'TaskSucceeded',
+        taskSucceededEventDetails: { resourceType: 'states', resource: 'startExecution', output: JSON.stringify({ ExecutionArn: arn }) },
+      }),
+    ).toBeUndefined();
     expect(readChildExecutionArn({ ...event, type: 'TaskFailed', taskFailedEventDetails: { ...details, error: 'States.Timeout', cause: 'timed out' } })).toBeUndefined();
   });
 });

@@ -22,7 +22,9 @@ describe('compileJob: bad input', () => {
       jittery();
       plainOp();
     });
-    expect(() => compileJob(j, { strict: true, fidelity: 'native' })).toThrow(/strict: job "strict_job" .*op "jittery": \[native-fit\].*op "jittery": \[plus-minus-jitter-dropped\]/);
+    expect(() => compileJob(j, { strict: true, fidelity: 'native' })).toThrow(
+      /strict: job "strict_job" .*op "jittery": \[native-fit\].*op "jittery": \[plus-minus-jitter-dropped\]/,
+    );
   });
 
   it('accepts under strict what is only whole-second rounding; platform errors, timeouts and crashes deviate in no plan', () => {
@@ -45,9 +47,7 @@ describe('compileRetryPolicy: bad input', () => {
   });
 
   it('fails under strict with fidelity native on a non-geometric schedule', () => {
-    expect(() => compileRetryPolicy(new RetryPolicy({ maxRetries: 3, delay: 2, backoff: Backoff.LINEAR }), { fidelity: 'native', strict: true })).toThrow(
-      /\[native-fit\]/,
-    );
+    expect(() => compileRetryPolicy(new RetryPolicy({ maxRetries: 3, delay: 2, backoff: Backoff.LINEAR }), { fidelity: 'native', strict: true })).toThrow(/\[native-fit\]/);
   });
 });
 
@@ -64,7 +64,10 @@ describe('checkDefinition', () => {
             { ErrorEquals: ['States.ALL', 'X'], IntervalSeconds: 0.5, MaxAttempts: -1, BackoffRate: 0.5, MaxDelaySeconds: 40_000_000, JitterStrategy: 'HALF' },
             { ErrorEquals: ['Y'] },
           ],
-          Catch: [{ ErrorEquals: ['States.ALL'], Next: 'missing' }, { ErrorEquals: ['Z'], Next: 'b' }],
+          Catch: [
+            { ErrorEquals: ['States.ALL'], Next: 'missing' },
+            { ErrorEquals: ['Z'], Next: 'b' },
+          ],
           Next: 'b',
         },
         b: { Type: 'Succeed' },

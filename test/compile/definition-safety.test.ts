@@ -27,7 +27,7 @@ const LOOKALIKE = {
   w: 99,
   k: 5,
   r: 0,
-}
+};
 
 describe('op outputs never reach the state machine machinery', () => {
   it('outputs with __stepopsRetry, nextRetryNumber, marker (o, v, __stepops) and f keys leave the next ops retry numbers and skip logic alone; array outputs arrive whole', async () => {

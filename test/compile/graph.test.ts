@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildOpGraphFromEdges,
-  compileJob,
-  computeCriticalPath,
-  decomposeGraph,
-  evaluateMakespan,
-  respectsDependencies,
-  type OpBlock,
-  type OpGraph,
-} from '../../lib/asl/index.js';
+import { buildOpGraphFromEdges, compileJob, computeCriticalPath, decomposeGraph, evaluateMakespan, respectsDependencies, type OpBlock, type OpGraph } from '../../lib/asl/index.js';
 import { countParallels } from '../../lib/asl/op-blocks.js';
 import { createSeededRandom } from '../../lib/policy/index.js';
 import { buildJobFromGraph } from './graph-jobs.js';
@@ -18,16 +9,48 @@ import { isSeriesParallel } from '../../lib/asl/decompose-graph.js';
 
 function graphOf(size: number, edges: readonly (readonly [number, number])[]): OpGraph {
   const predecessors = Array.from({ length: size }, (_, k) => edges.filter(([, to]) => to === k).map(([from]) => from));
-  return buildOpGraphFromEdges(Array.from({ length: size }, (_, k) => `op${k}`), predecessors);
+  return buildOpGraphFromEdges(
+    Array.from({ length: size }, (_, k) => `op${k}`),
+    predecessors,
+  );
 }
-const chain = (n: number) => graphOf(n, Array.from({ length: n - 1 }, (_, k) => [k, k + 1] as const));
+const chain = (n: number) =>
+  graphOf(
+    n,
+    Array.from({ length: n - 1 }, (_, k) => [k, k + 1] as const),
+  );
 const fanOutIn = (width: number) =>
   graphOf(width + 2, [...Array.from({ length: width }, (_, k) => [0, k + 1] as const), ...Array.from({ length: width }, (_, k) => [k + 1, width + 1] as const)]);
-const diamond = () => graphOf(4, [[0, 1], [0, 2], [1, 3], [2, 3]]);
-const outTree = (n: number) => graphOf(n, Array.from({ length: n - 1 }, (_, k) => [Math.floor(k / 2), k + 1] as const));
-const inTree = (n: number) => graphOf(n, Array.from({ length: n - 1 }, (_, k) => [n - 2 - k, n - 1 - Math.floor(k / 2)] as const).map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const));
+const diamond = () =>
+  graphOf(4, [
+    [0, 1],
+    [0, 2],
+    [1, 3],
+    [2, 3],
+  ]);
+const outTree = (n: number) =>
+  graphOf(
+    n,
+    Array.from({ length: n - 1 }, (_, k) => [Math.floor(k / 2), k + 1] as const),
+  );
+const inTree = (n: number) =>
+  graphOf(
+    n,
+    Array.from({ length: n - 1 }, (_, k) => [n - 2 - k, n - 1 - Math.floor(k / 2)] as const).map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const),
+  );
 // (a ; (b || (c ; (d || e))) ; f) with diamonds inside: a nested series-parallel graph.
-const nestedSp = () => graphOf(8, [[0, 1], [0, 2], [2, 3], [2, 4], [3, 5], [4, 5], [1, 6], [5, 6], [6, 7]]);
+const nestedSp = () =>
+  graphOf(8, [
+    [0, 1],
+    [0, 2],
+    [2, 3],
+    [2, 4],
+    [3, 5],
+    [4, 5],
+    [1, 6],
+    [5, 6],
+    [6, 7],
+  ]);
 
 function randomDurations(size: number, seed: number): number[] {
   const random = createSeededRandom(seed);
@@ -62,7 +85,12 @@ describe('series-parallel graphs keep all their concurrency (makespan = critical
   ];
   for (const [name, graph] of cases) {
     it(`${name}: ratio exactly 1.0 with unit and with random durations`, () => {
-      expect(ratio(graph, graph.names.map(() => 1)).ratio).toBe(1);
+      expect(
+        ratio(
+          graph,
+          graph.names.map(() => 1),
+        ).ratio,
+      ).toBe(1);
       for (let seed = 1; seed <= 20; seed += 1) expect(ratio(graph, randomDurations(graph.names.length, seed)).ratio).toBe(1);
     });
   }
@@ -102,16 +130,52 @@ describe('series-parallel graphs compiled WITHOUT durations are exact for every 
 
   it('the Dagster case quick -> after_quick -> join <- slow: after_quick does not wait for slow', () => {
     // 0 quick, 1 slow, 2 after_quick, 3 join
-    const graph = graphOf(4, [[0, 2], [2, 3], [1, 3]]);
+    const graph = graphOf(4, [
+      [0, 2],
+      [2, 3],
+      [1, 3],
+    ]);
     expect(decomposeGraph(graph)).toStrictEqual({
       kind: 'sequence',
-      items: [{ kind: 'parallel', branches: [{ kind: 'sequence', items: [{ kind: 'op', op: 0 }, { kind: 'op', op: 2 }] }, { kind: 'op', op: 1 }] }, { kind: 'op', op: 3 }],
+      items: [
+        {
+          kind: 'parallel',
+          branches: [
+            {
+              kind: 'sequence',
+              items: [
+                { kind: 'op', op: 0 },
+                { kind: 'op', op: 2 },
+              ],
+            },
+            { kind: 'op', op: 1 },
+          ],
+        },
+        { kind: 'op', op: 3 },
+      ],
     });
   });
 
   it('an N (a -> c <- b -> d) is not series-parallel; the N plus a -> d is', () => {
-    expect(isSeriesParallel(graphOf(4, [[0, 2], [1, 2], [1, 3]]))).toBe(false);
-    expect(isSeriesParallel(graphOf(4, [[0, 2], [1, 2], [1, 3], [0, 3]]))).toBe(true);
+    expect(
+      isSeriesParallel(
+        graphOf(4, [
+          [0, 2],
+          [1, 2],
+          [1, 3],
+        ]),
+      ),
+    ).toBe(false);
+    expect(
+      isSeriesParallel(
+        graphOf(4, [
+          [0, 2],
+          [1, 2],
+          [1, 3],
+          [0, 3],
+        ]),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -133,7 +197,9 @@ describe('random graphs compiled WITHOUT durations (the default), evaluated on r
         baseline.push(evaluateMakespan(levelByLevel(graph), durations) / computeCriticalPath(graph, durations));
       }
       const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-      console.log(`without durations, ${size} ops, k=${k}: median ${median(ratios).toFixed(3)} worst ${Math.max(...ratios).toFixed(3)}; level-by-level ${median(baseline).toFixed(3)}`);
+      console.log(
+        `without durations, ${size} ops, k=${k}: median ${median(ratios).toFixed(3)} worst ${Math.max(...ratios).toFixed(3)}; level-by-level ${median(baseline).toFixed(3)}`,
+      );
       expect(median(ratios)).toBeLessThanOrEqual(goal);
       expect(median(ratios)).toBeLessThan(median(baseline));
     });
@@ -179,7 +245,9 @@ describe('random graphs: 1,000 ops (10 seeds), where the loss of nested Parallel
         transitions.push((1000 + countParallels(block) + 3) / 1000);
       }
       const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-      console.log(`1000 ops, k=${k}: makespan/CP median ${median(ratios).toFixed(3)} worst ${Math.max(...ratios).toFixed(3)}; transitions/op median ${median(transitions).toFixed(3)}`);
+      console.log(
+        `1000 ops, k=${k}: makespan/CP median ${median(ratios).toFixed(3)} worst ${Math.max(...ratios).toFixed(3)}; transitions/op median ${median(transitions).toFixed(3)}`,
+      );
       expect(median(ratios)).toBeLessThanOrEqual(1.2);
       expect(median(transitions)).toBeLessThanOrEqual(1.2);
     });
@@ -191,7 +259,9 @@ describe('compiled size, transitions and speed', () => {
     for (const size of [10, 100]) {
       const graph = generateRandomGraph(size, 2, 1);
       const { diagnostics } = compileJob(buildJobFromGraph(`random_${size}`, graph));
-      console.log(`${size} ops: ${diagnostics.characters} characters (${Math.round(diagnostics.characters / size)} per op), ${(diagnostics.happyPathTransitions / size).toFixed(3)} transitions per op`);
+      console.log(
+        `${size} ops: ${diagnostics.characters} characters (${Math.round(diagnostics.characters / size)} per op), ${(diagnostics.happyPathTransitions / size).toFixed(3)} transitions per op`,
+      );
       expect(diagnostics.characters / size).toBeLessThan(2000);
     }
     const graph = generateRandomGraph(1000, 2, 1);

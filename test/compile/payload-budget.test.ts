@@ -51,7 +51,10 @@ describe('the payload budget keeps every state under 256 KiB', () => {
   it('fails when one state would carry more references than fit, naming the state and its ops', () => {
     const width = Math.floor(usable / MAX_REFERENCE_BYTES) + 1;
     const names = Array.from({ length: width + 1 }, (_, k) => `op_${k}`);
-    const inputs = names.slice(0, width).map((_, k) => `$v${k}`).join(',');
+    const inputs = names
+      .slice(0, width)
+      .map((_, k) => `$v${k}`)
+      .join(',');
     const definition: AslDefinition = {
       QueryLanguage: 'JSONata',
       StartAt: 'op_0',

@@ -58,10 +58,13 @@ describe('compiled jobs run on the local runner', () => {
       if (context.retryNumber < 3) throw new Error('flaky');
       return { config: context.config, retry: context.retryNumber };
     });
-    const result = await runJobLocally(job({ name: 'loop_job' }, () => void flaky()), {
-      input: { ops: { flaky: { config: { region: 'eu' } } } },
-      writeLog: () => {},
-    });
+    const result = await runJobLocally(
+      job({ name: 'loop_job' }, () => void flaky()),
+      {
+        input: { ops: { flaky: { config: { region: 'eu' } } } },
+        writeLog: () => {},
+      },
+    );
     expect(result.status).toBe('SUCCEEDED');
     expect(seen).toStrictEqual([0, 1, 2, 3]);
     expect(result.output).toStrictEqual({ flaky: { config: { region: 'eu' }, retry: 3 } });

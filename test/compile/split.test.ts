@@ -147,7 +147,11 @@ describe('a split job behaves as one state machine (local runner, children run i
   it('data flows across the boundaries: every op receives its producers outputs in order; runId is the parent execution name', async () => {
     const calls = new Map<string, OpPayload>();
     const started: string[] = [];
-    const result = await runStateMachine(compiled.definition, { taskHandlers: withChildren(compiled, emulateWrapper(graph.names, new Set(), calls), started), executionName: 'run-1', input: { ops: { op5: { config: { x: 1 } } } } });
+    const result = await runStateMachine(compiled.definition, {
+      taskHandlers: withChildren(compiled, emulateWrapper(graph.names, new Set(), calls), started),
+      executionName: 'run-1',
+      input: { ops: { op5: { config: { x: 1 } } } },
+    });
     expect(result.status).toBe('SUCCEEDED');
     expect(started.length).toBe(compiled.childDefinitions.length);
     expect(calls.size).toBe(graph.names.length);
@@ -162,7 +166,10 @@ describe('a split job behaves as one state machine (local runner, children run i
     const sinks = graph.names.filter((_, k) => graph.successors[k]!.length === 0);
     expect(Object.keys(result.output as object)).toStrictEqual(sinks);
     // Same output as the unsplit machine.
-    const single = await runStateMachine(compileJob(buildJobFromGraph('split_flow', graph)).definition, { taskHandlers: emulateWrapper(graph.names, new Set(), new Map()), executionName: 'run-1' });
+    const single = await runStateMachine(compileJob(buildJobFromGraph('split_flow', graph)).definition, {
+      taskHandlers: emulateWrapper(graph.names, new Set(), new Map()),
+      executionName: 'run-1',
+    });
     expect(result.output).toStrictEqual(single.output);
   });
 
@@ -209,7 +216,9 @@ describe('retries inside a child: the real wrapper, retry numbers and runId are 
         return { op: name, from: (input as { op?: string } | undefined)?.op ?? null };
       };
       const policy = new RetryPolicy({ maxRetries: 3, delay: 2 });
-      return first ? op({ name, retryPolicy: policy }, async (context) => body(context)) : op({ name, retryPolicy: policy }, async (context, input: unknown) => body(context, input));
+      return first
+        ? op({ name, retryPolicy: policy }, async (context) => body(context))
+        : op({ name, retryPolicy: policy }, async (context, input: unknown) => body(context, input));
     };
     const ops = Array.from({ length: 12 }, (_, k) => flaky(`step${k}`, k === 0));
     const chain: JobDefinition = job({ name: 'chain_job' }, () => {

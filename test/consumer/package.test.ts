@@ -102,7 +102,10 @@ beforeAll(async () => {
     writeFileSync(join(project, path), text);
   }
   const companions = ['aws-cdk-lib', 'constructs', 'esbuild', 'tsx', 'typescript', 'aws-cdk', '@types/node'].map((name) => `${name}@${installedVersion(name)}`);
-  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', `./${packed.filename}`, ...companions], { cwd: project, maxBuffer: 64 * 1024 * 1024 });
+  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', `./${packed.filename}`, ...companions], {
+    cwd: project,
+    maxBuffer: 64 * 1024 * 1024,
+  });
 }, 10 * MINUTES);
 
 afterAll(() => {
@@ -126,35 +129,49 @@ console.log(JSON.stringify(names));`;
     expect(JSON.parse(stdout)).toStrictEqual(expected);
   });
 
-  it('type-checks under strict, exactOptionalPropertyTypes, noPropertyAccessFromIndexSignature, noUncheckedIndexedAccess and skipLibCheck false', async () => {
-    const outcome = await run(join(project, 'node_modules/.bin/tsc'), ['-p', '.'], { cwd: project, maxBuffer: 64 * 1024 * 1024 }).then(
-      () => '',
-      (error: unknown) => (error as { stdout: string }).stdout,
-    );
-    const errors = outcome.split('\n').filter((line) => /error TS\d+/.test(line));
-    // aws-cdk-lib's own declarations do not compile under exactOptionalPropertyTypes with
-    // skipLibCheck false (about 55 errors in a project that imports only aws-cdk-lib); every
-    // other file, stepops' declarations and the consumer's code among them, must be clean.
-    expect(errors.filter((line) => !line.startsWith('node_modules/aws-cdk-lib/'))).toStrictEqual([]);
-  }, 5 * MINUTES);
+  it(
+    'type-checks under strict, exactOptionalPropertyTypes, noPropertyAccessFromIndexSignature, noUncheckedIndexedAccess and skipLibCheck false',
+    async () => {
+      const outcome = await run(join(project, 'node_modules/.bin/tsc'), ['-p', '.'], { cwd: project, maxBuffer: 64 * 1024 * 1024 }).then(
+        () => '',
+        (error: unknown) => (error as { stdout: string }).stdout,
+      );
+      const errors = outcome.split('\n').filter((line) => /error TS\d+/.test(line));
+      // aws-cdk-lib's own declarations do not compile under exactOptionalPropertyTypes with
+      // skipLibCheck false (about 55 errors in a project that imports only aws-cdk-lib); every
+      // other file, stepops' declarations and the consumer's code among them, must be clean.
+      expect(errors.filter((line) => !line.startsWith('node_modules/aws-cdk-lib/'))).toStrictEqual([]);
+    },
+    5 * MINUTES,
+  );
 
-  it('runs `npx stepops run` on a TypeScript job module', async () => {
-    const { stdout } = await run('npx', ['--no-install', 'stepops', 'run', 'handlers/pipeline.ts', '--seed', '1'], { cwd: project });
-    expect(stdout).toContain('stepops run pipeline (2 ops from handlers/pipeline.ts; virtual clock, seed 1)');
-    expect(stdout).toContain('SUCCEEDED');
-    expect(stdout).toContain('Output: {"load":{"loaded":42}}');
-  }, 2 * MINUTES);
+  it(
+    'runs `npx stepops run` on a TypeScript job module',
+    async () => {
+      const { stdout } = await run('npx', ['--no-install', 'stepops', 'run', 'handlers/pipeline.ts', '--seed', '1'], { cwd: project });
+      expect(stdout).toContain('stepops run pipeline (2 ops from handlers/pipeline.ts; virtual clock, seed 1)');
+      expect(stdout).toContain('SUCCEEDED');
+      expect(stdout).toContain('Output: {"load":{"loaded":42}}');
+    },
+    2 * MINUTES,
+  );
 
-  it("synthesizes the README's complete stack with `npx cdk synth`", async () => {
-    expect(Object.keys(stack).sort()).toStrictEqual(['cdk.json', 'handlers/pipeline.ts', 'infra/app.ts']);
-    await run('npx', ['--no-install', 'cdk', 'synth', '--quiet'], { cwd: project, env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1' }, maxBuffer: 64 * 1024 * 1024 });
-    const template = JSON.parse(readFileSync(join(project, 'cdk.out/Pipeline.template.json'), 'utf8')) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
-    const types = Object.values(template.Resources).map((resource) => resource.Type);
-    expect(types.filter((type) => type === 'AWS::StepFunctions::StateMachine')).toHaveLength(1);
-    expect(types.filter((type) => type === 'AWS::Lambda::Function')).toHaveLength(1);
-    expect(types).toContain('AWS::Scheduler::Schedule');
-    // The function's code is the bundled handler: an asset directory with its index.mjs.
-    const assets = readdirSync(join(project, 'cdk.out')).filter((entry) => entry.startsWith('asset.'));
-    expect(assets.some((asset) => readdirSync(join(project, 'cdk.out', asset)).includes('index.mjs'))).toBe(true);
-  }, 5 * MINUTES);
+  it(
+    "synthesizes the README's complete stack with `npx cdk synth`",
+    async () => {
+      expect(Object.keys(stack).sort()).toStrictEqual(['cdk.json', 'handlers/pipeline.ts', 'infra/app.ts']);
+      await run('npx', ['--no-install', 'cdk', 'synth', '--quiet'], { cwd: project, env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1' }, maxBuffer: 64 * 1024 * 1024 });
+      const template = JSON.parse(readFileSync(join(project, 'cdk.out/Pipeline.template.json'), 'utf8')) as {
+        Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+      };
+      const types = Object.values(template.Resources).map((resource) => resource.Type);
+      expect(types.filter((type) => type === 'AWS::StepFunctions::StateMachine')).toHaveLength(1);
+      expect(types.filter((type) => type === 'AWS::Lambda::Function')).toHaveLength(1);
+      expect(types).toContain('AWS::Scheduler::Schedule');
+      // The function's code is the bundled handler: an asset directory with its index.mjs.
+      const assets = readdirSync(join(project, 'cdk.out')).filter((entry) => entry.startsWith('asset.'));
+      expect(assets.some((asset) => readdirSync(join(project, 'cdk.out', asset)).includes('index.mjs'))).toBe(true);
+    },
+    5 * MINUTES,
+  );
 });

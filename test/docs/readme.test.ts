@@ -11,7 +11,9 @@ import { runCli } from '../cli/helpers.js';
  */
 const ROOT = resolve(import.meta.dirname, '../..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
-const EXAMPLES = readdirSync(join(ROOT, 'examples')).filter((file) => file.endsWith('.ts')).sort();
+const EXAMPLES = readdirSync(join(ROOT, 'examples'))
+  .filter((file) => file.endsWith('.ts'))
+  .sort();
 
 async function captureOutput(file: string): Promise<string> {
   const lines: string[] = [];
@@ -30,7 +32,15 @@ describe('README', () => {
   it('shows the setup, demo and test commands', () => {
     for (const command of ['npm ci', 'npm run demo', 'npm test']) expect(README).toContain(command);
     // The sections a newcomer needs, from the ops to the deployed stack.
-    for (const section of ['## Ops and jobs', '## Retry policies', '## Running jobs locally', '## In Lambda', '## Deploying with the AWS CDK', '## Figures', '## Dependencies and why']) {
+    for (const section of [
+      '## Ops and jobs',
+      '## Retry policies',
+      '## Running jobs locally',
+      '## In Lambda',
+      '## Deploying with the AWS CDK',
+      '## Figures',
+      '## Dependencies and why',
+    ]) {
       expect(README).toContain(section);
     }
   });

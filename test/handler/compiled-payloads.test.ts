@@ -121,7 +121,12 @@ describe('compiled definitions run by the local runner with the real wrapper beh
     // even_better: PLUS_MINUS -> the Catch -> Wait loop with the wrapper's drawn waits.
     expect(errorsOf(run, 'even_better')).toStrictEqual([RETRY_AFTER_ERROR, RETRY_AFTER_ERROR, undefined]);
     expect(retryNumbersOf(run, 'even_better')).toStrictEqual([0, 1, 2]);
-    expect(run.attempts.get('even_better')?.slice(0, 2).map((attempt) => attempt.retriedBy)).toStrictEqual(['loop', 'loop']);
+    expect(
+      run.attempts
+        .get('even_better')
+        ?.slice(0, 2)
+        .map((attempt) => attempt.retriedBy),
+    ).toStrictEqual(['loop', 'loop']);
     // manual: RetryRequested(maxRetries 1, secondsToWait 1) -> one loop retry after 1 s.
     expect(errorsOf(run, 'manual')).toStrictEqual([RETRY_AFTER_ERROR, undefined]);
     expect(waitsOf(run, 'manual')).toStrictEqual([1, undefined]);
@@ -180,7 +185,7 @@ describe('compiled definitions run by the local runner with the real wrapper beh
     ['retry_job', retryJobModule],
     ['report_pipeline', reportPipelineModule],
   ] as const)('handlers/%s exports `handler` serving its job', async (_name, module) => {
-    const job = Object.values(module).find((value): value is JobDefinition => typeof value === 'object' && value !== null && (value).kind === 'job')!;
+    const job = Object.values(module).find((value): value is JobDefinition => typeof value === 'object' && value !== null && value.kind === 'job')!;
     const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
       const run = await runCompiledJob(job, allSucceed(job), { handler: module.handler, executionName: 'exec-2' });

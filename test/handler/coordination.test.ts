@@ -25,6 +25,8 @@ describe('coordination requests the wrapper refuses', () => {
 
   it('fails with stepops.ProtocolError when the function has no coordination store, saying how to deploy it', async () => {
     const bare = jobHandler(coordinatedJob, { writeLog: () => {} });
-    await expect(bare(awaitRequest('r', 't'))).rejects.toThrow(/compiled with concurrency 'exact' but this function has no coordination store: deploy it with JobStateMachine's concurrency 'exact'/);
+    await expect(bare(awaitRequest('r', 't'))).rejects.toThrow(
+      /compiled with concurrency 'exact' but this function has no coordination store: deploy it with JobStateMachine's concurrency 'exact'/,
+    );
   });
 });

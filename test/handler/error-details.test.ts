@@ -216,7 +216,11 @@ describe('Cause limit: 32,768 characters, JSON never cut mid-way', () => {
         const error = Object.assign(new Failure({ description: message, metadata }), { stack });
         const serialized = serializeError(error);
         const fitted = fitCause(name.slice(0, 256), message, { stepops: 1, op: 'work', retryNumber: 0, decision: 'fail', reason: 'no-policy', error: serialized });
-        const cause = JSON.stringify({ errorType: name.slice(0, 256).replaceAll('\x7F', '%7F'), errorMessage: fitted.message.replaceAll('\x7F', '%7F'), trace: fitted.stack.replaceAll('\x7F', '%7F').split('\n') });
+        const cause = JSON.stringify({
+          errorType: name.slice(0, 256).replaceAll('\x7F', '%7F'),
+          errorMessage: fitted.message.replaceAll('\x7F', '%7F'),
+          trace: fitted.stack.replaceAll('\x7F', '%7F').split('\n'),
+        });
         expect(cause.length).toBeLessThanOrEqual(MAX_CAUSE_LENGTH);
         const parsed = JSON.parse(cause) as { trace: string[] };
         expect(parsed.trace).toHaveLength(1);

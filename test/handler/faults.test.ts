@@ -11,8 +11,20 @@ function deadAt(retryNumber: number, error = 'Sandbox.Timedout'): { Error: strin
 describe('jobHandler: a caught timeout or crash (payload fault) is decided under the policy, the op does not run', () => {
   const cases: readonly (readonly [string, RetryPolicy | undefined, number, string, Record<string, unknown>])[] = [
     ['plain policy: the plain retry name', new RetryPolicy({ maxRetries: 3, delay: 5 }), 1, 'stepops.Retry', { decision: 'retry', nextRetryNumber: 2 }],
-    ['indexed policy: the retry-indexed name', new RetryPolicy({ maxRetries: 3, delay: 2, backoff: Backoff.EXPONENTIAL }), 0, 'stepops.Retry.1', { decision: 'retry', nextRetryNumber: 1 }],
-    ['PLUS_MINUS policy: the loop, with its wait', new RetryPolicy({ maxRetries: 2, delay: 10, jitter: Jitter.PLUS_MINUS }), 0, 'stepops.RetryAfter', { decision: 'retry', nextRetryNumber: 1, waitSeconds: 10 }],
+    [
+      'indexed policy: the retry-indexed name',
+      new RetryPolicy({ maxRetries: 3, delay: 2, backoff: Backoff.EXPONENTIAL }),
+      0,
+      'stepops.Retry.1',
+      { decision: 'retry', nextRetryNumber: 1 },
+    ],
+    [
+      'PLUS_MINUS policy: the loop, with its wait',
+      new RetryPolicy({ maxRetries: 2, delay: 10, jitter: Jitter.PLUS_MINUS }),
+      0,
+      'stepops.RetryAfter',
+      { decision: 'retry', nextRetryNumber: 1, waitSeconds: 10 },
+    ],
     ['retries used: fails under the fault name itself', new RetryPolicy({ maxRetries: 1 }), 1, 'Sandbox.Timedout', { decision: 'fail', reason: 'retries-exhausted' }],
     ['no policy: fails under the fault name itself', undefined, 0, 'Sandbox.Timedout', { decision: 'fail', reason: 'no-policy' }],
   ];
@@ -87,15 +99,75 @@ describe('jobHandler: hostile thrown values never escape unclassified', () => {
     }
   }
   const hostile: readonly (readonly [string, () => unknown])[] = [
-    ['an object whose name getter throws an error named Lambda.ServiceException', () => ({ get name(): string { throw new ServiceLike(); }, message: 'm' })],
-    ['an Error whose message getter throws', () => Object.defineProperty(new Error('x'), 'message', { get() { throw new ServiceLike(); } })],
-    ['a Proxy whose every trap throws', () => new Proxy({}, { get() { throw new ServiceLike(); }, getPrototypeOf() { throw new ServiceLike(); }, has() { throw new ServiceLike(); }, ownKeys() { throw new ServiceLike(); }, getOwnPropertyDescriptor() { throw new ServiceLike(); } })],
-    ['an Error whose stack getter throws a Proxy', () => Object.defineProperty(new Error('x'), 'stack', { get() { throw new Proxy({}, { get() { throw new ServiceLike(); }, getPrototypeOf() { throw new ServiceLike(); } }); } })],
+    [
+      'an object whose name getter throws an error named Lambda.ServiceException',
+      () => ({
+        get name(): string {
+          throw new ServiceLike();
+        },
+        message: 'm',
+      }),
+    ],
+    [
+      'an Error whose message getter throws',
+      () =>
+        Object.defineProperty(new Error('x'), 'message', {
+          get() {
+            throw new ServiceLike();
+          },
+        }),
+    ],
+    [
+      'a Proxy whose every trap throws',
+      () =>
+        new Proxy(
+          {},
+          {
+            get() {
+              throw new ServiceLike();
+            },
+            getPrototypeOf() {
+              throw new ServiceLike();
+            },
+            has() {
+              throw new ServiceLike();
+            },
+            ownKeys() {
+              throw new ServiceLike();
+            },
+            getOwnPropertyDescriptor() {
+              throw new ServiceLike();
+            },
+          },
+        ),
+    ],
+    [
+      'an Error whose stack getter throws a Proxy',
+      () =>
+        Object.defineProperty(new Error('x'), 'stack', {
+          get() {
+            throw new Proxy(
+              {},
+              {
+                get() {
+                  throw new ServiceLike();
+                },
+                getPrototypeOf() {
+                  throw new ServiceLike();
+                },
+              },
+            );
+          },
+        }),
+    ],
   ];
   it.each(hostile)('%s: retried under the policy (maxRetries 3: a retry name), then a plain Error', async (_title, build) => {
-    const testJob = buildSingleOpJob(() => {
-      throw build();
-    }, new RetryPolicy({ maxRetries: 3 }));
+    const testJob = buildSingleOpJob(
+      () => {
+        throw build();
+      },
+      new RetryPolicy({ maxRetries: 3 }),
+    );
     const handler = jobHandler(testJob, { writeLog: () => {} });
     const retried = recordFailure(await catchThrown(handler(buildPayload(testJob, 'work', { retryNumber: 0 }), createFakeContext())));
     expect(retried.Error).toBe('stepops.Retry');

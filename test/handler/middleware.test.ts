@@ -27,7 +27,10 @@ async function runMiddyLike(
 describe('jobMiddleware: the same core as a middy middleware', () => {
   it('responds early with the op output, even an undefined one (as null)', async () => {
     const baseHandler = vi.fn(async () => 'base');
-    for (const [output, expected] of [[{ rows: 1 }, { v: { rows: 1 } }], [undefined, { v: null }]] as const) {
+    for (const [output, expected] of [
+      [{ rows: 1 }, { v: { rows: 1 } }],
+      [undefined, { v: null }],
+    ] as const) {
       const testJob = buildSingleOpJob(() => output);
       const response = await runMiddyLike([{}, jobMiddleware(testJob, { writeLog: () => {} })], baseHandler, buildPayload(testJob, 'work'), createFakeContext());
       expect(response).toStrictEqual(expected);

@@ -51,7 +51,9 @@ describe('opHandler: one op for hand-written state machines', () => {
   });
 
   it('uses the invocation policy and alias of a configured op', async () => {
-    const configured = failing().alias('fetch_orders').withRetryPolicy(new RetryPolicy({ maxRetries: 2 }));
+    const configured = failing()
+      .alias('fetch_orders')
+      .withRetryPolicy(new RetryPolicy({ maxRetries: 2 }));
     const failure = recordFailure(await catchThrown(opHandler(configured, { writeLog: () => {} })({ retryNumber: 0 })));
     expect(failure.Error).toBe(RETRY_ERROR);
     expect(failure.details.op).toBe('fetch_orders');

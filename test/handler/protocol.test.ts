@@ -27,7 +27,12 @@ const cases: { readonly label: string; readonly event: unknown; readonly says: s
   { label: 'no planHash', event: { ...valid, planHash: undefined }, says: 'payload.planHash is undefined' },
   { label: 'a planHash from another build', event: buildPayload(otherBuild, 'renamed', { inputs: [{ v: 'v' }] }), says: 'come from different builds', op: 'renamed' },
   { label: 'no op', event: { ...valid, op: undefined }, says: 'payload.op must be the name of an op invocation of job "protocol_job", got undefined', op: '' },
-  { label: 'an unknown op', event: { ...valid, op: 'transform' }, says: 'payload.op "transform" is not an op invocation of job "protocol_job" (its invocations: produce, consume)', op: 'transform' },
+  {
+    label: 'an unknown op',
+    event: { ...valid, op: 'transform' },
+    says: 'payload.op "transform" is not an op invocation of job "protocol_job" (its invocations: produce, consume)',
+    op: 'transform',
+  },
   { label: 'no runId', event: { ...valid, runId: undefined }, says: 'payload.runId must be the execution name' },
   { label: 'an empty runId', event: { ...valid, runId: '' }, says: 'payload.runId must be the execution name (a non-empty string), got ""' },
   { label: 'no retryNumber', event: { ...valid, retryNumber: undefined }, says: 'payload.retryNumber must be an integer >= 0', retryNumber: -1 },
@@ -37,7 +42,11 @@ const cases: { readonly label: string; readonly event: unknown; readonly says: s
   { label: 'an unknown retryMode', event: { ...valid, retryMode: 'exponential' }, says: 'payload.retryMode must be one of plain, indexed, loop, got "exponential"' },
   { label: 'no inputs', event: { ...valid, inputs: undefined }, says: 'payload.inputs must be an array of 1 value(s) for op "consume" (the outputs of produce), got undefined' },
   { label: 'too many inputs', event: { ...valid, inputs: [1, 2] }, says: 'got [1,2]' },
-  { label: 'an input that is not an envelope', event: { ...valid, inputs: ['value'] }, says: 'payload.inputs[0] must be an envelope ({ v: value }, a stored value { s, b } or an outcome marker { o, op }) from op "produce", got "value"' },
+  {
+    label: 'an input that is not an envelope',
+    event: { ...valid, inputs: ['value'] },
+    says: 'payload.inputs[0] must be an envelope ({ v: value }, a stored value { s, b } or an outcome marker { o, op }) from op "produce", got "value"',
+  },
   { label: 'a negative inlineBytes', event: { ...valid, inlineBytes: -1 }, says: 'payload.inlineBytes must be an integer >= 0 (the largest output kept inline, in bytes), got -1' },
   { label: 'an input envelope with both keys', event: { ...valid, inputs: [{ v: 1, o: 'data' }] }, says: 'payload.inputs[0] must be an envelope' },
 ];
@@ -58,7 +67,15 @@ describe('jobHandler: payloads from elsewhere fail with PROTOCOL_ERROR and never
     expect(failure.details).toStrictEqual({ stepops: 1, op: opName, retryNumber, decision: 'fail', reason: 'protocol-error' });
     expect(compute).not.toHaveBeenCalled();
     expect(logs.records).toStrictEqual([
-      expect.objectContaining({ level: 'ERROR', message: 'payload rejected', decision: 'fail', reason: 'protocol-error', thrownAs: PROTOCOL_ERROR, requestId: 'req-9', op: opName }),
+      expect.objectContaining({
+        level: 'ERROR',
+        message: 'payload rejected',
+        decision: 'fail',
+        reason: 'protocol-error',
+        thrownAs: PROTOCOL_ERROR,
+        requestId: 'req-9',
+        op: opName,
+      }),
     ]);
   });
 

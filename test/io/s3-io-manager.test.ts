@@ -33,7 +33,7 @@ describe('S3IoManager requests', () => {
     });
   });
 
-  it('passes on other S3 errors unchanged (throttling is the op attempt\'s failure, retried under its policy)', async () => {
+  it("passes on other S3 errors unchanged (throttling is the op attempt's failure, retried under its policy)", async () => {
     const throttled = new S3ServiceException({ name: 'SlowDown', $fault: 'server', $metadata: { httpStatusCode: 503 }, message: 'Please reduce your request rate.' });
     s3.on(PutObjectCommand).rejects(throttled);
     await expect(createManager().writeOutput({ runId: 'exec-1', op: 'extract', retryNumber: 0 }, '1')).rejects.toBe(throttled);

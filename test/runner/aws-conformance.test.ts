@@ -111,28 +111,54 @@ describe('JSONata evaluation errors: States.QueryEvaluationError with AWS causes
       P: { Type: 'Parallel', End: true, Branches: [{ StartAt: 'B', States: { B: { Type: 'Pass', Output: '{% $missing %}', End: true } } }] },
     });
     const result = await runStateMachine(def);
-    const cause = "An error occurred while executing the state 'B' (entered at the event id #4). The JSONata expression '$missing' specified for the field 'Output' returned nothing (undefined).";
+    const cause =
+      "An error occurred while executing the state 'B' (entered at the event id #4). The JSONata expression '$missing' specified for the field 'Output' returned nothing (undefined).";
     expect(eventTypes(result.history)).toStrictEqual([
-      'ExecutionStarted', 'ParallelStateEntered', 'ParallelStateStarted', 'PassStateEntered', 'EvaluationFailed', 'ParallelStateFailed', 'ExecutionFailed',
+      'ExecutionStarted',
+      'ParallelStateEntered',
+      'ParallelStateStarted',
+      'PassStateEntered',
+      'EvaluationFailed',
+      'ParallelStateFailed',
+      'ExecutionFailed',
     ]);
-    expect(result.history[4]).toMatchObject({ id: 5, previousEventId: 4, evaluationFailedEventDetails: { error: 'States.QueryEvaluationError', cause, location: 'Output', state: 'B' } });
+    expect(result.history[4]).toMatchObject({
+      id: 5,
+      previousEventId: 4,
+      evaluationFailedEventDetails: { error: 'States.QueryEvaluationError', cause, location: 'Output', state: 'B' },
+    });
     expect(result.history[6]!.executionFailedEventDetails).toStrictEqual({ error: 'States.QueryEvaluationError', cause });
   });
 
   it('a caught evaluation error goes to the catcher with the same error output', async () => {
     const def = machine('T', {
-      T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Output: { v: '{% $states.result.missing %}' }, Catch: [{ ErrorEquals: ['States.QueryEvaluationError'], Next: 'C' }], End: true },
+      T: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Output: { v: '{% $states.result.missing %}' },
+        Catch: [{ ErrorEquals: ['States.QueryEvaluationError'], Next: 'C' }],
+        End: true,
+      },
       C: { Type: 'Pass', End: true },
     });
     const result = await runStateMachine(def, { taskHandlers: { T: () => ({}) } });
     expect(result.status).toBe('SUCCEEDED');
     expect(result.output).toStrictEqual({
       Error: 'States.QueryEvaluationError',
-      Cause: "An error occurred while executing the state 'T' (entered at the event id #2). The JSONata expression '$states.result.missing' specified for the field 'Output/v' returned nothing (undefined).",
+      Cause:
+        "An error occurred while executing the state 'T' (entered at the event id #2). The JSONata expression '$states.result.missing' specified for the field 'Output/v' returned nothing (undefined).",
     });
     expect(eventTypes(result.history)).toStrictEqual([
-      'ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'EvaluationFailed', 'TaskStateExited',
-      'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded',
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSucceeded',
+      'EvaluationFailed',
+      'TaskStateExited',
+      'PassStateEntered',
+      'PassStateExited',
+      'ExecutionSucceeded',
     ]);
   });
 
@@ -214,7 +240,12 @@ describe('a Lambda function ARN as Resource records LambdaFunction* events', () 
     expect(result.output).toStrictEqual({ got: { n: 1 } });
     expect(withoutTimestamps(result.history).slice(1)).toStrictEqual([
       { id: 2, previousEventId: 1, type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'Work', input: '{}', inputDetails: { truncated: false } } },
-      { id: 3, previousEventId: 2, type: 'LambdaFunctionScheduled', lambdaFunctionScheduledEventDetails: { resource: FUNCTION_ARN, input: '{"n":1}', inputDetails: { truncated: false }, timeoutInSeconds: 30 } },
+      {
+        id: 3,
+        previousEventId: 2,
+        type: 'LambdaFunctionScheduled',
+        lambdaFunctionScheduledEventDetails: { resource: FUNCTION_ARN, input: '{"n":1}', inputDetails: { truncated: false }, timeoutInSeconds: 30 },
+      },
       { id: 4, previousEventId: 3, type: 'LambdaFunctionStarted' },
       { id: 5, previousEventId: 4, type: 'LambdaFunctionSucceeded', lambdaFunctionSucceededEventDetails: { output: '{"got":{"n":1}}', outputDetails: { truncated: false } } },
       { id: 6, previousEventId: 5, type: 'TaskStateExited', stateExitedEventDetails: { name: 'Work', output: '{"got":{"n":1}}', outputDetails: { truncated: false } } },
@@ -233,12 +264,26 @@ describe('a Lambda function ARN as Resource records LambdaFunction* events', () 
       },
       Caught: { Type: 'Pass', End: true },
     });
-    const result = await runStateMachine(def, { taskHandlers: { Work: () => { throw namedError('Flaky', 'try again'); } } });
+    const result = await runStateMachine(def, {
+      taskHandlers: {
+        Work: () => {
+          throw namedError('Flaky', 'try again');
+        },
+      },
+    });
     expect(eventTypes(result.history)).toStrictEqual([
-      'ExecutionStarted', 'TaskStateEntered',
-      'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionFailed',
-      'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionFailed',
-      'TaskStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded',
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'LambdaFunctionScheduled',
+      'LambdaFunctionStarted',
+      'LambdaFunctionFailed',
+      'LambdaFunctionScheduled',
+      'LambdaFunctionStarted',
+      'LambdaFunctionFailed',
+      'TaskStateExited',
+      'PassStateEntered',
+      'PassStateExited',
+      'ExecutionSucceeded',
     ]);
     const failed = result.history.find((event) => event.type === 'LambdaFunctionFailed')!.lambdaFunctionFailedEventDetails!;
     expect(failed.error).toBe('Flaky');
@@ -256,7 +301,15 @@ describe('a Lambda function ARN as Resource records LambdaFunction* events', () 
   it('the arn:aws:states:::lambda:invoke integration keeps Task* events', async () => {
     const def = machine('Work', { Work: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: FUNCTION_ARN }, End: true } });
     const result = await runStateMachine(def, { taskHandlers: { Work: () => ({}) } });
-    expect(eventTypes(result.history)).toStrictEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited', 'ExecutionSucceeded']);
+    expect(eventTypes(result.history)).toStrictEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSucceeded',
+      'TaskStateExited',
+      'ExecutionSucceeded',
+    ]);
   });
 });
 
@@ -291,10 +344,21 @@ describe('a failure inside a Parallel', () => {
     // The two branches' events interleave; each branch's own chain is in order.
     expect([...types].sort()).toStrictEqual(
       [
-        'ExecutionStarted', 'ParallelStateEntered', 'ParallelStateStarted',
-        'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted',
-        'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionFailed',
-        'TaskStateAborted', 'ParallelStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded',
+        'ExecutionStarted',
+        'ParallelStateEntered',
+        'ParallelStateStarted',
+        'TaskStateEntered',
+        'LambdaFunctionScheduled',
+        'LambdaFunctionStarted',
+        'TaskStateEntered',
+        'LambdaFunctionScheduled',
+        'LambdaFunctionStarted',
+        'LambdaFunctionFailed',
+        'TaskStateAborted',
+        'ParallelStateExited',
+        'PassStateEntered',
+        'PassStateExited',
+        'ExecutionSucceeded',
       ].sort(),
     );
     expect(types.indexOf('TaskStateAborted')).toBeGreaterThan(types.indexOf('LambdaFunctionFailed'));
@@ -371,8 +435,14 @@ describe('inline Map ToleratedFailureCount / ToleratedFailurePercentage', () => 
     expect(output[1]).toMatchObject({ Error: 'Odd' });
     expect(output[2]).toBe(2);
     expect(eventTypes(result.history).filter((type) => type.startsWith('MapIteration'))).toStrictEqual([
-      'MapIterationStarted', 'MapIterationSucceeded', 'MapIterationStarted', 'MapIterationFailed',
-      'MapIterationStarted', 'MapIterationSucceeded', 'MapIterationStarted', 'MapIterationFailed',
+      'MapIterationStarted',
+      'MapIterationSucceeded',
+      'MapIterationStarted',
+      'MapIterationFailed',
+      'MapIterationStarted',
+      'MapIterationSucceeded',
+      'MapIterationStarted',
+      'MapIterationFailed',
     ]);
   });
 

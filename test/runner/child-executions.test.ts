@@ -10,7 +10,13 @@ const CHILD_KEY = '${StepopsChildPart1Arn}';
 const child = machine('AddOne', {
   AddOne: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: '{% $states.input %}', Output: '{% {"x": $states.result.x + 1} %}', Next: 'Pause' },
   Pause: { Type: 'Wait', Seconds: 90, Next: 'Double' },
-  Double: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: '{% $states.input %}', Output: '{% {"x": $states.result.x * 2, "child": $states.context.Execution.Name} %}', End: true },
+  Double: {
+    Type: 'Task',
+    Resource: 'arn:aws:states:::lambda:invoke',
+    Arguments: '{% $states.input %}',
+    Output: '{% {"x": $states.result.x * 2, "child": $states.context.Execution.Name} %}',
+    End: true,
+  },
 });
 
 function parent(resource = SYNC2, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -117,7 +123,12 @@ describe('startExecution.sync:2 Tasks run child state machines in process', () =
   });
 
   it('fails the parent Task with States.TaskFailed and the DescribeExecution JSON as Cause; a Catch sees it', async () => {
-    const failing = { AddOne: echo, Double: () => { throw namedError('BadThing', 'double broke'); } };
+    const failing = {
+      AddOne: echo,
+      Double: () => {
+        throw namedError('BadThing', 'double broke');
+      },
+    };
     const caught = machine('RunPart1', {
       RunPart1: {
         Type: 'Task',
@@ -176,7 +187,9 @@ describe('startExecution.sync:2 Tasks run child state machines in process', () =
     await expect(run).rejects.toThrow(/"\$\{StepopsChildPart1Arn\}" is not in stateMachines \(known: "other"\)/);
     // An ARN computed by an expression is checked when the Task runs.
     const dynamic = machine('Run', { Run: { Type: 'Task', Resource: SYNC2, Arguments: { StateMachineArn: '{% "arn:" & "nope" %}' }, End: true } });
-    await expect(runStateMachine(dynamic, { stateMachines: { [CHILD_KEY]: child }, taskHandlers: handlers })).rejects.toThrow(/"arn:nope" is not in stateMachines \(known: "\$\{StepopsChildPart1Arn\}"\)/);
+    await expect(runStateMachine(dynamic, { stateMachines: { [CHILD_KEY]: child }, taskHandlers: handlers })).rejects.toThrow(
+      /"arn:nope" is not in stateMachines \(known: "\$\{StepopsChildPart1Arn\}"\)/,
+    );
   });
 
   it('is deterministic for a seed: child names, $random and jitter', async () => {

@@ -31,12 +31,14 @@ async function measureTheirWaits(states: Record<string, unknown>, errors: readon
   const machine = new StateMachine({ StartAt: 'X', States: structuredClone(states) } as never, { validationOptions: { checkArn: false } });
   const execution = machine.run({}, { overrides: { taskResourceLocalHandlers: { X: createScriptedTask(errors, Date.now, starts) } } });
   let settled = false;
-  const done = execution.result.then(
-    () => undefined,
-    () => undefined,
-  ).finally(() => {
-    settled = true;
-  });
+  const done = execution.result
+    .then(
+      () => undefined,
+      () => undefined,
+    )
+    .finally(() => {
+      settled = true;
+    });
   for (let step = 0; !settled && step < 1000; step += 1) await vi.advanceTimersToNextTimerAsync();
   await done;
   return toWaits(starts);

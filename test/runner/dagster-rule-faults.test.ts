@@ -59,7 +59,9 @@ const policyArbitrary: fc.Arbitrary<RetryPolicy | undefined> = fc.oneof(
       maxDelay: fc.constantFrom(undefined, undefined, 12),
     })
     .map(({ maxRetries, delay, backoff, jitter, maxDelay }) =>
-      delay === undefined ? new RetryPolicy({ maxRetries }) : new RetryPolicy({ maxRetries, delay, ...(backoff ? { backoff } : {}), ...(jitter ? { jitter } : {}), ...(maxDelay ? { maxDelay } : {}) }),
+      delay === undefined
+        ? new RetryPolicy({ maxRetries })
+        : new RetryPolicy({ maxRetries, delay, ...(backoff ? { backoff } : {}), ...(jitter ? { jitter } : {}), ...(maxDelay ? { maxDelay } : {}) }),
     ),
 );
 
@@ -172,7 +174,10 @@ async function runScript(policy: RetryPolicy | undefined, script: readonly Attem
 }
 
 /** Seconds between each of op a's invocations (its TaskFailed, then its next TaskScheduled). */
-function measureWaits(history: readonly { type?: string; timestamp?: Date; previousEventId?: number; id?: number; taskScheduledEventDetails?: unknown }[], scheduled: readonly number[]): number[] {
+function measureWaits(
+  history: readonly { type?: string; timestamp?: Date; previousEventId?: number; id?: number; taskScheduledEventDetails?: unknown }[],
+  scheduled: readonly number[],
+): number[] {
   return scheduled.slice(1).map((id, k) => {
     const previous = scheduled[k]!;
     const failed = history.find((event) => (event.id ?? 0) > previous && (event.type === 'TaskFailed' || event.type === 'TaskTimedOut'))!;

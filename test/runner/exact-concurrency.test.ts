@@ -70,7 +70,10 @@ describe("concurrency: 'exact'", () => {
     expect(compiled.diagnostics.coordination?.crossEdges).toStrictEqual([{ producer: 'b', consumer: 'c' }]);
     expect(compiled.diagnostics.heldBackOps).toStrictEqual([]);
     expectValidDefinition(compiled.definition);
-    const states = compiled.definition.States as Record<string, { Type: string; Branches?: { States: Record<string, { Type: string; Resource?: string; TimeoutSeconds?: number }> }[] }>;
+    const states = compiled.definition.States as Record<
+      string,
+      { Type: string; Branches?: { States: Record<string, { Type: string; Resource?: string; TimeoutSeconds?: number }> }[] }
+    >;
     const branchStates = states['parallel-0']!.Branches!.flatMap((branch) => Object.entries(branch.States));
     const wait = branchStates.find(([name]) => name === 'c-await-0')![1];
     expect(wait).toMatchObject({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken' });

@@ -12,7 +12,11 @@ const value = fc.letrec((tie) => ({
     fc.dictionary(fc.constantFrom(...FIELDS), tie('json'), { maxKeys: 3 }),
   ),
 })).json;
-const step = fc.oneof(fc.constantFrom(...FIELDS).map((f) => `.${f}`), fc.constantFrom('.`a`', '.`v1`'), fc.integer({ min: 0, max: 2 }).map((i) => `[${i}]`));
+const step = fc.oneof(
+  fc.constantFrom(...FIELDS).map((f) => `.${f}`),
+  fc.constantFrom('.`a`', '.`v1`'),
+  fc.integer({ min: 0, max: 2 }).map((i) => `[${i}]`),
+);
 
 describe('fast paths give what jsonata gives', () => {
   it.each([

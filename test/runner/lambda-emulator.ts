@@ -91,13 +91,25 @@ export function createLambdaEmulator(
       if (fault === 'throttle') throw new ServiceError('TooManyRequestsException', 'Rate Exceeded.', 429, requestId);
       if (fault === 'service-exception') throw new ServiceError('ServiceException', 'Lambda encountered an internal error.', 500, requestId);
       if (fault !== undefined) {
-        return { StatusCode: 200, FunctionError: 'Unhandled', ExecutedVersion: '$LATEST', Payload: encoder.encode(JSON.stringify(deadPayload(fault, requestId))) as never, $metadata: metadata };
+        return {
+          StatusCode: 200,
+          FunctionError: 'Unhandled',
+          ExecutedVersion: '$LATEST',
+          Payload: encoder.encode(JSON.stringify(deadPayload(fault, requestId))) as never,
+          $metadata: metadata,
+        };
       }
       try {
         const result = await handler(payload, { awsRequestId: requestId, getRemainingTimeInMillis: () => 900_000 });
         return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: encoder.encode(JSON.stringify(result === undefined ? null : result)) as never, $metadata: metadata };
       } catch (error) {
-        return { StatusCode: 200, FunctionError: 'Unhandled', ExecutedVersion: '$LATEST', Payload: encoder.encode(JSON.stringify(formatRuntimeError(error))) as never, $metadata: metadata };
+        return {
+          StatusCode: 200,
+          FunctionError: 'Unhandled',
+          ExecutedVersion: '$LATEST',
+          Payload: encoder.encode(JSON.stringify(formatRuntimeError(error))) as never,
+          $metadata: metadata,
+        };
       }
     },
   };

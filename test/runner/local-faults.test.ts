@@ -55,11 +55,14 @@ describe('runJobLocally functionTimeoutSeconds: an attempt that runs past it fai
 
   it("an attempt that hangs once is retried under the op's policy (the wrapper's deadline: a retry name, not Sandbox.Timedout) and the next attempt succeeds", async () => {
     let calls = 0;
-    const { definition } = twoOps(async () => {
-      calls += 1;
-      if (calls === 1) await new Promise<never>(() => {});
-      return 'second time';
-    }, new RetryPolicy({ maxRetries: 1 }));
+    const { definition } = twoOps(
+      async () => {
+        calls += 1;
+        if (calls === 1) await new Promise<never>(() => {});
+        return 'second time';
+      },
+      new RetryPolicy({ maxRetries: 1 }),
+    );
     const result = await runJobLocally(definition, { ...quiet, functionTimeoutSeconds: 1 });
     expect(result.status).toBe('SUCCEEDED');
     expect(attemptsOf(result.history, 'faulty').map(({ outcome, error }) => ({ outcome, error }))).toStrictEqual([
@@ -70,10 +73,13 @@ describe('runJobLocally functionTimeoutSeconds: an attempt that runs past it fai
 
   it('a Sandbox.Timedout under a policy is decided by one more invocation (no op code) under the policy: retried once, then the op fails with Sandbox.Timedout', async () => {
     let calls = 0;
-    const { definition } = twoOps(async () => {
-      calls += 1;
-      return 'slow';
-    }, new RetryPolicy({ maxRetries: 1, delay: 5 }));
+    const { definition } = twoOps(
+      async () => {
+        calls += 1;
+        return 'slow';
+      },
+      new RetryPolicy({ maxRetries: 1, delay: 5 }),
+    );
     const result = await runJobLocally(definition, { ...quiet, simulatedOpSeconds: { faulty: 90 } });
     expect(result.status).toBe('FAILED');
     expect(result.error?.error).toBe('Sandbox.Timedout');

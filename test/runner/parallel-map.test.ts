@@ -8,10 +8,12 @@ const task = (name: string, extra: Record<string, unknown> = {}) => ({
 });
 
 /** A handler that sleeps `seconds` on the run's clock, then returns `value`. */
-const sleeping = (seconds: number, value: unknown): TaskHandler => async (_args, ctx) => {
-  await ctx.clock.sleep(seconds);
-  return value;
-};
+const sleeping =
+  (seconds: number, value: unknown): TaskHandler =>
+  async (_args, ctx) => {
+    await ctx.clock.sleep(seconds);
+    return value;
+  };
 
 describe('Parallel', () => {
   it('returns branch outputs in branch order; makespan is the longest branch', async () => {
@@ -23,7 +25,11 @@ describe('Parallel', () => {
     expect(result.elapsedSeconds).toBe(30);
     // Branches interleave in virtual-time order.
     const succeeded = result.history.filter((e) => e.type === 'TaskSucceeded').map((e) => [e.taskSucceededEventDetails!.output, secondsSinceStart(result.history, e)]);
-    expect(succeeded).toStrictEqual([['"fast"', 5], ['"mid"', 10], ['"slow"', 30]]);
+    expect(succeeded).toStrictEqual([
+      ['"fast"', 5],
+      ['"mid"', 10],
+      ['"slow"', 30],
+    ]);
   });
 
   it('passes the state input (or Arguments) to every branch', async () => {
@@ -43,7 +49,9 @@ describe('Parallel', () => {
 
   it('one failing branch fails the state with its own error and stops the others', async () => {
     let lateFinished = false;
-    const def = machine('P', { P: { Type: 'Parallel', End: true, Branches: [task('Long'), { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 50, End: true } } }, task('Bad')] } });
+    const def = machine('P', {
+      P: { Type: 'Parallel', End: true, Branches: [task('Long'), { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 50, End: true } } }, task('Bad')] },
+    });
     const result = await runStateMachine(def, {
       taskHandlers: {
         Long: async (_a, ctx) => {
@@ -73,7 +81,13 @@ describe('Parallel', () => {
       Done: { Type: 'Succeed' },
       Handled: { Type: 'Pass', Output: '{% $states.input.Error %}', End: true },
     });
-    const result = await runStateMachine(def, { taskHandlers: { Bad: () => { throw namedError('BranchBroke'); } } });
+    const result = await runStateMachine(def, {
+      taskHandlers: {
+        Bad: () => {
+          throw namedError('BranchBroke');
+        },
+      },
+    });
     expect(result.output).toBe('BranchBroke');
   });
 });
@@ -90,7 +104,13 @@ describe('Map', () => {
     });
     const result = await runStateMachine(def, {
       input: { items: [3, 1, 2] },
-      taskHandlers: { Work: async (args, ctx) => { const n = (args as { n: number }).n; await ctx.clock.sleep(n); return n * 10; } },
+      taskHandlers: {
+        Work: async (args, ctx) => {
+          const n = (args as { n: number }).n;
+          await ctx.clock.sleep(n);
+          return n * 10;
+        },
+      },
     });
     expect(result.output).toStrictEqual([30, 10, 20]);
     expect(result.elapsedSeconds).toBe(3);
@@ -134,14 +154,22 @@ describe('Map', () => {
       },
     });
     const result = await runStateMachine(def, { input: { tag: 't' } });
-    expect(result.output).toStrictEqual([{ index: 0, value: 'a', all: 't' }, { index: 1, value: 'b', all: 't' }]);
+    expect(result.output).toStrictEqual([
+      { index: 0, value: 'a', all: 't' },
+      { index: 1, value: 'b', all: 't' },
+    ]);
   });
 
   it('one failing iteration fails the Map with its error', async () => {
     const def = machine('M', { M: { Type: 'Map', End: true, ItemProcessor: task('Work') } });
     const result = await runStateMachine(def, {
       input: [1, 2, 3],
-      taskHandlers: { Work: (args) => { if (args === 2) throw namedError('BadItem'); return args; } },
+      taskHandlers: {
+        Work: (args) => {
+          if (args === 2) throw namedError('BadItem');
+          return args;
+        },
+      },
     });
     expect(result.error?.error).toBe('BadItem');
     const types = eventTypes(result.history);

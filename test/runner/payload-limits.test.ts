@@ -19,7 +19,11 @@ const overLimit: { where: string; states: Record<string, unknown>; handlers?: Re
       Join: { Type: 'Task', Resource: LAMBDA, Arguments: { Payload: { inputs: '{% [$a, $b] %}' } }, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }], End: true },
       Caught: { Type: 'Succeed' },
     },
-    handlers: { Join: () => { throw new Error('the Task must not be called with parameters over the limit'); } },
+    handlers: {
+      Join: () => {
+        throw new Error('the Task must not be called with parameters over the limit');
+      },
+    },
     error: /^The state\/task 'Join' has an input \(its evaluated Arguments\) of 300\d{3} bytes, exceeding/,
   },
   {

@@ -145,7 +145,12 @@ describe('Retry (developer guide example)', () => {
       },
     });
     expect(result.output).toBe('done');
-    expect(seen).toStrictEqual([[0, 0], [1, 1], [2, 2], [3, 3]]);
+    expect(seen).toStrictEqual([
+      [0, 0],
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
   });
 
   it('counters reset when the state is entered again (Catch loops back)', async () => {

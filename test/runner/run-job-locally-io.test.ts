@@ -63,7 +63,10 @@ describe('runJobLocally with op outputs of any size', () => {
   it('10 MB values fanned out to 3 consumers and joined: every consumer receives the exact bytes', async () => {
     const big = { text: '日本語 größe 🚀 '.repeat(500_000).slice(0, 10_000_000), rows: 1 };
     const consumedValue = (k: number): string => `${k}:`.padEnd(10_000_000, '€');
-    const { fanOut, received } = buildFanOutJob(() => big, (k) => consumedValue(k));
+    const { fanOut, received } = buildFanOutJob(
+      () => big,
+      (k) => consumedValue(k),
+    );
     const io = new InMemoryIoManager();
     const result = await runJobLocally(fanOut, { ...silent, ioManager: io, executionName: 'big-run' });
     expect(result.status).toBe('SUCCEEDED');
@@ -83,7 +86,10 @@ describe('runJobLocally with op outputs of any size', () => {
     ['262,145', 262_145, true],
   ])('an output of %s bytes of multibyte JSON reaches all 3 consumers exactly (stored: %s)', async (_name, bytes, stored) => {
     const value = stringOfJsonBytes(bytes);
-    const { fanOut, received } = buildFanOutJob(() => value, (k, input) => `${k}:${(input as string).length}`);
+    const { fanOut, received } = buildFanOutJob(
+      () => value,
+      (k, input) => `${k}:${(input as string).length}`,
+    );
     const io = new InMemoryIoManager();
     const result = await runJobLocally(fanOut, { ...silent, ioManager: io });
     expect(result.status).toBe('SUCCEEDED');
@@ -92,7 +98,10 @@ describe('runJobLocally with op outputs of any size', () => {
   });
 
   it('uses an in-process IO manager by default, and a directory when given one', async () => {
-    const { fanOut } = buildFanOutJob(() => 'x'.repeat(100_000), () => 'small');
+    const { fanOut } = buildFanOutJob(
+      () => 'x'.repeat(100_000),
+      () => 'small',
+    );
     expect((await runJobLocally(fanOut, silent)).status).toBe('SUCCEEDED');
     const directory = mkdtempSync(join(tmpdir(), 'stepops-io-run-'));
     try {
@@ -117,14 +126,23 @@ describe('runJobLocally with op outputs of any size', () => {
       return length;
     });
     const io = new InMemoryIoManager();
-    const result = await runJobLocally(job({ name: 'retried' }, () => { reader(flaky()); }), { ...silent, ioManager: io, executionName: 'r1' });
+    const result = await runJobLocally(
+      job({ name: 'retried' }, () => {
+        reader(flaky());
+      }),
+      { ...silent, ioManager: io, executionName: 'r1' },
+    );
     expect(result.status).toBe('SUCCEEDED');
     expect([...io.objects.keys()]).toStrictEqual(['r1/flaky/2.json']);
     expect(length).toBe(50_000);
   });
 
   it('keeps two runs sharing one IO manager apart', async () => {
-    const make = (tag: string) => buildFanOutJob(() => tag.repeat(40_000), (_k, input) => (input as string).slice(0, 1));
+    const make = (tag: string) =>
+      buildFanOutJob(
+        () => tag.repeat(40_000),
+        (_k, input) => (input as string).slice(0, 1),
+      );
     const io = new InMemoryIoManager();
     const [a, b] = [make('a'), make('b')];
     const results = await Promise.all([
@@ -151,7 +169,9 @@ describe('runJobLocally with op outputs of any size', () => {
       received = digest(text);
       return 'ok';
     });
-    const reuse = job({ name: 'reuse' }, () => { consumer(producer()); });
+    const reuse = job({ name: 'reuse' }, () => {
+      consumer(producer());
+    });
     const io = new InMemoryIoManager();
     const parent = await runJobLocally(reuse, { ...silent, ioManager: io, executionName: 'parent-run' });
     expect(parent.status).toBe('FAILED');
@@ -168,7 +188,10 @@ describe('runJobLocally with op outputs of any size', () => {
       writeOutput: async (key: OpOutputKey) => `memory://${key.runId}/${key.op}/${key.retryNumber}.json`,
       readOutput: (key: OpOutputKey) => new InMemoryIoManager().readOutput(key),
     };
-    const { fanOut } = buildFanOutJob(() => 'z'.repeat(30_000), () => 'small');
+    const { fanOut } = buildFanOutJob(
+      () => 'z'.repeat(30_000),
+      () => 'small',
+    );
     const result = await runJobLocally(fanOut, { ...silent, ioManager: forgetful, executionName: 'lost' });
     expect(result.status).toBe('FAILED');
     expect(result.error?.error).toBe('stepops.IoObjectMissing');
@@ -190,7 +213,10 @@ describe('runJobLocally with the S3 IO manager against s3rver on 127.0.0.1', () 
 
   it('stores each large output once in the bucket under <prefix><run>/<op>/<retry>.json and every consumer reads it back', async () => {
     const value = { text: 'S3 ✓ '.repeat(200_000) };
-    const { fanOut, received } = buildFanOutJob(() => value, (k) => k);
+    const { fanOut, received } = buildFanOutJob(
+      () => value,
+      (k) => k,
+    );
     const result = await runJobLocally(fanOut, { ...silent, ioManager: new S3IoManager({ bucket: s3.bucket, prefix: 'fan_out/', client: s3.client }), executionName: 's3-run' });
     expect(result.status).toBe('SUCCEEDED');
     for (const k of [1, 2, 3]) expect(received[`consume_${k}`]).toStrictEqual([digest(value)]);

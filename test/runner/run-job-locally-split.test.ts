@@ -18,7 +18,11 @@ const quiet = { writeLog: (_record: LogRecord) => {} };
 const SPLIT = { maxDefinitionCharacters: 20_000 };
 
 /** A chain of `size` ops, op k taking op k-1's output; `fails(name, retryNumber)` decides each attempt. */
-function chainJob(size: number, fails: (name: string, retryNumber: number) => Error | undefined, policies: Record<string, RetryPolicy> = {}): { job: JobDefinition; calls: Map<string, number[]> } {
+function chainJob(
+  size: number,
+  fails: (name: string, retryNumber: number) => Error | undefined,
+  policies: Record<string, RetryPolicy> = {},
+): { job: JobDefinition; calls: Map<string, number[]> } {
   const calls = new Map<string, number[]>();
   const body = (name: string) => (context: OpContext, previous?: unknown) => {
     calls.set(name, [...(calls.get(name) ?? []), context.retryNumber]);
@@ -131,9 +135,14 @@ describe('runJobLocally on a 1,000-op job (split at the real Step Functions limi
   it('a failure in part1 skips exactly its downstream ops in the other parts; retries and every other op succeed', async () => {
     const size = 1000;
     let failing = '';
-    const built = randomDagJob(size, 11, (name, retry) => (name === failing ? new FlakyError('down for good') : name === 'op1' && retry < 2 ? new FlakyError(`flaky ${retry}`) : undefined), {
-      op1: new RetryPolicy({ maxRetries: 3, delay: 5 }),
-    });
+    const built = randomDagJob(
+      size,
+      11,
+      (name, retry) => (name === failing ? new FlakyError('down for good') : name === 'op1' && retry < 2 ? new FlakyError(`flaky ${retry}`) : undefined),
+      {
+        op1: new RetryPolicy({ maxRetries: 3, delay: 5 }),
+      },
+    );
     const compiled = compileJob(built.job);
     expect(compiled.childDefinitions.length).toBeGreaterThanOrEqual(1);
     const texts = [JSON.stringify(compiled.definition), ...compiled.childDefinitions.map((child) => JSON.stringify(child.definition))];

@@ -39,7 +39,10 @@ function waitsOf(history: Parameters<typeof summarizeExecution>[0], opName: stri
 describe('runJobLocally: DESIGN section 3, row by row', () => {
   it('RetryPolicy defaults: one retry at once (a retrier waits its 1 s minimum)', async () => {
     const { definition, seen } = recordingOp('flaky', failTimes(1), new RetryPolicy());
-    const result = await runJobLocally(job({ name: 'defaults' }, () => void definition()), quiet);
+    const result = await runJobLocally(
+      job({ name: 'defaults' }, () => void definition()),
+      quiet,
+    );
     expect(result.status).toBe('SUCCEEDED');
     expect(seen).toStrictEqual([0, 1]);
     expect(waitsOf(result.history, 'flaky')).toStrictEqual([1]);
@@ -53,7 +56,10 @@ describe('runJobLocally: DESIGN section 3, row by row', () => {
     ['LINEAR delay 0.5, rounded up', new RetryPolicy({ maxRetries: 3, delay: 0.5, backoff: Backoff.LINEAR }), [1, 1, 2], 4],
   ])('delay before retry n, %s: three failures then success', async (_label, policy, waits, total) => {
     const { definition, seen } = recordingOp('flaky', failTimes(3), policy);
-    const result = await runJobLocally(job({ name: 'delays' }, () => void definition()), quiet);
+    const result = await runJobLocally(
+      job({ name: 'delays' }, () => void definition()),
+      quiet,
+    );
     expect(result.status).toBe('SUCCEEDED');
     expect(seen).toStrictEqual([0, 1, 2, 3]);
     expect(waitsOf(result.history, 'flaky')).toStrictEqual(waits);
@@ -64,7 +70,10 @@ describe('runJobLocally: DESIGN section 3, row by row', () => {
   it('FULL jitter: each wait within [0, calc], the same for the same seed', async () => {
     const run = async (seed: number) => {
       const { definition } = recordingOp('jittery', failTimes(3), new RetryPolicy({ maxRetries: 3, delay: 10, jitter: Jitter.FULL }));
-      return runJobLocally(job({ name: 'full_jitter' }, () => void definition()), { ...quiet, seed });
+      return runJobLocally(
+        job({ name: 'full_jitter' }, () => void definition()),
+        { ...quiet, seed },
+      );
     };
     const first = await run(7);
     const again = await run(7);
@@ -81,7 +90,13 @@ describe('runJobLocally: DESIGN section 3, row by row', () => {
   it('PLUS_MINUS jitter: each wait within calc ± delay, whole seconds, reproducible', async () => {
     const run = async (seed: number) => {
       const { definition, seen } = recordingOp('wobbly', failTimes(3), new RetryPolicy({ maxRetries: 3, delay: 4, backoff: Backoff.LINEAR, jitter: Jitter.PLUS_MINUS }));
-      return { result: await runJobLocally(job({ name: 'plus_minus' }, () => void definition()), { ...quiet, seed }), seen };
+      return {
+        result: await runJobLocally(
+          job({ name: 'plus_minus' }, () => void definition()),
+          { ...quiet, seed },
+        ),
+        seen,
+      };
     };
     const { result, seen } = await run(3);
     expect(seen).toStrictEqual([0, 1, 2, 3]);
@@ -116,7 +131,10 @@ describe('runJobLocally: DESIGN section 3, row by row', () => {
 
   it('plain error, no policy: the op fails at once, under its own error name', async () => {
     const { definition, seen } = recordingOp('fragile', () => new FlakyError('no luck'));
-    const result = await runJobLocally(job({ name: 'no_policy' }, () => void definition()), quiet);
+    const result = await runJobLocally(
+      job({ name: 'no_policy' }, () => void definition()),
+      quiet,
+    );
     expect(result.status).toBe('FAILED');
     expect(seen).toStrictEqual([0]);
     expect(result.error?.error).toBe('FlakyError');
@@ -125,7 +143,10 @@ describe('runJobLocally: DESIGN section 3, row by row', () => {
 
   it('plain error, policy: retried while retryNumber < maxRetries, then fails', async () => {
     const { definition, seen } = recordingOp('stubborn', () => new FlakyError('still down'), new RetryPolicy({ maxRetries: 2, delay: 3 }));
-    const result = await runJobLocally(job({ name: 'exhausts' }, () => void definition()), quiet);
+    const result = await runJobLocally(
+      job({ name: 'exhausts' }, () => void definition()),
+      quiet,
+    );
     expect(result.status).toBe('FAILED');
     expect(seen).toStrictEqual([0, 1, 2]);
     expect(result.elapsedSeconds).toBe(6);
@@ -134,7 +155,10 @@ describe('runJobLocally: DESIGN section 3, row by row', () => {
 
   it('RetryRequested bypasses the policy: its own maxRetries, secondsToWait 1.5 -> 2 s', async () => {
     const { definition, seen } = recordingOp('manual', (n) => (n < 2 ? new RetryRequested({ maxRetries: 2, secondsToWait: 1.5 }) : undefined));
-    const result = await runJobLocally(job({ name: 'manual_retries' }, () => void definition()), quiet);
+    const result = await runJobLocally(
+      job({ name: 'manual_retries' }, () => void definition()),
+      quiet,
+    );
     expect(result.status).toBe('SUCCEEDED');
     expect(seen).toStrictEqual([0, 1, 2]);
     expect(waitsOf(result.history, 'manual')).toStrictEqual([2, 2]);
@@ -143,7 +167,10 @@ describe('runJobLocally: DESIGN section 3, row by row', () => {
 
   it('RetryRequested with a larger policy: its maxRetries still decides', async () => {
     const { definition, seen } = recordingOp('manual', () => new RetryRequested({ maxRetries: 1, secondsToWait: 1 }), new RetryPolicy({ maxRetries: 5 }));
-    const result = await runJobLocally(job({ name: 'manual_limit' }, () => void definition()), quiet);
+    const result = await runJobLocally(
+      job({ name: 'manual_limit' }, () => void definition()),
+      quiet,
+    );
     expect(result.status).toBe('FAILED');
     expect(seen).toStrictEqual([0, 1]);
     expect(result.error?.error).toBe('RetryRequested');
@@ -151,7 +178,10 @@ describe('runJobLocally: DESIGN section 3, row by row', () => {
 
   it('Failure with allowRetries false: never retried, whatever the policy', async () => {
     const { definition, seen } = recordingOp('final', () => new Failure({ description: 'bad data', allowRetries: false }), new RetryPolicy({ maxRetries: 3 }));
-    const result = await runJobLocally(job({ name: 'not_retriable' }, () => void definition()), quiet);
+    const result = await runJobLocally(
+      job({ name: 'not_retriable' }, () => void definition()),
+      quiet,
+    );
     expect(result.status).toBe('FAILED');
     expect(seen).toStrictEqual([0]);
     expect(result.error?.error).toBe('Failure');
@@ -160,7 +190,10 @@ describe('runJobLocally: DESIGN section 3, row by row', () => {
   it('attempt counter: one per op, shared by policy retries and RetryRequested', async () => {
     const outcomes = [new FlakyError('policy retry'), new RetryRequested({ maxRetries: 3, secondsToWait: 2 }), new FlakyError('policy retry again')];
     const { definition, seen } = recordingOp('mixed', (n) => outcomes[n], new RetryPolicy({ maxRetries: 3, delay: 1 }));
-    const result = await runJobLocally(job({ name: 'shared_counter' }, () => void definition()), quiet);
+    const result = await runJobLocally(
+      job({ name: 'shared_counter' }, () => void definition()),
+      quiet,
+    );
     expect(result.status).toBe('SUCCEEDED');
     expect(seen).toStrictEqual([0, 1, 2, 3]);
     expect(waitsOf(result.history, 'mixed')).toStrictEqual([1, 2, 1]);
@@ -267,7 +300,10 @@ describe('runJobLocally: Lambda fidelity', () => {
       return { rows: 3 };
     });
     const records: LogRecord[] = [];
-    const result = await runJobLocally(job({ name: 'logs' }, () => void logged()), { writeLog: (record) => records.push(record) });
+    const result = await runJobLocally(
+      job({ name: 'logs' }, () => void logged()),
+      { writeLog: (record) => records.push(record) },
+    );
     const succeeded = result.history.find((event) => event.type === 'TaskSucceeded')!;
     const taskResult = JSON.parse(succeeded.taskSucceededEventDetails!.output!) as Record<string, unknown>;
     expect(taskResult).toMatchObject({ ExecutedVersion: '$LATEST', Payload: { v: { rows: 3 } }, StatusCode: 200 });
@@ -277,7 +313,10 @@ describe('runJobLocally: Lambda fidelity', () => {
 
   it('a failed attempt carries the Lambda runtime Cause: errorType, errorMessage and a trace', async () => {
     const { definition } = recordingOp('fragile', () => new FlakyError('no luck'));
-    const result = await runJobLocally(job({ name: 'cause_shape' }, () => void definition()), quiet);
+    const result = await runJobLocally(
+      job({ name: 'cause_shape' }, () => void definition()),
+      quiet,
+    );
     const failed = result.history.find((event) => event.type === 'TaskFailed')!.taskFailedEventDetails!;
     expect(failed.error).toBe('FlakyError');
     const cause = JSON.parse(failed.cause!) as { errorType: string; errorMessage: string; trace: string[] };

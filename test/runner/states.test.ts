@@ -10,15 +10,18 @@ describe('Pass, Succeed, Fail', () => {
     });
     const result = await runStateMachine(def, { input: { n: 21 } });
     expect(result.output).toStrictEqual({ doubled: 42, fixed: [1, 'x'] });
-    expect(eventTypes(result.history)).toStrictEqual([
-      'ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded',
-    ]);
+    expect(eventTypes(result.history)).toStrictEqual(['ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'PassStateEntered', 'PassStateExited', 'ExecutionSucceeded']);
   });
 
   it('the execution input defaults to {} and history ids run 1..n with previousEventId', async () => {
     const result = await runStateMachine(machine('A', { A: { Type: 'Succeed' } }));
     expect(result.output).toStrictEqual({});
-    expect(result.history.map((e) => [e.id, e.previousEventId])).toStrictEqual([[1, 0], [2, 1], [3, 2], [4, 3]]);
+    expect(result.history.map((e) => [e.id, e.previousEventId])).toStrictEqual([
+      [1, 0],
+      [2, 1],
+      [3, 2],
+      [4, 3],
+    ]);
     expect(result.history[0]!.timestamp).toStrictEqual(new Date(VIRTUAL_EPOCH_MS));
     expect(result.history[1]!.stateEnteredEventDetails).toStrictEqual({ name: 'A', input: '{}', inputDetails: { truncated: false } });
   });

@@ -23,7 +23,13 @@ function withSender(seconds: number, wait: Record<string, unknown> = {}, paralle
       End: true,
       Branches: [
         { StartAt: 'W', States: { W: callbackTask(wait) } },
-        { StartAt: 'Pause', States: { Pause: { Type: 'Wait', Seconds: seconds, Next: 'S' }, S: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: 'g' }, Output: 'sent', End: true } } },
+        {
+          StartAt: 'Pause',
+          States: {
+            Pause: { Type: 'Wait', Seconds: seconds, Next: 'S' },
+            S: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: 'g' }, Output: 'sent', End: true },
+          },
+        },
       ],
       ...parallel,
     },
@@ -66,8 +72,18 @@ describe('lambda:invoke.waitForTaskToken', () => {
       region: 'us-east-1',
       parameters: JSON.stringify({ FunctionName: 'f', Payload: { token: tokens[0] } }),
     });
-    expect(w[2]!.taskSubmittedEventDetails).toStrictEqual({ resourceType: 'lambda', resource: 'invoke.waitForTaskToken', output: '{"StatusCode":202}', outputDetails: { truncated: false } });
-    expect(w[3]!.taskSucceededEventDetails).toStrictEqual({ resourceType: 'lambda', resource: 'invoke.waitForTaskToken', output: '{"value":42}', outputDetails: { truncated: false } });
+    expect(w[2]!.taskSubmittedEventDetails).toStrictEqual({
+      resourceType: 'lambda',
+      resource: 'invoke.waitForTaskToken',
+      output: '{"StatusCode":202}',
+      outputDetails: { truncated: false },
+    });
+    expect(w[3]!.taskSucceededEventDetails).toStrictEqual({
+      resourceType: 'lambda',
+      resource: 'invoke.waitForTaskToken',
+      output: '{"value":42}',
+      outputDetails: { truncated: false },
+    });
     expect(secondsSinceStart(result.history, w[2]!)).toBe(0);
     expect(secondsSinceStart(result.history, w[3]!)).toBe(30);
     expect(tokens).toHaveLength(1);
@@ -106,8 +122,17 @@ describe('lambda:invoke.waitForTaskToken', () => {
         Type: 'Parallel',
         End: true,
         Branches: [
-          { StartAt: 'W', States: { W: callbackTask({ TimeoutSeconds: 10, Catch: [{ ErrorEquals: ['States.Timeout'], Output: 'timed out', Next: 'Late' }], Next: 'Late' }), Late: { Type: 'Pass', End: true } } },
-          { StartAt: 'Pause', States: { Pause: { Type: 'Wait', Seconds: 20, Next: 'S' }, S: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Output: 'sent', End: true } } },
+          {
+            StartAt: 'W',
+            States: {
+              W: callbackTask({ TimeoutSeconds: 10, Catch: [{ ErrorEquals: ['States.Timeout'], Output: 'timed out', Next: 'Late' }], Next: 'Late' }),
+              Late: { Type: 'Pass', End: true },
+            },
+          },
+          {
+            StartAt: 'Pause',
+            States: { Pause: { Type: 'Wait', Seconds: 20, Next: 'S' }, S: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Output: 'sent', End: true } },
+          },
         ],
       },
     });
@@ -181,7 +206,10 @@ describe('lambda:invoke.waitForTaskToken', () => {
         End: true,
         Branches: [
           { StartAt: 'W', States: { W: callbackTask({ TimeoutSeconds: 10, Retry: [{ ErrorEquals: ['States.Timeout'], IntervalSeconds: 1, MaxAttempts: 1 }] }) } },
-          { StartAt: 'Pause', States: { Pause: { Type: 'Wait', Seconds: 15, Next: 'S' }, S: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Output: 'sent', End: true } } },
+          {
+            StartAt: 'Pause',
+            States: { Pause: { Type: 'Wait', Seconds: 15, Next: 'S' }, S: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Output: 'sent', End: true } },
+          },
         ],
       },
     });
@@ -249,7 +277,15 @@ describe('lambda:invoke.waitForTaskToken', () => {
   });
 
   it('has no $states.context.Task in a plain lambda:invoke Task', async () => {
-    const def = machine('T', { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: 'f', Payload: { hasTask: '{% $exists($states.context.Task) %}' } }, Output: '{% $states.result %}', End: true } });
+    const def = machine('T', {
+      T: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Arguments: { FunctionName: 'f', Payload: { hasTask: '{% $exists($states.context.Task) %}' } },
+        Output: '{% $states.result %}',
+        End: true,
+      },
+    });
     const result = await runStateMachine(def, { taskHandlers: { T: (args) => args } });
     expect(result.output).toStrictEqual({ FunctionName: 'f', Payload: { hasTask: false } });
   });

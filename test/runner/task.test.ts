@@ -47,26 +47,57 @@ describe('toTaskFailure (Lambda Node.js runtime rules)', () => {
 describe('Task', () => {
   it('records Entered, Scheduled, Started, Succeeded, Exited with details', async () => {
     const def = machine('T', {
-      T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: 'f', Payload: '{% $states.input %}' }, Output: '{% $states.result.v %}', End: true },
+      T: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Arguments: { FunctionName: 'f', Payload: '{% $states.input %}' },
+        Output: '{% $states.result.v %}',
+        End: true,
+      },
     });
     const result = await runStateMachine(def, { input: { a: 1 }, taskHandlers: { T: () => ({ v: 5 }) } });
     expect(result.output).toBe(5);
     expect(eventTypes(result.history)).toStrictEqual([
-      'ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited', 'ExecutionSucceeded',
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSucceeded',
+      'TaskStateExited',
+      'ExecutionSucceeded',
     ]);
     expect(result.history[2]!.taskScheduledEventDetails).toStrictEqual({
-      resourceType: 'lambda', resource: 'invoke', region: 'us-east-1', parameters: '{"FunctionName":"f","Payload":{"a":1}}',
+      resourceType: 'lambda',
+      resource: 'invoke',
+      region: 'us-east-1',
+      parameters: '{"FunctionName":"f","Payload":{"a":1}}',
     });
     expect(result.history[4]!.taskSucceededEventDetails).toStrictEqual({
-      resourceType: 'lambda', resource: 'invoke', output: '{"v":5}', outputDetails: { truncated: false },
+      resourceType: 'lambda',
+      resource: 'invoke',
+      output: '{"v":5}',
+      outputDetails: { truncated: false },
     });
   });
 
   it('a handler that sleeps past TimeoutSeconds fails with States.Timeout at the deadline', async () => {
     const def = machine('T', {
-      T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', TimeoutSeconds: 10, End: true, Retry: [{ ErrorEquals: ['States.Timeout'], MaxAttempts: 1, IntervalSeconds: 1 }] },
+      T: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        TimeoutSeconds: 10,
+        End: true,
+        Retry: [{ ErrorEquals: ['States.Timeout'], MaxAttempts: 1, IntervalSeconds: 1 }],
+      },
     });
-    const result = await runStateMachine(def, { taskHandlers: { T: async (_a, ctx) => { await ctx.clock.sleep(60); return 'late'; } } });
+    const result = await runStateMachine(def, {
+      taskHandlers: {
+        T: async (_a, ctx) => {
+          await ctx.clock.sleep(60);
+          return 'late';
+        },
+      },
+    });
     expect(result.error?.error).toBe('States.Timeout');
     expect(result.elapsedSeconds).toBe(21);
     expect(eventTypes(result.history).filter((t) => t === 'TaskTimedOut')).toHaveLength(2);
@@ -74,7 +105,14 @@ describe('Task', () => {
 
   it('a handler that finishes before TimeoutSeconds succeeds, and the timer does not move time', async () => {
     const def = machine('T', { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', TimeoutSeconds: '{% 100 %}', End: true } });
-    const result = await runStateMachine(def, { taskHandlers: { T: async (_a, ctx) => { await ctx.clock.sleep(99); return 'ok'; } } });
+    const result = await runStateMachine(def, {
+      taskHandlers: {
+        T: async (_a, ctx) => {
+          await ctx.clock.sleep(99);
+          return 'ok';
+        },
+      },
+    });
     expect(result.output).toBe('ok');
     expect(result.elapsedSeconds).toBe(99);
   });
@@ -90,7 +128,7 @@ describe('Task', () => {
 
   it.each([
     { name: 'task result', handler: () => 'x'.repeat(262_144), output: undefined },
-    { name: 'state Output', handler: () => 'x', output: '{% $pad(\'\', 262145, \'y\') %}' },
+    { name: 'state Output', handler: () => 'x', output: "{% $pad('', 262145, 'y') %}" },
   ])('fails with States.DataLimitExceeded when the $name is over 256 KB; only an explicit catcher takes it', async ({ handler, output }) => {
     const def = machine('T', {
       T: {
@@ -118,7 +156,13 @@ describe('Task', () => {
 
   it('a JSONata error in Arguments is States.QueryEvaluationError and can be caught', async () => {
     const def = machine('T', {
-      T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: { x: '{% 1 + "a" %}' }, End: true, Catch: [{ ErrorEquals: ['States.QueryEvaluationError'], Next: 'C' }] },
+      T: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Arguments: { x: '{% 1 + "a" %}' },
+        End: true,
+        Catch: [{ ErrorEquals: ['States.QueryEvaluationError'], Next: 'C' }],
+      },
       C: { Type: 'Pass', Output: '{% $states.input.Error %}', End: true },
     });
     const result = await runStateMachine(def, { taskHandlers: { T: () => 1 } });
@@ -135,7 +179,15 @@ describe('Task', () => {
     const started = Date.now();
     const def = machine('T', { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true, Retry: [{ ErrorEquals: ['E'], IntervalSeconds: 1, MaxAttempts: 1 }] } });
     let calls = 0;
-    const result = await runStateMachine(def, { clock: 'real', taskHandlers: { T: () => { if (calls++ === 0) throw namedError('E'); return 'ok'; } } });
+    const result = await runStateMachine(def, {
+      clock: 'real',
+      taskHandlers: {
+        T: () => {
+          if (calls++ === 0) throw namedError('E');
+          return 'ok';
+        },
+      },
+    });
     expect(result.output).toBe('ok');
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(result.elapsedSeconds).toBeGreaterThanOrEqual(0.95);

@@ -40,19 +40,52 @@ function buildGraph(size: number, edges: readonly (readonly [number, number])[])
 
 /** Series-parallel graphs, by name: their compiled makespan must equal the critical path. */
 export function buildSeriesParallelGraphs(): readonly (readonly [string, OpGraph])[] {
-  const chain = (n: number) => buildGraph(n, Array.from({ length: n - 1 }, (_, k) => [k, k + 1] as const));
+  const chain = (n: number) =>
+    buildGraph(
+      n,
+      Array.from({ length: n - 1 }, (_, k) => [k, k + 1] as const),
+    );
   const fanOutIn = (width: number) =>
     buildGraph(width + 2, [...Array.from({ length: width }, (_, k) => [0, k + 1] as const), ...Array.from({ length: width }, (_, k) => [k + 1, width + 1] as const)]);
-  const outTree = (n: number) => buildGraph(n, Array.from({ length: n - 1 }, (_, k) => [Math.floor(k / 2), k + 1] as const));
+  const outTree = (n: number) =>
+    buildGraph(
+      n,
+      Array.from({ length: n - 1 }, (_, k) => [Math.floor(k / 2), k + 1] as const),
+    );
   // The out-tree reversed: each op feeds its parent, the root runs last.
-  const inTree = (n: number) => buildGraph(n, Array.from({ length: n - 1 }, (_, k) => [n - 2 - k, n - 1 - Math.floor(k / 2)] as const));
+  const inTree = (n: number) =>
+    buildGraph(
+      n,
+      Array.from({ length: n - 1 }, (_, k) => [n - 2 - k, n - 1 - Math.floor(k / 2)] as const),
+    );
   return [
     ['chain of 50', chain(50)],
     ['fan-out / fan-in of 50', fanOutIn(50)],
-    ['diamond', buildGraph(4, [[0, 1], [0, 2], [1, 3], [2, 3]])],
+    [
+      'diamond',
+      buildGraph(4, [
+        [0, 1],
+        [0, 2],
+        [1, 3],
+        [2, 3],
+      ]),
+    ],
     ['out-tree of 63', outTree(63)],
     ['in-tree of 63', inTree(63)],
     // (a ; (b || (c ; (d || e))) ; f ; g) with diamonds inside.
-    ['nested series-parallel', buildGraph(8, [[0, 1], [0, 2], [2, 3], [2, 4], [3, 5], [4, 5], [1, 6], [5, 6], [6, 7]])],
+    [
+      'nested series-parallel',
+      buildGraph(8, [
+        [0, 1],
+        [0, 2],
+        [2, 3],
+        [2, 4],
+        [3, 5],
+        [4, 5],
+        [1, 6],
+        [5, 6],
+        [6, 7],
+      ]),
+    ],
   ];
 }

@@ -26,7 +26,7 @@ beforeAll(() => {
   const stack = new Stack(app, 'BundlingStack');
   new JobStateMachine(stack, 'Job', { job: smallJob, entry: 'test/synth/fixtures/small-job.ts', tracing: true });
   const assembly = app.synth();
-  spawned = spawnSync.mock.calls.map(([command, args]) => [command, ...((args) ?? [])].join(' '));
+  spawned = spawnSync.mock.calls.map(([command, args]) => [command, ...(args ?? [])].join(' '));
   spawnSync.mockRestore();
   template = Template.fromStack(stack);
   const code = findOnly(template, 'AWS::Lambda::Function').properties.Code as { S3Key: string };

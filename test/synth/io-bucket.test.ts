@@ -122,13 +122,21 @@ describe('JobStateMachine IO props validation', () => {
       (stack: Stack) => ({ ioBucket: s3.Bucket.fromBucketName(stack, 'B', 'my-bucket'), ioExpiration: Duration.days(3) }),
       'props.ioExpiration apply only to the bucket the construct creates, but props.ioBucket is given; set expiry and removal on your bucket, or remove props.ioBucket',
     ],
-    ['ioExpiration is not whole days', () => ({ ioExpiration: Duration.hours(36) }), 'props.ioExpiration must be whole days (an S3 lifecycle expiration), got 1 day 12 hours; use e.g. Duration.days(30)'],
+    [
+      'ioExpiration is not whole days',
+      () => ({ ioExpiration: Duration.hours(36) }),
+      'props.ioExpiration must be whole days (an S3 lifecycle expiration), got 1 day 12 hours; use e.g. Duration.days(30)',
+    ],
     [
       'ioExpiration is shorter than the timeout',
       () => ({ ioExpiration: Duration.days(1), timeout: Duration.days(2) }),
       'props.ioExpiration (1 day) is shorter than props.timeout (2 days): op outputs could expire while a run still needs them; make ioExpiration at least the timeout',
     ],
-    ['ioRemovalPolicy is not a RemovalPolicy', () => ({ ioRemovalPolicy: 'keep' }), "props.ioRemovalPolicy must be a RemovalPolicy, got \"keep\"; use RemovalPolicy.RETAIN or RemovalPolicy.DESTROY"],
+    [
+      'ioRemovalPolicy is not a RemovalPolicy',
+      () => ({ ioRemovalPolicy: 'keep' }),
+      'props.ioRemovalPolicy must be a RemovalPolicy, got "keep"; use RemovalPolicy.RETAIN or RemovalPolicy.DESTROY',
+    ],
   ])('fails when %s', (_name, props, message) => {
     const stack = createStack();
     let thrown: unknown;

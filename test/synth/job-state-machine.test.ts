@@ -12,7 +12,18 @@ import { JobStateMachine } from '../../lib/cdk/index.js';
 import { DefinitionError } from '../../lib/errors.js';
 import { resolveRetryPolicy } from '../../lib/index.js';
 import { slowJob, smallJob } from './fixtures/small-job.js';
-import { createInlineFunction, createStack, findOnly, readDefinition, statementsOfRole, synthesizeJob, LOG_DELIVERY_ACTIONS, XRAY_ACTIONS, collectTaskStates, actionsOf } from './helpers.js';
+import {
+  createInlineFunction,
+  createStack,
+  findOnly,
+  readDefinition,
+  statementsOfRole,
+  synthesizeJob,
+  LOG_DELIVERY_ACTIONS,
+  XRAY_ACTIONS,
+  collectTaskStates,
+  actionsOf,
+} from './helpers.js';
 
 describe('JobStateMachine definition', () => {
   const { construct, template } = synthesizeJob({ job: smallJob });
@@ -94,9 +105,7 @@ describe('JobStateMachine IAM', () => {
     const { template } = synthesizeJob({ job: smallJob, tracing: true });
     const { properties } = findOnly(template, 'AWS::StepFunctions::StateMachine');
     expect(properties.TracingConfiguration).toStrictEqual({ Enabled: true });
-    expect(actionsOf(statementsOfRole(template, stateMachineRoleId(template)))).toStrictEqual(
-      ['lambda:InvokeFunction', ...LOG_DELIVERY_ACTIONS, ...XRAY_ACTIONS].sort(),
-    );
+    expect(actionsOf(statementsOfRole(template, stateMachineRoleId(template)))).toStrictEqual(['lambda:InvokeFunction', ...LOG_DELIVERY_ACTIONS, ...XRAY_ACTIONS].sort());
   });
 });
 
@@ -164,9 +173,7 @@ describe('JobStateMachine schedule', () => {
   });
 
   it("gives the schedule a role this account's scheduler assumes, allowed only to start this state machine", () => {
-    expect(statementsOfRole(template, scheduleRoleId)).toStrictEqual([
-      { Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: stateMachineId } },
-    ]);
+    expect(statementsOfRole(template, scheduleRoleId)).toStrictEqual([{ Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: stateMachineId } }]);
     const role = template.toJSON().Resources[scheduleRoleId];
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toStrictEqual([

@@ -56,6 +56,8 @@ describe('compileRetryProps', () => {
   it('fails when strict refuses a deviation', () => {
     const policy = new RetryPolicy({ maxRetries: 3, delay: 60, backoff: Backoff.EXPONENTIAL });
     expect(() => compileRetryProps(policy, { strict: true })).toThrow(DefinitionError);
-    expect(() => compileRetryProps(policy, { strict: true })).toThrow(/^strict: compileRetryProps policy cannot be compiled without deviating from Dagster's schedule: \[infrastructure-approximation\]/);
+    expect(() => compileRetryProps(policy, { strict: true })).toThrow(
+      /^strict: compileRetryProps policy cannot be compiled without deviating from Dagster's schedule: \[infrastructure-approximation\]/,
+    );
   });
 });

@@ -31,10 +31,7 @@ describe('JobStateMachine props validation', () => {
   });
 
   it('fails when there is no job', () => {
-    expectDefinitionError(
-      (stack) => ({ handler: createInlineFunction(stack) }),
-      'props.job is required, got undefined; pass the job made with job({ name, ... }, body)',
-    );
+    expectDefinitionError((stack) => ({ handler: createInlineFunction(stack) }), 'props.job is required, got undefined; pass the job made with job({ name, ... }, body)');
   });
 
   it('fails when the job is not made by job()', () => {

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DefinitionError,
-  Failure,
-  RetryRequested,
-  isFailure,
-  isRetryRequested,
-  retryAttemptErrorName,
-} from '../../lib/index.js';
+import { DefinitionError, Failure, RetryRequested, isFailure, isRetryRequested, retryAttemptErrorName } from '../../lib/index.js';
 import { InternalError, StepopsError, hasErrorBrand, isDefinitionError, isReservedErrorName, reportedErrorName } from '../../lib/errors.js';
 import { CliError, isCliError } from '../../lib/cli/cli-error.js';
 import { OpAttemptError, isOpAttemptError } from '../../lib/handler/op-attempt-error.js';
@@ -27,7 +20,10 @@ describe('RetryRequested', () => {
     [{ maxRetries: 0.5 }, 'RetryRequested.maxRetries must be a non-negative integer, got 0.5; pass a whole number such as 1'],
     [{ secondsToWait: -2 }, 'RetryRequested.secondsToWait must be a finite number of seconds >= 0, got -2; omit it to retry at once'],
     [{ secondsToWait: Infinity }, 'RetryRequested.secondsToWait must be a finite number of seconds >= 0, got Infinity; omit it to retry at once'],
-    [{ secondsToWait: 100_000_000 }, 'RetryRequested.secondsToWait must be at most 99999999 (the longest Step Functions Wait), got 100000000; wait less, or schedule a new run instead'],
+    [
+      { secondsToWait: 100_000_000 },
+      'RetryRequested.secondsToWait must be at most 99999999 (the longest Step Functions Wait), got 100000000; wait less, or schedule a new run instead',
+    ],
   ])('fails for %j', (options, message) => {
     expect(() => new RetryRequested(options)).toThrow(DefinitionError);
     expect(() => new RetryRequested(options)).toThrow(message);
@@ -60,7 +56,11 @@ describe('recognition across package copies', () => {
     ['InternalError', () => new InternalError('i'), ['StepopsError', 'InternalError']],
     ['RunnerError', () => new RunnerError('r'), ['StepopsError', 'RunnerError']],
     ['InvalidDefinitionError', () => new InvalidDefinitionError('r'), ['StepopsError', 'RunnerError']],
-    ['OpAttemptError', () => new OpAttemptError('stepops.Retry', 'm', { stepops: 1, op: 'a', retryNumber: 0, decision: 'retry', reason: 'policy' }, '{}'), ['StepopsError', 'OpAttemptError']],
+    [
+      'OpAttemptError',
+      () => new OpAttemptError('stepops.Retry', 'm', { stepops: 1, op: 'a', retryNumber: 0, decision: 'retry', reason: 'policy' }, '{}'),
+      ['StepopsError', 'OpAttemptError'],
+    ],
     ['CliError', () => new CliError('what', 'fix'), ['StepopsError', 'CliError']],
     ['RunConfigError', () => new RunConfigError('j', []), ['StepopsError', 'RunConfigError']],
     ['RetryRequested', () => new RetryRequested(), ['RetryRequested']],
@@ -89,7 +89,14 @@ describe('recognition across package copies', () => {
   });
 
   it('never throws while checking a hostile value', () => {
-    const hostile = new Proxy({}, { get: () => { throw new Error('trap'); } });
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('trap');
+        },
+      },
+    );
     const revoked = Proxy.revocable({}, {});
     revoked.revoke();
     for (const value of [hostile, revoked.proxy, null, undefined, 'RetryRequested', 3]) {

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DefinitionError,
-  RetryPolicy,
-  buildOpContext,
-  job,
-  op,
-  resolveRetryPolicy,
-  type LogRecord,
-} from '../../lib/index.js';
+import { DefinitionError, RetryPolicy, buildOpContext, job, op, resolveRetryPolicy, type LogRecord } from '../../lib/index.js';
 import { computeJobFingerprint } from '../../lib/job/index.js';
 
 const extract = op({ name: 'extract' }, async () => [1, 2, 3]);
 const double = op({ name: 'double' }, async (_context, rows: number[]) => rows.map((row) => row * 2));
 const join = op({ name: 'join' }, async (_context, left: number[], right: number[]) => [...left, ...right]);
-
 
 // A job body that returns a Promise (a JavaScript caller's mistake), typed unknown so that the test can pass it.
 const ASYNC_BODY: unknown = async () => {
@@ -63,7 +54,12 @@ describe('resolveRetryPolicy: Dagster precedence', () => {
   const withPolicy = op({ name: 'with_policy', retryPolicy: definitionPolicy }, async () => 1);
 
   it.each([
-    { row: 'invocation wins over definition and job', build: () => withPolicy.withRetryPolicy(invocationPolicy)(), jobPolicy, expected: { policy: invocationPolicy, source: 'invocation' } },
+    {
+      row: 'invocation wins over definition and job',
+      build: () => withPolicy.withRetryPolicy(invocationPolicy)(),
+      jobPolicy,
+      expected: { policy: invocationPolicy, source: 'invocation' },
+    },
     { row: 'definition wins over job', build: () => withPolicy(), jobPolicy, expected: { policy: definitionPolicy, source: 'definition' } },
     { row: 'job default applies last', build: () => plain(), jobPolicy, expected: { policy: jobPolicy, source: 'job' } },
     { row: 'no policy anywhere', build: () => plain(), jobPolicy: undefined, expected: { policy: undefined, source: 'none' } },
@@ -90,29 +86,113 @@ describe('bad definitions fail at definition time', () => {
   });
 
   it.each([
-    ['an op name with a dash', () => op({ name: 'load-orders' }, async () => 1), 'op.name must match ^[A-Za-z0-9_]+$ (letters, digits, underscores), got "load-orders"; use e.g. "load_orders"'],
-    ['an op name over 80 characters', () => op({ name: 'x'.repeat(81) }, async () => 1), `op.name must be at most 80 characters (a Step Functions state name), got 81 characters ("${'x'.repeat(81)}"); shorten it`],
-    ['a job name that is not a string', () => job({ name: 7 as never }, () => extract()), 'job.name must match ^[A-Za-z0-9_]+$ (letters, digits, underscores), got 7; use e.g. "load_orders"'],
+    [
+      'an op name with a dash',
+      () => op({ name: 'load-orders' }, async () => 1),
+      'op.name must match ^[A-Za-z0-9_]+$ (letters, digits, underscores), got "load-orders"; use e.g. "load_orders"',
+    ],
+    [
+      'an op name over 80 characters',
+      () => op({ name: 'x'.repeat(81) }, async () => 1),
+      `op.name must be at most 80 characters (a Step Functions state name), got 81 characters ("${'x'.repeat(81)}"); shorten it`,
+    ],
+    [
+      'a job name that is not a string',
+      () => job({ name: 7 as never }, () => extract()),
+      'job.name must match ^[A-Za-z0-9_]+$ (letters, digits, underscores), got 7; use e.g. "load_orders"',
+    ],
     ['a bad alias', () => extract.alias('a b'), 'alias of op "extract" must match ^[A-Za-z0-9_]+$ (letters, digits, underscores), got "a b"; use e.g. "load_orders"'],
     ['an empty job', () => job({ name: 'empty' }, () => {}), 'job "empty" is empty: its body called no op; call at least one op inside the body'],
-    ['duplicate aliases', () => job({ name: 'dupes' }, () => { extract.alias('a')(); extract.alias('a')(); }), 'job "dupes" has two invocations named "a"; give each invocation its own alias'],
-    ['an alias taken by another invocation', () => job({ name: 'taken' }, () => { extract(); double.alias('extract')(extract.alias('e2')()); }), 'job "taken" has two invocations named "extract"; give each invocation its own alias'],
-    ['two ops with one name', () => job({ name: 'clash' }, () => { extract(); other(); }), 'job "clash" uses two different ops named "extract"; give one of them another name'],
-    ['too few inputs', () => job({ name: 'arity' }, () => { (double as unknown as () => void)(); }), 'job "arity": op "double" takes 1 input(s) (its function\'s parameters after the context), got 0; pass one output handle per input'],
-    ['a constant as input', () => job({ name: 'constant' }, () => { (double as unknown as (x: number) => void)(5); }), 'job "constant": input 1 of op "double" must be the output of another op invocation in this job, got 5; pass constants through op config instead'],
-    ['a handle from another job', () => job({ name: 'stolen' }, () => { (double as unknown as (x: unknown) => void)(foreignHandle); }), 'job "stolen": input 1 of op "double" is an output handle from another job ("extract"); call the producing op inside this job\'s body'],
-    ['a nested job', () => job({ name: 'outer' }, () => { job({ name: 'inner' }, () => extract()); }), 'job "inner" is defined inside the body of job "outer"; define jobs at module level'],
-    ['an async body', () => job({ name: 'async_body' }, ASYNC_BODY as () => void), 'job "async_body" body returned a Promise; a job body only wires ops and must be synchronous (remove async/await from it)'],
-    ['a policy that is not a RetryPolicy', () => op({ name: 'p', retryPolicy: { maxRetries: 3 } as never }, async () => 1), 'op "p" retryPolicy must be a RetryPolicy, got {"maxRetries":3}; use new RetryPolicy({ ... })'],
-    ['a job policy that is not a RetryPolicy', () => job({ name: 'jp', opRetryPolicy: 3 as never }, () => extract()), 'job "jp" opRetryPolicy must be a RetryPolicy, got 3; use new RetryPolicy({ ... })'],
+    [
+      'duplicate aliases',
+      () =>
+        job({ name: 'dupes' }, () => {
+          extract.alias('a')();
+          extract.alias('a')();
+        }),
+      'job "dupes" has two invocations named "a"; give each invocation its own alias',
+    ],
+    [
+      'an alias taken by another invocation',
+      () =>
+        job({ name: 'taken' }, () => {
+          extract();
+          double.alias('extract')(extract.alias('e2')());
+        }),
+      'job "taken" has two invocations named "extract"; give each invocation its own alias',
+    ],
+    [
+      'two ops with one name',
+      () =>
+        job({ name: 'clash' }, () => {
+          extract();
+          other();
+        }),
+      'job "clash" uses two different ops named "extract"; give one of them another name',
+    ],
+    [
+      'too few inputs',
+      () =>
+        job({ name: 'arity' }, () => {
+          (double as unknown as () => void)();
+        }),
+      'job "arity": op "double" takes 1 input(s) (its function\'s parameters after the context), got 0; pass one output handle per input',
+    ],
+    [
+      'a constant as input',
+      () =>
+        job({ name: 'constant' }, () => {
+          (double as unknown as (x: number) => void)(5);
+        }),
+      'job "constant": input 1 of op "double" must be the output of another op invocation in this job, got 5; pass constants through op config instead',
+    ],
+    [
+      'a handle from another job',
+      () =>
+        job({ name: 'stolen' }, () => {
+          (double as unknown as (x: unknown) => void)(foreignHandle);
+        }),
+      'job "stolen": input 1 of op "double" is an output handle from another job ("extract"); call the producing op inside this job\'s body',
+    ],
+    [
+      'a nested job',
+      () =>
+        job({ name: 'outer' }, () => {
+          job({ name: 'inner' }, () => extract());
+        }),
+      'job "inner" is defined inside the body of job "outer"; define jobs at module level',
+    ],
+    [
+      'an async body',
+      () => job({ name: 'async_body' }, ASYNC_BODY as () => void),
+      'job "async_body" body returned a Promise; a job body only wires ops and must be synchronous (remove async/await from it)',
+    ],
+    [
+      'a policy that is not a RetryPolicy',
+      () => op({ name: 'p', retryPolicy: { maxRetries: 3 } as never }, async () => 1),
+      'op "p" retryPolicy must be a RetryPolicy, got {"maxRetries":3}; use new RetryPolicy({ ... })',
+    ],
+    [
+      'a job policy that is not a RetryPolicy',
+      () => job({ name: 'jp', opRetryPolicy: 3 as never }, () => extract()),
+      'job "jp" opRetryPolicy must be a RetryPolicy, got 3; use new RetryPolicy({ ... })',
+    ],
   ])('fails for %s', (_case, build, message) => {
     expect(build).toThrow(DefinitionError);
     expect(build).toThrow(message);
   });
 
   it('leaves no job body active after a failure', () => {
-    expect(() => job({ name: 'broken' }, () => { throw new Error('boom'); })).toThrow('boom');
-    expect(() => job({ name: 'fine' }, () => { extract(); })).not.toThrow();
+    expect(() =>
+      job({ name: 'broken' }, () => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(() =>
+      job({ name: 'fine' }, () => {
+        extract();
+      }),
+    ).not.toThrow();
   });
 });
 

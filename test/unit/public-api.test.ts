@@ -21,7 +21,10 @@ interface ExportedNames {
 function listSubpaths(): Record<string, string> {
   const { exports } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, { types: string }> };
   return Object.fromEntries(
-    Object.entries(exports).map(([subpath, conditions]) => [subpath === '.' ? 'stepops' : `stepops/${subpath.slice(2)}`, conditions.types.replace(/^\.\/dist\//, 'lib/').replace(/\.d\.ts$/, '.ts')]),
+    Object.entries(exports).map(([subpath, conditions]) => [
+      subpath === '.' ? 'stepops' : `stepops/${subpath.slice(2)}`,
+      conditions.types.replace(/^\.\/dist\//, 'lib/').replace(/\.d\.ts$/, '.ts'),
+    ]),
   );
 }
 
@@ -101,13 +104,27 @@ describe('public API', () => {
     if (UPDATE) {
       updated[subpath] = actual;
       // Written after each subpath, in package.json's order; subpaths no longer exported drop out.
-      writeFileSync(SNAPSHOT_FILE, `${JSON.stringify(Object.fromEntries(Object.keys(SUBPATHS).map((name) => [name, updated[name] ?? snapshot[name]]).filter(([, names]) => names !== undefined)), null, 2)}\n`);
+      writeFileSync(
+        SNAPSHOT_FILE,
+        `${JSON.stringify(
+          Object.fromEntries(
+            Object.keys(SUBPATHS)
+              .map((name) => [name, updated[name] ?? snapshot[name]])
+              .filter(([, names]) => names !== undefined),
+          ),
+          null,
+          2,
+        )}\n`,
+      );
       return;
     }
     expect(actual, describeChange(subpath, file, actual, snapshot[subpath])).toStrictEqual(snapshot[subpath]);
   });
 
   it.skipIf(UPDATE)('records no subpath that package.json no longer exports', () => {
-    expect(Object.keys(snapshot).filter((subpath) => !(subpath in SUBPATHS)), 'remove it from test/unit/public-api.json').toStrictEqual([]);
+    expect(
+      Object.keys(snapshot).filter((subpath) => !(subpath in SUBPATHS)),
+      'remove it from test/unit/public-api.json',
+    ).toStrictEqual([]);
   });
 });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Backoff, DefinitionError, Jitter, RetryPolicy } from '../../lib/index.js';
 
-const delays = (policy: RetryPolicy, count: number, random?: () => number): number[] =>
-  Array.from({ length: count }, (_, index) => policy.calculateDelay(index + 1, random));
+const delays = (policy: RetryPolicy, count: number, random?: () => number): number[] => Array.from({ length: count }, (_, index) => policy.calculateDelay(index + 1, random));
 
 describe('RetryPolicy defaults', () => {
   it('has Dagster defaults: one retry, no delay, no backoff, no jitter', () => {

@@ -42,7 +42,9 @@ describe('run config, checked before any op runs', () => {
     ['an op entry that is not an object', { ops: { load: 3 } }, 'ops.load: ops.load must be an object { config } (got 3); pass "ops":{"load":{"config":{...}}}'],
     ['a key beside config', { ops: { load: { confg: {} } } }, 'ops.load.confg: "confg" is not a key of an op\'s run config (got {}); put the op\'s settings under ops.load.config'],
   ])('fails on %s', (_label, input, message) => {
-    expect(checkRunConfigShape(orders, input).map((issue) => `${issue.path === '' ? 'the run input' : issue.path}: ${issue.problem} (got ${JSON.stringify(issue.value)}); ${issue.fix}`)).toStrictEqual([message]);
+    expect(
+      checkRunConfigShape(orders, input).map((issue) => `${issue.path === '' ? 'the run input' : issue.path}: ${issue.problem} (got ${JSON.stringify(issue.value)}); ${issue.fix}`),
+    ).toStrictEqual([message]);
   });
 
   it('accepts no input, {}, and ops keyed by op names', () => {
@@ -74,7 +76,7 @@ describe('run config, checked before any op runs', () => {
     expect(calls).toStrictEqual([]);
   });
 
-  it('gives the op the schema\'s output as ctx.config (defaults applied)', async () => {
+  it("gives the op the schema's output as ctx.config (defaults applied)", async () => {
     const { orders: fresh, calls } = buildOrdersJob();
     const result = await runJobLocally(fresh, { ...quiet, input: { ops: { fetch_orders: { config: { limit: 2 } } } } });
     expect(result.status).toBe('SUCCEEDED');

@@ -139,7 +139,12 @@ export async function runRunCommand(modulePath: string, options: RunCommandOptio
 }
 
 /** The run input of `--from-failure <file>`, and what it reuses. */
-function planFromFailure(file: string, inputOption: string | undefined, cwd: string, jobName: string): { input: unknown; parent: string; reusedOps: readonly string[]; rerunOps: readonly string[] } {
+function planFromFailure(
+  file: string,
+  inputOption: string | undefined,
+  cwd: string,
+  jobName: string,
+): { input: unknown; parent: string; reusedOps: readonly string[]; rerunOps: readonly string[] } {
   const recorded = readRunDocumentFile(file, cwd, jobName);
   const parent = inputOption === undefined ? recorded : { ...recorded, input: readInputOption(inputOption, cwd) };
   try {

@@ -86,7 +86,11 @@ async function readTolerance(node: MapNode, env: EvaluationEnvironment, itemCoun
   if (node.toleratedFailurePercentage !== undefined) {
     const value = await evaluateTemplate(node.toleratedFailurePercentage, env);
     if (typeof value !== 'number' || value < 0 || value > 100) {
-      failQueryEvaluation(env, `The JSONata expression '${describeTemplateSource(node.toleratedFailurePercentage)}' specified for the field 'ToleratedFailurePercentage' returned ${JSON.stringify(value)}, which is not a number from 0 to 100.`, 'ToleratedFailurePercentage');
+      failQueryEvaluation(
+        env,
+        `The JSONata expression '${describeTemplateSource(node.toleratedFailurePercentage)}' specified for the field 'ToleratedFailurePercentage' returned ${JSON.stringify(value)}, which is not a number from 0 to 100.`,
+        'ToleratedFailurePercentage',
+      );
     }
     percentage = value;
   }
@@ -98,7 +102,11 @@ async function evaluateCount(template: Template, env: EvaluationEnvironment): Pr
   const value = await evaluateTemplate(template, env);
   if (typeof value !== 'number') failQueryEvaluation(env, describeUnexpectedType(describeTemplateSource(template), template.path, 'number', value), template.path);
   if (!Number.isInteger(value) || value < 0) {
-    failQueryEvaluation(env, `The JSONata expression '${describeTemplateSource(template)}' specified for the field '${template.path}' returned ${JSON.stringify(value)}, which is not an integer >= 0.`, template.path);
+    failQueryEvaluation(
+      env,
+      `The JSONata expression '${describeTemplateSource(template)}' specified for the field '${template.path}' returned ${JSON.stringify(value)}, which is not an integer >= 0.`,
+      template.path,
+    );
   }
   return value;
 }

@@ -55,7 +55,11 @@ async function attemptTask(
   const timeoutSeconds = await evaluateSeconds(node.timeoutSeconds, env, 1);
   const heartbeatSeconds = await evaluateSeconds(node.heartbeatSeconds, env, 1);
   if (timeoutSeconds !== undefined && heartbeatSeconds !== undefined && heartbeatSeconds >= timeoutSeconds) {
-    failQueryEvaluation(env, `The value of the field 'HeartbeatSeconds' (${heartbeatSeconds}) must be smaller than the value of the field 'TimeoutSeconds' (${timeoutSeconds}).`, 'HeartbeatSeconds');
+    failQueryEvaluation(
+      env,
+      `The value of the field 'HeartbeatSeconds' (${heartbeatSeconds}) must be smaller than the value of the field 'TimeoutSeconds' (${timeoutSeconds}).`,
+      'HeartbeatSeconds',
+    );
   }
   const parameters = serializeArgumentsWithinLimit(args, node.name);
   events.scheduled(scope, parameters, timeoutSeconds, heartbeatSeconds);
