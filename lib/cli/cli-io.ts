@@ -1,4 +1,4 @@
-import type { SfnClientLike } from './sfn-client.js';
+import type { SfnClientLike } from './aws/sfn-client.js';
 
 /** Where the CLI writes: a process stream, or a buffer in tests. */
 export interface CliOutput {

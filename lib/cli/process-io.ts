@@ -1,5 +1,5 @@
 import type { CliIo, CliOutput } from './cli-io.js';
-import { createDefaultSfnClient } from './sfn-client.js';
+import { createDefaultSfnClient } from './aws/sfn-client.js';
 
 /**
  * The I/O of the real process. A closed pipe (`stepops run ... | head -1`) ends the command

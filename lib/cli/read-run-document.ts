@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { RecordedRun } from '../job/index.js';
 import { CliError } from './cli-error.js';
-import { RUN_DOCUMENT_FORMAT, type RunDocument } from './run-document.js';
+import { RUN_DOCUMENT_FORMAT, type RunDocument } from './render/run-document.js';
 
 /**
  * The earlier run `--from-failure <file>` names: a `stepops run --json` (or `watch --json`)

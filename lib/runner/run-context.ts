@@ -1,10 +1,10 @@
 import type { HistoryEventType } from '@aws-sdk/client-sfn';
-import type { CancelScope } from './cancel-scope.js';
-import type { RunClock } from './clock.js';
-import type { HistoryEventDetails, HistoryRecorder } from './history.js';
-import type { StepFunctionsJsonataFunctions } from './jsonata-functions.js';
-import type { RandomSource } from './random.js';
-import type { TaskTokenRegistry } from './task-tokens.js';
+import type { CancelScope } from './clock/cancel-scope.js';
+import type { RunClock } from './clock/clock.js';
+import type { HistoryEventDetails, HistoryRecorder } from './history/history.js';
+import type { StepFunctionsJsonataFunctions } from './evaluate/jsonata-functions.js';
+import type { RandomSource } from './evaluate/random.js';
+import type { TaskTokenRegistry } from './integrations/task-tokens.js';
 import type { LambdaClientLike, RunResult, StatesContextObject, TaskHandler } from './types.js';
 
 /** Everything shared by all branches of one run. */

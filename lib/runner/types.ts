@@ -1,6 +1,6 @@
 import type { InvokeCommand, InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import type { Clock } from './clock.js';
+import type { Clock } from './clock/clock.js';
 
 /** The `$states.context` object (the context object of the developer guide). */
 export interface StatesContextObject {

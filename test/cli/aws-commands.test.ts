@@ -7,7 +7,7 @@ import { DescribeExecutionCommand, ExecutionDoesNotExist, GetExecutionHistoryCom
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LogRecord } from '../../lib/index.js';
-import { runJobLocally } from '../../lib/runner/run-job-locally.js';
+import { runJobLocally } from '../../lib/runner/local/run-job-locally.js';
 import { reportPipeline } from '../../handlers/report-pipeline.js';
 import { partialFailure } from './fixtures/partial-failure.js';
 import { createOfflineSfnClient, linesOf, runCli } from './helpers.js';

@@ -1,10 +1,10 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { createProgressTracker } from '../../lib/cli/describe-progress.js';
-import { createExecutionEventMerger } from '../../lib/cli/merge-execution-events.js';
-import { renderTimeline } from '../../lib/cli/render-timeline.js';
-import { createStyle } from '../../lib/cli/style.js';
-import { summarizeExecution } from '../../lib/cli/summarize-execution.js';
+import { createProgressTracker } from '../../lib/cli/render/describe-progress.js';
+import { createExecutionEventMerger } from '../../lib/cli/aws/merge-execution-events.js';
+import { renderTimeline } from '../../lib/cli/render/render-timeline.js';
+import { createStyle } from '../../lib/cli/render/style.js';
+import { summarizeExecution } from '../../lib/cli/render/summarize-execution.js';
 import { runStateMachine } from '../../lib/runner/index.js';
 import { namedError } from '../runner/helpers.js';
 import { linesOf, runCli } from './helpers.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LogRecord } from '../../lib/index.js';
-import { runJobLocally } from '../../lib/runner/run-job-locally.js';
+import { runJobLocally } from '../../lib/runner/local/run-job-locally.js';
 import { partialFailure } from './fixtures/partial-failure.js';
 import { runStepops, startFakeSfn, toWireEvents } from './process-helpers.js';
 

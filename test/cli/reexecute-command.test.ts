@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LogRecord } from '../../lib/index.js';
-import { runJobLocally } from '../../lib/runner/run-job-locally.js';
+import { runJobLocally } from '../../lib/runner/local/run-job-locally.js';
 import { fiveOps } from './fixtures/five-ops.js';
 import { linesOf, runCli } from './helpers.js';
 

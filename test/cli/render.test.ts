@@ -1,12 +1,12 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { describeFailure, readJobFailureCause } from '../../lib/cli/describe-failure.js';
-import { createProgressTracker } from '../../lib/cli/describe-progress.js';
-import { formatSeconds, formatWaits, renderTable } from '../../lib/cli/format-text.js';
-import { createProgressReporter } from '../../lib/cli/progress-reporter.js';
-import { renderTimeline } from '../../lib/cli/render-timeline.js';
-import { createStyle, shouldUseColor } from '../../lib/cli/style.js';
-import { summarizeExecution } from '../../lib/cli/summarize-execution.js';
+import { describeFailure, readJobFailureCause } from '../../lib/cli/render/describe-failure.js';
+import { createProgressTracker } from '../../lib/cli/render/describe-progress.js';
+import { formatSeconds, formatWaits, renderTable } from '../../lib/cli/render/format-text.js';
+import { createProgressReporter } from '../../lib/cli/render/progress-reporter.js';
+import { renderTimeline } from '../../lib/cli/render/render-timeline.js';
+import { createStyle, shouldUseColor } from '../../lib/cli/render/style.js';
+import { summarizeExecution } from '../../lib/cli/render/summarize-execution.js';
 import { linesOf, runCli } from './helpers.js';
 
 const plain = createStyle(false);

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { mockClient } from 'aws-sdk-client-mock';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runJobLocally } from '../../lib/runner/run-job-locally.js';
+import { runJobLocally } from '../../lib/runner/local/run-job-locally.js';
 import { partialFailure } from './fixtures/partial-failure.js';
 import { REPO_ROOT, runCli } from './helpers.js';
 

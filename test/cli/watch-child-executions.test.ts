@@ -15,12 +15,12 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createProgressTracker } from '../../lib/cli/describe-progress.js';
-import { createExecutionEventMerger } from '../../lib/cli/merge-execution-events.js';
-import { readChildExecutionArn } from '../../lib/cli/read-child-execution.js';
-import { renderTimeline } from '../../lib/cli/render-timeline.js';
-import { createStyle } from '../../lib/cli/style.js';
-import { summarizeExecution } from '../../lib/cli/summarize-execution.js';
+import { createProgressTracker } from '../../lib/cli/render/describe-progress.js';
+import { createExecutionEventMerger } from '../../lib/cli/aws/merge-execution-events.js';
+import { readChildExecutionArn } from '../../lib/cli/aws/read-child-execution.js';
+import { renderTimeline } from '../../lib/cli/render/render-timeline.js';
+import { createStyle } from '../../lib/cli/render/style.js';
+import { summarizeExecution } from '../../lib/cli/render/summarize-execution.js';
 import { runStateMachine, type TaskHandler } from '../../lib/runner/index.js';
 import { namedError } from '../runner/helpers.js';
 import { linesOf, runCli } from './helpers.js';

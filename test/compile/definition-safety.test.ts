@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compileJob } from '../../lib/asl/index.js';
 import { MAX_JOB_CAUSE_CHARACTERS, SHORT_CAUSE_CHARACTERS, SHORT_CAUSE_FAILED_OPS, SHORT_CAUSE_SKIPPED_OPS } from '../../lib/asl/jsonata-expressions.js';
 import { runStateMachine } from '../../lib/runner/index.js';
-import { runJobLocally } from '../../lib/runner/run-job-locally.js';
+import { runJobLocally } from '../../lib/runner/local/run-job-locally.js';
 import { Backoff, Jitter, RetryPolicy, job, op, type JobFailureCause } from '../../lib/index.js';
 import { OUTCOME_MARKER_KEY, isOpOutcomeMarker, type OpPayload } from '../../lib/job/index.js';
 import { buildOpGraphFromEdges } from '../../lib/asl/job-graph.js';

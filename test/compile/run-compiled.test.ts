@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileJob } from '../../lib/asl/index.js';
 import { runStateMachine } from '../../lib/runner/index.js';
-import { runJobLocally } from '../../lib/runner/run-job-locally.js';
+import { runJobLocally } from '../../lib/runner/local/run-job-locally.js';
 import { RetryPolicy, RetryRequested, job, op, type JobFailureCause } from '../../lib/index.js';
 import type { OpPayload } from '../../lib/job/index.js';
 import { buildJobFromGraph } from './graph-jobs.js';

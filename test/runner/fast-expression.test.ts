@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import jsonata from 'jsonata';
 import { describe, expect, it } from 'vitest';
-import { evaluateFastExpression, readFastExpression } from '../../lib/runner/fast-expression.js';
-import { FALL_BACK } from '../../lib/runner/fast-path.js';
+import { evaluateFastExpression, readFastExpression } from '../../lib/runner/evaluate/fast-expression.js';
+import { FALL_BACK } from '../../lib/runner/evaluate/fast-path.js';
 
 const FIELDS = ['a', 'b', 'config', 'toString'];
 const VARIABLES = ['x', 'y', 'states', 'merge', 'sum'];

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import jsonata from 'jsonata';
 import { describe, expect, it } from 'vitest';
-import { evaluateFastPath, FALL_BACK, readFastPath } from '../../lib/runner/fast-path.js';
+import { evaluateFastPath, FALL_BACK, readFastPath } from '../../lib/runner/evaluate/fast-path.js';
 
 const FIELDS = ['a', 'b', 'v1', 'Payload'];
 const value = fc.letrec((tie) => ({

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RetryPolicy, job, op, type LogRecord } from '../../lib/index.js';
-import { summarizeTaskAttempts } from '../../lib/runner/history-summary.js';
-import { LocalAttempt } from '../../lib/runner/local-attempt.js';
-import { runJobLocally } from '../../lib/runner/run-job-locally.js';
-import { VirtualClock } from '../../lib/runner/clock.js';
+import { summarizeTaskAttempts } from '../../lib/runner/history/history-summary.js';
+import { LocalAttempt } from '../../lib/runner/local/local-attempt.js';
+import { runJobLocally } from '../../lib/runner/local/run-job-locally.js';
+import { VirtualClock } from '../../lib/runner/clock/clock.js';
 import { eventTypes } from './helpers.js';
 
 const quiet = { writeLog: (_record: LogRecord) => {} };

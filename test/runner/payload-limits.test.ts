@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runStateMachine } from '../../lib/runner/index.js';
-import { ExecutionInputTooLargeError, MAX_PAYLOAD_BYTES } from '../../lib/runner/payload-limit.js';
+import { ExecutionInputTooLargeError, MAX_PAYLOAD_BYTES } from '../../lib/runner/evaluate/payload-limit.js';
 import { machine } from './helpers.js';
 
 const LAMBDA = 'arn:aws:states:::lambda:invoke';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MAX_TIMEOUT_MS, RealClock } from '../../lib/runner/clock.js';
-import { CancelScope } from '../../lib/runner/cancel-scope.js';
+import { MAX_TIMEOUT_MS, RealClock } from '../../lib/runner/clock/clock.js';
+import { CancelScope } from '../../lib/runner/clock/cancel-scope.js';
 import { runStateMachine } from '../../lib/runner/run-state-machine.js';
 import { eventTypes, machine, secondsSinceStart } from './helpers.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runStateMachine, summarizeTaskAttempts, type Retrier } from '../../lib/runner/index.js';
-import { computeRetryDelaySeconds, matchesErrorEquals } from '../../lib/runner/retry.js';
+import { computeRetryDelaySeconds, matchesErrorEquals } from '../../lib/runner/states/retry.js';
 import { failingThenSucceeding, machine, namedError, withoutCauses } from './helpers.js';
 
 const retrier = (overrides: Partial<Retrier>): Retrier => ({

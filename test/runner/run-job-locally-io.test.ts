@@ -12,7 +12,7 @@ import { INLINE_THRESHOLD_BYTES } from '../../lib/job/wire-protocol.js';
 import { InMemoryIoManager } from '../../lib/io/memory-io-manager.js';
 import type { IoManager, OpOutputKey } from '../../lib/io/io-manager.js';
 import { S3IoManager } from '../../lib/io/s3-io-manager.js';
-import { runJobLocally } from '../../lib/runner/run-job-locally.js';
+import { runJobLocally } from '../../lib/runner/local/run-job-locally.js';
 import { startLocalS3, type LocalS3 } from '../io/local-s3.js';
 
 const silent = { writeLog: () => {} };

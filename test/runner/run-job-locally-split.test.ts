@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { compileJob } from '../../lib/asl/index.js';
-import { createExecutionEventMerger } from '../../lib/cli/merge-execution-events.js';
-import { readJobFailureCause } from '../../lib/cli/describe-failure.js';
-import { summarizeExecution } from '../../lib/cli/summarize-execution.js';
+import { createExecutionEventMerger } from '../../lib/cli/aws/merge-execution-events.js';
+import { readJobFailureCause } from '../../lib/cli/render/describe-failure.js';
+import { summarizeExecution } from '../../lib/cli/render/summarize-execution.js';
 import { job, op, RetryPolicy, type JobDefinition, type LogRecord, type OpContext, type OutputHandle } from '../../lib/index.js';
-import { runJobLocally } from '../../lib/runner/run-job-locally.js';
+import { runJobLocally } from '../../lib/runner/local/run-job-locally.js';
 import { createSeededRandom } from '../../lib/policy/index.js';
 
 class FlakyError extends Error {

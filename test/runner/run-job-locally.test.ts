@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Backoff, Failure, Jitter, RetryPolicy, RetryRequested, job, op, type JobFailureCause, type LogRecord, type OpContext } from '../../lib/index.js';
-import { runJobLocally } from '../../lib/runner/run-job-locally.js';
-import { summarizeExecution } from '../../lib/cli/summarize-execution.js';
+import { runJobLocally } from '../../lib/runner/local/run-job-locally.js';
+import { summarizeExecution } from '../../lib/cli/render/summarize-execution.js';
 import { defaultAndOverrideJob } from '../../handlers/default-and-override.js';
 import { retryJob } from '../../handlers/retry-job.js';
 import { reportPipeline } from '../../handlers/report-pipeline.js';

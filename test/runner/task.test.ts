@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runStateMachine } from '../../lib/runner/index.js';
-import { MAX_CAUSE_LENGTH, MAX_ERROR_LENGTH, toTaskFailure } from '../../lib/runner/task-failure.js';
+import { MAX_CAUSE_LENGTH, MAX_ERROR_LENGTH, toTaskFailure } from '../../lib/runner/integrations/task-failure.js';
 import { eventTypes, machine, namedError } from './helpers.js';
 
 class PlainSubclass extends Error {}

@@ -2,7 +2,7 @@ import { compileJob, FUNCTION_ARN_PLACEHOLDER } from '../../asl/index.js';
 import type { CliIo } from '../cli-io.js';
 import { CliError } from '../cli-error.js';
 import { loadJob } from '../load-job-module.js';
-import { formatJsonDocument } from '../run-document.js';
+import { formatJsonDocument } from '../render/run-document.js';
 
 export interface CompileCommandOptions {
   /** @default - the module's only job */

@@ -1,6 +1,6 @@
 import type { CliIo } from '../cli-io.js';
 import { loadJob } from '../load-job-module.js';
-import { renderMermaid } from '../render-mermaid.js';
+import { renderMermaid } from '../render/render-mermaid.js';
 
 /** `stepops graph <module>`: the job graph with its policies as Mermaid text. */
 export async function runGraphCommand(modulePath: string, options: { readonly job?: string }, io: CliIo): Promise<number> {

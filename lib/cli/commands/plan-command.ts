@@ -1,9 +1,9 @@
 import { compileJob } from '../../asl/index.js';
 import type { CliIo } from '../cli-io.js';
 import { loadJob } from '../load-job-module.js';
-import { renderHeldBackOps, renderPlan } from '../render-plan.js';
-import { formatJsonDocument } from '../run-document.js';
-import { createStyle, shouldUseColor } from '../style.js';
+import { renderHeldBackOps, renderPlan } from '../render/render-plan.js';
+import { formatJsonDocument } from '../render/run-document.js';
+import { createStyle, shouldUseColor } from '../render/style.js';
 
 export interface PlanCommandOptions {
   /** @default - the module's only job */

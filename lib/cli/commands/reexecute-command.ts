@@ -1,14 +1,14 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { ReexecutionError, buildReexecutionInput, type ReexecutionStrategy } from '../../job/index.js';
 import { readRecordedRun } from '../../runner/index.js';
-import { MAX_PAYLOAD_BYTES } from '../../runner/payload-limit.js';
-import { checkExecutionArn } from '../check-arn.js';
+import { MAX_PAYLOAD_BYTES } from '../../runner/evaluate/payload-limit.js';
+import { checkExecutionArn } from '../aws/check-arn.js';
 import type { CliIo } from '../cli-io.js';
 import { CliError } from '../cli-error.js';
-import { toAwsCliError } from '../describe-aws-error.js';
-import { createExecutionTreeFollower } from '../follow-execution-tree.js';
-import { createExecutionEventMerger } from '../merge-execution-events.js';
-import { describeExecution, fetchExecutionHistory, readRegionFromArn, startExecution } from '../sfn-client.js';
+import { toAwsCliError } from '../aws/describe-aws-error.js';
+import { createExecutionTreeFollower } from '../aws/follow-execution-tree.js';
+import { createExecutionEventMerger } from '../aws/merge-execution-events.js';
+import { describeExecution, fetchExecutionHistory, readRegionFromArn, startExecution } from '../aws/sfn-client.js';
 import { runWatchCommand } from './watch-command.js';
 
 export interface ReexecuteCommandOptions {

@@ -3,21 +3,21 @@ import { ReexecutionError, buildReexecutionInput, validateRunConfig } from '../.
 import { readRecordedRunResult } from '../../runner/index.js';
 import { CliError } from '../cli-error.js';
 import { readRunDocumentFile } from '../read-run-document.js';
-import { writeReportFile } from '../write-report.js';
-import { runJobLocally } from '../../runner/run-job-locally.js';
+import { writeReportFile } from '../render/write-report.js';
+import { runJobLocally } from '../../runner/local/run-job-locally.js';
 import type { CliIo } from '../cli-io.js';
 import { FAILURE_EXIT_CODE, INTERRUPTED_EXIT_CODE } from '../cli-error.js';
-import { createProgressTracker } from '../describe-progress.js';
+import { createProgressTracker } from '../render/describe-progress.js';
 import { loadJob } from '../load-job-module.js';
-import { createExecutionEventMerger } from '../merge-execution-events.js';
+import { createExecutionEventMerger } from '../aws/merge-execution-events.js';
 import { readInputOption } from '../parse-options.js';
 import { readSimulateOption } from '../read-simulate-option.js';
-import { createProgressReporter, type LogMode } from '../progress-reporter.js';
-import { findPlannedWait } from '../render-plan.js';
-import { renderTimeline } from '../render-timeline.js';
-import { createStyle, shouldUseColor } from '../style.js';
-import { summarizeExecution } from '../summarize-execution.js';
-import { buildRunDocument, formatJsonDocument } from '../run-document.js';
+import { createProgressReporter, type LogMode } from '../render/progress-reporter.js';
+import { findPlannedWait } from '../render/render-plan.js';
+import { renderTimeline } from '../render/render-timeline.js';
+import { createStyle, shouldUseColor } from '../render/style.js';
+import { summarizeExecution } from '../render/summarize-execution.js';
+import { buildRunDocument, formatJsonDocument } from '../render/run-document.js';
 
 export interface RunCommandOptions {
   /** @default - the module's only job */

@@ -1,8 +1,8 @@
 import type { CliIo } from '../cli-io.js';
-import { checkStateMachineArn } from '../check-arn.js';
-import { toAwsCliError } from '../describe-aws-error.js';
+import { checkStateMachineArn } from '../aws/check-arn.js';
+import { toAwsCliError } from '../aws/describe-aws-error.js';
 import { readInputOption } from '../parse-options.js';
-import { readRegionFromArn, startExecution } from '../sfn-client.js';
+import { readRegionFromArn, startExecution } from '../aws/sfn-client.js';
 import { runWatchCommand } from './watch-command.js';
 
 export interface StartCommandOptions {

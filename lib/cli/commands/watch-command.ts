@@ -1,20 +1,20 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { compileJob } from '../../asl/index.js';
 import { loadJob } from '../load-job-module.js';
-import { writeReportFile } from '../write-report.js';
+import { writeReportFile } from '../render/write-report.js';
 import type { CliIo } from '../cli-io.js';
 import { FAILURE_EXIT_CODE } from '../cli-error.js';
-import { checkExecutionArn } from '../check-arn.js';
-import { toAwsCliError } from '../describe-aws-error.js';
-import { createProgressTracker } from '../describe-progress.js';
-import { createExecutionTreeFollower, type FollowedChild } from '../follow-execution-tree.js';
-import { createExecutionEventMerger } from '../merge-execution-events.js';
-import { createProgressReporter } from '../progress-reporter.js';
-import { renderTimeline } from '../render-timeline.js';
-import { describeExecution, fetchExecutionHistory, readRegionFromArn, type SfnClientLike } from '../sfn-client.js';
-import { createStyle, shouldUseColor } from '../style.js';
-import { summarizeExecution } from '../summarize-execution.js';
-import { buildRunDocument, formatJsonDocument } from '../run-document.js';
+import { checkExecutionArn } from '../aws/check-arn.js';
+import { toAwsCliError } from '../aws/describe-aws-error.js';
+import { createProgressTracker } from '../render/describe-progress.js';
+import { createExecutionTreeFollower, type FollowedChild } from '../aws/follow-execution-tree.js';
+import { createExecutionEventMerger } from '../aws/merge-execution-events.js';
+import { createProgressReporter } from '../render/progress-reporter.js';
+import { renderTimeline } from '../render/render-timeline.js';
+import { describeExecution, fetchExecutionHistory, readRegionFromArn, type SfnClientLike } from '../aws/sfn-client.js';
+import { createStyle, shouldUseColor } from '../render/style.js';
+import { summarizeExecution } from '../render/summarize-execution.js';
+import { buildRunDocument, formatJsonDocument } from '../render/run-document.js';
 
 export interface WatchCommandOptions {
   /** Seconds between polls. @default 2 */

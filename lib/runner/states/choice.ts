@@ -1,9 +1,9 @@
-import type { ChoiceNode } from '../definition.js';
-import { createEvaluationEnvironment, describeTemplateSource, evaluateTemplate } from '../evaluate.js';
-import { describeUnexpectedType, failQueryEvaluation } from '../query-evaluation.js';
+import type { ChoiceNode } from '../parse/definition.js';
+import { createEvaluationEnvironment, describeTemplateSource, evaluateTemplate } from '../evaluate/evaluate.js';
+import { describeUnexpectedType, failQueryEvaluation } from '../evaluate/query-evaluation.js';
 import { buildStatesContext, type Scope } from '../run-context.js';
-import { completeState, recordStateEntered, type StateTransition } from '../state-completion.js';
-import { StatesError, StatesErrorName } from '../states-error.js';
+import { completeState, recordStateEntered, type StateTransition } from './state-completion.js';
+import { StatesError, StatesErrorName } from './states-error.js';
 
 /**
  * Choice: the first rule whose Condition is true wins, else Default, else States.NoChoiceMatched.

@@ -1,13 +1,13 @@
-import type { MapNode } from '../definition.js';
-import { createEvaluationEnvironment, describeTemplateSource, evaluateTemplate, type EvaluationEnvironment, type Template } from '../evaluate.js';
-import { runAttemptedState } from '../attempted-state.js';
-import { describeUnexpectedType, failQueryEvaluation } from '../query-evaluation.js';
-import { serializeWithinLimit } from '../payload-limit.js';
-import { runBranches } from '../run-branches.js';
+import type { MapNode } from '../parse/definition.js';
+import { createEvaluationEnvironment, describeTemplateSource, evaluateTemplate, type EvaluationEnvironment, type Template } from '../evaluate/evaluate.js';
+import { runAttemptedState } from './attempted-state.js';
+import { describeUnexpectedType, failQueryEvaluation } from '../evaluate/query-evaluation.js';
+import { serializeWithinLimit } from '../evaluate/payload-limit.js';
+import { runBranches } from './run-branches.js';
 import { buildStatesContext, createChildScope, recordEvent, type Scope } from '../run-context.js';
-import { runGraph } from '../run-graph.js';
-import type { StateTransition } from '../state-completion.js';
-import { AbortedError, StatesError, StatesErrorName } from '../states-error.js';
+import { runGraph } from './run-graph.js';
+import type { StateTransition } from './state-completion.js';
+import { AbortedError, StatesError, StatesErrorName } from './states-error.js';
 
 /**
  * Inline Map: runs the ItemProcessor once per item of Items (default: the state input), at

@@ -1,11 +1,11 @@
-import type { ParallelNode } from '../definition.js';
-import { createEvaluationEnvironment, evaluateTemplate } from '../evaluate.js';
-import { runAttemptedState } from '../attempted-state.js';
-import { serializeArgumentsWithinLimit, serializeWithinLimit } from '../payload-limit.js';
-import { runBranches } from '../run-branches.js';
+import type { ParallelNode } from '../parse/definition.js';
+import { createEvaluationEnvironment, evaluateTemplate } from '../evaluate/evaluate.js';
+import { runAttemptedState } from './attempted-state.js';
+import { serializeArgumentsWithinLimit, serializeWithinLimit } from '../evaluate/payload-limit.js';
+import { runBranches } from './run-branches.js';
 import { createChildScope, recordEvent, type Scope } from '../run-context.js';
-import { runGraph } from '../run-graph.js';
-import type { StateTransition } from '../state-completion.js';
+import { runGraph } from './run-graph.js';
+import type { StateTransition } from './state-completion.js';
 
 /**
  * Parallel: every branch runs concurrently with the state input (or Arguments) as input, which

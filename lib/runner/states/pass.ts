@@ -1,6 +1,6 @@
-import type { PassNode } from '../definition.js';
+import type { PassNode } from '../parse/definition.js';
 import { buildStatesContext, type Scope } from '../run-context.js';
-import { completeState, recordStateEntered, type StateTransition } from '../state-completion.js';
+import { completeState, recordStateEntered, type StateTransition } from './state-completion.js';
 
 /** Pass: output is the input, or Output; Assign applies. */
 export async function runPassState(node: PassNode, input: unknown, scope: Scope): Promise<StateTransition> {

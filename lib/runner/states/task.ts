@@ -1,16 +1,16 @@
 import { MAX_STATES_SECONDS } from '../../errors.js';
-import type { TaskNode } from '../definition.js';
-import { describeTemplateSource, evaluateTemplate, createEvaluationEnvironment, type EvaluationEnvironment, type Template } from '../evaluate.js';
-import { runAttemptedState } from '../attempted-state.js';
-import { serializeArgumentsWithinLimit, serializeWithinLimit } from '../payload-limit.js';
-import { describeUnexpectedType, failQueryEvaluation } from '../query-evaluation.js';
+import type { TaskNode } from '../parse/definition.js';
+import { describeTemplateSource, evaluateTemplate, createEvaluationEnvironment, type EvaluationEnvironment, type Template } from '../evaluate/evaluate.js';
+import { runAttemptedState } from './attempted-state.js';
+import { serializeArgumentsWithinLimit, serializeWithinLimit } from '../evaluate/payload-limit.js';
+import { describeUnexpectedType, failQueryEvaluation } from '../evaluate/query-evaluation.js';
 import { recordEvent, type Scope } from '../run-context.js';
-import type { StateTransition } from '../state-completion.js';
+import type { StateTransition } from './state-completion.js';
 import type { StatesContextObject } from '../types.js';
-import { StatesError, StatesErrorName } from '../states-error.js';
-import { callTask, describeResource, isLambdaFunctionArn } from '../task-invoke.js';
+import { StatesError, StatesErrorName } from './states-error.js';
+import { callTask, describeResource, isLambdaFunctionArn } from '../integrations/task-invoke.js';
 import { LAMBDA_INVOKE_CALLBACK_RESOURCE } from '../../asl/index.js';
-import type { IssuedToken } from '../task-tokens.js';
+import type { IssuedToken } from '../integrations/task-tokens.js';
 
 /**
  * Task: Arguments -> service call (handler or Lambda) under Retry/Catch/TimeoutSeconds/

@@ -1,10 +1,10 @@
-import type { FailNode, SucceedNode } from '../definition.js';
-import { createEvaluationEnvironment, describeTemplateSource, evaluateTemplate, type Template } from '../evaluate.js';
-import { describeUnexpectedType, failQueryEvaluation } from '../query-evaluation.js';
+import type { FailNode, SucceedNode } from '../parse/definition.js';
+import { createEvaluationEnvironment, describeTemplateSource, evaluateTemplate, type Template } from '../evaluate/evaluate.js';
+import { describeUnexpectedType, failQueryEvaluation } from '../evaluate/query-evaluation.js';
 import { buildStatesContext, type Scope } from '../run-context.js';
-import { completeState, recordStateEntered, type StateTransition } from '../state-completion.js';
-import { StatesError } from '../states-error.js';
-import { MAX_CAUSE_LENGTH, MAX_ERROR_LENGTH } from '../task-failure.js';
+import { completeState, recordStateEntered, type StateTransition } from './state-completion.js';
+import { StatesError } from './states-error.js';
+import { MAX_CAUSE_LENGTH, MAX_ERROR_LENGTH } from '../integrations/task-failure.js';
 
 /** Succeed: ends the graph with its input, or Output. */
 export async function runSucceedState(node: SucceedNode, input: unknown, scope: Scope): Promise<StateTransition> {

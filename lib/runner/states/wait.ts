@@ -1,10 +1,10 @@
-import type { WaitNode } from '../definition.js';
-import { createEvaluationEnvironment, describeTemplateSource, evaluateTemplate } from '../evaluate.js';
-import { parseOffsetDateTime } from '../iso-timestamp.js';
-import { describeUnexpectedType, failQueryEvaluation } from '../query-evaluation.js';
+import type { WaitNode } from '../parse/definition.js';
+import { createEvaluationEnvironment, describeTemplateSource, evaluateTemplate } from '../evaluate/evaluate.js';
+import { parseOffsetDateTime } from '../parse/iso-timestamp.js';
+import { describeUnexpectedType, failQueryEvaluation } from '../evaluate/query-evaluation.js';
 import { buildStatesContext, recordEvent, type Scope } from '../run-context.js';
-import { completeState, recordStateEntered, type StateTransition } from '../state-completion.js';
-import { AbortedError } from '../states-error.js';
+import { completeState, recordStateEntered, type StateTransition } from './state-completion.js';
+import { AbortedError } from './states-error.js';
 import { evaluateSeconds } from './task.js';
 
 /**

@@ -1,0 +1,238 @@
+import jsonata from 'jsonata';
+import { InvalidDefinitionError } from '../errors.js';
+import { evaluateFastExpression, readFastExpression, type FastNode } from './fast-expression.js';
+import { evaluateFastPath, FALL_BACK, readFastPath, type FastPath } from './fast-path.js';
+import type { StepFunctionsJsonataFunctions } from './jsonata-functions.js';
+import { failQueryEvaluation, type EvaluationSite } from './query-evaluation.js';
+import type { Scope } from '../run-context.js';
+import type { StatesContextObject } from '../types.js';
+
+/**
+ * A JSON value from the definition, compiled once: constants stay constants. `path` is the
+ * field as Step Functions names it in errors: 'Output', 'Output/result', 'Arguments/Payload/x',
+ * 'Items', 'Assign/total'.
+ */
+export type Template =
+  | { readonly kind: 'constant'; readonly value: unknown; readonly path: string }
+  | {
+      readonly kind: 'expression';
+      readonly source: string;
+      /** The compiled expression; for a fast-path shape it is compiled on its first fallback. */
+      readonly compile: () => jsonata.Expression;
+      /** Set when the source has a shape evaluated without the engine (see fast-path.ts). */
+      readonly fastPath: FastPath | undefined;
+      /** Set when the source is a payload shape evaluated without the engine (see fast-expression.ts). */
+      readonly fastExpression: FastNode | undefined;
+      readonly path: string;
+      /** The `$names` the source mentions: only these are bound when it is evaluated. */
+      readonly references: readonly string[];
+    }
+  | { readonly kind: 'object'; readonly entries: readonly (readonly [string, Template])[]; readonly path: string }
+  | { readonly kind: 'array'; readonly items: readonly Template[]; readonly path: string };
+
+/** The `$states` variable and the workflow variables one evaluation sees, and where it happens. */
+export interface EvaluationEnvironment extends EvaluationSite {
+  readonly states: {
+    readonly input: unknown;
+    readonly result?: unknown;
+    readonly errorOutput?: unknown;
+    readonly context: StatesContextObject;
+  };
+  readonly variables: Readonly<Record<string, unknown>>;
+  readonly functions: StepFunctionsJsonataFunctions;
+}
+
+/** The environment of an evaluation in `scope` by the state entered at event `enteredEventId`. */
+export function createEvaluationEnvironment(scope: Scope, stateName: string, enteredEventId: number, states: EvaluationEnvironment['states']): EvaluationEnvironment {
+  return { stateName, enteredEventId, scope, states, variables: scope.variables, functions: scope.run.functions };
+}
+
+const compiled = new Map<string, jsonata.Expression>();
+
+/** True when `value` is a string that is exactly one `{% ... %}` expression. */
+export function isJsonataExpression(value: unknown): value is string {
+  return typeof value === 'string' && value.startsWith('{%') && value.endsWith('%}') && value.length >= 4;
+}
+
+/** Compiles (and caches: each distinct source once per process) one JSONata expression; a syntax error names the state and field. */
+export function compileExpression(source: string, where: string): jsonata.Expression {
+  const cached = compiled.get(source);
+  if (cached !== undefined) return cached;
+  try {
+    const expression = jsonata(source);
+    compiled.set(source, expression);
+    return expression;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new InvalidDefinitionError(`${where}: the JSONata expression "{%${source}%}" does not compile (${message}); fix its syntax`, { cause: error });
+  }
+}
+
+interface SourceFacts {
+  readonly fastPath: FastPath | undefined;
+  readonly fastExpression: FastNode | undefined;
+  readonly references: readonly string[];
+}
+
+const sourceFacts = new Map<string, SourceFacts>();
+
+/** What the runner reads off an expression's source (its fast shape, the names it binds), once per distinct source per process. */
+function readSource(source: string): SourceFacts {
+  let facts = sourceFacts.get(source);
+  if (facts === undefined) {
+    const fastPath = readFastPath(source);
+    const fastExpression = fastPath === undefined ? readFastExpression(source) : undefined;
+    facts = { fastPath, fastExpression, references: fastPath === undefined ? listReferences(source) : [fastPath.variable] };
+    sourceFacts.set(source, facts);
+  }
+  return facts;
+}
+
+/**
+ * Compiles a JSON value in which any string that is exactly `{% expr %}` is an expression.
+ * `where` locates definition errors; `path` is the Step Functions field path of the value.
+ */
+export function compileTemplate(value: unknown, where: string, path: string): Template {
+  if (isJsonataExpression(value)) {
+    const source = value.slice(2, -2);
+    const { fastPath, fastExpression, references } = readSource(source);
+    let expression = fastPath === undefined && fastExpression === undefined ? compileExpression(source, where) : undefined;
+    // A fast shape is valid JSONata by construction: compiling it can wait until a fallback needs it.
+    const compile = (): jsonata.Expression => (expression ??= compileExpression(source, where));
+    return { kind: 'expression', source, compile, fastPath, fastExpression, path, references };
+  }
+  if (Array.isArray(value)) {
+    const items = value.map((item, i) => compileTemplate(item, `${where}[${i}]`, `${path}[${i}]`));
+    if (!items.every((t) => t.kind === 'constant')) return { kind: 'array', items, path };
+    return { kind: 'constant', value: Object.freeze(items.map((t) => (t as { value: unknown }).value)), path };
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).map(([k, v]) => [k, compileTemplate(v, `${where}.${k}`, `${path}/${k}`)] as const);
+    if (!entries.every(([, t]) => t.kind === 'constant')) return { kind: 'object', entries, path };
+    return { kind: 'constant', value: Object.freeze(Object.fromEntries(entries.map(([k, t]) => [k, (t as { value: unknown }).value]))), path };
+  }
+  return { kind: 'constant', value, path };
+}
+
+/** The text AWS quotes for a template in errors: the expression's source, or the constant as JSON. */
+export function describeTemplateSource(template: Template): string {
+  if (template.kind === 'expression') return template.source.trim();
+  return template.kind === 'constant' ? (JSON.stringify(template.value) ?? 'null') : template.path;
+}
+
+/**
+ * Evaluates a compiled template. Values are shared, never copied: the runner never mutates a
+ * value (handlers get their own copy of their arguments). An expression that throws, gives
+ * nothing (undefined) or gives a function, at any depth of the template, fails the state with
+ * States.QueryEvaluationError (recorded as EvaluationFailed).
+ */
+export async function evaluateTemplate(template: Template, env: EvaluationEnvironment): Promise<unknown> {
+  switch (template.kind) {
+    case 'constant':
+      return template.value;
+    case 'expression':
+      return evaluateExpression(template, env);
+    case 'array': {
+      const values: unknown[] = [];
+      for (const item of template.items) values.push(await evaluateTemplate(item, env));
+      return values;
+    }
+    case 'object': {
+      const result: Record<string, unknown> = {};
+      for (const [key, value] of template.entries) {
+        const evaluated = await evaluateTemplate(value, env);
+        // A JSON "__proto__" key is data: assigning it would set the prototype and drop the key.
+        if (key === '__proto__') Object.defineProperty(result, key, { value: evaluated, enumerable: true, writable: true, configurable: true });
+        else result[key] = evaluated;
+      }
+      return result;
+    }
+  }
+}
+
+async function evaluateExpression(template: Extract<Template, { kind: 'expression' }>, env: EvaluationEnvironment): Promise<unknown> {
+  let value: unknown = FALL_BACK;
+  const fastPath = template.fastPath;
+  if (fastPath !== undefined) {
+    const name = fastPath.variable;
+    if (name === 'states') value = evaluateFastPath(fastPath, true, env.states);
+    else if (!Object.hasOwn(env.functions, name)) value = evaluateFastPath(fastPath, name in env.variables, env.variables[name]);
+  } else if (template.fastExpression !== undefined) value = evaluateFastExpression(template.fastExpression, env);
+  if (value === FALL_BACK) value = await evaluateWithEngine(template, env);
+  if (value === undefined) {
+    failQueryEvaluation(env, `The JSONata expression '${template.source.trim()}' specified for the field '${template.path}' returned nothing (undefined).`, template.path);
+  }
+  if (containsFunction(value)) {
+    failQueryEvaluation(env, `The JSONata expression '${template.source.trim()}' specified for the field '${template.path}' returned an unsupported result type.`, template.path);
+  }
+  return value;
+}
+
+async function evaluateWithEngine(template: Extract<Template, { kind: 'expression' }>, env: EvaluationEnvironment): Promise<unknown> {
+  try {
+    return await template.compile().evaluate(undefined, bindReferences(template.references, env));
+  } catch (error) {
+    failQueryEvaluation(
+      env,
+      `The JSONata expression '${template.source.trim()}' specified for the field '${template.path}' threw an error during evaluation. ${describeJsonataError(error)}`,
+      template.path,
+    );
+  }
+}
+
+/**
+ * Every `$name` a source mentions (a superset of the variables it reads: names inside string
+ * literals or assigned with := are harmless extras). Binding only these, not every workflow
+ * variable, keeps an evaluation's cost independent of how many variables the run has;
+ * jsonata binds each binding it is given on every evaluation.
+ */
+function listReferences(source: string): string[] {
+  return [...new Set(Array.from(source.matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)/g), (match) => match[1]!))];
+}
+
+/**
+ * The bindings of one evaluation: `$states`, then the Step Functions functions, then the
+ * workflow variables (the same precedence as binding them all). Variables of a branch or Map
+ * iteration inherit their parent's through the prototype chain (see createChildScope).
+ */
+function bindReferences(references: readonly string[], env: EvaluationEnvironment): Record<string, unknown> {
+  const bindings: Record<string, unknown> = {};
+  for (const name of references) {
+    if (name === 'states') bindings.states = env.states;
+    else if (Object.hasOwn(env.functions, name)) bindings[name] = (env.functions as unknown as Record<string, unknown>)[name];
+    else if (name in env.variables) bindings[name] = env.variables[name];
+  }
+  return bindings;
+}
+
+/**
+ * True when a JSONata result holds a function anywhere (a lambda, a function reference, a
+ * regex): not JSON. JSONata lambdas are objects whose environment is deep or circular, so the
+ * walk stops at them.
+ */
+function containsFunction(value: unknown): boolean {
+  if (typeof value === 'function') return true;
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (item !== null && (typeof item === 'object' || typeof item === 'function') && containsFunction(item)) return true;
+    return false;
+  }
+  const object = value as Record<string, unknown>;
+  if (object._jsonata_lambda === true || object._jsonata_function === true) return true;
+  for (const key in object) {
+    const item = object[key];
+    if (item !== null && (typeof item === 'object' || typeof item === 'function') && containsFunction(item)) return true;
+  }
+  return false;
+}
+
+/** "T1006: Attempted to invoke a non-function", as AWS quotes the jsonata library's errors. */
+function describeJsonataError(error: unknown): string {
+  if (error !== null && typeof error === 'object') {
+    const e = error as { message?: unknown; code?: unknown };
+    const message = typeof e.message === 'string' ? e.message : undefined;
+    if (typeof e.code === 'string') return message === undefined ? e.code : `${e.code}: ${message}`;
+    if (message !== undefined) return message;
+  }
+  return String(error);
+}

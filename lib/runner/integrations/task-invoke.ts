@@ -1,0 +1,218 @@
+import { CancelScope } from '../clock/cancel-scope.js';
+import type { Clock, RunClock } from '../clock/clock.js';
+import { LAMBDA_INVOKE_CALLBACK_RESOURCE, LAMBDA_INVOKE_RESOURCE } from '../../asl/index.js';
+import { invokeLambda } from './lambda-invoke.js';
+import { callStartExecution, readStartExecutionPattern } from './start-execution.js';
+import type { Scope } from '../run-context.js';
+import { StatesError, StatesErrorName } from '../states/states-error.js';
+import { toTaskFailure } from './task-failure.js';
+import type { IssuedToken } from './task-tokens.js';
+import type { StatesContextObject } from '../types.js';
+
+/** resourceType/resource as the Task* history events show them. */
+export function describeResource(arn: string): { resourceType: string; resource: string } {
+  const integration = /^arn:aws[\w-]*:states:::(.+)$/.exec(arn);
+  if (integration !== null) {
+    const rest = integration[1]!;
+    // A versioned integration pattern (`startExecution.sync:2`) keeps its version in the resource.
+    const versioned = /\.sync:\d+$/.exec(rest);
+    const cut = rest.lastIndexOf(':', versioned === null ? rest.length : versioned.index);
+    return cut < 0 ? { resourceType: rest, resource: rest } : { resourceType: rest.slice(0, cut), resource: rest.slice(cut + 1) };
+  }
+  const service = /^arn:aws[\w-]*:([^:]+):/.exec(arn);
+  return { resourceType: service?.[1] ?? 'unknown', resource: arn };
+}
+
+/** True when the runner can call this Resource itself (given a Lambda client). */
+export function isLambdaInvoke(resource: string): boolean {
+  return resource === LAMBDA_INVOKE_RESOURCE || resource === LAMBDA_INVOKE_CALLBACK_RESOURCE || isLambdaFunctionArn(resource);
+}
+
+/** A Lambda function ARN used as a Task's Resource itself (the Lambda "legacy" integration): `arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]`. */
+export function isLambdaFunctionArn(resource: string): boolean {
+  return /^arn:aws[\w-]*:lambda:[^:]+:\d{12}:function:[^:]+(:[^:]+)?$/.test(resource);
+}
+
+/**
+ * Runs one attempt's service call (handler, or Lambda) with the Task's timeout.
+ * While the call is busy (not sleeping on the clock), virtual time stands still.
+ * Rejects with StatesError (task failure or States.Timeout) or AbortedError.
+ */
+export async function callTask(
+  scope: Scope,
+  request: {
+    readonly stateName: string;
+    readonly resource: string;
+    readonly args: unknown;
+    readonly retryCount: number;
+    readonly context: StatesContextObject;
+    readonly timeoutSeconds: number | undefined;
+    readonly heartbeatSeconds: number | undefined;
+    /** A `.waitForTaskToken` attempt: its token, and where the call's response goes (TaskSubmitted). */
+    readonly callback?: { readonly token: IssuedToken; readonly submitted: (response: unknown) => void };
+  },
+): Promise<unknown> {
+  const run = scope.run;
+  const handler = run.taskHandlers[request.stateName];
+  if (handler === undefined && readStartExecutionPattern(request.resource) !== undefined) return callChildExecution(scope, request);
+  const busy = trackBusy(run.clock);
+  const heartbeat = new HeartbeatTimer(scope, request);
+  const work = (async (): Promise<unknown> => {
+    try {
+      if (handler !== undefined) {
+        return await handler(request.args, {
+          stateName: request.stateName,
+          resource: request.resource,
+          retryCount: request.retryCount,
+          clock: busy.clock,
+          context: request.context,
+          sendHeartbeat: () => heartbeat.beat(),
+          callbacks: run.taskTokens,
+        });
+      }
+      if (isLambdaFunctionArn(request.resource)) {
+        // The function's own response is the task result (no Payload/StatusCode envelope).
+        const response = await invokeLambda(run.lambda!, { FunctionName: request.resource, Payload: request.args }, request.stateName, run.clock.now());
+        return response.Payload;
+      }
+      return await invokeLambda(run.lambda!, request.args, request.stateName, run.clock.now());
+    } finally {
+      busy.finish();
+    }
+  })().catch((error: unknown) => {
+    if (error instanceof StatesError) throw error;
+    const failure = toTaskFailure(error);
+    throw new StatesError(failure.error, failure.cause);
+  });
+  // A call that outlives its timeout or an abort runs on; its late failure must not go unhandled.
+  work.catch(() => {});
+  const callback = request.callback;
+  if (callback !== undefined) callback.token.onHeartbeat = () => heartbeat.beat();
+  const result =
+    callback === undefined
+      ? work
+      : work.then(async (response) => {
+          callback.submitted(response);
+          return callback.token.settled;
+        });
+  result.catch(() => {});
+  try {
+    return await raceWithTimeout(scope, request, heartbeat.race(result));
+  } finally {
+    heartbeat.stop();
+  }
+}
+
+/**
+ * HeartbeatSeconds: the attempt fails with States.HeartbeatTimeout when more than that many
+ * seconds pass (on the run's clock) without a heartbeat. Handlers send one with
+ * `sendHeartbeat()`, and anyone with a callback Task's token with SendTaskHeartbeat; a plain
+ * lambda:invoke call has no token, so it must end within HeartbeatSeconds.
+ */
+class HeartbeatTimer {
+  private timer: CancelScope | undefined;
+  private rejectTimeout: ((error: StatesError) => void) | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly scope: Scope,
+    private readonly request: { readonly stateName: string; readonly heartbeatSeconds: number | undefined },
+  ) {}
+
+  /** Settles like `work`, or rejects with States.HeartbeatTimeout. */
+  race(work: Promise<unknown>): Promise<unknown> {
+    if (this.request.heartbeatSeconds === undefined) return work;
+    const timeout = new Promise<never>((_, reject) => {
+      this.rejectTimeout = reject;
+    });
+    this.beat();
+    return Promise.race([work, timeout]);
+  }
+
+  beat(): void {
+    const seconds = this.request.heartbeatSeconds;
+    if (seconds === undefined || this.stopped) return;
+    this.timer?.cancel();
+    this.timer?.dispose();
+    const timer = new CancelScope(this.scope.cancel);
+    this.timer = timer;
+    this.scope.run.clock.sleepUnless(seconds, timer).then(
+      () =>
+        this.rejectTimeout?.(
+          new StatesError(StatesErrorName.HeartbeatTimeout, `The task '${this.request.stateName}' sent no heartbeat within its HeartbeatSeconds (${seconds} s).`),
+        ),
+      () => {},
+    );
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.timer?.cancel();
+    this.timer?.dispose();
+  }
+}
+
+/**
+ * A startExecution Task with no handler: the child runs in process and holds no virtual time
+ * (its own waits move the shared clock). A .sync child is stopped (aborted) when the attempt
+ * ends without it: Task timeout, or the parent branch or execution stopping.
+ */
+async function callChildExecution(scope: Scope, request: Parameters<typeof callTask>[1]): Promise<unknown> {
+  const waits = readStartExecutionPattern(request.resource) !== 'request-response';
+  const childCancel = new CancelScope(waits ? scope.cancel : undefined);
+  const work = callStartExecution(scope, request, childCancel);
+  work.catch(() => {});
+  try {
+    return await raceWithTimeout(scope, request, work);
+  } finally {
+    if (waits) childCancel.cancel();
+    childCancel.dispose();
+  }
+}
+
+/** Settles like `work`, or fails with States.Timeout after the Task's TimeoutSeconds, or aborts with the scope. */
+async function raceWithTimeout(scope: Scope, request: { readonly stateName: string; readonly timeoutSeconds: number | undefined }, work: Promise<unknown>): Promise<unknown> {
+  const run = scope.run;
+  if (request.timeoutSeconds === undefined) return scope.cancel.race(work);
+  const timer = new CancelScope(scope.cancel);
+  const timeoutSeconds = request.timeoutSeconds;
+  const timeout = new Promise<never>((_, reject) => {
+    run.clock.sleepUnless(timeoutSeconds, timer).then(
+      () => reject(new StatesError(StatesErrorName.Timeout, `The task '${request.stateName}' did not complete within its TimeoutSeconds (${timeoutSeconds} s).`)),
+      () => {},
+    );
+  });
+  try {
+    return await scope.cancel.race(Promise.race([work, timeout]));
+  } finally {
+    timer.cancel();
+    timer.dispose();
+  }
+}
+
+/**
+ * Holds virtual time while a call is busy; its clock releases the hold during each sleep.
+ */
+function trackBusy(clock: RunClock): { readonly clock: Clock; finish(): void } {
+  let release = clock.hold();
+  let sleeping = 0;
+  let finished = false;
+  return {
+    clock: {
+      now: () => clock.now(),
+      sleep: async (seconds: number) => {
+        if (sleeping++ === 0 && !finished) release();
+        try {
+          await clock.sleep(seconds);
+        } finally {
+          if (--sleeping === 0 && !finished) release = clock.hold();
+        }
+      },
+    },
+    finish: () => {
+      if (finished) return;
+      finished = true;
+      if (sleeping === 0) release();
+    },
+  };
+}

@@ -1,0 +1,157 @@
+import type { Clock } from '../clock/clock.js';
+import { createTimeoutError, type LambdaRuntimeError } from '../integrations/lambda-runtime-errors.js';
+import { runInAttempt, type HookedAttempt } from './runtime-hooks.js';
+
+/** What one in-process op attempt of runJobLocally needs to behave like a Lambda invocation. */
+export interface LocalAttemptOptions {
+  /** The invocation's request id (`context.awsRequestId`), in the error messages. */
+  readonly requestId: string;
+  /** The function timeout: the attempt fails with Sandbox.Timedout when its time reaches it. */
+  readonly timeoutSeconds: number;
+  /** The run's clock as the Task handler got it. */
+  readonly clock: Clock;
+  /** Called for a crash (an unhandled rejection, ...) that the attempt's code caused after the attempt ended. */
+  readonly onLateCrash: (error: LambdaRuntimeError) => void;
+}
+
+/**
+ * One op attempt in process, bounded like a Lambda invocation.
+ *
+ * The function timeout counts the attempt's time as Lambda would: the wall-clock time its code
+ * runs, plus the time it spends sleeping on the run's clock (simulatedOpSeconds). On the real
+ * clock the two are the same kind of time; on the virtual clock the code's real time is added
+ * to the virtual seconds, so an op that hangs times out after the timeout in real time, and one
+ * that simulates more seconds than the timeout times out at the timeout in virtual time. A
+ * timed-out attempt takes the whole timeout on the run's clock (the virtual clock is moved to
+ * its start plus the timeout), as the timeline of a deployed run shows it. A crash of the
+ * attempt's process (process.exit, an unhandled rejection, an uncaught exception; see
+ * runtime-hooks.ts) fails it at once.
+ */
+export class LocalAttempt implements HookedAttempt {
+  readonly requestId: string;
+  /** The run's clock for the attempt's own sleeps: they count against the timeout, and one that passes it times the attempt out. */
+  readonly clock: Clock;
+  private readonly timeoutMs: number;
+  private readonly base: Clock;
+  private readonly startClockMs: number;
+  private readonly onLateCrash: (error: LambdaRuntimeError) => void;
+  private busyMs = 0;
+  private busySinceMs: number | undefined;
+  private sleptMs = 0;
+  private sleepStartMs: number | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private ended = false;
+  /** The timeout passed: the outcome is Sandbox.Timedout, whatever the code does next. */
+  private timingOut = false;
+  private failure: LambdaRuntimeError | undefined;
+  private rejectDead: (error: LambdaRuntimeError) => void = () => {};
+  private readonly dead: Promise<never>;
+
+  constructor(options: LocalAttemptOptions) {
+    this.requestId = options.requestId;
+    this.timeoutMs = options.timeoutSeconds * 1000;
+    this.base = options.clock;
+    this.startClockMs = options.clock.now();
+    this.onLateCrash = options.onLateCrash;
+    this.dead = new Promise<never>((_, reject) => {
+      this.rejectDead = reject;
+    });
+    this.dead.catch(() => {});
+    this.clock = { now: () => this.base.now(), sleep: (seconds) => this.sleep(seconds) };
+  }
+
+  /** Milliseconds left before the function timeout: the Lambda context's getRemainingTimeInMillis(). */
+  readonly getRemainingTimeInMillis = (): number => {
+    const busy = this.busyMs + (this.busySinceMs === undefined ? 0 : Date.now() - this.busySinceMs);
+    const slept = this.sleptMs + (this.sleepStartMs === undefined ? 0 : this.base.now() - this.sleepStartMs);
+    return Math.max(0, Math.floor(this.timeoutMs - busy - slept));
+  };
+
+  /**
+   * Runs the attempt's code: settles like it, or rejects with the attempt's LambdaRuntimeError
+   * (timeout or crash). The outcome is taken one event-loop turn after the code settles, so that
+   * a rejection it left unhandled as it returned fails the attempt, as in Lambda.
+   */
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    this.resumeBusy();
+    const done = runInAttempt(this, work);
+    done.catch(() => {});
+    try {
+      let value: T;
+      try {
+        value = await Promise.race([done, this.dead]);
+        if (this.timingOut) await this.dead;
+      } finally {
+        if (this.failure === undefined) await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      if (this.failure !== undefined) throw this.failure;
+      return value;
+    } catch (error) {
+      throw this.failure ?? error;
+    } finally {
+      this.end();
+    }
+  }
+
+  /** Ends the attempt: its timer stops; later crashes go to onLateCrash. */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.pauseBusy();
+  }
+
+  crash(error: LambdaRuntimeError): void {
+    if (this.ended) this.onLateCrash(error);
+    else this.fail(error);
+  }
+
+  private fail(error: LambdaRuntimeError): void {
+    if (this.failure !== undefined || this.ended) return;
+    this.failure = error;
+    this.pauseBusy();
+    this.rejectDead(error);
+  }
+
+  private resumeBusy(): void {
+    if (this.ended || this.failure !== undefined) return;
+    this.busySinceMs = Date.now();
+    const remainingMs = this.getRemainingTimeInMillis();
+    this.timer = setTimeout(() => void this.timeOut(), remainingMs);
+  }
+
+  private pauseBusy(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.busySinceMs !== undefined) this.busyMs += Date.now() - this.busySinceMs;
+    this.busySinceMs = undefined;
+  }
+
+  private async sleep(seconds: number): Promise<void> {
+    this.pauseBusy();
+    const wantedMs = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
+    const leftMs = this.getRemainingTimeInMillis();
+    this.sleepStartMs = this.base.now();
+    try {
+      await this.base.sleep(Math.min(wantedMs, leftMs) / 1000);
+    } finally {
+      this.sleptMs += this.base.now() - this.sleepStartMs;
+      this.sleepStartMs = undefined;
+    }
+    if (wantedMs > leftMs) {
+      await this.timeOut();
+      // The attempt is over; what it was sleeping for never comes.
+      return new Promise<void>(() => {});
+    }
+    this.resumeBusy();
+  }
+
+  /** The timeout passed: the attempt takes the whole timeout on the run's clock, then fails with Sandbox.Timedout. */
+  private async timeOut(): Promise<void> {
+    if (this.ended || this.failure !== undefined || this.timingOut) return;
+    this.timingOut = true;
+    this.pauseBusy();
+    const topUpMs = this.timeoutMs - (this.base.now() - this.startClockMs);
+    if (topUpMs > 0) await this.base.sleep(topUpMs / 1000);
+    this.fail(createTimeoutError(this.requestId, this.timeoutMs / 1000));
+  }
+}

@@ -1,0 +1,97 @@
+import type { HistoryEventType } from '@aws-sdk/client-sfn';
+import type { Catcher } from '../parse/definition.js';
+import { createEvaluationEnvironment, describeTemplateSource, evaluateTemplate, type Template } from '../evaluate/evaluate.js';
+import { serializeAssignedWithinLimit, serializeWithinLimit, toJson } from '../evaluate/payload-limit.js';
+import { recordEvent, type Scope } from '../run-context.js';
+import { describeUnexpectedType, failQueryEvaluation, type EvaluationSite } from '../evaluate/query-evaluation.js';
+import type { StatesContextObject } from '../types.js';
+
+/** The end of a state: its output and where to go next (undefined: the graph ends). */
+export interface StateTransition {
+  readonly output: unknown;
+  readonly next: string | undefined;
+}
+
+export interface CompletionInput {
+  readonly stateName: string;
+  /** Id of the state's *StateEntered event (quoted in evaluation errors). */
+  readonly enteredEventId: number;
+  readonly exitType: HistoryEventType;
+  readonly input: unknown;
+  readonly context: StatesContextObject;
+  /** The value Output defaults to (task result, branch results, input...). */
+  readonly defaultOutput: unknown;
+  readonly result?: unknown;
+  readonly errorOutput?: unknown;
+  readonly output: Template | undefined;
+  readonly assign: Template | undefined;
+}
+
+/**
+ * Evaluates Output and Assign (both against the variables as they were before the state),
+ * checks the output size, then applies the assignments and records the *StateExited event.
+ */
+export async function completeState(scope: Scope, completion: CompletionInput): Promise<unknown> {
+  const env = createEvaluationEnvironment(scope, completion.stateName, completion.enteredEventId, {
+    input: completion.input,
+    context: completion.context,
+    ...(completion.result === undefined ? {} : { result: completion.result }),
+    ...(completion.errorOutput === undefined ? {} : { errorOutput: completion.errorOutput }),
+  });
+  const output = completion.output === undefined ? completion.defaultOutput : await evaluateTemplate(completion.output, env);
+  const assigned = completion.assign === undefined ? undefined : readAssignedVariables(await evaluateTemplate(completion.assign, env), completion.assign, env);
+  const outputJson = serializeWithinLimit(output, completion.stateName, 'an output');
+  const assignedVariables = assigned === undefined ? undefined : serializeAssignedWithinLimit(assigned, completion.stateName);
+  if (assigned !== undefined) {
+    for (const [name, value] of Object.entries(assigned)) scope.variables[name] = value;
+  }
+  recordEvent(scope, completion.exitType, {
+    stateExitedEventDetails: {
+      name: completion.stateName,
+      output: outputJson,
+      outputDetails: { truncated: false },
+      ...(assignedVariables === undefined ? {} : { assignedVariables, assignedVariablesDetails: { truncated: false } }),
+    },
+  });
+  return output;
+}
+
+const VARIABLE_NAME = /^[\p{L}_][\p{L}\p{N}_]*$/u;
+
+/** Assign as one expression must give an object of variable names (an Assign object's keys are checked when parsed). */
+function readAssignedVariables(value: unknown, template: Template, site: EvaluationSite): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    failQueryEvaluation(site, describeUnexpectedType(describeTemplateSource(template), template.path, 'object', value), template.path);
+  }
+  const invalid = Object.keys(value).find((name) => !VARIABLE_NAME.test(name) || name === 'states');
+  if (invalid !== undefined) {
+    failQueryEvaluation(
+      site,
+      `The JSONata expression '${describeTemplateSource(template)}' specified for the field '${template.path}' returned an object with the key ${JSON.stringify(invalid)}, which is not a valid variable name.`,
+      template.path,
+    );
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Leaves a state through a catcher: its Output (default: the error output) and Assign. */
+export async function completeThroughCatcher(
+  scope: Scope,
+  catcher: Catcher,
+  completion: Omit<CompletionInput, 'defaultOutput' | 'output' | 'assign' | 'result'> & { readonly errorOutput: unknown },
+): Promise<StateTransition> {
+  const output = await completeState(scope, {
+    ...completion,
+    defaultOutput: completion.errorOutput,
+    output: catcher.output,
+    assign: catcher.assign,
+  });
+  return { output, next: catcher.next };
+}
+
+/** Records the *StateEntered event of a state; returns its id. */
+export function recordStateEntered(scope: Scope, type: HistoryEventType, stateName: string, input: unknown): number {
+  return recordEvent(scope, type, {
+    stateEnteredEventDetails: { name: stateName, input: toJson(input), inputDetails: { truncated: false } },
+  });
+}
