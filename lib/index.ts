@@ -29,6 +29,7 @@ export type {
   ErrorDetails,
   SerializedError,
   JobFailureCause,
+  SucceededOpEntry,
 } from './job/index.js';
 export {
   StepopsError,
@@ -69,4 +70,4 @@ export type {
   AslDefinition,
 } from './asl/index.js';
 export { runJobLocally } from './runner/index.js';
-export type { RunJobLocallyOptions, RunResult, SucceededRunResult, FailedRunResult } from './runner/index.js';
+export type { RunJobLocallyOptions, RunResult, SucceededRunResult, FailedRunResult, LocalRunResult } from './runner/index.js';

@@ -14,23 +14,13 @@ import { computeWaitTimeoutSeconds } from './wait-timeouts.js';
 import type { ExactWaits } from './compile-structure.js';
 import { computeCriticalPath, evaluateMakespan } from './evaluate-makespan.js';
 import { buildOpGraph } from './job-graph.js';
-import {
-  buildHasMarker,
-  buildJobCause,
-  buildJobError,
-  buildOpsConfig,
-  buildPayloadTemplate,
-  buildSortedFailures,
-  expression,
-  unboxValue,
-  variable,
-} from './jsonata-expressions.js';
+import { buildHasMarker, buildJobCause, buildJobError, buildMarkerFilter, buildOpsConfig, buildPayloadTemplate, expression, unboxValue, variable } from './jsonata-expressions.js';
 import { describeHeldBackOp, findHeldBackOps, type HeldBackOp } from './held-back-ops.js';
 import { countParallels, type OpBlock } from './op-blocks.js';
 import { measureOpCharacters, splitJob } from './split-job.js';
 import { MAX_MARKER_CAUSE_CHARACTERS, planPayloadBudget } from './payload-budget.js';
 import type { OpRetryPlan } from './retry-plan.js';
-import { CHECK_STATE_NAME, FAILED_STATE_NAME, FAILURES_VARIABLE, INIT_STATE_NAME, RUN_VARIABLES, SUCCEEDED_STATE_NAME } from './state-names.js';
+import { CHECK_STATE_NAME, FAILED_STATE_NAME, FAILURES_VARIABLE, INIT_STATE_NAME, OP_NAMES_VARIABLE, RUN_VARIABLES, SUCCEEDED_STATE_NAME } from './state-names.js';
 
 export interface CompileJobOptions {
   /**
@@ -345,6 +335,8 @@ function buildFinalStates(
   sinks: ReadonlySet<number>,
 ): [string, AslState][] {
   const output: Record<string, string> = {};
+  // The ops whose envelopes the top-level scope holds, for the failure Cause (invocation order).
+  const topLevel = new Map([...variables].sort(([a], [b]) => a - b).map(([k, name]) => [names[k]!, name]));
   for (const k of [...sinks].sort((a, b) => a - b)) output[names[k]!] = expression(unboxValue(variable(variables.get(k)!)));
   return [
     [
@@ -354,14 +346,14 @@ function buildFinalStates(
         Choices: [
           {
             Condition: expression(buildHasMarker(markerSources)),
-            Assign: { [FAILURES_VARIABLE]: expression(buildSortedFailures(markerSources, names)) },
+            Assign: { [FAILURES_VARIABLE]: expression(buildMarkerFilter(markerSources)), [OP_NAMES_VARIABLE]: [...names] },
             Next: FAILED_STATE_NAME,
           },
         ],
         Default: SUCCEEDED_STATE_NAME,
       },
     ],
-    [FAILED_STATE_NAME, { Type: 'Fail', Error: expression(buildJobError()), Cause: expression(buildJobCause(job.name)) }],
+    [FAILED_STATE_NAME, { Type: 'Fail', Error: expression(buildJobError()), Cause: expression(buildJobCause(job.name, topLevel)) }],
     [SUCCEEDED_STATE_NAME, { Type: 'Succeed', Output: output }],
   ];
 }

@@ -1,7 +1,7 @@
-import { OUTCOME_MARKER_KEY, PROTOCOL_VERSION, VALUE_KEY, type RetryMode } from '../job/wire-protocol.js';
+import { OUTCOME_MARKER_KEY, PROTOCOL_VERSION, STORED_BYTES_KEY, STORED_KEY, STORED_RUN_KEY, VALUE_KEY, type RetryMode } from '../job/wire-protocol.js';
 import { OPS_FAILED_ERROR } from '../errors.js';
 import type { JsonValue } from './asl-types.js';
-import { FAILURES_VARIABLE, RUN_VARIABLES } from './state-names.js';
+import { FAILURES_VARIABLE, OP_NAMES_VARIABLE, RUN_VARIABLES } from './state-names.js';
 import { RECORD_KEYS } from './compile-faults.js';
 
 /**
@@ -154,15 +154,17 @@ export function unboxValue(boxed: string): string {
   return `($e:=${unbox(boxed)};'${VALUE_KEY}' in $keys($e)?$e.${VALUE_KEY}:$e)`;
 }
 
-/** Every marker of the top-level scope, sorted by the op's invocation order. */
-export function buildSortedFailures(markerValues: readonly string[], opNames: readonly string[]): string {
-  const order = opNames.map((name, k) => `${quote(name)}:${k}`).join(',');
-  return `($o:={${order}};$sort(${buildMarkerFilter(markerValues)},function($x,$y){$lookup($o,$x.op)>$lookup($o,$y.op)}))`;
+/**
+ * Binds `$A`: every marker the final check collected (FAILURES_VARIABLE), sorted by the op's
+ * invocation order (OP_NAMES_VARIABLE, a JSON list of the job's op names in that order).
+ */
+function bindSortedFailures(): string {
+  return `$O:=$merge([$${OP_NAMES_VARIABLE}#$i.{$:$i}]);$A:=$sort($${FAILURES_VARIABLE},function($x,$y){$lookup($O,$x.op)>$lookup($O,$y.op)});`;
 }
 
-/** The Fail state's Error: the first failed op's error. */
+/** The Fail state's Error: the first failed op's error (in invocation order). */
 export function buildJobError(): string {
-  return `($f:=$${FAILURES_VARIABLE}[${OUTCOME_MARKER_KEY}='failed'];$exists($f)?$f[0].error:'${OPS_FAILED_ERROR}')`;
+  return `(${bindSortedFailures()}$f:=$A[${OUTCOME_MARKER_KEY}='failed'];$exists($f)?$f[0].error:'${OPS_FAILED_ERROR}')`;
 }
 
 /** Step Functions' limit on a Fail state's Cause, in characters. */
@@ -173,8 +175,12 @@ export const JOB_CAUSE_SHARED_CHARACTERS = 16_000;
 export const SHORT_CAUSE_FAILED_OPS = 10;
 /** ...each with its cause cut to this many characters (the middle form only)... */
 export const SHORT_CAUSE_CHARACTERS = 1_000;
-/** ...and at most this many skipped ops. */
+/** ...and at most this many skipped ops... */
 export const SHORT_CAUSE_SKIPPED_OPS = 100;
+/** ...and succeeded ops (the middle form; the shortest form lists half as many, without values). */
+export const SHORT_CAUSE_SUCCEEDED_OPS = 100;
+/** A succeeded op's inline value is in the Cause when its JSON text has at most this many characters. */
+export const CAUSE_VALUE_CHARACTERS = 256;
 /** Step Functions' limit on an Error name, in characters. */
 const MAX_ERROR_CHARACTERS = 256;
 
@@ -182,28 +188,44 @@ const MAX_ERROR_CHARACTERS = 256;
  * The Fail state's Cause: JobFailureCause JSON, in the first of three forms whose text fits
  * Step Functions' 32,768 characters:
  * 1. every failed op with its error and its cause cut to an equal share of 16,000
- *    characters, and every skipped op (taken when its JSON text, measured, fits);
+ *    characters, every skipped op, and every succeeded op with where its value is
+ *    (taken when its JSON text, measured, fits);
  * 2. the first 10 failed ops with their errors and causes cut to 1,000 characters, the first
- *    100 skipped ops, and how many of each were left out (`omittedFailedOps`,
- *    `omittedSkippedOps`, present when not 0) (taken when its JSON text fits);
- * 3. the same without causes: op names and errors only. Its text always fits: names are at
- *    most 80 characters of [A-Za-z0-9_] (nothing to escape), an error at most 256 characters
- *    (cut here too), each at most 6 characters once JSON-escaped (\uXXXX), so it is at most
- *    ~60 + 80 (job) + 10 x (30 + 80 + 6 x 256) + 100 x (3 + 80) + 2 x 40 (counts) = 25,000.
+ *    100 skipped ops, the first 100 succeeded ops, and how many of each were left out
+ *    (`omittedFailedOps`, `omittedSkippedOps`, `omittedSucceededOps`, present when not 0)
+ *    (taken when its JSON text fits);
+ * 3. the same without causes and with the first 50 succeeded ops by name only: op names and
+ *    errors. Its text always fits: names are at most 80 characters of [A-Za-z0-9_] (nothing to
+ *    escape), an error at most 256 characters (cut here too), each at most 6 characters once
+ *    JSON-escaped (\uXXXX), so it is at most ~60 + 80 (job) + 10 x (30 + 80 + 6 x 256) +
+ *    100 x (3 + 80) + 50 x (11 + 80) + 3 x 40 (counts) = 29,600.
+ * A succeeded op's entry (forms 1 and 2) is `{op}` with, when the top-level scope holds its
+ * envelope (`topLevel`: op name -> boxed variable; the job's sinks and the values crossing
+ * between top-level blocks), the stored value's reference `s`, `b` (and `r`) or its inline
+ * value `v` when that is at most 256 characters of JSON; other values are in the execution
+ * history (the op Task's TaskSucceeded), stored ones also in the IO manager.
  * Cutting a string field keeps the JSON valid.
  */
-export function buildJobCause(jobName: string): string {
-  const all = `$${FAILURES_VARIABLE}`;
+export function buildJobCause(jobName: string, topLevel: ReadonlyMap<string, string>): string {
   const job = `'job':${quote(jobName)}`;
-  const omitted = `'omittedFailedOps':$n>${SHORT_CAUSE_FAILED_OPS}?$n-${SHORT_CAUSE_FAILED_OPS},'skippedOps':[$s[[0..${SHORT_CAUSE_SKIPPED_OPS - 1}]]],'omittedSkippedOps':$m>${SHORT_CAUSE_SKIPPED_OPS}?$m-${SHORT_CAUSE_SKIPPED_OPS}`;
+  const half = SHORT_CAUSE_SUCCEEDED_OPS / 2;
+  const omitted = (succeededOps: string, listed: number): string =>
+    `'omittedFailedOps':$n>${SHORT_CAUSE_FAILED_OPS}?$n-${SHORT_CAUSE_FAILED_OPS},'skippedOps':[$s[[0..${SHORT_CAUSE_SKIPPED_OPS - 1}]]],'omittedSkippedOps':$m>${SHORT_CAUSE_SKIPPED_OPS}?$m-${SHORT_CAUSE_SKIPPED_OPS},` +
+    `'succeededOps':[${succeededOps}],'omittedSucceededOps':$k>${listed}?$k-${listed}`;
   const first = `$f[[0..${SHORT_CAUSE_FAILED_OPS - 1}]]`;
+  const values = [...topLevel].map(([name, boxed]) => `${quote(name)}:${unbox(variable(boxed))}`).join(',');
+  // $S: the succeeded ops in invocation order (no marker names them); $E: their entries.
+  const entry =
+    `($e:=$lookup($V,$);$exists($e.${STORED_KEY})?{'op':$,'${STORED_KEY}':$e.${STORED_KEY},'${STORED_BYTES_KEY}':$e.${STORED_BYTES_KEY},'${STORED_RUN_KEY}':$e.${STORED_RUN_KEY}}:` +
+    `('${VALUE_KEY}' in $keys($e) and $length($string($e.${VALUE_KEY}))<=${CAUSE_VALUE_CHARACTERS})?{'op':$,'${VALUE_KEY}':$e.${VALUE_KEY}}:{'op':$})`;
   return (
-    `($f:=${all}[${OUTCOME_MARKER_KEY}='failed'];$s:=${all}[${OUTCOME_MARKER_KEY}='skipped'].op;$n:=$count($f);$m:=$count($s);` +
+    `(${bindSortedFailures()}$f:=$A[${OUTCOME_MARKER_KEY}='failed'];$s:=$A[${OUTCOME_MARKER_KEY}='skipped'].op;$n:=$count($f);$m:=$count($s);` +
+    `$F:=$merge([$A.{op:true}]);$S:=[$${OP_NAMES_VARIABLE}[$not($exists($lookup($F,$)))]];$k:=$count($S);$V:={${values}};$E:=[$S.${entry}];` +
     `$b:=$floor(${JOB_CAUSE_SHARED_CHARACTERS}/$max([1,$n]));` +
-    `$full:=$string({${job},'failedOps':[$f.{'op':op,'error':error,'cause':$substring(cause,0,$b)}],'skippedOps':[$s]});` +
-    `$cut:=$string({${job},'failedOps':[${first}.{'op':op,'error':error,'cause':$substring(cause,0,${SHORT_CAUSE_CHARACTERS})}],${omitted}});` +
+    `$full:=$string({${job},'failedOps':[$f.{'op':op,'error':error,'cause':$substring(cause,0,$b)}],'skippedOps':[$s],'succeededOps':$E});` +
+    `$cut:=$string({${job},'failedOps':[${first}.{'op':op,'error':error,'cause':$substring(cause,0,${SHORT_CAUSE_CHARACTERS})}],${omitted(`$E[[0..${SHORT_CAUSE_SUCCEEDED_OPS - 1}]]`, SHORT_CAUSE_SUCCEEDED_OPS)}});` +
     `$length($full)<=${MAX_JOB_CAUSE_CHARACTERS}?$full:$length($cut)<=${MAX_JOB_CAUSE_CHARACTERS}?$cut:` +
-    `$string({${job},'failedOps':[${first}.{'op':op,'error':$substring(error,0,${MAX_ERROR_CHARACTERS})}],${omitted}}))`
+    `$string({${job},'failedOps':[${first}.{'op':op,'error':$substring(error,0,${MAX_ERROR_CHARACTERS})}],${omitted(`$S[[0..${half - 1}]].{'op':$}`, half)}}))`
   );
 }
 

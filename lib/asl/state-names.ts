@@ -22,8 +22,10 @@ import { MAX_STATE_NAME_LENGTH } from './asl-constants.js';
 export const CHECK_STATE_NAME = 'check-outcome';
 export const FAILED_STATE_NAME = 'job-failed';
 export const SUCCEEDED_STATE_NAME = 'job-succeeded';
-/** The top-level variable the final Choice fills with every failure marker, in invocation order. */
+/** The top-level variable the final Choice fills with every failure marker (the Fail state sorts them by invocation order). */
 export const FAILURES_VARIABLE = 'stepopsFailures';
+/** The top-level variable the final Choice fills with the job's op names in invocation order (a JSON list). */
+export const OP_NAMES_VARIABLE = 'stepopsOps';
 /** The state that starts a run by assigning RUN_VARIABLES. */
 export const INIT_STATE_NAME = 'init-run';
 /**

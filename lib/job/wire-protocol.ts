@@ -143,9 +143,17 @@ export interface OpOutcomeMarker {
   readonly error?: string;
   /** For 'failed': the Step Functions Cause of the op's last attempt. */
   readonly cause?: string;
-  /** For 'skipped': the failed ops upstream of this one ('failed' markers stand for their own op). */
+  /**
+   * For 'skipped': the failed ops upstream of this one ('failed' markers stand for their own
+   * op), at most MAX_FAILED_UPSTREAM of them.
+   */
   readonly failedUpstream?: readonly string[];
+  /** For 'skipped': failed ops upstream left out of failedUpstream (an upper bound). @default 0 */
+  readonly omittedFailedUpstream?: number;
 }
+
+/** A 'skipped' marker names at most this many failed upstream ops (OpOutcomeMarker.failedUpstream). */
+export const MAX_FAILED_UPSTREAM = 20;
 
 /**
  * `{ s: retryNumber, b: bytes }` (OpStoredEnvelope): what the wrapper returns instead of
@@ -226,4 +234,28 @@ export interface JobFailureCause {
   readonly omittedFailedOps?: number;
   /** Skipped ops left out of skippedOps to fit the Cause. */
   readonly omittedSkippedOps?: number;
+  /**
+   * Ops that succeeded, in invocation order (the first ones, when the list is long), each with
+   * where its value is when the Cause can say: a stored value's reference (`s` the retry number
+   * of the attempt that stored it, `b` its bytes, `r` the run that stored it when not this one:
+   * the IO manager's object `<prefix><run id>/<op>/<s>.json`), or an inline value `v` of at
+   * most 256 characters of JSON. An entry with neither: the value is in the execution history
+   * (the op's TaskSucceeded), and `stepops watch <arn> --json` lists it.
+   */
+  readonly succeededOps?: readonly SucceededOpEntry[];
+  /** Succeeded ops left out of succeededOps to fit the Cause. */
+  readonly omittedSucceededOps?: number;
+}
+
+/** One succeeded op of a JobFailureCause. */
+export interface SucceededOpEntry {
+  readonly op: string;
+  /** The inline value, when its JSON is short. */
+  readonly [VALUE_KEY]?: unknown;
+  /** A stored value: the retry number of the attempt that stored it. */
+  readonly [STORED_KEY]?: number;
+  /** A stored value: its bytes. */
+  readonly [STORED_BYTES_KEY]?: number;
+  /** A stored value: the run that stored it, when not this one (a re-execution's parent). */
+  readonly [STORED_RUN_KEY]?: string;
 }

@@ -81,6 +81,9 @@ describe('stepops watch', () => {
       'FAILED in 6s: WarehouseDownError',
       '  failed  load: WarehouseDownError: warehouse down (retry 2)',
       '  skipped notify (downstream of a failed op)',
+      '  succeeded 2 ops; their values:',
+      '    extract: {"rows":3}',
+      '    audit: "audited"',
     ]);
   });
 

@@ -47,6 +47,9 @@ describe('stepops run', () => {
       'FAILED in 6s (virtual time): WarehouseDownError',
       '  failed  load: WarehouseDownError: warehouse down (retry 2)',
       '  skipped notify (downstream of a failed op)',
+      '  succeeded 2 ops; their values:',
+      '    extract: {"rows":3}',
+      '    audit: "audited"',
     ]);
   });
 

@@ -7,6 +7,8 @@ export interface ScheduledOpAttempt {
   readonly skipped: boolean;
   /** A re-execution reuses the op's output from this parent run: the op's code does not run. */
   readonly reusedFrom?: string;
+  /** The payload's run id (the execution name the ops see as ctx.runId). */
+  readonly runId?: string;
 }
 
 /**
@@ -23,9 +25,10 @@ export function readScheduledOpAttempt(event: HistoryEvent): ScheduledOpAttempt 
   } catch {
     return { skipped: false };
   }
-  const fields = payload as { inputs?: unknown; config?: unknown } | null | undefined;
+  const fields = payload as { inputs?: unknown; config?: unknown; runId?: unknown } | null | undefined;
+  const run = typeof fields?.runId === 'string' ? { runId: fields.runId } : {};
   const reused = readReusedOutput(fields?.config);
-  if (reused !== undefined) return { skipped: false, reusedFrom: reused.parent };
+  if (reused !== undefined) return { skipped: false, reusedFrom: String(reused.parent), ...run };
   const inputs = fields?.inputs;
-  return { skipped: Array.isArray(inputs) && inputs.some(isOpOutcomeMarker) };
+  return { skipped: Array.isArray(inputs) && inputs.some(isOpOutcomeMarker), ...run };
 }

@@ -2,6 +2,8 @@ import { formatFailure, readJobFailureCause, describeFailure } from './describe-
 import { formatSeconds, formatWaits, renderTable, truncateText } from './format-text.js';
 import type { Style } from './style.js';
 import type { ExecutionSummary, OpRunSummary } from './summarize-execution.js';
+import { buildOutputKey } from '../io/io-manager.js';
+import { STORED_BYTES_KEY, STORED_KEY, STORED_RUN_KEY, isOpStoredEnvelope } from '../job/wire-protocol.js';
 
 export interface RenderTimelineOptions {
   readonly style: Style;
@@ -39,10 +41,41 @@ export function renderExecutionResult(summary: ExecutionSummary, options: Render
     for (const failed of jobFailure.failedOps) {
       lines.push(`  ${style.red('failed')}  ${failed.op}: ${formatFailure(describeFailure(failed.error, failed.cause))}`);
     }
-    if (jobFailure.skippedOps.length > 0) lines.push(`  ${style.yellow('skipped')} ${jobFailure.skippedOps.join(', ')} (downstream of a failed op)`);
+    if (jobFailure.skippedOps.length > 0) {
+      const more = jobFailure.omittedSkippedOps === undefined ? '' : ` and ${jobFailure.omittedSkippedOps} more`;
+      lines.push(`  ${style.yellow('skipped')} ${jobFailure.skippedOps.join(', ')}${more} (downstream of a failed op)`);
+    }
+    lines.push(...renderSucceededValues(summary, style, options.maxOutcomeWidth ?? 100));
   } else {
     lines.push(`  ${formatFailure(describeFailure(error.error, error.cause))}`);
   }
+  return lines;
+}
+
+/** Value lines shown after a job failure; the rest are counted (`--json` has them all). */
+const MAX_VALUE_LINES = 20;
+
+/**
+ * After a job failure: where each succeeded op's value is, read from the history (every op,
+ * not only those the failure Cause lists): the inline value, or the IO manager's key of a
+ * stored one (`<run id>/<op>/<retry number>.json` under the IO manager's prefix).
+ */
+export function renderSucceededValues(summary: ExecutionSummary, style: Style, maxWidth: number): string[] {
+  const succeeded = summary.ops.filter((op) => op.outcome === 'succeeded' || op.outcome === 'reused');
+  if (succeeded.length === 0) return [];
+  const lines = [`  ${style.green('succeeded')} ${succeeded.length} op${succeeded.length === 1 ? '' : 's'}; their values:`];
+  for (const op of succeeded.slice(0, MAX_VALUE_LINES)) {
+    const envelope = op.recorded;
+    if (isOpStoredEnvelope(envelope)) {
+      const runId = envelope[STORED_RUN_KEY] ?? summary.runId ?? '<run id>';
+      const key = buildOutputKey('', { runId, op: op.name, retryNumber: envelope[STORED_KEY] });
+      lines.push(`    ${op.name}: stored by the IO manager at <prefix>${key} (${envelope[STORED_BYTES_KEY]} bytes)`);
+    } else {
+      lines.push(truncateText(`    ${op.name}: ${JSON.stringify(op.output ?? null)}`, maxWidth));
+    }
+  }
+  const more = succeeded.length - MAX_VALUE_LINES;
+  if (more > 0) lines.push(`    ... and ${more} more (--json gives every op's output)`);
   return lines;
 }
 
@@ -53,7 +86,7 @@ function renderOutcome(op: OpRunSummary, style: Style, maxWidth: number): string
     case 'failed':
       return style.red(truncateText(`failed: ${op.finalError === undefined ? 'unknown error' : formatFailure(op.finalError)}`, maxWidth));
     case 'skipped':
-      return style.yellow(truncateText(`skipped (upstream failed: ${(op.failedUpstream ?? []).join(', ')})`, maxWidth));
+      return style.yellow(truncateText(`skipped (upstream failed: ${(op.failedUpstream ?? []).join(', ')}${op.omittedFailedUpstream === undefined ? '' : ` and up to ${op.omittedFailedUpstream} more`})`, maxWidth));
     case 'reused':
       return style.dim(`reused (output of run ${op.reusedFrom ?? 'parent'})`);
     case 'running':

@@ -22,8 +22,10 @@ export interface OpDocument {
   readonly failures: readonly ErrorDocument[];
   /** For 'failed': the error it failed with. */
   readonly error?: ErrorDocument;
-  /** For 'skipped': the failed ops upstream. */
+  /** For 'skipped': the failed ops upstream (at most 20). */
   readonly failedUpstream?: readonly string[];
+  /** For 'skipped': failed ops upstream left out of failedUpstream (an upper bound). */
+  readonly omittedFailedUpstream?: number;
   /** For 'reused': the parent run whose output a re-execution reused. */
   readonly reusedFrom?: string;
   /** For 'succeeded' and 'reused': the op's output. */
@@ -57,9 +59,11 @@ export interface RunDocument {
   readonly output?: unknown;
   /** For FAILED, TIMED_OUT, ABORTED: Step Functions' Error and Cause. */
   readonly error?: { readonly error: string; readonly cause: string };
-  /** For a job failure: the failed ops and the skipped ones. */
+  /** For a job failure: the failed ops and the skipped ones (as the failure Cause lists them). */
   readonly failedOps?: readonly string[];
   readonly skippedOps?: readonly string[];
+  /** For a job failure: every op that succeeded (or was reused), from the history; `ops` has their outputs. */
+  readonly succeededOps?: readonly string[];
   /** In the order the ops started, then the ops that never ran. */
   readonly ops: readonly OpDocument[];
 }
@@ -92,7 +96,13 @@ export function buildRunDocument(summary: ExecutionSummary, context: RunDocument
     input: context.input,
     ...(summary.status === 'SUCCEEDED' ? { output: parseJsonText(summary.output ?? 'null') } : {}),
     ...(summary.error === undefined ? {} : { error: summary.error }),
-    ...(jobFailure === undefined ? {} : { failedOps: jobFailure.failedOps.map((failed) => failed.op), skippedOps: [...jobFailure.skippedOps] }),
+    ...(jobFailure === undefined
+      ? {}
+      : {
+          failedOps: jobFailure.failedOps.map((failed) => failed.op),
+          skippedOps: [...jobFailure.skippedOps],
+          succeededOps: summary.ops.filter((op) => op.outcome === 'succeeded' || op.outcome === 'reused').map((op) => op.name),
+        }),
     ops: summary.ops.map((op) => ({
       name: op.name,
       outcome: op.outcome,
@@ -101,6 +111,7 @@ export function buildRunDocument(summary: ExecutionSummary, context: RunDocument
       failures: op.failures.map(toErrorDocument),
       ...(op.finalError === undefined ? {} : { error: toErrorDocument(op.finalError) }),
       ...(op.failedUpstream === undefined ? {} : { failedUpstream: op.failedUpstream }),
+      ...(op.omittedFailedUpstream === undefined ? {} : { omittedFailedUpstream: op.omittedFailedUpstream }),
       ...(op.reusedFrom === undefined ? {} : { reusedFrom: op.reusedFrom }),
       ...(op.outcome === 'succeeded' || op.outcome === 'reused' ? { output: op.output ?? null, recorded: op.recorded ?? null } : {}),
     })),

@@ -21,8 +21,10 @@ export interface OpRunSummary {
   readonly outcome: OpOutcome;
   /** For 'failed': the error the op failed with. */
   readonly finalError?: DescribedFailure;
-  /** For 'skipped': the failed ops upstream. */
+  /** For 'skipped': the failed ops upstream (at most 20: the skip marker's list). */
   readonly failedUpstream?: readonly string[];
+  /** For 'skipped': failed ops upstream the skip marker left out of failedUpstream (an upper bound). */
+  readonly omittedFailedUpstream?: number;
   /** For 'reused': the parent run whose recorded output a re-execution reused. */
   readonly reusedFrom?: string;
   /** For 'succeeded': the op's output (the value in the wrapper's `{ v }` envelope). */
@@ -47,6 +49,8 @@ export interface ExecutionSummary {
   readonly output?: string;
   /** Error and cause, when the execution failed, timed out or was aborted. */
   readonly error?: { readonly error: string; readonly cause: string };
+  /** The run id the op Tasks sent (the execution name; a split job's parent's): where the IO manager keeps the run's stored outputs. */
+  readonly runId?: string;
 }
 
 export interface SummarizeExecutionOptions {
@@ -72,8 +76,10 @@ export function summarizeExecution(history: readonly HistoryEvent[], options: Su
   const ops = [...visitsByName.entries()].map(([name, visits]) => summarizeOp(name, visits, ends.get(name), end.status !== 'RUNNING'));
   const first = history[0]?.timestamp?.getTime();
   const last = history[history.length - 1]?.timestamp?.getTime();
+  const runId = readRunId(history);
   return {
     ...end,
+    ...(runId === undefined ? {} : { runId }),
     ops,
     elapsedSeconds: first === undefined || last === undefined ? 0 : (last - first) / 1000,
   };
@@ -100,7 +106,9 @@ function summarizeOp(name: string, visits: readonly TaskVisitSummary[], taskEnd:
   if (lastAttempt.outcome === 'succeeded') {
     const marker = readMarker(taskEnd?.lastResult);
     // The wrapper answered for a skipped op without running its code: no attempt of the op.
-    if (marker?.kind === 'skipped') return { ...base, attempts: 0, outcome: 'skipped', failedUpstream: marker.failedUpstream };
+    if (marker?.kind === 'skipped') {
+      return { ...base, attempts: 0, outcome: 'skipped', failedUpstream: marker.failedUpstream, ...(marker.omittedFailedUpstream === undefined ? {} : { omittedFailedUpstream: marker.omittedFailedUpstream }) };
+    }
     if (marker?.kind === 'failed') return { ...base, outcome: 'failed', finalError: describeFailure(marker.error, marker.cause) };
     if (!exited && !executionEnded) return { ...base, outcome: 'running' };
     const recorded = readRecordedPayload(taskEnd?.lastResult);
@@ -117,6 +125,7 @@ function summarizeOp(name: string, visits: readonly TaskVisitSummary[], taskEnd:
 interface MarkerSummary {
   readonly kind: 'failed' | 'skipped';
   readonly failedUpstream: readonly string[];
+  readonly omittedFailedUpstream?: number;
   readonly error?: string;
   readonly cause?: string;
 }
@@ -135,6 +144,7 @@ function readMarker(output: string | undefined): MarkerSummary | undefined {
   return {
     kind: candidate.o,
     failedUpstream: listFailedUpstream(candidate),
+    ...(typeof candidate.omittedFailedUpstream === 'number' && candidate.omittedFailedUpstream > 0 ? { omittedFailedUpstream: candidate.omittedFailedUpstream } : {}),
     ...(candidate.error === undefined ? {} : { error: candidate.error }),
     ...(candidate.cause === undefined ? {} : { cause: candidate.cause }),
   };
@@ -187,6 +197,16 @@ function readTaskEnds(history: readonly HistoryEvent[]): Map<string, TaskEnd> {
     }
   }
   return ends;
+}
+
+/** The `runId` of the first op Task's payload (its TaskScheduled parameters). */
+function readRunId(history: readonly HistoryEvent[]): string | undefined {
+  for (const event of history) {
+    if (event.type !== 'TaskScheduled') continue;
+    const runId = readScheduledOpAttempt(event).runId;
+    if (runId !== undefined) return runId;
+  }
+  return undefined;
 }
 
 function readExecutionEnd(history: readonly HistoryEvent[]): Pick<ExecutionSummary, 'status' | 'output' | 'error'> {

@@ -1,17 +1,19 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { compileJob, LAMBDA_INVOKE_CALLBACK_RESOURCE, LAMBDA_INVOKE_RESOURCE, type CompiledJob, type CompileJobOptions, type Concurrency } from '../../asl/index.js';
-import { InMemoryCoordinationStore } from '../../handler/coordination-store.js';
-import { jobHandler } from '../../handler/index.js';
-import { buildReexecutionInput, validateRunConfig, type JobDefinition, type LogRecord, type RecordedRun, type ReexecutionStrategy } from '../../job/index.js';
-import { readRecordedRunResult } from '../history/read-recorded-run.js';
-import { DirectoryIoManager } from '../../io/directory-io-manager.js';
-import type { IoManager } from '../../io/io-manager.js';
-import { InMemoryIoManager } from '../../io/memory-io-manager.js';
-import { createSeededRandom } from '../../policy/index.js';
-import type { Clock } from '../clock/clock.js';
-import { DEFAULT_FUNCTION_TIMEOUT_SECONDS, MAX_FUNCTION_TIMEOUT_SECONDS } from '../../asl/index.js';
-import { DefinitionError, describeValue } from '../../errors.js';
-import type { LambdaRuntimeError } from '../integrations/lambda-runtime-errors.js';
+import { compileJob, LAMBDA_INVOKE_CALLBACK_RESOURCE, LAMBDA_INVOKE_RESOURCE, type CompiledJob, type CompileJobOptions, type Concurrency } from '../asl/index.js';
+import { InMemoryCoordinationStore } from '../handler/coordination-store.js';
+import { jobHandler } from '../handler/index.js';
+import { buildReexecutionInput, validateRunConfig, type JobDefinition, type LogRecord, type RecordedRun, type ReexecutionStrategy } from '../job/index.js';
+import { STORED_KEY, STORED_RUN_KEY, VALUE_KEY, isOpStoredEnvelope, isOpValueEnvelope } from '../job/wire-protocol.js';
+import { IO_OBJECT_MISSING_ERROR } from '../io/io-errors.js';
+import { readRecordedRunResult } from './read-recorded-run.js';
+import { DirectoryIoManager } from '../io/directory-io-manager.js';
+import type { IoManager } from '../io/io-manager.js';
+import { InMemoryIoManager } from '../io/memory-io-manager.js';
+import { createSeededRandom } from '../policy/index.js';
+import type { Clock } from './clock.js';
+import { DEFAULT_FUNCTION_TIMEOUT_SECONDS, MAX_FUNCTION_TIMEOUT_SECONDS } from '../asl/index.js';
+import { DefinitionError, describeValue } from '../errors.js';
+import type { LambdaRuntimeError } from './lambda-runtime-errors.js';
 import { LocalAttempt } from './local-attempt.js';
 import { installRuntimeHooks } from './runtime-hooks.js';
 import { runStateMachine } from '../run-state-machine.js';
@@ -111,6 +113,21 @@ export interface RunJobLocallyOptions {
   readonly concurrency?: Concurrency;
 }
 
+/**
+ * What runJobLocally returns: the run (RunResult), and every op's output, so that nothing is
+ * lost when the run fails: the execution's failure Cause names the failed, skipped and
+ * succeeded ops (JobFailureCause), and `opOutputs` holds the value of each op that succeeded.
+ */
+export type LocalRunResult = RunResult & {
+  /**
+   * The output of every op that succeeded (or whose recorded output a re-execution reused), by
+   * invocation name, in the order the ops started: inline values as they travelled, stored ones
+   * read back from the run's IO manager. A stored output the IO manager no longer has (a
+   * re-execution's parent run kept in another IO manager) is left out.
+   */
+  readonly opOutputs: Readonly<Record<string, unknown>>;
+};
+
 /** What to re-execute and how. */
 export interface ReexecuteOptions {
   /** The earlier run: its RunResult, or what readRecordedRun / a `stepops run --json` document gives. */
@@ -140,7 +157,7 @@ interface LocalLambdaResult {
  * RunConfigError, before any op runs, for a non-object input, an unknown op name under `ops` or
  * a config its op's configSchema rejects.
  */
-export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOptions = {}): Promise<RunResult> {
+export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOptions = {}): Promise<LocalRunResult> {
   const input = options.reexecute === undefined ? (options.input ?? {}) : buildLocalReexecutionInput(options.reexecute, options.input);
   // Dagster checks the run config before the run starts: a RunConfigError here, before any op runs.
   await validateRunConfig(job, input);
@@ -156,6 +173,7 @@ export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOp
   const writeLog = options.writeLog;
   const seed = options.seed ?? 0;
   let clock: Clock | undefined;
+  const ioManager = readIoManager(options.ioManager);
   // The run's SendTaskSuccess: the runner's own, reached through the Task that calls the wrapper.
   let callbacks: TaskCallbacks | undefined;
   const handle = jobHandler(job, {
@@ -163,7 +181,7 @@ export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOp
       store: new InMemoryCoordinationStore(),
       sender: { sendTaskSuccess: (input) => callbacks!.sendTaskSuccess(input) },
     },
-    ioManager: readIoManager(options.ioManager),
+    ioManager,
     ...(options.writeLog === undefined ? {} : { writeLog: options.writeLog }),
     random: createSeededRandom(seed ^ 0x5eed_0b5),
     now: () => (clock === undefined ? Date.now() : clock.now()),
@@ -201,7 +219,7 @@ export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOp
   // Lambda, instead of ending the runner; the hooks are removed when the run ends.
   const uninstallHooks = installRuntimeHooks();
   try {
-    return await runStateMachine(definition, {
+    const result = await runStateMachine(definition, {
       input,
       taskHandlers,
       ...(childDefinitions.length === 0 ? {} : { stateMachines }),
@@ -211,6 +229,7 @@ export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOp
       ...(options.executionName === undefined ? {} : { executionName: options.executionName }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
+    return { ...result, opOutputs: await readOpOutputs(result, ioManager) };
   } finally {
     // Attempts abandoned by an abort: their timeout timers must not keep the process alive.
     for (const attempt of attempts) attempt.end();
@@ -246,6 +265,26 @@ function reportLateCrash(writeLog: ((record: LogRecord) => void) | undefined, op
   };
   if (writeLog !== undefined) writeLog(record);
   else process.stdout.write(`${JSON.stringify(record)}\n`);
+}
+
+/** Every succeeded op's output of a finished run: its recorded envelope's value, or the stored value read back. */
+async function readOpOutputs(result: RunResult, ioManager: IoManager): Promise<Record<string, unknown>> {
+  const recorded = readRecordedRunResult(result);
+  const outputs: Record<string, unknown> = {};
+  for (const op of recorded.ops) {
+    if (op.outcome !== 'succeeded') continue;
+    const envelope = op.recorded;
+    if (isOpValueEnvelope(envelope)) outputs[op.name] = envelope[VALUE_KEY];
+    else if (isOpStoredEnvelope(envelope)) {
+      const runId = envelope[STORED_RUN_KEY] ?? recorded.runId;
+      try {
+        outputs[op.name] = JSON.parse(await ioManager.readOutput({ runId, op: op.name, retryNumber: envelope[STORED_KEY] })) as unknown;
+      } catch (error) {
+        if ((error as { name?: unknown } | null)?.name !== IO_OBJECT_MISSING_ERROR) throw error;
+      }
+    }
+  }
+  return outputs;
 }
 
 /** The run input of a local re-execution: buildReexecutionInput over the parent as recorded. */
