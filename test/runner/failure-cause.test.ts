@@ -6,7 +6,7 @@
  * definition in the local runner.
  */
 import { describe, expect, it } from 'vitest';
-import { job, op, type JobFailureCause, type OpHandle } from '../../lib/index.js';
+import { job, op, type JobFailureCause, type OutputHandle } from '../../lib/index.js';
 import { buildSkippedMarker } from '../../lib/handler/skipped-marker.js';
 import { InMemoryIoManager } from '../../lib/io/memory-io-manager.js';
 import { MAX_FAILED_UPSTREAM } from '../../lib/job/wire-protocol.js';
@@ -85,7 +85,7 @@ describe('the failure Cause lists the succeeded ops', () => {
     const first = op({ name: 'step0' }, async () => [0, null]);
     const steps = Array.from({ length: 11 }, (_, k) => op({ name: `step${k + 1}` }, async (_context, input: unknown) => (k + 1 === 9 ? Promise.reject(new BrokenError('step 9')) : [k + 1, input])));
     const long = job({ name: 'long_chain' }, () => {
-      let previous: OpHandle<unknown> = first();
+      let previous: OutputHandle<unknown> = first();
       for (const step of steps) previous = step(previous);
     });
     const result = await runJobLocally(long, { ...silent, compile: { maxDefinitionCharacters: 12_000 } });
@@ -192,11 +192,11 @@ describe('skip markers are bounded', () => {
     });
     const join2 = op({ name: 'join' }, async (_context, _a: unknown, _b: unknown) => 0);
     const tree = job({ name: 'fan_in' }, () => {
-      let level: OpHandle<unknown>[] = Array.from({ length: 32 }, (_, k) => fails.alias(`fails_${k}`)());
+      let level: OutputHandle<unknown>[] = Array.from({ length: 32 }, (_, k) => fails.alias(`fails_${k}`)());
       let depth = 0;
       while (level.length > 1) {
         depth += 1;
-        const next: OpHandle<unknown>[] = [];
+        const next: OutputHandle<unknown>[] = [];
         for (let i = 0; i < level.length; i += 2) next.push(join2.alias(level.length === 2 ? 'root' : `join_${depth}_${i / 2}`)(level[i]!, level[i + 1]!));
         level = next;
       }
