@@ -11,22 +11,26 @@ import type { JobStateMachine } from '../lib/cdk/index.js';
 export function acknowledgeJobStateMachineFindings(jobStateMachine: JobStateMachine): void {
   const { stateMachine, function: opsFunction } = jobStateMachine;
   const functionLogicalId = Stack.of(jobStateMachine).getLogicalId(opsFunction.node.defaultChild as CfnElement);
-  Validations.of(stateMachine.role).acknowledge(
-    {
-      id: `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
-      reason:
-        "grantInvoke: lambda:InvokeFunction on the job's own function and its versions and aliases (ARN suffix ':*'), no other function; lets the definition invoke a published version or alias of it.",
-    },
-    {
+  // The role's default policy: exactly the function's version/alias wildcard. Any other wildcard grant on it is reported.
+  Validations.of(stateMachine.role.node.tryFindChild('DefaultPolicy') ?? stateMachine.role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
+    reason:
+      "grantInvoke: lambda:InvokeFunction on the job's own function and its versions and aliases (ARN suffix ':*'), no other function; lets the definition invoke a published version or alias of it.",
+  });
+  // `Resource: *` is acknowledged on the roles' ServicePolicy only, which holds aws-cdk-lib's logging and X-Ray statements and nothing else.
+  const stateMachineServicePolicy = stateMachine.role.node.tryFindChild('ServicePolicy');
+  if (stateMachineServicePolicy !== undefined) {
+    Validations.of(stateMachineServicePolicy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'Added by aws-cdk-lib for state machine logging (logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets): these actions do not support resource-level permissions.',
-    },
-  );
-  if (opsFunction.role !== undefined) {
-    Validations.of(opsFunction.role).acknowledge({
+        'Added by aws-cdk-lib for state machine logging (logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets): these actions do not support resource-level permissions. This policy holds those statements only.',
+    });
+  }
+  const functionServicePolicy = opsFunction.role?.node.tryFindChild('ServicePolicy');
+  if (functionServicePolicy !== undefined) {
+    Validations.of(functionServicePolicy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Added by aws-cdk-lib for active X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords): X-Ray does not support resource-level permissions.',
+      reason: 'Added by aws-cdk-lib for active X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords): X-Ray does not support resource-level permissions. This policy holds those statements only.',
     });
   }
   const { ioBucket, ioPrefix } = jobStateMachine;

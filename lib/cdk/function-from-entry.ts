@@ -10,6 +10,8 @@ import type { Construct } from 'constructs';
 import { DEFAULT_FUNCTION_TIMEOUT_SECONDS } from '../asl/index.js';
 import { DefinitionError } from '../errors.js';
 import type { JobFunctionProps } from './job-state-machine-props.js';
+import { JobRole } from './job-roles.js';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 
 /** The runtime of a bundled job function unless functionProps.runtime says otherwise. */
 export const DEFAULT_JOB_FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
@@ -23,6 +25,8 @@ export interface EntryFunctionOptions {
   readonly entry: string;
   readonly functionProps: JobFunctionProps | undefined;
   readonly logRetention: logs.RetentionDays;
+  /** Encrypts the function's new log group. @default - CloudWatch Logs' own encryption */
+  readonly logEncryptionKey: kms.IKey | undefined;
   readonly tracing: boolean;
 }
 
@@ -35,11 +39,12 @@ export interface EntryFunctionOptions {
 export function createEntryFunction(scope: Construct, id: string, options: EntryFunctionOptions): nodejs.NodejsFunction {
   const { functionProps = {}, constructPath } = options;
   checkLocalEsbuild(constructPath);
-  const logGroup = functionProps.logGroup ?? new logs.LogGroup(scope, `${id}LogGroup`, { retention: options.logRetention });
+  const logGroup = functionProps.logGroup ?? new logs.LogGroup(scope, `${id}LogGroup`, { retention: options.logRetention, ...(options.logEncryptionKey === undefined ? {} : { encryptionKey: options.logEncryptionKey }) });
   let role = functionProps.role;
   if (role === undefined) {
     // A role of its own instead of AWSLambdaBasicExecutionRole: write access to its log group only.
-    const ownRole = new iam.Role(scope, `${id}Role`, {
+    // A JobRole: X-Ray's `Resource: *` statements (tracing) go to a policy of their own.
+    const ownRole = new JobRole(scope, `${id}Role`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Runs the ops of a stepops job (${constructPath})`,
     });

@@ -1,9 +1,11 @@
 import type { Duration, RemovalPolicy, TimeZone } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { RetryFidelity } from '../asl/index.js';
 import type { JobDefinition } from '../job/index.js';
 
@@ -43,6 +45,16 @@ export interface JobLogProps {
    * @default false
    */
   readonly includeExecutionData?: boolean;
+
+  /**
+   * A KMS key that encrypts the log groups the construct creates (the state machine's and the
+   * bundled function's); a key defined in the app gets the key policy statement CloudWatch Logs
+   * needs (this account's log groups in this region). Ignored for `destination` and
+   * functionProps.logGroup, which are encrypted as you made them.
+   *
+   * @default - CloudWatch Logs' own encryption (AWS-owned keys)
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /** An EventBridge Scheduler schedule that starts the job's state machine. */
@@ -83,6 +95,30 @@ export interface JobScheduleProps {
    * @default true
    */
   readonly enabled?: boolean;
+
+  /**
+   * How many times EventBridge Scheduler retries a StartExecution call that fails (throttled,
+   * the state machine unavailable), 0 to 185. The job's own failures are not retried by the
+   * schedule: an execution that started and failed is the job's outcome.
+   *
+   * @default 185 - EventBridge Scheduler's default
+   */
+  readonly retryAttempts?: number;
+
+  /**
+   * How long EventBridge Scheduler keeps retrying one start, 1 minute to 24 hours.
+   *
+   * @default Duration.hours(24) - EventBridge Scheduler's default
+   */
+  readonly maxEventAge?: Duration;
+
+  /**
+   * An SQS queue that gets the starts EventBridge Scheduler gave up on (retries or maximum age
+   * used up), so a missed run is not lost silently; the schedule's role may send to it.
+   *
+   * @default - no dead-letter queue: a start that fails for good is dropped
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
 }
 
 /** Properties of a JobStateMachine. */

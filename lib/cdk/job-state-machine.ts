@@ -1,5 +1,6 @@
-import { Annotations, RemovalPolicy, Stack, type Duration } from 'aws-cdk-lib';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import { Annotations, ArnFormat, RemovalPolicy, Stack, type Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -26,6 +27,7 @@ import type { JobStateMachineProps } from './job-state-machine-props.js';
 import { createJobSchedule } from './schedule.js';
 import { validateJobStateMachineProps } from './validate-props.js';
 import { createDefinitionBody } from './definition-body.js';
+import { createStateMachineName, createStateMachineRole } from './job-roles.js';
 
 /** How long logs are kept unless props.logs.retention says otherwise. */
 export const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
@@ -88,6 +90,8 @@ export class JobStateMachine extends Construct {
     }
 
     const retention = props.logs?.retention ?? DEFAULT_LOG_RETENTION;
+    const encryptionKey = props.logs?.encryptionKey;
+    if (encryptionKey !== undefined) allowLogsToUseKey(encryptionKey);
     this.function =
       props.handler ??
       createEntryFunction(this, 'Function', {
@@ -95,9 +99,10 @@ export class JobStateMachine extends Construct {
         entry: props.entry!,
         functionProps: props.functionProps,
         logRetention: retention,
+        logEncryptionKey: encryptionKey,
         tracing: props.tracing === true,
       });
-    this.logGroup = props.logs?.destination ?? new logs.LogGroup(this, 'LogGroup', { retention });
+    this.logGroup = props.logs?.destination ?? new logs.LogGroup(this, 'LogGroup', { retention, ...(encryptionKey === undefined ? {} : { encryptionKey }) });
     this.ioBucket =
       props.ioBucket ?? createIoBucket(this, 'IoBucket', { expiration: props.ioExpiration ?? DEFAULT_IO_EXPIRATION, removalPolicy: props.ioRemovalPolicy ?? RemovalPolicy.RETAIN });
     this.ioPrefix = buildIoPrefix(job.name);
@@ -145,7 +150,12 @@ export class JobStateMachine extends Construct {
   ): sfn.StateMachine {
     // A split job's parent names the function in its run constants but runs no op Task.
     const namesFunction = JSON.stringify(part.definition).includes(`\${${FUNCTION_ARN_PLACEHOLDER}}`);
+    // A name known at synth time, so that the role trusts this state machine only (see createStateMachineRole).
+    const stateMachineName = createStateMachineName(this, id);
+    const role = createStateMachineRole(this, `${id}Role`, stateMachineName, `Runs the state machine ${stateMachineName} (${part.comment})`.slice(0, 1000));
     const stateMachine = new sfn.StateMachine(this, id, {
+      stateMachineName,
+      role,
       comment: part.comment,
       definitionBody: createDefinitionBody(part.definition, part.timeout),
       definitionSubstitutions: { ...(namesFunction ? { [FUNCTION_ARN_PLACEHOLDER]: this.function.functionArn } : {}), ...part.childArns },
@@ -212,6 +222,23 @@ export class JobStateMachine extends Construct {
       );
     }
   }
+}
+
+/**
+ * Lets CloudWatch Logs of this region use `key` for this account's log groups (the key policy
+ * CloudWatch Logs needs; a key not defined in this app is left as it is: its policy must allow it).
+ */
+function allowLogsToUseKey(key: kms.IKey): void {
+  const stack = Stack.of(key);
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } },
+    }),
+    true,
+  );
 }
 
 /** Whether a definition has a Task invoking Lambda (the op Tasks), Parallel branches included. */

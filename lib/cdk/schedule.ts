@@ -126,6 +126,9 @@ export function createJobSchedule(scope: Construct, stateMachine: sfn.IStateMach
   const target = new targets.StepFunctionsStartExecution(stateMachine, {
     role,
     input: props.input === undefined ? undefined : scheduler.ScheduleTargetInput.fromObject(props.input),
+    ...(props.retryAttempts === undefined ? {} : { retryAttempts: props.retryAttempts }),
+    ...(props.maxEventAge === undefined ? {} : { maxEventAge: props.maxEventAge }),
+    ...(props.deadLetterQueue === undefined ? {} : { deadLetterQueue: props.deadLetterQueue }),
   });
   const schedule = new scheduler.Schedule(scope, 'Schedule', {
     schedule: scheduler.ScheduleExpression.expression(props.expression.trim(), props.timeZone),

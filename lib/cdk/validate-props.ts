@@ -84,6 +84,17 @@ export function validateJobStateMachineProps(constructPath: string, props: JobSt
         `props.schedule.input must be a JSON object (the execution input), got ${describeValue(p.schedule.input)}; pass e.g. { ops: { extract: { config: { day: 'today' } } } }`,
       );
     }
+    const attempts = p.schedule.retryAttempts;
+    if (attempts !== undefined && (typeof attempts !== 'number' || !Number.isInteger(attempts) || attempts < 0 || attempts > 185)) {
+      fail(`props.schedule.retryAttempts must be an integer from 0 to 185 (EventBridge Scheduler's range), got ${describeValue(attempts)}; remove it for the default, 185`);
+    }
+    const age = p.schedule.maxEventAge;
+    if (age !== undefined && !Token.isUnresolved(age.toString())) {
+      const seconds = age.toSeconds({ integral: false });
+      if (!Number.isInteger(seconds) || seconds < 60 || seconds > 86_400) {
+        fail(`props.schedule.maxEventAge must be whole seconds from 1 minute to 24 hours (EventBridge Scheduler's range), got ${age.toHumanString()}; use e.g. Duration.hours(1)`);
+      }
+    }
   }
 }
 

@@ -200,12 +200,12 @@ describe('cdk-nag on a split job', () => {
 
   it("finds, beyond a single machine's, only the children's logging and invoke wildcards and the parent's execution wildcard", () => {
     expect(checkSplitJob(false)).toStrictEqual([
-      'AwsSolutions-IAM5[Resource::*] Nag/Job/ChildPart1/Role/DefaultPolicy/Resource',
-      'AwsSolutions-IAM5[Resource::*] Nag/Job/ChildPart2/Role/DefaultPolicy/Resource',
-      'AwsSolutions-IAM5[Resource::<OpsFunction09042971.Arn>:*] Nag/Job/ChildPart1/Role/DefaultPolicy/Resource',
-      'AwsSolutions-IAM5[Resource::<OpsFunction09042971.Arn>:*] Nag/Job/ChildPart2/Role/DefaultPolicy/Resource',
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<JobChildPart1CDE8AD61.Name>:*] Nag/Job/StateMachine/Role/DefaultPolicy/Resource',
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<JobChildPart29832448D.Name>:*] Nag/Job/StateMachine/Role/DefaultPolicy/Resource',
+      'AwsSolutions-IAM5[Resource::*] Nag/Job/ChildPart1Role/ServicePolicy/Resource',
+      'AwsSolutions-IAM5[Resource::*] Nag/Job/ChildPart2Role/ServicePolicy/Resource',
+      'AwsSolutions-IAM5[Resource::<OpsFunction09042971.Arn>:*] Nag/Job/ChildPart1Role/DefaultPolicy/Resource',
+      'AwsSolutions-IAM5[Resource::<OpsFunction09042971.Arn>:*] Nag/Job/ChildPart2Role/DefaultPolicy/Resource',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<JobChildPart1CDE8AD61.Name>:*] Nag/Job/StateMachineRole/DefaultPolicy/Resource',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<JobChildPart29832448D.Name>:*] Nag/Job/StateMachineRole/DefaultPolicy/Resource',
     ]);
   });
 
@@ -223,17 +223,15 @@ function acknowledgeSplitJobFindings(jobStateMachine: JobStateMachine): void {
   const stack = Stack.of(jobStateMachine);
   const functionLogicalId = logicalIdOf(jobStateMachine.function, stack);
   for (const child of jobStateMachine.childStateMachines) {
-    Validations.of(child.role).acknowledge(
-      {
-        id: `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
-        reason: "grantInvoke: lambda:InvokeFunction on the job's own function and its versions and aliases (ARN suffix ':*'), no other function.",
-      },
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'Added by aws-cdk-lib for state machine logging and X-Ray tracing: these actions do not support resource-level permissions.',
-      },
-    );
-    Validations.of(jobStateMachine.stateMachine.role).acknowledge({
+    Validations.of(child.role.node.findChild('DefaultPolicy')).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
+      reason: "grantInvoke: lambda:InvokeFunction on the job's own function and its versions and aliases (ARN suffix ':*'), no other function.",
+    });
+    Validations.of(child.role.node.findChild('ServicePolicy')).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'Added by aws-cdk-lib for state machine logging and X-Ray tracing: these actions do not support resource-level permissions; this policy holds those statements only.',
+    });
+    Validations.of(jobStateMachine.stateMachine.role.node.findChild('DefaultPolicy')).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${logicalIdOf(child, stack)}.Name>:*]`,
       reason:
         'startExecution.sync:2 polls and stops the child executions it starts (states:DescribeExecution, states:StopExecution); their ARNs end in a name chosen at run time, so the policy names every execution of this one child state machine.',
