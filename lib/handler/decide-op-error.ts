@@ -76,7 +76,12 @@ export function decideOpError(attempt: OpAttempt, thrown: unknown, random?: () =
   const exhaustedRequest = isRetryRequested(thrown) && decision.reason === 'retries-exhausted';
   // The wrapper's own deadline error keeps its name; an op's error of that name is renamed.
   const name = thrown instanceof OpDeadlineError ? OP_TIMEOUT_ERROR : toFailureErrorName(serialized.name);
-  const message = exhaustedRequest ? describeExhaustedRequest(decision.maxRetries ?? 0, serialized.cause) : serialized.message;
+  // Exhausted: the op's own name (parent workflows' Catchers match it) and Dagster's wording first in the message.
+  const message = exhaustedRequest
+    ? describeExhaustedRequest(decision.maxRetries ?? 0, serialized.cause)
+    : decision.reason === 'retries-exhausted'
+      ? `${describeExceeded(decision.maxRetries ?? 0)}: ${serialized.message}`
+      : serialized.message;
   const error = createAttemptError(
     name,
     message,
@@ -107,8 +112,13 @@ function describeRetry(opName: string, error: SerializedOpError, decision: Extra
   return `op "${opName}" failed (${quote(error)}); retry ${decision.nextRetryNumber} of ${decision.maxRetries} under its retry policy, ${when}`;
 }
 
+/** Dagster's message for a step out of retries (execute_step.py: `Exceeded max_retries of {max_retries}`). */
+function describeExceeded(maxRetries: number): string {
+  return `Exceeded max_retries of ${maxRetries}`;
+}
+
 function describeExhaustedRequest(maxRetries: number, cause: SerializedOpError | undefined): string {
-  const exceeded = `Exceeded max_retries of ${maxRetries}`;
+  const exceeded = describeExceeded(maxRetries);
   return cause === undefined ? exceeded : `${exceeded}: ${cause.name}: ${cause.message}`;
 }
 

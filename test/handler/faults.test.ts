@@ -174,5 +174,6 @@ describe('jobHandler: hostile thrown values never escape unclassified', () => {
     const exhausted = recordFailure(await catchThrown(handler(buildPayload(testJob, 'work', { retryNumber: 3 }), createFakeContext())));
     expect(exhausted.Error).not.toMatch(/^(Lambda|States|Sandbox|Runtime)\./);
     expect(exhausted.details).toMatchObject({ decision: 'fail', reason: 'retries-exhausted' });
+    expect(exhausted.errorMessage).toMatch(/^Exceeded max_retries of 3: /);
   });
 });
