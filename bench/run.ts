@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { reportProgress, type BenchFigure, type BenchRow } from './bench-row.js';
 import { measureCompileScale } from './compile-scale.js';
+import { measureExactConcurrency } from './exact-concurrency.js';
 import { measureFidelity } from './fidelity.js';
 import { measureHandler } from './handler.js';
 import { measureIo } from './io.js';
@@ -26,6 +27,7 @@ async function measureHandlerFigure(): Promise<BenchFigure> {
 
 const BENCHMARKS: readonly (readonly [string, () => BenchFigure | Promise<BenchFigure>])[] = [
   ['schedule efficiency', measureScheduleEfficiency],
+  ['exact concurrency', measureExactConcurrency],
   ['cost (state transitions)', measureTransitions],
   ['compile scale', measureCompileScale],
   ['fidelity', measureFidelity],

@@ -30,7 +30,17 @@ export function acknowledgeJobStateMachineFindings(jobStateMachine: JobStateMach
   if (functionServicePolicy !== undefined) {
     Validations.of(functionServicePolicy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Added by aws-cdk-lib for active X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords): X-Ray does not support resource-level permissions. This policy holds those statements only.',
+      reason:
+        'Added by aws-cdk-lib for active X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords): X-Ray does not support resource-level permissions. ' +
+        "With concurrency 'exact' also states:SendTaskSuccess, which the Service Authorization Reference lists with no resource type (IAM cannot scope it; the task token names the task). This policy holds those statements only.",
+    });
+  }
+  const { coordinationTable } = jobStateMachine;
+  if (coordinationTable !== undefined) {
+    Validations.of(coordinationTable).acknowledge({
+      id: 'AwsSolutions-DDB3',
+      reason:
+        "The coordination table of concurrency 'exact' holds, per running execution, a producer op's envelope and the task tokens waiting for it; its items matter only while their execution runs and expire by TTL, so point-in-time recovery is off by default (JobStateMachine prop coordinationPointInTimeRecovery turns it on).",
     });
   }
   const { ioBucket, ioPrefix } = jobStateMachine;

@@ -56,6 +56,7 @@ export type {
   ChildDefinition,
   Concurrency,
   CoordinationDiagnostics,
+  CoordinationCost,
   HeldBackOp,
   CompileRetryPolicyOptions,
   CompiledRetryPolicy,

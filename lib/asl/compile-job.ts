@@ -3,7 +3,7 @@ import { computeJobFingerprint } from '../job/job-fingerprint.js';
 import { isJobDefinition, type JobDefinition } from '../job/job.js';
 import { INLINE_THRESHOLD_BYTES } from '../job/wire-protocol.js';
 import { resolveRetryPolicy } from '../job/resolve-retry-policy.js';
-import { FUNCTION_ARN_PLACEHOLDER, MAX_DEFINITION_CHARACTERS } from './asl-constants.js';
+import { FUNCTION_ARN_PLACEHOLDER, MAX_DEFINITION_CHARACTERS, MAX_FUNCTION_TIMEOUT_SECONDS } from './asl-constants.js';
 import type { AslDefinition, AslPassState, AslState, JsonObject } from './asl-types.js';
 import { buildFaultVariables, compileFaultHandling } from './compile-faults.js';
 import { compileOpRetries, findStrictViolations, type RetryFidelity } from './compile-retriers.js';
@@ -11,6 +11,7 @@ import { compileStructure, type OpCompileInfo } from './compile-structure.js';
 import { decomposeGraph } from './decompose-graph.js';
 import { decomposeExact, type CrossEdge } from './decompose-exact.js';
 import { computeWaitTimeoutSeconds } from './wait-timeouts.js';
+import { computeCoordinationCost, type CoordinationCost } from './coordination-cost.js';
 import type { ExactWaits } from './compile-structure.js';
 import { computeCriticalPath, evaluateMakespan } from './evaluate-makespan.js';
 import { buildOpGraph } from './job-graph.js';
@@ -102,7 +103,7 @@ export interface CompileDiagnostics {
 }
 
 /** What exact mode adds to a job (absent in structured mode). */
-export interface CoordinationDiagnostics {
+export interface CoordinationDiagnostics extends CoordinationCost {
   /** The dependencies the structure does not give, each enforced by a wait Task before the consumer. */
   readonly crossEdges: readonly { readonly producer: string; readonly consumer: string }[];
   /** Producers with a release Task after their own. */
@@ -168,7 +169,7 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
     structure = decomposed.block;
     const timeouts = computeWaitTimeoutSeconds(graph, retryPlans, readOpTimeoutSeconds(options.opTimeoutSeconds));
     exact = decomposed.crossEdges.length === 0 ? undefined : buildExactWaits(decomposed.crossEdges, timeouts);
-    coordination = buildCoordinationDiagnostics(graph.names, decomposed.crossEdges, timeouts);
+    coordination = buildCoordinationDiagnostics(graph.names, decomposed.crossEdges, timeouts, computeCoordinationCost(retryPlans, countParallels(structure), decomposed.crossEdges.length, new Set(decomposed.crossEdges.map((edge) => edge.producer)).size));
   } else {
     structure = decomposeGraph(graph, givenDurations);
   }
@@ -272,8 +273,8 @@ function readOpTimeoutSeconds(given: unknown): number {
   return given;
 }
 
-/** Lambda's longest function timeout: one op attempt takes at most this long. */
-const DEFAULT_OP_TIMEOUT_SECONDS = 900;
+/** Without a function timeout given, an op attempt takes at most Lambda's longest. */
+const DEFAULT_OP_TIMEOUT_SECONDS = MAX_FUNCTION_TIMEOUT_SECONDS;
 
 function buildExactWaits(crossEdges: readonly CrossEdge[], waitTimeoutSeconds: readonly number[]): ExactWaits {
   const crossProducers = new Map<number, number[]>();
@@ -285,9 +286,10 @@ function buildExactWaits(crossEdges: readonly CrossEdge[], waitTimeoutSeconds: r
   return { crossProducers, released: new Set(crossEdges.map((edge) => edge.producer)), waitTimeoutSeconds };
 }
 
-function buildCoordinationDiagnostics(names: readonly string[], crossEdges: readonly CrossEdge[], waitTimeoutSeconds: readonly number[]): CoordinationDiagnostics {
+function buildCoordinationDiagnostics(names: readonly string[], crossEdges: readonly CrossEdge[], waitTimeoutSeconds: readonly number[], cost: CoordinationCost): CoordinationDiagnostics {
   const released = [...new Set(crossEdges.map((edge) => edge.producer))].sort((a, b) => a - b);
   return {
+    ...cost,
     crossEdges: crossEdges.map((edge) => ({ producer: names[edge.producer]!, consumer: names[edge.consumer]! })),
     releasedOps: released.map((k) => names[k]!),
     waitTimeoutSeconds: Object.fromEntries(released.map((k) => [names[k]!, waitTimeoutSeconds[k]!])),

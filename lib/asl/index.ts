@@ -1,4 +1,6 @@
 export { compileJob } from './compile-job.js';
+export { describeCoordinationCost, MAX_HISTORY_EVENTS } from './coordination-cost.js';
+export type { CoordinationCost } from './coordination-cost.js';
 export type { CompileJobOptions, CompiledJob, CompileDiagnostics, ChildDefinition, Concurrency, CoordinationDiagnostics } from './compile-job.js';
 export type { HeldBackOp } from './held-back-ops.js';
 export { describeHeldBackOp } from './held-back-ops.js';

@@ -3,8 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 
 /**
- * Actions aws-cdk-lib grants on `Resource: *` for state machine logging and X-Ray tracing
- * (they have no resource-level permissions). They go to a role's ServicePolicy, so that the
+ * Actions granted on `Resource: *` because they have no resource-level permissions: aws-cdk-lib's
+ * for state machine logging and X-Ray tracing, and the wrapper's states:SendTaskSuccess (exact mode). They go to a role's ServicePolicy, so that the
  * cdk-nag acknowledgment of `AwsSolutions-IAM5[Resource::*]` covers exactly them and a wildcard
  * grant anyone adds to the role is reported.
  */
@@ -21,6 +21,8 @@ const SERVICE_WILDCARD_ACTIONS: ReadonlySet<string> = new Set([
   'xray:PutTelemetryRecords',
   'xray:GetSamplingRules',
   'xray:GetSamplingTargets',
+  // concurrency 'exact': the Service Authorization Reference lists no resource type for it.
+  'states:SendTaskSuccess',
 ]);
 
 /** The id of the policy that holds a JobRole's service wildcard statements (when it has any). */

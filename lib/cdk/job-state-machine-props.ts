@@ -6,7 +6,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import type { RetryFidelity } from '../asl/index.js';
+import type { Concurrency, RetryFidelity } from '../asl/index.js';
 import type { JobDefinition } from '../job/index.js';
 
 /**
@@ -244,4 +244,32 @@ export interface JobStateMachineProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly ioRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * 'structured': sequences and Parallel states only, no extra infrastructure; on a graph that
+   * is not series-parallel some ops may wait for ops they do not depend on (a synth warning
+   * names them). 'exact': every op starts once its last producer is done, on any graph: the
+   * dependencies the structure cannot give are enforced by task-token waits through a
+   * coordination table (created only when the job has such dependencies; a series-parallel job
+   * compiles as in 'structured' and gets nothing extra). Standard workflows only (Express
+   * workflows do not support `.waitForTaskToken`).
+   *
+   * @default 'structured'
+   */
+  readonly concurrency?: Concurrency;
+
+  /**
+   * Point-in-time recovery on the coordination table of `concurrency: 'exact'`. Its items
+   * matter only while their execution runs, so it is off unless you want it.
+   *
+   * @default false
+   */
+  readonly coordinationPointInTimeRecovery?: boolean;
+
+  /**
+   * What happens to the coordination table when it leaves the stack.
+   *
+   * @default RemovalPolicy.DESTROY (it holds nothing a finished execution needs)
+   */
+  readonly coordinationRemovalPolicy?: RemovalPolicy;
 }

@@ -7,17 +7,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import {
-  compileJob,
-  describeHeldBackOp,
-  findStrictViolations,
-  FUNCTION_ARN_PLACEHOLDER,
-  LAMBDA_INVOKE_RESOURCE,
-  type AslBranch,
-  type AslDefinition,
-  type HeldBackOp,
-  type OpRetryPlan,
-} from '../asl/index.js';
+import { compileJob, describeCoordinationCost, describeHeldBackOp, DEFAULT_FUNCTION_TIMEOUT_SECONDS, MAX_FUNCTION_TIMEOUT_SECONDS, type CoordinationDiagnostics, findStrictViolations, FUNCTION_ARN_PLACEHOLDER, LAMBDA_INVOKE_RESOURCE, type AslBranch, type AslDefinition, type HeldBackOp, type OpRetryPlan } from '../asl/index.js';
 import { DefinitionError } from '../errors.js';
 import { createStartChildrenStatements, describeExpressRefusal } from './child-state-machines.js';
 import { EXPRESS_MAX_DURATION_SECONDS, findWorstCaseRetryPath } from './express-limit.js';
@@ -28,6 +18,8 @@ import { createJobSchedule } from './schedule.js';
 import { validateJobStateMachineProps } from './validate-props.js';
 import { createDefinitionBody } from './definition-body.js';
 import { createStateMachineName, createStateMachineRole } from './job-roles.js';
+import { connectCoordinationTable, createCoordinationTable } from './coordination-table.js';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 
 /** How long logs are kept unless props.logs.retention says otherwise. */
 export const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
@@ -71,6 +63,11 @@ export class JobStateMachine extends Construct {
   readonly schedule: scheduler.Schedule | undefined;
   /** The role the schedule starts executions with, when `schedule` is given. */
   readonly scheduleRole: iam.Role | undefined;
+  /**
+   * The coordination table of `concurrency: 'exact'`, when the job has dependencies its
+   * structure cannot give (cross edges); undefined otherwise (series-parallel jobs, structured mode).
+   */
+  readonly coordinationTable: dynamodb.Table | undefined;
 
   constructor(scope: Construct, id: string, props: JobStateMachineProps) {
     super(scope, id);
@@ -78,7 +75,13 @@ export class JobStateMachine extends Construct {
     const { job } = props;
     const stateMachineType = props.stateMachineType ?? sfn.StateMachineType.STANDARD;
 
-    const compiled = compileJob(job, { fidelity: props.fidelity, maxDefinitionCharacters: props.maxDefinitionCharacters });
+    const concurrency = props.concurrency ?? 'structured';
+    const compiled = compileJob(job, {
+      fidelity: props.fidelity,
+      maxDefinitionCharacters: props.maxDefinitionCharacters,
+      ...(concurrency === 'exact' ? { concurrency, opTimeoutSeconds: readFunctionTimeoutSeconds(props) } : {}),
+    });
+    const crossEdges = compiled.diagnostics.coordination?.crossEdges ?? [];
     const children = compiled.childDefinitions;
     this.definition = compiled.definition;
     this.retryPlans = compiled.retryPlans;
@@ -87,7 +90,13 @@ export class JobStateMachine extends Construct {
     if (stateMachineType === sfn.StateMachineType.EXPRESS) {
       if (children.length > 0) throw new DefinitionError(describeExpressRefusal(this.node.path, job.name, children));
       this.refuseLongWaitsInExpress(props);
+      if (crossEdges.length > 0) {
+        throw new DefinitionError(
+          `JobStateMachine "${this.node.path}": props.concurrency is 'exact' and job "${job.name}" has ${crossEdges.length} dependencies enforced by task-token waits, which Express workflows do not support (.waitForTaskToken); use sfn.StateMachineType.STANDARD, or concurrency 'structured'`,
+        );
+      }
     }
+    if (crossEdges.length > 0) this.reportCoordinationCost(job.name, compiled.diagnostics.coordination!);
 
     const retention = props.logs?.retention ?? DEFAULT_LOG_RETENTION;
     const encryptionKey = props.logs?.encryptionKey;
@@ -107,6 +116,15 @@ export class JobStateMachine extends Construct {
       props.ioBucket ?? createIoBucket(this, 'IoBucket', { expiration: props.ioExpiration ?? DEFAULT_IO_EXPIRATION, removalPolicy: props.ioRemovalPolicy ?? RemovalPolicy.RETAIN });
     this.ioPrefix = buildIoPrefix(job.name);
     connectIoBucket(this, this.function, this.ioBucket, this.ioPrefix);
+    if (crossEdges.length > 0) {
+      this.coordinationTable = createCoordinationTable(this, 'CoordinationTable', {
+        pointInTimeRecovery: props.coordinationPointInTimeRecovery === true,
+        removalPolicy: props.coordinationRemovalPolicy ?? RemovalPolicy.DESTROY,
+      });
+      connectCoordinationTable(this, this.function, this.coordinationTable);
+    } else {
+      this.coordinationTable = undefined;
+    }
 
     // Children first: the parent's definition needs their ARNs. They share the parent's type,
     // log group, log level and tracing; props.timeout is the parent's only.
@@ -208,6 +226,11 @@ export class JobStateMachine extends Construct {
     );
   }
 
+  /** One info message: what exact mode adds to each run, and the history bound. */
+  private reportCoordinationCost(jobName: string, coordination: CoordinationDiagnostics): void {
+    Annotations.of(this).addInfo(`stepops concurrency: job "${jobName}" runs in exact mode: ${describeCoordinationCost(coordination)}`);
+  }
+
   private refuseLongWaitsInExpress(props: JobStateMachineProps): void {
     const path = findWorstCaseRetryPath(props.job, this.retryPlans);
     if (path.waitSeconds > EXPRESS_MAX_DURATION_SECONDS) {
@@ -239,6 +262,12 @@ function allowLogsToUseKey(key: kms.IKey): void {
     }),
     true,
   );
+}
+
+/** The function's timeout in seconds, the longest one op attempt can take: its props, the bundled default, or Lambda's longest for a given function. */
+function readFunctionTimeoutSeconds(props: JobStateMachineProps): number {
+  if (props.handler !== undefined) return MAX_FUNCTION_TIMEOUT_SECONDS;
+  return props.functionProps?.timeout?.toSeconds() ?? DEFAULT_FUNCTION_TIMEOUT_SECONDS;
 }
 
 /** Whether a definition has a Task invoking Lambda (the op Tasks), Parallel branches included. */

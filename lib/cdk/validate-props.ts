@@ -66,6 +66,12 @@ export function validateJobStateMachineProps(constructPath: string, props: JobSt
   if (p.fidelity !== undefined && !FIDELITIES.includes(p.fidelity)) {
     fail(`props.fidelity must be 'exact' or 'native', got ${describeValue(p.fidelity)}; remove it for the default, 'exact'`);
   }
+  if (p.concurrency !== undefined && p.concurrency !== 'structured' && p.concurrency !== 'exact') {
+    fail(`props.concurrency must be 'structured' or 'exact', got ${describeValue(p.concurrency)}; remove it for the default, 'structured'`);
+  }
+  if (p.coordinationPointInTimeRecovery !== undefined && typeof p.coordinationPointInTimeRecovery !== 'boolean') {
+    fail(`props.coordinationPointInTimeRecovery must be a boolean, got ${describeValue(p.coordinationPointInTimeRecovery)}; remove it for the default, false`);
+  }
   if (p.maxDefinitionCharacters !== undefined) {
     const max = p.maxDefinitionCharacters;
     if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > MAX_DEFINITION_CHARACTERS) {

@@ -9,6 +9,21 @@
  *   every token registered for it.
  */
 export const COORDINATE_AWAIT = 'await';
+/** Environment variable JobStateMachine sets to the coordination table's name. */
+export const COORDINATION_TABLE_ENVIRONMENT = 'STEPOPS_COORDINATION_TABLE';
+
+/** The coordination table's attributes (DynamoDbCoordinationStore; JobStateMachine creates the table). */
+export const COORDINATION_TABLE_ATTRIBUTES = {
+  /** Partition key (string): `<runId>/<op>`. */
+  partitionKey: 'pk',
+  /** String set: the task tokens registered before the envelope. */
+  tokens: 'tokens',
+  /** String: the producer's envelope, as JSON. */
+  envelope: 'envelope',
+  /** Number: epoch seconds, the table's TTL attribute. */
+  ttl: 'expiresAt',
+} as const;
+
 export const COORDINATE_RELEASE = 'release';
 
 interface CoordinationFields {

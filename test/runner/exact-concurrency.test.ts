@@ -80,13 +80,21 @@ describe("concurrency: 'exact'", () => {
     // b's worst case: one attempt of 900 s plus 126 s of platform retries, and a minute.
     expect(wait.TimeoutSeconds).toBe(900 + 126 + 60);
     expect(branchStates.map(([name]) => name).filter((name) => name.includes('release'))).toStrictEqual(['b-release']);
+    // The cost the plan reports, against the run's own history: one more Lambda invocation per wait and per release, 6 + 5 more events.
+    expect(compiled.diagnostics.coordination).toMatchObject({ waitTasks: 1, releaseTasks: 1, extraLambdaInvocations: 2, extraStateTransitions: 2, extraHistoryEvents: 11 });
+    const invocations = (history: readonly HistoryEvent[]) => history.filter((event) => event.type === 'TaskScheduled').length;
+    expect(invocations(exact.history) - invocations(structured.history)).toBe(2);
+    // Each Parallel records 4 events; the two structures have different Parallels.
+    const parallelEvents = 4 * (compiled.diagnostics.parallels - compileJob(nShaped).diagnostics.parallels);
+    expect(exact.history.length - structured.history.length).toBe(11 + parallelEvents);
+    expect(compiled.diagnostics.coordination!.worstCaseHistoryEvents).toBeGreaterThan(exact.history.length);
   });
 
   it('compiles a series-parallel job exactly as structured mode does: no wait, no release', () => {
     const structured = compileJob(dagsterCase);
     const exact = compileJob(dagsterCase, { concurrency: 'exact' });
     expect(exact.definition).toStrictEqual(structured.definition);
-    expect(exact.diagnostics.coordination).toStrictEqual({ crossEdges: [], releasedOps: [], waitTimeoutSeconds: {} });
+    expect(exact.diagnostics.coordination).toMatchObject({ crossEdges: [], releasedOps: [], waitTimeoutSeconds: {}, waitTasks: 0, releaseTasks: 0, extraLambdaInvocations: 0, extraStateTransitions: 0, extraHistoryEvents: 0 });
     expect(JSON.stringify(exact.definition)).not.toContain('waitForTaskToken');
   });
 

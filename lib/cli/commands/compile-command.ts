@@ -1,4 +1,4 @@
-import { compileJob, FUNCTION_ARN_PLACEHOLDER } from '../../asl/index.js';
+import { compileJob, FUNCTION_ARN_PLACEHOLDER, type Concurrency } from '../../asl/index.js';
 import type { CliIo } from '../cli-io.js';
 import { CliError } from '../cli-error.js';
 import { loadJob } from '../load-job-module.js';
@@ -19,6 +19,8 @@ export interface CompileCommandOptions {
    * @default false
    */
   readonly json?: boolean;
+  /** compileJob's concurrency. @default 'structured' */
+  readonly concurrency?: Concurrency;
 }
 
 /** `arn:<partition>:lambda:<region>:<account>:function:<name>[:<version or alias>]`. */
@@ -33,7 +35,7 @@ export async function runCompileCommand(modulePath: string, options: CompileComm
     );
   }
   const job = await loadJob(modulePath, options.job, io.cwd);
-  const compiled = compileJob(job);
+  const compiled = compileJob(job, options.concurrency === undefined ? {} : { concurrency: options.concurrency });
   const document =
     options.json === true
       ? {

@@ -1,4 +1,4 @@
-import { compileJob } from '../../asl/index.js';
+import { compileJob, type Concurrency } from '../../asl/index.js';
 import { ReexecutionError, buildReexecutionInput, validateRunConfig } from '../../job/index.js';
 import { readRecordedRunResult } from '../../runner/index.js';
 import { CliError } from '../cli-error.js';
@@ -34,6 +34,8 @@ export interface RunCommandOptions {
   readonly logs?: LogMode;
   /** Split the job into a parent and child state machines above this size. @default - Step Functions' limit */
   readonly maxDefinitionCharacters?: number;
+  /** compileJob's concurrency. @default 'structured' */
+  readonly concurrency?: Concurrency;
   /** Print one RunDocument (JSON) on stdout instead of the timeline; progress goes to stderr. @default false */
   readonly json?: boolean;
   /**
@@ -60,7 +62,10 @@ export async function runRunCommand(modulePath: string, options: RunCommandOptio
   const input = reexecution?.input ?? readInputOption(options.input, io.cwd);
   // A run config that does not fit the job fails here, before the header and before any op runs.
   await validateRunConfig(job, input);
-  const compileOptions = options.maxDefinitionCharacters === undefined ? {} : { maxDefinitionCharacters: options.maxDefinitionCharacters };
+  const compileOptions = {
+    ...(options.maxDefinitionCharacters === undefined ? {} : { maxDefinitionCharacters: options.maxDefinitionCharacters }),
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+  };
   const compiled = compileJob(job, compileOptions);
   const { retryPlans, childDefinitions } = compiled;
   const plans = new Map(retryPlans.map((plan) => [plan.op, plan]));

@@ -1,4 +1,4 @@
-import { describeHeldBackOp, type HeldBackOp, type OpRetryPlan, type RetryMechanism, type RetryWait } from '../../asl/index.js';
+import { describeCoordinationCost, describeHeldBackOp, type CoordinationDiagnostics, type HeldBackOp, type OpRetryPlan, type RetryMechanism, type RetryWait } from '../asl/index.js';
 import { describePolicySource } from './describe-policy.js';
 import { formatSeconds } from './format-text.js';
 import type { Style } from './style.js';
@@ -42,6 +42,19 @@ export function renderHeldBackOps(heldBackOps: readonly HeldBackOp[], style: Sty
     style.bold('Concurrency'),
     `  ${style.yellow('the graph is not series-parallel; these ops may wait for ops they do not depend on:')}`,
     ...heldBackOps.map((held) => `  ${describeHeldBackOp(held, Infinity)}`),
+    '',
+  ];
+}
+
+/** The Concurrency section in exact mode: the cross edges, their waits' timeouts and what they cost. */
+export function renderCoordination(coordination: CoordinationDiagnostics, style: Style): string[] {
+  if (coordination.crossEdges.length === 0) {
+    return [style.bold('Concurrency (exact)'), `  ${style.green('series-parallel: every op starts as soon as its inputs are done, with no coordination (as structured)')}`, ''];
+  }
+  return [
+    style.bold('Concurrency (exact)'),
+    `  every op starts as soon as its inputs are done; ${describeCoordinationCost(coordination)}`,
+    ...coordination.crossEdges.map((edge) => `  ${edge.consumer} waits for ${edge.producer} (TimeoutSeconds ${coordination.waitTimeoutSeconds[edge.producer]})`),
     '',
   ];
 }
