@@ -49,6 +49,12 @@ describe("JobStateMachine concurrency 'exact'", () => {
     expect(annotations.findWarning('*', Match.stringLikeRegexp('held back'))).toStrictEqual([]);
   });
 
+  it('fails cdk synth (an error annotation) until the wrapper reads the table: exact mode is not deployable yet', () => {
+    const errors = annotations.findError('*', Match.stringLikeRegexp('stepops concurrency')).map((error) => String(error.entry.data));
+    expect(errors).toStrictEqual([expect.stringMatching(/concurrency 'exact' cannot be deployed yet: the wrapper does not read the coordination table .*use concurrency 'structured' on AWS/)]);
+    expect(synthesizeJob({ job: dagsterCase, concurrency: 'exact' }).annotations.findError('*', Match.anyValue())).toStrictEqual([]);
+  });
+
   it('turns point-in-time recovery on and keeps the table with the props', () => {
     const { template: kept } = synthesizeJob({ job: nShaped, concurrency: 'exact', coordinationPointInTimeRecovery: true, coordinationRemovalPolicy: RemovalPolicy.RETAIN });
     const keptTable = findOnly(kept, 'AWS::DynamoDB::Table');
