@@ -56,15 +56,51 @@ export async function measureExactConcurrency(): Promise<BenchFigure> {
     [200, 2],
     [200, 3],
   ] as const) {
-    const runs: Array<Awaited<ReturnType<typeof runOnce>>> = [];
+    const runs: Awaited<ReturnType<typeof runOnce>>[] = [];
     for (let seed = 1; seed <= 5; seed += 1) runs.push(await runOnce(generateRandomGraph(size, k, seed), seed));
     const label = `${size} ops, k=${k}`;
     const median = (pick: (run: (typeof runs)[number]) => number) => computeMedian(runs.map(pick));
     rows.push(
-      buildComparedRow({ name: `exact: makespan / critical path, ${label}, worst of 5 (baseline: structured)`, value: computeMax(runs.map((run) => run.exact.ratio)), baseline: computeMax(runs.map((run) => run.structured.ratio)), unit: 'x', method: METHOD }, 3),
-      buildComparedRow({ name: `exact: makespan / critical path, ${label}, median of 5 (baseline: structured)`, value: median((run) => run.exact.ratio), baseline: median((run) => run.structured.ratio), unit: 'x', method: METHOD }, 3),
-      buildComparedRow({ name: `exact: state transitions per op, ${label}, median (baseline: structured)`, value: median((run) => run.exact.transitionsPerOp), baseline: median((run) => run.structured.transitionsPerOp), unit: 'transitions/op', method: METHOD }, 3),
-      buildComparedRow({ name: `exact: Lambda invocations per op, ${label}, median (baseline: structured)`, value: median((run) => run.exact.invocationsPerOp), baseline: median((run) => run.structured.invocationsPerOp), unit: 'invocations/op', method: METHOD }, 3),
+      buildComparedRow(
+        {
+          name: `exact: makespan / critical path, ${label}, worst of 5 (baseline: structured)`,
+          value: computeMax(runs.map((run) => run.exact.ratio)),
+          baseline: computeMax(runs.map((run) => run.structured.ratio)),
+          unit: 'x',
+          method: METHOD,
+        },
+        3,
+      ),
+      buildComparedRow(
+        {
+          name: `exact: makespan / critical path, ${label}, median of 5 (baseline: structured)`,
+          value: median((run) => run.exact.ratio),
+          baseline: median((run) => run.structured.ratio),
+          unit: 'x',
+          method: METHOD,
+        },
+        3,
+      ),
+      buildComparedRow(
+        {
+          name: `exact: state transitions per op, ${label}, median (baseline: structured)`,
+          value: median((run) => run.exact.transitionsPerOp),
+          baseline: median((run) => run.structured.transitionsPerOp),
+          unit: 'transitions/op',
+          method: METHOD,
+        },
+        3,
+      ),
+      buildComparedRow(
+        {
+          name: `exact: Lambda invocations per op, ${label}, median (baseline: structured)`,
+          value: median((run) => run.exact.invocationsPerOp),
+          baseline: median((run) => run.structured.invocationsPerOp),
+          unit: 'invocations/op',
+          method: METHOD,
+        },
+        3,
+      ),
       { name: `exact: cross edges per op, ${label}, median`, value: roundTo(median((run) => run.crossEdges) / size, 3), unit: 'edges/op', method: METHOD },
     );
   }
@@ -72,5 +108,6 @@ export async function measureExactConcurrency(): Promise<BenchFigure> {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  for (const row of (await measureExactConcurrency()).rows) console.log(`${row.name}: ${row.value} ${row.unit}${row.baseline === undefined ? '' : ` (baseline ${row.baseline}, ratio ${row.ratio})`}`);
+  for (const row of (await measureExactConcurrency()).rows)
+    console.log(`${row.name}: ${row.value} ${row.unit}${row.baseline === undefined ? '' : ` (baseline ${row.baseline}, ratio ${row.ratio})`}`);
 }

@@ -169,7 +169,12 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
     structure = decomposed.block;
     const timeouts = computeWaitTimeoutSeconds(graph, retryPlans, readOpTimeoutSeconds(options.opTimeoutSeconds));
     exact = decomposed.crossEdges.length === 0 ? undefined : buildExactWaits(decomposed.crossEdges, timeouts);
-    coordination = buildCoordinationDiagnostics(graph.names, decomposed.crossEdges, timeouts, computeCoordinationCost(retryPlans, countParallels(structure), decomposed.crossEdges.length, new Set(decomposed.crossEdges.map((edge) => edge.producer)).size));
+    coordination = buildCoordinationDiagnostics(
+      graph.names,
+      decomposed.crossEdges,
+      timeouts,
+      computeCoordinationCost(retryPlans, countParallels(structure), decomposed.crossEdges.length, new Set(decomposed.crossEdges.map((edge) => edge.producer)).size),
+    );
   } else {
     structure = decomposeGraph(graph, givenDurations);
   }
@@ -286,7 +291,12 @@ function buildExactWaits(crossEdges: readonly CrossEdge[], waitTimeoutSeconds: r
   return { crossProducers, released: new Set(crossEdges.map((edge) => edge.producer)), waitTimeoutSeconds };
 }
 
-function buildCoordinationDiagnostics(names: readonly string[], crossEdges: readonly CrossEdge[], waitTimeoutSeconds: readonly number[], cost: CoordinationCost): CoordinationDiagnostics {
+function buildCoordinationDiagnostics(
+  names: readonly string[],
+  crossEdges: readonly CrossEdge[],
+  waitTimeoutSeconds: readonly number[],
+  cost: CoordinationCost,
+): CoordinationDiagnostics {
   const released = [...new Set(crossEdges.map((edge) => edge.producer))].sort((a, b) => a - b);
   return {
     ...cost,

@@ -13,11 +13,7 @@ import { COORDINATION_TABLE_ATTRIBUTES, COORDINATION_TABLE_ENVIRONMENT } from '.
  * store's TTL, point-in-time recovery off unless asked for (the items matter only while their
  * execution runs), removed with the stack by default for the same reason.
  */
-export function createCoordinationTable(
-  scope: Construct,
-  id: string,
-  options: { readonly pointInTimeRecovery: boolean; readonly removalPolicy: RemovalPolicy },
-): dynamodb.Table {
+export function createCoordinationTable(scope: Construct, id: string, options: { readonly pointInTimeRecovery: boolean; readonly removalPolicy: RemovalPolicy }): dynamodb.Table {
   return new dynamodb.Table(scope, id, {
     partitionKey: { name: COORDINATION_TABLE_ATTRIBUTES.partitionKey, type: dynamodb.AttributeType.STRING },
     billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,

@@ -39,7 +39,9 @@ export interface EntryFunctionOptions {
 export function createEntryFunction(scope: Construct, id: string, options: EntryFunctionOptions): nodejs.NodejsFunction {
   const { functionProps = {}, constructPath } = options;
   checkLocalEsbuild(constructPath);
-  const logGroup = functionProps.logGroup ?? new logs.LogGroup(scope, `${id}LogGroup`, { retention: options.logRetention, ...(options.logEncryptionKey === undefined ? {} : { encryptionKey: options.logEncryptionKey }) });
+  const logGroup =
+    functionProps.logGroup ??
+    new logs.LogGroup(scope, `${id}LogGroup`, { retention: options.logRetention, ...(options.logEncryptionKey === undefined ? {} : { encryptionKey: options.logEncryptionKey }) });
   let role = functionProps.role;
   if (role === undefined) {
     // A role of its own instead of AWSLambdaBasicExecutionRole: write access to its log group only.

@@ -7,7 +7,21 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { compileJob, describeCoordinationCost, describeHeldBackOp, DEFAULT_FUNCTION_TIMEOUT_SECONDS, MAX_FUNCTION_TIMEOUT_SECONDS, type CoordinationDiagnostics, findStrictViolations, FUNCTION_ARN_PLACEHOLDER, LAMBDA_INVOKE_RESOURCE, type AslBranch, type AslDefinition, type HeldBackOp, type OpRetryPlan } from '../asl/index.js';
+import {
+  compileJob,
+  describeCoordinationCost,
+  describeHeldBackOp,
+  DEFAULT_FUNCTION_TIMEOUT_SECONDS,
+  MAX_FUNCTION_TIMEOUT_SECONDS,
+  type CoordinationDiagnostics,
+  findStrictViolations,
+  FUNCTION_ARN_PLACEHOLDER,
+  LAMBDA_INVOKE_RESOURCE,
+  type AslBranch,
+  type AslDefinition,
+  type HeldBackOp,
+  type OpRetryPlan,
+} from '../asl/index.js';
 import { DefinitionError } from '../errors.js';
 import { createStartChildrenStatements, describeExpressRefusal } from './child-state-machines.js';
 import { EXPRESS_MAX_DURATION_SECONDS, findWorstCaseRetryPath } from './express-limit.js';
@@ -262,7 +276,9 @@ function allowLogsToUseKey(key: kms.IKey): void {
       principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
       actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
       resources: ['*'],
-      conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } },
+      conditions: {
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      },
     }),
     true,
   );

@@ -66,8 +66,17 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       parseFunctionTimeoutOption,
     )
     .addOption(new Option('--logs <mode>', "op log lines to show: 'ops' (ctx.log), 'all' (with the wrapper's decisions), 'none'").choices(['ops', 'all', 'none']).default('ops'))
-    .option('--max-definition-characters <n>', 'split the job into a parent and child state machines above this size (default: the Step Functions limit, 1048576)', parseMaxDefinitionCharactersOption)
-    .addOption(new Option('--concurrency <mode>', "'structured' (sequences and Parallels only) or 'exact' (every op starts when its last producer is done, on any graph, through task-token waits)").choices(['structured', 'exact']))
+    .option(
+      '--max-definition-characters <n>',
+      'split the job into a parent and child state machines above this size (default: the Step Functions limit, 1048576)',
+      parseMaxDefinitionCharactersOption,
+    )
+    .addOption(
+      new Option(
+        '--concurrency <mode>',
+        "'structured' (sequences and Parallels only) or 'exact' (every op starts when its last producer is done, on any graph, through task-token waits)",
+      ).choices(['structured', 'exact']),
+    )
     .option('--json', 'print the result as one JSON document on stdout (progress goes to stderr)')
     .option('--report <file.html>', 'also write an HTML report: the job graph, a Gantt timeline of every attempt and wait, the retry plans')
     .option(
@@ -84,7 +93,12 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .argument('<module>', 'TypeScript module that exports the job')
     .addOption(jobOption())
     .option('--json', 'print the retry plans as one JSON document')
-    .addOption(new Option('--concurrency <mode>', "'structured' (sequences and Parallels only) or 'exact' (every op starts when its last producer is done, on any graph, through task-token waits)").choices(['structured', 'exact']))
+    .addOption(
+      new Option(
+        '--concurrency <mode>',
+        "'structured' (sequences and Parallels only) or 'exact' (every op starts when its last producer is done, on any graph, through task-token waits)",
+      ).choices(['structured', 'exact']),
+    )
     .action(async (modulePath: string, options: PlanCommandOptions) => {
       setExitCode(await runPlanCommand(modulePath, options, io));
     });
@@ -95,7 +109,12 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .argument('<module>', 'TypeScript module that exports the job')
     .addOption(jobOption())
     .option('--function-arn <arn>', 'the deployed wrapper function, written in place of ${StepopsFunctionArn}')
-    .addOption(new Option('--concurrency <mode>', "'structured' (sequences and Parallels only) or 'exact' (every op starts when its last producer is done, on any graph, through task-token waits)").choices(['structured', 'exact']))
+    .addOption(
+      new Option(
+        '--concurrency <mode>',
+        "'structured' (sequences and Parallels only) or 'exact' (every op starts when its last producer is done, on any graph, through task-token waits)",
+      ).choices(['structured', 'exact']),
+    )
     .option('--json', 'print one JSON document: the definition, child definitions, retry plans and diagnostics')
     .action(async (modulePath: string, options: CompileCommandOptions) => {
       setExitCode(await runCompileCommand(modulePath, options, io));

@@ -17,19 +17,15 @@ export function decideFault(attempt: OpAttempt, fault: OpAttemptFault, random?: 
   const outcome = decideOpError(attempt, died, random);
   if (outcome.decision.action === 'retry') return outcome;
   // outcome.error's message: the fault's, after Dagster's "Exceeded max_retries of N" once the retries are used.
-  const error = createAttemptError(
-    fault.name,
-    outcome.error.message,
-    {
-      stepops: PROTOCOL_VERSION,
-      op: attempt.opName,
-      retryNumber: attempt.retryNumber,
-      decision: 'fail',
-      reason: outcome.decision.reason,
-      ...(outcome.decision.maxRetries === undefined ? {} : { maxRetries: outcome.decision.maxRetries }),
-      error: { name: fault.name, message: fault.message },
-    },
-  );
+  const error = createAttemptError(fault.name, outcome.error.message, {
+    stepops: PROTOCOL_VERSION,
+    op: attempt.opName,
+    retryNumber: attempt.retryNumber,
+    decision: 'fail',
+    reason: outcome.decision.reason,
+    ...(outcome.decision.maxRetries === undefined ? {} : { maxRetries: outcome.decision.maxRetries }),
+    error: { name: fault.name, message: fault.message },
+  });
   return { ...outcome, error, logFields: { ...outcome.logFields, thrownAs: fault.name } };
 }
 

@@ -24,5 +24,16 @@ export type { ResolvedRetryPolicy, RetryPolicySource } from './resolve-retry-pol
 export { computeJobFingerprint } from './job-fingerprint.js';
 export { PROTOCOL_VERSION } from './wire-protocol.js';
 export { OUTCOME_MARKER_KEY, VALUE_KEY, STORED_KEY, STORED_BYTES_KEY, INLINE_THRESHOLD_BYTES, isOpOutcomeMarker, isOpValueEnvelope, isOpStoredEnvelope } from './wire-protocol.js';
-export type { OpPayload, RetryMode, ErrorDetails, SerializedError, OpOutcomeMarker, OpValueEnvelope, OpStoredEnvelope, OpEnvelope, JobFailureCause, SucceededOpEntry } from './wire-protocol.js';
+export type {
+  OpPayload,
+  RetryMode,
+  ErrorDetails,
+  SerializedError,
+  OpOutcomeMarker,
+  OpValueEnvelope,
+  OpStoredEnvelope,
+  OpEnvelope,
+  JobFailureCause,
+  SucceededOpEntry,
+} from './wire-protocol.js';
 export { NAME_PATTERN, MAX_NAME_LENGTH } from './names.js';

@@ -19,9 +19,9 @@ export type {
 } from './types.js';
 export { VirtualClock, RealClock, VIRTUAL_EPOCH_MS, type Clock } from './clock/clock.js';
 export { RunnerError, UnsupportedDefinitionError, InvalidDefinitionError, MissingTaskHandlerError, UnknownStateMachineError } from './errors.js';
-export { summarizeTaskAttempts, listTaskErrors, type TaskAttempt, type TaskVisitSummary } from './history-summary.js';
-export type { Retrier } from './definition.js';
-export type { LambdaInvokeResult } from './lambda-invoke.js';
-export { runJobLocally, type RunJobLocallyOptions, type ReexecuteOptions, type LocalRunResult } from './run-job-locally.js';
-export { readRecordedRun, readRecordedRunResult } from './read-recorded-run.js';
-export type { SimulatedOpSeconds } from './simulated-op-seconds.js';
+export { summarizeTaskAttempts, listTaskErrors, type TaskAttempt, type TaskVisitSummary } from './history/history-summary.js';
+export type { Retrier } from './parse/definition.js';
+export type { LambdaInvokeResult } from './integrations/lambda-invoke.js';
+export { runJobLocally, type RunJobLocallyOptions, type ReexecuteOptions, type LocalRunResult } from './local/run-job-locally.js';
+export { readRecordedRun, readRecordedRunResult } from './history/read-recorded-run.js';
+export type { SimulatedOpSeconds } from './local/simulated-op-seconds.js';

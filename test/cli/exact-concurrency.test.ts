@@ -17,12 +17,21 @@ describe('stepops --concurrency exact', () => {
     const run = await runCli(['plan', 'test/cli/fixtures/held-back.ts', '--job', 'n_shaped', '--concurrency', 'exact', '--json']);
     const document = JSON.parse(run.stdout) as { heldBackOps: unknown; coordination: { crossEdges: unknown; waitTasks: number; extraLambdaInvocations: number } };
     expect(document.heldBackOps).toStrictEqual([]);
-    expect(document.coordination).toMatchObject({ crossEdges: [{ producer: 'b', consumer: 'c' }], waitTasks: 1, releaseTasks: 1, extraLambdaInvocations: 2, maxHistoryEvents: 25000 });
+    expect(document.coordination).toMatchObject({
+      crossEdges: [{ producer: 'b', consumer: 'c' }],
+      waitTasks: 1,
+      releaseTasks: 1,
+      extraLambdaInvocations: 2,
+      maxHistoryEvents: 25000,
+    });
   });
 
   it('plan: a series-parallel job needs no coordination', async () => {
     const run = await runCli(['plan', 'test/cli/fixtures/held-back.ts', '--job', 'dagster_case', '--concurrency', 'exact']);
-    expect(linesOf(run.stdout).slice(-2)).toStrictEqual(['Concurrency (exact)', '  series-parallel: every op starts as soon as its inputs are done, with no coordination (as structured)']);
+    expect(linesOf(run.stdout).slice(-2)).toStrictEqual([
+      'Concurrency (exact)',
+      '  series-parallel: every op starts as soon as its inputs are done, with no coordination (as structured)',
+    ]);
   });
 
   it('compile: the definition has the wait Task', async () => {

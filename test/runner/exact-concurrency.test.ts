@@ -94,7 +94,16 @@ describe("concurrency: 'exact'", () => {
     const structured = compileJob(dagsterCase);
     const exact = compileJob(dagsterCase, { concurrency: 'exact' });
     expect(exact.definition).toStrictEqual(structured.definition);
-    expect(exact.diagnostics.coordination).toMatchObject({ crossEdges: [], releasedOps: [], waitTimeoutSeconds: {}, waitTasks: 0, releaseTasks: 0, extraLambdaInvocations: 0, extraStateTransitions: 0, extraHistoryEvents: 0 });
+    expect(exact.diagnostics.coordination).toMatchObject({
+      crossEdges: [],
+      releasedOps: [],
+      waitTimeoutSeconds: {},
+      waitTasks: 0,
+      releaseTasks: 0,
+      extraLambdaInvocations: 0,
+      extraStateTransitions: 0,
+      extraHistoryEvents: 0,
+    });
     expect(JSON.stringify(exact.definition)).not.toContain('waitForTaskToken');
   });
 

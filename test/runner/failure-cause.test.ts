@@ -10,7 +10,7 @@ import { job, op, type JobFailureCause, type OutputHandle } from '../../lib/inde
 import { buildSkippedMarker } from '../../lib/handler/skipped-marker.js';
 import { InMemoryIoManager } from '../../lib/io/memory-io-manager.js';
 import { MAX_FAILED_UPSTREAM } from '../../lib/job/wire-protocol.js';
-import { runJobLocally } from '../../lib/runner/run-job-locally.js';
+import { runJobLocally } from '../../lib/runner/local/run-job-locally.js';
 import { MAX_JOB_CAUSE_CHARACTERS } from '../../lib/asl/jsonata-expressions.js';
 
 const silent = { writeLog: () => {} };
@@ -45,7 +45,11 @@ describe('the failure Cause lists the succeeded ops', () => {
     const cause = readCause(result);
     expect(cause.failedOps.map((failed) => failed.op)).toStrictEqual(['breaks']);
     expect(cause.skippedOps).toStrictEqual(['after_breaks']);
-    expect(cause.succeededOps).toStrictEqual([{ op: 'small', v: { rows: 3 } }, { op: 'big', s: 0, b: Buffer.byteLength(JSON.stringify({ v: 'x'.repeat(20_000) })) }, { op: 'medium' }]);
+    expect(cause.succeededOps).toStrictEqual([
+      { op: 'small', v: { rows: 3 } },
+      { op: 'big', s: 0, b: Buffer.byteLength(JSON.stringify({ v: 'x'.repeat(20_000) })) },
+      { op: 'medium' },
+    ]);
     expect(cause.omittedSucceededOps).toBeUndefined();
     // The reference names the IO manager's object: run id, op, retry number.
     expect(JSON.parse(await ioManager.readOutput({ runId: 'run-1', op: 'big', retryNumber: 0 }))).toBe('x'.repeat(20_000));
@@ -83,9 +87,11 @@ describe('the failure Cause lists the succeeded ops', () => {
 
   it('a split job lists the succeeded ops of every part', async () => {
     const first = op({ name: 'step0' }, async () => [0, null]);
-    const steps = Array.from({ length: 11 }, (_, k) => op({ name: `step${k + 1}` }, async (_context, input: unknown) => (k + 1 === 9 ? Promise.reject(new BrokenError('step 9')) : [k + 1, input])));
+    const steps = Array.from({ length: 11 }, (_, k) =>
+      op({ name: `step${k + 1}` }, async (_context, input: unknown) => (k + 1 === 9 ? Promise.reject(new BrokenError('step 9')) : [k + 1, input])),
+    );
     const long = job({ name: 'long_chain' }, () => {
-      let previous: OutputHandle<unknown> = first();
+      let previous: OutputHandle = first();
       for (const step of steps) previous = step(previous);
     });
     const result = await runJobLocally(long, { ...silent, compile: { maxDefinitionCharacters: 12_000 } });
@@ -137,7 +143,10 @@ describe('the Cause stays within 32,768 characters', () => {
   });
 
   it('every list long and every name at its longest: the first 10 failed, 100 skipped and 100 succeeded ops, with counts', async () => {
-    const result = await runJobLocally(buildWideJob(200, (k) => k % 2 === 0, 150), silent);
+    const result = await runJobLocally(
+      buildWideJob(200, (k) => k % 2 === 0, 150),
+      silent,
+    );
     expect(result.error!.cause!.length).toBeLessThanOrEqual(MAX_JOB_CAUSE_CHARACTERS);
     const cause = readCause(result);
     expect(cause.failedOps).toHaveLength(10);
@@ -152,7 +161,12 @@ describe('the Cause stays within 32,768 characters', () => {
 
   it('values too long for the middle form: the shortest form, names and errors only, with counts', async () => {
     const result = await runJobLocally(
-      buildWideJob(300, (k) => k % 3 === 0, 150, () => 'r'.repeat(250)),
+      buildWideJob(
+        300,
+        (k) => k % 3 === 0,
+        150,
+        () => 'r'.repeat(250),
+      ),
       silent,
     );
     expect(result.error!.cause!.length).toBeLessThanOrEqual(MAX_JOB_CAUSE_CHARACTERS);
@@ -192,11 +206,11 @@ describe('skip markers are bounded', () => {
     });
     const join2 = op({ name: 'join' }, async (_context, _a: unknown, _b: unknown) => 0);
     const tree = job({ name: 'fan_in' }, () => {
-      let level: OutputHandle<unknown>[] = Array.from({ length: 32 }, (_, k) => fails.alias(`fails_${k}`)());
+      let level: OutputHandle[] = Array.from({ length: 32 }, (_, k) => fails.alias(`fails_${k}`)());
       let depth = 0;
       while (level.length > 1) {
         depth += 1;
-        const next: OutputHandle<unknown>[] = [];
+        const next: OutputHandle[] = [];
         for (let i = 0; i < level.length; i += 2) next.push(join2.alias(level.length === 2 ? 'root' : `join_${depth}_${i / 2}`)(level[i]!, level[i + 1]!));
         level = next;
       }

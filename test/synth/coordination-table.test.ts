@@ -40,7 +40,7 @@ describe("JobStateMachine concurrency 'exact'", () => {
 
   it('compiles the wait before the consumer and reports the cost in one info message; no held-back warning', () => {
     expect(JSON.stringify(construct.definition)).toContain('arn:aws:states:::lambda:invoke.waitForTaskToken');
-    const infos = annotations.findInfo('*', Match.stringLikeRegexp('stepops concurrency')).map((info) => String(info.entry.data));
+    const infos = annotations.findInfo('*', Match.stringLikeRegexp('stepops concurrency')).map((info) => info.entry.data as string);
     expect(infos).toStrictEqual([
       expect.stringMatching(
         /^stepops concurrency: job "n_shaped" runs in exact mode: 1 cross edge enforced by 1 wait Task and 1 release Task: \+2 Lambda invocations, \+2 state transitions and \+11 history events per run without retries .*worst-case history \d+ of Step Functions' 25000 events$/,
@@ -50,8 +50,10 @@ describe("JobStateMachine concurrency 'exact'", () => {
   });
 
   it('fails cdk synth (an error annotation) until the wrapper reads the table: exact mode is not deployable yet', () => {
-    const errors = annotations.findError('*', Match.stringLikeRegexp('stepops concurrency')).map((error) => String(error.entry.data));
-    expect(errors).toStrictEqual([expect.stringMatching(/concurrency 'exact' cannot be deployed yet: the wrapper does not read the coordination table .*use concurrency 'structured' on AWS/)]);
+    const errors = annotations.findError('*', Match.stringLikeRegexp('stepops concurrency')).map((error) => error.entry.data as string);
+    expect(errors).toStrictEqual([
+      expect.stringMatching(/concurrency 'exact' cannot be deployed yet: the wrapper does not read the coordination table .*use concurrency 'structured' on AWS/),
+    ]);
     expect(synthesizeJob({ job: dagsterCase, concurrency: 'exact' }).annotations.findError('*', Match.anyValue())).toStrictEqual([]);
   });
 
@@ -73,24 +75,42 @@ describe("JobStateMachine concurrency 'exact'", () => {
 
   it('fails for an Express state machine with cross edges (Express does not support .waitForTaskToken)', () => {
     const stack = createStack();
-    expect(() => new JobStateMachine(stack, 'Job', { job: nShaped, concurrency: 'exact', stateMachineType: sfn.StateMachineType.EXPRESS, handler: createInlineFunction(stack) })).toThrow(DefinitionError);
-    expect(() => new JobStateMachine(createStack(), 'Job', { job: nShaped, concurrency: 'exact', stateMachineType: sfn.StateMachineType.EXPRESS, handler: createInlineFunction(createStack()) })).toThrow(
-      /Express workflows do not support \(\.waitForTaskToken\); use sfn.StateMachineType.STANDARD, or concurrency 'structured'/,
-    );
+    expect(
+      () => new JobStateMachine(stack, 'Job', { job: nShaped, concurrency: 'exact', stateMachineType: sfn.StateMachineType.EXPRESS, handler: createInlineFunction(stack) }),
+    ).toThrow(DefinitionError);
+    expect(
+      () =>
+        new JobStateMachine(createStack(), 'Job', {
+          job: nShaped,
+          concurrency: 'exact',
+          stateMachineType: sfn.StateMachineType.EXPRESS,
+          handler: createInlineFunction(createStack()),
+        }),
+    ).toThrow(/Express workflows do not support \(\.waitForTaskToken\); use sfn.StateMachineType.STANDARD, or concurrency 'structured'/);
   });
 
   it('fails on an unknown concurrency, naming the prop', () => {
     const stack = createStack();
-    expect(() => new JobStateMachine(stack, 'Job', { job: nShaped, concurrency: 'fast' as never, handler: createInlineFunction(stack) })).toThrow(/props.concurrency must be 'structured' or 'exact', got "fast"/);
+    expect(() => new JobStateMachine(stack, 'Job', { job: nShaped, concurrency: 'fast' as never, handler: createInlineFunction(stack) })).toThrow(
+      /props.concurrency must be 'structured' or 'exact', got "fast"/,
+    );
   });
 
   it("leaves no cdk-nag finding on the construct's resources once infra's acknowledgments are applied", () => {
     const app = new App();
     const stack = new Stack(app, 'Nag');
-    const jobStateMachine = new JobStateMachine(stack, 'Job', { job: nShaped, concurrency: 'exact', handler: createInlineFunction(stack), logs: { level: sfn.LogLevel.ALL }, tracing: true });
+    const jobStateMachine = new JobStateMachine(stack, 'Job', {
+      job: nShaped,
+      concurrency: 'exact',
+      handler: createInlineFunction(stack),
+      logs: { level: sfn.LogLevel.ALL },
+      tracing: true,
+    });
     acknowledgeJobStateMachineFindings(jobStateMachine);
     const report = new AwsSolutionsChecks().validateScope(app);
-    const findings = report.violations.flatMap((violation) => violation.violatingResources.map((resource) => `${violation.ruleName} ${resource.constructPath}`)).filter((finding) => finding.includes('Nag/Job/'));
+    const findings = report.violations
+      .flatMap((violation) => violation.violatingResources.map((resource) => `${violation.ruleName} ${resource.constructPath}`))
+      .filter((finding) => finding.includes('Nag/Job/'));
     expect(findings).toStrictEqual([]);
   });
 });

@@ -42,7 +42,9 @@ describe('cdk-nag acknowledgments cover exactly the findings they name', () => {
 
   it('reports a grant on every function of the account added beside the acknowledged function wildcard', () => {
     const findings = findingsAfter((jobStateMachine) => {
-      jobStateMachine.stateMachine.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: ['arn:aws:lambda:us-east-1:123456789012:function:*'] }));
+      jobStateMachine.stateMachine.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: ['arn:aws:lambda:us-east-1:123456789012:function:*'] }),
+      );
     });
     expect(findings).toStrictEqual(['AwsSolutions-IAM5[Resource::arn:aws:lambda:us-east-1:123456789012:function:*] Nag/Job/StateMachineRole/DefaultPolicy/Resource']);
   });
@@ -78,7 +80,10 @@ describe('the state machine role trusts its own state machine only', () => {
         Condition: {
           StringEquals: {
             'aws:SourceArn': {
-              'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':stateMachine:TestStack-Job-DEC96A33-StateMachine']],
+              'Fn::Join': [
+                '',
+                ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':stateMachine:TestStack-Job-DEC96A33-StateMachine'],
+              ],
             },
             'aws:SourceAccount': { Ref: 'AWS::AccountId' },
           },
@@ -88,10 +93,12 @@ describe('the state machine role trusts its own state machine only', () => {
     expect(JSON.stringify(template.toJSON())).not.toContain('ArnLike');
   });
 
-  it("gives each child of a split job its own name and a role that trusts only it", () => {
+  it('gives each child of a split job its own name and a role that trusts only it', () => {
     // One character below smallJob's whole definition: it splits into a parent and children.
     const { template } = synthesizeJob({ job: smallJob, maxDefinitionCharacters: compileJob(smallJob).diagnostics.characters - 1 });
-    const names = Object.values(template.findResources('AWS::StepFunctions::StateMachine')).map((resource) => (resource as { Properties: { StateMachineName: string } }).Properties.StateMachineName);
+    const names = Object.values(template.findResources('AWS::StepFunctions::StateMachine')).map(
+      (resource) => (resource as { Properties: { StateMachineName: string } }).Properties.StateMachineName,
+    );
     expect(names.length).toBeGreaterThan(1);
     expect(new Set(names).size).toBe(names.length);
     const trusted = Object.values(template.findResources('AWS::IAM::Role'))
@@ -152,15 +159,23 @@ describe('the schedule: a retry policy and a dead-letter queue', () => {
     expect(target.DeadLetterConfig).toStrictEqual({ Arn: { 'Fn::GetAtt': [stack.getLogicalId(queue.node.defaultChild as sqs.CfnQueue), 'Arn'] } });
     const roleId = stack.getLogicalId(construct.scheduleRole!.node.defaultChild as iam.CfnRole);
     const queuePolicies = Object.values(Template.fromStack(stack).findResources('AWS::SQS::QueuePolicy')).map((policy) => JSON.stringify(policy));
-    const rolePolicies = Object.values(template.findResources('AWS::IAM::Policy')).map((policy) => JSON.stringify(policy)).filter((policy) => policy.includes(roleId));
+    const rolePolicies = Object.values(template.findResources('AWS::IAM::Policy'))
+      .map((policy) => JSON.stringify(policy))
+      .filter((policy) => policy.includes(roleId));
     expect([...queuePolicies, ...rolePolicies].some((policy) => policy.includes('sqs:SendMessage'))).toBe(true);
   });
 
   it.each([
     [{ retryAttempts: 186 }, "props.schedule.retryAttempts must be an integer from 0 to 185 (EventBridge Scheduler's range), got 186; remove it for the default, 185"],
     [{ retryAttempts: 1.5 }, "props.schedule.retryAttempts must be an integer from 0 to 185 (EventBridge Scheduler's range), got 1.5; remove it for the default, 185"],
-    [{ maxEventAge: Duration.seconds(30) }, "props.schedule.maxEventAge must be whole seconds from 1 minute to 24 hours (EventBridge Scheduler's range), got 30 seconds; use e.g. Duration.hours(1)"],
-    [{ maxEventAge: Duration.days(2) }, "props.schedule.maxEventAge must be whole seconds from 1 minute to 24 hours (EventBridge Scheduler's range), got 2 days; use e.g. Duration.hours(1)"],
+    [
+      { maxEventAge: Duration.seconds(30) },
+      "props.schedule.maxEventAge must be whole seconds from 1 minute to 24 hours (EventBridge Scheduler's range), got 30 seconds; use e.g. Duration.hours(1)",
+    ],
+    [
+      { maxEventAge: Duration.days(2) },
+      "props.schedule.maxEventAge must be whole seconds from 1 minute to 24 hours (EventBridge Scheduler's range), got 2 days; use e.g. Duration.hours(1)",
+    ],
   ])('fails on schedule %o, naming the field, the value and the fix', (extra, message) => {
     const stack = createStack();
     expect(() => new JobStateMachine(stack, 'Job', { job: smallJob, handler: createInlineFunction(stack), schedule: { expression: 'rate(1 hour)', ...extra } })).toThrow(message);

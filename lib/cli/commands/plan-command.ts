@@ -1,9 +1,9 @@
 import { compileJob, type Concurrency } from '../../asl/index.js';
 import type { CliIo } from '../cli-io.js';
 import { loadJob } from '../load-job-module.js';
-import { renderCoordination, renderHeldBackOps, renderPlan } from '../render-plan.js';
-import { formatJsonDocument } from '../run-document.js';
-import { createStyle, shouldUseColor } from '../style.js';
+import { renderCoordination, renderHeldBackOps, renderPlan } from '../render/render-plan.js';
+import { formatJsonDocument } from '../render/run-document.js';
+import { createStyle, shouldUseColor } from '../render/style.js';
 
 export interface PlanCommandOptions {
   /** @default - the module's only job */
@@ -27,6 +27,6 @@ export async function runPlanCommand(modulePath: string, options: PlanCommandOpt
   }
   const style = createStyle(shouldUseColor(io.stdout, io.env));
   const concurrency = coordination === undefined ? renderHeldBackOps(diagnostics.heldBackOps, style) : renderCoordination(coordination, style);
-  io.stdout.write(`${[...renderPlan(job.name, retryPlans, style), ...concurrency].join('\n')}`);
+  io.stdout.write([...renderPlan(job.name, retryPlans, style), ...concurrency].join('\n'));
   return 0;
 }

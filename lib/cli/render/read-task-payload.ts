@@ -28,7 +28,7 @@ export function readScheduledOpAttempt(event: HistoryEvent): ScheduledOpAttempt 
   const fields = payload as { inputs?: unknown; config?: unknown; runId?: unknown } | null | undefined;
   const run = typeof fields?.runId === 'string' ? { runId: fields.runId } : {};
   const reused = readReusedOutput(fields?.config);
-  if (reused !== undefined) return { skipped: false, reusedFrom: String(reused.parent), ...run };
+  if (reused !== undefined) return { skipped: false, reusedFrom: reused.parent, ...run };
   const inputs = fields?.inputs;
   return { skipped: Array.isArray(inputs) && inputs.some(isOpOutcomeMarker), ...run };
 }

@@ -1,4 +1,12 @@
-import { describeCoordinationCost, describeHeldBackOp, type CoordinationDiagnostics, type HeldBackOp, type OpRetryPlan, type RetryMechanism, type RetryWait } from '../asl/index.js';
+import {
+  describeCoordinationCost,
+  describeHeldBackOp,
+  type CoordinationDiagnostics,
+  type HeldBackOp,
+  type OpRetryPlan,
+  type RetryMechanism,
+  type RetryWait,
+} from '../../asl/index.js';
 import { describePolicySource } from './describe-policy.js';
 import { formatSeconds } from './format-text.js';
 import type { Style } from './style.js';

@@ -2,8 +2,8 @@ import { formatFailure, readJobFailureCause, describeFailure } from './describe-
 import { formatSeconds, formatWaits, renderTable, truncateText } from './format-text.js';
 import type { Style } from './style.js';
 import type { ExecutionSummary, OpRunSummary } from './summarize-execution.js';
-import { buildOutputKey } from '../io/io-manager.js';
-import { STORED_BYTES_KEY, STORED_KEY, STORED_RUN_KEY, isOpStoredEnvelope } from '../job/wire-protocol.js';
+import { buildOutputKey } from '../../io/io-manager.js';
+import { STORED_BYTES_KEY, STORED_KEY, STORED_RUN_KEY, isOpStoredEnvelope } from '../../job/wire-protocol.js';
 
 export interface RenderTimelineOptions {
   readonly style: Style;
@@ -86,7 +86,12 @@ function renderOutcome(op: OpRunSummary, style: Style, maxWidth: number): string
     case 'failed':
       return style.red(truncateText(`failed: ${op.finalError === undefined ? 'unknown error' : formatFailure(op.finalError)}`, maxWidth));
     case 'skipped':
-      return style.yellow(truncateText(`skipped (upstream failed: ${(op.failedUpstream ?? []).join(', ')}${op.omittedFailedUpstream === undefined ? '' : ` and up to ${op.omittedFailedUpstream} more`})`, maxWidth));
+      return style.yellow(
+        truncateText(
+          `skipped (upstream failed: ${(op.failedUpstream ?? []).join(', ')}${op.omittedFailedUpstream === undefined ? '' : ` and up to ${op.omittedFailedUpstream} more`})`,
+          maxWidth,
+        ),
+      );
     case 'reused':
       return style.dim(`reused (output of run ${op.reusedFrom ?? 'parent'})`);
     case 'running':

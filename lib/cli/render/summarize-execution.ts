@@ -107,7 +107,13 @@ function summarizeOp(name: string, visits: readonly TaskVisitSummary[], taskEnd:
     const marker = readMarker(taskEnd?.lastResult);
     // The wrapper answered for a skipped op without running its code: no attempt of the op.
     if (marker?.kind === 'skipped') {
-      return { ...base, attempts: 0, outcome: 'skipped', failedUpstream: marker.failedUpstream, ...(marker.omittedFailedUpstream === undefined ? {} : { omittedFailedUpstream: marker.omittedFailedUpstream }) };
+      return {
+        ...base,
+        attempts: 0,
+        outcome: 'skipped',
+        failedUpstream: marker.failedUpstream,
+        ...(marker.omittedFailedUpstream === undefined ? {} : { omittedFailedUpstream: marker.omittedFailedUpstream }),
+      };
     }
     if (marker?.kind === 'failed') return { ...base, outcome: 'failed', finalError: describeFailure(marker.error, marker.cause) };
     if (!exited && !executionEnded) return { ...base, outcome: 'running' };
