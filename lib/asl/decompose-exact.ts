@@ -2,6 +2,7 @@ import { decomposeGraph, isSeriesParallel } from './decompose-graph.js';
 import type { OpDurations } from './evaluate-makespan.js';
 import { Reachability } from './graph-reachability.js';
 import type { OpGraph } from './job-graph.js';
+import { listOpsRunBefore } from './held-back-ops.js';
 import { buildParallel, buildSequence, type OpBlock } from './op-blocks.js';
 
 /** A dependency the structure of `concurrency: 'exact'` does not give, enforced by a task-token wait. */
@@ -48,23 +49,7 @@ export function decomposeExact(graph: OpGraph, durations?: OpDurations): ExactSt
 export function findCrossEdges(block: OpBlock, graph: OpGraph): CrossEdge[] {
   const n = graph.names.length;
   const words = Math.ceil(n / 32);
-  const before = new Uint32Array(n * words);
-  const walk = (node: OpBlock, done: Uint32Array): Uint32Array => {
-    if (node.kind === 'op') {
-      before.set(done, node.op * words);
-      const after = done.slice();
-      after[node.op >>> 5]! |= 1 << (node.op & 31);
-      return after;
-    }
-    if (node.kind === 'sequence') return node.items.reduce((current, item) => walk(item, current), done);
-    const after = done.slice();
-    for (const branch of node.branches) {
-      const result = walk(branch, done);
-      for (let w = 0; w < words; w += 1) after[w]! |= result[w]!;
-    }
-    return after;
-  };
-  walk(block, new Uint32Array(words));
+  const before = listOpsRunBefore(block, n);
   const edges: CrossEdge[] = [];
   for (let y = 0; y < n; y += 1) {
     for (const p of graph.predecessors[y]!) {

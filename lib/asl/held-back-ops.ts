@@ -24,7 +24,7 @@ export function findHeldBackOps(block: OpBlock, graph: OpGraph): HeldBackOp[] {
   const n = graph.names.length;
   const words = Math.ceil(n / 32);
   // before[y]: the ops the structure runs before y starts; upstream[y]: y's ancestors in the graph.
-  const before = new Uint32Array(n * words);
+  const before = listOpsRunBefore(block, n);
   const upstream = new Uint32Array(n * words);
   for (let y = 0; y < n; y += 1) {
     for (const p of graph.predecessors[y]!) {
@@ -32,22 +32,6 @@ export function findHeldBackOps(block: OpBlock, graph: OpGraph): HeldBackOp[] {
       for (let w = 0; w <= p >>> 5; w += 1) upstream[y * words + w]! |= upstream[p * words + w]!;
     }
   }
-  const walk = (node: OpBlock, done: Uint32Array): Uint32Array => {
-    if (node.kind === 'op') {
-      before.set(done, node.op * words);
-      const after = done.slice();
-      after[node.op >>> 5]! |= 1 << (node.op & 31);
-      return after;
-    }
-    if (node.kind === 'sequence') return node.items.reduce((current, item) => walk(item, current), done);
-    const after = done.slice();
-    for (const branch of node.branches) {
-      const result = walk(branch, done);
-      for (let w = 0; w < words; w += 1) after[w]! |= result[w]!;
-    }
-    return after;
-  };
-  walk(block, new Uint32Array(words));
 
   const held: HeldBackOp[] = [];
   const extra = new Uint32Array(words);
@@ -84,4 +68,30 @@ export function describeHeldBackOp(held: HeldBackOp, maxNames = 5): string {
   const names = held.mayWaitFor.slice(0, maxNames).join(', ');
   const more = held.mayWaitFor.length > maxNames ? ` and ${held.mayWaitFor.length - maxNames} more` : '';
   return `${held.op} may wait for ${names}${more} (${held.mayWaitFor.length === 1 ? 'not an input' : 'not inputs'})`;
+}
+
+/**
+ * Bit rows (ceil(opCount / 32) words per op): row y holds the ops the structure has finished
+ * before it starts y (everything in earlier items of every sequence enclosing y).
+ */
+export function listOpsRunBefore(block: OpBlock, opCount: number): Uint32Array {
+  const words = Math.ceil(opCount / 32);
+  const before = new Uint32Array(opCount * words);
+  const walk = (node: OpBlock, done: Uint32Array): Uint32Array => {
+    if (node.kind === 'op') {
+      before.set(done, node.op * words);
+      const after = done.slice();
+      after[node.op >>> 5]! |= 1 << (node.op & 31);
+      return after;
+    }
+    if (node.kind === 'sequence') return node.items.reduce((current, item) => walk(item, current), done);
+    const after = done.slice();
+    for (const branch of node.branches) {
+      const result = walk(branch, done);
+      for (let w = 0; w < words; w += 1) after[w]! |= result[w]!;
+    }
+    return after;
+  };
+  walk(block, new Uint32Array(words));
+  return before;
 }
