@@ -55,8 +55,15 @@ describe('the payload shape evaluated without jsonata gives what jsonata gives',
     expect(readFastExpression(payload)).toMatchObject({ kind: 'call', name: 'merge' });
   });
 
+  it('reads it between the whitespace jsonata skips, as the compiler writes it (`{% $merge(...) %}`)', () => {
+    expect(readFastExpression(" $merge([$p,{'op':'load'}]) ")).toStrictEqual(readFastExpression("$merge([$p,{'op':'load'}])"));
+    expect(readFastExpression('\t\n\r\v$sum([$x])\n')).toMatchObject({ kind: 'call', name: 'sum' });
+  });
+
   it.each([
-    '$merge([$p]) ',
+    '$merge([ $p])',
+    '\u00a0$merge([$p])',
+    '$merge([$p])\u2028',
     "$merge([$p,{'a':1}])",
     '$merge([$x.and])',
     '$merge([$x.true])',

@@ -3,7 +3,8 @@
  * 'inputs':[$v3,$v7_1],'config':$ops.`name`.config}])`, evaluated without the jsonata engine
  * and without parsing it with it: a small grammar of string literals, `$name` with field steps,
  * array and object constructors, `$merge` and `$sum`, nothing else (no spaces, numbers, escapes,
- * operators, index steps). Within that grammar every evaluation follows jsonata's own rules
+ * operators, index steps) between the whitespace jsonata skips around the expression (the
+ * compiler writes `{% $merge(...) %}`). Within that grammar every evaluation follows jsonata's own rules
  * (array constructors append one level and drop undefined items; object constructors drop
  * undefined values and build prototype-less objects; `$merge` copies own keys in order;
  * `$sum` adds numbers from 0); wherever a rule of jsonata's would need more (an array along a
@@ -33,8 +34,12 @@ const STRING = /'([^'\\]*)'/y;
 const BACKTICK = /`([^`]+)`/y;
 const KEYWORDS = new Set(['and', 'or', 'in', 'true', 'false', 'null', 'function']);
 
+/** What jsonata's tokenizer skips between tokens (no more: JavaScript's trim() also drops characters jsonata rejects). */
+const JSONATA_SPACE = /^[ \t\n\r\v]+|[ \t\n\r\v]+$/g;
+
 /** The expression tree of a source in the grammar above (a call at the top), or undefined for any other source. */
-export function readFastExpression(source: string): FastNode | undefined {
+export function readFastExpression(text: string): FastNode | undefined {
+  const source = text.replace(JSONATA_SPACE, '');
   if (!source.startsWith('$merge(') && !source.startsWith('$sum(')) return undefined;
   let at = 0;
   const match = (pattern: RegExp): RegExpExecArray | null => {

@@ -21,7 +21,8 @@ export interface FastPath {
 /** What a fast path answers when only the engine can give the result. */
 export const FALL_BACK: unique symbol = Symbol('fall back to jsonata');
 
-const SHAPE = /^\s*\$([A-Za-z_][A-Za-z0-9_]*)((?:\.(?:[A-Za-z_][A-Za-z0-9_]*|`[^`]+`)|\[\d{1,9}\])*)\s*$/;
+// Only the whitespace jsonata's tokenizer skips (` \t\n\r\v`) may surround the path: `\s` would also take characters jsonata rejects.
+const SHAPE = /^[ \t\n\r\v]*\$([A-Za-z_][A-Za-z0-9_]*)((?:\.(?:[A-Za-z_][A-Za-z0-9_]*|`[^`]+`)|\[\d{1,9}\])*)[ \t\n\r\v]*$/;
 const STEP = /\.([A-Za-z_][A-Za-z0-9_]*)|\.`([^`]+)`|\[(\d+)\]/g;
 
 /** The fast path of a source, or undefined when it has another shape. */
