@@ -243,10 +243,6 @@ export class JobStateMachine extends Construct {
   /** One info message: what exact mode adds to each run, and the history bound. */
   private reportCoordinationCost(jobName: string, coordination: CoordinationDiagnostics): void {
     Annotations.of(this).addInfo(`stepops concurrency: job "${jobName}" runs in exact mode: ${describeCoordinationCost(coordination)}`);
-    // The wrapper's DynamoDB store (wip/issue-11-dynamodb) has not landed: its waits would all time out.
-    Annotations.of(this).addError(
-      `stepops concurrency: job "${jobName}" has cross edges, and concurrency 'exact' cannot be deployed yet: the wrapper does not read the coordination table (its DynamoDB store has not landed, see wip/issue-11-dynamodb), so every wait would fail and its consumers be skipped; use concurrency 'structured' on AWS (exact mode runs locally with runJobLocally)`,
-    );
   }
 
   private refuseLongWaitsInExpress(props: JobStateMachineProps): void {

@@ -39,7 +39,9 @@ export interface HandlerOptions {
   /**
    * For jobs compiled with `concurrency: 'exact'`: the store of producers' outcomes and waiting
    * task tokens, and the SendTaskSuccess that answers the tokens.
-   * @default - none: a coordination request fails with stepops.ProtocolError
+   * @default - the DynamoDB table named in STEPOPS_COORDINATION_TABLE (set by JobStateMachine)
+   *   and Step Functions' SendTaskSuccess; none when it is not set, and a coordination request
+   *   fails with stepops.ProtocolError
    */
   readonly coordination?: { readonly store: CoordinationStore; readonly sender: TaskTokenSender };
 }

@@ -37,3 +37,7 @@ export { InMemoryIoManager, DirectoryIoManager, S3IoManager, IoObjectExistsError
 export type { IoManager, OpOutputKey, S3IoManagerOptions } from '../io/index.js';
 export { InMemoryCoordinationStore } from './coordination-store.js';
 export type { CoordinationStore, CoordinationKey, RegisterResult, CompleteResult, TaskTokenSender } from './coordination-store.js';
+export { DynamoDbCoordinationStore } from './dynamodb-coordination-store.js';
+export type { DynamoDbCoordinationStoreOptions } from './dynamodb-coordination-store.js';
+export { createCoordinationFromEnvironment, StepFunctionsTaskTokenSender } from './coordination-from-environment.js';
+export type { CoordinationOptions } from './serve-coordination.js';

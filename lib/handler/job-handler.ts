@@ -5,6 +5,7 @@ import { isCoordinationEvent } from '../job/coordination-protocol.js';
 import { createJobAttemptResolver } from './resolve-job-attempt.js';
 import { serveOpEvent, withDefaultIoManager } from './run-op-attempt.js';
 import { serveCoordination } from './serve-coordination.js';
+import { createCoordinationFromEnvironment } from './coordination-from-environment.js';
 
 /**
  * The Lambda handler for every op of `job`: `export const handler = jobHandler(myJob)`.
@@ -15,14 +16,16 @@ import { serveCoordination } from './serve-coordination.js';
  * The local runner calls the same handler in process: `jobHandler(job, { writeLog, random, now })(payload)`.
  * A job compiled with `concurrency: 'exact'` also sends it coordination requests (wait
  * registrations and producer releases, coordination-protocol.ts), served with
- * `options.coordination`.
+ * `options.coordination`, by default the DynamoDB table named in STEPOPS_COORDINATION_TABLE
+ * (set by JobStateMachine) and Step Functions' SendTaskSuccess, read once, here.
  */
 export function jobHandler(job: JobDefinition, options: HandlerOptions = {}): LambdaHandler {
   const resolve = createJobAttemptResolver(job);
   const withIo = withDefaultIoManager(options);
   const planHash = computeJobFingerprint(job);
+  const coordination = options.coordination ?? createCoordinationFromEnvironment();
   return async (event, context) => {
-    if (isCoordinationEvent(event)) return serveCoordination(job, planHash, event, options.coordination, options);
+    if (isCoordinationEvent(event)) return serveCoordination(job, planHash, event, coordination, options);
     return serveOpEvent(event, context, resolve, withIo);
   };
 }

@@ -1,7 +1,11 @@
 import type { JobDefinition } from '../job/job.js';
 import type { HandlerOptions, LambdaContextLike } from './handler-types.js';
+import { computeJobFingerprint } from '../job/job-fingerprint.js';
+import { isCoordinationEvent } from '../job/coordination-protocol.js';
+import { createCoordinationFromEnvironment } from './coordination-from-environment.js';
 import { createJobAttemptResolver } from './resolve-job-attempt.js';
 import { serveOpEvent, withDefaultIoManager } from './run-op-attempt.js';
+import { serveCoordination } from './serve-coordination.js';
 
 /** The part of a middy request the middleware reads, declared by shape (no dependency on middy). */
 export interface MiddyRequestLike {
@@ -21,13 +25,19 @@ export interface MiddyMiddlewareLike {
  * middy respond early with it (an `undefined` output is returned as `null`, so the early
  * response always happens and the base handler never runs). Errors propagate through middy's
  * onError middlewares unchanged; an onError that swallows them breaks the state machine's retries.
- * Put it last among the `before` middlewares.
+ * Put it last among the `before` middlewares. Coordination requests of `concurrency: 'exact'`
+ * are served as jobHandler serves them.
  */
 export function jobMiddleware(job: JobDefinition, options: HandlerOptions = {}): MiddyMiddlewareLike {
   const resolve = createJobAttemptResolver(job);
   const withIo = withDefaultIoManager(options);
+  const planHash = computeJobFingerprint(job);
+  const coordination = options.coordination ?? createCoordinationFromEnvironment();
   return {
-    before: async (request) => serveOpEvent(request.event, readContext(request.context), resolve, withIo),
+    before: async (request) =>
+      isCoordinationEvent(request.event)
+        ? serveCoordination(job, planHash, request.event, coordination, options)
+        : serveOpEvent(request.event, readContext(request.context), resolve, withIo),
   };
 }
 

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { InMemoryCoordinationStore } from '../../lib/handler/coordination-store.js';
-import { jobHandler } from '../../lib/handler/index.js';
+import { jobHandler, jobMiddleware } from '../../lib/handler/index.js';
 import { awaitRequest, coordinatedJob, defineCoordinationCases, RecordingSender, releaseRequest } from './coordination-cases.js';
 
 describe('coordination protocol, in-process store', () => {
@@ -28,5 +28,24 @@ describe('coordination requests the wrapper refuses', () => {
     await expect(bare(awaitRequest('r', 't'))).rejects.toThrow(
       /compiled with concurrency 'exact' but this function has no coordination store: deploy it with JobStateMachine's concurrency 'exact'/,
     );
+  });
+
+  it('fails the same way when STEPOPS_COORDINATION_TABLE is empty (the environment names no table)', async () => {
+    vi.stubEnv('STEPOPS_COORDINATION_TABLE', '');
+    try {
+      await expect(jobHandler(coordinatedJob, { writeLog: () => {} })(awaitRequest('r', 't'))).rejects.toThrow(/has no coordination store/);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+});
+
+describe('jobMiddleware serves coordination requests as jobHandler does', () => {
+  it('registers a wait, then the release answers it', async () => {
+    const sender = new RecordingSender();
+    const middleware = jobMiddleware(coordinatedJob, { coordination: { store: new InMemoryCoordinationStore(), sender }, writeLog: () => {} });
+    await expect(middleware.before({ event: awaitRequest('m', 'token-1') })).resolves.toStrictEqual({ registered: true, sent: 0 });
+    await expect(middleware.before({ event: releaseRequest('m', { v: 2 }) })).resolves.toStrictEqual({ sent: 1 });
+    expect(sender.delivered).toStrictEqual([{ token: 'token-1', output: { v: 2 } }]);
   });
 });

@@ -47,8 +47,14 @@ describe('JobStateMachine bundling from entry', () => {
     expect(bundle).toMatch(/export\s*\{[^}]*\bhandler\b[^}]*\}/);
     expect(bundle).toContain('small_job');
     expect(bundle).not.toMatch(/aws-cdk-lib|constructs|jsonata/);
-    // The S3 client is the Lambda runtime's (external), loaded on first use; no other SDK code is in the bundle.
-    expect([...bundle.matchAll(/@aws-sdk\/[\w-]+/g)].map((match) => match[0])).toStrictEqual(['@aws-sdk/client-s3']);
+    // The S3, DynamoDB and Step Functions clients (IO manager; exact mode's coordination store) are the Lambda
+    // runtime's (external), each loaded on first use by a dynamic import; no SDK code is in the bundle.
+    expect([...bundle.matchAll(/@aws-sdk\/[\w-]+/g)].map((match) => match[0])).toStrictEqual(['@aws-sdk/client-s3', '@aws-sdk/client-dynamodb', '@aws-sdk/client-sfn']);
+    expect([...bundle.matchAll(/import\(\s*["'](@aws-sdk\/[\w-]+)["']\s*\)/g)].map((match) => match[1])).toStrictEqual([
+      '@aws-sdk/client-s3',
+      '@aws-sdk/client-dynamodb',
+      '@aws-sdk/client-sfn',
+    ]);
     expect(bundle.split('\n').length).toBeLessThan(10);
   });
 

@@ -49,12 +49,9 @@ describe("JobStateMachine concurrency 'exact'", () => {
     expect(annotations.findWarning('*', Match.stringLikeRegexp('held back'))).toStrictEqual([]);
   });
 
-  it('fails cdk synth (an error annotation) until the wrapper reads the table: exact mode is not deployable yet', () => {
-    const errors = annotations.findError('*', Match.stringLikeRegexp('stepops concurrency')).map((error) => error.entry.data as string);
-    expect(errors).toStrictEqual([
-      expect.stringMatching(/concurrency 'exact' cannot be deployed yet: the wrapper does not read the coordination table .*use concurrency 'structured' on AWS/),
-    ]);
-    expect(synthesizeJob({ job: dagsterCase, concurrency: 'exact' }).annotations.findError('*', Match.anyValue())).toStrictEqual([]);
+  it('synthesizes with no error or warning: exact mode is deployable (the wrapper reads the table named in STEPOPS_COORDINATION_TABLE)', () => {
+    expect(annotations.findError('*', Match.anyValue())).toStrictEqual([]);
+    expect(annotations.findWarning('*', Match.stringLikeRegexp('stepops'))).toStrictEqual([]);
   });
 
   it('turns point-in-time recovery on and keeps the table with the props', () => {

@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 /**
  * DESIGN section 2: policy <- job <- asl <- {runner, cdk, cli}; io and handler use policy, job
  * and errors (handler also io), so a Lambda bundle never contains aws-cdk-lib, jsonata or the
- * runner; only lib/io imports @aws-sdk/client-s3.
+ * runner; only lib/io imports @aws-sdk/client-s3. The wrapper's coordination store for
+ * `concurrency: 'exact'` (lib/handler) loads @aws-sdk/client-dynamodb and @aws-sdk/client-sfn on
+ * first use; both are the Lambda runtime's, external to the bundle.
  */
 const LIB = resolve(import.meta.dirname, '../../lib');
 
@@ -17,7 +19,10 @@ const RULES: Record<string, { layers: string[]; forbiddenPackages: RegExp[] }> =
   job: { layers: ['errors', 'policy', 'job'], forbiddenPackages: [/^(?!node:|@standard-schema\/spec$).*/] },
   asl: { layers: ['errors', 'policy', 'job', 'asl'], forbiddenPackages: [/^aws-cdk-lib/, /^constructs/, /^@aws-sdk\//, /^commander/] },
   io: { layers: ['errors', 'policy', 'job', 'io'], forbiddenPackages: [/^(?!node:|@aws-sdk\/client-s3$).*/] },
-  handler: { layers: ['errors', 'policy', 'job', 'io', 'handler'], forbiddenPackages: [/^aws-cdk-lib/, /^constructs/, /^jsonata/, /^@aws-sdk\//, /^commander/] },
+  handler: {
+    layers: ['errors', 'policy', 'job', 'io', 'handler'],
+    forbiddenPackages: [/^aws-cdk-lib/, /^constructs/, /^jsonata/, /^@aws-sdk\/(?!client-dynamodb$|client-sfn$)/, /^commander/],
+  },
   runner: { layers: ['errors', 'policy', 'job', 'asl', 'io', 'handler', 'runner'], forbiddenPackages: [/^aws-cdk-lib/, /^constructs/, /^commander/] },
   cdk: { layers: ['errors', 'policy', 'job', 'asl', 'io', 'cdk'], forbiddenPackages: [/^@aws-sdk\//, /^commander/] },
   cli: { layers: ['errors', 'policy', 'job', 'asl', 'io', 'handler', 'runner', 'cli'], forbiddenPackages: [/^aws-cdk-lib/, /^constructs/] },

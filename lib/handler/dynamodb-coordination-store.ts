@@ -1,4 +1,5 @@
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { InternalError } from '../errors.js';
 import { COORDINATION_TABLE_ATTRIBUTES } from '../job/coordination-protocol.js';
 import type { CompleteResult, CoordinationKey, CoordinationStore, RegisterResult } from './coordination-store.js';
 
@@ -83,7 +84,7 @@ export class DynamoDbCoordinationStore implements CoordinationStore {
     const read = await client.send(new sdk.GetItemCommand({ TableName: this.tableName, Key: this.key(key), ConsistentRead: true }));
     const envelope = read.Item?.[COORDINATION_TABLE.envelope]?.S;
     // The condition failed, so the envelope exists; items are never deleted before their TTL.
-    if (envelope === undefined) throw new Error(`stepops coordination: item ${JSON.stringify(this.key(key))} has no envelope after its condition failed`);
+    if (envelope === undefined) throw new InternalError(`coordination item ${JSON.stringify(this.key(key))} in table ${this.tableName} has no envelope after its condition failed`);
     return { done: true, envelope: JSON.parse(envelope) as unknown };
   }
 
