@@ -57,8 +57,13 @@ describe('infra/app.ts', () => {
     for (const bundle of bundles) {
       const code = readFileSync(join(assembly.directory, bundle, 'index.mjs'), 'utf8');
       expect(code).not.toMatch(/aws-cdk-lib|constructs|jsonata|lib\/runner/);
-      // The S3 client is the Lambda runtime's (external), loaded on first use; no other SDK code is in the bundle.
-      expect([...code.matchAll(/@aws-sdk\/[\w-]+/g)].map((match) => match[0])).toStrictEqual(['@aws-sdk/client-s3']);
+      // The S3, DynamoDB and Step Functions clients are the Lambda runtime's (external), each loaded on first use; no SDK code is in the bundle.
+      expect([...code.matchAll(/import\(\s*["'](@aws-sdk\/[\w-]+)["']\s*\)/g)].map((match) => match[1])).toStrictEqual([
+        '@aws-sdk/client-s3',
+        '@aws-sdk/client-dynamodb',
+        '@aws-sdk/client-sfn',
+      ]);
+      expect([...code.matchAll(/@aws-sdk\/[\w-]+/g)]).toHaveLength(3);
     }
   });
 
