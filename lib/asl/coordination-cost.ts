@@ -58,7 +58,15 @@ export function computeCoordinationCost(plans: readonly OpRetryPlan[], parallels
   };
 }
 
-/** One readable sentence of the cost, for `stepops plan` and the synth message. */
+/**
+ * What a wait's TimeoutSeconds (wait-timeouts.ts) does not cover, said wherever the cost is:
+ * the retries a RetryRequested asks for at run time.
+ */
+export const WAIT_BOUND_LIMITS =
+  "Each wait's TimeoutSeconds covers its producer's worst case under the retry policies upstream of it (every attempt taking opTimeoutSeconds, the policies' waits, platform retries), " +
+  'not the waits (secondsToWait) and extra attempts (maxRetries) a RetryRequested asks for at run time: a producer that outlasts its bound that way has its cross-edge consumers skipped, and the run fails with stepops.OpsFailed naming them as skipped and no failed op';
+
+/** Two readable sentences: the cost, and what the waits' bound leaves out, for `stepops plan` and the synth message. */
 export function describeCoordinationCost(cost: CoordinationCost & { readonly crossEdges: readonly unknown[] }): string {
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
   const over = cost.worstCaseHistoryEvents > cost.maxHistoryEvents ? ' (over the limit: a run that retries that much fails)' : '';
@@ -66,6 +74,7 @@ export function describeCoordinationCost(cost: CoordinationCost & { readonly cro
     `${plural(cost.crossEdges.length, 'cross edge')} enforced by ${plural(cost.waitTasks, 'wait Task')} and ${plural(cost.releaseTasks, 'release Task')}: ` +
     `+${cost.extraLambdaInvocations} Lambda invocations, +${cost.extraStateTransitions} state transitions and +${cost.extraHistoryEvents} history events per run without retries ` +
     `(a wait: 1 invocation, 1 transition, ${WAIT_TASK_EVENTS} events; a release: 1, 1, ${RELEASE_TASK_EVENTS}); ` +
-    `worst-case history ${cost.worstCaseHistoryEvents} of Step Functions' ${cost.maxHistoryEvents} events${over}`
+    `worst-case history ${cost.worstCaseHistoryEvents} of Step Functions' ${cost.maxHistoryEvents} events${over}. ` +
+    WAIT_BOUND_LIMITS
   );
 }

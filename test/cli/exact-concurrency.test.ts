@@ -8,7 +8,7 @@ describe('stepops --concurrency exact', () => {
     const lines = linesOf(run.stdout);
     const section = lines.slice(lines.indexOf('Concurrency (exact)'));
     expect(section[1]).toMatch(
-      /^ {2}every op starts as soon as its inputs are done; 1 cross edge enforced by 1 wait Task and 1 release Task: \+2 Lambda invocations, \+2 state transitions and \+11 history events per run without retries .*worst-case history \d+ of Step Functions' 25000 events$/,
+      /^ {2}every op starts as soon as its inputs are done; 1 cross edge enforced by 1 wait Task and 1 release Task: \+2 Lambda invocations, \+2 state transitions and \+11 history events per run without retries .*worst-case history \d+ of Step Functions' 25000 events\. Each wait's TimeoutSeconds covers .* not the waits \(secondsToWait\) and extra attempts \(maxRetries\) a RetryRequested asks for at run time: .*skipped.*no failed op$/,
     );
     expect(section[2]).toBe('  c waits for b (TimeoutSeconds 1086)');
   });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { compileJob, type OpGraph } from '../../lib/asl/index.js';
 import { isSeriesParallel } from '../../lib/asl/decompose-graph.js';
 import { runJobLocally } from '../../lib/runner/index.js';
-import { RetryPolicy, job, op, type JobDefinition, type JobFailureCause, type OutputHandle } from '../../lib/index.js';
+import { RetryPolicy, RetryRequested, job, op, type JobDefinition, type JobFailureCause, type OutputHandle } from '../../lib/index.js';
 import { dagsterCase, nShaped } from '../cli/fixtures/held-back.js';
 import { createSeededRandom } from '../../lib/policy/seeded-random.js';
 import { generateRandomGraph } from '../support/random-graph.js';
@@ -157,9 +157,14 @@ describe("concurrency: 'exact'", () => {
     const graph = generateRandomGraph(80, 2, 9);
     const compiled = compileJob(buildTimedJob('probe', graph, { flaky: new Set(), retryDelay: [] }), { concurrency: 'exact' });
     const crossProducers = new Set(compiled.diagnostics.coordination!.crossEdges.map((edge) => graph.names.indexOf(edge.producer)));
-    // Fail two producers of cross edges and one other op.
-    const failing = new Set([...[...crossProducers].slice(0, 2), 5]);
+    // Fail two producers of cross edges and one other op, none downstream of another (a failed op's downstream is skipped, not run).
     const reachability = new Reachability(graph);
+    const independent = (chosen: readonly number[], op: number) => chosen.every((other) => other !== op && !reachability.reaches(other, op) && !reachability.reaches(op, other));
+    const chosen: number[] = [];
+    for (const producer of [...crossProducers].sort((a, b) => b - a)) if (chosen.length < 2 && independent(chosen, producer)) chosen.push(producer);
+    for (let op = 0; op < graph.names.length && chosen.length < 3; op += 1) if (!crossProducers.has(op) && independent(chosen, op)) chosen.push(op);
+    expect(chosen).toHaveLength(3);
+    const failing = new Set(chosen);
     const downstream = graph.names.filter((_, i) => !failing.has(i) && [...failing].some((f) => reachability.reaches(f, i)));
     const failed = graph.names.filter((_, i) => failing.has(i));
     const result = await runJobLocally(buildTimedJob('failing', graph, { flaky: new Set(), retryDelay: [], failing }), { ...quietly, concurrency: 'exact' });
@@ -171,4 +176,34 @@ describe("concurrency: 'exact'", () => {
     const ran = firstAttemptStarts(result.history);
     for (const name of graph.names) expect(ran.has(name)).toBe(true);
   });
+
+  it.each([
+    [1_000, 'SUCCEEDED', []],
+    [5_000, 'FAILED', ['c']],
+  ] as const)(
+    "a RetryRequested wait of %i s on the producer (its wait's TimeoutSeconds is 1086 s: one attempt of 900 s, 126 s of platform retries, 60 s): %s, skipped %j (the bound leaves RetryRequested out, as the plan says)",
+    async (secondsToWait, status, skipped) => {
+      const a = op({ name: 'a' }, async () => 1);
+      const b = op({ name: 'b' }, async (context) => {
+        if (context.retryNumber === 0) throw new RetryRequested({ maxRetries: 1, secondsToWait });
+        return 2;
+      });
+      const c = op({ name: 'c' }, async (_context, x: number, y: number) => x + y);
+      const d = op({ name: 'd' }, async (_context, y: number) => y * 2);
+      const late = job({ name: 'late_producer' }, () => {
+        const y = b();
+        c(a(), y);
+        d(y);
+      });
+      expect(compileJob(late, { concurrency: 'exact' }).diagnostics.coordination!.waitTimeoutSeconds).toStrictEqual({ b: 1086 });
+      const result = await runJobLocally(late, { ...quietly, concurrency: 'exact' });
+      expect(result.status).toBe(status);
+      expect(result.elapsedSeconds).toBe(secondsToWait);
+      if (result.status === 'FAILED') {
+        expect(result.error!.error).toBe('stepops.OpsFailed');
+        const cause = JSON.parse(result.error!.cause!) as JobFailureCause;
+        expect([cause.failedOps, cause.skippedOps]).toStrictEqual([[], skipped]);
+      }
+    },
+  );
 });

@@ -43,7 +43,7 @@ describe("JobStateMachine concurrency 'exact'", () => {
     const infos = annotations.findInfo('*', Match.stringLikeRegexp('stepops concurrency')).map((info) => info.entry.data as string);
     expect(infos).toStrictEqual([
       expect.stringMatching(
-        /^stepops concurrency: job "n_shaped" runs in exact mode: 1 cross edge enforced by 1 wait Task and 1 release Task: \+2 Lambda invocations, \+2 state transitions and \+11 history events per run without retries .*worst-case history \d+ of Step Functions' 25000 events$/,
+        /^stepops concurrency: job "n_shaped" runs in exact mode: 1 cross edge enforced by 1 wait Task and 1 release Task: \+2 Lambda invocations, \+2 state transitions and \+11 history events per run without retries .*worst-case history \d+ of Step Functions' 25000 events\. Each wait's TimeoutSeconds covers .* not the waits \(secondsToWait\) and extra attempts \(maxRetries\) a RetryRequested asks for at run time: .*skipped.*no failed op$/,
       ),
     ]);
     expect(annotations.findWarning('*', Match.stringLikeRegexp('held back'))).toStrictEqual([]);
