@@ -33,17 +33,23 @@ function firstAttemptStarts(history: readonly HistoryEvent[]): Map<string, numbe
 /**
  * A job on `graph` where op k takes seconds[k] per attempt (simulatedOpSeconds), and the ops in
  * `flaky` fail their first attempt and retry after `retryDelay[k]` seconds (a RetryPolicy);
+ * the ops in `requested` ask for that retry with a RetryRequested (no policy: the wait loop);
  * the ops in `failing` fail for good. Each op returns its name and its inputs' names.
  */
-function buildTimedJob(name: string, graph: OpGraph, options: { flaky: ReadonlySet<number>; retryDelay: readonly number[]; failing?: ReadonlySet<number> }): JobDefinition {
+function buildTimedJob(
+  name: string,
+  graph: OpGraph,
+  options: { flaky: ReadonlySet<number>; retryDelay: readonly number[]; failing?: ReadonlySet<number>; requested?: ReadonlySet<number> },
+): JobDefinition {
   const definitions = graph.names.map((opName, k) => {
     const compute = (context: { retryNumber: number }, ...inputs: unknown[]): unknown => {
       if (options.failing?.has(k) === true) throw new Error(`${opName} fails`);
+      if (options.requested?.has(k) === true && context.retryNumber === 0) throw new RetryRequested({ maxRetries: 1, secondsToWait: options.retryDelay[k]! });
       if (options.flaky.has(k) && context.retryNumber === 0) throw new Error(`${opName} flakes`);
       return { op: opName, inputs: inputs.map((input) => (input as { op: string }).op) };
     };
     Object.defineProperty(compute, 'length', { value: graph.predecessors[k]!.length + 1 });
-    const retryPolicy = options.flaky.has(k) ? new RetryPolicy({ maxRetries: 1, delay: options.retryDelay[k]! }) : undefined;
+    const retryPolicy = options.flaky.has(k) && options.requested?.has(k) !== true ? new RetryPolicy({ maxRetries: 1, delay: options.retryDelay[k]! }) : undefined;
     return op({ name: opName, ...(retryPolicy === undefined ? {} : { retryPolicy }) }, compute as never);
   });
   return job({ name }, () => {
@@ -111,7 +117,7 @@ describe("concurrency: 'exact'", () => {
     expect(() => compileJob(dagsterCase, { concurrency: 'fast' as never })).toThrow(/compileJob options.concurrency must be 'structured' or 'exact', got "fast"/);
   });
 
-  describe('on seeded random graphs that are not series-parallel, with simulated durations and retry waits', () => {
+  describe('on seeded random graphs that are not series-parallel, with simulated durations and retry waits (RetryPolicy and RetryRequested)', () => {
     const cases = [
       { size: 20, k: 2, seed: 1 },
       { size: 60, k: 3, seed: 2 },
@@ -125,7 +131,9 @@ describe("concurrency: 'exact'", () => {
       const seconds = graph.names.map(() => 1 + Math.floor(random() * 20));
       const flaky = new Set(graph.names.flatMap((_, i) => (random() < 0.2 ? [i] : [])));
       const retryDelay = graph.names.map(() => 1 + Math.floor(random() * 60));
-      const timed = buildTimedJob(`exact_${size}`, graph, { flaky, retryDelay });
+      // Half the retrying ops wait through a RetryPolicy, half through a RetryRequested.
+      const requested = new Set([...flaky].filter((i) => i % 2 === 1));
+      const timed = buildTimedJob(`exact_${size}`, graph, { flaky, retryDelay, requested });
       const simulatedOpSeconds = Object.fromEntries(graph.names.map((name, i) => [name, seconds[i]!]));
       const compiled = compileJob(timed, { concurrency: 'exact' });
       expectValidDefinition(compiled.definition);
@@ -200,8 +208,8 @@ describe("concurrency: 'exact'", () => {
       expect(result.status).toBe(status);
       expect(result.elapsedSeconds).toBe(secondsToWait);
       if (result.status === 'FAILED') {
-        expect(result.error!.error).toBe('stepops.OpsFailed');
-        const cause = JSON.parse(result.error!.cause!) as JobFailureCause;
+        expect(result.error.error).toBe('stepops.OpsFailed');
+        const cause = JSON.parse(result.error.cause!) as JobFailureCause;
         expect([cause.failedOps, cause.skippedOps]).toStrictEqual([[], skipped]);
       }
     },
