@@ -31,13 +31,20 @@ import type { SecondsRange } from './retry-plan.js';
 
 /**
  * Run variables every definition (and every child of a split job) assigns once in its first
- * state: the error names the fault records test with `in`, so that no op Task repeats them.
+ * state, so that no op Task repeats them: the error names the fault records test with `in`, the
+ * RetryAfter error's name, and the bounds of the platform retry waits (entry k, 0-based, is
+ * 2^(k+1) + 1: `$floor($random()*$pw[$k])` is a whole number of seconds in 0..2^(k+1)).
  */
-export const FAULT_VARIABLES = { platform: 'pf', crash: 'cr' } as const;
+export const FAULT_VARIABLES = { platform: 'pf', crash: 'cr', retryAfter: 'ra', platformWaits: 'pw' } as const;
 
 /** The Assign entries of FAULT_VARIABLES for a first state. */
-export function buildFaultVariables(): Record<string, string[]> {
-  return { [FAULT_VARIABLES.platform]: [...LAMBDA_PLATFORM_ERRORS], [FAULT_VARIABLES.crash]: [...INFRASTRUCTURE_ERRORS] };
+export function buildFaultVariables(): Record<string, string | string[] | number[]> {
+  return {
+    [FAULT_VARIABLES.platform]: [...LAMBDA_PLATFORM_ERRORS],
+    [FAULT_VARIABLES.crash]: [...INFRASTRUCTURE_ERRORS],
+    [FAULT_VARIABLES.retryAfter]: RETRY_AFTER_ERROR,
+    [FAULT_VARIABLES.platformWaits]: Array.from({ length: PLATFORM_RETRY.maxAttempts }, (_, k) => 2 ** (k + 1) + 1),
+  };
 }
 
 /** The plan's account of faults. */
@@ -66,12 +73,11 @@ export function compileFaultHandling(policy: RetryPolicy | undefined): { record:
   const crashErrors = policy === undefined || policy.maxRetries === 0 ? [] : INFRASTRUCTURE_ERRORS.filter((name) => policy.allowsErrorName(name));
   const crashList = crashErrors.length === INFRASTRUCTURE_ERRORS.length ? `$${FAULT_VARIABLES.crash}` : `[${crashErrors.map((name) => `'${name}'`).join(',')}]`;
   const { retryNumber: n, waitSeconds: w, platformRetries: k, fault: f } = RECORD_KEYS;
+  const { platform: pf, retryAfter: ra, platformWaits: pw } = FAULT_VARIABLES;
   // The wrapper's loop: its ErrorDetails (wire-protocol.ts) under the record's keys.
-  const loop = `Error='${RETRY_AFTER_ERROR}'?$parse($parse(Cause).trace[0]).{'${n}':nextRetryNumber,'${w}':waitSeconds}:`;
-  // Platform retry $k+1 (0-based $k: none yet in a row, or the op ran since) waits 0..2^($k+1) s.
-  const platform =
-    `Error in $${FAULT_VARIABLES.platform}?($k:=$c>0?0:$sum([$i.${k}]);$k<${PLATFORM_RETRY.maxAttempts}?` +
-    `{'${n}':$r,'${k}':$k+1,'${f}':$i.${f},'${w}':$floor($random()*($power(2,$k+1)+1))}:{}):`;
+  const loop = `Error=$${ra}?$parse($parse(Cause).trace[0]).{'${n}':nextRetryNumber,'${w}':waitSeconds}:`;
+  // Platform retry $k+1 (0-based $k: none yet in a row, or the op ran since: $c, this visit's retries, is not 0) waits 0..2^($k+1) s.
+  const platform = `Error in $${pf}?($k:=$c?0:$sum([$i.${k}]);$k<${PLATFORM_RETRY.maxAttempts}?{'${n}':$r,'${k}':$k+1,'${f}':$i.${f},'${w}':$floor($random()*$${pw}[$k])}:{}):`;
   // The deciding invocation is the one entered with a fault for its own retry number ($i.f.r = $r).
   const crash = crashErrors.length === 0 ? '' : `Error in ${crashList} and $r<${policy!.maxRetries} and $not($i.${f}.r=$r)?{'${n}':$r,'${f}':$merge([$,{'r':$r}]),'${w}':0}:`;
   // Evaluated in the error output's context: Error and Cause are its fields, $ the whole of it.

@@ -66,17 +66,14 @@ export function compileTaskStates(spec: TaskSpec): [string, AslState][] {
   // A record without waitSeconds fails the op. It is `{}` (compile-faults.ts), so as the next
   // state's input it carries no retry number; a branch's last op ends the branch with its carry.
   const retry = { Condition: expression(`$exists($states.input.${RECORD_KEYS.waitSeconds})`), Next: waitName };
-  const fault: AslState =
-    carry === undefined
-      ? { Type: 'Choice', Choices: [retry], Default: spec.next ?? failedName }
-      : { Type: 'Choice', Choices: [{ ...retry, Output: expression('$states.input') }], Default: failedName, Output: carry(unbox(variable(spec.outputVariable))) };
+  const fault: AslState = { Type: 'Choice', Choices: [retry], Default: spec.next ?? failedName };
   const states: [string, AslState][] = [
     [spec.opName, task],
     [waitName, { Type: 'Wait', Seconds: expression(buildWaitSeconds()), Next: spec.opName }],
     [faultName, fault],
   ];
-  // The fault Choice of a branch's last Task already built the branch Output.
-  if (spec.next === undefined) states.push([failedName, { Type: 'Succeed' }]);
+  // A branch's last op, failed: the Succeed state ends the branch with the carry of its failure marker.
+  if (spec.next === undefined) states.push([failedName, carry === undefined ? { Type: 'Succeed' } : { Type: 'Succeed', Output: carry(unbox(variable(spec.outputVariable))) }]);
   return states;
 }
 

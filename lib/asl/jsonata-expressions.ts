@@ -63,10 +63,18 @@ export function buildPayload(opName: string, retryMode: RetryMode, inputs: reado
   // Each variable holds its value boxed in a one-element array (see state-names.ts): an array
   // constructor flattens exactly one level, so [$a,$b] is [value a, value b] whatever they are.
   if (inputs.length > 0) fields.push(`'inputs':[${inputs.join(',')}]`);
-  fields.push(`'config':$${RUN_VARIABLES.opsConfig}.\`${opName}\`.config`);
+  fields.push(`'config':$${RUN_VARIABLES.opsConfig}.${buildFieldStep(opName)}.config`);
   // A timeout or crash for the wrapper to decide on (compile-faults.ts); absent on other entries.
   fields.push(`'fault':$states.input.${RECORD_KEYS.fault}`);
   return `$merge([$${RUN_VARIABLES.payload},{${fields.join(',')}}])`;
+}
+
+/** Words a bare path step cannot be in JSONata: operators and literals. */
+const JSONATA_KEYWORDS: ReadonlySet<string> = new Set(['and', 'or', 'in', 'true', 'false', 'null', 'function']);
+
+/** A path step for a name: bare when JSONata reads it as a field name (two characters fewer), else in backticks. */
+function buildFieldStep(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !JSONATA_KEYWORDS.has(name) ? name : `\`${name}\``;
 }
 
 /**
