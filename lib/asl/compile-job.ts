@@ -21,7 +21,17 @@ import { countParallels, type OpBlock } from './op-blocks.js';
 import { measureOpCharacters, splitJob } from './split-job.js';
 import { MAX_MARKER_CAUSE_CHARACTERS, planPayloadBudget } from './payload-budget.js';
 import type { OpRetryPlan } from './retry-plan.js';
-import { CHECK_STATE_NAME, FAILED_STATE_NAME, FAILURES_VARIABLE, INIT_STATE_NAME, OP_NAMES_VARIABLE, RUN_VARIABLES, SUCCEEDED_STATE_NAME } from './state-names.js';
+import {
+  CHECK_STATE_NAME,
+  FAILED_STATE_NAME,
+  FAILURES_VARIABLE,
+  INIT_STATE_NAME,
+  OP_NAMES_VARIABLE,
+  RUN_CONFIG_CHECK_STATE_NAME,
+  RUN_VARIABLES,
+  SUCCEEDED_STATE_NAME,
+} from './state-names.js';
+import { buildRunConfigStates } from './run-config-check.js';
 
 export interface CompileJobOptions {
   /**
@@ -81,7 +91,7 @@ export interface CompileDiagnostics {
   readonly characters: number;
   readonly tasks: number;
   readonly parallels: number;
-  /** State transitions of a run where no op retries or fails: init Pass + Tasks + Parallels + final Choice + Succeed. */
+  /** State transitions of a run where no op retries or fails: init Pass + run config Choice + Tasks + Parallels + final Choice + Succeed. */
   readonly happyPathTransitions: number;
   /** The graph's critical path with opDurations (1 s for each op they do not name). */
   readonly criticalPath: number;
@@ -187,7 +197,8 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
       CHECK_STATE_NAME,
     );
     const states: [string, AslState][] = [
-      buildInitState(top.startAt, job.name, planHash, WIDEST_BUDGET),
+      buildInitState(RUN_CONFIG_CHECK_STATE_NAME, job.name, planHash, WIDEST_BUDGET, graph.names),
+      ...buildRunConfigStates(job.name, top.startAt),
       ...top.states,
       ...buildFinalStates(job, graph.names, top.markerSources, top.variables, sinks),
     ];
@@ -205,7 +216,7 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
   const characters = JSON.stringify(whole.definition).length;
   if (characters <= limit) {
     const planned = planPayloadBudget(job.name, [{ name: 'job', definition: whole.definition }], graph.names);
-    const definition = applyBudget(whole.definition, job.name, planHash, planned);
+    const definition = applyBudget(whole.definition, job.name, planHash, planned, graph.names);
     const diagnostics = buildDiagnostics(
       structure,
       durations,
@@ -236,7 +247,7 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
     graph.names,
   );
   // Only the parent's init-run holds the payload template; children read it from their Input.
-  const definition = applyBudget(split.definition, job.name, planHash, planned);
+  const definition = applyBudget(split.definition, job.name, planHash, planned, graph.names);
   const parentCharacters = JSON.stringify(definition).length;
   const childCharacters = split.children.map((child) => JSON.stringify(child.definition).length);
   return {
@@ -248,9 +259,9 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
 }
 
 /** `definition` whose init-run assigns the payload template with `budget`. */
-function applyBudget(definition: AslDefinition, jobName: string, planHash: string, budget: PayloadBudgetFields): AslDefinition {
+function applyBudget(definition: AslDefinition, jobName: string, planHash: string, budget: PayloadBudgetFields, opNames: readonly string[]): AslDefinition {
   const init = definition.States[INIT_STATE_NAME] as AslPassState;
-  const [, state] = buildInitState(init.Next!, jobName, planHash, { inlineBytes: budget.inlineBytes, markerCauseCharacters: budget.markerCauseCharacters });
+  const [, state] = buildInitState(init.Next!, jobName, planHash, { inlineBytes: budget.inlineBytes, markerCauseCharacters: budget.markerCauseCharacters }, opNames);
   return { ...definition, States: { ...definition.States, [INIT_STATE_NAME]: state } };
 }
 
@@ -317,11 +328,12 @@ function readLimit(given: number | undefined): number {
 }
 
 /**
- * The first state: assigns the per-run constants (RUN_VARIABLES) and outputs {} so that the
- * first Task's input is not the execution input (see buildRetryNumber). The payload template
- * carries the job's payload budget (payload-budget.ts).
+ * The first state: assigns the per-run constants (RUN_VARIABLES) and the job's op names
+ * (OP_NAMES_VARIABLE, for the run config check and the failure Cause), and outputs {} so that
+ * the first Task's input is not the execution input (see buildRetryNumber). The payload
+ * template carries the job's payload budget (payload-budget.ts).
  */
-function buildInitState(next: string, jobName: string, planHash: string, budget: PayloadBudgetFields): [string, AslState] {
+function buildInitState(next: string, jobName: string, planHash: string, budget: PayloadBudgetFields, opNames: readonly string[]): [string, AslState] {
   return [
     INIT_STATE_NAME,
     {
@@ -333,6 +345,7 @@ function buildInitState(next: string, jobName: string, planHash: string, budget:
         [RUN_VARIABLES.payload]: buildPayloadTemplate(jobName, planHash, budget) as JsonObject,
         [RUN_VARIABLES.markerCauseCharacters]: budget.markerCauseCharacters,
         ...buildFaultVariables(),
+        [OP_NAMES_VARIABLE]: [...opNames],
       },
       Next: next,
     },
@@ -358,7 +371,7 @@ function buildFinalStates(
         Choices: [
           {
             Condition: expression(buildHasMarker(markerSources)),
-            Assign: { [FAILURES_VARIABLE]: expression(buildMarkerFilter(markerSources)), [OP_NAMES_VARIABLE]: [...names] },
+            Assign: { [FAILURES_VARIABLE]: expression(buildMarkerFilter(markerSources)) },
             Next: FAILED_STATE_NAME,
           },
         ],
@@ -439,7 +452,7 @@ function buildDiagnostics(
     const kinds = plan.deviations.map((d) => d.kind);
     if (kinds.length > 0) notes.push(`op "${plan.op}" (${plan.mechanism}): ${kinds.join(', ')}`);
   }
-  return { characters, tasks, parallels, happyPathTransitions: tasks + parallels + 3 + 2 * childCharacters.length, criticalPath, makespan, heldBackOps, notes };
+  return { characters, tasks, parallels, happyPathTransitions: tasks + parallels + 4 + 2 * childCharacters.length, criticalPath, makespan, heldBackOps, notes };
 }
 
 /** Held-back ops listed one per note; the rest are counted (all are in diagnostics.heldBackOps). */

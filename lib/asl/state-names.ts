@@ -24,8 +24,12 @@ export const FAILED_STATE_NAME = 'job-failed';
 export const SUCCEEDED_STATE_NAME = 'job-succeeded';
 /** The top-level variable the final Choice fills with every failure marker (the Fail state sorts them by invocation order). */
 export const FAILURES_VARIABLE = 'stepopsFailures';
-/** The top-level variable the final Choice fills with the job's op names in invocation order (a JSON list). */
+/** The top-level variable init-run fills with the job's op names in invocation order (a JSON list): the run config check and the failure Cause read it. */
 export const OP_NAMES_VARIABLE = 'stepopsOps';
+/** The Choice after init-run that checks the run config's shape (run-config-check.ts). */
+export const RUN_CONFIG_CHECK_STATE_NAME = 'check-run-config';
+/** The Fail state of a run config that does not fit the job. */
+export const RUN_CONFIG_FAILED_STATE_NAME = 'run-config-invalid';
 /** The state that starts a run by assigning RUN_VARIABLES. */
 export const INIT_STATE_NAME = 'init-run';
 /**

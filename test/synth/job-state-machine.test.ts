@@ -11,6 +11,7 @@ import { compileJob, compileOpRetries, FUNCTION_ARN_PLACEHOLDER } from '../../li
 import { JobStateMachine } from '../../lib/cdk/index.js';
 import { DefinitionError } from '../../lib/errors.js';
 import { resolveRetryPolicy } from '../../lib/index.js';
+import { runStateMachine } from '../../lib/runner/index.js';
 import { slowJob, smallJob } from './fixtures/small-job.js';
 import {
   createInlineFunction,
@@ -38,6 +39,25 @@ describe('JobStateMachine definition', () => {
     expect(properties.DefinitionString).toContain(`\${${FUNCTION_ARN_PLACEHOLDER}}`);
     const functionId = findOnly(template, 'AWS::Lambda::Function').id;
     expect(properties.DefinitionSubstitutions).toStrictEqual({ [FUNCTION_ARN_PLACEHOLDER]: { 'Fn::GetAtt': [functionId, 'Arn'] } });
+  });
+
+  it('the deployed definition refuses an unknown op name under ops before any op runs (each Lambda sees only its own config)', async () => {
+    const called: string[] = [];
+    const result = await runStateMachine(readDefinition(template), {
+      input: { ops: { fech: { config: {} } } },
+      taskHandlers: Object.fromEntries(
+        smallJob.invocations.map((invocation) => [
+          invocation.name,
+          async () => {
+            called.push(invocation.name);
+            return { Payload: { v: 1 } };
+          },
+        ]),
+      ),
+    });
+    expect(called).toStrictEqual([]);
+    expect(result.error?.error).toBe('stepops.RunConfigError');
+    expect(result.error?.cause).toMatch(/^run config of job "small_job" is invalid: ops\.fech: "fech" is not an op of job "small_job" \(its ops: /);
   });
 
   it("gives each op's Task the Retry blocks of its policy's plan", () => {

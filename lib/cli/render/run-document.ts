@@ -68,15 +68,8 @@ export interface RunDocument {
   readonly ops: readonly OpDocument[];
 }
 
-export interface RunDocumentContext {
-  readonly input: unknown;
-  readonly job?: string;
-  readonly executionName?: string;
-  readonly executionArn?: string;
-  readonly stateMachineArn?: string;
-  readonly clock?: 'virtual' | 'real';
-  readonly seed?: number;
-}
+/** What a RunDocument says about the run beyond its history: the run input and where the run ran. */
+export type RunDocumentContext = Pick<RunDocument, 'input' | 'job' | 'executionName' | 'executionArn' | 'stateMachineArn' | 'clock' | 'seed'>;
 
 /** The RunDocument of an execution summary. */
 export function buildRunDocument(summary: ExecutionSummary, context: RunDocumentContext): RunDocument {
