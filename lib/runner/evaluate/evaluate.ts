@@ -1,8 +1,10 @@
 import jsonata from 'jsonata';
+import { InternalError } from '../../errors.js';
 import { InvalidDefinitionError } from '../errors.js';
 import { evaluateFastExpression, readFastExpression, type FastNode } from './fast-expression.js';
 import { evaluateFastPath, FALL_BACK, readFastPath, type FastPath } from './fast-path.js';
-import type { StepFunctionsJsonataFunctions } from './jsonata-functions.js';
+import { bindShapeSlots, readExpressionShape, SLOT_PREFIX, type ExpressionShape, type ShapeSlot } from './expression-shape.js';
+import { STEP_FUNCTIONS_FUNCTION_NAMES, type StepFunctionsJsonataFunctions } from './jsonata-functions.js';
 import { failQueryEvaluation, type EvaluationSite } from './query-evaluation.js';
 import type { Scope } from '../run-context.js';
 import type { StatesContextObject } from '../types.js';
@@ -17,14 +19,16 @@ export type Template =
   | {
       readonly kind: 'expression';
       readonly source: string;
-      /** The compiled expression; for a fast-path shape it is compiled on its first fallback. */
+      /** The compiled expression (of its shape, when it has one); for a fast-path shape it is compiled on its first fallback. */
       readonly compile: () => jsonata.Expression;
+      /** Set when the engine evaluates the source's shape (see expression-shape.ts): what to bind for its slots. */
+      readonly slots: readonly ShapeSlot[] | undefined;
       /** Set when the source has a shape evaluated without the engine (see fast-path.ts). */
       readonly fastPath: FastPath | undefined;
       /** Set when the source is a payload shape evaluated without the engine (see fast-expression.ts). */
       readonly fastExpression: FastNode | undefined;
       readonly path: string;
-      /** The `$names` the source mentions: only these are bound when it is evaluated. */
+      /** The `$names` the source (or its shape, slots aside) mentions: only these are bound when it is evaluated. */
       readonly references: readonly string[];
     }
   | { readonly kind: 'object'; readonly entries: readonly (readonly [string, Template])[]; readonly path: string }
@@ -71,6 +75,7 @@ export function compileExpression(source: string, where: string): jsonata.Expres
 interface SourceFacts {
   readonly fastPath: FastPath | undefined;
   readonly fastExpression: FastNode | undefined;
+  readonly shape: ExpressionShape | undefined;
   readonly references: readonly string[];
 }
 
@@ -82,10 +87,27 @@ function readSource(source: string): SourceFacts {
   if (facts === undefined) {
     const fastPath = readFastPath(source);
     const fastExpression = fastPath === undefined ? readFastExpression(source) : undefined;
-    facts = { fastPath, fastExpression, references: fastPath === undefined ? listReferences(source) : [fastPath.variable] };
+    const shape = fastPath === undefined && fastExpression === undefined ? readExpressionShape(source, STEP_FUNCTIONS_FUNCTION_NAMES) : undefined;
+    const references = fastPath !== undefined ? [fastPath.variable] : listReferences(shape?.source ?? source).filter((name) => !name.startsWith(SLOT_PREFIX));
+    facts = { fastPath, fastExpression, shape, references };
     sourceFacts.set(source, facts);
   }
   return facts;
+}
+
+/**
+ * The compiled shape of a source (parsed once for every source of that shape), or the source
+ * itself. A shape has the source's tokens with slot variables in place of some operands, so it
+ * compiles exactly when the source does; should it not, the source's own error is reported.
+ */
+function compileShapeOrSource(source: string, shape: ExpressionShape | undefined, where: string): jsonata.Expression {
+  if (shape === undefined) return compileExpression(source, where);
+  try {
+    return compileExpression(shape.source, where);
+  } catch (error) {
+    compileExpression(source, where); // throws the source's own syntax error
+    throw new InternalError(`the shape ${JSON.stringify(shape.source)} of ${JSON.stringify(source)} does not compile though the source does`, { cause: error });
+  }
 }
 
 /**
@@ -95,11 +117,11 @@ function readSource(source: string): SourceFacts {
 export function compileTemplate(value: unknown, where: string, path: string): Template {
   if (isJsonataExpression(value)) {
     const source = value.slice(2, -2);
-    const { fastPath, fastExpression, references } = readSource(source);
-    let expression = fastPath === undefined && fastExpression === undefined ? compileExpression(source, where) : undefined;
+    const { fastPath, fastExpression, shape, references } = readSource(source);
+    let expression = fastPath === undefined && fastExpression === undefined ? compileShapeOrSource(source, shape, where) : undefined;
     // A fast shape is valid JSONata by construction: compiling it can wait until a fallback needs it.
     const compile = (): jsonata.Expression => (expression ??= compileExpression(source, where));
-    return { kind: 'expression', source, compile, fastPath, fastExpression, path, references };
+    return { kind: 'expression', source, compile, slots: shape?.slots, fastPath, fastExpression, path, references };
   }
   if (Array.isArray(value)) {
     const items = value.map((item, i) => compileTemplate(item, `${where}[${i}]`, `${path}[${i}]`));
@@ -170,7 +192,9 @@ async function evaluateExpression(template: Extract<Template, { kind: 'expressio
 
 async function evaluateWithEngine(template: Extract<Template, { kind: 'expression' }>, env: EvaluationEnvironment): Promise<unknown> {
   try {
-    return await template.compile().evaluate(undefined, bindReferences(template.references, env));
+    const bindings = bindReferences(template.references, env);
+    if (template.slots !== undefined) bindShapeSlots(template.slots, env.variables, bindings);
+    return await template.compile().evaluate(undefined, bindings);
   } catch (error) {
     failQueryEvaluation(
       env,

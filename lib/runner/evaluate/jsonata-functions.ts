@@ -11,6 +11,9 @@ export interface StepFunctionsJsonataFunctions {
   readonly parse: (json: unknown) => unknown;
 }
 
+/** The names of the functions Step Functions adds ($partition, $range, ...). */
+export const STEP_FUNCTIONS_FUNCTION_NAMES: ReadonlySet<string> = new Set<keyof StepFunctionsJsonataFunctions>(['partition', 'range', 'hash', 'random', 'uuid', 'parse']);
+
 const HASH_ALGORITHMS: Readonly<Record<string, string>> = {
   MD5: 'md5',
   'SHA-1': 'sha1',

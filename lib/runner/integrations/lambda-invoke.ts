@@ -1,4 +1,4 @@
-import { InvokeCommand, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
+import type { InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { StatesError } from '../states/states-error.js';
 import { limitFailure } from './task-failure.js';
 import type { LambdaClientLike } from '../types.js';
@@ -33,6 +33,8 @@ export async function invokeLambda(client: LambdaClientLike, args: unknown, stat
   if (typeof FunctionName !== 'string') {
     throw new StatesError('States.Runtime', `An error occurred while executing the state '${stateName}'. The Arguments of a lambda:invoke Task need a FunctionName string.`);
   }
+  // Loaded on the first call: runs with in-process ops (stepops run) never pay for the SDK's modules.
+  const { InvokeCommand } = await import('@aws-sdk/client-lambda');
   const command = new InvokeCommand({
     FunctionName,
     ...(Payload === undefined ? {} : { Payload: JSON.stringify(Payload) }),

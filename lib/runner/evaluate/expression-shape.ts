@@ -1,0 +1,117 @@
+/**
+ * The shape of an expression: its source with what varies from op to op taken out as variables,
+ * so that the jsonata engine parses each shape once instead of each source once. The compiler
+ * writes one expression per op that differs only in the op's name or in the names of the
+ * variables it reads (`$states.errorOutput.{'o':'failed','op':'op37',...}`,
+ * `($e:=$v148[0];...)`, `$append([],[$v652_3,$v70_4][o])`): thousands of sources, a few dozen
+ * shapes. A shape is evaluated with the taken-out parts bound as variables, which jsonata
+ * evaluates exactly as the parts themselves:
+ * - a string literal in value position (after `:`, before `,` or `}`: an object constructor's
+ *   value or a condition's else branch) becomes a variable bound to the same string;
+ * - a variable reference `$v148` (a name with a digit, not one of jsonata's functions, never
+ *   assigned, called or declared in the source) becomes another variable bound to the same value,
+ *   or left unbound when the original is unbound (both give nothing).
+ * Anything that could make the two differ is not shaped at all (the source is parsed as it is):
+ * double quotes, escapes, backticks, regular expressions or division (`/`), comments,
+ * `function`, `~>`, `@` and `#` bindings, or the reserved prefix itself.
+ * test/runner/expression-shape.test.ts holds shaped and unshaped evaluations to the same results
+ * and the same errors.
+ */
+
+/** One part taken out of a source, in the order of its slot variable. */
+export type ShapeSlot = { readonly kind: 'literal'; readonly value: string } | { readonly kind: 'variable'; readonly name: string };
+
+export interface ExpressionShape {
+  /** The source with slot variables in place of the parts taken out. */
+  readonly source: string;
+  /** Slot i is bound as `SLOT_PREFIX + i`. */
+  readonly slots: readonly ShapeSlot[];
+}
+
+/** The slot variables' prefix: `$__stepops0`, `$__stepops1`... (a source that mentions it is not shaped). */
+export const SLOT_PREFIX = '__stepops';
+
+/** jsonata 2.x's own functions (its static frame, plus `now` and `millis` bound per evaluation): never renamed. */
+export const JSONATA_FUNCTION_NAMES: ReadonlySet<string> = new Set(
+  (
+    'sum count max min average string substring substringBefore substringAfter lowercase uppercase length trim pad match contains replace split join ' +
+    'formatNumber formatBase formatInteger parseInteger number floor ceil round abs sqrt power random boolean not map zip filter single reduce sift keys ' +
+    'lookup append exists spread merge reverse each error assert type sort shuffle distinct base64encode base64decode encodeUrlComponent encodeUrl ' +
+    'decodeUrlComponent decodeUrl eval toMillis fromMillis clone now millis'
+  ).split(' '),
+);
+
+const UNSHAPED = /["\\`/@#~]|function|__stepops/;
+const NAME = /[A-Za-z0-9_]*/y;
+/** The characters that end a name in jsonata's tokenizer: its single-character operators and the whitespace it skips. */
+const NAME_ENDS = new Set('.[]{}(),@#;:?+-*/%|=<>^&!~ \t\n\r\v');
+const KEPT_NAME = /\$([A-Za-z0-9_]+)[ \t\n\r\v]*(?::=|\()/g;
+const SPACE = new Set(' \t\n\r\v');
+const JSONATA_SPACE = /^[ \t\n\r\v]+|[ \t\n\r\v]+$/g;
+
+/**
+ * The shape of a source, or undefined when it has nothing to take out or could evaluate
+ * differently once shaped. `functionNames`: names bound as functions besides jsonata's own
+ * (the Step Functions functions), never renamed.
+ */
+export function readExpressionShape(text: string, functionNames: ReadonlySet<string>): ExpressionShape | undefined {
+  const source = text.replace(JSONATA_SPACE, '');
+  if (UNSHAPED.test(source)) return undefined;
+  // Assigned or called anywhere in the source (jsonata skips whitespace between the name and `:=` or `(`): not renamed anywhere.
+  const kept = new Set(Array.from(source.matchAll(KEPT_NAME), (match) => match[1]!));
+  const slots: ShapeSlot[] = [];
+  const variableSlots = new Map<string, number>();
+  const slot = (part: ShapeSlot): string => `$${SLOT_PREFIX}${slots.push(part) - 1}`;
+  let shaped = '';
+  let at = 0;
+  while (at < source.length) {
+    const char = source[at]!;
+    if (char === "'") {
+      const end = source.indexOf("'", at + 1);
+      if (end === -1) return undefined; // unterminated: jsonata's own error, from the source as it is
+      const literal = source.slice(at, end + 1);
+      const after = source[skipSpace(source, end + 1, 1)];
+      shaped += source[skipSpace(source, at - 1, -1)] === ':' && (after === ',' || after === '}') ? slot({ kind: 'literal', value: literal.slice(1, -1) }) : literal;
+      at = end + 1;
+    } else if (char === '$') {
+      NAME.lastIndex = at + 1;
+      const name = NAME.exec(source)![0];
+      at = NAME.lastIndex;
+      // jsonata's name runs on to the next operator character: `$v1é` is the variable `v1é`.
+      if (isRenamable(name, kept, functionNames) && (at === source.length || NAME_ENDS.has(source[at]!))) {
+        let index = variableSlots.get(name);
+        if (index === undefined) {
+          index = slots.length;
+          slot({ kind: 'variable', name });
+          variableSlots.set(name, index);
+        }
+        shaped += `$${SLOT_PREFIX}${index}`;
+      } else shaped += `$${name}`;
+    } else {
+      shaped += char;
+      at += 1;
+    }
+  }
+  return slots.length === 0 ? undefined : { source: shaped, slots };
+}
+
+/** A variable that may be bound under another name (`kept`: the names the source assigns or calls). */
+function isRenamable(name: string, kept: ReadonlySet<string>, functionNames: ReadonlySet<string>): boolean {
+  if (!/^[A-Za-z_]\w*$/.test(name) || !/\d/.test(name) || JSONATA_FUNCTION_NAMES.has(name) || functionNames.has(name)) return false;
+  return !kept.has(name);
+}
+
+/** The index of the first character from `from` (going in `step`'s direction) that is not whitespace jsonata skips. */
+function skipSpace(source: string, from: number, step: 1 | -1): number {
+  let at = from;
+  while (at >= 0 && at < source.length && SPACE.has(source[at]!)) at += step;
+  return at;
+}
+
+/** The bindings of a shape's slots: literals as they were, variables from `variables` when bound there. */
+export function bindShapeSlots(slots: readonly ShapeSlot[], variables: Readonly<Record<string, unknown>>, bindings: Record<string, unknown>): void {
+  slots.forEach((slot, i) => {
+    if (slot.kind === 'literal') bindings[`${SLOT_PREFIX}${i}`] = slot.value;
+    else if (slot.name in variables) bindings[`${SLOT_PREFIX}${i}`] = variables[slot.name];
+  });
+}
