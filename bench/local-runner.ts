@@ -12,7 +12,10 @@
  *   built package: bench/cold-job-module.ts), median of 5, against fresh aws-local-stepfunctions
  *   processes running the bare machine (bench/cold-baseline.ts), median of 5;
  * - scaling: warm runJobLocally at 3,000 ops over 1,000.
- * Run alone: `npx tsx bench/local-runner.ts`.
+ * Wall times with CPU times beside them (process.cpuUsage of the process doing the work: this one
+ * for warm figures, each fresh process for cold ones): on shared cores wall time is mostly waiting.
+ * Run alone: `npx tsx bench/local-runner.ts [warm] [compare] [cold]` (no argument: all three parts;
+ * `warm` includes the scaling rows, `compare` the aws-local-stepfunctions rows, `cold` the fresh processes).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -32,15 +35,24 @@ const COLD_RUNS = 5;
 const SIZES = [100, 1000, 3000] as const;
 const FALLBACK_LARGE_SIZES = [2500, 2000] as const;
 
-async function measureMedian<T>(run: () => Promise<T> | T, runs = RUNS): Promise<{ readonly ms: number; readonly result: T }> {
+/** The parts of this figure that a run measures. */
+export type LocalRunnerPart = 'warm' | 'compare' | 'cold';
+const ALL_PARTS: readonly LocalRunnerPart[] = ['warm', 'compare', 'cold'];
+
+/** Medians of wall and CPU milliseconds (user + system, this process) over `runs` runs. */
+async function measureMedian<T>(run: () => Promise<T> | T, runs = RUNS): Promise<{ readonly ms: number; readonly cpuMs: number; readonly result: T }> {
   const samples: number[] = [];
+  const cpuSamples: number[] = [];
   let last!: T;
   for (let i = 0; i < runs; i += 1) {
+    const cpu = process.cpuUsage();
     const { ms, result } = await measureMilliseconds(async () => run());
+    const used = process.cpuUsage(cpu);
     samples.push(ms);
+    cpuSamples.push((used.user + used.system) / 1000);
     last = result;
   }
-  return { ms: computeMedian(samples), result: last };
+  return { ms: computeMedian(samples), cpuMs: computeMedian(cpuSamples), result: last };
 }
 
 /** Retries and billed transitions of a run, its split children included. */
@@ -55,6 +67,7 @@ interface SizeFigures {
   readonly compileMs: number;
   readonly fullMs: number;
   readonly interpreterMs: number;
+  readonly interpreterCpuMs: number;
   readonly retries: number;
   readonly transitions: number;
 }
@@ -74,26 +87,36 @@ async function measureSize(size: number): Promise<SizeFigures | undefined> {
   const full = await measureMedian(() => runJobLocally(job, { seed: 1, writeLog: () => {} }));
   const interpreter = await measureMedian(() => runJobLocally(job, { seed: 1, writeLog: () => {}, compiled }));
   if (full.result.status !== 'SUCCEEDED') throw new Error(`runJobLocally ended ${full.result.status}`);
-  return { size, compileMs: compile.ms, fullMs: full.ms, interpreterMs: interpreter.ms, ...countRun(full.result) };
+  return { size, compileMs: compile.ms, fullMs: full.ms, interpreterMs: interpreter.ms, interpreterCpuMs: interpreter.cpuMs, ...countRun(full.result) };
 }
 
-function medianOfProcesses(command: string, args: readonly string[]): number {
+/** Preloaded into each fresh process: prints the process's own CPU time (user + system) on stderr as it exits. */
+const REPORT_CPU = `data:text/javascript,${encodeURIComponent('process.on("exit",()=>{const u=process.cpuUsage();process.stderr.write("\\nBENCH_CPU_MS="+(u.user+u.system)/1000+"\\n")})')}`;
+
+/** Medians of wall and CPU milliseconds of COLD_RUNS fresh `node <args>` processes, run one after the other. */
+function medianOfProcesses(args: readonly string[]): { readonly ms: number; readonly cpuMs: number } {
   const samples: number[] = [];
+  const cpuSamples: number[] = [];
   for (let i = 0; i < COLD_RUNS; i += 1) {
     const started = performance.now();
-    const run = spawnSync(command, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['--import', REPORT_CPU, ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
     const ms = performance.now() - started;
-    if (run.status !== 0 && run.status !== 1) throw new Error(`${command} ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
+    if (run.status !== 0 && run.status !== 1) throw new Error(`node ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
+    const cpu = /BENCH_CPU_MS=([\d.]+)/.exec(run.stderr);
+    if (cpu === null) throw new Error(`node ${args.join(' ')} did not report its CPU time: ${run.stderr}`);
     samples.push(ms);
+    cpuSamples.push(Number(cpu[1]));
   }
-  return computeMedian(samples);
+  return { ms: computeMedian(samples), cpuMs: computeMedian(cpuSamples) };
 }
 
-/** Every row of the local-runner figure. */
-export async function measureLocalRunner(): Promise<BenchFigure> {
+/** Every row of the local-runner figure (or of the parts asked for). */
+export async function measureLocalRunner(parts: readonly LocalRunnerPart[] = ALL_PARTS): Promise<BenchFigure> {
   const rows: BenchRow[] = [];
   const figures: SizeFigures[] = [];
-  for (const size of SIZES) {
+  // The comparison needs the 1,000-op warm run (its retry count and interpreter time) even alone.
+  const sizes = parts.includes('warm') ? SIZES : parts.includes('compare') ? [1000] : [];
+  for (const size of sizes) {
     const measured = await measureSize(size);
     if (measured === undefined) continue;
     figures.push(measured);
@@ -129,7 +152,7 @@ export async function measureLocalRunner(): Promise<BenchFigure> {
   // Random 3,000-op jobs may be refused (the split parent outgrows the limit): then the scaling is
   // measured at the largest of these sizes that compiles, against a goal scaled from 3.5x at 3x.
   for (const size of FALLBACK_LARGE_SIZES) {
-    if (at3000 !== undefined || at1000 === undefined) break;
+    if (!parts.includes('warm') || at3000 !== undefined || at1000 === undefined) break;
     const measured = await measureSize(size);
     if (measured === undefined) continue;
     at3000 = measured;
@@ -154,7 +177,7 @@ export async function measureLocalRunner(): Promise<BenchFigure> {
       },
     );
   }
-  if (at1000 !== undefined) {
+  if (at1000 !== undefined && parts.includes('compare')) {
     const graph = buildRunnerGraph(1000);
     reportProgress('local runner: aws-local-stepfunctions on the bare JSONPath machine');
     const theirCalls = { calls: 0 };
@@ -181,6 +204,13 @@ export async function measureLocalRunner(): Promise<BenchFigure> {
         method: `runJobLocally(job, { compiled }) as above (parsing, wrapper and ops included; goal ratio <= 0.1); ${baseline}`,
       }),
       buildComparedRow({
+        name: 'local runner, 1,000 ops: interpreter on the compiled job vs aws-local-stepfunctions, CPU time (warm)',
+        value: at1000.interpreterCpuMs,
+        baseline: theirs.cpuMs,
+        unit: 'ms CPU',
+        method: `the same runs as the row above, CPU time (process.cpuUsage, user + system) instead of wall time; ${baseline}`,
+      }),
+      buildComparedRow({
         name: 'local runner, 1,000 ops: runStateMachine on the same bare machine (JSONata) vs aws-local-stepfunctions (warm)',
         value: bare.ms,
         baseline: theirs.ms,
@@ -195,19 +225,27 @@ export async function measureLocalRunner(): Promise<BenchFigure> {
         method: `compile on our side only (the baseline runs a hand-made bare machine); ${baseline}`,
       }),
     );
-
+  }
+  if (parts.includes('cold')) {
     reportProgress('local runner: cold processes (building dist/ first)');
     execFileSync('npx', ['tsc', '-b', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
     const jobModule = writeColdJobModule(ROOT, 1000);
-    const cold = medianOfProcesses(process.execPath, ['dist/cli/bin.js', 'run', jobModule, '--logs', 'none']);
-    const coldBaseline = medianOfProcesses(process.execPath, ['--import', 'tsx', 'bench/cold-baseline.ts', '1000']);
+    const cold = medianOfProcesses(['dist/cli/bin.js', 'run', jobModule, '--logs', 'none']);
+    const coldBaseline = medianOfProcesses(['--import', 'tsx', 'bench/cold-baseline.ts', '1000']);
     rows.push(
       buildComparedRow({
         name: 'local runner, 1,000 ops: cold `stepops run` (one fresh process) vs one cold aws-local-stepfunctions process',
-        value: cold,
-        baseline: coldBaseline,
+        value: cold.ms,
+        baseline: coldBaseline.ms,
         unit: 'ms',
         method: `wall time of \`node dist/cli/bin.js run <module> --logs none\` on the job written as a user would (bench/cold-job-module.ts: one TypeScript module importing the built package, 1,000 ops defined directly) (Node start, loading the CLI, the job module through tsx, compile, run on the virtual clock, progress and timeline), median of ${COLD_RUNS} fresh processes (goal <= 1,000 ms); baseline: \`node --import tsx bench/cold-baseline.ts 1000\` (Node start, tsx, building and running the bare JSONPath machine with aws-local-stepfunctions), median of ${COLD_RUNS} fresh processes in the same run`,
+      }),
+      buildComparedRow({
+        name: 'local runner, 1,000 ops: cold `stepops run` vs one cold aws-local-stepfunctions process, CPU time',
+        value: cold.cpuMs,
+        baseline: coldBaseline.cpuMs,
+        unit: 'ms CPU',
+        method: `the same processes as the row above: each one's own CPU time (process.cpuUsage, user + system, all threads, printed as it exits), median of ${COLD_RUNS}`,
       }),
     );
   }
@@ -243,5 +281,9 @@ export async function measureLocalRunner(): Promise<BenchFigure> {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  for (const row of (await measureLocalRunner()).rows) console.log(row.name, row.value, row.unit, row.baseline ?? '', row.ratio ?? '');
+  const asked = process.argv.slice(2);
+  const unknown = asked.filter((part) => !ALL_PARTS.includes(part as LocalRunnerPart));
+  if (unknown.length > 0) throw new Error(`unknown part(s) ${unknown.join(', ')}; use any of ${ALL_PARTS.join(', ')}`);
+  for (const row of (await measureLocalRunner(asked.length === 0 ? ALL_PARTS : (asked as LocalRunnerPart[]))).rows)
+    console.log(row.name, row.value, row.unit, row.baseline ?? '', row.ratio ?? '');
 }
