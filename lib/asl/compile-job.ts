@@ -19,7 +19,8 @@ import { buildHasMarker, buildJobCause, buildJobError, buildMarkerFilter, buildO
 import { describeHeldBackOp, findHeldBackOps, type HeldBackOp } from './held-back-ops.js';
 import { countParallels, type OpBlock } from './op-blocks.js';
 import { measureOpCharacters, splitJob } from './split-job.js';
-import { MAX_MARKER_CAUSE_CHARACTERS, planPayloadBudget } from './payload-budget.js';
+import { buildParentOutput, buildPartMarkers, buildPartsHaveMarker, buildPartValues, compileSplitParent, type CompiledParent } from './compile-split-parent.js';
+import { MAX_MARKER_CAUSE_CHARACTERS, planPayloadBudget, type ExtraLoad } from './payload-budget.js';
 import type { OpRetryPlan } from './retry-plan.js';
 import {
   CHECK_STATE_NAME,
@@ -190,33 +191,41 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
   }
   const sinks = new Set(graph.successors.flatMap((consumers, k) => (consumers.length === 0 ? [k] : [])));
   const limit = readLimit(options.maxDefinitionCharacters);
-  const build = (root: OpBlock, externals?: ReadonlySet<OpBlock>): { definition: AslDefinition; children: readonly ChildDefinition[] } => {
-    const top = compileStructure(
-      root,
-      { graph, ops, sinks, externals, describeChild: (name) => `stepops job ${job.name} ${name} (plan ${planHash})`, ...(exact === undefined ? {} : { exact }) },
-      CHECK_STATE_NAME,
-    );
-    const states: [string, AslState][] = [
+  const describeChild = (name: string): string => `stepops job ${job.name} ${name} (plan ${planHash})`;
+  const wrap = (states: readonly [string, AslState][]): AslDefinition => ({
+    Comment: `stepops job ${job.name} (plan ${planHash})`,
+    QueryLanguage: 'JSONata',
+    StartAt: INIT_STATE_NAME,
+    States: Object.fromEntries(states),
+  });
+  const build = (root: OpBlock): AslDefinition => {
+    const top = compileStructure(root, { graph, ops, sinks, ...(exact === undefined ? {} : { exact }) }, CHECK_STATE_NAME);
+    return wrap([
       buildInitState(RUN_CONFIG_CHECK_STATE_NAME, job.name, planHash, WIDEST_BUDGET, graph.names),
       ...buildRunConfigStates(job.name, top.startAt),
       ...top.states,
       ...buildFinalStates(job, graph.names, top.markerSources, top.variables, sinks),
-    ];
-    const definition: AslDefinition = {
-      Comment: `stepops job ${job.name} (plan ${planHash})`,
-      QueryLanguage: 'JSONata',
-      StartAt: INIT_STATE_NAME,
-      States: Object.fromEntries(states),
-    };
-    return { definition, children: top.children };
+    ]);
+  };
+  const buildSplit = (root: OpBlock, externals: ReadonlySet<OpBlock>, inlined?: ReadonlySet<OpBlock>): BuiltSplit => {
+    const parent = compileSplitParent(root, { graph, ops, sinks, externals, describeChild }, CHECK_STATE_NAME, inlined);
+    // init-run assigns the op names, which the parent's catchers also use to name the ops of a failed child (compile-split-parent.ts).
+    const definition = wrap([
+      buildInitState(RUN_CONFIG_CHECK_STATE_NAME, job.name, planHash, WIDEST_BUDGET, graph.names),
+      ...buildRunConfigStates(job.name, parent.startAt),
+      ...parent.states,
+      ...buildSplitFinalStates(job, graph.names, parent, sinks),
+    ]);
+    const loads = parent.loads.map((load) => ({ definition: 'parent', state: load.state, slots: load.slots, ops: load.ops.map((k) => graph.names[k]!) }));
+    return { definition, children: parent.children, loads };
   };
   // Built with the widest budget (sizes are measured and splits chosen on it), then given the
   // job's own budget, whose numbers are never wider: the same split, never larger.
   const whole = build(structure);
-  const characters = JSON.stringify(whole.definition).length;
+  const characters = JSON.stringify(whole).length;
   if (characters <= limit) {
-    const planned = planPayloadBudget(job.name, [{ name: 'job', definition: whole.definition }], graph.names);
-    const definition = applyBudget(whole.definition, job.name, planHash, planned, graph.names);
+    const planned = planPayloadBudget(job.name, [{ name: 'job', definition: whole }], graph.names);
+    const definition = applyBudget(whole, job.name, planHash, planned, graph.names);
     const diagnostics = buildDiagnostics(
       structure,
       durations,
@@ -235,7 +244,7 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
       `job "${job.name}" compiles to ${characters} characters with concurrency 'exact', over the limit of ${limit}; exact mode does not split a job into child state machines yet: use concurrency 'structured' for it, or split it into smaller jobs`,
     );
   }
-  const split = splitJob(structure, build, measureOpCharacters(whole.definition, graph.names), limit);
+  const split = splitJob(structure, buildSplit, measureOpCharacters(whole, graph.names), limit);
   if ('failure' in split) {
     throw new DefinitionError(
       `job "${job.name}" compiles to ${characters} characters, over the limit of ${limit} (Step Functions allows ${MAX_DEFINITION_CHARACTERS}; ${graph.names.length} ops, about ${Math.round(characters / graph.names.length)} characters each), and cannot be split into child state machines that each fit: ${split.failure}; split it into smaller jobs, shorten op names, or give ops with many retries a maxDelay so their retriers merge`,
@@ -245,6 +254,7 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
     job.name,
     [{ name: 'parent', definition: split.definition }, ...split.children.map((child) => ({ name: child.name, definition: child.definition }))],
     graph.names,
+    split.loads,
   );
   // Only the parent's init-run holds the payload template; children read it from their Input.
   const definition = applyBudget(split.definition, job.name, planHash, planned, graph.names);
@@ -380,6 +390,35 @@ function buildFinalStates(
     ],
     [FAILED_STATE_NAME, { Type: 'Fail', Error: expression(buildJobError()), Cause: expression(buildJobCause(job.name, topLevel)) }],
     [SUCCEEDED_STATE_NAME, { Type: 'Succeed', Output: output }],
+  ];
+}
+
+/** A split job's parent, its children and the op values its states hold (for the payload budget). */
+export interface BuiltSplit {
+  readonly definition: AslDefinition;
+  readonly children: readonly ChildDefinition[];
+  readonly loads: readonly ExtraLoad[];
+}
+
+/** The final check, Fail and Succeed of a split job's parent: they read the children's parts (compile-split-parent.ts). */
+function buildSplitFinalStates(job: JobDefinition, names: readonly string[], parent: CompiledParent, sinks: ReadonlySet<number>): [string, AslState][] {
+  return [
+    [
+      CHECK_STATE_NAME,
+      {
+        Type: 'Choice',
+        Choices: [
+          {
+            Condition: expression(buildPartsHaveMarker(parent.partVariables)),
+            Assign: { [FAILURES_VARIABLE]: expression(buildPartMarkers(parent.partVariables)) },
+            Next: FAILED_STATE_NAME,
+          },
+        ],
+        Default: SUCCEEDED_STATE_NAME,
+      },
+    ],
+    [FAILED_STATE_NAME, { Type: 'Fail', Error: expression(buildJobError()), Cause: expression(buildJobCause(job.name, new Map(), buildPartValues(parent.partVariables))) }],
+    [SUCCEEDED_STATE_NAME, { Type: 'Succeed', Output: buildParentOutput(names, sinks, parent.opParts) }],
   ];
 }
 

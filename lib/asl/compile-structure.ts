@@ -1,14 +1,12 @@
 import { InternalError } from '../errors.js';
 import { OUTCOME_MARKER_KEY, VALUE_KEY, type RetryMode } from '../job/wire-protocol.js';
-import type { AslBranch, AslDefinition, AslRetrier, AslState, AslTaskState, JsonValue } from './asl-types.js';
-import { box, buildCarry, buildFailedMarker, expression, unbox, variable, type CarriedValue } from './jsonata-expressions.js';
+import type { AslBranch, AslDefinition, AslRetrier, AslState, JsonValue } from './asl-types.js';
+import { box, buildCarry, expression, unbox, variable, type CarriedValue } from './jsonata-expressions.js';
 import type { OpGraph } from './job-graph.js';
 import { listBlockOps, type OpBlock } from './op-blocks.js';
 import { compileTaskStates } from './compile-task.js';
 import {
   buildCarryKey,
-  buildChildFailedStateName,
-  buildChildFailuresVariableName,
   buildChildPlaceholder,
   buildChildStartStateName,
   buildFailuresVariableName,
@@ -17,7 +15,7 @@ import {
   INIT_STATE_NAME,
   RUN_VARIABLES,
 } from './state-names.js';
-import { FUNCTION_ARN_PLACEHOLDER, START_EXECUTION_SYNC2_RESOURCE, STEP_FUNCTIONS_SERVICE_ERRORS } from './asl-constants.js';
+import { FUNCTION_ARN_PLACEHOLDER } from './asl-constants.js';
 import { buildAwaitState, buildAwaitStateName, buildAwaitVariableName, buildReleaseStateName, buildReleaseStates } from './compile-coordination.js';
 import { buildFaultVariables } from './compile-faults.js';
 
@@ -41,7 +39,7 @@ export interface StructureContext {
   readonly sinks: ReadonlySet<number>;
   /**
    * Blocks of the structure (by identity) that run as child state machines: the parent starts
-   * each with a startExecution.sync:2 Task (see compileExternal). Empty or absent: one machine.
+   * each with a startExecution.sync:2 Task (compile-split-parent.ts). Empty or absent: one machine.
    */
   readonly externals?: ReadonlySet<OpBlock>;
   /** The Comment of child definition `name` ('part1', ...). */
@@ -97,7 +95,7 @@ function lookUpVariable(scope: Scope, k: number): string {
  * (its Output is that value itself), `f` when its Output has the "f" list of the markers of
  * its ops that it does not carry. Set by the state that ends the branch.
  */
-interface CarryShape {
+export interface CarryShape {
   single: boolean;
   f: boolean;
 }
@@ -131,6 +129,7 @@ class InputVariables extends Map<number, string> {
 
 /** Compiles the structure into top-level states ending at `next`. */
 export function compileStructure(root: OpBlock, context: StructureContext, next: string): CompiledTopLevel {
+  if (context.externals !== undefined && context.externals.size > 0) throw new InternalError('compiler: a split job compiles its parent with compileSplitParent');
   const compiler = new StructureCompiler(context, root);
   const scope: Scope = { depth: 0, variables: new Map(), markerSources: [] };
   const states: [string, AslState][] = [];
@@ -145,7 +144,7 @@ export function compileStructure(root: OpBlock, context: StructureContext, next:
   };
 }
 
-class StructureCompiler {
+export class StructureCompiler {
   private readonly parallelIds = new Map<OpBlock, number>();
   /** Child number (1, 2, ...) of each external block, pre-order. */
   private readonly childNumbers = new Map<OpBlock, number>();
@@ -163,6 +162,16 @@ class StructureCompiler {
     if (block.kind === 'op') return;
     if (block.kind === 'parallel') this.parallelIds.set(block, this.parallelIds.size);
     for (const child of block.kind === 'sequence' ? block.items : block.branches) this.numberBlocks(child);
+  }
+
+  /** Child number (1, 2, ...) of an external block, or undefined. */
+  childNumberOf(block: OpBlock): number | undefined {
+    return this.childNumbers.get(block);
+  }
+
+  /** The name of a Parallel block's state. */
+  parallelNameOf(block: OpBlock & { kind: 'parallel' }): string {
+    return buildParallelStateName(this.parallelIds.get(block)!);
   }
 
   /** The items a block compiles as: an external block is one item (its start Task) even when it is a sequence. */
@@ -186,8 +195,8 @@ class StructureCompiler {
     items.forEach((item, i) => {
       const last = i === items.length - 1;
       const itemExit: Exit = !last ? { kind: 'next', next: this.startName(items[i + 1]!) } : exit;
-      if (this.childNumbers.has(item)) this.compileExternal(item, scope, itemExit, states);
-      else if (item.kind === 'op') this.compileOp(item.op, scope, itemExit, states);
+      if (this.childNumbers.has(item)) throw new InternalError('compiler: a child state machine inside a child');
+      if (item.kind === 'op') this.compileOp(item.op, scope, itemExit, states);
       else if (item.kind === 'parallel') this.compileParallel(item, scope, itemExit, states);
       else this.compileItems(item.items, scope, itemExit, states);
     });
@@ -317,53 +326,14 @@ class StructureCompiler {
   }
 
   /** The ops of a block that its outside needs: sinks and ops with a consumer outside the block, ascending. */
-  private listCarried(block: OpBlock): number[] {
+  listCarried(block: OpBlock): number[] {
     const blockOps = listBlockOps(block);
     const inside = new Set(blockOps);
     return blockOps.filter((k) => this.context.sinks.has(k) || this.context.graph.successors[k]!.some((s) => !inside.has(s))).sort((a, b) => a - b);
   }
 
-  /**
-   * An external block: compiled like a Parallel branch, but into a child state machine of its
-   * own, which a startExecution.sync:2 Task of this scope runs. The child receives in its
-   * Input what a branch would read from its enclosing scopes: the run constants `p` (payload
-   * template, runId included: the parent's execution name) and `ops` (op configs), and the
-   * boxed outputs of the outside ops it reads. Its Output is the branch carry, read back from
-   * `$states.result.Output` (.sync:2 returns the child's output as JSON). A child that fails
-   * anyway (it never ends in a Fail state: op failures travel as markers) turns every op it
-   * carries out into a 'failed' marker with the child's error, so the rest of the job goes on
-   * as for a failed op.
-   */
-  /**
-   * A block compiled as a child state machine, started by one startExecution.sync:2 Task of the
-   * parent. Like the other compile methods it appends to `states` and, for a `next` exit, records
-   * in `scope` where the block's outputs now live; for a `carry` exit it sets `exit.shape`.
-   */
-  private compileExternal(block: OpBlock, scope: Scope, exit: Exit, states: [string, AslState][]): void {
-    const number = this.childNumbers.get(block)!;
-    const carried = this.listCarried(block);
-    const shape: CarryShape = { single: false, f: false };
-    const reads = this.compileChildDefinition(block, number, carried, shape);
-    const input: Record<string, JsonValue> = {
-      [RUN_VARIABLES.payload]: expression(variable(RUN_VARIABLES.payload)),
-      [RUN_VARIABLES.opsConfig]: expression(variable(RUN_VARIABLES.opsConfig)),
-      [RUN_VARIABLES.markerCauseCharacters]: expression(variable(RUN_VARIABLES.markerCauseCharacters)),
-    };
-    for (const k of reads) input[buildCarryKey(k)] = expression(variable(lookUpVariable(scope, k)));
-    const task: ChildTask = {
-      number,
-      carried,
-      shape,
-      state: { Type: 'Task', Resource: START_EXECUTION_SYNC2_RESOURCE, Arguments: { StateMachineArn: `\${${buildChildPlaceholder(number)}}`, Input: input } },
-      retry: [{ ErrorEquals: STEP_FUNCTIONS_SERVICE_ERRORS, IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2, JitterStrategy: 'FULL' as const }],
-      failureList: shape.f ? ['$states.result.Output.f'] : [],
-    };
-    if (exit.kind === 'carry') this.compileChildTaskCarrying(task, scope, exit, states);
-    else this.compileChildTaskAssigning(task, scope, exit.next, states);
-  }
-
   /** Adds the child state machine of `block` to `this.children`; returns the parent's variables it reads (from its Input). */
-  private compileChildDefinition(block: OpBlock, number: number, carried: readonly number[], shape: CarryShape): number[] {
+  compileChildDefinition(block: OpBlock, number: number, carried: readonly number[], shape: CarryShape): number[] {
     const name = `part${number}`;
     // The child: an init state, then the block as a branch whose outer scope is its Input.
     const outer = new InputVariables();
@@ -371,21 +341,7 @@ class StructureCompiler {
     this.context.ops.forEach((_, k) => {
       if (!blockOps.has(k)) outer.set(k, buildOutputVariableName(k, 0));
     });
-    const outerScope: Scope = { depth: 0, variables: outer, markerSources: [] };
-    const childScope: Scope = { depth: 1, variables: new Map(), parent: outerScope, markerSources: [] };
-    const childStates: [string, AslState][] = [];
-    const childExit: Exit = { kind: 'carry', ops: carried, shape };
-    let first: string;
-    if (block.kind === 'sequence') {
-      this.compileItems(block.items, childScope, childExit, childStates);
-      first = this.startName(block.items[0]!);
-    } else if (block.kind === 'op') {
-      this.compileOp(block.op, childScope, childExit, childStates);
-      first = this.context.ops[block.op]!.name;
-    } else {
-      this.compileParallel(block, childScope, childExit, childStates);
-      first = buildParallelStateName(this.parallelIds.get(block)!);
-    }
+    const { startAt: first, states: childStates } = this.compileBlockAsBranch(block, outer, 1, carried, shape);
     const reads = [...outer.read].sort((a, b) => a - b);
     const initAssign: Record<string, JsonValue> = {
       [RUN_VARIABLES.functionArn]: `\${${FUNCTION_ARN_PLACEHOLDER}}`,
@@ -405,66 +361,33 @@ class StructureCompiler {
     return reads;
   }
 
-  /** The parent's Task at the end of a branch: its Output carries the child's values (or failure markers, when the child fails) outward. */
-  private compileChildTaskCarrying(task: ChildTask, scope: Scope, exit: Exit & { kind: 'carry' }, states: [string, AslState][]): void {
-    const failedName = buildChildFailedStateName(task.number);
-    const carry = (value: (k: number) => CarriedValue, lists: readonly string[]): JsonValue => {
-      const entries = exit.ops.map((k) => (task.carried.includes(k) ? value(k) : fromScope(scope, k)));
-      const dropped = task.carried.filter((k) => !exit.ops.includes(k));
-      const markers = [...uncarried(scope.markerSources, exit.ops).map((source) => source.value), ...dropped.map((k) => value(k).value), ...lists];
-      exit.shape.single = exit.ops.length === 1 && markers.length === 0;
-      exit.shape.f = markers.length > 0;
-      return buildCarry(entries, markers);
-    };
-    // The same number of marker lists on both paths: both Outputs have the shape the enclosing Parallel reads.
-    const onFailure = carry(
-      (k) => ({ key: buildCarryKey(k), boxed: box(this.failedMarker(k)), value: this.failedMarker(k) }),
-      task.failureList.map(() => '[]'),
-    );
-    const onSuccess = carry((k) => readFromChild(task.shape, k), task.failureList);
-    const state: AslTaskState = {
-      ...task.state,
-      Output: onSuccess,
-      Retry: task.retry,
-      Catch: [{ ErrorEquals: ['States.ALL'], Output: onFailure, Next: failedName }],
-      End: true,
-    };
-    states.push([buildChildStartStateName(task.number), state], [failedName, { Type: 'Succeed' }]);
-  }
-
-  /** The parent's Task in a sequence: it assigns the child's values (or failure markers) to variables of `scope`, then goes on to `next`. */
-  private compileChildTaskAssigning(task: ChildTask, scope: Scope, next: string, states: [string, AslState][]): void {
-    const failures = buildChildFailuresVariableName(task.number);
-    const assign: Record<string, JsonValue> = {};
-    const onFailure: Record<string, JsonValue> = {};
-    for (const k of task.carried) {
-      assign[buildOutputVariableName(k, scope.depth)] = readFromChild(task.shape, k).boxed;
-      onFailure[buildOutputVariableName(k, scope.depth)] = box(this.failedMarker(k));
+  /**
+   * `block` as the states of a branch at `depth` whose Output carries the ops `carried` (and the
+   * markers of its other ops) out; ops outside the block are read from `outer` (variable names,
+   * which may be paths such as `r3.v17`: a boxed value either way).
+   */
+  compileBlockAsBranch(
+    block: OpBlock,
+    outer: ReadonlyMap<number, string>,
+    depth: number,
+    carried: readonly number[],
+    shape: CarryShape,
+  ): { startAt: string; states: [string, AslState][] } {
+    const outerScope: Scope = { depth: depth - 1, variables: outer as Scope['variables'], markerSources: [] };
+    const scope: Scope = { depth, variables: new Map(), parent: outerScope, markerSources: [] };
+    const states: [string, AslState][] = [];
+    const exit: Exit = { kind: 'carry', ops: carried, shape };
+    if (block.kind === 'sequence') {
+      this.compileItems(block.items, scope, exit, states);
+      return { startAt: this.startName(block.items[0]!), states };
     }
-    if (task.failureList.length > 0) {
-      assign[failures] = expression(`$append([],[${task.failureList.join(',')}])`);
-      onFailure[failures] = [];
+    // Not startName(block): that is the start Task of the block's child in the parent.
+    if (block.kind === 'op') {
+      this.compileOp(block.op, scope, exit, states);
+      return { startAt: this.context.ops[block.op]!.name, states };
     }
-    // Output {}: the next Task's input must not be the child's output (op values; see buildRetryNumber).
-    const state: AslTaskState = {
-      ...task.state,
-      Output: {},
-      Assign: assign,
-      Retry: task.retry,
-      Catch: [{ ErrorEquals: ['States.ALL'], Assign: onFailure, Next: next }],
-      Next: next,
-    };
-    states.push([buildChildStartStateName(task.number), state]);
-    for (const k of task.carried) {
-      const target = buildOutputVariableName(k, scope.depth);
-      scope.variables.set(k, target);
-      scope.markerSources.push({ value: variable(target), op: k });
-    }
-    if (task.failureList.length > 0) scope.markerSources.push({ value: variable(failures) });
-  }
-
-  private failedMarker(k: number): string {
-    return buildFailedMarker(this.context.ops[k]!.name);
+    this.compileParallel(block, scope, exit, states);
+    return { startAt: buildParallelStateName(this.parallelIds.get(block)!), states };
   }
 }
 
@@ -487,24 +410,4 @@ function fromScope(scope: Scope, k: number): CarriedValue {
 function uncarried(sources: readonly MarkerSource[], carriedOps: readonly number[]): MarkerSource[] {
   const carried = new Set(carriedOps);
   return sources.filter((source) => source.op === undefined || !carried.has(source.op));
-}
-
-/** The startExecution.sync:2 Task of one child, before its Output/Assign and Catch are chosen. */
-interface ChildTask {
-  readonly number: number;
-  readonly carried: readonly number[];
-  /** How the child's Output is shaped (set while the child was compiled). */
-  readonly shape: CarryShape;
-  readonly state: Pick<AslTaskState, 'Type' | 'Resource' | 'Arguments'>;
-  readonly retry: AslRetrier[];
-  /** The child's list of failed ops, when its Output has one. */
-  readonly failureList: readonly string[];
-}
-
-/** Op k's value in a child's result: the whole Output when the child carries a single value. */
-function readFromChild(shape: CarryShape, k: number): CarriedValue {
-  const key = buildCarryKey(k);
-  if (shape.single) return { key, boxed: box('$states.result.Output'), value: '$states.result.Output' };
-  const path = `$states.result.Output.${key}`;
-  return { key, boxed: expression(path), value: unbox(path) };
 }

@@ -212,9 +212,11 @@ const MAX_ERROR_CHARACTERS = 256;
  * between top-level blocks), the stored value's reference `s`, `b` (and `r`) or its inline
  * value `v` when that is at most 256 characters of JSON; other values are in the execution
  * history (the op Task's TaskSucceeded), stored ones also in the IO manager.
- * Cutting a string field keeps the JSON valid.
+ * Cutting a string field keeps the JSON valid. `valuesByName`, when given, is an expression
+ * giving those envelopes by op name instead of `topLevel` (a split job's parent reads them from
+ * its children's results).
  */
-export function buildJobCause(jobName: string, topLevel: ReadonlyMap<string, string>): string {
+export function buildJobCause(jobName: string, topLevel: ReadonlyMap<string, string>, valuesByName?: string): string {
   const job = `'job':${quote(jobName)}`;
   const half = SHORT_CAUSE_SUCCEEDED_OPS / 2;
   const omitted = (succeededOps: string, listed: number): string =>
@@ -228,7 +230,7 @@ export function buildJobCause(jobName: string, topLevel: ReadonlyMap<string, str
     `('${VALUE_KEY}' in $keys($e) and $length($string($e.${VALUE_KEY}))<=${CAUSE_VALUE_CHARACTERS})?{'op':$,'${VALUE_KEY}':$e.${VALUE_KEY}}:{'op':$})`;
   return (
     `(${bindSortedFailures()}$f:=$A[${OUTCOME_MARKER_KEY}='failed'];$s:=$A[${OUTCOME_MARKER_KEY}='skipped'].op;$n:=$count($f);$m:=$count($s);` +
-    `$F:=$merge([$A.{op:true}]);$S:=[$${OP_NAMES_VARIABLE}[$not($exists($lookup($F,$)))]];$k:=$count($S);$V:={${values}};$E:=[$S.${entry}];` +
+    `$F:=$merge([$A.{op:true}]);$S:=[$${OP_NAMES_VARIABLE}[$not($exists($lookup($F,$)))]];$k:=$count($S);$V:=${valuesByName ?? `{${values}}`};$E:=[$S.${entry}];` +
     `$b:=$floor(${JOB_CAUSE_SHARED_CHARACTERS}/$max([1,$n]));` +
     `$full:=$string({${job},'failedOps':[$f.{'op':op,'error':error,'cause':$substring(cause,0,$b)}],'skippedOps':[$s],'succeededOps':$E});` +
     `$cut:=$string({${job},'failedOps':[${first}.{'op':op,'error':error,'cause':$substring(cause,0,${SHORT_CAUSE_CHARACTERS})}],${omitted(`$E[[0..${SHORT_CAUSE_SUCCEEDED_OPS - 1}]]`, SHORT_CAUSE_SUCCEEDED_OPS)}});` +

@@ -43,6 +43,17 @@ export interface PayloadBudget {
   readonly notes: readonly string[];
 }
 
+/**
+ * A state's load the compiler knows without reading the state's fields: a split job's parent
+ * holds each child's result whole (compile-split-parent.ts), a slot of many op values.
+ */
+export interface ExtraLoad {
+  readonly definition: string;
+  readonly state: string;
+  readonly slots: number;
+  readonly ops: readonly string[];
+}
+
 /** A definition to budget, named for messages. */
 export interface BudgetedDefinition {
   readonly name: string;
@@ -51,11 +62,15 @@ export interface BudgetedDefinition {
 
 /**
  * The payload budget of a job compiled into `definitions` (one, or a parent and its children),
- * whose op invocations are `opNames` (by index, as in the variable names `v<index>`).
+ * whose op invocations are `opNames` (by index, as in the variable names `v<index>`), with
+ * `extraLoads` the states whose loads the compiler gives itself.
  * Throws a DefinitionError when some state would carry more references than fit.
  */
-export function planPayloadBudget(jobName: string, definitions: readonly BudgetedDefinition[], opNames: readonly string[]): PayloadBudget {
+export function planPayloadBudget(jobName: string, definitions: readonly BudgetedDefinition[], opNames: readonly string[], extraLoads: readonly ExtraLoad[] = []): PayloadBudget {
   let fullest: StateLoad & { definition: string } = { definition: definitions[0]!.name, state: '', slots: 0, ops: new Set<string>() };
+  for (const load of extraLoads) {
+    if (load.slots > fullest.slots) fullest = { definition: load.definition, state: load.state, slots: load.slots, ops: new Set(load.ops) };
+  }
   const opNameSet = new Set(opNames);
   for (const { name, definition } of definitions) {
     const loads: StateLoad[] = [];
@@ -107,8 +122,11 @@ interface StateLoad {
   readonly ops: Set<string>;
 }
 
-/** An op variable (`$v3`, `$v3_1`) or a state's result (a Task's op output, a child's or a Parallel branch's carry). */
-const SLOT = /\$v\d+(?:_\d+)?\b|\$states\.result\b/g;
+/**
+ * An op variable (`$v3`, `$v3_1`), op 3's value in a split job's part (`$r2.v3`), or a state's
+ * result (a Task's op output, a child's or a Parallel branch's carry).
+ */
+const SLOT = /\$v\d+(?:_\d+)?\b|\$r\d+(?:_\d+)?\.v\d+\b|\$states\.result\b/g;
 /** An op variable, or a carry key (`$states.result.Output.v3`): op 3. */
 const OP_VARIABLE = /[$.]v(\d+)(?:_\d+)?\b/g;
 

@@ -1,5 +1,5 @@
-import type { AslBranch, AslDefinition, AslState } from './asl-types.js';
-import type { ChildDefinition } from './compile-job.js';
+import type { AslBranch, AslState } from './asl-types.js';
+import type { BuiltSplit } from './compile-job.js';
 import { listBlockOps, type OpBlock } from './op-blocks.js';
 import { buildFailedStateName, buildWaitStateName } from './state-names.js';
 
@@ -53,10 +53,10 @@ export interface SplitPlan {
  * group one child running a Parallel of its branches; a branch too big on its own is planned
  * in turn), so a wide fan-out makes a few children, not one per branch; a sequence that does
  * not fit is cut into runs of consecutive items that fit (each run one child), an item too big
- * on its own planned in turn. Then the smallest children (a few ops left over) go back into the
- * parent while it stays within `parentBudget`. Returns undefined when an op alone does not fit.
+ * on its own planned in turn. Every op is in a child: the parent runs none (compile-split-parent.ts).
+ * Returns undefined when an op alone does not fit.
  */
-export function planSplit(root: OpBlock, opCharacters: readonly number[], budget: number, parentBudget = Math.floor(budget / 2)): SplitPlan | undefined {
+export function planSplit(root: OpBlock, opCharacters: readonly number[], budget: number): SplitPlan | undefined {
   const externals = new Set<OpBlock>();
   const sizes = new Map<OpBlock, number>();
   // blockCharacters, summed from the children's sizes so that nested blocks cost linear time in all.
@@ -129,62 +129,82 @@ export function planSplit(root: OpBlock, opCharacters: readonly number[], budget
   };
   const planned = plan(root);
   if (planned === undefined) return undefined;
-  inlineSmallChildren(planned, externals, size, parentBudget);
   return { root: planned, externals };
 }
-
-/** Puts the smallest children back into the parent while its estimated size stays within `budget`. */
-function inlineSmallChildren(root: OpBlock, externals: Set<OpBlock>, size: (block: OpBlock) => number, budget: number): void {
-  const parentSize = (block: OpBlock): number => {
-    if (externals.has(block)) return CHILD_START_CHARACTERS;
-    if (block.kind === 'op') return size(block);
-    const children = block.kind === 'sequence' ? block.items : block.branches;
-    return children.reduce((sum, child) => sum + parentSize(child), block.kind === 'parallel' ? PARALLEL_CHARACTERS : 0);
-  };
-  let parent = parentSize(root);
-  for (const child of [...externals].sort((a, b) => size(a) - size(b))) {
-    if (externals.size === 1 || parent - CHILD_START_CHARACTERS + size(child) > budget) break;
-    externals.delete(child);
-    parent += size(child) - CHILD_START_CHARACTERS;
-  }
-}
-
-/** Characters of a child-start Task in the parent, without the values it passes (a margin). */
-const CHILD_START_CHARACTERS = 1_500;
 
 /**
  * Splits a job too large for one definition: plans child machines with a size budget from the
  * measured characters of each op, compiles, measures every definition, and tightens the budget
- * until all fit. A failure says why no budget worked: an op alone too large, or a parent that
- * stays too large (it carries every value that crosses between children, and smaller children
- * mean more crossings).
+ * until all fit. Then runs the smallest children in the parent itself (inlined), as long as the
+ * parent stays within the limit, so that a job has few child state machines. A failure says
+ * why no budget worked: an op alone too large, or a parent that is too large (its size grows
+ * with the children, the values they read from one another and the job's sinks).
  */
 export function splitJob(
   structure: OpBlock,
-  build: (root: OpBlock, externals?: ReadonlySet<OpBlock>) => { definition: AslDefinition; children: readonly ChildDefinition[] },
+  build: (root: OpBlock, externals: ReadonlySet<OpBlock>, inlined?: ReadonlySet<OpBlock>) => BuiltSplit,
   opCharacters: readonly number[],
   limit: number,
-): { definition: AslDefinition; children: readonly ChildDefinition[] } | { failure: string } {
+): BuiltSplit | { failure: string } {
   let budget = Math.floor(limit * 0.9) - SPLIT_FIXED_CHARACTERS;
-  // Half for the parent's own ops: it also carries every value that crosses between children.
-  let parentBudget = Math.floor(budget / 2);
   let smallestOverflow: string | undefined;
   for (let attempt = 0; attempt < 16 && budget > 0; attempt += 1) {
-    const plan = planSplit(structure, opCharacters, budget, parentBudget);
+    const plan = planSplit(structure, opCharacters, budget);
     if (plan === undefined) return { failure: `an op's own states alone take more than ${budget} characters` };
     const result = build(plan.root, plan.externals);
     const parentCharacters = JSON.stringify(result.definition).length;
-    const largestChild = Math.max(0, ...result.children.map((child) => JSON.stringify(child.definition).length));
-    if (parentCharacters <= limit && largestChild <= limit) return result;
+    const childCharacters = result.children.map((child) => JSON.stringify(child.definition).length);
+    const largestChild = Math.max(0, ...childCharacters);
+    if (parentCharacters <= limit && largestChild <= limit) return inlineSmallChildren(plan, result, parentCharacters, childCharacters, build, limit);
     smallestOverflow = `with ${result.children.length} children the parent takes ${parentCharacters} characters and the largest child ${largestChild}`;
+    // A parent too large only grows with smaller children.
+    if (largestChild <= limit) break;
     // Aim the next budget at what the largest child measured, with a margin.
-    if (largestChild > limit) budget = Math.floor(budget * Math.min(0.9, (0.97 * limit) / largestChild));
-    else if (parentBudget > 0) {
-      // The parent is too large: keep fewer ops in it (it also carries every value that crosses between children).
-      parentBudget = Math.floor(parentBudget * 0.6);
-    } else break;
+    budget = Math.floor(budget * Math.min(0.9, (0.97 * limit) / largestChild));
   }
   return { failure: smallestOverflow ?? `no child budget leaves room within ${limit} characters` };
+}
+
+/**
+ * The split with its smallest children run in the parent (compile-split-parent.ts), smallest
+ * first, while the parent's measured size plus theirs stays within INLINE_SHARE of the limit;
+ * at least one child stays a child. Rebuilt and measured: when the parent would not fit after
+ * all, with half as many inlined, then none.
+ */
+function inlineSmallChildren(
+  plan: SplitPlan,
+  result: BuiltSplit,
+  parentCharacters: number,
+  childCharacters: readonly number[],
+  build: (root: OpBlock, externals: ReadonlySet<OpBlock>, inlined?: ReadonlySet<OpBlock>) => BuiltSplit,
+  limit: number,
+): BuiltSplit {
+  const blocks = listExternalsInOrder(plan.root, plan.externals);
+  const bySize = blocks.map((block, i) => ({ block, characters: childCharacters[i]! })).sort((a, b) => a.characters - b.characters);
+  let parent = parentCharacters;
+  let count = 0;
+  while (count < bySize.length - 1 && parent + bySize[count]!.characters <= limit * INLINE_SHARE) parent += bySize[count++]!.characters;
+  for (; count > 0; count = Math.floor(count / 2)) {
+    const inlined = new Set(bySize.slice(0, count).map((entry) => entry.block));
+    const externals = new Set(blocks.filter((block) => !inlined.has(block)));
+    const rebuilt = build(plan.root, externals, inlined);
+    if (JSON.stringify(rebuilt.definition).length <= limit) return rebuilt;
+  }
+  return result;
+}
+
+/** The parent may fill this share of the limit with inlined children (the rest is margin for the estimate). */
+const INLINE_SHARE = 0.95;
+
+/** The external blocks in pre-order, the order the children are numbered in (compile-structure.ts). */
+function listExternalsInOrder(root: OpBlock, externals: ReadonlySet<OpBlock>): OpBlock[] {
+  const order: OpBlock[] = [];
+  const walk = (block: OpBlock): void => {
+    if (externals.has(block)) order.push(block);
+    else if (block.kind !== 'op') (block.kind === 'sequence' ? block.items : block.branches).forEach(walk);
+  };
+  walk(root);
+  return order;
 }
 
 /** Characters of a child that do not depend on its ops' states: init state, Comment, Input reads (a margin). */

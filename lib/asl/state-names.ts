@@ -16,7 +16,8 @@ import { MAX_STATE_NAME_LENGTH } from './asl-constants.js';
  * so a name is never assigned in two nested scopes; it holds the value boxed in a one-element
  * array ([value], assigned with a JSON template), so that an array constructor of variables
  * (`[$v1,$v2]`, which flattens one level) gives exactly the values, arrays included; `f<id>` holds the failure markers
- * collected by Parallel <id>; RUN_VARIABLES (fn, ops, p, mc) hold per-run constants.
+ * collected by Parallel <id>; `r<n>` (`r<n>_<depth>` in a branch) holds child <n>'s result in a split job's
+ * parent (compile-split-parent.ts); RUN_VARIABLES (fn, ops, p, mc) hold per-run constants.
  */
 
 export const CHECK_STATE_NAME = 'check-outcome';
@@ -74,7 +75,25 @@ export function buildOutputVariableName(index: number, depth: number): string {
 
 /** The key under which a branch's Output carries op `index`'s output out of the branch. */
 export function buildCarryKey(index: number): string {
-  return `v${index}`;
+  return `${CARRY_KEY_PREFIX}${index}`;
+}
+
+/** What a carry key is, before the op's index. */
+export const CARRY_KEY_PREFIX = 'v';
+
+/** The key under which a Parallel branch of a split job's parent carries child `number`'s part (compile-split-parent.ts). */
+export function buildPartKey(number: number): string {
+  return `r${number}`;
+}
+
+/** The one-branch Parallel state of a split job's parent that runs part `number`'s ops in the parent itself. */
+export function buildInlinePartStateName(number: number): string {
+  return `inline-part${number}`;
+}
+
+/** The parent's variable holding child `number`'s part in a scope at `depth` (0 = top level). */
+export function buildPartVariableName(number: number, depth: number): string {
+  return depth === 0 ? `r${number}` : `r${number}_${depth}`;
 }
 
 /** The variable holding the failure markers collected by Parallel `id`. */
@@ -97,11 +116,6 @@ export function buildChildStartStateName(number: number): string {
 /** The Succeed state that ends a Parallel branch whose last state, a child's start Task, failed. */
 export function buildChildFailedStateName(number: number): string {
   return `part${number}-failed`;
-}
-
-/** The variable holding the failure markers a child returns for the ops it does not carry out. */
-export function buildChildFailuresVariableName(number: number): string {
-  return `c${number}`;
 }
 
 /** The child's name: 'part1', 'part2', ... */

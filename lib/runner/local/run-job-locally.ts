@@ -121,7 +121,7 @@ export interface RunJobLocallyOptions {
 export type LocalRunResult = RunResult & {
   /**
    * The output of every op that succeeded (or whose recorded output a re-execution reused), by
-   * invocation name, in the order the ops started: inline values as they travelled, stored ones
+   * invocation name, in invocation order: inline values as they travelled, stored ones
    * read back from the run's IO manager. A stored output the IO manager no longer has (a
    * re-execution's parent run kept in another IO manager) is left out.
    */
@@ -229,7 +229,14 @@ export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOp
       ...(options.executionName === undefined ? {} : { executionName: options.executionName }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
-    return { ...result, opOutputs: await readOpOutputs(result, ioManager) };
+    return {
+      ...result,
+      opOutputs: await readOpOutputs(
+        result,
+        ioManager,
+        job.invocations.map((invocation) => invocation.name),
+      ),
+    };
   } finally {
     // Attempts abandoned by an abort: their timeout timers must not keep the process alive.
     for (const attempt of attempts) attempt.end();
@@ -268,10 +275,13 @@ function reportLateCrash(writeLog: ((record: LogRecord) => void) | undefined, op
 }
 
 /** Every succeeded op's output of a finished run: its recorded envelope's value, or the stored value read back. */
-async function readOpOutputs(result: RunResult, ioManager: IoManager): Promise<Record<string, unknown>> {
+async function readOpOutputs(result: RunResult, ioManager: IoManager, opNames: readonly string[]): Promise<Record<string, unknown>> {
   const recorded = readRecordedRunResult(result);
   const outputs: Record<string, unknown> = {};
-  for (const op of recorded.ops) {
+  // In invocation order: the histories of a split job's parent and children list ops by where they ran.
+  const order = new Map(opNames.map((name, k) => [name, k]));
+  const ops = [...recorded.ops].sort((a, b) => (order.get(a.name) ?? Infinity) - (order.get(b.name) ?? Infinity));
+  for (const op of ops) {
     if (op.outcome !== 'succeeded') continue;
     const envelope = op.recorded;
     if (isOpValueEnvelope(envelope)) outputs[op.name] = envelope[VALUE_KEY];
