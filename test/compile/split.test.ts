@@ -70,7 +70,7 @@ function expectWellSplit(compiled: CompiledJob, opNames: readonly string[], limi
 }
 
 describe('jobs too large for one definition compile into a parent and child state machines', () => {
-  for (const size of [1000, 2000]) {
+  for (const size of [1000, 3000]) {
     it(`a random ${size}-op mixed-policy job: every definition within ${MAX_DEFINITION_CHARACTERS} characters and valid, each op Task once`, () => {
       const graph = generateRandomGraph(size, 2, 1);
       const started = performance.now();

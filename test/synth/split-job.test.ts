@@ -1,9 +1,10 @@
 /**
  * JobStateMachine for a job too big for one definition: a parent state machine starting child
  * state machines with states:startExecution.sync:2. A small job is forced to split with
- * maxDefinitionCharacters one below its whole definition (its ops then go to one child: the
- * parent's own states, the run constants and the failure cause, outweigh any child), so the template stays small (a job
- * that splits at Step Functions' own limit synthesizes a template over 1 MB).
+ * maxDefinitionCharacters one below its whole definition (its ops then go to one child), and
+ * fanJob with half its whole definition (three children, and blocks the parent runs itself), so
+ * the templates stay small (a job that splits at Step Functions' own limit synthesizes a
+ * template over 1 MB).
  */
 import { App, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -15,6 +16,8 @@ import { compileJob, FUNCTION_ARN_PLACEHOLDER, LAMBDA_INVOKE_RESOURCE, type AslD
 import { JobStateMachine } from '../../lib/cdk/index.js';
 import { DefinitionError } from '../../lib/errors.js';
 import { smallJob } from './fixtures/small-job.js';
+import { fanJob } from './fixtures/fan-job.js';
+import { expectValidDefinition } from '../compile/validate.js';
 import { createInlineFunction, createStack, findOnly, statementsOfRole, synthesizeJob, LOG_DELIVERY_ACTIONS, XRAY_ACTIONS, collectTaskStates, actionsOf } from './helpers.js';
 
 const START_EXECUTION_SYNC = 'arn:aws:states:::states:startExecution.sync:2';
@@ -177,6 +180,62 @@ describe('JobStateMachine for a split job', () => {
         'JobStateMachine "TestStack/Job": props.stateMachineType is EXPRESS, but job "small_job" is too big for one definition and compiles to a parent state machine starting 1 child state machine ("part1") with arn:aws:states:::states:startExecution.sync:2, and Express workflows do not support the Run a Job (.sync) integration pattern; use sfn.StateMachineType.STANDARD, or split the job into smaller jobs that each fit in one definition',
       ),
     );
+  });
+});
+
+describe('JobStateMachine for a job split into several children', () => {
+  /** Half of fanJob's whole definition: its eight transforms go to several children. */
+  const limit = Math.floor(compileJob(fanJob).diagnostics.characters / 2);
+  const fanCompiled = compileJob(fanJob, { maxDefinitionCharacters: limit });
+  const { stack, construct, template } = synthesizeJob({ job: fanJob, maxDefinitionCharacters: limit });
+  const parentId = logicalIdOf(construct.stateMachine, stack);
+  const childIds = construct.childStateMachines.map((child) => logicalIdOf(child, stack));
+  const functionId = findOnly(template, 'AWS::Lambda::Function').id;
+
+  it('deploys the parent and every child as compiled, each definition within the limit and valid (asl-validator)', () => {
+    expect(fanCompiled.childDefinitions.map((child) => child.name)).toStrictEqual(['part1', 'part2', 'part3']);
+    expect(Object.keys(template.findResources('AWS::StepFunctions::StateMachine')).sort()).toStrictEqual([parentId, ...childIds].sort());
+    const deployed = [parentId, ...childIds].map((id) => readStateMachine(template, id).definition);
+    expect(deployed).toStrictEqual(
+      [fanCompiled.definition, ...fanCompiled.childDefinitions.map((child) => child.definition)].map((definition) => JSON.parse(JSON.stringify(definition)) as AslDefinition),
+    );
+    for (const definition of deployed) {
+      expect(JSON.stringify(definition).length).toBeLessThanOrEqual(limit);
+      expectValidDefinition(definition);
+    }
+  });
+
+  it('starts each child with startExecution.sync:2 through definitionSubstitutions, and may start, describe and stop only those', () => {
+    const { properties, definition } = readStateMachine(template, parentId);
+    const starts = [...collectTaskStates(definition.States).values()].filter((task) => task.Resource === START_EXECUTION_SYNC);
+    expect(starts.map((task) => (task.Arguments as { StateMachineArn: string }).StateMachineArn).sort()).toStrictEqual([
+      '${StepopsChildPart1Arn}',
+      '${StepopsChildPart2Arn}',
+      '${StepopsChildPart3Arn}',
+    ]);
+    expect(properties.DefinitionSubstitutions).toStrictEqual({
+      [FUNCTION_ARN_PLACEHOLDER]: { 'Fn::GetAtt': [functionId, 'Arn'] },
+      StepopsChildPart1Arn: { Ref: childIds[0] },
+      StepopsChildPart2Arn: { Ref: childIds[1] },
+      StepopsChildPart3Arn: { Ref: childIds[2] },
+    });
+    const statements = statementsOfRole(template, roleIdOf(properties));
+    expect(statements.find((statement) => statement.Action === 'states:StartExecution')).toStrictEqual({
+      Action: 'states:StartExecution',
+      Effect: 'Allow',
+      Resource: childIds.map((id) => ({ Ref: id })),
+    });
+  });
+
+  it('runs every op exactly once across the parent (inlined blocks) and the children, each child invoking only the function', () => {
+    const opsOf = (id: string) =>
+      [...collectTaskStates(readStateMachine(template, id).definition.States)].filter(([, task]) => task.Resource === LAMBDA_INVOKE_RESOURCE).map(([name]) => name);
+    const all = [parentId, ...childIds].flatMap(opsOf);
+    expect(all.sort()).toStrictEqual(fanJob.invocations.map((invocation) => invocation.name).sort());
+    for (const id of childIds) {
+      expect(opsOf(id).length).toBeGreaterThan(0);
+      expect(readStateMachine(template, id).properties.DefinitionSubstitutions).toStrictEqual({ [FUNCTION_ARN_PLACEHOLDER]: { 'Fn::GetAtt': [functionId, 'Arn'] } });
+    }
   });
 });
 
