@@ -8,9 +8,19 @@ export interface HeldBackOp {
    * Ops it does not depend on (not upstream of it) that it may wait for, because the structure
    * runs them in an earlier part of a sequence; only the latest such ops (an op upstream of
    * another listed one is implied) and only those its own producers do not already wait for.
+   * The first of them in invocation order, at most compileJob's `maxHeldBackNames` (5 by default).
    */
   readonly mayWaitFor: readonly string[];
+  /**
+   * How many more such ops there are beyond `mayWaitFor` (compileJob with `maxHeldBackNames:
+   * Infinity` lists them all).
+   * @default - absent when mayWaitFor lists them all
+   */
+  readonly omittedMayWaitFor?: number;
 }
+
+/** The ops a HeldBackOp names by default; the rest are counted (omittedMayWaitFor). */
+export const MAX_HELD_BACK_NAMES = 5;
 
 /**
  * Every op the structure can hold back beyond what the graph asks: y may wait for x when the
@@ -18,9 +28,11 @@ export interface HeldBackOp {
  * not upstream of y. Empty exactly when the structure is exact for every duration vector
  * (makespan = critical path whatever the ops take). Listed per op, in invocation order, with
  * the hold-backs an op inherits through its producers left out (they are reported for the
- * producer). O(ops^2 / 32) words of bit rows.
+ * producer). Each names at most `maxNames` ops (the first in invocation order) and counts the
+ * others, so the result has O(ops) names whatever the graph (the whole relation can have
+ * O(ops^2): 895,630 names at 3,000 random ops). O(ops^2 / 32) words of bit rows.
  */
-export function findHeldBackOps(block: OpBlock, graph: OpGraph): HeldBackOp[] {
+export function findHeldBackOps(block: OpBlock, graph: OpGraph, maxNames = MAX_HELD_BACK_NAMES): HeldBackOp[] {
   const n = graph.names.length;
   const words = Math.ceil(n / 32);
   // before[y]: the ops the structure runs before y starts; upstream[y]: y's ancestors in the graph.
@@ -48,26 +60,49 @@ export function findHeldBackOps(block: OpBlock, graph: OpGraph): HeldBackOp[] {
     // Leave out x when it is upstream of another op of `extra`: waiting for that one waits for x.
     // Such an op leads, through ops of `extra`, to one that is upstream of none (listed), so
     // walking down from the highest, x is left out exactly when it is upstream of a listed op.
-    const listed: number[] = [];
+    // Found highest first: the last `maxNames` found are the first in invocation order.
+    const lowest: number[] = [];
+    let count = 0;
     covered.fill(0);
     for (let w = words - 1; w >= 0; w -= 1) {
       for (let bits = extra[w]! & ~covered[w]!; bits !== 0; bits = extra[w]! & ~covered[w]! & ((1 << (31 - Math.clz32(bits))) - 1)) {
         const x = w * 32 + 31 - Math.clz32(bits);
-        listed.push(x);
+        count += 1;
+        if (maxNames > 0) {
+          if (lowest.length === maxNames) lowest.shift();
+          lowest.push(x);
+        }
         for (let v = 0; v <= w; v += 1) covered[v]! |= upstream[x * words + v]!;
       }
     }
-    listed.reverse();
-    held.push({ op: graph.names[y]!, mayWaitFor: listed.map((x) => graph.names[x]!) });
+    lowest.reverse();
+    const entry: HeldBackOp = { op: graph.names[y]!, mayWaitFor: lowest.map((x) => graph.names[x]!) };
+    held.push(count > lowest.length ? { ...entry, omittedMayWaitFor: count - lowest.length } : entry);
   }
   return held;
 }
 
-/** `after_quick may wait for slow (not an input)`: one line per held-back op. */
-export function describeHeldBackOp(held: HeldBackOp, maxNames = 5): string {
-  const names = held.mayWaitFor.slice(0, maxNames).join(', ');
-  const more = held.mayWaitFor.length > maxNames ? ` and ${held.mayWaitFor.length - maxNames} more` : '';
-  return `${held.op} may wait for ${names}${more} (${held.mayWaitFor.length === 1 ? 'not an input' : 'not inputs'})`;
+/** `after_quick may wait for slow (not an input)`: one line per held-back op, naming at most `maxNames` ops and counting the others. */
+export function describeHeldBackOp(held: HeldBackOp, maxNames = MAX_HELD_BACK_NAMES): string {
+  const total = held.mayWaitFor.length + (held.omittedMayWaitFor ?? 0);
+  const shown = held.mayWaitFor.slice(0, maxNames);
+  const more = total > shown.length ? ` and ${total - shown.length} more` : '';
+  return `${held.op} may wait for ${shown.join(', ')}${more} (${total === 1 ? 'not an input' : 'not inputs'})`;
+}
+
+/**
+ * Held-back ops in a few readable lines: the first `maxOps` ops one line each (describeHeldBackOp),
+ * then how many more ops there are and how many hold-backs they have in all.
+ */
+export function describeHeldBackOps(heldBackOps: readonly HeldBackOp[], maxOps: number): string[] {
+  const shown = heldBackOps.slice(0, maxOps).map((held) => describeHeldBackOp(held));
+  const rest = heldBackOps.slice(maxOps);
+  if (rest.length === 0) return shown;
+  const pairs = rest.reduce((sum, held) => sum + held.mayWaitFor.length + (held.omittedMayWaitFor ?? 0), 0);
+  return [
+    ...shown,
+    `... and ${rest.length} more op${rest.length === 1 ? '' : 's'} that may wait for ops ${rest.length === 1 ? 'it does' : 'they do'} not depend on (${pairs} such pair${pairs === 1 ? '' : 's'} in all: diagnostics.heldBackOps lists each op)`,
+  ];
 }
 
 /**

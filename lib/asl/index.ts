@@ -3,7 +3,7 @@ export { describeCoordinationCost, MAX_HISTORY_EVENTS } from './coordination-cos
 export type { CoordinationCost } from './coordination-cost.js';
 export type { CompileJobOptions, CompiledJob, CompileDiagnostics, ChildDefinition, Concurrency, CoordinationDiagnostics } from './compile-job.js';
 export type { HeldBackOp } from './held-back-ops.js';
-export { describeHeldBackOp } from './held-back-ops.js';
+export { describeHeldBackOp, describeHeldBackOps } from './held-back-ops.js';
 export { buildChildPlaceholder } from './state-names.js';
 export { compileRetryPolicy, compileOpRetries, buildPlatformRetrier, findStrictViolations } from './compile-retriers.js';
 export type { CompileRetryPolicyOptions, CompiledRetryPolicy, CompiledOpRetries, RetryFidelity } from './compile-retriers.js';

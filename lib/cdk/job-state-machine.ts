@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import {
   compileJob,
   describeCoordinationCost,
-  describeHeldBackOp,
+  describeHeldBackOps,
   DEFAULT_FUNCTION_TIMEOUT_SECONDS,
   MAX_FUNCTION_TIMEOUT_SECONDS,
   type CoordinationDiagnostics,
@@ -34,6 +34,9 @@ import { createDefinitionBody } from './definition-body.js';
 import { createStateMachineName, createStateMachineRole } from './job-roles.js';
 import { connectCoordinationTable, createCoordinationTable } from './coordination-table.js';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+
+/** Held-back ops the synth warning names one by one; the rest are counted (compileJob's diagnostics.heldBackOps has each). */
+const MAX_WARNING_HELD_BACK_OPS = 10;
 
 /** How long logs are kept unless props.logs.retention says otherwise. */
 export const DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
@@ -231,12 +234,12 @@ export class JobStateMachine extends Construct {
     }
   }
 
-  /** One warning when the graph is not series-parallel, naming each op that may wait for ops it does not depend on. */
+  /** One warning when the graph is not series-parallel, naming the first ops that may wait for ops they do not depend on, and counting the others. */
   private reportHeldBackOps(jobName: string, heldBackOps: readonly HeldBackOp[]): void {
     if (heldBackOps.length === 0) return;
     Annotations.of(this).addWarningV2(
       'stepops:concurrency:held-back-ops',
-      `stepops concurrency: job "${jobName}" is not series-parallel, so its state machine may hold ops back beyond their inputs: ${heldBackOps.map((held) => describeHeldBackOp(held, Infinity)).join('; ')}`,
+      `stepops concurrency: job "${jobName}" is not series-parallel, so its state machine may hold ops back beyond their inputs: ${describeHeldBackOps(heldBackOps, MAX_WARNING_HELD_BACK_OPS).join('; ')}`,
     );
   }
 

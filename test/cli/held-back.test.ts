@@ -22,6 +22,17 @@ describe('stepops plan: which ops the structure may hold back', () => {
     ]);
   });
 
+  it('many held-back ops: the first 20, each naming at most 5 ops and counting the rest, then a count of the others', async () => {
+    const run = await runCli(['plan', 'test/cli/fixtures/held-back.ts', '--job', 'zigzag']);
+    expect(run.exitCode).toBe(0);
+    const lines = linesOf(run.stdout);
+    const section = lines.slice(lines.indexOf('Concurrency') + 1);
+    expect(section).toHaveLength(22);
+    expect(section[1]).toBe('  t_0 may wait for s_2, s_3, s_4, s_5, s_6 and 23 more (not inputs)');
+    expect(section[20]).toBe('  t_19 may wait for s_0, s_1, s_2, s_3, s_4 and 23 more (not inputs)');
+    expect(section[21]).toBe('  ... and 10 more ops that may wait for ops they do not depend on (280 such pairs in all: diagnostics.heldBackOps lists each op)');
+  });
+
   it('--json: heldBackOps beside the retry plans', async () => {
     const run = await runCli(['plan', 'test/cli/fixtures/held-back.ts', '--job', 'n_shaped', '--json']);
     const document = JSON.parse(run.stdout) as { heldBackOps: unknown };

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileJob, computeCriticalPath, decomposeGraph, evaluateMakespan, type OpBlock, type OpGraph } from '../../lib/asl/index.js';
 import { isSeriesParallel } from '../../lib/asl/decompose-graph.js';
-import { findHeldBackOps } from '../../lib/asl/held-back-ops.js';
+import { findHeldBackOps, type HeldBackOp } from '../../lib/asl/held-back-ops.js';
+import { DefinitionError, describeValue } from '../../lib/errors.js';
 import { dagsterCase, nShaped } from '../cli/fixtures/held-back.js';
 import { buildJobFromGraph } from './graph-jobs.js';
 import { generateRandomGraph } from '../support/random-graph.js';
@@ -53,8 +54,10 @@ describe('held-back ops: the ops the structure may make wait for ops they do not
       fc.property(fc.integer({ min: 2, max: 14 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 1e6 }), (size, k, seed) => {
         const graph = generateRandomGraph(size, k, seed);
         const block = decomposeGraph(graph);
-        const held = findHeldBackOps(block, graph);
+        const held = findHeldBackOps(block, graph, Infinity);
         expect(held.length === 0).toBe(isSeriesParallel(graph));
+        // The default form names the first 5 of each op's list and counts the others.
+        expect(findHeldBackOps(block, graph)).toStrictEqual(held.map((entry) => truncate(entry, 5)));
         const order = listStructureOrder(block);
         const upstream = upstreamOf(graph);
         const index = new Map(graph.names.map((name, i) => [name, i]));
@@ -83,6 +86,43 @@ describe('held-back ops: the ops the structure may make wait for ops they do not
     const { diagnostics } = compileJob(buildJobFromGraph('random', generateRandomGraph(1000, 2, 1)));
     expect(diagnostics.heldBackOps.length).toBeGreaterThan(10);
     expect(diagnostics.notes.filter((note) => /^op\d+ may wait for /.test(note))).toHaveLength(10);
-    expect(diagnostics.notes).toContain(`... and ${diagnostics.heldBackOps.length - 10} more (diagnostics.heldBackOps lists them all)`);
+    const rest = diagnostics.heldBackOps.slice(10);
+    const pairs = rest.reduce((sum, held) => sum + held.mayWaitFor.length + (held.omittedMayWaitFor ?? 0), 0);
+    expect(diagnostics.notes).toContain(
+      `... and ${rest.length} more ops that may wait for ops they do not depend on (${pairs} such pairs in all: diagnostics.heldBackOps lists each op)`,
+    );
   });
+
+  it('a 1,000-op random job: each held-back op names at most 5 ops and counts the others, exactly; maxHeldBackNames: Infinity gives the whole relation', () => {
+    const job = buildJobFromGraph('random', generateRandomGraph(1000, 2, 1));
+    const bounded = compileJob(job).diagnostics.heldBackOps;
+    const full = compileJob(job, { maxHeldBackNames: Infinity }).diagnostics.heldBackOps;
+    expect(bounded).toStrictEqual(full.map((entry) => truncate(entry, 5)));
+    const names = (list: readonly HeldBackOp[]) => list.reduce((sum, held) => sum + held.mayWaitFor.length, 0);
+    const pairs = (list: readonly HeldBackOp[]) => list.reduce((sum, held) => sum + held.mayWaitFor.length + (held.omittedMayWaitFor ?? 0), 0);
+    expect(names(bounded)).toBeLessThanOrEqual(5 * 1000);
+    expect(pairs(bounded)).toBe(names(full));
+    expect(names(full)).toBeGreaterThan(10 * names(bounded));
+    expect(compileJob(job, { maxHeldBackNames: 0 }).diagnostics.heldBackOps).toStrictEqual(full.map((entry) => truncate(entry, 0)));
+  });
+
+  const badNames: readonly (readonly [string, unknown])[] = [
+    ['a negative number', -1],
+    ['a fraction', 1.5],
+    ['NaN', Number.NaN],
+    ['a string', '5'],
+  ];
+  for (const [what, value] of badNames) {
+    it(`fails when maxHeldBackNames is ${what}`, () => {
+      expect(() => compileJob(nShaped, { maxHeldBackNames: value as number })).toThrow(
+        new DefinitionError(`compileJob options.maxHeldBackNames must be a whole number of names (0 or more) or Infinity, got ${describeValue(value)}; leave it out for 5`),
+      );
+    });
+  }
 });
+
+/** A held-back op as the bounded form gives it: the first `names` ops it may wait for, and how many others. */
+function truncate(held: HeldBackOp, names: number): HeldBackOp {
+  if (held.mayWaitFor.length <= names) return held;
+  return { op: held.op, mayWaitFor: held.mayWaitFor.slice(0, names), omittedMayWaitFor: held.mayWaitFor.length - names };
+}

@@ -1,6 +1,6 @@
 import {
   describeCoordinationCost,
-  describeHeldBackOp,
+  describeHeldBackOps,
   type CoordinationDiagnostics,
   type HeldBackOp,
   type OpRetryPlan,
@@ -49,10 +49,13 @@ export function renderHeldBackOps(heldBackOps: readonly HeldBackOp[], style: Sty
   return [
     style.bold('Concurrency'),
     `  ${style.yellow('the graph is not series-parallel; these ops may wait for ops they do not depend on:')}`,
-    ...heldBackOps.map((held) => `  ${describeHeldBackOp(held, Infinity)}`),
+    ...describeHeldBackOps(heldBackOps, MAX_PLAN_HELD_BACK_OPS).map((line) => `  ${line}`),
     '',
   ];
 }
+
+/** Held-back ops the plan lists one per line; the rest are counted (`stepops plan --json` has each). */
+const MAX_PLAN_HELD_BACK_OPS = 20;
 
 /** The Concurrency section in exact mode: the cross edges, their waits' timeouts and what they cost. */
 export function renderCoordination(coordination: CoordinationDiagnostics, style: Style): string[] {
