@@ -4,6 +4,7 @@ import type { RunClock } from './clock/clock.js';
 import type { HistoryEventDetails, HistoryRecorder } from './history/history.js';
 import type { StepFunctionsJsonataFunctions } from './evaluate/jsonata-functions.js';
 import type { RandomSource } from './evaluate/random.js';
+import type { ExecutionVariables } from './evaluate/variable-limit.js';
 import type { TaskTokenRegistry } from './integrations/task-tokens.js';
 import type { LambdaClientLike, RunResult, StatesContextObject, TaskHandler } from './types.js';
 
@@ -21,6 +22,8 @@ export interface RunContext {
   readonly children: ChildExecutionStarter;
   /** The task tokens of callback Tasks, shared with child executions. */
   readonly taskTokens: TaskTokenRegistry;
+  /** The UTF-8 bytes of every variable this execution's scopes hold now (variable-limit.ts). */
+  readonly variables: ExecutionVariables;
 }
 
 /** A child execution as it starts: its identity, and its result to come. */
@@ -51,6 +54,8 @@ export interface Scope {
   readonly cancel: CancelScope;
   /** Id of the last event recorded in this scope (the previousEventId of the next one). */
   lastEventId: number;
+  /** The UTF-8 bytes of each variable assigned in this scope (not its parent's), as JSON. */
+  readonly variableBytes: Map<string, number>;
 }
 
 /** Records an event in the scope's chain of events. */
@@ -60,12 +65,15 @@ export function recordEvent(scope: Scope, type: HistoryEventType, details?: Hist
   return id;
 }
 
-/** A scope for a Parallel branch or Map iteration. */
+/**
+ * A scope for a Parallel branch or Map iteration. When the branch ends, releaseScopeVariables
+ * gives its variables' bytes back to the execution.
+ */
 export function createChildScope(parent: Scope, cancel: CancelScope, lastEventId: number): Scope {
   // The parent's variables as the prototype: reads see them, assignments stay in the branch, and
   // nothing is copied (a copy per branch is quadratic in large jobs). The parent assigns nothing
   // while its branches run: a Parallel or Map assigns only after they end.
-  return { run: parent.run, variables: Object.create(parent.variables) as Record<string, unknown>, cancel, lastEventId };
+  return { run: parent.run, variables: Object.create(parent.variables) as Record<string, unknown>, cancel, lastEventId, variableBytes: new Map() };
 }
 
 /** The `$states.context` object for one attempt of a state. */

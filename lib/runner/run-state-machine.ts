@@ -10,6 +10,7 @@ import { isLambdaFunctionArn } from './integrations/task-invoke.js';
 import { TaskTokenRegistry } from './integrations/task-tokens.js';
 import { parseDefinition } from './parse/parse-definition.js';
 import { readExecutionInput, serializeWithinLimit, toJson } from './evaluate/payload-limit.js';
+import { ExecutionVariables } from './evaluate/variable-limit.js';
 import { createUuidV4, deriveRandomSource } from './evaluate/random.js';
 import { recordEvent, type ChildExecutionStarter, type RunContext, type Scope } from './run-context.js';
 import { runGraph } from './states/run-graph.js';
@@ -135,7 +136,7 @@ async function execute(machine: ParsedMachine, params: ExecutionParams, shared: 
   const children = createChildExecutions(params, executionArn, shared);
   const run = createRunContext(params, shared, { executionArn, history, input, startMs, children: children.starter });
   // No Object.prototype under the variables: `name in variables` must see workflow variables only.
-  const scope: Scope = { run, variables: Object.create(null) as Record<string, unknown>, cancel: new CancelScope(params.cancel), lastEventId: 0 };
+  const scope: Scope = { run, variables: Object.create(null) as Record<string, unknown>, cancel: new CancelScope(params.cancel), lastEventId: 0, variableBytes: new Map() };
   const detachStop = shared.stop.onCancel(() => scope.cancel.cancel());
   recordEvent(scope, 'ExecutionStarted', {
     executionStartedEventDetails: { input: toJson(input), inputDetails: { truncated: false }, roleArn: ROLE_ARN },
@@ -237,6 +238,7 @@ function createRunContext(
     stateMachine: { Id: stateMachineArn, Name: stateMachineArn.slice(stateMachineArn.lastIndexOf(':') + 1) },
     children: execution.children,
     taskTokens: shared.taskTokens,
+    variables: new ExecutionVariables(),
   };
 }
 

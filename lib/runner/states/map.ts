@@ -5,6 +5,7 @@ import { describeUnexpectedType, failQueryEvaluation } from '../evaluate/query-e
 import { serializeWithinLimit } from '../evaluate/payload-limit.js';
 import { runBranches } from './run-branches.js';
 import { buildStatesContext, createChildScope, recordEvent, type Scope } from '../run-context.js';
+import { releaseScopeVariables } from '../evaluate/variable-limit.js';
 import { runGraph } from './run-graph.js';
 import type { StateTransition } from './state-completion.js';
 import { AbortedError, StatesError, StatesErrorName } from './states-error.js';
@@ -30,12 +31,18 @@ export async function runMapState(node: MapNode, input: unknown, scope: Scope): 
     const tolerance = await readTolerance(node, env, items.length);
     const startedId = recordEvent(scope, 'MapStateStarted', { mapStateStartedEventDetails: { length: items.length } });
     let failures = 0;
+    const iterationScopes: Scope[] = [];
+    const release = (): void => {
+      // The iterations' variables count until the Map ends.
+      for (const iterationScope of iterationScopes) releaseScopeVariables(scope.run.variables, iterationScope.variableBytes);
+    };
     const result = await runBranches(
       scope,
       { succeeded: 'MapStateSucceeded', failed: 'MapStateFailed' },
       (cancel) =>
         items.map((item: unknown, index) => async () => {
           const iterationScope = createChildScope(scope, cancel, startedId);
+          iterationScopes.push(iterationScope);
           const details = { name: node.name, index };
           recordEvent(iterationScope, 'MapIterationStarted', { mapIterationStartedEventDetails: details });
           try {
@@ -70,7 +77,7 @@ export async function runMapState(node: MapNode, input: unknown, scope: Scope): 
           }
         }),
       maxConcurrency,
-    );
+    ).finally(release);
     serializeWithinLimit(result, node.name, 'a result');
     return result;
   });

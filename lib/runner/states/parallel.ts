@@ -4,6 +4,7 @@ import { runAttemptedState } from './attempted-state.js';
 import { serializeArgumentsWithinLimit, serializeWithinLimit } from '../evaluate/payload-limit.js';
 import { runBranches } from './run-branches.js';
 import { createChildScope, recordEvent, type Scope } from '../run-context.js';
+import { releaseScopeVariables } from '../evaluate/variable-limit.js';
 import { runGraph } from './run-graph.js';
 import type { StateTransition } from './state-completion.js';
 
@@ -27,14 +28,22 @@ export async function runParallelState(node: ParallelNode, input: unknown, scope
         node.arguments === undefined ? input : await evaluateTemplate(node.arguments, createEvaluationEnvironment(scope, node.name, enteredEventId, { input, context }));
       if (node.arguments !== undefined) serializeArgumentsWithinLimit(branchInput, node.name);
       const startedId = recordEvent(scope, 'ParallelStateStarted');
+      const branchScopes: Scope[] = [];
       let result: unknown;
       try {
         result = await runBranches(scope, { succeeded: 'ParallelStateSucceeded', failed: undefined }, (cancel) =>
-          node.branches.map((branch) => () => runGraph(branch, branchInput, createChildScope(scope, cancel, startedId))),
+          node.branches.map((branch) => () => {
+            const branchScope = createChildScope(scope, cancel, startedId);
+            branchScopes.push(branchScope);
+            return runGraph(branch, branchInput, branchScope);
+          }),
         );
       } catch (error) {
         branchesFailed = true;
         throw error;
+      } finally {
+        // The branches' variables count until the Parallel ends.
+        for (const branchScope of branchScopes) releaseScopeVariables(scope.run.variables, branchScope.variableBytes);
       }
       serializeWithinLimit(result, node.name, 'a result');
       return result;

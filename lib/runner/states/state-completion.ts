@@ -3,6 +3,7 @@ import type { Catcher } from '../parse/definition.js';
 import { createEvaluationEnvironment, describeTemplateSource, evaluateTemplate, type Template } from '../evaluate/evaluate.js';
 import { serializeAssignedWithinLimit, serializeWithinLimit, toJson } from '../evaluate/payload-limit.js';
 import { recordEvent, type Scope } from '../run-context.js';
+import { countAssignedVariables } from '../evaluate/variable-limit.js';
 import { describeUnexpectedType, failQueryEvaluation, type EvaluationSite } from '../evaluate/query-evaluation.js';
 import type { StatesContextObject } from '../types.js';
 
@@ -43,6 +44,7 @@ export async function completeState(scope: Scope, completion: CompletionInput): 
   const outputJson = serializeWithinLimit(output, completion.stateName, 'an output');
   const assignedVariables = assigned === undefined ? undefined : serializeAssignedWithinLimit(assigned, completion.stateName);
   if (assigned !== undefined) {
+    countAssignedVariables(scope.run.variables, scope.variableBytes, assignedVariables!, completion.stateName);
     for (const [name, value] of Object.entries(assigned)) scope.variables[name] = value;
   }
   recordEvent(scope, completion.exitType, {
