@@ -2,7 +2,7 @@
  * JobStateMachine for a job too big for one definition: a parent state machine starting child
  * state machines with states:startExecution.sync:2. A small job is forced to split with
  * maxDefinitionCharacters one below its whole definition (its ops then go to one child), and
- * fanJob with half its whole definition (three children, and blocks the parent runs itself), so
+ * fanJob with half its whole definition (several children, and blocks the parent runs itself), so
  * the templates stay small (a job that splits at Step Functions' own limit synthesizes a
  * template over 1 MB).
  */
@@ -184,7 +184,7 @@ describe('JobStateMachine for a split job', () => {
 });
 
 describe('JobStateMachine for a job split into several children', () => {
-  /** Half of fanJob's whole definition: its eight transforms go to several children. */
+  /** Half of fanJob's whole definition: its eight transforms go to several children (how many follows the per-op size). */
   const limit = Math.floor(compileJob(fanJob).diagnostics.characters / 2);
   const fanCompiled = compileJob(fanJob, { maxDefinitionCharacters: limit });
   const { stack, construct, template } = synthesizeJob({ job: fanJob, maxDefinitionCharacters: limit });
@@ -193,7 +193,8 @@ describe('JobStateMachine for a job split into several children', () => {
   const functionId = findOnly(template, 'AWS::Lambda::Function').id;
 
   it('deploys the parent and every child as compiled, each definition within the limit and valid (asl-validator)', () => {
-    expect(fanCompiled.childDefinitions.map((child) => child.name)).toStrictEqual(['part1', 'part2', 'part3']);
+    expect(fanCompiled.childDefinitions.length).toBeGreaterThanOrEqual(2);
+    expect(fanCompiled.childDefinitions.map((child) => child.name)).toStrictEqual(childIds.map((_, k) => `part${k + 1}`));
     expect(Object.keys(template.findResources('AWS::StepFunctions::StateMachine')).sort()).toStrictEqual([parentId, ...childIds].sort());
     const deployed = [parentId, ...childIds].map((id) => readStateMachine(template, id).definition);
     expect(deployed).toStrictEqual(
@@ -208,16 +209,12 @@ describe('JobStateMachine for a job split into several children', () => {
   it('starts each child with startExecution.sync:2 through definitionSubstitutions, and may start, describe and stop only those', () => {
     const { properties, definition } = readStateMachine(template, parentId);
     const starts = [...collectTaskStates(definition.States).values()].filter((task) => task.Resource === START_EXECUTION_SYNC);
-    expect(starts.map((task) => (task.Arguments as { StateMachineArn: string }).StateMachineArn).sort()).toStrictEqual([
-      '${StepopsChildPart1Arn}',
-      '${StepopsChildPart2Arn}',
-      '${StepopsChildPart3Arn}',
-    ]);
+    expect(starts.map((task) => (task.Arguments as { StateMachineArn: string }).StateMachineArn).sort()).toStrictEqual(
+      childIds.map((_, k) => `\${StepopsChildPart${k + 1}Arn}`).sort(),
+    );
     expect(properties.DefinitionSubstitutions).toStrictEqual({
       [FUNCTION_ARN_PLACEHOLDER]: { 'Fn::GetAtt': [functionId, 'Arn'] },
-      StepopsChildPart1Arn: { Ref: childIds[0] },
-      StepopsChildPart2Arn: { Ref: childIds[1] },
-      StepopsChildPart3Arn: { Ref: childIds[2] },
+      ...Object.fromEntries(childIds.map((id, k) => [`StepopsChildPart${k + 1}Arn`, { Ref: id }])),
     });
     const statements = statementsOfRole(template, roleIdOf(properties));
     expect(statements.find((statement) => statement.Action === 'states:StartExecution')).toStrictEqual({
