@@ -2,14 +2,25 @@
  * Figure 3, compile scale: compileJob's time and definition characters per op at 10 to 5,000
  * ops, against the same structure built and rendered with aws-cdk-lib's state classes
  * (renderWithCdk), timed in the same run.
- * Run alone: `npx tsx bench/compile-scale.ts`.
+ * Run alone: `npx tsx bench/compile-scale.ts` (or `... largest` for the largest-job rows only).
  */
 import { pathToFileURL } from 'node:url';
 import { buildComparedRow, reportProgress, type BenchFigure, type BenchRow } from './bench-row.js';
 import { renderWithCdk } from './cdk-baseline.js';
 import { buildGraphJob } from './graph-job.js';
 import { generateRandomGraph } from '../test/support/random-graph.js';
-import { Backoff, compileJob, compileRetryPolicy, decomposeGraph, Jitter, MAX_DEFINITION_CHARACTERS, RetryPolicy, type AslRetrier, type JobDefinition } from './stepops.js';
+import {
+  Backoff,
+  compileJob,
+  compileRetryPolicy,
+  decomposeGraph,
+  isDefinitionError,
+  Jitter,
+  MAX_DEFINITION_CHARACTERS,
+  RetryPolicy,
+  type AslRetrier,
+  type JobDefinition,
+} from './stepops.js';
 import { computeMedian } from './stats.js';
 
 /** Sizes and how many timed repetitions each gets (the median is reported). */
@@ -67,10 +78,7 @@ function timeRepeated<T>(repetitions: number, run: () => T): { readonly ms: numb
 function measureSize(size: number, repetitions: number): BenchRow[] {
   const graph = generateRandomGraph(size, 2, 1);
   const policyOf = (k: number) => POLICY_MIX[k % POLICY_MIX.length];
-  const job = buildGraphJob(`scale_${size}`, graph, (k) => {
-    const policy = policyOf(k);
-    return policy === undefined ? {} : { policy };
-  });
+  const job = buildScaleJob(size);
   // The CDK version gets stepops' structure and each op's compiled retriers (its own LambdaInvoke
   // service-error retrier stands for stepops' platform retrier).
   const retriers: (readonly AslRetrier[])[] = graph.names.map((_, k) => compileRetryPolicy(policyOf(k)).retriers.slice(1));
@@ -106,6 +114,62 @@ function measureSize(size: number, repetitions: number): BenchRow[] {
   ];
 }
 
+/** The benchmark's job at `size` ops: a random graph (k = 2, seed 1) with the policy mix. */
+function buildScaleJob(size: number): JobDefinition {
+  const graph = generateRandomGraph(size, 2, 1);
+  return buildGraphJob(`scale_${size}`, graph, (k) => {
+    const policy = POLICY_MIX[k % POLICY_MIX.length];
+    return policy === undefined ? {} : { policy };
+  });
+}
+
+/** How many definitions compileJob makes of the job, or 0 when it refuses the job (a DefinitionError). */
+function countDefinitions(job: JobDefinition): number {
+  try {
+    return 1 + compileJob(job).childDefinitions.length;
+  } catch (error) {
+    if (isDefinitionError(error)) return 0;
+    throw error;
+  }
+}
+
+/**
+ * Bisects sizes between `fits` (a size that passes `accepts`) and `fails` (one that does not) down to
+ * `step` ops, and returns the last size that passed.
+ */
+function bisectLargest(fits: number, fails: number, step: number, accepts: (size: number) => boolean): number {
+  let low = fits;
+  let high = fails;
+  while (high - low > step) {
+    const middle = Math.floor((low + high) / 2);
+    reportProgress(`largest job: trying ${middle} ops`);
+    if (accepts(middle)) low = middle;
+    else high = middle;
+  }
+  return low;
+}
+
+/** The largest benchmark job that compiles into one definition, and the largest that compiles at all (split). */
+function measureLargestJobs(): BenchRow[] {
+  const oneDefinition = bisectLargest(100, 2000, 1, (size) => countDefinitions(buildScaleJob(size)) === 1);
+  const split = bisectLargest(1000, 8000, 10, (size) => countDefinitions(buildScaleJob(size)) > 0);
+  const setting = `random graphs (k = 2, seed 1) of n ops; ${MIX_TEXT}; bisection over n (each n is its own random graph, so sizes are not strictly monotone: this is the boundary the bisection finds)`;
+  return [
+    {
+      name: 'largest job in one definition',
+      value: oneDefinition,
+      unit: 'ops',
+      method: `${setting}, to 1 op, between 100 and 2,000 ops: the largest n that compiles without a split`,
+    },
+    {
+      name: 'largest job that compiles (split)',
+      value: split,
+      unit: 'ops',
+      method: `${setting}, to 10 ops, between 1,000 and 8,000 ops: the largest n that compileJob accepts, split into a parent and children (${countDefinitions(buildScaleJob(split))} definitions); above it compileJob refuses with a DefinitionError naming the state and ops over Step Functions' limits`,
+    },
+  ];
+}
+
 /** Every row of the compile-scale figure. */
 export function measureCompileScale(): BenchFigure {
   // Warm both paths up (module loading, JIT) on a small graph before timing.
@@ -115,9 +179,12 @@ export function measureCompileScale(): BenchFigure {
     reportProgress(`compile scale: ${size} ops`);
     rows.push(...measureSize(size, repetitions));
   }
+  rows.push(...measureLargestJobs());
   return { figure: 'compile scale', rows };
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  for (const row of measureCompileScale().rows) console.log(row.name, row.value, row.baseline, row.ratio);
+  // `npx tsx bench/compile-scale.ts largest` runs only the largest-job bisection.
+  const rows = process.argv[2] === 'largest' ? measureLargestJobs() : measureCompileScale().rows;
+  for (const row of rows) console.log(row.name, row.value, row.baseline, row.ratio, row.method);
 }

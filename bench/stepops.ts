@@ -6,6 +6,7 @@ export {
   RetryRequested,
   createSeededRandom,
   compileJob,
+  isDefinitionError,
   compileRetryPolicy,
   job,
   op,
