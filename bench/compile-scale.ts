@@ -42,10 +42,13 @@ export const POLICY_MIX: readonly (RetryPolicy | undefined)[] = [
 const MIX_TEXT = 'ops cycle through no policy, plain (3 x 5 s), indexed (3, exponential 2 s), FULL jitter (4, linear 1 s), PLUS_MINUS loop (3 x 5 s)';
 
 interface CompileOutcome {
-  readonly characters: number;
+  /** Undefined when compileJob refused the job for a reason other than the definition's size. */
+  readonly characters: number | undefined;
   /** State machines the job compiled to: 1, or a parent and its children when it was split. */
   readonly stateMachines: number;
   readonly refused: boolean;
+  /** compileJob's refusal message, when it refused. */
+  readonly refusal?: string;
 }
 
 /**
@@ -58,9 +61,11 @@ function compileOrReadSize(job: JobDefinition): CompileOutcome {
     const definitions = [compiled.definition, ...compiled.childDefinitions.map((child) => child.definition)];
     return { characters: definitions.reduce((sum, definition) => sum + JSON.stringify(definition).length, 0), stateMachines: definitions.length, refused: false };
   } catch (error) {
-    const match = /compiles to (\d+) characters/.exec(String(error));
-    if (match === null) throw error;
-    return { characters: Number(match[1]), stateMachines: 0, refused: true };
+    if (!isDefinitionError(error)) throw error;
+    // Over the definition limit, the error names the size the job would have had; a payload-budget
+    // refusal (a state that could not hold its values even as references) names no size.
+    const match = /compiles to (\d+) characters/.exec(error.message);
+    return { characters: match === null ? undefined : Number(match[1]), stateMachines: 0, refused: true, refusal: error.message };
   }
 }
 
@@ -88,14 +93,20 @@ function measureSize(size: number, repetitions: number): BenchRow[] {
   );
   const ours = timeRepeated(repetitions, () => compileOrReadSize(job));
   const cdk = timeRepeated(Math.max(2, Math.ceil(repetitions / 3)), () => renderWithCdk(graph, block, (k) => retriers[k]!).length);
-  const refused = ours.result.refused ? `; compileJob refused it (over ${MAX_DEFINITION_CHARACTERS} characters) and its error names the size it would have had, quoted here` : '';
+  const refused = !ours.result.refused
+    ? ''
+    : ours.result.characters === undefined
+      ? `; compileJob refused it: ${ours.result.refusal ?? ''}`
+      : `; compileJob refused it (over ${MAX_DEFINITION_CHARACTERS} characters) and its error names the size it would have had, quoted here`;
   const setting = `random graph (k = 2, seed 1) of ${size} ops; ${MIX_TEXT}`;
   return [
     {
       name: `compileJob at ${size} ops`,
       value: ours.result.refused ? 'refused' : ours.result.stateMachines === 1 ? 'compiled' : `split: a parent and ${ours.result.stateMachines - 1} children`,
       unit: 'outcome',
-      method: `${setting}; ${ours.result.characters} characters in ${ours.result.stateMachines} state machine(s), each within the limit of ${MAX_DEFINITION_CHARACTERS}`,
+      method: ours.result.refused
+        ? `${setting}${refused}`
+        : `${setting}; ${String(ours.result.characters)} characters in ${ours.result.stateMachines} state machine(s), each within the limit of ${MAX_DEFINITION_CHARACTERS}`,
     },
     buildComparedRow({
       name: `compile time, ${size} ops (stepops / CDK)`,
@@ -104,13 +115,17 @@ function measureSize(size: number, repetitions: number): BenchRow[] {
       unit: 'ms',
       method: `${setting}; median of ${repetitions} compileJob calls (graph checks, policy compile, decomposition, rendering, JSON.stringify for the size check)${refused}; baseline: median of ${Math.max(2, Math.ceil(repetitions / 3))} builds of a new App + Stack with LambdaInvoke.jsonata per op (its retriers via addRetry), Parallel.jsonata, Chain, rendered by StateGraph.toGraphJson() + stack.resolve + JSON.stringify, the structure (decomposeGraph) given, not timed`,
     }),
-    buildComparedRow({
-      name: `definition characters per op, ${size} ops (stepops / CDK)`,
-      value: ours.result.characters / size,
-      baseline: cdk.result / size,
-      unit: 'characters/op',
-      method: `${setting}; JSON.stringify(definition).length / ops, summed over the parent and child definitions of a split job${refused}; baseline: the CDK rendering, JSONata, partition token counted as "aws"; it has only Tasks, Retry blocks and Parallels (no failure markers, Catch -> Wait loop, input/config payload fields or final check), so it is a floor rather than an equivalent`,
-    }),
+    ...(ours.result.characters === undefined
+      ? []
+      : [
+          buildComparedRow({
+            name: `definition characters per op, ${size} ops (stepops / CDK)`,
+            value: ours.result.characters / size,
+            baseline: cdk.result / size,
+            unit: 'characters/op',
+            method: `${setting}; JSON.stringify(definition).length / ops, summed over the parent and child definitions of a split job${refused}; baseline: the CDK rendering, JSONata, partition token counted as "aws"; it has only Tasks, Retry blocks and Parallels (no failure markers, Catch -> Wait loop, input/config payload fields or final check), so it is a floor rather than an equivalent`,
+          }),
+        ]),
   ];
 }
 
