@@ -1,61 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { buildOpGraphFromEdges, compileJob, computeCriticalPath, decomposeGraph, evaluateMakespan, respectsDependencies, type OpBlock, type OpGraph } from '../../lib/asl/index.js';
+import { compileJob, computeCriticalPath, decomposeGraph, evaluateMakespan, respectsDependencies, type OpBlock, type OpGraph } from '../../lib/asl/index.js';
 import { countParallels } from '../../lib/asl/op-blocks.js';
-import { createSeededRandom } from '../../lib/policy/index.js';
 import { buildJobFromGraph } from './graph-jobs.js';
-import { generateRandomGraph } from '../support/random-graph.js';
+import {
+  buildChain,
+  buildDiamond,
+  buildFanOutIn,
+  buildGraph,
+  buildInTree,
+  buildNestedSeriesParallel,
+  buildOutTree,
+  generateDurations,
+  generateRandomGraph,
+} from '../support/random-graph.js';
 import { generateDurationVectors, generateForest, generateInTree, generateOutTree, generateTwoTerminal } from './series-parallel-graphs.js';
 import { isSeriesParallel } from '../../lib/asl/decompose-graph.js';
-
-function graphOf(size: number, edges: readonly (readonly [number, number])[]): OpGraph {
-  const predecessors = Array.from({ length: size }, (_, k) => edges.filter(([, to]) => to === k).map(([from]) => from));
-  return buildOpGraphFromEdges(
-    Array.from({ length: size }, (_, k) => `op${k}`),
-    predecessors,
-  );
-}
-const chain = (n: number) =>
-  graphOf(
-    n,
-    Array.from({ length: n - 1 }, (_, k) => [k, k + 1] as const),
-  );
-const fanOutIn = (width: number) =>
-  graphOf(width + 2, [...Array.from({ length: width }, (_, k) => [0, k + 1] as const), ...Array.from({ length: width }, (_, k) => [k + 1, width + 1] as const)]);
-const diamond = () =>
-  graphOf(4, [
-    [0, 1],
-    [0, 2],
-    [1, 3],
-    [2, 3],
-  ]);
-const outTree = (n: number) =>
-  graphOf(
-    n,
-    Array.from({ length: n - 1 }, (_, k) => [Math.floor(k / 2), k + 1] as const),
-  );
-const inTree = (n: number) =>
-  graphOf(
-    n,
-    Array.from({ length: n - 1 }, (_, k) => [n - 2 - k, n - 1 - Math.floor(k / 2)] as const).map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const),
-  );
-// (a ; (b || (c ; (d || e))) ; f) with diamonds inside: a nested series-parallel graph.
-const nestedSp = () =>
-  graphOf(8, [
-    [0, 1],
-    [0, 2],
-    [2, 3],
-    [2, 4],
-    [3, 5],
-    [4, 5],
-    [1, 6],
-    [5, 6],
-    [6, 7],
-  ]);
-
-function randomDurations(size: number, seed: number): number[] {
-  const random = createSeededRandom(seed);
-  return Array.from({ length: size }, () => 1 + Math.floor(random() * 10));
-}
 
 function ratio(graph: OpGraph, durations: readonly number[]): { ratio: number; block: OpBlock } {
   const block = decomposeGraph(graph, durations);
@@ -76,12 +35,12 @@ function levelByLevel(graph: OpGraph): OpBlock {
 
 describe('series-parallel graphs keep all their concurrency (makespan = critical path)', () => {
   const cases: readonly (readonly [string, OpGraph])[] = [
-    ['chain of 12', chain(12)],
-    ['fan-out / fan-in of 10', fanOutIn(10)],
-    ['diamond', diamond()],
-    ['out-tree of 31', outTree(31)],
-    ['in-tree of 31', inTree(31)],
-    ['nested series-parallel', nestedSp()],
+    ['chain of 12', buildChain(12)],
+    ['fan-out / fan-in of 10', buildFanOutIn(10)],
+    ['diamond', buildDiamond()],
+    ['out-tree of 31', buildOutTree(31)],
+    ['in-tree of 31', buildInTree(31)],
+    ['nested series-parallel', buildNestedSeriesParallel()],
   ];
   for (const [name, graph] of cases) {
     it(`${name}: ratio exactly 1.0 with unit and with random durations`, () => {
@@ -91,7 +50,7 @@ describe('series-parallel graphs keep all their concurrency (makespan = critical
           graph.names.map(() => 1),
         ).ratio,
       ).toBe(1);
-      for (let seed = 1; seed <= 20; seed += 1) expect(ratio(graph, randomDurations(graph.names.length, seed)).ratio).toBe(1);
+      for (let seed = 1; seed <= 20; seed += 1) expect(ratio(graph, generateDurations(graph.names.length, seed)).ratio).toBe(1);
     });
   }
 });
@@ -130,7 +89,7 @@ describe('series-parallel graphs compiled WITHOUT durations are exact for every 
 
   it('the Dagster case quick -> after_quick -> join <- slow: after_quick does not wait for slow', () => {
     // 0 quick, 1 slow, 2 after_quick, 3 join
-    const graph = graphOf(4, [
+    const graph = buildGraph(4, [
       [0, 2],
       [2, 3],
       [1, 3],
@@ -159,7 +118,7 @@ describe('series-parallel graphs compiled WITHOUT durations are exact for every 
   it('an N (a -> c <- b -> d) is not series-parallel; the N plus a -> d is', () => {
     expect(
       isSeriesParallel(
-        graphOf(4, [
+        buildGraph(4, [
           [0, 2],
           [1, 2],
           [1, 3],
@@ -168,7 +127,7 @@ describe('series-parallel graphs compiled WITHOUT durations are exact for every 
     ).toBe(false);
     expect(
       isSeriesParallel(
-        graphOf(4, [
+        buildGraph(4, [
           [0, 2],
           [1, 2],
           [1, 3],
@@ -190,7 +149,7 @@ describe('random graphs compiled WITHOUT durations (the default), evaluated on r
       const baseline: number[] = [];
       for (let seed = 1; seed <= seeds; seed += 1) {
         const graph = generateRandomGraph(size, k, seed);
-        const durations = randomDurations(size, seed * 7919);
+        const durations = generateDurations(size, seed * 7919);
         const block = decomposeGraph(graph);
         expect(respectsDependencies(block, graph)).toBe(true);
         ratios.push(evaluateMakespan(block, durations) / computeCriticalPath(graph, durations));
@@ -216,7 +175,7 @@ describe('random graphs: 200 ops, op i depends on min(i, k) distinct uniformly d
       const transitions: number[] = [];
       for (let seed = 1; seed <= 30; seed += 1) {
         const graph = generateRandomGraph(200, k, seed);
-        const durations = randomDurations(200, seed * 7919);
+        const durations = generateDurations(200, seed * 7919);
         const { ratio: r, block } = ratio(graph, durations);
         ratios.push(r);
         baseline.push(evaluateMakespan(levelByLevel(graph), durations) / computeCriticalPath(graph, durations));
@@ -239,7 +198,7 @@ describe('random graphs: 1,000 ops (10 seeds), where the loss of nested Parallel
       const transitions: number[] = [];
       for (let seed = 1; seed <= 10; seed += 1) {
         const graph = generateRandomGraph(1000, k, seed);
-        const durations = randomDurations(1000, seed * 7919);
+        const durations = generateDurations(1000, seed * 7919);
         const { ratio: r, block } = ratio(graph, durations);
         ratios.push(r);
         transitions.push((1000 + countParallels(block) + 3) / 1000);
