@@ -138,16 +138,6 @@ function buildScaleJob(size: number): JobDefinition {
   });
 }
 
-/** How many definitions compileJob makes of the job, or 0 when it refuses the job (a DefinitionError). */
-function countDefinitions(job: JobDefinition): number {
-  try {
-    return 1 + compileJob(job).childDefinitions.length;
-  } catch (error) {
-    if (isDefinitionError(error)) return 0;
-    throw error;
-  }
-}
-
 /**
  * Bisects sizes between `fits` (a size that passes `accepts`) and `fails` (one that does not) down to
  * `step` ops, and returns the last size that passed.
@@ -166,8 +156,8 @@ function bisectLargest(fits: number, fails: number, step: number, accepts: (size
 
 /** The largest benchmark job that compiles into one definition, and the largest that compiles at all (split). */
 function measureLargestJobs(): BenchRow[] {
-  const oneDefinition = bisectLargest(100, 2000, 1, (size) => countDefinitions(buildScaleJob(size)) === 1);
-  const split = bisectLargest(1000, 8000, 10, (size) => countDefinitions(buildScaleJob(size)) > 0);
+  const oneDefinition = bisectLargest(100, 2000, 1, (size) => compileOrReadSize(buildScaleJob(size)).stateMachines === 1);
+  const split = bisectLargest(1000, 8000, 10, (size) => !compileOrReadSize(buildScaleJob(size)).refused);
   const setting = `random graphs (k = 2, seed 1) of n ops; ${MIX_TEXT}; bisection over n (each n is its own random graph, so sizes are not strictly monotone: this is the boundary the bisection finds)`;
   return [
     {
@@ -180,7 +170,7 @@ function measureLargestJobs(): BenchRow[] {
       name: 'largest job that compiles (split)',
       value: split,
       unit: 'ops',
-      method: `${setting}, to 10 ops, between 1,000 and 8,000 ops: the largest n that compileJob accepts, split into a parent and children (${countDefinitions(buildScaleJob(split))} definitions); above it compileJob refuses with a DefinitionError naming the state and ops over Step Functions' limits`,
+      method: `${setting}, to 10 ops, between 1,000 and 8,000 ops: the largest n that compileJob accepts, split into a parent and children (${compileOrReadSize(buildScaleJob(split)).stateMachines} definitions); above it compileJob refuses with a DefinitionError naming the state and ops over Step Functions' limits`,
     },
   ];
 }
