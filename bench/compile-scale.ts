@@ -6,6 +6,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { buildComparedRow, reportProgress, type BenchFigure, type BenchRow } from './bench-row.js';
+import { pickByScale, type BenchScale } from './bench-scale.js';
 import { renderWithCdk } from './cdk-baseline.js';
 import { buildGraphJob } from './graph-job.js';
 import { generateRandomGraph } from '../test/support/random-graph.js';
@@ -154,37 +155,42 @@ function bisectLargest(fits: number, fails: number, step: number, accepts: (size
   return low;
 }
 
-/** The largest benchmark job that compiles into one definition, and the largest that compiles at all (split). */
-function measureLargestJobs(): BenchRow[] {
-  const oneDefinition = bisectLargest(100, 2000, 1, (size) => compileOrReadSize(buildScaleJob(size)).stateMachines === 1);
-  const split = bisectLargest(1000, 8000, 10, (size) => !compileOrReadSize(buildScaleJob(size)).refused);
+/**
+ * The largest benchmark job that compiles into one definition, and the largest that compiles at all
+ * (split); at smoke scale one bisection step each (a 1,050-op and a 4,500-op job).
+ */
+function measureLargestJobs(scale: BenchScale = 'full'): BenchRow[] {
+  const oneStep = pickByScale(scale, 1, 1000);
+  const splitStep = pickByScale(scale, 10, 4000);
+  const oneDefinition = bisectLargest(100, 2000, oneStep, (size) => compileOrReadSize(buildScaleJob(size)).stateMachines === 1);
+  const split = bisectLargest(1000, 8000, splitStep, (size) => !compileOrReadSize(buildScaleJob(size)).refused);
   const setting = `random graphs (k = 2, seed 1) of n ops; ${MIX_TEXT}; bisection over n (each n is its own random graph, so sizes are not strictly monotone: this is the boundary the bisection finds)`;
   return [
     {
       name: 'largest job in one definition',
       value: oneDefinition,
       unit: 'ops',
-      method: `${setting}, to 1 op, between 100 and 2,000 ops: the largest n that compiles without a split`,
+      method: `${setting}, to ${oneStep} op(s), between 100 and 2,000 ops: the largest n that compiles without a split`,
     },
     {
       name: 'largest job that compiles (split)',
       value: split,
       unit: 'ops',
-      method: `${setting}, to 10 ops, between 1,000 and 8,000 ops: the largest n that compileJob accepts, split into a parent and children (${compileOrReadSize(buildScaleJob(split)).stateMachines} definitions); above it compileJob refuses with a DefinitionError naming the state and ops over Step Functions' limits`,
+      method: `${setting}, to ${splitStep} ops, between 1,000 and 8,000 ops: the largest n that compileJob accepts, split into a parent and children (${compileOrReadSize(buildScaleJob(split)).stateMachines} definitions); above it compileJob refuses with a DefinitionError naming the state and ops over Step Functions' limits`,
     },
   ];
 }
 
 /** Every row of the compile-scale figure. */
-export function measureCompileScale(): BenchFigure {
+export function measureCompileScale(scale: BenchScale = 'full'): BenchFigure {
   // Warm both paths up (module loading, JIT) on a small graph before timing.
-  measureSize(10, 3);
+  measureSize(10, pickByScale(scale, 3, 1));
   const rows: BenchRow[] = [];
-  for (const [size, repetitions] of SIZES) {
+  for (const [size, repetitions] of pickByScale(scale, SIZES, [[10, 1]] as const)) {
     reportProgress(`compile scale: ${size} ops`);
     rows.push(...measureSize(size, repetitions));
   }
-  rows.push(...measureLargestJobs());
+  rows.push(...measureLargestJobs(scale));
   return { figure: 'compile scale', rows };
 }
 

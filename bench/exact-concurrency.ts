@@ -7,6 +7,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { buildComparedRow, roundTo, type BenchFigure, type BenchRow } from './bench-row.js';
+import { pickByScale, type BenchScale } from './bench-scale.js';
 import { countBilledTransitions } from './count-transitions.js';
 import { buildGraphJob } from './graph-job.js';
 import { generateRandomGraph } from '../test/support/random-graph.js';
@@ -49,21 +50,27 @@ async function runOnce(graph: OpGraph, seed: number): Promise<{ structured: Mode
   return { structured: await measure('structured'), exact: await measure('exact'), crossEdges };
 }
 
-export async function measureExactConcurrency(): Promise<BenchFigure> {
+export async function measureExactConcurrency(scale: BenchScale = 'full'): Promise<BenchFigure> {
   const rows: BenchRow[] = [];
-  for (const [size, k] of [
-    [50, 2],
-    [200, 2],
-    [200, 3],
-  ] as const) {
+  const settings = pickByScale<readonly (readonly [number, number])[]>(
+    scale,
+    [
+      [50, 2],
+      [200, 2],
+      [200, 3],
+    ],
+    [[20, 2]],
+  );
+  const seeds = pickByScale(scale, 5, 2);
+  for (const [size, k] of settings) {
     const runs: Awaited<ReturnType<typeof runOnce>>[] = [];
-    for (let seed = 1; seed <= 5; seed += 1) runs.push(await runOnce(generateRandomGraph(size, k, seed), seed));
+    for (let seed = 1; seed <= seeds; seed += 1) runs.push(await runOnce(generateRandomGraph(size, k, seed), seed));
     const label = `${size} ops, k=${k}`;
     const median = (pick: (run: (typeof runs)[number]) => number) => computeMedian(runs.map(pick));
     rows.push(
       buildComparedRow(
         {
-          name: `exact: makespan / critical path, ${label}, worst of 5 (baseline: structured)`,
+          name: `exact: makespan / critical path, ${label}, worst of ${seeds} (baseline: structured)`,
           value: computeMax(runs.map((run) => run.exact.ratio)),
           baseline: computeMax(runs.map((run) => run.structured.ratio)),
           unit: 'x',
@@ -73,7 +80,7 @@ export async function measureExactConcurrency(): Promise<BenchFigure> {
       ),
       buildComparedRow(
         {
-          name: `exact: makespan / critical path, ${label}, median of 5 (baseline: structured)`,
+          name: `exact: makespan / critical path, ${label}, median of ${seeds} (baseline: structured)`,
           value: median((run) => run.exact.ratio),
           baseline: median((run) => run.structured.ratio),
           unit: 'x',

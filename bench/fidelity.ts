@@ -9,6 +9,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { roundTo, type BenchFigure, type BenchRow } from './bench-row.js';
+import { pickByScale, type BenchScale } from './bench-scale.js';
 import { generateRetryPolicy } from './random-policy.js';
 import { createRetrierReader } from './read-retriers.js';
 import { compileRetryPolicy, createSeededRandom, isOpAttemptError, Jitter, op, opHandler, RETRY_ERROR, type RetryFidelity, type RetryPolicy } from './stepops.js';
@@ -134,18 +135,19 @@ function describeTally(fidelity: RetryFidelity, key: string, tally: DifferenceTa
 }
 
 /** Every row of the fidelity figure. */
-export async function measureFidelity(): Promise<BenchFigure> {
+export async function measureFidelity(scale: BenchScale = 'full'): Promise<BenchFigure> {
   const random = createSeededRandom(SEED);
   const jitter = createSeededRandom(SEED + 1);
   const tallies = new Map<string, DifferenceTally>();
-  const policies = Array.from({ length: POLICIES }, () => generateRetryPolicy(random));
+  const count = pickByScale(scale, POLICIES, 50);
+  const policies = Array.from({ length: count }, () => generateRetryPolicy(random));
   for (const policy of policies) {
     await tallyPolicy(policy, 'exact', tallies, jitter);
     await tallyPolicy(policy, 'native', tallies, jitter);
   }
   const rows: BenchRow[] = [];
   for (const [key, tally] of [...tallies].sort(([a], [b]) => a.localeCompare(b))) rows.push(...describeTally(key.startsWith('native') ? 'native' : 'exact', key, tally));
-  const method = `${POLICIES} seeded random policies (maxRetries 0..10, delay none/0/whole/fraction < 2 s/fraction <= 3600 s, each backoff, each jitter, maxDelay a quarter of the time)`;
+  const method = `${count} seeded random policies (maxRetries 0..10, delay none/0/whole/fraction < 2 s/fraction <= 3600 s, each backoff, each jitter, maxDelay a quarter of the time)`;
   return { figure: 'fidelity', rows: rows.map((row) => ({ ...row, method: `${method}; ${row.method ?? ''}` })) };
 }
 

@@ -11,10 +11,11 @@ import { pathToFileURL } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { buildComparedRow, reportProgress, type BenchFigure, type BenchRow } from './bench-row.js';
+import { pickByScale, type BenchScale } from './bench-scale.js';
 import { buildGraphJob } from './graph-job.js';
 import { generateRandomGraph } from '../test/support/random-graph.js';
 import { computeMedian } from './stats.js';
-import { compileJob, job, op } from './stepops.js';
+import { compileJob, isDefinitionError, job, op } from './stepops.js';
 import { POLICY_MIX } from './compile-scale.js';
 import { computeJobFingerprint } from '../lib/job/job-fingerprint.js';
 import { jobHandler, S3IoManager, type IoManager } from '../lib/handler/index.js';
@@ -22,8 +23,20 @@ import { jobHandler, S3IoManager, type IoManager } from '../lib/handler/index.js
 const CALLS = 200;
 const ROUNDS = 5;
 
-/** Median µs per jobHandler call of an op returning `output`, with `io`, over ROUNDS rounds of CALLS calls (each its own run id). */
-async function timeHandler(output: unknown, io: IoManager | undefined, tag: string): Promise<number> {
+interface IoSettings {
+  readonly calls: number;
+  readonly rounds: number;
+  /** Sizes tried in steps of `step` from `step` up to `limit`, then bisected to `bisectTo` ops. */
+  readonly step: number;
+  readonly limit: number;
+  readonly bisectTo: number;
+}
+
+const FULL: IoSettings = { calls: CALLS, rounds: ROUNDS, step: 1_000, limit: 20_000, bisectTo: 50 };
+const SMOKE: IoSettings = { calls: 5, rounds: 1, step: 100, limit: 200, bisectTo: 50 };
+
+/** Median µs per jobHandler call of an op returning `output`, with `io`, over `rounds` rounds of `calls` calls (each its own run id). */
+async function timeHandler(output: unknown, io: IoManager | undefined, tag: string, { calls, rounds }: IoSettings): Promise<number> {
   const produce = op({ name: 'produce' }, async () => output);
   const benchJob = job({ name: 'io_bench' }, () => {
     produce();
@@ -32,15 +45,15 @@ async function timeHandler(output: unknown, io: IoManager | undefined, tag: stri
   const base = { protocol: 1, job: 'io_bench', op: 'produce', retryNumber: 0, retryMode: 'plain', inputs: [], config: {}, planHash: computeJobFingerprint(benchJob) };
   const samples: number[] = [];
   let call = 0;
-  for (let round = -1; round < ROUNDS; round += 1) {
+  for (let round = -1; round < rounds; round += 1) {
     const started = performance.now();
-    for (let i = 0; i < CALLS; i += 1) await handler({ ...base, runId: `${tag}-${(call += 1)}` });
-    if (round >= 0) samples.push(((performance.now() - started) * 1000) / CALLS);
+    for (let i = 0; i < calls; i += 1) await handler({ ...base, runId: `${tag}-${(call += 1)}` });
+    if (round >= 0) samples.push(((performance.now() - started) * 1000) / calls);
   }
   return computeMedian(samples);
 }
 
-async function measureWrapper(): Promise<BenchRow[]> {
+async function measureWrapper(settings: IoSettings): Promise<BenchRow[]> {
   const directory = mkdtempSync(join(tmpdir(), 'stepops-bench-s3-'));
   const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory, configureBuckets: [{ name: 'stepops-bench' }] });
   const { port } = await server.run();
@@ -54,10 +67,10 @@ async function measureWrapper(): Promise<BenchRow[]> {
     const io = new S3IoManager({ bucket: 'stepops-bench', prefix: 'io_bench/', client });
     const small = { rows: 'x'.repeat(1_000) };
     const large = { rows: 'x'.repeat(100_000) };
-    const inline = await timeHandler(small, undefined, 'inline');
-    const inlineWithIo = await timeHandler(small, io, 'inline-io');
-    const stored = await timeHandler(large, io, 'stored');
-    const method = `bench/io.ts: jobHandler in process (tsx) on an op returning the value, median over ${ROUNDS} rounds of ${CALLS} calls; S3 is s3rver 3 on 127.0.0.1 through @aws-sdk/client-s3 (a local HTTP round trip, not AWS latency)`;
+    const inline = await timeHandler(small, undefined, 'inline', settings);
+    const inlineWithIo = await timeHandler(small, io, 'inline-io', settings);
+    const stored = await timeHandler(large, io, 'stored', settings);
+    const method = `bench/io.ts: jobHandler in process (tsx) on an op returning the value, median over ${settings.rounds} rounds of ${settings.calls} calls; S3 is s3rver 3 on 127.0.0.1 through @aws-sdk/client-s3 (a local HTTP round trip, not AWS latency)`;
     return [
       { name: 'jobHandler, 1 KB output inline (no IO manager)', value: Math.round(inline * 10) / 10, unit: 'µs/invocation', method },
       buildComparedRow({ name: 'jobHandler, 1 KB output inline, S3 IO manager configured (no S3 call)', value: inlineWithIo, unit: 'µs/invocation', method, baseline: inline }, 1),
@@ -74,16 +87,18 @@ function compiles(size: number): boolean {
   try {
     compileJob(buildGraphJob(`random_${size}`, generateRandomGraph(size, 2, 1), (k) => ({ policy: POLICY_MIX[k % POLICY_MIX.length] })));
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    // Only compileJob's refusal (a DefinitionError) means "does not compile"; anything else is a bug to see.
+    if (isDefinitionError(error)) return false;
+    throw error;
   }
 }
 
-/** The largest size that compiles: steps of 1,000 from 1,000 until one is refused, then bisection to 50 ops. */
-function findLargestCompilingJob(): { readonly largest: number; readonly refused: number } {
+/** The largest size that compiles: steps of `step` ops until one is refused (or `limit`), then bisection to `bisectTo` ops. */
+function findLargestCompilingJob({ step, limit, bisectTo }: IoSettings): { readonly largest: number; readonly refused: number } {
   let low = 0;
   let high = 0;
-  for (let size = 1_000; size <= 20_000; size += 1_000) {
+  for (let size = step; size <= limit; size += step) {
     reportProgress(`io: compiling a random ${size}-op job`);
     if (!compiles(size)) {
       high = size;
@@ -92,7 +107,7 @@ function findLargestCompilingJob(): { readonly largest: number; readonly refused
     low = size;
   }
   if (high === 0) return { largest: low, refused: Infinity };
-  while (high - low > 50) {
+  while (high - low > bisectTo) {
     const middle = Math.round((low + high) / 2);
     reportProgress(`io: compiling a random ${middle}-op job`);
     if (compiles(middle)) low = middle;
@@ -101,14 +116,15 @@ function findLargestCompilingJob(): { readonly largest: number; readonly refused
   return { largest: low, refused: high };
 }
 
-export async function measureIo(): Promise<BenchFigure> {
-  const rows = await measureWrapper();
-  const { largest, refused } = findLargestCompilingJob();
+export async function measureIo(scale: BenchScale = 'full'): Promise<BenchFigure> {
+  const settings = pickByScale(scale, FULL, SMOKE);
+  const rows = await measureWrapper(settings);
+  const { largest, refused } = findLargestCompilingJob(settings);
   rows.push({
     name: 'largest random job (k = 2) that compiles (split into a parent and children)',
     value: largest,
     unit: 'ops',
-    method: `bench/io.ts: generateRandomGraph(size, 2, 1) with compile-scale's policy mix, sizes in steps of 1,000 then bisected to 50 ops; ${refused} ops is refused`,
+    method: `bench/io.ts: generateRandomGraph(size, 2, 1) with compile-scale's policy mix, sizes in steps of ${settings.step} then bisected to ${settings.bisectTo} ops; ${refused === Infinity ? `every size up to ${settings.limit} compiles` : `${refused} ops is refused`}`,
   });
   return { figure: 'io', rows };
 }

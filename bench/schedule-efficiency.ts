@@ -8,6 +8,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { buildComparedRow, roundTo, type BenchFigure, type BenchRow } from './bench-row.js';
+import { pickByScale, type BenchScale } from './bench-scale.js';
 import { buildGraphJob } from './graph-job.js';
 import { buildLevelByLevel } from './level-parallel.js';
 import { buildSeriesParallelGraphs, generateDurations, generateRandomGraph, generateSkewedDurations } from '../test/support/random-graph.js';
@@ -55,8 +56,8 @@ function buildRows(label: string, samples: readonly Ratios[], method: string, st
   ];
 }
 
-function measureRandomGraphs(size: number, k: number, skewed: boolean): BenchRow[] {
-  const seeds = SEEDS[size] ?? 20;
+function measureRandomGraphs(size: number, k: number, skewed: boolean, scale: BenchScale): BenchRow[] {
+  const seeds = pickByScale(scale, SEEDS[size] ?? 20, 2);
   const samples = Array.from({ length: seeds }, (_, s) => {
     const seed = s + 1;
     const durations = skewed ? generateSkewedDurations(size, seed * 7919) : generateDurations(size, seed * 7919);
@@ -68,20 +69,20 @@ function measureRandomGraphs(size: number, k: number, skewed: boolean): BenchRow
   return [...buildRows(label, samples, method, 'median'), ...buildRows(label, samples, method, 'worst')];
 }
 
-function measureSeriesParallel(): BenchRow[] {
+function measureSeriesParallel(scale: BenchScale): BenchRow[] {
   return buildSeriesParallelGraphs().map(([name, graph]) => {
     const unknown = checked(decomposeGraph(graph), graph);
-    const ratios = Array.from({ length: 20 }, (_, s) => {
+    const ratios = Array.from({ length: pickByScale(scale, 20, 2) }, (_, s) => {
       const n = graph.names.length;
       return measureRatios(graph, s % 2 === 0 ? generateDurations(n, s + 1) : generateSkewedDurations(n, s + 1), unknown);
     });
     return buildComparedRow(
       {
-        name: `schedule: makespan / critical path, series-parallel ${name}, worst of 20 seeds, compiled without durations`,
+        name: `schedule: makespan / critical path, series-parallel ${name}, worst of ${ratios.length} seeds, compiled without durations`,
         value: computeMax(ratios.map((r) => r.unknown)),
         baseline: computeMax(ratios.map((r) => r.levels)),
         unit: 'ratio',
-        method: 'compiled once without durations, evaluated on 20 duration vectors (10 uniform in 1..10 s, 10 skewed); must be exactly 1.00',
+        method: `compiled once without durations, evaluated on ${ratios.length} duration vectors (half uniform in 1..10 s, half skewed); must be exactly 1.00`,
       },
       3,
     );
@@ -92,12 +93,14 @@ function measureSeriesParallel(): BenchRow[] {
  * The makespan measured by running the compiled machine: runJobLocally with each op taking its
  * duration (simulatedOpSeconds), elapsed virtual seconds / critical path, against the formula.
  */
-async function measureSimulated(): Promise<BenchRow[]> {
+async function measureSimulated(scale: BenchScale): Promise<BenchRow[]> {
   const measured: number[] = [];
   const formula: number[] = [];
-  for (let seed = 1; seed <= 5; seed += 1) {
-    const graph = generateRandomGraph(200, 2, seed);
-    const durations = generateDurations(200, seed * 7919);
+  const size = pickByScale(scale, 200, 20);
+  const seeds = pickByScale(scale, 5, 1);
+  for (let seed = 1; seed <= seeds; seed += 1) {
+    const graph = generateRandomGraph(size, 2, seed);
+    const durations = generateDurations(size, seed * 7919);
     const result = await runJobLocally(buildGraphJob(`simulated_${seed}`, graph), {
       simulatedOpSeconds: Object.fromEntries(graph.names.map((name, k) => [name, durations[k]!])),
       writeLog: () => {},
@@ -110,12 +113,11 @@ async function measureSimulated(): Promise<BenchRow[]> {
   return [
     buildComparedRow(
       {
-        name: 'schedule: makespan / critical path, 200 ops, k=2, median, measured by runJobLocally with simulatedOpSeconds (compiled without durations)',
+        name: `schedule: makespan / critical path, ${size} ops, k=2, median, measured by runJobLocally with simulatedOpSeconds (compiled without durations)`,
         value: computeMedian(measured),
         baseline: computeMedian(formula),
         unit: 'ratio',
-        method:
-          '5 seeded random 200-op graphs (k=2) compiled by compileJob without opDurations and run by runJobLocally (virtual clock) with each op taking its duration (uniform 1..10 s) through simulatedOpSeconds; elapsed virtual seconds / critical path; baseline: the same structure evaluated by formula (evaluateMakespan)',
+        method: `${seeds} seeded random ${size}-op graphs (k=2) compiled by compileJob without opDurations and run by runJobLocally (virtual clock) with each op taking its duration (uniform 1..10 s) through simulatedOpSeconds; elapsed virtual seconds / critical path; baseline: the same structure evaluated by formula (evaluateMakespan)`,
       },
       3,
     ),
@@ -123,11 +125,12 @@ async function measureSimulated(): Promise<BenchRow[]> {
 }
 
 /** Every row of the schedule figure. */
-export async function measureScheduleEfficiency(): Promise<BenchFigure> {
-  const rows: BenchRow[] = [...measureSeriesParallel()];
-  for (const size of SIZES) for (const k of KS) rows.push(...measureRandomGraphs(size, k, false));
-  rows.push(...measureRandomGraphs(200, 2, true), ...measureRandomGraphs(1000, 2, true));
-  rows.push(...(await measureSimulated()));
+export async function measureScheduleEfficiency(scale: BenchScale = 'full'): Promise<BenchFigure> {
+  const rows: BenchRow[] = [...measureSeriesParallel(scale)];
+  const sizes = pickByScale<readonly number[]>(scale, SIZES, [30]);
+  for (const size of sizes) for (const k of KS) rows.push(...measureRandomGraphs(size, k, false, scale));
+  for (const size of sizes) rows.push(...measureRandomGraphs(size, 2, true, scale));
+  rows.push(...(await measureSimulated(scale)));
   return { figure: 'schedule efficiency', rows: rows.map((row) => ({ ...row, value: roundTo(row.value as number, 3) })) };
 }
 

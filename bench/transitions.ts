@@ -7,6 +7,7 @@
 import { pathToFileURL } from 'node:url';
 import { roundTo, type BenchFigure, type BenchRow } from './bench-row.js';
 import { countBilledTransitions } from './count-transitions.js';
+import { pickByScale, type BenchScale } from './bench-scale.js';
 import { buildGraphJob, type BenchOpBehaviour } from './graph-job.js';
 import { generateRandomGraph } from '../test/support/random-graph.js';
 import { Backoff, buildOpGraphFromEdges, compileJob, Jitter, RetryPolicy, runJobLocally, type JobDefinition } from './stepops.js';
@@ -23,20 +24,22 @@ async function runQuietly(job: JobDefinition, seed = 1): Promise<ReturnType<type
   return countBilledTransitions(result.history);
 }
 
-async function measureHappyPath(): Promise<BenchRow[]> {
+async function measureHappyPath(scale: BenchScale): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
+  const size = pickByScale(scale, HAPPY_SIZE, 20);
+  const seeds = pickByScale(scale, HAPPY_SEEDS, HAPPY_SEEDS.slice(0, 2));
   for (const k of [1, 2, 3]) {
     const perOp: number[] = [];
     let disagreements = 0;
-    for (const seed of HAPPY_SEEDS) {
-      const job = buildGraphJob(`happy_${k}_${seed}`, generateRandomGraph(HAPPY_SIZE, k, seed));
+    for (const seed of seeds) {
+      const job = buildGraphJob(`happy_${k}_${seed}`, generateRandomGraph(size, k, seed));
       const counted = await runQuietly(job, seed);
       if (counted.total !== compileJob(job).diagnostics.happyPathTransitions) disagreements += 1;
-      perOp.push(counted.total / HAPPY_SIZE);
+      perOp.push(counted.total / size);
     }
-    const method = `${HAPPY_SEEDS.length} seeded random graphs of ${HAPPY_SIZE} ops (op i depends on min(i, ${k}) earlier ops), no op fails; ${COUNTED}; the floor is 1 per op (one Task each); compileJob's diagnostics.happyPathTransitions disagreed on ${disagreements} of ${HAPPY_SEEDS.length}`;
-    rows.push({ name: `transitions per op, happy path, ${HAPPY_SIZE} ops, k=${k}, median`, value: roundTo(computeMedian(perOp), 3), unit: 'transitions/op', method });
-    rows.push({ name: `transitions per op, happy path, ${HAPPY_SIZE} ops, k=${k}, worst`, value: roundTo(computeMax(perOp), 3), unit: 'transitions/op', method });
+    const method = `${seeds.length} seeded random graphs of ${size} ops (op i depends on min(i, ${k}) earlier ops), no op fails; ${COUNTED}; the floor is 1 per op (one Task each); compileJob's diagnostics.happyPathTransitions disagreed on ${disagreements} of ${seeds.length}`;
+    rows.push({ name: `transitions per op, happy path, ${size} ops, k=${k}, median`, value: roundTo(computeMedian(perOp), 3), unit: 'transitions/op', method });
+    rows.push({ name: `transitions per op, happy path, ${size} ops, k=${k}, worst`, value: roundTo(computeMax(perOp), 3), unit: 'transitions/op', method });
   }
   return rows;
 }
@@ -78,8 +81,8 @@ async function measureRetryCost(mechanism: Mechanism): Promise<BenchRow> {
 }
 
 /** Every row of the cost figure. */
-export async function measureTransitions(): Promise<BenchFigure> {
-  const rows = await measureHappyPath();
+export async function measureTransitions(scale: BenchScale = 'full'): Promise<BenchFigure> {
+  const rows = await measureHappyPath(scale);
   for (const mechanism of MECHANISMS) rows.push(await measureRetryCost(mechanism));
   return { figure: 'cost (state transitions)', rows };
 }
