@@ -67,47 +67,23 @@ export async function measureExactConcurrency(scale: BenchScale = 'full'): Promi
     for (let seed = 1; seed <= seeds; seed += 1) runs.push(await runOnce(generateRandomGraph(size, k, seed), seed));
     const label = `${size} ops, k=${k}`;
     const median = (pick: (run: (typeof runs)[number]) => number) => computeMedian(runs.map(pick));
+    /** Exact mode's figure against structured mode's over the runs, by `statistic` (computeMax or computeMedian). */
+    const compareModes = (name: string, unit: string, figure: keyof ModeFigures, statistic: (values: readonly number[]) => number): BenchRow =>
+      buildComparedRow(
+        {
+          name: `exact: ${name} (baseline: structured)`,
+          value: statistic(runs.map((run) => run.exact[figure])),
+          baseline: statistic(runs.map((run) => run.structured[figure])),
+          unit,
+          method: METHOD,
+        },
+        3,
+      );
     rows.push(
-      buildComparedRow(
-        {
-          name: `exact: makespan / critical path, ${label}, worst of ${seeds} (baseline: structured)`,
-          value: computeMax(runs.map((run) => run.exact.ratio)),
-          baseline: computeMax(runs.map((run) => run.structured.ratio)),
-          unit: 'x',
-          method: METHOD,
-        },
-        3,
-      ),
-      buildComparedRow(
-        {
-          name: `exact: makespan / critical path, ${label}, median of ${seeds} (baseline: structured)`,
-          value: median((run) => run.exact.ratio),
-          baseline: median((run) => run.structured.ratio),
-          unit: 'x',
-          method: METHOD,
-        },
-        3,
-      ),
-      buildComparedRow(
-        {
-          name: `exact: state transitions per op, ${label}, median (baseline: structured)`,
-          value: median((run) => run.exact.transitionsPerOp),
-          baseline: median((run) => run.structured.transitionsPerOp),
-          unit: 'transitions/op',
-          method: METHOD,
-        },
-        3,
-      ),
-      buildComparedRow(
-        {
-          name: `exact: Lambda invocations per op, ${label}, median (baseline: structured)`,
-          value: median((run) => run.exact.invocationsPerOp),
-          baseline: median((run) => run.structured.invocationsPerOp),
-          unit: 'invocations/op',
-          method: METHOD,
-        },
-        3,
-      ),
+      compareModes(`makespan / critical path, ${label}, worst of ${seeds}`, 'x', 'ratio', computeMax),
+      compareModes(`makespan / critical path, ${label}, median of ${seeds}`, 'x', 'ratio', computeMedian),
+      compareModes(`state transitions per op, ${label}, median`, 'transitions/op', 'transitionsPerOp', computeMedian),
+      compareModes(`Lambda invocations per op, ${label}, median`, 'invocations/op', 'invocationsPerOp', computeMedian),
       { name: `exact: cross edges per op, ${label}, median`, value: roundTo(median((run) => run.crossEdges) / size, 3), unit: 'edges/op', method: METHOD },
     );
   }
