@@ -77,27 +77,35 @@ export function buildPlatformRetrier(): AslRetrier {
   return buildRetrier([...LAMBDA_PLATFORM_ERRORS], PLATFORM_RETRY.intervalSeconds, PLATFORM_RETRY.maxAttempts, PLATFORM_RETRY.backoffRate, { full: true });
 }
 
-/** Step Functions' BackoffRate when a retrier omits it (States Language spec, "Retrying after an error"). */
+/** Step Functions' defaults for the retrier fields a retrier omits (States Language spec, "Retrying after an error"). */
+const DEFAULT_INTERVAL_SECONDS = 1;
+const DEFAULT_MAX_ATTEMPTS = 3;
 const DEFAULT_BACKOFF_RATE = 2;
 
 /**
- * A retrier without the fields that change nothing: BackoffRate when it is Step Functions'
- * default (2.0) or when the retrier retries at most once (the rate only applies from the
- * second retry on: wait k = IntervalSeconds * BackoffRate^(k-1)). Every op Task carries
- * these, so each omitted field saves its characters once per op in the definition.
+ * A retrier without the fields that change nothing: IntervalSeconds and MaxAttempts when they
+ * are Step Functions' defaults (1 s, 3), BackoffRate when it is the default (2.0) or when the
+ * retrier retries at most once (the rate only applies from the second retry on: wait k =
+ * IntervalSeconds * BackoffRate^(k-1)). `oncePerName`: each of the retrier's error names is
+ * thrown at most once per Task visit (attempt-indexed names: the retry number grows with
+ * State.RetryCount within a visit, and a visit's entry resets the retrier's count), so the
+ * retrier retries at most `maxAttempts` times whatever its MaxAttempts, and a MaxAttempts up to
+ * the default is left out too. Every op Task carries these, so each omitted field saves its
+ * characters once per op in the definition.
  */
 function buildRetrier(
   errorEquals: readonly string[],
   intervalSeconds: number,
   maxAttempts: number,
   backoffRate: number,
-  options: { readonly maxDelaySeconds?: number; readonly full?: boolean } = {},
+  options: { readonly maxDelaySeconds?: number; readonly full?: boolean; readonly oncePerName?: boolean } = {},
 ): AslRetrier {
   const rateMatters = maxAttempts > 1 && backoffRate !== DEFAULT_BACKOFF_RATE;
+  const attemptsMatter = options.oncePerName === true ? maxAttempts > DEFAULT_MAX_ATTEMPTS : maxAttempts !== DEFAULT_MAX_ATTEMPTS;
   return {
     ErrorEquals: [...errorEquals],
-    IntervalSeconds: intervalSeconds,
-    MaxAttempts: maxAttempts,
+    ...(intervalSeconds === DEFAULT_INTERVAL_SECONDS ? {} : { IntervalSeconds: intervalSeconds }),
+    ...(attemptsMatter ? { MaxAttempts: maxAttempts } : {}),
     ...(rateMatters ? { BackoffRate: backoffRate } : {}),
     ...(options.maxDelaySeconds === undefined ? {} : { MaxDelaySeconds: options.maxDelaySeconds }),
     ...(options.full === true ? { JitterStrategy: 'FULL' as const } : {}),
@@ -244,7 +252,7 @@ function compileIndexed(policy: RetryPolicy, retryNumbers: readonly number[], ce
         intervals[start]!,
         end - start + 1,
         1,
-        { full },
+        { full, oncePerName: true },
       ),
     );
     start = end + 1;
@@ -305,7 +313,7 @@ function compileNativeFit(policy: RetryPolicy, retryNumbers: readonly number[], 
     {
       kind: 'native-fit',
       retryNumbers: [...retryNumbers],
-      message: `fidelity 'native': one geometric retrier (interval ${fit.retrier.IntervalSeconds} s, rate ${fit.rate}${fit.retrier.MaxDelaySeconds === undefined ? '' : `, max ${fit.retrier.MaxDelaySeconds} s`}) waits ${formatSeconds(fit.waits)} s instead of Dagster's ${formatSeconds(centres)} s`,
+      message: `fidelity 'native': one geometric retrier (interval ${fit.retrier.IntervalSeconds ?? DEFAULT_INTERVAL_SECONDS} s, rate ${fit.rate}${fit.retrier.MaxDelaySeconds === undefined ? '' : `, max ${fit.retrier.MaxDelaySeconds} s`}) waits ${formatSeconds(fit.waits)} s instead of Dagster's ${formatSeconds(centres)} s`,
     },
   ];
   if (full) deviations.push(describeFullJitter(retryNumbers));

@@ -5,9 +5,11 @@ import { MAX_STATE_NAME_LENGTH } from './asl-constants.js';
  *
  * Op Tasks are named after their invocation (^[A-Za-z0-9_]+$, at most 80 characters). Every
  * other state name contains a hyphen, which no invocation name can, so none collides with a
- * Task. Per-op helper states are `<op>-wait` / `<op>-fault` / `<op>-failed`; when that would pass 80
+ * Task. Per-op helper states are `<op>-w` (its Wait), `<op>-f` (its fault Choice) and `<op>-x` (the
+ * Succeed that ends a branch when the op failed): one letter each, since every op carries its
+ * helper names twice (the state's key and a Next or Default to it); when that would pass 80
  * characters, the op name is cut and the op's invocation index added:
- * `<first characters of op>-wait-<index>` (unique: indices are unique and a `-wait` name never
+ * `<first characters of op>-w-<index>` (unique: indices are unique and a `-w` name never
  * ends in `-<digits>`).
  *
  * Variables follow JSONata identifier rules with ASCII letters, digits and underscores only,
@@ -50,17 +52,17 @@ export const RUN_VARIABLES = {
 
 /** The Wait state of op `index`'s Catch -> Wait -> Task loop. */
 export function buildWaitStateName(opName: string, index: number): string {
-  return buildHelperStateName(opName, index, 'wait');
+  return buildHelperStateName(opName, index, 'w');
 }
 
 /** The Choice after op `index`'s platform and crash catchers: retry through its Wait state, or fail the op. */
 export function buildFaultStateName(opName: string, index: number): string {
-  return buildHelperStateName(opName, index, 'fault');
+  return buildHelperStateName(opName, index, 'f');
 }
 
 /** The Succeed state that ends a Parallel branch when its last op failed. */
 export function buildFailedStateName(opName: string, index: number): string {
-  return buildHelperStateName(opName, index, 'failed');
+  return buildHelperStateName(opName, index, 'x');
 }
 
 /** Parallel state number `id` (pre-order over the structure). */

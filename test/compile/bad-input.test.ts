@@ -96,6 +96,6 @@ describe('checkDefinition', () => {
     const second = op({ name: `${'a'.repeat(79)}b` }, async (_c, x: number) => x);
     const compiled = compileJob(job({ name: 'long_names' }, () => void second(first())));
     expect(checkDefinition(compiled.definition)).toStrictEqual([]);
-    expect(Object.keys(compiled.definition.States)).toContain(`${'a'.repeat(73)}-wait-0`);
+    expect(Object.keys(compiled.definition.States)).toContain(`${'a'.repeat(76)}-w-0`);
   });
 });

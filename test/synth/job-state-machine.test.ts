@@ -71,11 +71,12 @@ describe('JobStateMachine definition', () => {
       expect(caught, invocation.name).toStrictEqual([['States.ALL']]);
     }
     // fetch: 2, 6, 14 s (exponential, FULL jitter) needs attempt-indexed retriers; store waits 30 s twice.
-    // (BackoffRate is the compiler's business: it does not matter for MaxAttempts 1.)
-    expect(tasks.get('fetch')?.Retry).toMatchObject([
-      { ErrorEquals: ['stepops.Retry.1'], IntervalSeconds: 2, MaxAttempts: 1, JitterStrategy: 'FULL' },
-      { ErrorEquals: ['stepops.Retry.2'], IntervalSeconds: 6, MaxAttempts: 1, JitterStrategy: 'FULL' },
-      { ErrorEquals: ['stepops.Retry.3'], IntervalSeconds: 14, MaxAttempts: 1, JitterStrategy: 'FULL' },
+    // Each attempt-indexed name is thrown once per Task visit, so MaxAttempts is left at its default
+    // (3) and BackoffRate does not matter: the retrier's first retry waits IntervalSeconds.
+    expect(tasks.get('fetch')?.Retry).toStrictEqual([
+      { ErrorEquals: ['stepops.Retry.1'], IntervalSeconds: 2, JitterStrategy: 'FULL' },
+      { ErrorEquals: ['stepops.Retry.2'], IntervalSeconds: 6, JitterStrategy: 'FULL' },
+      { ErrorEquals: ['stepops.Retry.3'], IntervalSeconds: 14, JitterStrategy: 'FULL' },
     ]);
     expect(tasks.get('store')?.Retry).toStrictEqual([{ ErrorEquals: ['stepops.Retry'], IntervalSeconds: 30, MaxAttempts: 2, BackoffRate: 1 }]);
   });
