@@ -174,13 +174,17 @@ function evaluatePath(variable: string, fields: readonly string[], scope: FastSc
   else if (Object.hasOwn(scope.functions, variable) || !(variable in scope.variables)) return FALL_BACK;
   else current = scope.variables[variable];
   if (typeof current === 'function' || isSequence(current)) return FALL_BACK;
-  for (const field of fields) {
+  const last = fields.length - 1;
+  for (let i = 0; i <= last; i += 1) {
     if (current === undefined) return undefined;
     if (!isPlainObject(current)) return FALL_BACK;
+    const field = fields[i]!;
     if (Object.hasOwn(current, field)) current = current[field];
     else if (field in current) return FALL_BACK;
     else return undefined;
-    if (typeof current === 'function' || Array.isArray(current)) return FALL_BACK;
+    if (typeof current === 'function') return FALL_BACK;
+    // An array at the last field is jsonata's result as it is (the very array); before it, the next field would map over it.
+    if (Array.isArray(current) && (i < last || isSequence(current))) return FALL_BACK;
   }
   return current;
 }

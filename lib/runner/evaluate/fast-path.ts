@@ -2,9 +2,10 @@
  * The expression shapes the compiler emits most (`$v3`, `$states.result.Payload`,
  * `$states.result[0].v12`, `$ops.\`op0\`.config`), evaluated without the jsonata engine, and
  * without parsing them with it. A fast path answers only where its result is provably the
- * engine's: variable references, and field/index steps over plain objects and arrays of
- * non-arrays, ending at a non-array value. Anywhere else (an array being mapped, a JSONata
- * sequence, an inherited property, a missing index) it answers FALL_BACK and the caller
+ * engine's: variable references, and field/index steps over plain objects and arrays, where
+ * only the last step may give an array (jsonata gives that very array, unless it is a JSONata
+ * sequence). Anywhere else (an array being mapped, a JSONata sequence, an inherited property,
+ * a missing index) it answers FALL_BACK and the caller
  * evaluates the expression with jsonata. test/runner/fast-path.test.ts holds the two to the
  * same results.
  */
@@ -45,19 +46,22 @@ export function evaluateFastPath(path: FastPath, bound: boolean, value: unknown)
   if (!bound) return path.steps.length === 0 ? undefined : FALL_BACK;
   let current = value;
   if (isSequence(current)) return FALL_BACK;
-  for (const step of path.steps) {
+  const last = path.steps.length - 1;
+  for (let i = 0; i <= last; i += 1) {
+    const step = path.steps[i]!;
     if ('field' in step) {
       if (current === null || typeof current !== 'object' || Array.isArray(current) || !Object.hasOwn(current, step.field)) return FALL_BACK;
       current = (current as Record<string, unknown>)[step.field];
     } else {
       if (!Array.isArray(current) || isSequence(current) || step.index >= current.length) return FALL_BACK;
       current = current[step.index];
-      if (Array.isArray(current)) return FALL_BACK;
+      // An item that is an array: a next index step would index into it, a next field step map over it.
+      if (Array.isArray(current) && i < last) return FALL_BACK;
     }
     if (current === undefined || typeof current === 'function') return FALL_BACK;
   }
-  if (path.steps.length > 0 && Array.isArray(current)) return FALL_BACK;
-  return current;
+  // An array at the last step is jsonata's result as it is (the very array), unless it is a JSONata sequence.
+  return isSequence(current) ? FALL_BACK : current;
 }
 
 function isSequence(value: unknown): boolean {
