@@ -19,8 +19,10 @@ export type Template =
   | {
       readonly kind: 'expression';
       readonly source: string;
-      /** The compiled expression (of its shape, when it has one); for a fast-path shape it is compiled on its first fallback. */
-      readonly compile: () => jsonata.Expression;
+      /** What the engine parses for this source (its shape's source, or the source): compiled once per process, for a fast shape on its first fallback. */
+      readonly engineSource: string;
+      /** Where the definition holds it, for a syntax error. */
+      readonly where: string;
       /** Set when the engine evaluates the source's shape (see expression-shape.ts): what to bind for its slots. */
       readonly slots: readonly ShapeSlot[] | undefined;
       /** Set when the source has a shape evaluated without the engine (see fast-path.ts). */
@@ -118,10 +120,9 @@ export function compileTemplate(value: unknown, where: string, path: string): Te
   if (isJsonataExpression(value)) {
     const source = value.slice(2, -2);
     const { fastPath, fastExpression, shape, references } = readSource(source);
-    let expression = fastPath === undefined && fastExpression === undefined ? compileShapeOrSource(source, shape, where) : undefined;
     // A fast shape is valid JSONata by construction: compiling it can wait until a fallback needs it.
-    const compile = (): jsonata.Expression => (expression ??= compileExpression(source, where));
-    return { kind: 'expression', source, compile, slots: shape?.slots, fastPath, fastExpression, path, references };
+    if (fastPath === undefined && fastExpression === undefined) compileShapeOrSource(source, shape, where);
+    return { kind: 'expression', source, engineSource: shape?.source ?? source, where, slots: shape?.slots, fastPath, fastExpression, path, references };
   }
   if (Array.isArray(value)) {
     const items = value.map((item, i) => compileTemplate(item, `${where}[${i}]`, `${path}[${i}]`));
@@ -143,12 +144,15 @@ export function describeTemplateSource(template: Template): string {
 }
 
 /**
- * Evaluates a compiled template. Values are shared, never copied: the runner never mutates a
- * value (handlers get their own copy of their arguments). An expression that throws, gives
- * nothing (undefined) or gives a function, at any depth of the template, fails the state with
- * States.QueryEvaluationError (recorded as EvaluationFailed).
+ * Evaluates a compiled template: its value, or a promise of it when the jsonata engine
+ * evaluates one of its expressions (every other expression is evaluated at once, with no
+ * promise: await the result only when it is a Promise). Values are shared, never copied: the
+ * runner never mutates a value (handlers get their own copy of their arguments). An expression
+ * that throws, gives nothing (undefined) or gives a function, at any depth of the template,
+ * fails the state with States.QueryEvaluationError (recorded as EvaluationFailed), thrown here
+ * or as the promise's rejection. The parts of a template are evaluated in order, one at a time.
  */
-export async function evaluateTemplate(template: Template, env: EvaluationEnvironment): Promise<unknown> {
+export function evaluateTemplate(template: Template, env: EvaluationEnvironment): unknown {
   switch (template.kind) {
     case 'constant':
       return template.value;
@@ -156,23 +160,55 @@ export async function evaluateTemplate(template: Template, env: EvaluationEnviro
       return evaluateExpression(template, env);
     case 'array': {
       const values: unknown[] = [];
-      for (const item of template.items) values.push(await evaluateTemplate(item, env));
+      const items = template.items;
+      for (let i = 0; i < items.length; i += 1) {
+        const value = evaluateTemplate(items[i]!, env);
+        if (value instanceof Promise) return finishArray(items, i, value, values, env);
+        values.push(value);
+      }
       return values;
     }
     case 'object': {
       const result: Record<string, unknown> = {};
-      for (const [key, value] of template.entries) {
-        const evaluated = await evaluateTemplate(value, env);
-        // A JSON "__proto__" key is data: assigning it would set the prototype and drop the key.
-        if (key === '__proto__') Object.defineProperty(result, key, { value: evaluated, enumerable: true, writable: true, configurable: true });
-        else result[key] = evaluated;
+      const entries = template.entries;
+      for (let i = 0; i < entries.length; i += 1) {
+        const [key, valueTemplate] = entries[i]!;
+        const value = evaluateTemplate(valueTemplate, env);
+        if (value instanceof Promise) return finishObject(entries, i, value, result, env);
+        setEntry(result, key, value);
       }
       return result;
     }
   }
 }
 
-async function evaluateExpression(template: Extract<Template, { kind: 'expression' }>, env: EvaluationEnvironment): Promise<unknown> {
+/** The rest of an array template once item `at` needs the engine: in order, each awaited. */
+async function finishArray(items: readonly Template[], at: number, pending: Promise<unknown>, values: unknown[], env: EvaluationEnvironment): Promise<unknown[]> {
+  values.push(await pending);
+  for (let i = at + 1; i < items.length; i += 1) values.push(await evaluateTemplate(items[i]!, env));
+  return values;
+}
+
+/** The rest of an object template once entry `at` needs the engine: in order, each awaited. */
+async function finishObject(
+  entries: readonly (readonly [string, Template])[],
+  at: number,
+  pending: Promise<unknown>,
+  result: Record<string, unknown>,
+  env: EvaluationEnvironment,
+): Promise<Record<string, unknown>> {
+  setEntry(result, entries[at]![0], await pending);
+  for (let i = at + 1; i < entries.length; i += 1) setEntry(result, entries[i]![0], await evaluateTemplate(entries[i]![1], env));
+  return result;
+}
+
+function setEntry(result: Record<string, unknown>, key: string, value: unknown): void {
+  // A JSON "__proto__" key is data: assigning it would set the prototype and drop the key.
+  if (key === '__proto__') Object.defineProperty(result, key, { value, enumerable: true, writable: true, configurable: true });
+  else result[key] = value;
+}
+
+function evaluateExpression(template: Extract<Template, { kind: 'expression' }>, env: EvaluationEnvironment): unknown {
   let value: unknown = FALL_BACK;
   const fastPath = template.fastPath;
   if (fastPath !== undefined) {
@@ -180,7 +216,12 @@ async function evaluateExpression(template: Extract<Template, { kind: 'expressio
     if (name === 'states') value = evaluateFastPath(fastPath, true, env.states);
     else if (!Object.hasOwn(env.functions, name)) value = evaluateFastPath(fastPath, name in env.variables, env.variables[name]);
   } else if (template.fastExpression !== undefined) value = evaluateFastExpression(template.fastExpression, env);
-  if (value === FALL_BACK) value = await evaluateWithEngine(template, env);
+  if (value === FALL_BACK) return evaluateWithEngine(template, env).then((result) => checkResult(template, env, result));
+  return checkResult(template, env, value);
+}
+
+/** The value of an expression, or States.QueryEvaluationError when it is nothing or holds a function. */
+function checkResult(template: Extract<Template, { kind: 'expression' }>, env: EvaluationEnvironment, value: unknown): unknown {
   if (value === undefined) {
     failQueryEvaluation(env, `The JSONata expression '${template.source.trim()}' specified for the field '${template.path}' returned nothing (undefined).`, template.path);
   }
@@ -194,7 +235,7 @@ async function evaluateWithEngine(template: Extract<Template, { kind: 'expressio
   try {
     const bindings = bindReferences(template.references, env);
     if (template.slots !== undefined) bindShapeSlots(template.slots, env.variables, bindings);
-    return await template.compile().evaluate(undefined, bindings);
+    return await compileExpression(template.engineSource, template.where).evaluate(undefined, bindings);
   } catch (error) {
     failQueryEvaluation(
       env,

@@ -25,7 +25,8 @@ export async function runChoiceState(node: ChoiceNode, input: unknown, scope: Sc
       assign: rule.assign ?? node.assign,
     }).then((output) => ({ output, next }));
   for (const rule of node.choices) {
-    const value = await evaluateTemplate(rule.condition, env);
+    let value = evaluateTemplate(rule.condition, env);
+    if (value instanceof Promise) value = await value;
     if (typeof value !== 'boolean') {
       failQueryEvaluation(env, describeUnexpectedType(describeTemplateSource(rule.condition), rule.condition.path, 'boolean', value), rule.condition.path);
     }

@@ -24,8 +24,8 @@ export async function runParallelState(node: ParallelNode, input: unknown, scope
     PARALLEL_EVENTS,
     async ({ context, enteredEventId }) => {
       branchesFailed = false;
-      const branchInput =
-        node.arguments === undefined ? input : await evaluateTemplate(node.arguments, createEvaluationEnvironment(scope, node.name, enteredEventId, { input, context }));
+      let branchInput = node.arguments === undefined ? input : evaluateTemplate(node.arguments, createEvaluationEnvironment(scope, node.name, enteredEventId, { input, context }));
+      if (branchInput instanceof Promise) branchInput = await branchInput;
       if (node.arguments !== undefined) serializeArgumentsWithinLimit(branchInput, node.name);
       const startedId = recordEvent(scope, 'ParallelStateStarted');
       const branchScopes: Scope[] = [];

@@ -39,8 +39,11 @@ export async function completeState(scope: Scope, completion: CompletionInput): 
     ...(completion.result === undefined ? {} : { result: completion.result }),
     ...(completion.errorOutput === undefined ? {} : { errorOutput: completion.errorOutput }),
   });
-  const output = completion.output === undefined ? completion.defaultOutput : await evaluateTemplate(completion.output, env);
-  const assigned = completion.assign === undefined ? undefined : readAssignedVariables(await evaluateTemplate(completion.assign, env), completion.assign, env);
+  let output = completion.output === undefined ? completion.defaultOutput : evaluateTemplate(completion.output, env);
+  if (output instanceof Promise) output = await output;
+  let assignedValue = completion.assign === undefined ? undefined : evaluateTemplate(completion.assign, env);
+  if (assignedValue instanceof Promise) assignedValue = await assignedValue;
+  const assigned = completion.assign === undefined ? undefined : readAssignedVariables(assignedValue, completion.assign, env);
   const outputJson = serializeWithinLimit(output, completion.stateName, 'an output');
   const assignedVariables = assigned === undefined ? undefined : serializeAssignedWithinLimit(assigned, completion.stateName);
   if (assigned !== undefined) {

@@ -28,8 +28,7 @@ import type { IssuedToken } from '../integrations/task-tokens.js';
  * later callbacks with TaskTimedOut (task-tokens.ts).
  */
 export async function runTaskState(node: TaskNode, input: unknown, scope: Scope): Promise<StateTransition> {
-  const { resourceType, resource } = describeResource(node.resource);
-  const events = isLambdaFunctionArn(node.resource) ? lambdaFunctionEvents(node.resource) : taskEvents(resourceType, resource);
+  const events = readCallEvents(node);
   const callback = node.resource === LAMBDA_INVOKE_CALLBACK_RESOURCE;
   return runAttemptedState(node, input, scope, TASK_EVENTS, async ({ context: stateContext, retryCount, enteredEventId }) => {
     const token: IssuedToken | undefined = callback ? scope.run.taskTokens.issue(scope.run.execution.Name) : undefined;
@@ -51,9 +50,12 @@ async function attemptTask(
 ): Promise<unknown> {
   const { context, retryCount, enteredEventId, token } = attempt;
   const env = createEvaluationEnvironment(scope, node.name, enteredEventId, { input, context });
-  const args = node.arguments === undefined ? input : await evaluateTemplate(node.arguments, env);
-  const timeoutSeconds = await evaluateSeconds(node.timeoutSeconds, env, 1);
-  const heartbeatSeconds = await evaluateSeconds(node.heartbeatSeconds, env, 1);
+  let args = node.arguments === undefined ? input : evaluateTemplate(node.arguments, env);
+  if (args instanceof Promise) args = await args;
+  let timeoutSeconds = evaluateSeconds(node.timeoutSeconds, env, 1);
+  if (timeoutSeconds instanceof Promise) timeoutSeconds = await timeoutSeconds;
+  let heartbeatSeconds = evaluateSeconds(node.heartbeatSeconds, env, 1);
+  if (heartbeatSeconds instanceof Promise) heartbeatSeconds = await heartbeatSeconds;
   if (timeoutSeconds !== undefined && heartbeatSeconds !== undefined && heartbeatSeconds >= timeoutSeconds) {
     failQueryEvaluation(
       env,
@@ -86,6 +88,19 @@ async function attemptTask(
 }
 
 const TASK_EVENTS = { entered: 'TaskStateEntered', exited: 'TaskStateExited', aborted: 'TaskStateAborted' } as const;
+
+/** The call events of each Task state, built on its first run (they depend only on its Resource). */
+const callEvents = new WeakMap<TaskNode, TaskCallEvents>();
+
+function readCallEvents(node: TaskNode): TaskCallEvents {
+  let events = callEvents.get(node);
+  if (events === undefined) {
+    const { resourceType, resource } = describeResource(node.resource);
+    events = isLambdaFunctionArn(node.resource) ? lambdaFunctionEvents(node.resource) : taskEvents(resourceType, resource);
+    callEvents.set(node, events);
+  }
+  return events;
+}
 
 /** The events of one attempt's service call. */
 interface TaskCallEvents {
@@ -148,10 +163,17 @@ function lambdaFunctionEvents(functionArn: string): TaskCallEvents {
   };
 }
 
-/** Evaluates a seconds field (a number or a {% %} expression) into an integer from `min` to 99999999. */
-export async function evaluateSeconds(template: Template | undefined, env: EvaluationEnvironment, min: number): Promise<number | undefined> {
+/**
+ * Evaluates a seconds field (a number or a {% %} expression) into an integer from `min` to
+ * 99999999; a promise of it only when the jsonata engine evaluates the expression.
+ */
+export function evaluateSeconds(template: Template | undefined, env: EvaluationEnvironment, min: number): number | undefined | Promise<number> {
   if (template === undefined) return undefined;
-  const value = await evaluateTemplate(template, env);
+  const value = evaluateTemplate(template, env);
+  return value instanceof Promise ? value.then((resolved) => checkSeconds(template, env, min, resolved)) : checkSeconds(template, env, min, value);
+}
+
+function checkSeconds(template: Template, env: EvaluationEnvironment, min: number, value: unknown): number {
   if (typeof value !== 'number') {
     failQueryEvaluation(env, describeUnexpectedType(describeTemplateSource(template), template.path, 'number', value), template.path);
   }
