@@ -2,8 +2,6 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { register as registerCommonJs } from 'tsx/cjs/api';
-import { tsImport } from 'tsx/esm/api';
 import { isDefinitionError } from '../errors.js';
 import { isJobDefinition, type JobDefinition } from '../job/index.js';
 import { CliError, FAILURE_EXIT_CODE } from './cli-error.js';
@@ -15,8 +13,12 @@ export interface ExportedJob {
 }
 
 /**
- * Imports a TypeScript (or JavaScript) job module through tsx, resolved against `cwd`, and
- * returns the jobs it exports, each once, in export order.
+ * Imports a job module, resolved against `cwd`, and returns the jobs it exports, each once, in
+ * export order. JavaScript modules (.js, .mjs, .cjs) are loaded by Node itself; TypeScript
+ * (.ts, .mts, .cts, .tsx) through tsx, which is imported only then (loading it costs ~100 ms).
+ * A JavaScript module that Node cannot load by itself (an ES module importing a .ts file or an
+ * extensionless path, a CommonJS module requiring an ES module or a .ts file) goes through tsx
+ * as before (a CommonJS one is then evaluated again, up to its failed require).
  */
 export async function loadJobModule(modulePath: string, cwd: string): Promise<ExportedJob[]> {
   const absolutePath = resolve(cwd, modulePath);
@@ -25,9 +27,7 @@ export async function loadJobModule(modulePath: string, cwd: string): Promise<Ex
   }
   let exports: Record<string, unknown>;
   try {
-    exports = isCommonJsModule(absolutePath)
-      ? await requireCommonJs(absolutePath)
-      : ((await tsImport(pathToFileURL(absolutePath).href, pathToFileURL(`${cwd}/`).href)) as Record<string, unknown>);
+    exports = isCommonJsModule(absolutePath) ? await requireCommonJs(absolutePath) : await importEsModule(absolutePath, cwd);
   } catch (error) {
     const syntaxError = readSyntaxError(error, cwd);
     if (syntaxError !== undefined) throw new CliError(syntaxError, 'fix the syntax there (tsc --noEmit shows every error)');
@@ -67,11 +67,50 @@ function isCommonJsModule(path: string): boolean {
   }
 }
 
+/** Extensions Node loads without a loader. */
+const JAVASCRIPT_EXTENSIONS = new Set(['.js', '.mjs', '.cjs']);
+
+/** Error codes with which Node refuses a module that tsx can load: load it through tsx instead. */
+const NEEDS_TSX_CODES = new Set(['ERR_UNKNOWN_FILE_EXTENSION', 'ERR_MODULE_NOT_FOUND', 'ERR_UNSUPPORTED_DIR_IMPORT', 'ERR_REQUIRE_ESM']);
+
+/**
+ * True when Node refused the module where tsx may not: one of NEEDS_TSX_CODES, or (CommonJS)
+ * a SyntaxError, which is what requiring a .ts file as JavaScript gives (and for a real syntax
+ * error tsx names the file, line and column).
+ */
+function needsTsx(error: unknown, commonJs: boolean): boolean {
+  if (commonJs && error instanceof SyntaxError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && NEEDS_TSX_CODES.has(code);
+}
+
+/** Loads so far, for a fresh module URL each time (a second load evaluates the module again, as tsImport does). */
+let esModuleLoads = 0;
+
+/**
+ * An ES module: a JavaScript one through Node's own import (its imports are resolved and
+ * linked before any of it runs, so a refusal leaves nothing evaluated and tsx can take over),
+ * a TypeScript one through tsx's tsImport.
+ */
+async function importEsModule(absolutePath: string, cwd: string): Promise<Record<string, unknown>> {
+  if (JAVASCRIPT_EXTENSIONS.has(extname(absolutePath))) {
+    esModuleLoads += 1;
+    try {
+      return (await import(`${pathToFileURL(absolutePath).href}?stepops-load=${esModuleLoads}`)) as Record<string, unknown>;
+    } catch (error) {
+      if (!needsTsx(error, false)) throw error;
+    }
+  }
+  const { tsImport } = await import('tsx/esm/api');
+  return (await tsImport(pathToFileURL(absolutePath).href, pathToFileURL(`${cwd}/`).href)) as Record<string, unknown>;
+}
+
 /** The public entry points of this package (the CLI's own instances), by file: what a job module imports as `stepops`, `stepops/runner`, `stepops/handler`. */
 const SHARED_ENTRY_POINTS = ['../index', '../runner/index', '../handler/index'] as const;
 
 /**
- * Requires a CommonJS job module through tsx's require hook, with this package's entry points
+ * Requires a CommonJS job module (a JavaScript one with Node's own require, a TypeScript one,
+ * or a JavaScript one requiring an ES module, through tsx's require hook), with this package's entry points
  * already in the require cache as the CLI's own module instances. tsImport would load such a
  * module from a data: URL holding its whole source (so every stack frame of its ops would print
  * that URL, and formatting each one costs time in proportion to the module), and load a second
@@ -83,16 +122,34 @@ async function requireCommonJs(absolutePath: string): Promise<Record<string, unk
   const cache = require.cache;
   const before = new Set(Object.keys(cache));
   const here = import.meta.url;
-  for (const entry of SHARED_ENTRY_POINTS) {
-    const file = ['.js', '.ts'].map((extension) => fileURLToPath(new URL(`${entry}${extension}`, here))).find((candidate) => existsSync(candidate));
-    if (file === undefined || cache[file] !== undefined) continue;
-    const shared = new Module(file);
-    shared.filename = file;
-    shared.exports = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-    shared.loaded = true;
-    cache[file] = shared;
+  const share = async (): Promise<void> => {
+    for (const entry of SHARED_ENTRY_POINTS) {
+      const file = ['.js', '.ts'].map((extension) => fileURLToPath(new URL(`${entry}${extension}`, here))).find((candidate) => existsSync(candidate));
+      if (file === undefined || cache[file] !== undefined) continue;
+      const shared = new Module(file);
+      shared.filename = file;
+      shared.exports = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+      shared.loaded = true;
+      cache[file] = shared;
+    }
+  };
+  const forget = (): void => {
+    for (const key of Object.keys(cache)) if (!before.has(key)) delete cache[key];
+  };
+  if (JAVASCRIPT_EXTENSIONS.has(extname(absolutePath))) {
+    await share();
+    try {
+      return require(absolutePath) as Record<string, unknown>;
+    } catch (error) {
+      // A CommonJS module requiring an ES module or a .ts file: evaluated again below, through tsx.
+      if (!needsTsx(error, true)) throw error;
+    } finally {
+      forget();
+    }
   }
-  const unregister = registerCommonJs();
+  await share();
+  const { register } = await import('tsx/cjs/api');
+  const unregister = register();
   try {
     return require(absolutePath) as Record<string, unknown>;
   } finally {
@@ -100,7 +157,7 @@ async function requireCommonJs(absolutePath: string): Promise<Record<string, unk
     // tsx turns source maps on while registered and back off after; keep them on (as tsImport
     // leaves them) so that op stacks name the module's own .ts lines.
     process.setSourceMapsEnabled(true);
-    for (const key of Object.keys(cache)) if (!before.has(key)) delete cache[key];
+    forget();
   }
 }
 

@@ -5,13 +5,11 @@ import { isDefinitionError } from '../errors.js';
 import { REEXECUTION_STRATEGIES, isRunConfigError } from '../job/index.js';
 import type { CliIo } from './cli-io.js';
 import { FAILURE_EXIT_CODE, INTERRUPTED_EXIT_CODE, USAGE_EXIT_CODE, isCliError } from './cli-error.js';
-import { runCompileCommand, type CompileCommandOptions } from './commands/compile-command.js';
-import { runGraphCommand } from './commands/graph-command.js';
-import { runPlanCommand, type PlanCommandOptions } from './commands/plan-command.js';
-import { runReexecuteCommand, type ReexecuteCommandOptions } from './commands/reexecute-command.js';
-import { runRunCommand, type RunCommandOptions } from './commands/run-command.js';
-import { runStartCommand } from './commands/start-command.js';
-import { runWatchCommand, type WatchCommandOptions } from './commands/watch-command.js';
+import type { CompileCommandOptions } from './commands/compile-command.js';
+import type { PlanCommandOptions } from './commands/plan-command.js';
+import type { ReexecuteCommandOptions } from './commands/reexecute-command.js';
+import type { RunCommandOptions } from './commands/run-command.js';
+import type { WatchCommandOptions } from './commands/watch-command.js';
 import { parseFunctionTimeoutOption, parseIntervalOption, parseSeedOption, parseMaxDefinitionCharactersOption } from './parse-options.js';
 import { createProcessIo, silenceAwsSdkNotices } from './process-io.js';
 
@@ -39,6 +37,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
+/** Each command's module is imported when that command runs: `stepops run` loads none of the AWS commands, `--help` none of them. */
 function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('stepops')
     .description("Dagster's op retries on AWS Step Functions + Lambda: run jobs locally on a virtual clock, inspect their retry plans, follow executions on AWS.")
@@ -84,6 +83,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       "re-execute an earlier run (its --json document) from failure: only failed and skipped ops and their downstream run, the others' outputs are reused",
     )
     .action(async (modulePath: string, options: RunCommandOptions) => {
+      const { runRunCommand } = await import('./commands/run-command.js');
       setExitCode(await runRunCommand(modulePath, options, io));
     });
 
@@ -100,6 +100,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
       ).choices(['structured', 'exact']),
     )
     .action(async (modulePath: string, options: PlanCommandOptions) => {
+      const { runPlanCommand } = await import('./commands/plan-command.js');
       setExitCode(await runPlanCommand(modulePath, options, io));
     });
 
@@ -117,6 +118,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     )
     .option('--json', 'print one JSON document: the definition, child definitions, retry plans and diagnostics')
     .action(async (modulePath: string, options: CompileCommandOptions) => {
+      const { runCompileCommand } = await import('./commands/compile-command.js');
       setExitCode(await runCompileCommand(modulePath, options, io));
     });
 
@@ -126,6 +128,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .argument('<module>', 'TypeScript module that exports the job')
     .addOption(jobOption())
     .action(async (modulePath: string, options: { job?: string }) => {
+      const { runGraphCommand } = await import('./commands/graph-command.js');
       setExitCode(await runGraphCommand(modulePath, options, io));
     });
 
@@ -139,6 +142,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--interval <s>', 'seconds between polls while following', parseIntervalOption)
     .option('--region <region>', 'AWS region (default: the one in the ARN)')
     .action(async (arn: string, options: { input?: string; name?: string; follow: boolean; interval?: number; region?: string }) => {
+      const { runStartCommand } = await import('./commands/start-command.js');
       setExitCode(await runStartCommand(arn, options, io));
     });
 
@@ -157,6 +161,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--region <region>', 'AWS region (default: the one in the ARN)')
     .option('--json', "print the new execution's result as one JSON document on stdout (progress goes to stderr)")
     .action(async (arn: string, options: ReexecuteCommandOptions) => {
+      const { runReexecuteCommand } = await import('./commands/reexecute-command.js');
       setExitCode(await runReexecuteCommand(arn, options, io));
     });
 
@@ -171,6 +176,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .option('--module <module>', "the job's TypeScript module, for the report's graph and retry plans")
     .addOption(jobOption())
     .action(async (arn: string, options: WatchCommandOptions) => {
+      const { runWatchCommand } = await import('./commands/watch-command.js');
       setExitCode(await runWatchCommand(arn, options, io));
     });
   return program;

@@ -18,32 +18,37 @@ export interface ExecutionEventMerger {
 }
 
 export function createExecutionEventMerger(): ExecutionEventMerger {
-  const ids = new Map<string, number>();
-  /** Task state visit (key of its TaskStateEntered) of each Task* event, by event key. */
-  const visitOf = new Map<string, string>();
-  const startVisits = new Set<string>();
-  const merged: { event: HistoryEvent; visit: string | undefined }[] = [];
+  /** Per execution (by ARN; '' for the only one): merged id and Task state visit of each of its event ids. */
+  const executions = new Map<string, { readonly ids: number[]; readonly visits: (number | undefined)[] }>();
+  /** Visits (merged ids of their TaskStateEntered) of the startExecution Tasks. */
+  const startVisits = new Set<number>();
+  const merged: { event: HistoryEvent; visit: number | undefined }[] = [];
   let nextId = 1;
 
   return {
     add(event, source) {
-      const execution = source?.executionArn ?? '';
-      const key = `${execution}#${event.id ?? 0}`;
-      const previousKey = `${execution}#${event.previousEventId ?? 0}`;
+      const arn = source?.executionArn ?? '';
+      let execution = executions.get(arn);
+      if (execution === undefined) {
+        execution = { ids: [], visits: [] };
+        executions.set(arn, execution);
+      }
+      const ownId = event.id ?? 0;
+      const previousId = event.previousEventId ?? 0;
       const id = nextId++;
-      ids.set(key, id);
+      execution.ids[ownId] = id;
       const type = event.type ?? '';
-      let visit: string | undefined;
+      let visit: number | undefined;
       if (type === 'TaskStateEntered') {
-        visit = key;
+        visit = id;
       } else if (type.startsWith('Task')) {
-        visit = visitOf.get(previousKey);
+        visit = execution.visits[previousId];
         if (visit !== undefined && type === 'TaskScheduled' && event.taskScheduledEventDetails?.resourceType === 'states') startVisits.add(visit);
       }
-      if (visit !== undefined) visitOf.set(key, visit);
+      if (visit !== undefined) execution.visits[ownId] = visit;
       const isChild = source !== undefined && source.depth > 0;
       if (isChild && type.startsWith('Execution')) return undefined;
-      const renumbered: HistoryEvent = { ...event, id, previousEventId: ids.get(previousKey) ?? 0 };
+      const renumbered: HistoryEvent = { ...event, id, previousEventId: execution.ids[previousId] ?? 0 };
       merged.push({ event: renumbered, visit });
       if (visit !== undefined && startVisits.has(visit) && type !== 'TaskStateEntered') return undefined;
       return renumbered;

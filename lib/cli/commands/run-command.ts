@@ -3,7 +3,6 @@ import { ReexecutionError, buildReexecutionInput, validateRunConfig } from '../.
 import { readRecordedRunResult } from '../../runner/index.js';
 import { CliError } from '../cli-error.js';
 import { readRunDocumentFile } from '../read-run-document.js';
-import { writeReportFile } from '../render/write-report.js';
 import { runJobLocally } from '../../runner/local/run-job-locally.js';
 import type { CliIo } from '../cli-io.js';
 import { FAILURE_EXIT_CODE, INTERRUPTED_EXIT_CODE } from '../cli-error.js';
@@ -125,6 +124,8 @@ export async function runRunCommand(modulePath: string, options: RunCommandOptio
   const summary = summarizeExecution(result.childExecutions === undefined ? result.history : merger.history(), { opNames });
   if (options.report !== undefined) {
     const subtitle = `local run of ${modulePath}, ${realTime ? 'real clock' : 'virtual clock'}, seed ${seed}${reexecution === undefined ? '' : `; re-execution of run ${reexecution.parent} from failure`}`;
+    // The HTML report's renderer is loaded only when a report is asked for.
+    const { writeReportFile } = await import('../render/write-report.js');
     writeReportFile(
       options.report,
       io.cwd,
