@@ -3,6 +3,7 @@ import { computeJobFingerprint } from '../job/job-fingerprint.js';
 import { isJobDefinition, type JobDefinition } from '../job/job.js';
 import { INLINE_THRESHOLD_BYTES } from '../job/wire-protocol.js';
 import { resolveRetryPolicy } from '../job/resolve-retry-policy.js';
+import type { RetryPolicy } from '../policy/retry-policy.js';
 import { FUNCTION_ARN_PLACEHOLDER, MAX_DEFINITION_CHARACTERS, MAX_FUNCTION_TIMEOUT_SECONDS } from './asl-constants.js';
 import type { AslDefinition, AslPassState, AslState, JsonObject } from './asl-types.js';
 import { buildFaultVariables, compileFaultHandling } from './compile-faults.js';
@@ -161,10 +162,16 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
 
   const retryPlans: OpRetryPlan[] = [];
   const index = new Map(job.invocations.map((invocation, k) => [invocation.name, k]));
+  // Ops sharing a policy share its compiled retries (the subject only names the first op in an error).
+  const byPolicy = new Map<RetryPolicy | undefined, { compiled: ReturnType<typeof compileOpRetries>; faults: ReturnType<typeof compileFaultHandling> }>();
   const ops: OpCompileInfo[] = job.invocations.map((invocation) => {
     const { policy, source } = resolveRetryPolicy(job, invocation);
-    const compiled = compileOpRetries(policy, { fidelity: options.fidelity ?? 'exact', subject: `op "${invocation.name}"` });
-    const faults = compileFaultHandling(policy);
+    let known = byPolicy.get(policy);
+    if (known === undefined) {
+      known = { compiled: compileOpRetries(policy, { fidelity: options.fidelity ?? 'exact', subject: `op "${invocation.name}"` }), faults: compileFaultHandling(policy) };
+      byPolicy.set(policy, known);
+    }
+    const { compiled, faults } = known;
     retryPlans.push({ op: invocation.name, source, ...compiled.plan, ...faults.plan });
     return {
       name: invocation.name,

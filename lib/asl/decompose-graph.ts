@@ -33,6 +33,14 @@ import { buildParallel, buildSequence, countParallels, type OpBlock } from './op
  * touches a series-parallel graph's structure.
  */
 export function decomposeGraph(graph: OpGraph, durations?: OpDurations): OpBlock {
+  return decomposeGraphSharing(graph, durations, true);
+}
+
+/**
+ * decomposeGraph; `share` false decomposes every set again for each strategy (what it did
+ * before sharing, for the test that holds both to the same structures).
+ */
+export function decomposeGraphSharing(graph: OpGraph, durations: OpDurations | undefined, share: boolean): OpBlock {
   if (graph.names.length === 0) throw new InternalError('compiler: a job without ops has no structure');
   const reachability = new Reachability(graph);
   const unknown = durations === undefined;
@@ -41,8 +49,10 @@ export function decomposeGraph(graph: OpGraph, durations?: OpDurations): OpBlock
   const judgedOn = samples?.all ?? [primary];
   const criticalPaths = judgedOn.map((sample) => computeCriticalPath(graph, sample));
   let best: { block: OpBlock; score: number; parallels: number } | undefined;
+  // Strategies differ only at forced cuts: a set whose decomposition makes none is decomposed once for all of them.
+  const shared: CutFreeBlocks = new Map();
   for (const strategy of CUT_STRATEGIES) {
-    const decomposer = new Decomposer(graph, reachability, { durations: primary, tieSamples: samples?.uniform ?? [], strategy });
+    const decomposer = new Decomposer(graph, reachability, { durations: primary, tieSamples: samples?.uniform ?? [], strategy }, share ? shared : new Map<string, OpBlock>());
     let block = decomposer.decompose(graph.names.map((_, k) => k));
     if (decomposer.forcedCuts === 0) return block;
     if (!unknown) block = compactParallels(block, primary);
@@ -67,6 +77,12 @@ export function isSeriesParallel(graph: OpGraph): boolean {
   return decomposer.forcedCuts === 0;
 }
 
+/**
+ * Decompositions that made no forced cut, by their set of ops (ascending, comma-joined): they
+ * depend on the graph only, not on the cut strategy, so the strategies share them.
+ */
+type CutFreeBlocks = Map<string, OpBlock>;
+
 interface ForcedCutPlan {
   readonly durations: OpDurations;
   readonly tieSamples: readonly OpDurations[];
@@ -86,6 +102,7 @@ class Decomposer {
     private readonly graph: OpGraph,
     private readonly reachability: Reachability,
     private readonly plan: ForcedCutPlan | undefined,
+    private readonly cutFree: CutFreeBlocks = new Map(),
   ) {
     const n = graph.names.length;
     this.mark = new Int32Array(n);
@@ -96,6 +113,16 @@ class Decomposer {
   /** `ops` ascending (a topological order). */
   decompose(ops: readonly number[]): OpBlock {
     if (ops.length === 1) return { kind: 'op', op: ops[0]! };
+    const key = ops.join(',');
+    const known = this.cutFree.get(key);
+    if (known !== undefined) return known;
+    const cutsBefore = this.forcedCuts;
+    const block = this.decomposeSet(ops);
+    if (this.forcedCuts === cutsBefore) this.cutFree.set(key, block);
+    return block;
+  }
+
+  private decomposeSet(ops: readonly number[]): OpBlock {
     const components = this.splitComponents(ops);
     if (components.length > 1) return buildParallel(components.map((component) => this.decompose(component)));
     const parts = this.splitSeries(ops);

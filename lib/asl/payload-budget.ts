@@ -128,22 +128,46 @@ interface StateLoad {
  */
 const SLOT = /\$v\d+(?:_\d+)?\b|\$r\d+(?:_\d+)?\.v\d+\b|\$states\.result\b/g;
 /** An op variable, or a carry key (`$states.result.Output.v3`): op 3. */
-const OP_VARIABLE = /[$.]v(\d+)(?:_\d+)?\b/g;
+export const OP_VARIABLE = /[$.]v(\d+)(?:_\d+)?\b/g;
 
 /** An expression that keeps only outcome markers (a carry's "f" list, the final check's failures): its slots hold markers, budgeted apart. */
 const MARKER_FILTER = `][${OUTCOME_MARKER_KEY}])`;
 
 /** The value slots a field template names: every op variable and result reference in it, but in marker-only expressions (a sound over-count). */
-function countSlots(template: unknown): number {
+export function countSlots(template: unknown): number {
   if (typeof template === 'string') return template.includes(MARKER_FILTER) ? 0 : (template.match(SLOT)?.length ?? 0);
   if (Array.isArray(template)) return template.reduce((sum: number, item: unknown) => sum + countSlots(item), 0);
   if (typeof template === 'object' && template !== null) return Object.values(template).reduce((sum: number, item: unknown) => sum + countSlots(item), 0);
   return 0;
 }
 
-function collectOps(template: unknown, opNames: readonly string[], into: Set<string>): void {
-  if (template === undefined) return;
-  for (const match of JSON.stringify(template).matchAll(OP_VARIABLE)) into.add(opNames[Number(match[1])] ?? `v${match[1]}`);
+/**
+ * countSlots of a field, adding to `into` the op of every op variable or carry key it names, in
+ * the order of its JSON text (keys included), as scanning JSON.stringify(template) would, in one
+ * walk and without serializing it: no match can span two strings, since none holds a quote.
+ */
+export function measureField(template: unknown, opNames: readonly string[], into: Set<string>): number {
+  if (typeof template === 'string') {
+    addOps(template, opNames, into);
+    return template.includes(MARKER_FILTER) ? 0 : (template.match(SLOT)?.length ?? 0);
+  }
+  if (typeof template !== 'object' || template === null) return 0;
+  let slots = 0;
+  if (Array.isArray(template)) {
+    for (const item of template as readonly unknown[]) slots += measureField(item, opNames, into);
+    return slots;
+  }
+  for (const [key, value] of Object.entries(template)) {
+    if (value === undefined) continue; // JSON.stringify leaves the key out
+    addOps(key, opNames, into);
+    slots += measureField(value, opNames, into);
+  }
+  return slots;
+}
+
+function addOps(text: string, opNames: readonly string[], into: Set<string>): void {
+  if (!text.includes('v')) return;
+  for (const match of text.matchAll(OP_VARIABLE)) into.add(opNames[Number(match[1])] ?? `v${match[1]}`);
 }
 
 /** Appends to `loads` the load of every state of a branch (or definition), nested branches included: each state, then its branches' states. */
@@ -160,8 +184,8 @@ function measureState(name: string, state: AslState, opNames: readonly string[],
   const choices = (record.Choices as readonly Record<string, unknown>[] | undefined) ?? [];
   for (const choice of choices) fields.push(choice.Assign);
   const ops = new Set<string>();
-  for (const field of fields) collectOps(field, opNames, ops);
-  let slots = Math.max(0, ...fields.map(countSlots));
+  let slots = 0;
+  for (const field of fields) slots = Math.max(slots, measureField(field, opNames, ops));
   const at = loads.length;
   loads.push({ state: name, slots, ops });
   if (state.Type === 'Parallel') {
