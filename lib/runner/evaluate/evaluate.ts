@@ -1,7 +1,9 @@
 import jsonata from 'jsonata';
 import { InternalError } from '../../errors.js';
 import { InvalidDefinitionError } from '../errors.js';
+import { compileJsonataAst, evaluateCompiled, type CompiledExpression } from './compile-expression.js';
 import { evaluateFastExpression, readFastExpression, type FastNode } from './fast-expression.js';
+import { FALL_BACK_SIGNAL } from './jsonata-rules.js';
 import { evaluateFastPath, FALL_BACK, readFastPath, type FastPath } from './fast-path.js';
 import { bindShapeSlots, readExpressionShape, SLOT_PREFIX, type ExpressionShape, type ShapeSlot } from './expression-shape.js';
 import { STEP_FUNCTIONS_FUNCTION_NAMES, type StepFunctionsJsonataFunctions } from './jsonata-functions.js';
@@ -216,8 +218,63 @@ function evaluateExpression(template: Extract<Template, { kind: 'expression' }>,
     if (name === 'states') value = evaluateFastPath(fastPath, true, env.states);
     else if (!Object.hasOwn(env.functions, name)) value = evaluateFastPath(fastPath, name in env.variables, env.variables[name]);
   } else if (template.fastExpression !== undefined) value = evaluateFastExpression(template.fastExpression, env);
+  if (observer !== undefined && value !== FALL_BACK) observeFastEvaluation(template, env, value);
+  if (value === FALL_BACK) value = evaluateCompiledExpression(template, env);
   if (value === FALL_BACK) return evaluateWithEngine(template, env).then((result) => checkResult(template, env, result));
   return checkResult(template, env, value);
+}
+
+/** One evaluation that the compiled form (compile-expression.ts) or the engine answered, with the bindings it had. */
+export interface ObservedEvaluation {
+  readonly engineSource: string;
+  readonly by: 'fast' | 'compiled' | 'engine';
+  /** The bindings the engine would get (for a fast evaluation, built only when observed). */
+  readonly bindings: Readonly<Record<string, unknown>>;
+  readonly value: unknown;
+}
+
+let observer: ((evaluation: ObservedEvaluation) => void) | undefined;
+
+/** Tests: be told of every expression evaluation that gives a value (undefined stops it). */
+export function observeEvaluations(next: ((evaluation: ObservedEvaluation) => void) | undefined): void {
+  observer = next;
+}
+
+function observeFastEvaluation(template: Extract<Template, { kind: 'expression' }>, env: EvaluationEnvironment, value: unknown): void {
+  const bindings = bindReferences(listReferences(template.engineSource), env);
+  observer?.({ engineSource: template.engineSource, by: 'fast', bindings, value });
+}
+
+const compiledExpressions = new Map<string, CompiledExpression | null>();
+
+/**
+ * The compiled form of an engine source (compile-expression.ts), built from jsonata's own parse
+ * once per distinct source per process, or undefined when the source is outside the subset.
+ */
+function readCompiledExpression(template: Extract<Template, { kind: 'expression' }>): CompiledExpression | undefined {
+  let compiledExpression = compiledExpressions.get(template.engineSource);
+  if (compiledExpression === undefined) {
+    compiledExpression = compileJsonataAst(compileExpression(template.engineSource, template.where).ast()) ?? null;
+    compiledExpressions.set(template.engineSource, compiledExpression);
+  }
+  return compiledExpression ?? undefined;
+}
+
+/** The value of the compiled expression with the bindings the engine would get, or FALL_BACK (outside the subset, or an engine error to report). */
+function evaluateCompiledExpression(template: Extract<Template, { kind: 'expression' }>, env: EvaluationEnvironment): unknown {
+  const compiledExpression = readCompiledExpression(template);
+  if (compiledExpression === undefined) return FALL_BACK;
+  const bindings = bindReferences(template.references, env);
+  if (template.slots !== undefined) bindShapeSlots(template.slots, env.variables, bindings);
+  let value: unknown;
+  try {
+    value = evaluateCompiled(compiledExpression, bindings);
+  } catch (error) {
+    if (error === FALL_BACK_SIGNAL) return FALL_BACK;
+    throw error;
+  }
+  observer?.({ engineSource: template.engineSource, by: 'compiled', bindings, value });
+  return value;
 }
 
 /** The value of an expression, or States.QueryEvaluationError when it is nothing or holds a function. */
@@ -235,7 +292,9 @@ async function evaluateWithEngine(template: Extract<Template, { kind: 'expressio
   try {
     const bindings = bindReferences(template.references, env);
     if (template.slots !== undefined) bindShapeSlots(template.slots, env.variables, bindings);
-    return await compileExpression(template.engineSource, template.where).evaluate(undefined, bindings);
+    const value: unknown = await compileExpression(template.engineSource, template.where).evaluate(undefined, bindings);
+    observer?.({ engineSource: template.engineSource, by: 'engine', bindings, value });
+    return value;
   } catch (error) {
     failQueryEvaluation(
       env,
