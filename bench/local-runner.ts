@@ -93,13 +93,16 @@ async function measureSize(size: number): Promise<SizeFigures | undefined> {
 /** Preloaded into each fresh process: prints the process's own CPU time (user + system) on stderr as it exits. */
 const REPORT_CPU = `data:text/javascript,${encodeURIComponent('process.on("exit",()=>{const u=process.cpuUsage();process.stderr.write("\\nBENCH_CPU_MS="+(u.user+u.system)/1000+"\\n")})')}`;
 
-/** Medians of wall and CPU milliseconds of COLD_RUNS fresh `node <args>` processes, run one after the other. */
+/** Medians of wall and CPU milliseconds of COLD_RUNS fresh `node <args>` processes, run one after the other, tsx's cache off. */
 function medianOfProcesses(args: readonly string[]): { readonly ms: number; readonly cpuMs: number } {
   const samples: number[] = [];
   const cpuSamples: number[] = [];
   for (let i = 0; i < COLD_RUNS; i += 1) {
     const started = performance.now();
-    const run = spawnSync(process.execPath, ['--import', REPORT_CPU, ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    // Cold means tsx's transform cache is empty too (it would otherwise keep the job module's
+    // transform on disk from the first process for the next four).
+    const env = { ...process.env, TSX_DISABLE_CACHE: '1' };
+    const run = spawnSync(process.execPath, ['--import', REPORT_CPU, ...args], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
     const ms = performance.now() - started;
     if (run.status !== 0 && run.status !== 1) throw new Error(`node ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
     const cpu = /BENCH_CPU_MS=([\d.]+)/.exec(run.stderr);
@@ -238,7 +241,7 @@ export async function measureLocalRunner(parts: readonly LocalRunnerPart[] = ALL
         value: cold.ms,
         baseline: coldBaseline.ms,
         unit: 'ms',
-        method: `wall time of \`node dist/cli/bin.js run <module> --logs none\` on the job written as a user would (bench/cold-job-module.ts: one TypeScript module importing the built package, 1,000 ops defined directly) (Node start, loading the CLI, the job module through tsx, compile, run on the virtual clock, progress and timeline), median of ${COLD_RUNS} fresh processes (goal <= 1,000 ms); baseline: \`node --import tsx bench/cold-baseline.ts 1000\` (Node start, tsx, building and running the bare JSONPath machine with aws-local-stepfunctions), median of ${COLD_RUNS} fresh processes in the same run`,
+        method: `wall time of \`node dist/cli/bin.js run <module> --logs none\` on the job written as a user would (bench/cold-job-module.ts: one TypeScript module importing the built package, 1,000 ops defined directly) (Node start, loading the CLI, the job module through tsx, compile, run on the virtual clock, progress and timeline), median of ${COLD_RUNS} fresh processes (goal <= 1,000 ms); baseline: \`node --import tsx bench/cold-baseline.ts 1000\` (Node start, tsx, building and running the bare JSONPath machine with aws-local-stepfunctions), median of ${COLD_RUNS} fresh processes in the same run; every process with TSX_DISABLE_CACHE=1 (tsx transforms each module again, as on a first run)`,
       }),
       buildComparedRow({
         name: 'local runner, 1,000 ops: cold `stepops run` vs one cold aws-local-stepfunctions process, CPU time',
