@@ -375,7 +375,7 @@ function readLimit(given: number | undefined): number {
 /**
  * The first state: assigns the per-run constants (RUN_VARIABLES) and the job's op names
  * (OP_NAMES_VARIABLE, for the run config check and the failure Cause), and outputs {} so that
- * the first Task's input is not the execution input (see buildRetryNumber). The payload
+ * the first Task's input is not the execution input (see buildLoopBase). The payload
  * template carries the job's payload budget (payload-budget.ts).
  */
 function buildInitState(next: string, jobName: string, planHash: string, budget: PayloadBudgetFields, opNames: readonly string[]): [string, AslState] {

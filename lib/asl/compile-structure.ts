@@ -308,7 +308,7 @@ export class StructureCompiler {
     });
     const failures = buildFailuresVariableName(id);
     if (failureLists.length > 0) assign[failures] = expression(`$append([],[${failureLists.join(',')}])`);
-    // Output {}: the next Task's input must not be the branches' outputs (op values; see buildRetryNumber).
+    // Output {}: the next Task's input must not be the branches' outputs (op values; see buildLoopBase).
     states.push([name, { Type: 'Parallel', Branches: branches, Output: {}, Assign: assign, Next: exit.next }]);
     carried.forEach((ops) =>
       ops.forEach((k) => {

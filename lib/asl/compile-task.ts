@@ -38,7 +38,7 @@ export interface TaskSpec {
  * Cause}`. Only the last Task of a branch has an Output: the branch's carry. The RetryAfter
  * catcher outputs the error's ErrorDetails and the fault catchers a record of their own, which
  * the Wait state passes on to the Task. Hence a Task's input is never an op's output (see
- * buildRetryNumber): a `nextRetryNumber` (or anything else) an op returns cannot reach the next
+ * buildLoopBase): an `n` (or anything else) an op returns cannot reach the next
  * Task's retry number.
  */
 export function compileTaskStates(spec: TaskSpec): [string, AslState][] {

@@ -29,19 +29,17 @@ function quote(name: string): string {
 
 /**
  * The OpPayload fields every Task of a run shares, assigned once by init-run (RUN_VARIABLES.payload),
- * in OpPayload's key order, with the per-op fields at their defaults: `op` and `retryNumber`
- * (always replaced), `retryMode` 'plain', `inputs` [], `config` {}; then the job's inline
- * threshold (inlineBytes: payload-budget.ts). A Task's Payload merges its
- * own fields over it (buildPayload): $merge keeps the first object's key order, so the JSON is
- * the same, key for key and in the same order, as a Payload written out in full.
+ * in OpPayload's key order, with the per-op fields at their defaults: `retryMode` 'plain',
+ * `inputs` [], `config` {}; then the job's inline threshold (inlineBytes: payload-budget.ts). A
+ * Task's Payload merges its own fields over it (buildPayload): $merge keeps the first object's
+ * key order and appends the others' (`state`, `n`, `fault`), so the JSON is the same, key for key
+ * and in the same order, as a Payload written out in full.
  */
 export function buildPayloadTemplate(jobName: string, planHash: string, budget: { readonly inlineBytes: number }): Record<string, unknown> {
   return {
     protocol: PROTOCOL_VERSION,
     job: jobName,
-    op: null,
     runId: expression('$states.context.Execution.Name'),
-    retryNumber: 0,
     retryMode: 'plain',
     inputs: [],
     config: {},
@@ -55,10 +53,13 @@ export function buildPayloadTemplate(jobName: string, planHash: string, budget: 
  * variables of the op's inputs, in parameter order). Fields left out keep
  * the template's value: `retryMode` when 'plain', `inputs` when the op has none, `config`
  * when the execution input has none for the op (a key whose value is undefined is left out of
- * a JSONata object).
+ * a JSONata object). The op's name and the retries of this visit travel as the Task's own
+ * context object (`state`: $states.context.State, whose Name is the op's), the loop base as `n`
+ * (see buildLoopBase): the wrapper adds them up (readPayloadRetryNumber), so no Task repeats
+ * its own name or the sum.
  */
 export function buildPayload(opName: string, retryMode: RetryMode, inputs: readonly string[]): string {
-  const fields = [`'op':${quote(opName)}`, `'retryNumber':${buildRetryNumber()}`];
+  const fields = [`'state':$states.context.State`, `'n':${buildLoopBase()}`];
   if (retryMode !== 'plain') fields.push(`'retryMode':${quote(retryMode)}`);
   // Each variable holds its value boxed in a one-element array (see state-names.ts): an array
   // constructor flattens exactly one level, so [$a,$b] is [value a, value b] whatever they are.
@@ -78,15 +79,15 @@ function buildFieldStep(name: string): string {
 }
 
 /**
- * Dagster's retry number: the loop base (ErrorDetails.nextRetryNumber) when the Task is
- * re-entered from its own Wait state, whose output is the RetryAfter error's ErrorDetails,
- * plus the retries of this visit. No other input of a Task can carry `nextRetryNumber`: a
- * Task's input is otherwise `{}` (init-run, a Parallel), a Lambda integration result
+ * The loop base (OpPayload.n): the retry number the Task is re-entered with from its own Wait
+ * state, whose output is the RetryAfter error's details or a fault record; undefined (the key
+ * left out) on a first entry. No other input of a Task can carry it: a Task's input is otherwise
+ * `{}` (init-run, a Parallel, a fault record that fails the op), a Lambda integration result
  * (`{ExecutedVersion, Payload, StatusCode, ...}`: an op's output only under Payload) or a
  * catcher's error output `{Error, Cause}`; see compile-task.ts.
  */
-export function buildRetryNumber(): string {
-  return `$sum([$states.input.${RECORD_KEYS.retryNumber},$states.context.State.RetryCount])`;
+export function buildLoopBase(): string {
+  return `$states.input.${RECORD_KEYS.retryNumber}`;
 }
 
 /** The Wait state's Seconds: the details' wait, whole seconds. */

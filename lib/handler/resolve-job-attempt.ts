@@ -2,7 +2,7 @@ import { DefinitionError, describeValue } from '../errors.js';
 import { computeJobFingerprint } from '../job/job-fingerprint.js';
 import { isJobDefinition, type JobDefinition } from '../job/job.js';
 import { resolveRetryPolicy } from '../job/resolve-retry-policy.js';
-import { PROTOCOL_VERSION, isOpOutcomeMarker, isOpValueEnvelope, isOpStoredEnvelope, INLINE_THRESHOLD_BYTES } from '../job/wire-protocol.js';
+import { PROTOCOL_VERSION, isOpOutcomeMarker, isOpValueEnvelope, isOpStoredEnvelope, INLINE_THRESHOLD_BYTES, readPayloadRetryNumber } from '../job/wire-protocol.js';
 import type { LambdaContextLike } from './handler-types.js';
 import type { OpAttempt, OpAttemptFault } from './op-attempt.js';
 import { readFaultMessage } from './decide-fault.js';
@@ -35,11 +35,13 @@ export function resolveJobAttempt(job: JobDefinition, planHash: string, event: u
     'and deploy the state machine and the function together (one cdk deploy) so both come from the same build';
   if (!isJsonObject(event)) {
     throw createProtocolError(
-      `the event is not a stepops op payload: expected an object with protocol, job, op, runId, retryNumber, retryMode, inputs and planHash, got ${previewValue(event)}`,
+      `the event is not a stepops op payload: expected an object with protocol, job, runId, state, retryMode, inputs and planHash, got ${previewValue(event)}`,
       advice,
     );
   }
-  const facts = { op: event.op, retryNumber: event.retryNumber };
+  const state = isJsonObject(event.state) ? event.state : undefined;
+  const base = event.n ?? 0;
+  const facts = { op: state?.Name, retryNumber: isRetryNumber(base) && isRetryNumber(state?.RetryCount) ? base + state.RetryCount : undefined };
   function reject(problem: string): never {
     throw createProtocolError(problem, advice, facts);
   }
@@ -52,16 +54,24 @@ export function resolveJobAttempt(job: JobDefinition, planHash: string, event: u
       `payload.planHash is ${previewValue(event.planHash)} but this handler's job "${job.name}" has plan ${planHash}: the state machine and the function come from different builds`,
     );
   }
-  if (typeof event.op !== 'string') reject(`payload.op must be the name of an op invocation of job "${job.name}", got ${previewValue(event.op)}`);
-  const opName = event.op;
+  if (state === undefined || typeof state.Name !== 'string') {
+    reject(`payload.state must be the op Task's $states.context.State, whose Name is an op invocation of job "${job.name}", got ${previewValue(event.state)}`);
+  }
+  const opName = state.Name;
   const invocation = job.getInvocation(opName);
   if (invocation === undefined) {
-    return reject(`payload.op ${previewValue(opName)} is not an op invocation of job "${job.name}" (its invocations: ${job.invocations.map((known) => known.name).join(', ')})`);
+    return reject(
+      `payload.state.Name ${previewValue(opName)} is not an op invocation of job "${job.name}" (its invocations: ${job.invocations.map((known) => known.name).join(', ')})`,
+    );
   }
   if (typeof event.runId !== 'string' || event.runId.length === 0) reject(`payload.runId must be the execution name (a non-empty string), got ${previewValue(event.runId)}`);
-  if (!isRetryNumber(event.retryNumber)) {
-    reject(`payload.retryNumber must be an integer >= 0 (retries already made; 0 on the first attempt), got ${previewValue(event.retryNumber)}`);
+  if (!isRetryNumber(state.RetryCount)) {
+    reject(`payload.state.RetryCount must be an integer >= 0 (the retries of this Task visit), got ${previewValue(state.RetryCount)}`);
   }
+  if (!isRetryNumber(base)) {
+    reject(`payload.n must be an integer >= 0 (the retry number the Task was re-entered with; absent on a first entry), got ${previewValue(event.n)}`);
+  }
+  const retryNumber = readPayloadRetryNumber({ state: { Name: opName, RetryCount: state.RetryCount }, n: base });
   if (!isRetryMode(event.retryMode)) reject(`payload.retryMode must be one of ${RETRY_MODES.join(', ')}, got ${previewValue(event.retryMode)}`);
   const inputs = event.inputs;
   // The data inputs in parameter order, then one envelope per `.after` op (its marker, or { v: null }).
@@ -83,13 +93,13 @@ export function resolveJobAttempt(job: JobDefinition, planHash: string, event: u
   if (typeof inlineBytes !== 'number' || !Number.isInteger(inlineBytes) || inlineBytes < 0) {
     reject(`payload.inlineBytes must be an integer >= 0 (the largest output kept inline, in bytes), got ${previewValue(event.inlineBytes)}`);
   }
-  const fault = readFault(event.fault, event.retryNumber, reject);
+  const fault = readFault(event.fault, retryNumber, reject);
   return {
     op: invocation.op,
     opName,
     jobName: job.name,
     runId: event.runId,
-    retryNumber: event.retryNumber,
+    retryNumber,
     retryMode: event.retryMode,
     policy: resolveRetryPolicy(job, invocation).policy,
     inputs,

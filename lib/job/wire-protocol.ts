@@ -22,7 +22,7 @@
  * details as `$parse($parse($states.errorOutput.Cause).trace[0])`.
  */
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** How the wrapper signals a retry the policy grants; see the file comment. */
 export type RetryMode = 'plain' | 'indexed' | 'loop';
@@ -32,15 +32,20 @@ export interface OpPayload {
   readonly protocol: typeof PROTOCOL_VERSION;
   /** The job's name. */
   readonly job: string;
-  /** The op invocation's name: the Task state's name. */
-  readonly op: string;
   /** The execution's name ($states.context.Execution.Name). */
   readonly runId: string;
   /**
-   * Dagster's retry number: retries already made by this op in this run, by retriers and
-   * loops together (loop base + $states.context.State.RetryCount). 0 on the first attempt.
+   * The Task state's context object ($states.context.State): its `Name` is the op invocation's
+   * name (every op Task is named after its invocation) and its `RetryCount` the retries
+   * Step Functions' retriers made in this visit of the Task.
    */
-  readonly retryNumber: number;
+  readonly state: OpTaskState;
+  /**
+   * The loop base: the retry number the Task was re-entered with from its Wait state (the
+   * RetryAfter error's details, or a fault record); absent on a first entry.
+   * @default 0
+   */
+  readonly n?: number;
   /** How to signal a retry the policy grants. */
   readonly retryMode: RetryMode;
   /** The upstream ops' envelopes (OpEnvelope), in the op function's parameter order. */
@@ -59,12 +64,27 @@ export interface OpPayload {
   readonly inlineBytes?: number;
   /**
    * A timeout or crash the state machine caught (lib/asl/compile-faults.ts): its error output
-   * and `r`, the retry number of the attempt that died. When r is this payload's retryNumber
-   * the wrapper decides on it under the op's policy instead of running the op; otherwise (a
+   * and `r`, the retry number of the attempt that died. When r is this payload's retry number
+   * (readPayloadRetryNumber) the wrapper decides on it under the op's policy instead of running the op; otherwise (a
    * later retry of the same Task visit) it is ignored.
    * @default - none
    */
   readonly fault?: { readonly Error: string; readonly Cause?: string; readonly r: number } | null;
+}
+
+/** The fields of $states.context.State that the wrapper reads. */
+export interface OpTaskState {
+  readonly Name: string;
+  readonly RetryCount: number;
+}
+
+/**
+ * Dagster's retry number of the attempt a payload asks for: retries already made by this op in
+ * this run, by retriers and loops together (the loop base `n` plus the visit's State.RetryCount);
+ * 0 on the first attempt.
+ */
+export function readPayloadRetryNumber(payload: Pick<OpPayload, 'state' | 'n'>): number {
+  return (payload.n ?? 0) + payload.state.RetryCount;
 }
 
 /**

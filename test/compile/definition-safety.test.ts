@@ -135,7 +135,7 @@ async function runManyFailures(failing: number, downstream: number, cause: strin
       (args: unknown) => {
         const payload = (args as { Payload: OpPayload }).Payload;
         const failed = payload.inputs.filter(isOpOutcomeMarker).flatMap((marker) => listFailedUpstream(marker));
-        if (failed.length > 0) return { Payload: { [OUTCOME_MARKER_KEY]: 'skipped', op: payload.op, failedUpstream: failed } };
+        if (failed.length > 0) return { Payload: { [OUTCOME_MARKER_KEY]: 'skipped', op: payload.state.Name, failedUpstream: failed } };
         throw new NoisyError(errorName(k), cause);
       },
     ]),

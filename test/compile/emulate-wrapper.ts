@@ -24,11 +24,11 @@ export function emulateWrapper(names: readonly string[], failing: ReadonlySet<st
       (args: unknown) => {
         const payload = (args as { Payload: OpPayload }).Payload;
         const inputs = payload.inputs.map((input) => (isOpOutcomeMarker(input) ? input : (input as { v: unknown }).v));
-        calls.set(payload.op, { ...payload, inputs });
+        calls.set(payload.state.Name, { ...payload, inputs });
         const failed = payload.inputs.filter(isOpOutcomeMarker).flatMap((marker) => listFailedUpstream(marker));
-        if (failed.length > 0) return { Payload: { [OUTCOME_MARKER_KEY]: 'skipped', op: payload.op, failedUpstream: [...new Set(failed)] } };
-        if (failing.has(payload.op)) throw new BoomError();
-        return { Payload: { v: { op: payload.op, from: inputs.map((input) => (input as { op: string }).op) } } };
+        if (failed.length > 0) return { Payload: { [OUTCOME_MARKER_KEY]: 'skipped', op: payload.state.Name, failedUpstream: [...new Set(failed)] } };
+        if (failing.has(payload.state.Name)) throw new BoomError();
+        return { Payload: { v: { op: payload.state.Name, from: inputs.map((input) => (input as { op: string }).op) } } };
       },
     ]),
   );

@@ -3,7 +3,7 @@ import { compileJob } from '../../lib/asl/index.js';
 import { runStateMachine } from '../../lib/runner/index.js';
 import { runJobLocally } from '../../lib/runner/local/run-job-locally.js';
 import { RetryPolicy, RetryRequested, job, op, type JobFailureCause } from '../../lib/index.js';
-import type { OpPayload } from '../../lib/job/index.js';
+import { readPayloadRetryNumber, type OpPayload } from '../../lib/job/wire-protocol.js';
 import { buildJobFromGraph } from './graph-jobs.js';
 import { generateRandomGraph } from '../support/random-graph.js';
 import { expectValidDefinition } from './validate.js';
@@ -22,7 +22,7 @@ describe('compiled jobs run on the local runner', () => {
       const payload = calls.get(name)!;
       expect(payload.inputs.map((input) => (input as { op: string }).op)).toStrictEqual(graph.predecessors[k]!.map((p) => graph.names[p]));
       expect(payload.runId).toBe('run-1');
-      expect(payload.retryNumber).toBe(0);
+      expect(readPayloadRetryNumber(payload)).toBe(0);
     });
     const sinks = graph.names.filter((_, k) => graph.successors[k]!.length === 0);
     expect(Object.keys(result.output as object)).toStrictEqual(sinks);

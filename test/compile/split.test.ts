@@ -14,7 +14,7 @@ import {
 import { runStateMachine, type TaskHandler } from '../../lib/runner/index.js';
 import { jobHandler } from '../../lib/handler/index.js';
 import { Backoff, RetryPolicy, job, op, type JobDefinition, type JobFailureCause } from '../../lib/index.js';
-import type { OpPayload } from '../../lib/job/index.js';
+import { readPayloadRetryNumber, type OpPayload } from '../../lib/job/wire-protocol.js';
 import { buildJobFromGraph } from './graph-jobs.js';
 import { generateRandomGraph } from '../support/random-graph.js';
 import { generateInTree, generateOutTree, generateTwoTerminal } from './series-parallel-graphs.js';
@@ -163,7 +163,7 @@ describe('a split job behaves as one state machine (local runner, children run i
       expect(payload.inputs.map((input) => (input as { op: string }).op)).toStrictEqual(graph.predecessors[k]!.map((p) => graph.names[p]));
       expect(payload.runId).toBe('run-1');
       expect(payload.job).toBe('split_flow');
-      expect(payload.retryNumber).toBe(0);
+      expect(readPayloadRetryNumber(payload)).toBe(0);
     });
     expect(calls.get('op5')!.config).toStrictEqual({ x: 1 });
     const sinks = graph.names.filter((_, k) => graph.successors[k]!.length === 0);

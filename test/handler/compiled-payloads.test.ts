@@ -3,6 +3,7 @@ import { compileJob } from '../../lib/asl/index.js';
 import { jobHandler } from '../../lib/handler/index.js';
 import { RETRY_AFTER_ERROR, RETRY_ERROR, createSeededRandom, retryAttemptErrorName, type JobDefinition, type JobFailureCause } from '../../lib/index.js';
 import { OUTCOME_MARKER_KEY, type OpPayload } from '../../lib/job/index.js';
+import { readPayloadRetryNumber } from '../../lib/job/wire-protocol.js';
 import { runStateMachine, summarizeTaskAttempts, type RunResult, type TaskHandler } from '../../lib/runner/index.js';
 import type { LambdaHandler } from '../../lib/handler/index.js';
 import * as defaultAndOverride from '../../handlers/default-and-override.js';
@@ -45,9 +46,9 @@ async function runCompiledJob(job: JobDefinition, executionInput: unknown, optio
   const outputs = new Map<string, unknown>();
   const invoke: TaskHandler = async (args) => {
     const payload = (args as { Payload: OpPayload }).Payload;
-    payloads.set(payload.op, [...(payloads.get(payload.op) ?? []), payload]);
+    payloads.set(payload.state.Name, [...(payloads.get(payload.state.Name) ?? []), payload]);
     const output = await handler(payload);
-    outputs.set(payload.op, output);
+    outputs.set(payload.state.Name, output);
     return { Payload: output };
   };
   const result = await runStateMachine(definition, {
@@ -80,7 +81,7 @@ const allSucceed = (job: JobDefinition): unknown => ({
 });
 
 const errorsOf = (run: CompiledRun, op: string): (string | undefined)[] => run.attempts.get(op)?.map((attempt) => attempt.error) ?? [];
-const retryNumbersOf = (run: CompiledRun, op: string): unknown[] => run.attempts.get(op)?.map((attempt) => attempt.payload.retryNumber) ?? [];
+const retryNumbersOf = (run: CompiledRun, op: string): unknown[] => run.attempts.get(op)?.map((attempt) => readPayloadRetryNumber(attempt.payload)) ?? [];
 const waitsOf = (run: CompiledRun, op: string): (number | undefined)[] => run.attempts.get(op)?.map((attempt) => attempt.waitSeconds) ?? [];
 const failedOpsOf = (run: CompiledRun): { op: string; error: string }[] => run.failure?.failedOps.map(({ op, error }) => ({ op, error })) ?? [];
 
@@ -96,11 +97,10 @@ describe('compiled definitions run by the local runner with the real wrapper beh
       const attempts = run.attempts.get(invocation.name)!;
       expect(attempts).toHaveLength(1);
       expect(attempts[0]?.payload).toMatchObject({
-        protocol: 1,
+        protocol: 2,
         job: job.name,
-        op: invocation.name,
+        state: { Name: invocation.name, RetryCount: 0 },
         runId: 'exec-1',
-        retryNumber: 0,
         config: { failuresBeforeSuccess: 0 },
       });
       expect(attempts[0]?.error).toBeUndefined();

@@ -24,7 +24,7 @@ export class RecordingSender implements TaskTokenSender {
 }
 
 function request(runId: string, fields: Record<string, unknown>): Record<string, unknown> {
-  return { protocol: 1, job: 'coordinated', runId, planHash, op: 'producer', ...fields };
+  return { protocol: 2, job: 'coordinated', runId, planHash, op: 'producer', ...fields };
 }
 
 export function awaitRequest(runId: string, token: string): Record<string, unknown> {

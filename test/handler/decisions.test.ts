@@ -325,7 +325,7 @@ describe('jobHandler decisions (DESIGN section 3)', () => {
 
     expect(thrown).toBeInstanceOf(Error);
     expect(failure.Error).toBe(testCase.error);
-    expect(failure.details).toMatchObject({ stepops: 1, op: 'work', retryNumber: testCase.retryNumber, decision: testCase.decision, reason: testCase.reason });
+    expect(failure.details).toMatchObject({ stepops: 2, op: 'work', retryNumber: testCase.retryNumber, decision: testCase.decision, reason: testCase.reason });
     expect(failure.details.waitSeconds).toBe(testCase.waitSeconds);
     expect(failure.details.nextRetryNumber).toBe(testCase.nextRetryNumber);
     expect(failure.details.maxRetries).toBe(testCase.maxRetries);

@@ -215,7 +215,7 @@ describe('Cause limit: 32,768 characters, JSON never cut mid-way', () => {
       fc.property(fc.string({ unit: 'binary', maxLength: 600 }), text, text, fc.dictionary(fc.string(), text, { maxKeys: 5 }), (name, message, stack, metadata) => {
         const error = Object.assign(new Failure({ description: message, metadata }), { stack });
         const serialized = serializeError(error);
-        const fitted = fitCause(name.slice(0, 256), message, { stepops: 1, op: 'work', retryNumber: 0, decision: 'fail', reason: 'no-policy', error: serialized });
+        const fitted = fitCause(name.slice(0, 256), message, { stepops: 2, op: 'work', retryNumber: 0, decision: 'fail', reason: 'no-policy', error: serialized });
         const cause = JSON.stringify({
           errorType: name.slice(0, 256).replaceAll('\x7F', '%7F'),
           errorMessage: fitted.message.replaceAll('\x7F', '%7F'),

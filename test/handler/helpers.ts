@@ -54,15 +54,21 @@ export function buildSingleOpJob(compute: (context: OpContext) => unknown, polic
   });
 }
 
-/** A valid payload for `opName` of `testJob`, with overrides. */
-export function buildPayload(testJob: JobDefinition, opName: string, overrides: Partial<Record<keyof OpPayload, unknown>> = {}): Record<string, unknown> {
+/**
+ * A valid payload for `opName` of `testJob`, with overrides. `retryNumber` (not a payload field)
+ * asks for that attempt as a native retrier makes it: the Task's State.RetryCount, no loop base.
+ */
+export function buildPayload(
+  testJob: JobDefinition,
+  opName: string,
+  { retryNumber = 0, ...overrides }: Partial<Record<keyof OpPayload | 'retryNumber', unknown>> = {},
+): Record<string, unknown> {
   const invocation = testJob.getInvocation(opName);
   return {
-    protocol: 1,
+    protocol: 2,
     job: testJob.name,
-    op: opName,
     runId: 'run-1',
-    retryNumber: 0,
+    state: { EnteredTime: '2026-01-01T00:00:00.000Z', Name: opName, RetryCount: retryNumber },
     retryMode: 'plain' satisfies RetryMode,
     inputs: invocation?.inputs.map((_, index) => ({ v: { input: index } })) ?? [],
     config: {},

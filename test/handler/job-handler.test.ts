@@ -115,7 +115,7 @@ describe('jobHandler: outputs over the inline threshold', () => {
     const io = new InMemoryIoManager();
     const testJob = buildSingleOpJob(() => sized(MAX_OUTPUT_BYTES + 1));
     const handler = jobHandler(testJob, { writeLog: () => {}, ioManager: io });
-    expect(await handler({ ...buildPayload(testJob, 'work'), runId: 'r1', retryNumber: 2 })).toStrictEqual({ s: 2, b: MAX_OUTPUT_BYTES + 1 });
+    expect(await handler(buildPayload(testJob, 'work', { runId: 'r1', retryNumber: 2 }))).toStrictEqual({ s: 2, b: MAX_OUTPUT_BYTES + 1 });
     expect(io.objects.get('r1/work/2.json')).toBe(JSON.stringify(sized(MAX_OUTPUT_BYTES + 1)));
     const small = buildSingleOpJob(() => 'abc');
     expect(await jobHandler(small, { writeLog: () => {}, ioManager: io })({ ...buildPayload(small, 'work'), runId: 'r2', inlineBytes: 0 })).toStrictEqual({ s: 0, b: 11 });

@@ -18,27 +18,46 @@ const valid = buildPayload(protocolJob, 'consume', { inputs: [{ v: 'value' }] })
 const cases: { readonly label: string; readonly event: unknown; readonly says: string; readonly op?: string; readonly retryNumber?: number }[] = [
   { label: 'null', event: null, says: 'the event is not a stepops op payload', op: '', retryNumber: -1 },
   { label: 'a string', event: 'consume', says: 'got "consume"', op: '', retryNumber: -1 },
-  { label: 'an array', event: [valid], says: 'expected an object with protocol, job, op', op: '', retryNumber: -1 },
+  { label: 'an array', event: [valid], says: 'expected an object with protocol, job, runId, state', op: '', retryNumber: -1 },
   { label: 'a number', event: 42, says: 'got 42', op: '', retryNumber: -1 },
-  { label: 'no protocol', event: { ...valid, protocol: undefined }, says: 'payload.protocol is undefined but this handler speaks stepops protocol 1' },
-  { label: 'another protocol version', event: { ...valid, protocol: 2 }, says: 'payload.protocol is 2' },
+  { label: 'no protocol', event: { ...valid, protocol: undefined }, says: 'payload.protocol is undefined but this handler speaks stepops protocol 2' },
+  { label: 'another protocol version', event: { ...valid, protocol: 1 }, says: 'payload.protocol is 1' },
   { label: 'no job', event: { ...valid, job: undefined }, says: 'payload.job is undefined but this handler serves job "protocol_job"' },
   { label: 'another job', event: { ...valid, job: 'retry_job' }, says: 'payload.job is "retry_job"' },
   { label: 'no planHash', event: { ...valid, planHash: undefined }, says: 'payload.planHash is undefined' },
   { label: 'a planHash from another build', event: buildPayload(otherBuild, 'renamed', { inputs: [{ v: 'v' }] }), says: 'come from different builds', op: 'renamed' },
-  { label: 'no op', event: { ...valid, op: undefined }, says: 'payload.op must be the name of an op invocation of job "protocol_job", got undefined', op: '' },
+  {
+    label: 'no state',
+    event: { ...valid, state: undefined },
+    says: `payload.state must be the op Task's $states.context.State, whose Name is an op invocation of job "protocol_job", got undefined`,
+    op: '',
+    retryNumber: -1,
+  },
+  { label: 'a state without a Name', event: { ...valid, state: { RetryCount: 0 } }, says: 'got {"RetryCount":0}', op: '' },
   {
     label: 'an unknown op',
-    event: { ...valid, op: 'transform' },
-    says: 'payload.op "transform" is not an op invocation of job "protocol_job" (its invocations: produce, consume)',
+    event: { ...valid, state: { Name: 'transform', RetryCount: 0 } },
+    says: 'payload.state.Name "transform" is not an op invocation of job "protocol_job" (its invocations: produce, consume)',
     op: 'transform',
   },
   { label: 'no runId', event: { ...valid, runId: undefined }, says: 'payload.runId must be the execution name' },
   { label: 'an empty runId', event: { ...valid, runId: '' }, says: 'payload.runId must be the execution name (a non-empty string), got ""' },
-  { label: 'no retryNumber', event: { ...valid, retryNumber: undefined }, says: 'payload.retryNumber must be an integer >= 0', retryNumber: -1 },
-  { label: 'a negative retryNumber', event: { ...valid, retryNumber: -1 }, says: 'got -1', retryNumber: -1 },
-  { label: 'a fractional retryNumber', event: { ...valid, retryNumber: 1.5 }, says: 'got 1.5', retryNumber: -1 },
-  { label: 'a string retryNumber', event: { ...valid, retryNumber: '1' }, says: 'got "1"', retryNumber: -1 },
+  {
+    label: 'no RetryCount',
+    event: { ...valid, state: { Name: 'consume' } },
+    says: 'payload.state.RetryCount must be an integer >= 0 (the retries of this Task visit), got undefined',
+    retryNumber: -1,
+  },
+  { label: 'a negative RetryCount', event: { ...valid, state: { Name: 'consume', RetryCount: -1 } }, says: 'got -1', retryNumber: -1 },
+  { label: 'a fractional RetryCount', event: { ...valid, state: { Name: 'consume', RetryCount: 1.5 } }, says: 'got 1.5', retryNumber: -1 },
+  { label: 'a string RetryCount', event: { ...valid, state: { Name: 'consume', RetryCount: '1' } }, says: 'got "1"', retryNumber: -1 },
+  {
+    label: 'a negative loop base',
+    event: { ...valid, n: -1 },
+    says: 'payload.n must be an integer >= 0 (the retry number the Task was re-entered with; absent on a first entry), got -1',
+    retryNumber: -1,
+  },
+  { label: 'a string loop base', event: { ...valid, n: '2' }, says: 'got "2"', retryNumber: -1 },
   { label: 'an unknown retryMode', event: { ...valid, retryMode: 'exponential' }, says: 'payload.retryMode must be one of plain, indexed, loop, got "exponential"' },
   { label: 'no inputs', event: { ...valid, inputs: undefined }, says: 'payload.inputs must be an array of 1 value(s) for op "consume" (the outputs of produce), got undefined' },
   { label: 'too many inputs', event: { ...valid, inputs: [1, 2] }, says: 'got [1,2]' },
@@ -64,7 +83,7 @@ describe('jobHandler: payloads from elsewhere fail with PROTOCOL_ERROR and never
     expect(failure.Error).toBe(PROTOCOL_ERROR);
     expect(failure.errorMessage).toContain(says);
     expect(failure.errorMessage).toContain('deploy the state machine and the function together');
-    expect(failure.details).toStrictEqual({ stepops: 1, op: opName, retryNumber, decision: 'fail', reason: 'protocol-error' });
+    expect(failure.details).toStrictEqual({ stepops: 2, op: opName, retryNumber, decision: 'fail', reason: 'protocol-error' });
     expect(compute).not.toHaveBeenCalled();
     expect(logs.records).toStrictEqual([
       expect.objectContaining({
@@ -82,6 +101,17 @@ describe('jobHandler: payloads from elsewhere fail with PROTOCOL_ERROR and never
   it('cuts a huge received value in the message', async () => {
     const failure = recordFailure(await catchThrown(jobHandler(protocolJob, { writeLog: () => {} })({ ...valid, job: 'j'.repeat(100_000) })));
     expect(failure.errorMessage.length).toBeLessThan(1000);
+  });
+
+  it('adds the loop base and the retries of the visit: the op sees retry number n + State.RetryCount', async () => {
+    const seen: number[] = [];
+    const counting = job({ name: 'counting' }, () => {
+      op({ name: 'count' }, async (context) => seen.push(context.retryNumber))();
+    });
+    const handler = jobHandler(counting, { writeLog: () => {} });
+    await handler(buildPayload(counting, 'count', { n: 3, state: { Name: 'count', RetryCount: 2 } }));
+    await handler(buildPayload(counting, 'count', { state: { Name: 'count', RetryCount: 1 } }));
+    expect(seen).toStrictEqual([5, 1]);
   });
 
   it('ignores fields the protocol does not define', async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { compileJob } from '../../lib/asl/index.js';
 import { jobHandler } from '../../lib/handler/index.js';
 import { Backoff, Failure, Jitter, RetryPolicy, RetryRequested, job, op, type JobFailureCause } from '../../lib/index.js';
-import type { OpPayload } from '../../lib/job/wire-protocol.js';
+import { readPayloadRetryNumber, type OpPayload } from '../../lib/job/wire-protocol.js';
 import { ceilSeconds } from '../../lib/policy/whole-seconds.js';
 import { runStateMachine } from '../../lib/runner/index.js';
 import { createLambdaEmulator, FAULT_ERROR_NAMES, type DeadInvocation, type PlatformFault } from './lambda-emulator.js';
@@ -129,7 +129,7 @@ function expectRun(policy: RetryPolicy | undefined, script: readonly Attempt[]):
 
 /** True for the payload of an invocation that decides on its own attempt's timeout or crash. */
 function isDeciding(payload: OpPayload): boolean {
-  return payload.fault?.r === payload.retryNumber;
+  return payload.fault?.r === readPayloadRetryNumber(payload);
 }
 
 async function runScript(policy: RetryPolicy | undefined, script: readonly Attempt[], seed: number) {
@@ -157,7 +157,7 @@ async function runScript(policy: RetryPolicy | undefined, script: readonly Attem
   let attemptIndex = 0;
   let platformUsed = 0;
   const decide = (payload: OpPayload) => {
-    if (payload.op !== 'a') return undefined;
+    if (payload.state.Name !== 'a') return undefined;
     // The invocation that decides on a caught timeout or crash runs no op code: not an attempt.
     if (isDeciding(payload)) return undefined;
     const attempt = script[attemptIndex] ?? { platform: [], outcome: { kind: 'succeed' } };
@@ -203,7 +203,7 @@ describe("Dagster's rule holds under Lambda faults (emulated Node runtime, virtu
           }
         });
         const scheduled = result.history
-          .filter((event) => event.type === 'TaskScheduled' && (JSON.parse(event.taskScheduledEventDetails!.parameters!) as { Payload: OpPayload }).Payload.op === 'a')
+          .filter((event) => event.type === 'TaskScheduled' && (JSON.parse(event.taskScheduledEventDetails!.parameters!) as { Payload: OpPayload }).Payload.state.Name === 'a')
           .map((event) => event.id!);
         expect(scheduled).toHaveLength(ofA.length);
         const waits = measureWaits(result.history, scheduled);

@@ -14,7 +14,7 @@
 import type { InvokeCommand, InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import type { LambdaHandler } from '../../lib/handler/index.js';
 import { formatRuntimeError } from '../../lib/handler/task-failure.js';
-import type { OpPayload } from '../../lib/job/wire-protocol.js';
+import { readPayloadRetryNumber, type OpPayload } from '../../lib/job/wire-protocol.js';
 import type { LambdaClientLike } from '../../lib/runner/index.js';
 
 export type PlatformFault = 'throttle' | 'service-exception';
@@ -85,8 +85,9 @@ export function createLambdaEmulator(
       const text = typeof command.input.Payload === 'string' ? command.input.Payload : new TextDecoder().decode(command.input.Payload as Uint8Array);
       const payload = JSON.parse(text) as OpPayload;
       const fault = decide(payload, index);
-      const deciding = payload.fault?.r === payload.retryNumber;
-      invocations.push({ op: payload.op, retryNumber: payload.retryNumber, ...(fault === undefined ? {} : { fault }), ...(deciding ? { deciding } : {}) });
+      const retryNumber = readPayloadRetryNumber(payload);
+      const deciding = payload.fault?.r === retryNumber;
+      invocations.push({ op: payload.state.Name, retryNumber, ...(fault === undefined ? {} : { fault }), ...(deciding ? { deciding } : {}) });
       const metadata = { httpStatusCode: 200, requestId };
       if (fault === 'throttle') throw new ServiceError('TooManyRequestsException', 'Rate Exceeded.', 429, requestId);
       if (fault === 'service-exception') throw new ServiceError('ServiceException', 'Lambda encountered an internal error.', 500, requestId);

@@ -58,7 +58,7 @@ describe('recognition across package copies', () => {
     ['InvalidDefinitionError', () => new InvalidDefinitionError('r'), ['StepopsError', 'RunnerError']],
     [
       'OpAttemptError',
-      () => new OpAttemptError('stepops.Retry', 'm', { stepops: 1, op: 'a', retryNumber: 0, decision: 'retry', reason: 'policy' }, '{}'),
+      () => new OpAttemptError('stepops.Retry', 'm', { stepops: 2, op: 'a', retryNumber: 0, decision: 'retry', reason: 'policy' }, '{}'),
       ['StepopsError', 'OpAttemptError'],
     ],
     ['CliError', () => new CliError('what', 'fix'), ['StepopsError', 'CliError']],
@@ -76,7 +76,7 @@ describe('recognition across package copies', () => {
     for (const error of [new DefinitionError('d'), new InternalError('i'), new RunnerError('r'), new CliError('w', 'f'), new RunConfigError('j', [])]) {
       expect(error).toBeInstanceOf(StepopsError);
     }
-    expect(isOpAttemptError(new OpAttemptError('x', 'm', { stepops: 1, op: 'a', retryNumber: 0, decision: 'fail', reason: 'no-policy' }, '{}'))).toBe(true);
+    expect(isOpAttemptError(new OpAttemptError('x', 'm', { stepops: 2, op: 'a', retryNumber: 0, decision: 'fail', reason: 'no-policy' }, '{}'))).toBe(true);
     expect([isCliError(new CliError('w', 'f')), isRunConfigError(new RunConfigError('j', [])), isDefinitionError(new DefinitionError('d'))]).toStrictEqual([true, true, true]);
     expect(isCliError(Object.assign(new Error('x'), { name: 'stepops.CliError', exitCode: 2 }))).toBe(false);
   });

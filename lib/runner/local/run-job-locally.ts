@@ -3,7 +3,7 @@ import { compileJob, LAMBDA_INVOKE_CALLBACK_RESOURCE, LAMBDA_INVOKE_RESOURCE, ty
 import { InMemoryCoordinationStore } from '../../handler/coordination-store.js';
 import { jobHandler } from '../../handler/index.js';
 import { buildReexecutionInput, validateRunConfig, type JobDefinition, type LogRecord, type RecordedRun, type ReexecutionStrategy } from '../../job/index.js';
-import { STORED_KEY, STORED_RUN_KEY, VALUE_KEY, isOpStoredEnvelope, isOpValueEnvelope } from '../../job/wire-protocol.js';
+import { STORED_KEY, STORED_RUN_KEY, VALUE_KEY, isOpStoredEnvelope, isOpValueEnvelope, readPayloadRetryNumber } from '../../job/wire-protocol.js';
 import { IO_OBJECT_MISSING_ERROR } from '../../io/io-errors.js';
 import { readRecordedRunResult } from '../history/read-recorded-run.js';
 import { DirectoryIoManager } from '../../io/directory-io-manager.js';
@@ -358,6 +358,7 @@ const NO_SIMULATED_SECONDS: ReadonlyMap<string, number> = new Map();
 
 /** A payload whose `fault` is its own attempt's (lib/asl/compile-faults.ts): the wrapper decides, the op does not run. */
 function isDecidingFault(payload: unknown): boolean {
-  const { fault, retryNumber } = payload as { fault?: { r?: unknown } | null; retryNumber?: unknown };
-  return typeof fault === 'object' && fault !== null && fault.r === retryNumber;
+  const { fault, state, n } = payload as { fault?: { r?: unknown } | null; state?: { RetryCount?: unknown }; n?: unknown };
+  if (typeof fault !== 'object' || fault === null || typeof state?.RetryCount !== 'number' || (n !== undefined && typeof n !== 'number')) return false;
+  return fault.r === readPayloadRetryNumber({ state: { Name: '', RetryCount: state.RetryCount }, ...(n === undefined ? {} : { n }) });
 }
