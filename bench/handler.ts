@@ -57,14 +57,14 @@ export async function measureHandlerBundle(): Promise<{ readonly bytes: number; 
  */
 const OVERHEAD_PROGRAM = `
 import { buildOpContext, job, op } from './lib/index.js';
-import { computeJobFingerprint } from './lib/job/index.js';
+import { PROTOCOL_VERSION, computeJobFingerprint } from './lib/job/index.js';
 import { jobHandler } from './lib/handler/index.js';
 const [iterations, rounds] = [Number(process.argv[2]), Number(process.argv[3])];
 const trivial = op({ name: 'trivial' }, async () => ({ ok: true, rows: 42 }));
 const benchJob = job({ name: 'bench_job' }, () => { trivial(); });
 let sink = 0;
 const handler = jobHandler(benchJob, { writeLog: (record) => { sink += JSON.stringify(record).length; } });
-const payload = { protocol: 1, job: 'bench_job', op: 'trivial', runId: 'bench', retryNumber: 0, retryMode: 'plain', inputs: [], config: {}, planHash: computeJobFingerprint(benchJob) };
+const payload = { protocol: PROTOCOL_VERSION, job: 'bench_job', runId: 'bench', state: { EnteredTime: '2026-01-01T00:00:00.000Z', Name: 'trivial', RetryCount: 0 }, retryMode: 'plain', inputs: [], config: {}, planHash: computeJobFingerprint(benchJob) };
 const context = buildOpContext({ opName: 'trivial', jobName: 'bench_job', writeLog: () => {} });
 const direct = () => trivial.compute(context);
 const wrapped = () => handler(payload);

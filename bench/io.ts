@@ -18,6 +18,7 @@ import { computeMedian } from './stats.js';
 import { compileJob, isDefinitionError, job, op } from './stepops.js';
 import { POLICY_MIX } from './compile-scale.js';
 import { computeJobFingerprint } from '../lib/job/job-fingerprint.js';
+import { PROTOCOL_VERSION } from '../lib/job/wire-protocol.js';
 import { jobHandler, S3IoManager, type IoManager } from '../lib/handler/index.js';
 
 const CALLS = 200;
@@ -42,7 +43,15 @@ async function timeHandler(output: unknown, io: IoManager | undefined, tag: stri
     produce();
   });
   const handler = jobHandler(benchJob, { writeLog: () => {}, ...(io === undefined ? {} : { ioManager: io }) });
-  const base = { protocol: 1, job: 'io_bench', op: 'produce', retryNumber: 0, retryMode: 'plain', inputs: [], config: {}, planHash: computeJobFingerprint(benchJob) };
+  const base = {
+    protocol: PROTOCOL_VERSION,
+    job: 'io_bench',
+    state: { EnteredTime: '2026-01-01T00:00:00.000Z', Name: 'produce', RetryCount: 0 },
+    retryMode: 'plain',
+    inputs: [],
+    config: {},
+    planHash: computeJobFingerprint(benchJob),
+  };
   const samples: number[] = [];
   let call = 0;
   for (let round = -1; round < rounds; round += 1) {
