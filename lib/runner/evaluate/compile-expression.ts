@@ -3,7 +3,8 @@
  * plain synchronous JavaScript closures, for a subset of node types: literals, variables,
  * paths of names (with filters, `*`, array and object constructors as steps), filters,
  * array and object constructors, blocks with `:=`, conditions, `and`/`or`, `=`/`!=`, `<`/`<=`/`>`/`>=`, `+ - * / %`, `&` on strings, `in`, unary minus, and calls to
- * the functions in compiled-functions.ts. Each closure follows the engine's evaluation step by
+ * the functions in compiled-functions.ts, and `$sift(object, function($v, $k){...})` with the
+ * function written in place. Each closure follows the engine's evaluation step by
  * step (its sequences, their flags and its singleton rule, see jsonata-rules.ts), so the value
  * is the engine's. A tree with any other node or node property is not compiled (the engine
  * evaluates it); a compiled expression that meets anything outside the subset at run time
@@ -482,6 +483,7 @@ function compileCall(node: AstNode): CompiledExpression {
   checkProperties(procedure);
   if (procedure.type !== 'variable' || typeof procedure.value !== 'string' || procedure.predicate !== undefined) refuse();
   const name = procedure.value;
+  if (name === 'sift' && node.arguments?.length === 2 && node.arguments[1]!.type === 'lambda') return compileSift(node.arguments[0]!, node.arguments[1]!);
   const implementation = findCompiledFunction(name) ?? refuse();
   const args = (node.arguments ?? refuse()).map((argument) => compileNode(argument, false));
   return (input, frame) => {
@@ -490,5 +492,47 @@ function compileCall(node: AstNode): CompiledExpression {
     const values: unknown[] = [];
     for (const arg of args) values.push(arg(input, frame));
     return implementation(values);
+  };
+}
+
+/** A `function($v, $k, ...){...}` written as an argument: its parameter names and its body (a tail call's thunk unwrapped). */
+function compileLambda(node: AstNode): { readonly parameters: readonly string[]; readonly body: CompiledExpression } {
+  const lambda = node as AstNode & { readonly body?: AstNode; readonly signature?: unknown; readonly thunk?: unknown };
+  for (const [key, value] of Object.entries(lambda)) if (!['type', 'arguments', 'signature', 'position', 'body'].includes(key) && value !== undefined) refuse();
+  if (lambda.signature !== undefined || lambda.body === undefined) refuse();
+  const parameters = (lambda.arguments ?? refuse()).map((parameter) => (parameter.type === 'variable' && typeof parameter.value === 'string' ? parameter.value : refuse()));
+  let body = lambda.body as AstNode & { readonly body?: AstNode; readonly thunk?: unknown };
+  // The parser wraps a call in tail position in a thunk lambda; the engine's trampoline then evaluates that call in the lambda's frame.
+  if (body.type === 'lambda') {
+    if (body.thunk !== true || body.arguments?.length !== 0 || body.body === undefined) refuse();
+    for (const [key, value] of Object.entries(body)) if (!['type', 'thunk', 'arguments', 'position', 'body'].includes(key) && value !== undefined) refuse();
+    body = body.body;
+  }
+  return { parameters, body: compileNode(body, false) };
+}
+
+/**
+ * fn.sift with a lambda written in place: the object's entries for which the lambda, called
+ * with the value, the key and the object (as many as it has parameters), is true; nothing when
+ * none is. Only `boolean()` of the lambda's result is read, so the thunk's unnormalized result
+ * and a normalized one decide alike.
+ */
+function compileSift(objectNode: AstNode, lambdaNode: AstNode): CompiledExpression {
+  const object = compileNode(objectNode, false);
+  const { parameters, body } = compileLambda(lambdaNode);
+  return (input, frame) => {
+    if (frame.has('sift')) fallBack();
+    const value = object(input, frame);
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || isFunction(value)) fallBack();
+    const entries = value as Record<string, unknown>;
+    const result = Object.create(null) as Record<string, unknown>;
+    for (const key of Object.keys(entries)) {
+      const entry = entries[key];
+      const lambdaFrame = new CompiledFrame(frame, {});
+      const args = [entry, key, entries];
+      parameters.forEach((parameter, i) => lambdaFrame.bind(parameter, args[i]));
+      if (toBoolean(body(input, lambdaFrame)) === true) result[key] = entry;
+    }
+    return Object.keys(result).length === 0 ? undefined : result;
   };
 }

@@ -77,6 +77,7 @@ export function compileExpression(source: string, where: string): jsonata.Expres
 }
 
 interface SourceFacts {
+  readonly source: string;
   readonly fastPath: FastPath | undefined;
   readonly fastExpression: FastNode | undefined;
   readonly shape: ExpressionShape | undefined;
@@ -85,16 +86,21 @@ interface SourceFacts {
 
 const sourceFacts = new Map<string, SourceFacts>();
 
-/** What the runner reads off an expression's source (its fast shape, the names it binds), once per distinct source per process. */
-function readSource(source: string): SourceFacts {
-  let facts = sourceFacts.get(source);
+/**
+ * What the runner reads off an expression (its source, fast shape, the names it binds), once
+ * per distinct `{% %}` string per process (keyed by the definition's own string, whose hash the
+ * engine keeps: a run parsing the same definition again hashes nothing new).
+ */
+function readSource(value: string): SourceFacts {
+  let facts = sourceFacts.get(value);
   if (facts === undefined) {
+    const source = value.slice(2, -2);
     const fastPath = readFastPath(source);
     const fastExpression = fastPath === undefined ? readFastExpression(source) : undefined;
     const shape = fastPath === undefined && fastExpression === undefined ? readExpressionShape(source, STEP_FUNCTIONS_FUNCTION_NAMES) : undefined;
     const references = fastPath !== undefined ? [fastPath.variable] : listReferences(shape?.source ?? source).filter((name) => !name.startsWith(SLOT_PREFIX));
-    facts = { fastPath, fastExpression, shape, references };
-    sourceFacts.set(source, facts);
+    facts = { source, fastPath, fastExpression, shape, references };
+    sourceFacts.set(value, facts);
   }
   return facts;
 }
@@ -120,8 +126,7 @@ function compileShapeOrSource(source: string, shape: ExpressionShape | undefined
  */
 export function compileTemplate(value: unknown, where: string, path: string): Template {
   if (isJsonataExpression(value)) {
-    const source = value.slice(2, -2);
-    const { fastPath, fastExpression, shape, references } = readSource(source);
+    const { source, fastPath, fastExpression, shape, references } = readSource(value);
     // A fast shape is valid JSONata by construction: compiling it can wait until a fallback needs it.
     if (fastPath === undefined && fastExpression === undefined) compileShapeOrSource(source, shape, where);
     return { kind: 'expression', source, engineSource: shape?.source ?? source, where, slots: shape?.slots, fastPath, fastExpression, path, references };
