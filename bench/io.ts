@@ -21,9 +21,6 @@ import { computeJobFingerprint } from '../lib/job/job-fingerprint.js';
 import { PROTOCOL_VERSION } from '../lib/job/wire-protocol.js';
 import { jobHandler, S3IoManager, type IoManager } from '../lib/handler/index.js';
 
-const CALLS = 200;
-const ROUNDS = 5;
-
 interface IoSettings {
   readonly calls: number;
   readonly rounds: number;
@@ -33,7 +30,7 @@ interface IoSettings {
   readonly bisectTo: number;
 }
 
-const FULL: IoSettings = { calls: CALLS, rounds: ROUNDS, step: 1_000, limit: 20_000, bisectTo: 50 };
+const FULL: IoSettings = { calls: 200, rounds: 5, step: 1_000, limit: 20_000, bisectTo: 50 };
 const SMOKE: IoSettings = { calls: 5, rounds: 1, step: 100, limit: 200, bisectTo: 50 };
 
 /** Median µs per jobHandler call of an op returning `output`, with `io`, over `rounds` rounds of `calls` calls (each its own run id). */
