@@ -70,5 +70,15 @@ export type {
   DefinitionProblem,
   AslDefinition,
 } from './asl/index.js';
-export { runJobLocally } from './runner/index.js';
 export type { RunJobLocallyOptions, RunResult, SucceededRunResult, FailedRunResult, LocalRunResult } from './runner/index.js';
+import type { runJobLocally as runJobLocallyNow } from './runner/index.js';
+
+/**
+ * stepops/runner's runJobLocally, loaded on the first call: a module that imports `stepops` to
+ * define ops and jobs (every job module, a CDK app, a Lambda entry) does not load the local
+ * interpreter and jsonata (~60% of what this entry cost to import). Same behaviour and errors.
+ */
+export const runJobLocally: typeof runJobLocallyNow = async (job, options) => {
+  const runner = await import('./runner/index.js');
+  return runner.runJobLocally(job, options);
+};
