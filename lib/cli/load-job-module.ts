@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isDefinitionError } from '../errors.js';
 import { isJobDefinition, type JobDefinition } from '../job/index.js';
 import { CliError, FAILURE_EXIT_CODE } from './cli-error.js';
+import { evaluateCommonJs, startDirectTransform } from './transform-typescript-module.js';
 
 /** A job a module exports, with the name it is exported under. */
 export interface ExportedJob {
@@ -14,8 +15,11 @@ export interface ExportedJob {
 
 /**
  * Imports a job module, resolved against `cwd`, and returns the jobs it exports, each once, in
- * export order. JavaScript modules (.js, .mjs, .cjs) are loaded by Node itself; TypeScript
- * (.ts, .mts, .cts, .tsx) through tsx, which is imported only then (loading it costs ~100 ms).
+ * export order. JavaScript modules (.js, .mjs, .cjs) are loaded by Node itself; a CommonJS
+ * TypeScript module (.ts, .cts) whose imports Node can load by itself (the package, builtins,
+ * installed CommonJS packages: plan-direct-transform.ts) is transformed by esbuild alone; any
+ * other TypeScript (.ts, .mts, .cts, .tsx) goes through tsx, which is imported only then
+ * (loading it costs ~100 ms, and it scans each module's source again).
  * A JavaScript module that Node cannot load by itself (an ES module importing a .ts file or an
  * extensionless path, a CommonJS module requiring an ES module or a .ts file) goes through tsx
  * as before (a CommonJS one is then evaluated again, up to its failed require).
@@ -109,23 +113,28 @@ async function importEsModule(absolutePath: string, cwd: string): Promise<Record
 const SHARED_ENTRY_POINTS = ['../index', '../runner/index', '../handler/index'] as const;
 
 /**
- * Requires a CommonJS job module (a JavaScript one with Node's own require, a TypeScript one,
- * or a JavaScript one requiring an ES module, through tsx's require hook), with this package's entry points
- * already in the require cache as the CLI's own module instances. tsImport would load such a
- * module from a data: URL holding its whole source (so every stack frame of its ops would print
- * that URL, and formatting each one costs time in proportion to the module), and load a second
- * copy of the package (transformed to CommonJS) for its imports. The cache entries this adds
- * are removed afterwards, so that loading the module again evaluates it again, as tsImport does.
+ * Requires a CommonJS job module (a JavaScript one with Node's own require; a TypeScript one with
+ * esbuild's transform alone when Node can load everything it imports, see
+ * plan-direct-transform.ts; otherwise, and for a JavaScript one requiring an ES module, through
+ * tsx's require hook), with this package's entry points already in the require cache as the
+ * CLI's own module instances. tsImport would load such a module from a data: URL holding its
+ * whole source (so every stack frame of its ops would print that URL, and formatting each one
+ * costs time in proportion to the module), and load a second copy of the package (transformed to
+ * CommonJS) for its imports. The cache entries this adds are removed afterwards, so that loading
+ * the module again evaluates it again, as tsImport does.
  */
 async function requireCommonJs(absolutePath: string): Promise<Record<string, unknown>> {
   const require = createRequire(import.meta.url);
   const cache = require.cache;
   const before = new Set(Object.keys(cache));
   const here = import.meta.url;
+  const sharedFiles = SHARED_ENTRY_POINTS.flatMap((entry) => {
+    const file = ['.js', '.ts'].map((extension) => fileURLToPath(new URL(`${entry}${extension}`, here))).find((candidate) => existsSync(candidate));
+    return file === undefined ? [] : [file];
+  });
   const share = async (): Promise<void> => {
-    for (const entry of SHARED_ENTRY_POINTS) {
-      const file = ['.js', '.ts'].map((extension) => fileURLToPath(new URL(`${entry}${extension}`, here))).find((candidate) => existsSync(candidate));
-      if (file === undefined || cache[file] !== undefined) continue;
+    for (const file of sharedFiles) {
+      if (cache[file] !== undefined) continue;
       const shared = new Module(file);
       shared.filename = file;
       shared.exports = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
@@ -145,6 +154,18 @@ async function requireCommonJs(absolutePath: string): Promise<Record<string, unk
       if (!needsTsx(error, true)) throw error;
     } finally {
       forget();
+    }
+  } else {
+    // esbuild transforms the module in its own process while this one loads the package.
+    const transform = startDirectTransform(absolutePath, { isSharedEntry: (file) => sharedFiles.includes(file), isCommonJsFile: isCommonJsModule });
+    await share();
+    const direct = await transform;
+    if ('code' in direct) {
+      try {
+        return evaluateCommonJs(absolutePath, direct.code, cache) as Record<string, unknown>;
+      } finally {
+        forget();
+      }
     }
   }
   await share();

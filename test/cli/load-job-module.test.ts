@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { findSourceMap } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RetryPolicy } from '../../lib/index.js';
 import { loadJobModule } from '../../lib/cli/load-job-module.js';
+import { startDirectTransform } from '../../lib/cli/transform-typescript-module.js';
 
 const LIB_INDEX = fileURLToPath(new URL('../../lib/index.js', import.meta.url));
 
@@ -122,5 +124,70 @@ describe('loadJobModule, JavaScript modules', () => {
     });
     expect(await loadJobModule(join(folder, 'job.js'), directory)).toStrictEqual([]);
     expect((globalThis as unknown as { probe: { value: number } }).probe.value).toBe(42);
+  });
+});
+
+describe('loadJobModule, a CommonJS TypeScript module esbuild transforms alone (no tsx)', () => {
+  const LIB_INDEX_TS = LIB_INDEX.replace(/\.js$/, '.ts');
+  const sharing = { isSharedEntry: (file: string) => file === LIB_INDEX_TS, isCommonJsFile: () => true };
+
+  function writeModule(files: Record<string, string>): string {
+    const folder = mkdtempSync(join(directory, 'direct-'));
+    writeFileSync(join(folder, 'package.json'), JSON.stringify({ type: 'commonjs' }));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(folder, name), text);
+    return folder;
+  }
+
+  const job = [
+    `import { job, op, RetryPolicy } from ${JSON.stringify(LIB_INDEX_TS)};`,
+    'import { basename } from "node:path";',
+    'const g = globalThis as unknown as { probe?: { evaluations: number } };',
+    "g.probe = { stack: new Error('probe').stack, retryPolicy: RetryPolicy, evaluations: (g.probe?.evaluations ?? 0) + 1, source: (function ( ) { return  1 ; }).toString(), file: basename(__filename) } as never;",
+    "const step = op({ name: 'step' }, () => 1);",
+    "export const probeJob = job({ name: 'probe_job' }, () => { step(); });",
+    '',
+  ].join('\n');
+
+  it('loads the module: its stack names the .ts line, the CLI instance of the package is shared, a second load evaluates it again', async () => {
+    const path = join(writeModule({ 'job.ts': job }), 'job.ts');
+    expect(Object.keys(await startDirectTransform(path, sharing))).toStrictEqual(['code']);
+    delete (globalThis as { probe?: unknown }).probe;
+    const jobs = await loadJobModule(path, directory);
+    expect(jobs.map((entry) => [entry.exportName, entry.job.name])).toStrictEqual([['probeJob', 'probe_job']]);
+    const probe = readProbe() as Probe & { source: string; file: string };
+    expect(probe.stack).toContain(path);
+    // Node holds the module's source map, so its stack frames name job.ts's own lines (vitest
+    // formats stacks itself, so the frame above is not mapped here; the CLI's process maps it).
+    const frame = /job\.ts:(\d+):(\d+)/.exec(probe.stack)!;
+    const entry = findSourceMap(path)?.findEntry(Number(frame[1]) - 1, Number(frame[2]) - 1);
+    expect(entry).toMatchObject({ originalSource: pathToFileURL(path).href, originalLine: 3 });
+    expect(probe.retryPolicy).toBe(RetryPolicy);
+    expect(probe.file).toBe('job.ts');
+    // esbuild reprints the function unminified; tsx would write `function(){return 1}`.
+    expect(probe.source).toBe('function() {\n  return 1;\n}');
+    await loadJobModule(path, directory);
+    expect(readProbe().evaluations).toBe(2);
+  });
+
+  const tsxCases: readonly [string, Record<string, string>, string][] = [
+    [
+      'a module importing a local .ts file',
+      { 'job.ts': `import { value } from './helper';\n(globalThis as any).probe = { value };\n`, 'helper.ts': 'export const value: number = 41 + 1;\n' },
+      './helper: Node cannot resolve it, tsx may',
+    ],
+    ['a module using import.meta', { 'job.ts': `(globalThis as any).probe = { value: import.meta.url.length > 0 ? 42 : 0 };\n` }, 'esbuild warned about the module: tsx loads it'],
+  ];
+  it.each(tsxCases)('%s goes through tsx, which loads it', async (_label, files, reason) => {
+    const path = join(writeModule(files), 'job.ts');
+    expect(await startDirectTransform(path, sharing)).toStrictEqual({ tsxReason: reason });
+    delete (globalThis as { probe?: unknown }).probe;
+    expect(await loadJobModule(path, directory)).toStrictEqual([]);
+    expect((globalThis as unknown as { probe: { value: number } }).probe.value).toBe(42);
+  });
+
+  it("fails on a syntax error with tsx's file:line:column message", async () => {
+    const path = join(writeModule({ 'job.ts': 'const a = (1;\n' }), 'job.ts');
+    expect(await startDirectTransform(path, sharing)).toStrictEqual({ tsxReason: 'esbuild could not transform the module: tsx reports why' });
+    await expect(loadJobModule(path, directory)).rejects.toThrow(/job\.ts:1:12: syntax error: Expected "\)" but found ";"/);
   });
 });
