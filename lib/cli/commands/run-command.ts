@@ -1,9 +1,7 @@
 import { compileJob, type Concurrency } from '../../asl/index.js';
 import { ReexecutionError, buildReexecutionInput, validateRunConfig } from '../../job/index.js';
-import { readRecordedRunResult } from '../../runner/index.js';
 import { CliError } from '../cli-error.js';
 import { readRunDocumentFile } from '../read-run-document.js';
-import { runJobLocally } from '../../runner/local/run-job-locally.js';
 import type { CliIo } from '../cli-io.js';
 import { FAILURE_EXIT_CODE, INTERRUPTED_EXIT_CODE } from '../cli-error.js';
 import { createProgressTracker } from '../render/describe-progress.js';
@@ -51,12 +49,29 @@ export interface RunCommandOptions {
 }
 
 /**
+ * Marks at the end of each phase of `stepops run` (performance.mark: a timestamp, no output),
+ * from which bench/local-runner.ts reports where a cold process spends its time.
+ */
+export const RUN_PHASE_MARKS = {
+  started: 'stepops:run-started',
+  loaded: 'stepops:job-loaded',
+  compiled: 'stepops:compiled',
+  ran: 'stepops:ran',
+  rendered: 'stepops:rendered',
+} as const;
+
+/**
  * `stepops run <module>`: runs a job locally with live progress, then prints the timeline.
  * Ctrl-C stops the run (its AbortSignal), prints the timeline so far and exits with 130.
  */
 export async function runRunCommand(modulePath: string, options: RunCommandOptions, io: CliIo): Promise<number> {
+  performance.mark(RUN_PHASE_MARKS.started);
   const simulatedOpSeconds = readSimulateOption(options.simulate, io.cwd);
+  // The runner is imported only here: loading a TypeScript job module loads it meanwhile, while
+  // esbuild transforms the module in its own process (load-job-module.ts).
   const job = await loadJob(modulePath, options.job, io.cwd);
+  const { runJobLocally, readRecordedRunResult } = await import('../../runner/index.js');
+  performance.mark(RUN_PHASE_MARKS.loaded);
   const reexecution = options.fromFailure === undefined ? undefined : planFromFailure(options.fromFailure, options.input, io.cwd, job.name);
   const input = reexecution?.input ?? readInputOption(options.input, io.cwd);
   // A run config that does not fit the job fails here, before the header and before any op runs.
@@ -66,6 +81,7 @@ export async function runRunCommand(modulePath: string, options: RunCommandOptio
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
   };
   const compiled = compileJob(job, compileOptions);
+  performance.mark(RUN_PHASE_MARKS.compiled);
   const { retryPlans, childDefinitions } = compiled;
   const plans = new Map(retryPlans.map((plan) => [plan.op, plan]));
   const json = options.json === true;
@@ -120,6 +136,7 @@ export async function runRunCommand(modulePath: string, options: RunCommandOptio
     stopListening?.();
     reporter.finish();
   }
+  performance.mark(RUN_PHASE_MARKS.ran);
   const interrupted = interrupt.signal.aborted;
   const summary = summarizeExecution(result.childExecutions === undefined ? result.history : merger.history(), { opNames });
   if (options.report !== undefined) {
@@ -140,6 +157,7 @@ export async function runRunCommand(modulePath: string, options: RunCommandOptio
     if (interrupted) progressOutput.write(`\n${style.bold('interrupted (Ctrl-C)')}: the run was stopped; the timeline so far:\n`);
     io.stdout.write(`\n${renderTimeline(summary, { style, clockLabel }).join('\n')}\n`);
   }
+  performance.mark(RUN_PHASE_MARKS.rendered);
   if (interrupted) return INTERRUPTED_EXIT_CODE;
   return result.status === 'SUCCEEDED' ? 0 : FAILURE_EXIT_CODE;
 }

@@ -1,7 +1,7 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { isOpOutcomeMarker } from '../../job/index.js';
 import { VALUE_KEY, isOpValueEnvelope, listFailedUpstream } from '../../job/wire-protocol.js';
-import { summarizeTaskAttempts, type TaskVisitSummary } from '../../runner/index.js';
+import { summarizeTaskAttempts, type TaskVisitSummary } from '../../runner/history/history-summary.js';
 import { describeFailure, type DescribedFailure } from './describe-failure.js';
 import { readScheduledOpAttempt } from './read-task-payload.js';
 
