@@ -90,13 +90,36 @@ async function measureSize(size: number): Promise<SizeFigures | undefined> {
   return { size, compileMs: compile.ms, fullMs: full.ms, interpreterMs: interpreter.ms, interpreterCpuMs: interpreter.cpuMs, ...countRun(full.result) };
 }
 
-/** Preloaded into each fresh process: prints the process's own CPU time (user + system) on stderr as it exits. */
-const REPORT_CPU = `data:text/javascript,${encodeURIComponent('process.on("exit",()=>{const u=process.cpuUsage();process.stderr.write("\\nBENCH_CPU_MS="+(u.user+u.system)/1000+"\\n")})')}`;
+/**
+ * Preloaded into each fresh process: prints the process's own CPU time (user + system) on stderr
+ * as it exits, and the time of each `stepops:` performance mark (RUN_PHASE_MARKS in
+ * lib/cli/commands/run-command.ts), ms since the process started.
+ */
+const REPORT_CPU = `data:text/javascript,${encodeURIComponent(
+  'process.on("exit",()=>{const u=process.cpuUsage();const m=performance.getEntriesByType("mark").filter(e=>e.name.startsWith("stepops:")).map(e=>e.name+"="+e.startTime).join(",");process.stderr.write("\\nBENCH_CPU_MS="+(u.user+u.system)/1000+"\\nBENCH_MARKS="+m+"\\n")})',
+)}`;
+
+/** The phases of a cold `stepops run`, each ending at a performance mark (RUN_PHASE_MARKS), the first starting with the process. */
+const COLD_PHASES = [
+  { name: 'Node start-up and loading the CLI', end: 'stepops:run-started' },
+  { name: 'loading the job module (and the runner, meanwhile)', end: 'stepops:job-loaded' },
+  { name: 'compileJob', end: 'stepops:compiled' },
+  { name: 'the run, with the progress lines', end: 'stepops:ran' },
+  { name: 'summary and timeline', end: 'stepops:rendered' },
+] as const;
+
+interface ProcessFigures {
+  readonly ms: number;
+  readonly cpuMs: number;
+  /** Median ms of each COLD_PHASES entry, when the processes marked them. */
+  readonly phaseMs: readonly number[] | undefined;
+}
 
 /** Medians of wall and CPU milliseconds of COLD_RUNS fresh `node <args>` processes, run one after the other, tsx's cache off. */
-function medianOfProcesses(args: readonly string[]): { readonly ms: number; readonly cpuMs: number } {
+function medianOfProcesses(args: readonly string[]): ProcessFigures {
   const samples: number[] = [];
   const cpuSamples: number[] = [];
+  const phaseSamples: number[][] = COLD_PHASES.map(() => []);
   for (let i = 0; i < COLD_RUNS; i += 1) {
     const started = performance.now();
     // Cold means tsx's transform cache is empty too (it would otherwise keep the job module's
@@ -109,8 +132,15 @@ function medianOfProcesses(args: readonly string[]): { readonly ms: number; read
     if (cpu === null) throw new Error(`node ${args.join(' ')} did not report its CPU time: ${run.stderr}`);
     samples.push(ms);
     cpuSamples.push(Number(cpu[1]));
+    const marks = new Map((/BENCH_MARKS=(.*)/.exec(run.stderr)?.[1] ?? '').split(',').map((entry) => [entry.split('=')[0], Number(entry.split('=')[1])]));
+    COLD_PHASES.forEach((phase, k) => {
+      const end = marks.get(phase.end);
+      const start = k === 0 ? 0 : marks.get(COLD_PHASES[k - 1]!.end);
+      if (end !== undefined && start !== undefined) phaseSamples[k]!.push(end - start);
+    });
   }
-  return { ms: computeMedian(samples), cpuMs: computeMedian(cpuSamples) };
+  const phaseMs = phaseSamples.every((phase) => phase.length === COLD_RUNS) ? phaseSamples.map(computeMedian) : undefined;
+  return { ms: computeMedian(samples), cpuMs: computeMedian(cpuSamples), phaseMs };
 }
 
 /** Every row of the local-runner figure (or of the parts asked for). */
@@ -241,7 +271,7 @@ export async function measureLocalRunner(parts: readonly LocalRunnerPart[] = ALL
         value: cold.ms,
         baseline: coldBaseline.ms,
         unit: 'ms',
-        method: `wall time of \`node dist/cli/bin.js run <module> --logs none\` on the job written as a user would (bench/cold-job-module.ts: one TypeScript module importing the built package, 1,000 ops defined directly) (Node start, loading the CLI, the job module through tsx, compile, run on the virtual clock, progress and timeline), median of ${COLD_RUNS} fresh processes (goal <= 1,000 ms); baseline: \`node --import tsx bench/cold-baseline.ts 1000\` (Node start, tsx, building and running the bare JSONPath machine with aws-local-stepfunctions), median of ${COLD_RUNS} fresh processes in the same run; every process with TSX_DISABLE_CACHE=1 (tsx transforms each module again, as on a first run)`,
+        method: `wall time of \`node dist/cli/bin.js run <module> --logs none\` on the job written as a user would (bench/cold-job-module.ts: one TypeScript module importing the built package, 1,000 ops defined directly) (Node start, loading the CLI, the job module (esbuild's transform: a CommonJS module importing only the package), compile, run on the virtual clock, progress and timeline), median of ${COLD_RUNS} fresh processes (goal <= 1,000 ms); baseline: \`node --import tsx bench/cold-baseline.ts 1000\` (Node start, tsx, building and running the bare JSONPath machine with aws-local-stepfunctions), median of ${COLD_RUNS} fresh processes in the same run; every process with TSX_DISABLE_CACHE=1 (tsx transforms each module again, as on a first run)`,
       }),
       buildComparedRow({
         name: 'local runner, 1,000 ops: cold `stepops run` vs one cold aws-local-stepfunctions process, CPU time',
@@ -251,6 +281,15 @@ export async function measureLocalRunner(parts: readonly LocalRunnerPart[] = ALL
         method: `the same processes as the row above: each one's own CPU time (process.cpuUsage, user + system, all threads, printed as it exits), median of ${COLD_RUNS}`,
       }),
     );
+    if (cold.phaseMs === undefined) throw new Error('the cold stepops run processes did not mark their phases (RUN_PHASE_MARKS)');
+    COLD_PHASES.forEach((phase, k) => {
+      rows.push({
+        name: `local runner, 1,000 ops: cold \`stepops run\`, phase ${k + 1} of ${COLD_PHASES.length}: ${phase.name}`,
+        value: roundTo(cold.phaseMs![k]!, 1),
+        unit: 'ms',
+        method: `the same processes as the cold rows above: wall time from ${k === 0 ? 'the process start' : `the performance mark ${COLD_PHASES[k - 1]!.end}`} to ${phase.end} (lib/cli/commands/run-command.ts), median of ${COLD_RUNS}; the rest of the process (writing the output, exit) is the cold row's value minus these`,
+      });
+    });
   }
   if (at1000 !== undefined && at3000 !== undefined) {
     const large = at3000.size;
