@@ -20,20 +20,11 @@ export type Template =
   | { readonly kind: 'constant'; readonly value: unknown; readonly path: string }
   | {
       readonly kind: 'expression';
-      readonly source: string;
-      /** What the engine parses for this source (its shape's source, or the source): compiled once per process, for a fast shape on its first fallback. */
-      readonly engineSource: string;
+      /** What the runner read off the `{% %}` string, shared by every field holding the same string. */
+      readonly facts: ExpressionFacts;
       /** Where the definition holds it, for a syntax error. */
       readonly where: string;
-      /** Set when the engine evaluates the source's shape (see expression-shape.ts): what to bind for its slots. */
-      readonly slots: readonly ShapeSlot[] | undefined;
-      /** Set when the source has a shape evaluated without the engine (see fast-path.ts). */
-      readonly fastPath: FastPath | undefined;
-      /** Set when the source is a payload shape evaluated without the engine (see fast-expression.ts). */
-      readonly fastExpression: FastNode | undefined;
       readonly path: string;
-      /** The `$names` the source (or its shape, slots aside) mentions: only these are bound when it is evaluated. */
-      readonly references: readonly string[];
     }
   | { readonly kind: 'object'; readonly entries: readonly (readonly [string, Template])[]; readonly path: string }
   | { readonly kind: 'array'; readonly items: readonly Template[]; readonly path: string };
@@ -76,22 +67,32 @@ export function compileExpression(source: string, where: string): jsonata.Expres
   }
 }
 
-interface SourceFacts {
+/** What the runner reads off one `{% %}` string: the same for every field that holds it. */
+export interface ExpressionFacts {
+  /** The expression between `{%` and `%}`. */
   readonly source: string;
+  /** What the engine parses for this source (its shape's source, or the source): compiled once per process, for a fast shape on its first fallback. */
+  readonly engineSource: string;
+  /** Set when the engine evaluates the source's shape (see expression-shape.ts): what to bind for its slots. */
+  readonly slots: readonly ShapeSlot[] | undefined;
+  /** Set when the source has a shape evaluated without the engine (see fast-path.ts). */
   readonly fastPath: FastPath | undefined;
+  /** Set when the source is a payload shape evaluated without the engine (see fast-expression.ts). */
   readonly fastExpression: FastNode | undefined;
+  /** The source's shape, when the engine evaluates one. */
   readonly shape: ExpressionShape | undefined;
+  /** The `$names` the source (or its shape, slots aside) mentions: only these are bound when it is evaluated. */
   readonly references: readonly string[];
 }
 
-const sourceFacts = new Map<string, SourceFacts>();
+const sourceFacts = new Map<string, ExpressionFacts>();
 
 /**
  * What the runner reads off an expression (its source, fast shape, the names it binds), once
  * per distinct `{% %}` string per process (keyed by the definition's own string, whose hash the
  * engine keeps: a run parsing the same definition again hashes nothing new).
  */
-function readSource(value: string): SourceFacts {
+function readSource(value: string): ExpressionFacts {
   let facts = sourceFacts.get(value);
   if (facts === undefined) {
     const source = value.slice(2, -2);
@@ -99,7 +100,7 @@ function readSource(value: string): SourceFacts {
     const fastExpression = fastPath === undefined ? readFastExpression(source) : undefined;
     const shape = fastPath === undefined && fastExpression === undefined ? readExpressionShape(source, STEP_FUNCTIONS_FUNCTION_NAMES) : undefined;
     const references = fastPath !== undefined ? [fastPath.variable] : listReferences(shape?.source ?? source).filter((name) => !name.startsWith(SLOT_PREFIX));
-    facts = { source, fastPath, fastExpression, shape, references };
+    facts = { source, engineSource: shape?.source ?? source, slots: shape?.slots, fastPath, fastExpression, shape, references };
     sourceFacts.set(value, facts);
   }
   return facts;
@@ -123,30 +124,56 @@ function compileShapeOrSource(source: string, shape: ExpressionShape | undefined
 /**
  * Compiles a JSON value in which any string that is exactly `{% expr %}` is an expression.
  * `where` locates definition errors; `path` is the Step Functions field path of the value.
+ * A part with no expression in it is one constant: a frozen copy of the definition's value.
  */
 export function compileTemplate(value: unknown, where: string, path: string): Template {
-  if (isJsonataExpression(value)) {
-    const { source, fastPath, fastExpression, shape, references } = readSource(value);
-    // A fast shape is valid JSONata by construction: compiling it can wait until a fallback needs it.
-    if (fastPath === undefined && fastExpression === undefined) compileShapeOrSource(source, shape, where);
-    return { kind: 'expression', source, engineSource: shape?.source ?? source, where, slots: shape?.slots, fastPath, fastExpression, path, references };
-  }
+  if (typeof value === 'string') return isJsonataExpression(value) ? compileExpressionTemplate(value, where, path) : { kind: 'constant', value, path };
+  if (value === null || typeof value !== 'object' || !containsExpression(value)) return { kind: 'constant', value: copyFrozen(value), path };
   if (Array.isArray(value)) {
-    const items = value.map((item, i) => compileTemplate(item, `${where}[${i}]`, `${path}[${i}]`));
-    if (!items.every((t) => t.kind === 'constant')) return { kind: 'array', items, path };
-    return { kind: 'constant', value: Object.freeze(items.map((t) => (t as { value: unknown }).value)), path };
+    const items: Template[] = [];
+    for (let i = 0; i < value.length; i += 1) items.push(compileTemplate(value[i], `${where}[${i}]`, `${path}[${i}]`));
+    return { kind: 'array', items, path };
   }
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).map(([k, v]) => [k, compileTemplate(v, `${where}.${k}`, `${path}/${k}`)] as const);
-    if (!entries.every(([, t]) => t.kind === 'constant')) return { kind: 'object', entries, path };
-    return { kind: 'constant', value: Object.freeze(Object.fromEntries(entries.map(([k, t]) => [k, (t as { value: unknown }).value]))), path };
+  const entries: (readonly [string, Template])[] = [];
+  for (const key of Object.keys(value)) entries.push([key, compileTemplate((value as Record<string, unknown>)[key], `${where}.${key}`, `${path}/${key}`)]);
+  return { kind: 'object', entries, path };
+}
+
+function compileExpressionTemplate(value: string, where: string, path: string): Template {
+  const facts = readSource(value);
+  // A fast shape is valid JSONata by construction: compiling it can wait until a fallback needs it.
+  if (facts.fastPath === undefined && facts.fastExpression === undefined) compileShapeOrSource(facts.source, facts.shape, where);
+  return { kind: 'expression', facts, where, path };
+}
+
+/** True when some string inside a JSON value is a `{% %}` expression. */
+function containsExpression(value: unknown): boolean {
+  if (typeof value === 'string') return isJsonataExpression(value);
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (containsExpression(item)) return true;
+    return false;
   }
-  return { kind: 'constant', value, path };
+  for (const key of Object.keys(value)) if (containsExpression((value as Record<string, unknown>)[key])) return true;
+  return false;
+}
+
+/** A deep copy of a JSON value, every array and object in it frozen (a JSON "__proto__" key stays data). */
+function copyFrozen(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const items: unknown[] = [];
+    for (const item of value) items.push(copyFrozen(item));
+    return Object.freeze(items);
+  }
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) setEntry(copy, key, copyFrozen((value as Record<string, unknown>)[key]));
+  return Object.freeze(copy);
 }
 
 /** The text AWS quotes for a template in errors: the expression's source, or the constant as JSON. */
 export function describeTemplateSource(template: Template): string {
-  if (template.kind === 'expression') return template.source.trim();
+  if (template.kind === 'expression') return template.facts.source.trim();
   return template.kind === 'constant' ? (JSON.stringify(template.value) ?? 'null') : template.path;
 }
 
@@ -217,12 +244,12 @@ function setEntry(result: Record<string, unknown>, key: string, value: unknown):
 
 function evaluateExpression(template: Extract<Template, { kind: 'expression' }>, env: EvaluationEnvironment): unknown {
   let value: unknown = FALL_BACK;
-  const fastPath = template.fastPath;
+  const fastPath = template.facts.fastPath;
   if (fastPath !== undefined) {
     const name = fastPath.variable;
     if (name === 'states') value = evaluateFastPath(fastPath, true, env.states);
     else if (!Object.hasOwn(env.functions, name)) value = evaluateFastPath(fastPath, name in env.variables, env.variables[name]);
-  } else if (template.fastExpression !== undefined) value = evaluateFastExpression(template.fastExpression, env);
+  } else if (template.facts.fastExpression !== undefined) value = evaluateFastExpression(template.facts.fastExpression, env);
   if (observer !== undefined && value !== FALL_BACK) observeFastEvaluation(template, env, value);
   if (value === FALL_BACK) value = evaluateCompiledExpression(template, env);
   if (value === FALL_BACK) return evaluateWithEngine(template, env).then((result) => checkResult(template, env, result));
@@ -246,8 +273,8 @@ export function observeEvaluations(next: ((evaluation: ObservedEvaluation) => vo
 }
 
 function observeFastEvaluation(template: Extract<Template, { kind: 'expression' }>, env: EvaluationEnvironment, value: unknown): void {
-  const bindings = bindReferences(listReferences(template.engineSource), env);
-  observer?.({ engineSource: template.engineSource, by: 'fast', bindings, value });
+  const bindings = bindReferences(listReferences(template.facts.engineSource), env);
+  observer?.({ engineSource: template.facts.engineSource, by: 'fast', bindings, value });
 }
 
 const compiledExpressions = new Map<string, CompiledExpression | null>();
@@ -257,10 +284,10 @@ const compiledExpressions = new Map<string, CompiledExpression | null>();
  * once per distinct source per process, or undefined when the source is outside the subset.
  */
 function readCompiledExpression(template: Extract<Template, { kind: 'expression' }>): CompiledExpression | undefined {
-  let compiledExpression = compiledExpressions.get(template.engineSource);
+  let compiledExpression = compiledExpressions.get(template.facts.engineSource);
   if (compiledExpression === undefined) {
-    compiledExpression = compileJsonataAst(compileExpression(template.engineSource, template.where).ast()) ?? null;
-    compiledExpressions.set(template.engineSource, compiledExpression);
+    compiledExpression = compileJsonataAst(compileExpression(template.facts.engineSource, template.where).ast()) ?? null;
+    compiledExpressions.set(template.facts.engineSource, compiledExpression);
   }
   return compiledExpression ?? undefined;
 }
@@ -269,8 +296,8 @@ function readCompiledExpression(template: Extract<Template, { kind: 'expression'
 function evaluateCompiledExpression(template: Extract<Template, { kind: 'expression' }>, env: EvaluationEnvironment): unknown {
   const compiledExpression = readCompiledExpression(template);
   if (compiledExpression === undefined) return FALL_BACK;
-  const bindings = bindReferences(template.references, env);
-  if (template.slots !== undefined) bindShapeSlots(template.slots, env.variables, bindings);
+  const bindings = bindReferences(template.facts.references, env);
+  if (template.facts.slots !== undefined) bindShapeSlots(template.facts.slots, env.variables, bindings);
   let value: unknown;
   try {
     value = evaluateCompiled(compiledExpression, bindings);
@@ -278,32 +305,36 @@ function evaluateCompiledExpression(template: Extract<Template, { kind: 'express
     if (error === FALL_BACK_SIGNAL) return FALL_BACK;
     throw error;
   }
-  observer?.({ engineSource: template.engineSource, by: 'compiled', bindings, value });
+  observer?.({ engineSource: template.facts.engineSource, by: 'compiled', bindings, value });
   return value;
 }
 
 /** The value of an expression, or States.QueryEvaluationError when it is nothing or holds a function. */
 function checkResult(template: Extract<Template, { kind: 'expression' }>, env: EvaluationEnvironment, value: unknown): unknown {
   if (value === undefined) {
-    failQueryEvaluation(env, `The JSONata expression '${template.source.trim()}' specified for the field '${template.path}' returned nothing (undefined).`, template.path);
+    failQueryEvaluation(env, `The JSONata expression '${template.facts.source.trim()}' specified for the field '${template.path}' returned nothing (undefined).`, template.path);
   }
   if (containsFunction(value)) {
-    failQueryEvaluation(env, `The JSONata expression '${template.source.trim()}' specified for the field '${template.path}' returned an unsupported result type.`, template.path);
+    failQueryEvaluation(
+      env,
+      `The JSONata expression '${template.facts.source.trim()}' specified for the field '${template.path}' returned an unsupported result type.`,
+      template.path,
+    );
   }
   return value;
 }
 
 async function evaluateWithEngine(template: Extract<Template, { kind: 'expression' }>, env: EvaluationEnvironment): Promise<unknown> {
   try {
-    const bindings = bindReferences(template.references, env);
-    if (template.slots !== undefined) bindShapeSlots(template.slots, env.variables, bindings);
-    const value: unknown = await compileExpression(template.engineSource, template.where).evaluate(undefined, bindings);
-    observer?.({ engineSource: template.engineSource, by: 'engine', bindings, value });
+    const bindings = bindReferences(template.facts.references, env);
+    if (template.facts.slots !== undefined) bindShapeSlots(template.facts.slots, env.variables, bindings);
+    const value: unknown = await compileExpression(template.facts.engineSource, template.where).evaluate(undefined, bindings);
+    observer?.({ engineSource: template.facts.engineSource, by: 'engine', bindings, value });
     return value;
   } catch (error) {
     failQueryEvaluation(
       env,
-      `The JSONata expression '${template.source.trim()}' specified for the field '${template.path}' threw an error during evaluation. ${describeJsonataError(error)}`,
+      `The JSONata expression '${template.facts.source.trim()}' specified for the field '${template.path}' threw an error during evaluation. ${describeJsonataError(error)}`,
       template.path,
     );
   }

@@ -78,6 +78,7 @@ const UNSUPPORTED_FIELDS: Readonly<Record<string, string>> = {
 };
 
 const MAX_STATE_NAME_LENGTH = 80;
+const CHOICE_RULE_FIELDS: ReadonlySet<string> = new Set(['Condition', 'Next', 'Output', 'Assign', 'Comment']);
 
 /** Parses and validates a JSONata state machine definition; compiles every expression once. */
 export function parseDefinition(definition: object | string): CompiledMachine & { readonly tasks: readonly TaskNode[] } {
@@ -134,8 +135,7 @@ function parseGraph(raw: Json, where: string, context: ParseContext): StateGraph
     if (!isObject(rawState)) throw new InvalidDefinitionError(`state "${name}": must be an object`);
     states.set(name, parseState(name, rawState, context));
   }
-  const names = new Set(states.keys());
-  for (const node of states.values()) checkTransitions(node, names);
+  for (const node of states.values()) checkTransitions(node, states);
   checkReachable(raw.StartAt, states);
   return { startAt: raw.StartAt, states };
 }
@@ -166,7 +166,10 @@ function parseState(name: string, raw: Json, context: ParseContext): StateNode {
       if (typeof raw.Resource !== 'string' || raw.Resource.length === 0)
         throw new InvalidDefinitionError(`${where}: Resource must be an ARN string (got ${describe(raw.Resource)})`);
       const node: TaskNode = {
-        ...base,
+        name: base.name,
+        next: base.next,
+        output: base.output,
+        assign: base.assign,
         type: 'Task',
         resource: raw.Resource,
         arguments: readArguments(raw.Arguments, `${where} Arguments`),
@@ -179,12 +182,15 @@ function parseState(name: string, raw: Json, context: ParseContext): StateNode {
       return node;
     }
     case 'Pass':
-      return { ...base, type: 'Pass' };
+      return { name: base.name, next: base.next, output: base.output, assign: base.assign, type: 'Pass' };
     case 'Succeed':
-      return { ...base, type: 'Succeed' };
+      return { name: base.name, next: base.next, output: base.output, assign: base.assign, type: 'Succeed' };
     case 'Fail':
       return {
-        ...base,
+        name: base.name,
+        next: base.next,
+        output: base.output,
+        assign: base.assign,
         type: 'Fail',
         error: readStringOrExpression(raw.Error, `${where} Error`, 'Error'),
         cause: readStringOrExpression(raw.Cause, `${where} Cause`, 'Cause'),
@@ -216,7 +222,10 @@ function readWait(raw: Json, base: BaseFields, where: string): StateNode {
     timestamp = compileTemplate(raw.Timestamp, `${where} Timestamp`, 'Timestamp');
   }
   return {
-    ...base,
+    name: base.name,
+    next: base.next,
+    output: base.output,
+    assign: base.assign,
     type: 'Wait',
     seconds: hasSeconds ? readCountOrExpression(raw.Seconds, `${where} Seconds`, 'Seconds', 0, MAX_STATES_SECONDS) : undefined,
     timestamp,
@@ -229,7 +238,7 @@ function readChoice(raw: Json, base: BaseFields, where: string): StateNode {
     const at = `${where} Choices[${i}]`;
     if (!isObject(rule)) throw new InvalidDefinitionError(`${at}: must be an object with Condition and Next`);
     for (const key of Object.keys(rule)) {
-      if (!['Condition', 'Next', 'Output', 'Assign', 'Comment'].includes(key)) {
+      if (!CHOICE_RULE_FIELDS.has(key)) {
         throw new InvalidDefinitionError(`${at}: ${key} is not a JSONata choice rule field; write the test as "Condition": "{% ... %}"`);
       }
     }
@@ -245,7 +254,7 @@ function readChoice(raw: Json, base: BaseFields, where: string): StateNode {
     };
   });
   if (raw.Default !== undefined && typeof raw.Default !== 'string') throw new InvalidDefinitionError(`${where}: Default must be a state name (got ${describe(raw.Default)})`);
-  return { ...base, type: 'Choice', choices, default: raw.Default };
+  return { name: base.name, next: base.next, output: base.output, assign: base.assign, type: 'Choice', choices, default: raw.Default };
 }
 
 function readParallel(raw: Json, base: BaseFields, where: string, context: ParseContext): ParallelNode {
@@ -256,7 +265,10 @@ function readParallel(raw: Json, base: BaseFields, where: string, context: Parse
     return parseGraph(branch, `${where} Branches[${i}]`, context);
   });
   return {
-    ...base,
+    name: base.name,
+    next: base.next,
+    output: base.output,
+    assign: base.assign,
     type: 'Parallel',
     branches,
     arguments: readArguments(raw.Arguments, `${where} Arguments`),
@@ -283,7 +295,10 @@ function readMap(raw: Json, base: BaseFields, where: string, context: ParseConte
     throw new InvalidDefinitionError(`${where}: Items must be an array or a {% %} expression (got ${describe(raw.Items)})`);
   }
   return {
-    ...base,
+    name: base.name,
+    next: base.next,
+    output: base.output,
+    assign: base.assign,
     type: 'Map',
     processor: parseGraph(processor, `${where} ItemProcessor`, context),
     items: optionalTemplate(raw.Items, `${where} Items`, 'Items'),

@@ -6,6 +6,9 @@ import { InvalidDefinitionError } from '../errors.js';
 import { describe, isObject, optionalTemplate, readAssign, readInteger } from './parse-fields.js';
 import { StatesErrorName } from '../states/states-error.js';
 
+const RETRIER_FIELDS: ReadonlySet<string> = new Set(['ErrorEquals', 'IntervalSeconds', 'MaxAttempts', 'BackoffRate', 'MaxDelaySeconds', 'JitterStrategy', 'Comment']);
+const CATCHER_FIELDS: ReadonlySet<string> = new Set(['ErrorEquals', 'Next', 'Output', 'Assign', 'Comment']);
+
 export function readRetry(value: unknown, where: string): Retrier[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw new InvalidDefinitionError(`${where}: Retry must be an array of retriers`);
@@ -13,7 +16,7 @@ export function readRetry(value: unknown, where: string): Retrier[] {
     const at = `${where} Retry[${i}]`;
     if (!isObject(raw)) throw new InvalidDefinitionError(`${at}: must be an object with ErrorEquals`);
     for (const key of Object.keys(raw)) {
-      if (!['ErrorEquals', 'IntervalSeconds', 'MaxAttempts', 'BackoffRate', 'MaxDelaySeconds', 'JitterStrategy', 'Comment'].includes(key)) {
+      if (!RETRIER_FIELDS.has(key)) {
         throw new InvalidDefinitionError(`${at}: ${key} is not a retrier field; use ErrorEquals, IntervalSeconds, MaxAttempts, BackoffRate, MaxDelaySeconds, JitterStrategy`);
       }
     }
@@ -43,7 +46,7 @@ export function readCatch(value: unknown, where: string): Catcher[] {
     if (!isObject(raw)) throw new InvalidDefinitionError(`${at}: must be an object with ErrorEquals and Next`);
     for (const key of Object.keys(raw)) {
       if (key === 'ResultPath') throw new InvalidDefinitionError(`${at}: ResultPath is a JSONPath field; use Output with {% $states.errorOutput %} (and Assign)`);
-      if (!['ErrorEquals', 'Next', 'Output', 'Assign', 'Comment'].includes(key)) {
+      if (!CATCHER_FIELDS.has(key)) {
         throw new InvalidDefinitionError(`${at}: ${key} is not a catcher field; use ErrorEquals, Next, Output, Assign`);
       }
     }
