@@ -42,37 +42,43 @@ export function resolveJobAttempt(job: JobDefinition, planHash: string, event: u
   const state = isJsonObject(event.state) ? event.state : undefined;
   const base = event.n ?? 0;
   const facts = { op: state?.Name, retryNumber: isRetryNumber(base) && isRetryNumber(state?.RetryCount) ? base + state.RetryCount : undefined };
-  function reject(problem: string): never {
-    throw createProtocolError(problem, advice, facts);
-  }
   if (event.protocol !== PROTOCOL_VERSION) {
-    reject(`payload.protocol is ${previewValue(event.protocol)} but this handler speaks stepops protocol ${PROTOCOL_VERSION}`);
+    rejectPayload(advice, facts, `payload.protocol is ${previewValue(event.protocol)} but this handler speaks stepops protocol ${PROTOCOL_VERSION}`);
   }
-  if (event.job !== job.name) reject(`payload.job is ${previewValue(event.job)} but this handler serves job "${job.name}"`);
+  if (event.job !== job.name) rejectPayload(advice, facts, `payload.job is ${previewValue(event.job)} but this handler serves job "${job.name}"`);
   if (event.planHash !== planHash) {
-    reject(
+    rejectPayload(
+      advice,
+      facts,
       `payload.planHash is ${previewValue(event.planHash)} but this handler's job "${job.name}" has plan ${planHash}: the state machine and the function come from different builds`,
     );
   }
   if (state === undefined || typeof state.Name !== 'string') {
-    reject(`payload.state must be the op Task's $states.context.State, whose Name is an op invocation of job "${job.name}", got ${previewValue(event.state)}`);
+    rejectPayload(
+      advice,
+      facts,
+      `payload.state must be the op Task's $states.context.State, whose Name is an op invocation of job "${job.name}", got ${previewValue(event.state)}`,
+    );
   }
   const opName = state.Name;
   const invocation = job.getInvocation(opName);
   if (invocation === undefined) {
-    return reject(
+    return rejectPayload(
+      advice,
+      facts,
       `payload.state.Name ${previewValue(opName)} is not an op invocation of job "${job.name}" (its invocations: ${job.invocations.map((known) => known.name).join(', ')})`,
     );
   }
-  if (typeof event.runId !== 'string' || event.runId.length === 0) reject(`payload.runId must be the execution name (a non-empty string), got ${previewValue(event.runId)}`);
+  if (typeof event.runId !== 'string' || event.runId.length === 0)
+    rejectPayload(advice, facts, `payload.runId must be the execution name (a non-empty string), got ${previewValue(event.runId)}`);
   if (!isRetryNumber(state.RetryCount)) {
-    reject(`payload.state.RetryCount must be an integer >= 0 (the retries of this Task visit), got ${previewValue(state.RetryCount)}`);
+    rejectPayload(advice, facts, `payload.state.RetryCount must be an integer >= 0 (the retries of this Task visit), got ${previewValue(state.RetryCount)}`);
   }
   if (!isRetryNumber(base)) {
-    reject(`payload.n must be an integer >= 0 (the retry number the Task was re-entered with; absent on a first entry), got ${previewValue(event.n)}`);
+    rejectPayload(advice, facts, `payload.n must be an integer >= 0 (the retry number the Task was re-entered with; absent on a first entry), got ${previewValue(event.n)}`);
   }
   const retryNumber = readPayloadRetryNumber({ state: { Name: opName, RetryCount: state.RetryCount }, n: base });
-  if (!isRetryMode(event.retryMode)) reject(`payload.retryMode must be one of ${RETRY_MODES.join(', ')}, got ${previewValue(event.retryMode)}`);
+  if (!isRetryMode(event.retryMode)) rejectPayload(advice, facts, `payload.retryMode must be one of ${RETRY_MODES.join(', ')}, got ${previewValue(event.retryMode)}`);
   const inputs = event.inputs;
   // The data inputs in parameter order, then one envelope per `.after` op (its marker, or { v: null }).
   const producers = [...invocation.inputs, ...invocation.after];
@@ -81,19 +87,21 @@ export function resolveJobAttempt(job: JobDefinition, planHash: string, event: u
       producers.length === 0
         ? 'none'
         : `the outputs of ${invocation.inputs.join(', ') || 'none'}${invocation.after.length === 0 ? '' : `, then the outcomes of ${invocation.after.join(', ')} (after)`}`;
-    reject(`payload.inputs must be an array of ${producers.length} value(s) for op "${opName}" (${described}), got ${previewValue(inputs)}`);
+    rejectPayload(advice, facts, `payload.inputs must be an array of ${producers.length} value(s) for op "${opName}" (${described}), got ${previewValue(inputs)}`);
   }
   const misshapen = inputs.findIndex((input) => !isOpValueEnvelope(input) && !isOpStoredEnvelope(input) && !isOpOutcomeMarker(input));
   if (misshapen >= 0) {
-    reject(
+    rejectPayload(
+      advice,
+      facts,
       `payload.inputs[${misshapen}] must be an envelope ({ v: value }, a stored value { s, b } or an outcome marker { o, op }) from op "${producers[misshapen]}", got ${previewValue(inputs[misshapen])}`,
     );
   }
   const inlineBytes = event.inlineBytes ?? INLINE_THRESHOLD_BYTES;
   if (typeof inlineBytes !== 'number' || !Number.isInteger(inlineBytes) || inlineBytes < 0) {
-    reject(`payload.inlineBytes must be an integer >= 0 (the largest output kept inline, in bytes), got ${previewValue(event.inlineBytes)}`);
+    rejectPayload(advice, facts, `payload.inlineBytes must be an integer >= 0 (the largest output kept inline, in bytes), got ${previewValue(event.inlineBytes)}`);
   }
-  const fault = readFault(event.fault, retryNumber, reject);
+  const fault = readFault(event.fault, retryNumber, advice, facts);
   return {
     op: invocation.op,
     opName,
@@ -118,11 +126,18 @@ export function resolveJobAttempt(job: JobDefinition, planHash: string, event: u
  * timeout or crash of the attempt with retry number r. It concerns this invocation only when r
  * is its retry number; a later retry of the same Task visit carries it on and runs the op.
  */
-function readFault(fault: unknown, retryNumber: number, reject: (problem: string) => never): OpAttemptFault | undefined {
+function readFault(fault: unknown, retryNumber: number, advice: string, facts: ProtocolFacts): OpAttemptFault | undefined {
   if (fault === undefined || fault === null) return undefined;
   if (!isJsonObject(fault) || typeof fault.Error !== 'string' || !isRetryNumber(fault.r)) {
-    reject(`payload.fault must be a caught timeout or crash { Error, Cause, r }, got ${previewValue(fault)}`);
+    rejectPayload(advice, facts, `payload.fault must be a caught timeout or crash { Error, Cause, r }, got ${previewValue(fault)}`);
   }
   if (fault.r !== retryNumber) return undefined;
   return { name: fault.Error, message: readFaultMessage(fault.Cause) };
+}
+
+type ProtocolFacts = Parameters<typeof createProtocolError>[2];
+
+/** Rejects a payload: a PROTOCOL_ERROR saying what is wrong (`problem`) and what to do (`advice`). */
+function rejectPayload(advice: string, facts: ProtocolFacts, problem: string): never {
+  throw createProtocolError(problem, advice, facts);
 }

@@ -25,8 +25,23 @@ export class ExecutionInputTooLargeError extends RunnerError {
   }
 }
 
+/** The JSON of values whose maker serialized them already (registerJson). */
+const knownJson = new WeakMap<object, string>();
+
+/**
+ * Records the JSON of a value its maker has just serialized and never changes (a Task result
+ * built by the runner itself): toJson then returns it instead of serializing the value again.
+ */
+export function registerJson(value: object, json: string): void {
+  knownJson.set(value, json);
+}
+
 /** Serializes a value as JSON ("null" for undefined). */
 export function toJson(value: unknown): string {
+  if (value !== null && typeof value === 'object') {
+    const known = knownJson.get(value);
+    if (known !== undefined) return known;
+  }
   return JSON.stringify(value) ?? 'null';
 }
 

@@ -6,6 +6,7 @@ import { buildReexecutionInput, validateRunConfig, type JobDefinition, type LogR
 import { STORED_KEY, STORED_RUN_KEY, VALUE_KEY, isOpStoredEnvelope, isOpValueEnvelope, readPayloadRetryNumber } from '../../job/wire-protocol.js';
 import { IO_OBJECT_MISSING_ERROR } from '../../io/io-errors.js';
 import { readRecordedRunResult } from '../history/read-recorded-run.js';
+import { toLambdaResult } from './lambda-result.js';
 import { DirectoryIoManager } from '../../io/directory-io-manager.js';
 import type { IoManager } from '../../io/io-manager.js';
 import { InMemoryIoManager } from '../../io/memory-io-manager.js';
@@ -133,19 +134,6 @@ export interface ReexecuteOptions {
   /** The earlier run: its RunResult, or what readRecordedRun / a `stepops run --json` document gives. */
   readonly parent: RunResult | RecordedRun;
   readonly strategy: ReexecutionStrategy;
-}
-
-/** The Lambda integration's result around an op output: what `$states.result` sees. */
-interface LocalLambdaResult {
-  readonly ExecutedVersion: '$LATEST';
-  readonly Payload: unknown;
-  readonly SdkHttpMetadata: {
-    readonly AllHttpHeaders: Readonly<Record<string, readonly string[]>>;
-    readonly HttpHeaders: Readonly<Record<string, string>>;
-    readonly HttpStatusCode: 200;
-  };
-  readonly SdkResponseMetadata: { readonly RequestId: string };
-  readonly StatusCode: 200;
 }
 
 /**
@@ -328,30 +316,6 @@ function readPayload(args: unknown): unknown {
   if (typeof args === 'object' && args !== null && 'Payload' in args) return args.Payload;
   // Not the compiled shape: the wrapper gets the whole Arguments and rejects them with a named protocol error.
   return args;
-}
-
-function toLambdaResult(output: unknown, requestId: string, nowMs: number): LocalLambdaResult {
-  const payload = output === undefined ? null : output;
-  const headers: Record<string, string> = {
-    Connection: 'keep-alive',
-    'Content-Length': String(Buffer.byteLength(JSON.stringify(payload), 'utf8')),
-    'Content-Type': 'application/json',
-    Date: new Date(nowMs).toUTCString(),
-    'X-Amz-Executed-Version': '$LATEST',
-    'x-amzn-Remapped-Content-Length': '0',
-    'x-amzn-RequestId': requestId,
-  };
-  return {
-    ExecutedVersion: '$LATEST',
-    Payload: payload,
-    SdkHttpMetadata: {
-      AllHttpHeaders: Object.fromEntries(Object.entries(headers).map(([key, value]) => [key, [value]])),
-      HttpHeaders: headers,
-      HttpStatusCode: 200,
-    },
-    SdkResponseMetadata: { RequestId: requestId },
-    StatusCode: 200,
-  };
 }
 
 const NO_SIMULATED_SECONDS: ReadonlyMap<string, number> = new Map();

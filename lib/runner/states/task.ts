@@ -89,15 +89,15 @@ async function attemptTask(
 
 const TASK_EVENTS = { entered: 'TaskStateEntered', exited: 'TaskStateExited', aborted: 'TaskStateAborted' } as const;
 
-/** The call events of each Task state, built on its first run (they depend only on its Resource). */
-const callEvents = new WeakMap<TaskNode, TaskCallEvents>();
+/** The call events of a Task's Resource, built the first time a Task with that Resource runs (they depend only on it). */
+const callEvents = new Map<string, TaskCallEvents>();
 
 function readCallEvents(node: TaskNode): TaskCallEvents {
-  let events = callEvents.get(node);
+  let events = callEvents.get(node.resource);
   if (events === undefined) {
     const { resourceType, resource } = describeResource(node.resource);
     events = isLambdaFunctionArn(node.resource) ? lambdaFunctionEvents(node.resource) : taskEvents(resourceType, resource);
-    callEvents.set(node, events);
+    callEvents.set(node.resource, events);
   }
   return events;
 }

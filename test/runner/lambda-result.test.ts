@@ -1,0 +1,24 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { toJson } from '../../lib/runner/evaluate/payload-limit.js';
+import { toLambdaResult } from '../../lib/runner/local/lambda-result.js';
+
+describe('the lambda:invoke result of a local op attempt', () => {
+  it('its JSON, made from the payload JSON, is what JSON.stringify gives for the whole result (any JSON payload)', () => {
+    fc.assert(
+      fc.property(fc.option(fc.jsonValue(), { nil: undefined }), fc.string({ unit: 'binary' }), fc.nat(), (output, requestId, nowMs) => {
+        const result = toLambdaResult(output, requestId, nowMs);
+        expect(toJson(result)).toBe(JSON.stringify(result));
+        expect(result.SdkHttpMetadata.HttpHeaders['Content-Length']).toBe(String(Buffer.byteLength(JSON.stringify(output ?? null), 'utf8')));
+      }),
+      { seed: 14, numRuns: 500 },
+    );
+  });
+
+  it('an op that returns nothing gives Payload null', () => {
+    const result = toLambdaResult(undefined, 'local-00000001', 0);
+    expect(result.Payload).toBeNull();
+    expect(toJson(result)).toContain('"Payload":null,');
+    expect(result.SdkHttpMetadata.AllHttpHeaders['Content-Length']).toStrictEqual(['4']);
+  });
+});
