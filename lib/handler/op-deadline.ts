@@ -23,19 +23,31 @@ export class OpDeadlineError extends Error {
  * Runs `work` until it settles or the deadline passes, whichever comes first. Without
  * `getRemainingTimeInMillis` (no Lambda context) there is no deadline.
  */
-export async function runWithinDeadline<T>(opName: string, getRemainingTimeInMillis: (() => number) | undefined, work: () => Promise<T>): Promise<T> {
+export function runWithinDeadline<T>(opName: string, getRemainingTimeInMillis: (() => number) | undefined, work: () => Promise<T>): Promise<T> {
   if (getRemainingTimeInMillis === undefined) return work();
   const remainingMs = getRemainingTimeInMillis();
   if (!Number.isFinite(remainingMs)) return work();
   const afterMs = Math.max(0, Math.floor(remainingMs - Math.min(DEADLINE_MARGIN_MS, remainingMs / 10)));
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new OpDeadlineError(opName)), afterMs);
+  // One promise: settled by the work or by the deadline, whichever comes first.
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new OpDeadlineError(opName)), afterMs);
     timer.unref?.();
+    let running: Promise<T>;
+    try {
+      running = work();
+    } catch (error) {
+      clearTimeout(timer);
+      throw error;
+    }
+    running.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  try {
-    return await Promise.race([work(), deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -36,6 +36,8 @@ export class OpValueError extends Error {
  * network) reject as they are, for the policy to retry.
  */
 export async function readInputValues(attempt: OpAttempt, io: IoManager | undefined): Promise<unknown[]> {
+  const inline = readInlineInputValues(attempt.inputs);
+  if (inline !== undefined) return inline;
   return Promise.all(
     attempt.inputs.map(async (input, k) => {
       if (!isOpStoredEnvelope(input)) return (input as OpValueEnvelope)[VALUE_KEY];
@@ -60,6 +62,16 @@ export async function readInputValues(attempt: OpAttempt, io: IoManager | undefi
       }
     }),
   );
+}
+
+/** The values of inputs that are all inline (no stored envelope among them): what readInputValues gives, at once; undefined otherwise. */
+export function readInlineInputValues(inputs: readonly unknown[]): unknown[] | undefined {
+  const values: unknown[] = [];
+  for (const input of inputs) {
+    if (isOpStoredEnvelope(input)) return undefined;
+    values.push((input as OpValueEnvelope)[VALUE_KEY]);
+  }
+  return values;
 }
 
 /**

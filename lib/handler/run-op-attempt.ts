@@ -13,7 +13,7 @@ import { decideFault } from './decide-fault.js';
 import type { HandlerOptions, LambdaContextLike } from './handler-types.js';
 import type { OpAttempt } from './op-attempt.js';
 import { isOpAttemptError } from './op-attempt-error.js';
-import { buildOutputEnvelope, OpValueError, readInputValues, reuseRecordedOutput } from './op-values.js';
+import { buildOutputEnvelope, OpValueError, readInlineInputValues, readInputValues, reuseRecordedOutput } from './op-values.js';
 import { buildSkippedMarker } from './skipped-marker.js';
 
 /**
@@ -60,10 +60,16 @@ export async function runOpAttempt(attempt: OpAttempt, options: HandlerOptions =
   // Envelopes past the op's own inputs stand for its `.after` ops: checked for markers above, never read or passed.
   let inputs: readonly unknown[] = attempt.inputs;
   if (envelopes) {
-    try {
-      inputs = await readInputValues({ ...attempt, inputs: attempt.inputs.slice(0, attempt.op.inputCount) }, io);
-    } catch (thrown) {
-      throw reportValueError(attempt, thrown, log, options, 'op input could not be read');
+    const own = attempt.inputs.slice(0, attempt.op.inputCount);
+    // Inline values need no IO: taken at once, without a promise per input.
+    const inline = readInlineInputValues(own);
+    if (inline !== undefined) inputs = inline;
+    else {
+      try {
+        inputs = await readInputValues({ ...attempt, inputs: own }, io);
+      } catch (thrown) {
+        throw reportValueError(attempt, thrown, log, options, 'op input could not be read');
+      }
     }
   }
 

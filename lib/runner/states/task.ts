@@ -30,15 +30,30 @@ import type { IssuedToken } from '../integrations/task-tokens.js';
 export async function runTaskState(node: TaskNode, input: unknown, scope: Scope): Promise<StateTransition> {
   const events = readCallEvents(node);
   const callback = node.resource === LAMBDA_INVOKE_CALLBACK_RESOURCE;
-  return runAttemptedState(node, input, scope, TASK_EVENTS, async ({ context: stateContext, retryCount, enteredEventId }) => {
-    const token: IssuedToken | undefined = callback ? scope.run.taskTokens.issue(scope.run.execution.Name) : undefined;
-    const context = token === undefined ? stateContext : { ...stateContext, Task: { Token: token.token } };
-    try {
-      return await attemptTask(node, input, scope, events, { context, retryCount, enteredEventId, token });
-    } finally {
-      if (token !== undefined) scope.run.taskTokens.close(token.token);
-    }
-  });
+  return runAttemptedState(node, input, scope, TASK_EVENTS, ({ context, retryCount, enteredEventId }) =>
+    callback
+      ? attemptCallbackTask(node, input, scope, events, context, retryCount, enteredEventId)
+      : attemptTask(node, input, scope, events, { context, retryCount, enteredEventId, token: undefined }),
+  );
+}
+
+/** One attempt of a `.waitForTaskToken` Task: with a new task token in its context, closed when the attempt ends. */
+async function attemptCallbackTask(
+  node: TaskNode,
+  input: unknown,
+  scope: Scope,
+  events: TaskCallEvents,
+  stateContext: StatesContextObject,
+  retryCount: number,
+  enteredEventId: number,
+): Promise<unknown> {
+  const token: IssuedToken = scope.run.taskTokens.issue(scope.run.execution.Name);
+  const context = { ...stateContext, Task: { Token: token.token } };
+  try {
+    return await attemptTask(node, input, scope, events, { context, retryCount, enteredEventId, token });
+  } finally {
+    scope.run.taskTokens.close(token.token);
+  }
 }
 
 async function attemptTask(
