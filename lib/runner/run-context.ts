@@ -87,7 +87,19 @@ export function buildStatesContext(
   return {
     Execution: scope.run.execution,
     StateMachine: scope.run.stateMachine,
-    State: { EnteredTime: new Date(enteredTimeMs).toISOString(), Name: stateName, RetryCount: retryCount },
+    State: { EnteredTime: toIsoTime(enteredTimeMs), Name: stateName, RetryCount: retryCount },
     ...(mapItem === undefined ? {} : { Map: { Item: mapItem } }),
   };
+}
+
+let lastIsoMs = Number.NaN;
+let lastIsoTime = '';
+
+/** `new Date(ms).toISOString()`, computed once for a run of calls with the same time (on the virtual clock, most states of a step enter at the same millisecond). */
+function toIsoTime(ms: number): string {
+  if (ms !== lastIsoMs) {
+    lastIsoTime = new Date(ms).toISOString();
+    lastIsoMs = ms;
+  }
+  return lastIsoTime;
 }

@@ -39,9 +39,14 @@ export function readSimulatedOpSeconds(job: JobDefinition, given: unknown): Read
  * attempt takes that long, as a real op would. An op the wrapper skipped (an upstream op failed)
  * did not run and takes no time.
  */
-export async function runForSimulatedSeconds(seconds: ReadonlyMap<string, number>, stateName: string, clock: Clock, attempt: () => Promise<unknown>): Promise<unknown> {
+export function runForSimulatedSeconds(seconds: ReadonlyMap<string, number>, stateName: string, clock: Clock, attempt: () => Promise<unknown>): Promise<unknown> {
   const duration = seconds.get(stateName);
+  // No simulated time: the attempt itself, without a promise around it.
   if (duration === undefined || duration === 0) return attempt();
+  return runThenSleep(duration, clock, attempt);
+}
+
+async function runThenSleep(duration: number, clock: Clock, attempt: () => Promise<unknown>): Promise<unknown> {
   let output: unknown;
   try {
     output = await attempt();
