@@ -8,7 +8,7 @@ import { FUNCTION_ARN_PLACEHOLDER, MAX_DEFINITION_CHARACTERS, MAX_FUNCTION_TIMEO
 import type { AslDefinition, AslPassState, AslState, JsonObject } from './asl-types.js';
 import { buildFaultVariables, compileFaultHandling } from './compile-faults.js';
 import { compileOpRetries, findStrictViolations, type RetryFidelity } from './compile-retriers.js';
-import { compileStructure, type OpCompileInfo } from './compile-structure.js';
+import { compileStructure, type ChildCache, type OpCompileInfo } from './compile-structure.js';
 import { decomposeGraph } from './decompose-graph.js';
 import { decomposeExact, type CrossEdge } from './decompose-exact.js';
 import { computeWaitTimeoutSeconds } from './wait-timeouts.js';
@@ -19,7 +19,7 @@ import { buildOpGraph } from './job-graph.js';
 import { buildHasMarker, buildJobCause, buildJobError, buildMarkerFilter, buildOpsConfig, buildPayloadTemplate, expression, unboxValue, variable } from './jsonata-expressions.js';
 import { describeHeldBackOps, findHeldBackOps, MAX_HELD_BACK_NAMES, type HeldBackOp } from './held-back-ops.js';
 import { countParallels, type OpBlock } from './op-blocks.js';
-import { measureOpCharacters, splitJob } from './split-job.js';
+import { createDefinitionMeasure, measureOpCharacters, splitJob } from './split-job.js';
 import { buildParentOutput, buildPartMarkers, buildPartsHaveMarker, buildPartValues, compileSplitParent, type CompiledParent } from './compile-split-parent.js';
 import { MAX_MARKER_CAUSE_CHARACTERS, planPayloadBudget, type ExtraLoad } from './payload-budget.js';
 import type { OpRetryPlan } from './retry-plan.js';
@@ -222,8 +222,10 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
       ...buildFinalStates(job, graph.names, top.markerSources, top.variables, sinks),
     ]);
   };
+  // A split job's attempts compile many of the same children: each is compiled once (compile-structure.ts ChildCache).
+  const childCache: ChildCache = new Map();
   const buildSplit = (root: OpBlock, externals: ReadonlySet<OpBlock>, inlined?: ReadonlySet<OpBlock>): BuiltSplit => {
-    const parent = compileSplitParent(root, { graph, ops, sinks, externals, describeChild }, CHECK_STATE_NAME, inlined);
+    const parent = compileSplitParent(root, { graph, ops, sinks, externals, describeChild, childCache }, CHECK_STATE_NAME, inlined);
     // init-run assigns the op names, which the parent's catchers also use to name the ops of a failed child (compile-split-parent.ts).
     const definition = wrap([
       buildInitState(RUN_CONFIG_CHECK_STATE_NAME, job.name, planHash, WIDEST_BUDGET, graph.names),
@@ -260,7 +262,8 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
       `job "${job.name}" compiles to ${characters} characters with concurrency 'exact', over the limit of ${limit}; exact mode does not split a job into child state machines yet: use concurrency 'structured' for it, or split it into smaller jobs`,
     );
   }
-  const split = splitJob(structure, buildSplit, measureOpCharacters(whole, graph.names), limit);
+  const measure = createDefinitionMeasure();
+  const split = splitJob(structure, buildSplit, measureOpCharacters(whole, graph.names), limit, measure);
   if ('failure' in split) {
     throw new DefinitionError(
       `job "${job.name}" compiles to ${characters} characters, over the limit of ${limit} (Step Functions allows ${MAX_DEFINITION_CHARACTERS}; ${graph.names.length} ops, about ${Math.round(characters / graph.names.length)} characters each), and cannot be split into child state machines that each fit: ${split.failure}; split it into smaller jobs, shorten op names, or give ops with many retries a maxDelay so their retriers merge`,
@@ -275,7 +278,7 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
   // Only the parent's init-run holds the payload template; children read it from their Input.
   const definition = applyBudget(split.definition, job.name, planHash, planned, graph.names);
   const parentCharacters = JSON.stringify(definition).length;
-  const childCharacters = split.children.map((child) => JSON.stringify(child.definition).length);
+  const childCharacters = split.children.map((child) => measure(child.definition));
   return {
     definition,
     childDefinitions: split.children,

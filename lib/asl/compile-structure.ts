@@ -46,6 +46,26 @@ export interface StructureContext {
   readonly describeChild?: (name: string) => string;
   /** `concurrency: 'exact'` with cross edges: the task-token waits (compile-coordination.ts). @default - none */
   readonly exact?: ExactWaits;
+  /**
+   * Child machines already compiled for this job (same graph, ops and sinks), for a split job's
+   * attempts to reuse (split-job.ts). @default - none: every child is compiled
+   */
+  readonly childCache?: ChildCache;
+}
+
+/**
+ * Compiled child machines of one job by block and by the number of the block's first Parallel
+ * (its Parallels are numbered on from it in pre-order): what a child's states depend on besides
+ * the job. Its name, placeholder and Comment come from its child number, given on each use.
+ */
+export type ChildCache = Map<OpBlock, Map<number, CachedChild>>;
+
+/** A compiled child machine without its Comment, the parent's variables it reads, and its carry's shape. */
+interface CachedChild {
+  readonly states: AslDefinition['States'];
+  readonly reads: number[];
+  readonly single: boolean;
+  readonly f: boolean;
 }
 
 /** The cross edges of an exact structure, as the structure compiler places their states. */
@@ -148,6 +168,8 @@ export class StructureCompiler {
   private readonly parallelIds = new Map<OpBlock, number>();
   /** Child number (1, 2, ...) of each external block, pre-order. */
   private readonly childNumbers = new Map<OpBlock, number>();
+  /** The number its first Parallel gets (the Parallels numbered before it), for each external block. */
+  private readonly parallelOffsets = new Map<OpBlock, number>();
   readonly children: CompiledChild[] = [];
 
   constructor(
@@ -158,7 +180,10 @@ export class StructureCompiler {
   }
 
   private numberBlocks(block: OpBlock): void {
-    if (this.context.externals?.has(block) === true) this.childNumbers.set(block, this.childNumbers.size + 1);
+    if (this.context.externals?.has(block) === true) {
+      this.childNumbers.set(block, this.childNumbers.size + 1);
+      this.parallelOffsets.set(block, this.parallelIds.size);
+    }
     if (block.kind === 'op') return;
     if (block.kind === 'parallel') this.parallelIds.set(block, this.parallelIds.size);
     for (const child of block.kind === 'sequence' ? block.items : block.branches) this.numberBlocks(child);
@@ -335,6 +360,15 @@ export class StructureCompiler {
   /** Adds the child state machine of `block` to `this.children`; returns the parent's variables it reads (from its Input). */
   compileChildDefinition(block: OpBlock, number: number, carried: readonly number[], shape: CarryShape): number[] {
     const name = `part${number}`;
+    const comment = this.context.describeChild?.(name) ?? `stepops child ${name}`;
+    const offset = this.parallelOffsets.get(block)!;
+    const cached = this.context.childCache?.get(block)?.get(offset);
+    if (cached !== undefined) {
+      shape.single = cached.single;
+      shape.f = cached.f;
+      this.children.push({ name, placeholder: buildChildPlaceholder(number), definition: buildChildDefinition(comment, cached.states) });
+      return cached.reads;
+    }
     // The child: an init state, then the block as a branch whose outer scope is its Input.
     const outer = new InputVariables();
     const blockOps = new Set(listBlockOps(block));
@@ -351,13 +385,14 @@ export class StructureCompiler {
       ...buildFaultVariables(),
     };
     for (const k of reads) initAssign[buildOutputVariableName(k, 0)] = expression(`$states.input.${buildCarryKey(k)}`);
-    const definition: AslDefinition = {
-      Comment: this.context.describeChild?.(name) ?? `stepops child ${name}`,
-      QueryLanguage: 'JSONata',
-      StartAt: INIT_STATE_NAME,
-      States: Object.fromEntries([[INIT_STATE_NAME, { Type: 'Pass', Output: {}, Assign: initAssign, Next: first }], ...childStates]),
-    };
-    this.children.push({ name, placeholder: buildChildPlaceholder(number), definition });
+    const states: AslDefinition['States'] = Object.fromEntries([[INIT_STATE_NAME, { Type: 'Pass', Output: {}, Assign: initAssign, Next: first }], ...childStates]);
+    const cache = this.context.childCache;
+    if (cache !== undefined) {
+      const byOffset = cache.get(block) ?? new Map<number, CachedChild>();
+      byOffset.set(offset, { states, reads, single: shape.single, f: shape.f });
+      cache.set(block, byOffset);
+    }
+    this.children.push({ name, placeholder: buildChildPlaceholder(number), definition: buildChildDefinition(comment, states) });
     return reads;
   }
 
@@ -389,6 +424,11 @@ export class StructureCompiler {
     this.compileParallel(block, scope, exit, states);
     return { startAt: buildParallelStateName(this.parallelIds.get(block)!), states };
   }
+}
+
+/** A child machine's definition: its states (shared with the child cache: never modified) after an init state. */
+function buildChildDefinition(comment: string, states: AslDefinition['States']): AslDefinition {
+  return { Comment: comment, QueryLanguage: 'JSONata', StartAt: INIT_STATE_NAME, States: states };
 }
 
 /**

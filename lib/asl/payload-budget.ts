@@ -67,9 +67,9 @@ export interface BudgetedDefinition {
  * Throws a DefinitionError when some state would carry more references than fit.
  */
 export function planPayloadBudget(jobName: string, definitions: readonly BudgetedDefinition[], opNames: readonly string[], extraLoads: readonly ExtraLoad[] = []): PayloadBudget {
-  let fullest: StateLoad & { definition: string } = { definition: definitions[0]!.name, state: '', slots: 0, ops: new Set<string>() };
+  let fullest: StateLoad & { definition: string } = { definition: definitions[0]!.name, state: '', slots: 0, listOps: () => new Set<string>() };
   for (const load of extraLoads) {
-    if (load.slots > fullest.slots) fullest = { definition: load.definition, state: load.state, slots: load.slots, ops: new Set(load.ops) };
+    if (load.slots > fullest.slots) fullest = { definition: load.definition, state: load.state, slots: load.slots, listOps: () => new Set(load.ops) };
   }
   const opNameSet = new Set(opNames);
   for (const { name, definition } of definitions) {
@@ -80,7 +80,8 @@ export function planPayloadBudget(jobName: string, definitions: readonly Budgete
     }
   }
   const usable = MAX_STATE_BYTES - RESERVED_STATE_BYTES;
-  const ops = [...fullest.ops];
+  // Only the fullest state's ops are named (in messages and notes): listed for it alone.
+  const ops = [...fullest.listOps()];
   const slotBytes = Math.floor(usable / Math.max(1, fullest.slots));
   if (slotBytes < MAX_REFERENCE_BYTES) {
     throw new DefinitionError(
@@ -115,11 +116,11 @@ function describeOps(ops: readonly string[]): string {
   return ops.length > 5 ? `ops ${shown} and ${ops.length - 5} more` : `op${ops.length > 1 ? 's' : ''} ${shown}`;
 }
 
-/** One state's load: its value slots and the ops whose values it names (variables; a Parallel's branch ops). */
+/** One state's load: its value slots, and how to list the ops whose values it names (variables; a Parallel's branch ops). */
 interface StateLoad {
   readonly state: string;
   readonly slots: number;
-  readonly ops: Set<string>;
+  readonly listOps: () => Set<string>;
 }
 
 /**
@@ -176,31 +177,44 @@ function measureBranch(branch: AslBranch, opNames: readonly string[], opNameSet:
 }
 
 function measureState(name: string, state: AslState, opNames: readonly string[], opNameSet: ReadonlySet<string>, loads: StateLoad[]): void {
-  const fields: unknown[] = [];
-  const record = state as unknown as Record<string, unknown>;
-  for (const key of ['Arguments', 'Output', 'Assign']) fields.push(record[key]);
-  const catchers = (record.Catch as readonly Record<string, unknown>[] | undefined) ?? [];
-  for (const catcher of catchers) fields.push(catcher.Output, catcher.Assign);
-  const choices = (record.Choices as readonly Record<string, unknown>[] | undefined) ?? [];
-  for (const choice of choices) fields.push(choice.Assign);
-  const ops = new Set<string>();
+  const fields = listLoadFields(state);
   let slots = 0;
-  for (const field of fields) slots = Math.max(slots, measureField(field, opNames, ops));
+  for (const field of fields) slots = Math.max(slots, countSlots(field));
   const at = loads.length;
-  loads.push({ state: name, slots, ops });
+  loads.push({ state: name, slots, listOps: () => new Set() });
   if (state.Type === 'Parallel') {
     // The Parallel's result is every branch's output at once.
     let result = 0;
     for (const branch of state.Branches) {
       result += measureBranchOutput(branch);
-      for (const [innerName, inner] of Object.entries(branch.States)) if (opNameSet.has(innerName) && inner.Type === 'Task') ops.add(innerName);
       measureBranch(branch, opNames, opNameSet, loads);
     }
     slots = Math.max(slots, result);
   } else if (state.Type === 'Task') {
     slots = Math.max(slots, 1);
   }
-  loads[at] = { state: name, slots, ops };
+  loads[at] = { state: name, slots, listOps: () => listStateOps(state, fields, opNames, opNameSet) };
+}
+
+/** The fields of a state whose data can hold op values: Arguments, Output, Assign, its catchers' Output and Assign, its choices' Assign. */
+function listLoadFields(state: AslState): unknown[] {
+  const record = state as unknown as Record<string, unknown>;
+  const fields: unknown[] = [record.Arguments, record.Output, record.Assign];
+  const catchers = (record.Catch as readonly Record<string, unknown>[] | undefined) ?? [];
+  for (const catcher of catchers) fields.push(catcher.Output, catcher.Assign);
+  const choices = (record.Choices as readonly Record<string, unknown>[] | undefined) ?? [];
+  for (const choice of choices) fields.push(choice.Assign);
+  return fields;
+}
+
+/** The ops a state's fields name (in their JSON text order), then, for a Parallel, its branches' op Tasks. */
+function listStateOps(state: AslState, fields: readonly unknown[], opNames: readonly string[], opNameSet: ReadonlySet<string>): Set<string> {
+  const ops = new Set<string>();
+  for (const field of fields) measureField(field, opNames, ops);
+  if (state.Type === 'Parallel') {
+    for (const branch of state.Branches) for (const [innerName, inner] of Object.entries(branch.States)) if (opNameSet.has(innerName) && inner.Type === 'Task') ops.add(innerName);
+  }
+  return ops;
 }
 
 /** The most slots a branch's output can hold: the largest Output among its states and their catchers (a branch ends with one of them). */

@@ -1,4 +1,4 @@
-import type { AslBranch, AslState } from './asl-types.js';
+import type { AslBranch, AslDefinition, AslState } from './asl-types.js';
 import type { BuiltSplit } from './compile-job.js';
 import { listBlockOps, type OpBlock } from './op-blocks.js';
 import { buildFailedStateName, buildWaitStateName } from './state-names.js';
@@ -22,6 +22,29 @@ export function measureOpCharacters(definition: AslBranch, names: readonly strin
   };
   walk(definition);
   return names.map((name, k) => [name, buildWaitStateName(name, k), buildFailedStateName(name, k)].reduce((sum, state) => sum + (sizes.get(state) ?? 0), PER_OP_MARGIN));
+}
+
+/** JSON.stringify(definition).length. */
+export function measureDefinitionCharacters(definition: AslDefinition): number {
+  return JSON.stringify(definition).length;
+}
+
+/**
+ * measureDefinitionCharacters that serializes each States object once: a split job's attempts
+ * share the states of the children they have in common (compile-structure.ts ChildCache), and
+ * only a child's Comment (its number) differs. For one compile, whose states are never modified.
+ */
+export function createDefinitionMeasure(): (definition: AslDefinition) => number {
+  const statesCharacters = new WeakMap<AslDefinition['States'], number>();
+  return (definition) => {
+    let states = statesCharacters.get(definition.States);
+    if (states === undefined) {
+      states = JSON.stringify(definition.States).length;
+      statesCharacters.set(definition.States, states);
+    }
+    // The definition's other fields, and `{}` in place of its states.
+    return JSON.stringify({ ...definition, States: {} }).length - 2 + states;
+  };
 }
 
 function stripBranches(state: AslState): AslState {
@@ -145,6 +168,7 @@ export function splitJob(
   build: (root: OpBlock, externals: ReadonlySet<OpBlock>, inlined?: ReadonlySet<OpBlock>) => BuiltSplit,
   opCharacters: readonly number[],
   limit: number,
+  measure: (definition: AslDefinition) => number = measureDefinitionCharacters,
 ): BuiltSplit | { failure: string } {
   let budget = Math.floor(limit * 0.9) - SPLIT_FIXED_CHARACTERS;
   let smallestOverflow: string | undefined;
@@ -152,10 +176,10 @@ export function splitJob(
     const plan = planSplit(structure, opCharacters, budget);
     if (plan === undefined) return { failure: `an op's own states alone take more than ${budget} characters` };
     const result = build(plan.root, plan.externals);
-    const parentCharacters = JSON.stringify(result.definition).length;
-    const childCharacters = result.children.map((child) => JSON.stringify(child.definition).length);
+    const parentCharacters = measure(result.definition);
+    const childCharacters = result.children.map((child) => measure(child.definition));
     const largestChild = Math.max(0, ...childCharacters);
-    if (parentCharacters <= limit && largestChild <= limit) return inlineSmallChildren(plan, result, parentCharacters, childCharacters, build, limit);
+    if (parentCharacters <= limit && largestChild <= limit) return inlineSmallChildren(plan, result, parentCharacters, childCharacters, build, limit, measure);
     smallestOverflow = `with ${result.children.length} children the parent takes ${parentCharacters} characters and the largest child ${largestChild}`;
     // A parent too large only grows with smaller children.
     if (largestChild <= limit) break;
@@ -178,6 +202,7 @@ function inlineSmallChildren(
   childCharacters: readonly number[],
   build: (root: OpBlock, externals: ReadonlySet<OpBlock>, inlined?: ReadonlySet<OpBlock>) => BuiltSplit,
   limit: number,
+  measure: (definition: AslDefinition) => number,
 ): BuiltSplit {
   const blocks = listExternalsInOrder(plan.root, plan.externals);
   const bySize = blocks.map((block, i) => ({ block, characters: childCharacters[i]! })).sort((a, b) => a.characters - b.characters);
@@ -188,7 +213,7 @@ function inlineSmallChildren(
     const inlined = new Set(bySize.slice(0, count).map((entry) => entry.block));
     const externals = new Set(blocks.filter((block) => !inlined.has(block)));
     const rebuilt = build(plan.root, externals, inlined);
-    if (JSON.stringify(rebuilt.definition).length <= limit) return rebuilt;
+    if (measure(rebuilt.definition) <= limit) return rebuilt;
   }
   return result;
 }
