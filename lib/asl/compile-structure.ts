@@ -170,12 +170,16 @@ export class StructureCompiler {
   private readonly childNumbers = new Map<OpBlock, number>();
   /** The number its first Parallel gets (the Parallels numbered before it), for each external block. */
   private readonly parallelOffsets = new Map<OpBlock, number>();
+  /** Scratch marks by op index (markOps). */
+  private readonly marks: Int32Array;
+  private stamp = 0;
   readonly children: CompiledChild[] = [];
 
   constructor(
     private readonly context: StructureContext,
     root: OpBlock,
   ) {
+    this.marks = new Int32Array(context.ops.length);
     this.numberBlocks(root);
   }
 
@@ -290,9 +294,9 @@ export class StructureCompiler {
     const shapes: CarryShape[] = [];
     const branches: AslBranch[] = block.branches.map((branch) => {
       const branchOps = listBlockOps(branch);
-      const inside = new Set(branchOps);
+      const inside = this.markOps(branchOps);
       const needed = branchOps
-        .filter((k) => this.context.sinks.has(k) || this.context.graph.successors[k]!.some((s) => !inside.has(s) && !this.isCrossEdge(k, s)))
+        .filter((k) => this.context.sinks.has(k) || this.context.graph.successors[k]!.some((s) => this.marks[s] !== inside && !this.isCrossEdge(k, s)))
         .sort((a, b) => a - b);
       carried.push(needed);
       const shape: CarryShape = { single: false, f: false };
@@ -353,8 +357,15 @@ export class StructureCompiler {
   /** The ops of a block that its outside needs: sinks and ops with a consumer outside the block, ascending. */
   listCarried(block: OpBlock): number[] {
     const blockOps = listBlockOps(block);
-    const inside = new Set(blockOps);
-    return blockOps.filter((k) => this.context.sinks.has(k) || this.context.graph.successors[k]!.some((s) => !inside.has(s))).sort((a, b) => a - b);
+    const inside = this.markOps(blockOps);
+    return blockOps.filter((k) => this.context.sinks.has(k) || this.context.graph.successors[k]!.some((s) => this.marks[s] !== inside)).sort((a, b) => a - b);
+  }
+
+  /** Marks `ops` with a new stamp, returned: until the next call, op k is one of them exactly when marks[k] is that stamp (a set without building one). */
+  private markOps(ops: readonly number[]): number {
+    this.stamp += 1;
+    for (const k of ops) this.marks[k] = this.stamp;
+    return this.stamp;
   }
 
   /** Adds the child state machine of `block` to `this.children`; returns the parent's variables it reads (from its Input). */

@@ -49,14 +49,15 @@ export function findHeldBackOps(block: OpBlock, graph: OpGraph, maxNames = MAX_H
   const extra = new Uint32Array(words);
   const covered = new Uint32Array(words);
   for (let y = 0; y < n; y += 1) {
-    let any = false;
+    // low: the lowest word of `extra` with a bit (words below it never matter).
+    let low = -1;
     for (let w = 0; w < words; w += 1) {
       let bits = before[y * words + w]! & ~upstream[y * words + w]!;
       for (const p of graph.predecessors[y]!) bits &= ~before[p * words + w]!;
       extra[w] = bits;
-      any ||= bits !== 0;
+      if (low < 0 && bits !== 0) low = w;
     }
-    if (!any) continue;
+    if (low < 0) continue;
     // Leave out x when it is upstream of another op of `extra`: waiting for that one waits for x.
     // Such an op leads, through ops of `extra`, to one that is upstream of none (listed), so
     // walking down from the highest, x is left out exactly when it is upstream of a listed op.
@@ -64,7 +65,7 @@ export function findHeldBackOps(block: OpBlock, graph: OpGraph, maxNames = MAX_H
     const lowest: number[] = [];
     let count = 0;
     covered.fill(0);
-    for (let w = words - 1; w >= 0; w -= 1) {
+    for (let w = words - 1; w >= low; w -= 1) {
       for (let bits = extra[w]! & ~covered[w]!; bits !== 0; bits = extra[w]! & ~covered[w]! & ((1 << (31 - Math.clz32(bits))) - 1)) {
         const x = w * 32 + 31 - Math.clz32(bits);
         count += 1;
@@ -72,7 +73,7 @@ export function findHeldBackOps(block: OpBlock, graph: OpGraph, maxNames = MAX_H
           if (lowest.length === maxNames) lowest.shift();
           lowest.push(x);
         }
-        for (let v = 0; v <= w; v += 1) covered[v]! |= upstream[x * words + v]!;
+        for (let v = low; v <= w; v += 1) covered[v]! |= upstream[x * words + v]!;
       }
     }
     lowest.reverse();

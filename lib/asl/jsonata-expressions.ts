@@ -139,7 +139,8 @@ export interface CarriedValue {
  */
 export function buildCarry(entries: readonly CarriedValue[], markerValues: readonly string[]): JsonValue {
   if (entries.length === 1 && markerValues.length === 0) return expression(entries[0]!.value);
-  const carry: Record<string, JsonValue> = Object.fromEntries(entries.map((entry) => [entry.key, entry.boxed]));
+  const carry: Record<string, JsonValue> = {};
+  for (const entry of entries) carry[entry.key] = entry.boxed;
   if (markerValues.length > 0) carry.f = expression(buildMarkerFilter(markerValues));
   return carry;
 }
