@@ -85,7 +85,9 @@ export function chooseForcedCut(
   for (const lambda of strategy.lambdas) {
     const key = new Float64Array(n);
     for (let i = 0; i < n; i += 1) key[i] = (1 - lambda) * (primary.head[i]! - (durations[ops[i]!] ?? 1)) + lambda * (primary.criticalPath - primary.tail[i]!);
-    const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => key[a]! - key[b]! || a - b);
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i += 1) order[i] = i;
+    order.sort((a, b) => key[a]! - key[b]! || a - b);
     costs.fill(0);
     addPrefixCosts(order, primary, costs, suffix);
     let cheapest = Infinity;

@@ -171,35 +171,45 @@ class Decomposer {
     return parts;
   }
 
+  /** The weakly connected components of S, each ascending, in the order of their lowest ops. */
   private splitComponents(ops: readonly number[]): number[][] {
     const stamp = this.enter(ops);
-    const visited = stamp + 1;
-    this.stamp = visited;
-    const components: number[][] = [];
+    // mark[op] becomes stamp + 1 + the op's component number (found in the order of their lowest ops).
+    const first = stamp + 1;
+    let found = 0;
+    const stack: number[] = [];
     for (const start of ops) {
       if (this.mark[start] !== stamp) continue;
-      const component: number[] = [];
-      const stack = [start];
-      this.mark[start] = visited;
+      const id = first + found;
+      found += 1;
+      let size = 0;
+      stack.push(start);
+      this.mark[start] = id;
       while (stack.length > 0) {
         const op = stack.pop()!;
-        component.push(op);
+        size += 1;
         for (const next of this.graph.predecessors[op]!) {
           if (this.mark[next] === stamp) {
-            this.mark[next] = visited;
+            this.mark[next] = id;
             stack.push(next);
           }
         }
         for (const next of this.graph.successors[op]!) {
           if (this.mark[next] === stamp) {
-            this.mark[next] = visited;
+            this.mark[next] = id;
             stack.push(next);
           }
         }
       }
-      if (component.length === ops.length) return [ops as number[]];
-      components.push(component.sort((a, b) => a - b));
+      if (size === ops.length) {
+        this.stamp = first + found;
+        return [ops as number[]];
+      }
     }
+    this.stamp = first + found;
+    // S is ascending, so each component's ops come out ascending.
+    const components: number[][] = Array.from({ length: found }, () => []);
+    for (const op of ops) components[this.mark[op]! - first]!.push(op);
     return components;
   }
 }
