@@ -19,8 +19,7 @@ import { buildOpGraph } from './job-graph.js';
 import { buildHasMarker, buildJobCause, buildJobError, buildMarkerFilter, buildOpsConfig, buildPayloadTemplate, expression, unboxValue, variable } from './jsonata-expressions.js';
 import { describeHeldBackOps, findHeldBackOps, MAX_HELD_BACK_NAMES, type HeldBackOp } from './held-back-ops.js';
 import { countParallels, type OpBlock } from './op-blocks.js';
-import { measureOpCharacters, splitJob } from './split-job.js';
-import { measureJsonLength, type JsonLengths } from './json-length.js';
+import { createDefinitionMeasure, measureOpCharacters, splitJob } from './split-job.js';
 import { buildParentOutput, buildPartMarkers, buildPartsHaveMarker, buildPartValues, compileSplitParent, type CompiledParent } from './compile-split-parent.js';
 import { MAX_MARKER_CAUSE_CHARACTERS, planPayloadBudget, type ExtraLoad } from './payload-budget.js';
 import type { OpRetryPlan } from './retry-plan.js';
@@ -240,10 +239,7 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
   // Built with the widest budget (sizes are measured and splits chosen on it), then given the
   // job's own budget, whose numbers are never wider: the same split, never larger.
   const whole = build(structure);
-  // Definitions are measured many times while a split is chosen, and share states: each object's length is remembered.
-  const lengths: JsonLengths = new WeakMap();
-  const measure = (definition: AslDefinition): number => measureJsonLength(definition, lengths);
-  const characters = measure(whole);
+  const characters = JSON.stringify(whole).length;
   if (characters <= limit) {
     const planned = planPayloadBudget(job.name, [{ name: 'job', definition: whole }], graph.names);
     const definition = applyBudget(whole, job.name, planHash, planned, graph.names);
@@ -253,7 +249,7 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
       options.opDurations !== undefined,
       graph,
       maxHeldBackNames,
-      measure(definition),
+      JSON.stringify(definition).length,
       retryPlans,
       [],
       undefined,
@@ -266,7 +262,8 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
       `job "${job.name}" compiles to ${characters} characters with concurrency 'exact', over the limit of ${limit}; exact mode does not split a job into child state machines yet: use concurrency 'structured' for it, or split it into smaller jobs`,
     );
   }
-  const split = splitJob(structure, buildSplit, measureOpCharacters(whole, graph.names, lengths), limit, measure);
+  const measure = createDefinitionMeasure();
+  const split = splitJob(structure, buildSplit, measureOpCharacters(whole, graph.names), limit, measure);
   if ('failure' in split) {
     throw new DefinitionError(
       `job "${job.name}" compiles to ${characters} characters, over the limit of ${limit} (Step Functions allows ${MAX_DEFINITION_CHARACTERS}; ${graph.names.length} ops, about ${Math.round(characters / graph.names.length)} characters each), and cannot be split into child state machines that each fit: ${split.failure}; split it into smaller jobs, shorten op names, or give ops with many retries a maxDelay so their retriers merge`,
@@ -280,7 +277,7 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
   );
   // Only the parent's init-run holds the payload template; children read it from their Input.
   const definition = applyBudget(split.definition, job.name, planHash, planned, graph.names);
-  const parentCharacters = measure(definition);
+  const parentCharacters = JSON.stringify(definition).length;
   const childCharacters = split.children.map((child) => measure(child.definition));
   return {
     definition,

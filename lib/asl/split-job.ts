@@ -1,5 +1,4 @@
-import type { AslBranch, AslDefinition } from './asl-types.js';
-import { measureJsonLength, type JsonLengths } from './json-length.js';
+import type { AslBranch, AslDefinition, AslState } from './asl-types.js';
 import type { BuiltSplit } from './compile-job.js';
 import { listBlockOps, type OpBlock } from './op-blocks.js';
 import { buildFailedStateName, buildWaitStateName } from './state-names.js';
@@ -13,18 +12,43 @@ const PER_OP_MARGIN = 40;
  * compiled definition, measured on it (states nested in Parallels included), plus a margin for
  * the carry and failure-list references that grow with the op count.
  */
-export function measureOpCharacters(definition: AslBranch, names: readonly string[], lengths: JsonLengths = new WeakMap()): number[] {
+export function measureOpCharacters(definition: AslBranch, names: readonly string[]): number[] {
   const sizes = new Map<string, number>();
   const walk = (branch: AslBranch): void => {
     for (const [name, state] of Object.entries(branch.States)) {
-      // A Parallel without its branches (written `[]`).
-      const branches = state.Type === 'Parallel' ? measureJsonLength(state.Branches, lengths) - 2 : 0;
-      sizes.set(name, measureJsonLength(name) + 2 + measureJsonLength(state, lengths) - branches);
+      sizes.set(name, JSON.stringify(name).length + 2 + JSON.stringify(stripBranches(state)).length);
       if (state.Type === 'Parallel') state.Branches.forEach(walk);
     }
   };
   walk(definition);
   return names.map((name, k) => [name, buildWaitStateName(name, k), buildFailedStateName(name, k)].reduce((sum, state) => sum + (sizes.get(state) ?? 0), PER_OP_MARGIN));
+}
+
+/** JSON.stringify(definition).length. */
+export function measureDefinitionCharacters(definition: AslDefinition): number {
+  return JSON.stringify(definition).length;
+}
+
+/**
+ * measureDefinitionCharacters that serializes each States object once: a split job's attempts
+ * share the states of the children they have in common (compile-structure.ts ChildCache), and
+ * only a child's Comment (its number) differs. For one compile, whose states are never modified.
+ */
+export function createDefinitionMeasure(): (definition: AslDefinition) => number {
+  const statesCharacters = new WeakMap<AslDefinition['States'], number>();
+  return (definition) => {
+    let states = statesCharacters.get(definition.States);
+    if (states === undefined) {
+      states = JSON.stringify(definition.States).length;
+      statesCharacters.set(definition.States, states);
+    }
+    // The definition's other fields, and `{}` in place of its states.
+    return JSON.stringify({ ...definition, States: {} }).length - 2 + states;
+  };
+}
+
+function stripBranches(state: AslState): AslState {
+  return state.Type === 'Parallel' ? { ...state, Branches: [] } : state;
 }
 
 export function blockCharacters(block: OpBlock, opCharacters: readonly number[]): number {
@@ -144,7 +168,7 @@ export function splitJob(
   build: (root: OpBlock, externals: ReadonlySet<OpBlock>, inlined?: ReadonlySet<OpBlock>) => BuiltSplit,
   opCharacters: readonly number[],
   limit: number,
-  measure: (definition: AslDefinition) => number = (definition) => measureJsonLength(definition),
+  measure: (definition: AslDefinition) => number = measureDefinitionCharacters,
 ): BuiltSplit | { failure: string } {
   let budget = Math.floor(limit * 0.9) - SPLIT_FIXED_CHARACTERS;
   let smallestOverflow: string | undefined;
