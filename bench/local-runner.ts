@@ -92,11 +92,17 @@ async function measureSize(size: number): Promise<SizeFigures | undefined> {
 
 /**
  * Preloaded into each fresh process: prints the process's own CPU time (user + system) on stderr
- * as it exits, and the time of each `stepops:` performance mark (RUN_PHASE_MARKS in
- * lib/cli/commands/run-command.ts), ms since the process started.
+ * as it exits, and for each `stepops:` performance mark (RUN_PHASE_MARKS in
+ * lib/cli/commands/run-command.ts) its time (ms since the process started) and the process's
+ * CPU time then (it wraps performance.mark to read process.cpuUsage).
  */
 const REPORT_CPU = `data:text/javascript,${encodeURIComponent(
-  'process.on("exit",()=>{const u=process.cpuUsage();const m=performance.getEntriesByType("mark").filter(e=>e.name.startsWith("stepops:")).map(e=>e.name+"="+e.startTime).join(",");process.stderr.write("\\nBENCH_CPU_MS="+(u.user+u.system)/1000+"\\nBENCH_MARKS="+m+"\\n")})',
+  [
+    'const cpu=()=>{const u=process.cpuUsage();return (u.user+u.system)/1000};const at={};const mark=performance.mark.bind(performance);',
+    'performance.mark=(name,options)=>{at[name]=cpu();return mark(name,options)};',
+    'process.on("exit",()=>{const m=performance.getEntriesByType("mark").filter(e=>e.name.startsWith("stepops:")).map(e=>e.name+"="+e.startTime+"/"+at[e.name]).join(",");',
+    'process.stderr.write("\\nBENCH_CPU_MS="+cpu()+"\\nBENCH_MARKS="+m+"\\n")})',
+  ].join(''),
 )}`;
 
 /** The phases of a cold `stepops run`, each ending at a performance mark (RUN_PHASE_MARKS), the first starting with the process. */
@@ -111,15 +117,15 @@ const COLD_PHASES = [
 interface ProcessFigures {
   readonly ms: number;
   readonly cpuMs: number;
-  /** Median ms of each COLD_PHASES entry, when the processes marked them. */
-  readonly phaseMs: readonly number[] | undefined;
+  /** Median wall and CPU ms of each COLD_PHASES entry, when the processes marked them. */
+  readonly phases: readonly { readonly ms: number; readonly cpuMs: number }[] | undefined;
 }
 
 /** Medians of wall and CPU milliseconds of COLD_RUNS fresh `node <args>` processes, run one after the other, tsx's cache off. */
 function medianOfProcesses(args: readonly string[]): ProcessFigures {
   const samples: number[] = [];
   const cpuSamples: number[] = [];
-  const phaseSamples: number[][] = COLD_PHASES.map(() => []);
+  const phaseSamples: { ms: number; cpuMs: number }[][] = COLD_PHASES.map(() => []);
   for (let i = 0; i < COLD_RUNS; i += 1) {
     const started = performance.now();
     // Cold means tsx's transform cache is empty too (it would otherwise keep the job module's
@@ -132,15 +138,24 @@ function medianOfProcesses(args: readonly string[]): ProcessFigures {
     if (cpu === null) throw new Error(`node ${args.join(' ')} did not report its CPU time: ${run.stderr}`);
     samples.push(ms);
     cpuSamples.push(Number(cpu[1]));
-    const marks = new Map((/BENCH_MARKS=(.*)/.exec(run.stderr)?.[1] ?? '').split(',').map((entry) => [entry.split('=')[0], Number(entry.split('=')[1])]));
+    // name=ms/cpuMs per mark
+    const marks = new Map(
+      (/BENCH_MARKS=(.*)/.exec(run.stderr)?.[1] ?? '').split(',').map((entry) => {
+        const [name, times = ''] = entry.split('=');
+        const [ms, cpuMs] = times.split('/').map(Number);
+        return [name, { ms: ms!, cpuMs: cpuMs! }];
+      }),
+    );
     COLD_PHASES.forEach((phase, k) => {
       const end = marks.get(phase.end);
-      const start = k === 0 ? 0 : marks.get(COLD_PHASES[k - 1]!.end);
-      if (end !== undefined && start !== undefined) phaseSamples[k]!.push(end - start);
+      const start = k === 0 ? { ms: 0, cpuMs: 0 } : marks.get(COLD_PHASES[k - 1]!.end);
+      if (end !== undefined && start !== undefined) phaseSamples[k]!.push({ ms: end.ms - start.ms, cpuMs: end.cpuMs - start.cpuMs });
     });
   }
-  const phaseMs = phaseSamples.every((phase) => phase.length === COLD_RUNS) ? phaseSamples.map(computeMedian) : undefined;
-  return { ms: computeMedian(samples), cpuMs: computeMedian(cpuSamples), phaseMs };
+  const phases = phaseSamples.every((phase) => phase.length === COLD_RUNS)
+    ? phaseSamples.map((phase) => ({ ms: computeMedian(phase.map((sample) => sample.ms)), cpuMs: computeMedian(phase.map((sample) => sample.cpuMs)) }))
+    : undefined;
+  return { ms: computeMedian(samples), cpuMs: computeMedian(cpuSamples), phases };
 }
 
 /** Every row of the local-runner figure (or of the parts asked for). */
@@ -281,14 +296,16 @@ export async function measureLocalRunner(parts: readonly LocalRunnerPart[] = ALL
         method: `the same processes as the row above: each one's own CPU time (process.cpuUsage, user + system, all threads, printed as it exits), median of ${COLD_RUNS}`,
       }),
     );
-    if (cold.phaseMs === undefined) throw new Error('the cold stepops run processes did not mark their phases (RUN_PHASE_MARKS)');
+    const { phases } = cold;
+    if (phases === undefined) throw new Error('the cold stepops run processes did not mark their phases (RUN_PHASE_MARKS)');
     COLD_PHASES.forEach((phase, k) => {
-      rows.push({
-        name: `local runner, 1,000 ops: cold \`stepops run\`, phase ${k + 1} of ${COLD_PHASES.length}: ${phase.name}`,
-        value: roundTo(cold.phaseMs![k]!, 1),
-        unit: 'ms',
-        method: `the same processes as the cold rows above: wall time from ${k === 0 ? 'the process start' : `the performance mark ${COLD_PHASES[k - 1]!.end}`} to ${phase.end} (lib/cli/commands/run-command.ts), median of ${COLD_RUNS}; the rest of the process (writing the output, exit) is the cold row's value minus these`,
-      });
+      const from = k === 0 ? 'the process start' : `the performance mark ${COLD_PHASES[k - 1]!.end}`;
+      const name = `local runner, 1,000 ops: cold \`stepops run\`, phase ${k + 1} of ${COLD_PHASES.length}: ${phase.name}`;
+      const method = `the same processes as the cold rows above: from ${from} to ${phase.end} (lib/cli/commands/run-command.ts), median of ${COLD_RUNS}; the rest of the process (writing the output, exit) is the cold row's value minus these`;
+      rows.push(
+        { name, value: roundTo(phases[k]!.ms, 1), unit: 'ms', method: `wall time ${method}` },
+        { name: `${name}, CPU time`, value: roundTo(phases[k]!.cpuMs, 1), unit: 'ms CPU', method: `the process's CPU time (user + system, all threads) ${method}` },
+      );
     });
   }
   if (at1000 !== undefined && at3000 !== undefined) {
