@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 
 /** The tsconfig.json that tsx would apply, as far as the job-module loader needs it. */
 export interface TsconfigFacts {
@@ -18,7 +18,7 @@ export interface TsconfigFacts {
  * from the current directory upward (tsx's own search). Undefined when there is none.
  */
 export function findTsconfig(cwd: string, environmentPath: string | undefined): TsconfigFacts | undefined {
-  if (environmentPath !== undefined && environmentPath !== '') return readTsconfig(join(cwd, environmentPath));
+  if (environmentPath !== undefined && environmentPath !== '') return readTsconfig(resolve(cwd, environmentPath));
   for (let directory = cwd; ; directory = dirname(directory)) {
     const path = join(directory, 'tsconfig.json');
     if (existsSync(path)) return readTsconfig(path);

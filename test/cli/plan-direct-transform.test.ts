@@ -136,10 +136,12 @@ describe('findTsconfig: the tsconfig.json tsx reads, as the plan needs it', () =
     });
   });
 
-  it('reads TSX_TSCONFIG_PATH instead when it is set, relative to the current directory', () => {
+  it('reads TSX_TSCONFIG_PATH instead when it is set, absolute or relative to the current directory', () => {
     const folder = writeTsconfig('{}');
     writeFileSync(join(folder, 'src', 'other.json'), '{ "include": ["../../elsewhere"] }');
-    expect(findTsconfig(folder, 'src/other.json')).toStrictEqual({ path: join(folder, 'src', 'other.json'), compilerOptions: {}, listsFiles: true, reachesOutside: true });
+    const expected = { path: join(folder, 'src', 'other.json'), compilerOptions: {}, listsFiles: true, reachesOutside: true };
+    expect(findTsconfig(folder, 'src/other.json')).toStrictEqual(expected);
+    expect(findTsconfig(tmpdir(), join(folder, 'src', 'other.json'))).toStrictEqual(expected);
   });
 
   it('leaves compilerOptions unknown when the file extends another or is not JSON', () => {
