@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CliError } from './cli-error.js';
-import { MAX_FUNCTION_TIMEOUT_SECONDS } from '../asl/index.js';
+import { MAX_FUNCTION_TIMEOUT_SECONDS } from '../asl/asl-constants.js';
 
 /**
  * The value of `--input`: inline JSON, or `@path` to a JSON file (relative to `cwd`).

@@ -1,4 +1,4 @@
-import { compileJob, type Concurrency } from '../../asl/index.js';
+import type { Concurrency } from '../../asl/index.js';
 import { ReexecutionError, buildReexecutionInput, validateRunConfig } from '../../job/index.js';
 import { CliError } from '../cli-error.js';
 import { readRunDocumentFile } from '../read-run-document.js';
@@ -67,9 +67,10 @@ export const RUN_PHASE_MARKS = {
 export async function runRunCommand(modulePath: string, options: RunCommandOptions, io: CliIo): Promise<number> {
   performance.mark(RUN_PHASE_MARKS.started);
   const simulatedOpSeconds = readSimulateOption(options.simulate, io.cwd);
-  // The runner is imported only here: loading a TypeScript job module loads it meanwhile, while
-  // esbuild transforms the module in its own process (load-job-module.ts).
+  // The compiler and the runner are imported only here: loading a TypeScript job module loads
+  // them meanwhile, while esbuild transforms the module in its own process (load-job-module.ts).
   const job = await loadJob(modulePath, options.job, io.cwd);
+  const { compileJob } = await import('../../asl/index.js');
   const { runJobLocally, readRecordedRunResult } = await import('../../runner/index.js');
   performance.mark(RUN_PHASE_MARKS.loaded);
   const reexecution = options.fromFailure === undefined ? undefined : planFromFailure(options.fromFailure, options.input, io.cwd, job.name);

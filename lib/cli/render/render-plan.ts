@@ -1,12 +1,7 @@
-import {
-  describeCoordinationCost,
-  describeHeldBackOps,
-  type CoordinationDiagnostics,
-  type HeldBackOp,
-  type OpRetryPlan,
-  type RetryMechanism,
-  type RetryWait,
-} from '../../asl/index.js';
+import type { CoordinationDiagnostics, HeldBackOp, OpRetryPlan, RetryMechanism, RetryWait } from '../../asl/index.js';
+// From their own files: the compiler's entry would load all of lib/asl with the CLI.
+import { describeCoordinationCost } from '../../asl/coordination-cost.js';
+import { describeHeldBackOps } from '../../asl/held-back-ops.js';
 import { describePolicySource } from './describe-policy.js';
 import { formatSeconds } from './format-text.js';
 import type { Style } from './style.js';
