@@ -11,7 +11,11 @@ import * as runner from '../../lib/runner/index.js';
  */
 const LIB = resolve(import.meta.dirname, '../../lib');
 
-/** The files a module loads when imported: static imports and re-exports of values, followed; `import type` and `import()` are not loads. */
+/**
+ * The files a module loads when imported: static imports and re-exports of values, followed, and
+ * packages required at module level with `createRequire(import.meta.url)('name')`; `import type`
+ * and `import()` are not loads.
+ */
 function listStaticImports(entry: string): { files: string[]; packages: string[] } {
   const files = new Set<string>();
   const packages = new Set<string>();
@@ -24,6 +28,7 @@ function listStaticImports(entry: string): { files: string[]; packages: string[]
       if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier).replace(/\.js$/, '.ts'));
       else packages.add(specifier);
     }
+    for (const match of readFileSync(file, 'utf8').matchAll(/createRequire\(import\.meta\.url\)\(\s*['"]([^'"]+)['"]\s*\)/g)) packages.add(match[1]!);
   };
   visit(entry);
   return { files: [...files].map((file) => relative(LIB, file)).sort(), packages: [...packages].sort() };
