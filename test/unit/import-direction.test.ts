@@ -44,9 +44,11 @@ function layerOf(file: string): string {
 
 function importsOf(source: string): string[] {
   const specifiers: string[] = [];
-  // Static imports and re-exports start a line; dynamic imports may stand anywhere.
-  const pattern = /^\s*(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
-  for (const match of source.matchAll(pattern)) specifiers.push((match[1] ?? match[2])!);
+  // Static imports and re-exports start a line; dynamic imports and module-level requires
+  // (`createRequire(import.meta.url)('jsonata')`, how the runner loads jsonata) may stand anywhere.
+  const pattern =
+    /^\s*(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|createRequire\(import\.meta\.url\)\(\s*['"]([^'"]+)['"]\s*\)/gm;
+  for (const match of source.matchAll(pattern)) specifiers.push((match[1] ?? match[2] ?? match[3])!);
   return specifiers;
 }
 
