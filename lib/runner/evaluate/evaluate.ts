@@ -8,16 +8,29 @@ import { FALL_BACK_SIGNAL } from './jsonata-rules.js';
 import { evaluateFastPath, FALL_BACK, readFastPath, type FastPath } from './fast-path.js';
 import { bindShapeSlots, readExpressionShape, SLOT_PREFIX, type ExpressionShape, type ShapeSlot } from './expression-shape.js';
 import { STEP_FUNCTIONS_FUNCTION_NAMES, type StepFunctionsJsonataFunctions } from './jsonata-functions.js';
+import { parseJsonata, type JsonataNode } from './parse-jsonata.js';
 import { failQueryEvaluation, type EvaluationSite } from './query-evaluation.js';
 import type { Scope } from '../run-context.js';
 import type { StatesContextObject } from '../types.js';
 
+let engine: typeof import('jsonata') | undefined;
+
 /**
- * jsonata is a CommonJS bundle (299 KB): required, it loads in ~20 ms in a fresh process; imported
- * as an ES module, Node first scans the whole bundle for its named exports (~70 ms more on a cold
- * `stepops run`). Same module object either way.
+ * The jsonata engine, loaded on first use: only an expression that parse-jsonata.ts does not
+ * read, that compile-expression.ts does not compile, or whose compiled form falls back needs it
+ * (a compiled job's run that fails no op loads it never). jsonata is a CommonJS bundle (299 KB):
+ * required, it loads in ~20 ms in a fresh process; imported as an ES module, Node first scans
+ * the whole bundle for its named exports (~70 ms more). Same module object either way.
  */
-const jsonata = createRequire(import.meta.url)('jsonata') as typeof import('jsonata');
+function loadJsonata(): typeof import('jsonata') {
+  engine ??= createRequire(import.meta.url)('jsonata') as typeof import('jsonata');
+  return engine;
+}
+
+/** Tests: whether this module has loaded the jsonata engine yet. */
+export function isJsonataLoaded(): boolean {
+  return engine !== undefined;
+}
 
 /**
  * A JSON value from the definition, compiled once: constants stay constants. `path` is the
@@ -66,7 +79,7 @@ export function compileExpression(source: string, where: string): JsonataExpress
   const cached = compiled.get(source);
   if (cached !== undefined) return cached;
   try {
-    const expression = jsonata(source);
+    const expression = loadJsonata()(source);
     compiled.set(source, expression);
     return expression;
   } catch (error) {
@@ -149,8 +162,9 @@ export function compileTemplate(value: unknown, where: string, path: string): Te
 
 function compileExpressionTemplate(value: string, where: string, path: string): Template {
   const facts = readSource(value);
-  // A fast shape is valid JSONata by construction: compiling it can wait until a fallback needs it.
-  if (facts.fastPath === undefined && facts.fastExpression === undefined) compileShapeOrSource(facts.source, facts.shape, where);
+  // A fast shape is valid JSONata by construction, and so is a source parse-jsonata.ts reads (it
+  // reads only what jsonata parses): compiling it with the engine can wait until an evaluation needs it.
+  if (facts.fastPath === undefined && facts.fastExpression === undefined && readTree(facts.engineSource) === undefined) compileShapeOrSource(facts.source, facts.shape, where);
   return { kind: 'expression', facts, where, path };
 }
 
@@ -285,16 +299,30 @@ function observeFastEvaluation(template: Extract<Template, { kind: 'expression' 
   observer?.({ engineSource: template.facts.engineSource, by: 'fast', bindings, value });
 }
 
+const trees = new Map<string, JsonataNode | null>();
+
+/** jsonata's tree of an engine source as parse-jsonata.ts reads it (once per distinct source per process), or undefined when it leaves it to jsonata. */
+function readTree(engineSource: string): JsonataNode | undefined {
+  let tree = trees.get(engineSource);
+  if (tree === undefined) {
+    tree = parseJsonata(engineSource) ?? null;
+    trees.set(engineSource, tree);
+  }
+  return tree ?? undefined;
+}
+
 const compiledExpressions = new Map<string, CompiledExpression | null>();
 
 /**
- * The compiled form of an engine source (compile-expression.ts), built from jsonata's own parse
- * once per distinct source per process, or undefined when the source is outside the subset.
+ * The compiled form of an engine source (compile-expression.ts), built from jsonata's tree (read
+ * by parse-jsonata.ts, else parsed by jsonata itself) once per distinct source per process, or
+ * undefined when the source is outside the subset.
  */
 function readCompiledExpression(template: Extract<Template, { kind: 'expression' }>): CompiledExpression | undefined {
   let compiledExpression = compiledExpressions.get(template.facts.engineSource);
   if (compiledExpression === undefined) {
-    compiledExpression = compileJsonataAst(compileExpression(template.facts.engineSource, template.where).ast()) ?? null;
+    const tree = readTree(template.facts.engineSource) ?? compileExpression(template.facts.engineSource, template.where).ast();
+    compiledExpression = compileJsonataAst(tree) ?? null;
     compiledExpressions.set(template.facts.engineSource, compiledExpression);
   }
   return compiledExpression ?? undefined;
