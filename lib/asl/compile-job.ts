@@ -8,7 +8,7 @@ import { FUNCTION_ARN_PLACEHOLDER, MAX_DEFINITION_CHARACTERS, MAX_FUNCTION_TIMEO
 import type { AslDefinition, AslPassState, AslState, JsonObject } from './asl-types.js';
 import { buildFaultVariables, compileFaultHandling } from './compile-faults.js';
 import { compileOpRetries, findStrictViolations, type RetryFidelity } from './compile-retriers.js';
-import { compileStructure, type ChildCache, type OpCompileInfo } from './compile-structure.js';
+import { compileStructure, type CarriedOps, type ChildCache, type OpCompileInfo } from './compile-structure.js';
 import { decomposeGraph } from './decompose-graph.js';
 import { decomposeExact, type CrossEdge } from './decompose-exact.js';
 import { computeWaitTimeoutSeconds } from './wait-timeouts.js';
@@ -19,7 +19,7 @@ import { buildOpGraph } from './job-graph.js';
 import { buildHasMarker, buildJobCause, buildJobError, buildMarkerFilter, buildOpsConfig, buildPayloadTemplate, expression, unboxValue, variable } from './jsonata-expressions.js';
 import { describeHeldBackOps, findHeldBackOps, MAX_HELD_BACK_NAMES, type HeldBackOp } from './held-back-ops.js';
 import { countParallels, type OpBlock } from './op-blocks.js';
-import { createDefinitionMeasure, measureOpCharacters, splitJob } from './split-job.js';
+import { createDefinitionMeasure, measureWholeDefinition, splitJob } from './split-job.js';
 import { buildParentOutput, buildPartMarkers, buildPartsHaveMarker, buildPartValues, compileSplitParent, type CompiledParent } from './compile-split-parent.js';
 import { MAX_MARKER_CAUSE_CHARACTERS, planPayloadBudget, type ExtraLoad } from './payload-budget.js';
 import type { OpRetryPlan } from './retry-plan.js';
@@ -213,8 +213,10 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
     StartAt: INIT_STATE_NAME,
     States: Object.fromEntries(states),
   });
+  // Every build of this job (the whole, then a split's attempts) carries the same ops out of the same blocks.
+  const carriedOps: CarriedOps = new Map();
   const build = (root: OpBlock): AslDefinition => {
-    const top = compileStructure(root, { graph, ops, sinks, ...(exact === undefined ? {} : { exact }) }, CHECK_STATE_NAME);
+    const top = compileStructure(root, { graph, ops, sinks, carriedOps, ...(exact === undefined ? {} : { exact }) }, CHECK_STATE_NAME);
     return wrap([
       buildInitState(RUN_CONFIG_CHECK_STATE_NAME, job.name, planHash, WIDEST_BUDGET, graph.names),
       ...buildRunConfigStates(job.name, top.startAt),
@@ -225,7 +227,7 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
   // A split job's attempts compile many of the same children: each is compiled once (compile-structure.ts ChildCache).
   const childCache: ChildCache = new Map();
   const buildSplit = (root: OpBlock, externals: ReadonlySet<OpBlock>, inlined?: ReadonlySet<OpBlock>): BuiltSplit => {
-    const parent = compileSplitParent(root, { graph, ops, sinks, externals, describeChild, childCache }, CHECK_STATE_NAME, inlined);
+    const parent = compileSplitParent(root, { graph, ops, sinks, externals, describeChild, childCache, carriedOps }, CHECK_STATE_NAME, inlined);
     // init-run assigns the op names, which the parent's catchers also use to name the ops of a failed child (compile-split-parent.ts).
     const definition = wrap([
       buildInitState(RUN_CONFIG_CHECK_STATE_NAME, job.name, planHash, WIDEST_BUDGET, graph.names),
@@ -239,7 +241,8 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
   // Built with the widest budget (sizes are measured and splits chosen on it), then given the
   // job's own budget, whose numbers are never wider: the same split, never larger.
   const whole = build(structure);
-  const characters = JSON.stringify(whole).length;
+  const measured = measureWholeDefinition(whole, graph.names);
+  const characters = measured.characters;
   if (characters <= limit) {
     const planned = planPayloadBudget(job.name, [{ name: 'job', definition: whole }], graph.names);
     const definition = applyBudget(whole, job.name, planHash, planned, graph.names);
@@ -249,7 +252,7 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
       options.opDurations !== undefined,
       graph,
       maxHeldBackNames,
-      JSON.stringify(definition).length,
+      measureBudgeted(characters, whole, definition),
       retryPlans,
       [],
       undefined,
@@ -263,7 +266,7 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
     );
   }
   const measure = createDefinitionMeasure();
-  const split = splitJob(structure, buildSplit, measureOpCharacters(whole, graph.names), limit, measure);
+  const split = splitJob(structure, buildSplit, measured.opCharacters, limit, measure);
   if ('failure' in split) {
     throw new DefinitionError(
       `job "${job.name}" compiles to ${characters} characters, over the limit of ${limit} (Step Functions allows ${MAX_DEFINITION_CHARACTERS}; ${graph.names.length} ops, about ${Math.round(characters / graph.names.length)} characters each), and cannot be split into child state machines that each fit: ${split.failure}; split it into smaller jobs, shorten op names, or give ops with many retries a maxDelay so their retriers merge`,
@@ -277,7 +280,7 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
   );
   // Only the parent's init-run holds the payload template; children read it from their Input.
   const definition = applyBudget(split.definition, job.name, planHash, planned, graph.names);
-  const parentCharacters = JSON.stringify(definition).length;
+  const parentCharacters = measureBudgeted(measure(split.definition), split.definition, definition);
   const childCharacters = split.children.map((child) => measure(child.definition));
   return {
     definition,
@@ -303,6 +306,14 @@ function applyBudget(definition: AslDefinition, jobName: string, planHash: strin
   const init = definition.States[INIT_STATE_NAME] as AslPassState;
   const [, state] = buildInitState(init.Next!, jobName, planHash, { inlineBytes: budget.inlineBytes, markerCauseCharacters: budget.markerCauseCharacters }, opNames);
   return { ...definition, States: { ...definition.States, [INIT_STATE_NAME]: state } };
+}
+
+/**
+ * JSON.stringify(budgeted).length, from the `characters` of the definition applyBudget made it
+ * from: only the init state's value differs (its key keeps its place).
+ */
+function measureBudgeted(characters: number, definition: AslDefinition, budgeted: AslDefinition): number {
+  return characters - JSON.stringify(definition.States[INIT_STATE_NAME]).length + JSON.stringify(budgeted.States[INIT_STATE_NAME]).length;
 }
 
 /** The payload budget fields of the payload template (payload-budget.ts). */

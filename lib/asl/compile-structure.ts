@@ -51,7 +51,16 @@ export interface StructureContext {
    * attempts to reuse (split-job.ts). @default - none: every child is compiled
    */
   readonly childCache?: ChildCache;
+  /**
+   * The ops each block carries out (StructureCompiler.listCarried), by block, for a split job's
+   * attempts to share: they depend on the block's ops, the graph, the sinks and the exact waits
+   * only. @default - none: each compile finds them again
+   */
+  readonly carriedOps?: CarriedOps;
 }
+
+/** The ops each block's outside needs, ascending, by block (see StructureContext.carriedOps). */
+export type CarriedOps = Map<OpBlock, readonly number[]>;
 
 /**
  * Compiled child machines of one job by block and by the number of the block's first Parallel
@@ -170,27 +179,38 @@ export class StructureCompiler {
   private readonly childNumbers = new Map<OpBlock, number>();
   /** The number its first Parallel gets (the Parallels numbered before it), for each external block. */
   private readonly parallelOffsets = new Map<OpBlock, number>();
-  /** Scratch marks by op index (markOps). */
-  private readonly marks: Int32Array;
-  private stamp = 0;
+  /** Each op's position in the root's pre-order: a block's ops are the positions from its first to its last (`spans`). */
+  private readonly positions: Int32Array;
+  /** Each block's first and last op position in the root's pre-order. */
+  private readonly spans = new Map<OpBlock, { readonly first: number; readonly last: number }>();
+  private readonly carriedOps: CarriedOps;
   readonly children: CompiledChild[] = [];
 
   constructor(
     private readonly context: StructureContext,
     root: OpBlock,
   ) {
-    this.marks = new Int32Array(context.ops.length);
-    this.numberBlocks(root);
+    this.positions = new Int32Array(context.ops.length);
+    this.carriedOps = context.carriedOps ?? new Map<OpBlock, readonly number[]>();
+    this.numberBlocks(root, 0);
   }
 
-  private numberBlocks(block: OpBlock): void {
+  /** Numbers the blocks of the tree whose ops take positions from `first` on; returns the next free position. */
+  private numberBlocks(block: OpBlock, first: number): number {
     if (this.context.externals?.has(block) === true) {
       this.childNumbers.set(block, this.childNumbers.size + 1);
       this.parallelOffsets.set(block, this.parallelIds.size);
     }
-    if (block.kind === 'op') return;
-    if (block.kind === 'parallel') this.parallelIds.set(block, this.parallelIds.size);
-    for (const child of block.kind === 'sequence' ? block.items : block.branches) this.numberBlocks(child);
+    let next = first;
+    if (block.kind === 'op') {
+      this.positions[block.op] = next;
+      next += 1;
+    } else {
+      if (block.kind === 'parallel') this.parallelIds.set(block, this.parallelIds.size);
+      for (const child of block.kind === 'sequence' ? block.items : block.branches) next = this.numberBlocks(child, next);
+    }
+    this.spans.set(block, { first, last: next - 1 });
+    return next;
   }
 
   /** Child number (1, 2, ...) of an external block, or undefined. */
@@ -271,7 +291,8 @@ export class StructureCompiler {
         orderOnlyInputs: info.after.map((producer) => buildOrderOnlyInput(read(producer))),
         outputVariable,
         next: taskNext,
-        ...(taskNext !== undefined ? {} : { buildCarry: buildCarryOf }),
+        // Used only without a next state (compileTaskStates).
+        buildCarry: buildCarryOf,
       }),
     );
     if (releases) {
@@ -290,14 +311,10 @@ export class StructureCompiler {
 
   private compileParallel(block: OpBlock & { kind: 'parallel' }, scope: Scope, exit: Exit, states: [string, AslState][]): void {
     const id = this.parallelIds.get(block)!;
-    const carried: number[][] = [];
+    const carried: (readonly number[])[] = [];
     const shapes: CarryShape[] = [];
     const branches: AslBranch[] = block.branches.map((branch) => {
-      const branchOps = listBlockOps(branch);
-      const inside = this.markOps(branchOps);
-      const needed = branchOps
-        .filter((k) => this.context.sinks.has(k) || this.context.graph.successors[k]!.some((s) => this.marks[s] !== inside && !this.isCrossEdge(k, s)))
-        .sort((a, b) => a - b);
+      const needed = this.listCarried(branch);
       carried.push(needed);
       const shape: CarryShape = { single: false, f: false };
       shapes.push(shape);
@@ -354,18 +371,29 @@ export class StructureCompiler {
     return this.context.exact?.crossProducers.get(consumer)?.includes(producer) === true;
   }
 
-  /** The ops of a block that its outside needs: sinks and ops with a consumer outside the block, ascending. */
-  listCarried(block: OpBlock): number[] {
-    const blockOps = listBlockOps(block);
-    const inside = this.markOps(blockOps);
-    return blockOps.filter((k) => this.context.sinks.has(k) || this.context.graph.successors[k]!.some((s) => this.marks[s] !== inside)).sort((a, b) => a - b);
-  }
-
-  /** Marks `ops` with a new stamp, returned: until the next call, op k is one of them exactly when marks[k] is that stamp (a set without building one). */
-  private markOps(ops: readonly number[]): number {
-    this.stamp += 1;
-    for (const k of ops) this.marks[k] = this.stamp;
-    return this.stamp;
+  /**
+   * The ops of a block that its outside needs, ascending (shared: do not modify): sinks and ops
+   * with a consumer outside the block (other than through a task-token wait). Found among the
+   * ops its items carry out (an op whose consumers are all inside an item is not needed outside
+   * the block either), so a nested structure costs what its carries hold, not its depth times its ops.
+   */
+  listCarried(block: OpBlock): readonly number[] {
+    const known = this.carriedOps.get(block);
+    if (known !== undefined) return known;
+    const span = this.spans.get(block);
+    if (span === undefined) throw new InternalError('compiler: a block outside the structure being compiled');
+    const { sinks, graph } = this.context;
+    const outside = (k: number, s: number): boolean => (this.positions[s]! < span.first || this.positions[s]! > span.last) && !this.isCrossEdge(k, s);
+    const needed = (k: number): boolean => sinks.has(k) || graph.successors[k]!.some((s) => outside(k, s));
+    let carried: number[];
+    if (block.kind === 'op') carried = needed(block.op) ? [block.op] : [];
+    else {
+      carried = [];
+      for (const child of block.kind === 'sequence' ? block.items : block.branches) for (const k of this.listCarried(child)) if (needed(k)) carried.push(k);
+      carried.sort((a, b) => a - b);
+    }
+    this.carriedOps.set(block, carried);
+    return carried;
   }
 
   /** Adds the child state machine of `block` to `this.children`; returns the parent's variables it reads (from its Input). */

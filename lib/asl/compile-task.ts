@@ -51,18 +51,21 @@ export function compileTaskStates(spec: TaskSpec): [string, AslState][] {
     // fails: a retry that succeeds assigns the op's envelope over it.
     { ErrorEquals: ['States.ALL'], Assign: { [spec.outputVariable]: box(buildFailedMarker(spec.opName)) }, Output: expression(spec.faultRecord), Next: faultName },
   ];
-  const task: AslTaskState = {
+  // Field by field, in this key order (a property after a spread in an object literal is the slow path).
+  const task: { -readonly [K in keyof AslTaskState]: AslTaskState[K] } = {
     Type: 'Task',
     Resource: LAMBDA_INVOKE_RESOURCE,
     Arguments: {
       FunctionName: expression(variable(RUN_VARIABLES.functionArn)),
       Payload: expression(buildPayload(spec.opName, spec.retryMode, [...spec.inputVariables.map(variable), ...(spec.orderOnlyInputs ?? [])])),
     },
-    ...(carry === undefined ? { Assign: { [spec.outputVariable]: box(RESULT) } } : { Output: carry(RESULT) }),
-    ...(spec.retriers.length === 0 ? {} : { Retry: spec.retriers }),
-    Catch: catchers,
-    ...(spec.next === undefined ? { End: true as const } : { Next: spec.next }),
   };
+  if (carry === undefined) task.Assign = { [spec.outputVariable]: box(RESULT) };
+  else task.Output = carry(RESULT);
+  if (spec.retriers.length > 0) task.Retry = spec.retriers;
+  task.Catch = catchers;
+  if (spec.next === undefined) task.End = true;
+  else task.Next = spec.next;
   // A record without waitSeconds fails the op. It is `{}` (compile-faults.ts), so as the next
   // state's input it carries no retry number; a branch's last op ends the branch with its carry.
   const retry = { Condition: expression(`$exists($states.input.${RECORD_KEYS.waitSeconds})`), Next: waitName };

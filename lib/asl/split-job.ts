@@ -13,15 +13,39 @@ const PER_OP_MARGIN = 40;
  * the carry and failure-list references that grow with the op count.
  */
 export function measureOpCharacters(definition: AslBranch, names: readonly string[]): number[] {
+  return measureWholeDefinition(definition, names).opCharacters;
+}
+
+/**
+ * measureOpCharacters and JSON.stringify(definition).length, serializing each state once: the
+ * definition's length is put together from its states' (JSON.stringify writes an object as
+ * `{"key":value,...}`, an array as `[value,...]`, and leaves out keys whose value is undefined).
+ */
+export function measureWholeDefinition(definition: AslBranch, names: readonly string[]): { readonly characters: number; readonly opCharacters: number[] } {
   const sizes = new Map<string, number>();
-  const walk = (branch: AslBranch): void => {
+  const measureBranch = (branch: AslBranch): number => {
+    // The branch's other fields, and `{}` in place of its states.
+    let characters = JSON.stringify({ ...branch, States: {} }).length;
+    let count = 0;
     for (const [name, state] of Object.entries(branch.States)) {
-      sizes.set(name, JSON.stringify(name).length + 2 + JSON.stringify(stripBranches(state)).length);
-      if (state.Type === 'Parallel') state.Branches.forEach(walk);
+      const key = JSON.stringify(name).length;
+      const own = JSON.stringify(stripBranches(state)).length;
+      sizes.set(name, key + 2 + own);
+      let stateCharacters = own;
+      if (state.Type === 'Parallel') {
+        // `"Branches":[]` holds them, comma-separated.
+        state.Branches.forEach((inner, i) => (stateCharacters += measureBranch(inner) + (i > 0 ? 1 : 0)));
+      }
+      characters += key + 1 + stateCharacters + (count > 0 ? 1 : 0);
+      count += 1;
     }
+    return characters;
   };
-  walk(definition);
-  return names.map((name, k) => [name, buildWaitStateName(name, k), buildFailedStateName(name, k)].reduce((sum, state) => sum + (sizes.get(state) ?? 0), PER_OP_MARGIN));
+  const characters = measureBranch(definition);
+  const opCharacters = names.map((name, k) =>
+    [name, buildWaitStateName(name, k), buildFailedStateName(name, k)].reduce((sum, state) => sum + (sizes.get(state) ?? 0), PER_OP_MARGIN),
+  );
+  return { characters, opCharacters };
 }
 
 /** JSON.stringify(definition).length. */
