@@ -38,7 +38,7 @@ export function isLambdaFunctionArn(resource: string): boolean {
  * While the call is busy (not sleeping on the clock), virtual time stands still.
  * Rejects with StatesError (task failure or States.Timeout) or AbortedError.
  */
-export async function callTask(
+export function callTask(
   scope: Scope,
   request: {
     readonly stateName: string;
@@ -55,38 +55,50 @@ export async function callTask(
   const run = scope.run;
   const handler = run.taskHandlers[request.stateName];
   if (handler === undefined && readStartExecutionPattern(request.resource) !== undefined) return callChildExecution(scope, request);
-  const busy = trackBusy(run.clock);
+  const busy = new BusyHold(run.clock);
   const heartbeat = new HeartbeatTimer(scope, request);
-  const work = (async (): Promise<unknown> => {
-    try {
-      if (handler !== undefined) {
-        return await handler(request.args, {
-          stateName: request.stateName,
-          resource: request.resource,
-          retryCount: request.retryCount,
-          clock: busy.clock,
-          context: request.context,
-          sendHeartbeat: () => heartbeat.beat(),
-          callbacks: run.taskTokens,
-        });
-      }
-      if (isLambdaFunctionArn(request.resource)) {
-        // The function's own response is the task result (no Payload/StatusCode envelope).
-        const response = await invokeLambda(run.lambda!, { FunctionName: request.resource, Payload: request.args }, request.stateName, run.clock.now());
-        return response.Payload;
-      }
-      return await invokeLambda(run.lambda!, request.args, request.stateName, run.clock.now());
-    } finally {
+  let call: Promise<unknown>;
+  try {
+    call =
+      handler !== undefined
+        ? Promise.resolve(
+            handler(request.args, {
+              stateName: request.stateName,
+              resource: request.resource,
+              retryCount: request.retryCount,
+              clock: busy,
+              context: request.context,
+              sendHeartbeat: () => heartbeat.beat(),
+              callbacks: run.taskTokens,
+            }),
+          )
+        : isLambdaFunctionArn(request.resource)
+          ? // The function's own response is the task result (no Payload/StatusCode envelope).
+            invokeLambda(run.lambda!, { FunctionName: request.resource, Payload: request.args }, request.stateName, run.clock.now()).then((response) => response.Payload)
+          : invokeLambda(run.lambda!, request.args, request.stateName, run.clock.now());
+  } catch (error) {
+    call = Promise.reject(error);
+  }
+  const work = call.then(
+    (value) => {
       busy.finish();
-    }
-  })().catch((error: unknown) => {
-    if (error instanceof StatesError) throw error;
-    const failure = toTaskFailure(error);
-    throw new StatesError(failure.error, failure.cause);
-  });
+      return value;
+    },
+    (error: unknown) => {
+      busy.finish();
+      if (error instanceof StatesError) throw error;
+      const failure = toTaskFailure(error);
+      throw new StatesError(failure.error, failure.cause);
+    },
+  );
   // A call that outlives its timeout or an abort runs on; its late failure must not go unhandled.
   work.catch(() => {});
   const callback = request.callback;
+  if (callback === undefined && request.heartbeatSeconds === undefined) {
+    // No heartbeat to stop: the race itself, without a promise around it.
+    heartbeat.stop();
+    return raceWithTimeout(scope, request, work);
+  }
   if (callback !== undefined) callback.token.onHeartbeat = () => heartbeat.beat();
   const result =
     callback === undefined
@@ -96,11 +108,7 @@ export async function callTask(
           return callback.token.settled;
         });
   result.catch(() => {});
-  try {
-    return await raceWithTimeout(scope, request, heartbeat.race(result));
-  } finally {
-    heartbeat.stop();
-  }
+  return raceWithTimeout(scope, request, heartbeat.race(result)).finally(() => heartbeat.stop());
 }
 
 /**
@@ -171,9 +179,13 @@ async function callChildExecution(scope: Scope, request: Parameters<typeof callT
 }
 
 /** Settles like `work`, or fails with States.Timeout after the Task's TimeoutSeconds, or aborts with the scope. */
-async function raceWithTimeout(scope: Scope, request: { readonly stateName: string; readonly timeoutSeconds: number | undefined }, work: Promise<unknown>): Promise<unknown> {
-  const run = scope.run;
+function raceWithTimeout(scope: Scope, request: { readonly stateName: string; readonly timeoutSeconds: number | undefined }, work: Promise<unknown>): Promise<unknown> {
   if (request.timeoutSeconds === undefined) return scope.cancel.race(work);
+  return raceWithTimer(scope, { stateName: request.stateName, timeoutSeconds: request.timeoutSeconds }, work);
+}
+
+async function raceWithTimer(scope: Scope, request: { readonly stateName: string; readonly timeoutSeconds: number }, work: Promise<unknown>): Promise<unknown> {
+  const run = scope.run;
   const timer = new CancelScope(scope.cancel);
   const timeoutSeconds = request.timeoutSeconds;
   const timeout = new Promise<never>((_, reject) => {
@@ -191,28 +203,32 @@ async function raceWithTimeout(scope: Scope, request: { readonly stateName: stri
 }
 
 /**
- * Holds virtual time while a call is busy; its clock releases the hold during each sleep.
+ * Holds virtual time while a call is busy; as the call's clock, it releases the hold during each sleep.
  */
-function trackBusy(clock: RunClock): { readonly clock: Clock; finish(): void } {
-  let release = clock.hold();
-  let sleeping = 0;
-  let finished = false;
-  return {
-    clock: {
-      now: () => clock.now(),
-      sleep: async (seconds: number) => {
-        if (sleeping++ === 0 && !finished) release();
-        try {
-          await clock.sleep(seconds);
-        } finally {
-          if (--sleeping === 0 && !finished) release = clock.hold();
-        }
-      },
-    },
-    finish: () => {
-      if (finished) return;
-      finished = true;
-      if (sleeping === 0) release();
-    },
+class BusyHold implements Clock {
+  private release: () => void;
+  private sleeping = 0;
+  private finished = false;
+
+  constructor(private readonly clock: RunClock) {
+    this.release = clock.hold();
+  }
+
+  // Own properties, not methods: a handler may take them off the clock (`const { sleep } = clock`).
+  readonly now = (): number => this.clock.now();
+
+  readonly sleep = async (seconds: number): Promise<void> => {
+    if (this.sleeping++ === 0 && !this.finished) this.release();
+    try {
+      await this.clock.sleep(seconds);
+    } finally {
+      if (--this.sleeping === 0 && !this.finished) this.release = this.clock.hold();
+    }
   };
+
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.sleeping === 0) this.release();
+  }
 }

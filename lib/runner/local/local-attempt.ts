@@ -44,8 +44,8 @@ export class LocalAttempt implements HookedAttempt {
   /** The timeout passed: the outcome is Sandbox.Timedout, whatever the code does next. */
   private timingOut = false;
   private failure: LambdaRuntimeError | undefined;
-  private rejectDead: (error: LambdaRuntimeError) => void = () => {};
-  private readonly dead: Promise<never>;
+  /** While run() waits for the code (or for a timeout under way): fails the run at once. */
+  private failRun: ((error: LambdaRuntimeError) => void) | undefined;
 
   constructor(options: LocalAttemptOptions) {
     this.requestId = options.requestId;
@@ -53,10 +53,6 @@ export class LocalAttempt implements HookedAttempt {
     this.base = options.clock;
     this.startClockMs = options.clock.now();
     this.onLateCrash = options.onLateCrash;
-    this.dead = new Promise<never>((_, reject) => {
-      this.rejectDead = reject;
-    });
-    this.dead.catch(() => {});
     this.clock = { now: () => this.base.now(), sleep: (seconds) => this.sleep(seconds) };
   }
 
@@ -72,25 +68,50 @@ export class LocalAttempt implements HookedAttempt {
    * (timeout or crash). The outcome is taken one event-loop turn after the code settles, so that
    * a rejection it left unhandled as it returned fails the attempt, as in Lambda.
    */
-  async run<T>(work: () => Promise<T>): Promise<T> {
+  run<T>(work: () => Promise<T>): Promise<T> {
     this.resumeBusy();
-    const done = runInAttempt(this, work);
-    done.catch(() => {});
+    let done: Promise<T>;
     try {
-      let value: T;
-      try {
-        value = await Promise.race([done, this.dead]);
-        if (this.timingOut) await this.dead;
-      } finally {
-        if (this.failure === undefined) await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-      if (this.failure !== undefined) throw this.failure;
-      return value;
+      done = runInAttempt(this, work);
     } catch (error) {
-      throw this.failure ?? error;
-    } finally {
-      this.end();
+      return Promise.reject(error);
     }
+    // One promise per attempt: settled by the code's outcome (one turn later) or by the attempt's failure, whichever comes first.
+    return new Promise<T>((resolve, reject) => {
+      let waiting = true;
+      const failRun = (error: LambdaRuntimeError): void => {
+        if (!waiting) return;
+        waiting = false;
+        this.failRun = undefined;
+        this.end();
+        reject(error);
+      };
+      /** The code settled: its outcome stands unless the attempt fails within one event-loop turn. */
+      const settleAfterTurn = (settle: () => void): void => {
+        waiting = false;
+        this.failRun = undefined;
+        setImmediate(() => {
+          this.end();
+          if (this.failure !== undefined) reject(this.failure);
+          else settle();
+        });
+      };
+      if (this.failure !== undefined) {
+        // The code crashed the attempt before it returned (process.exit called synchronously).
+        failRun(this.failure);
+        return;
+      }
+      this.failRun = failRun;
+      done.then(
+        (value) => {
+          // A timeout under way decides the outcome: Sandbox.Timedout, once the clock reaches the timeout.
+          if (waiting && !this.timingOut) settleAfterTurn(() => resolve(value));
+        },
+        (error: unknown) => {
+          if (waiting) settleAfterTurn(() => reject(error));
+        },
+      );
+    });
   }
 
   /** Ends the attempt: its timer stops; later crashes go to onLateCrash. */
@@ -109,7 +130,7 @@ export class LocalAttempt implements HookedAttempt {
     if (this.failure !== undefined || this.ended) return;
     this.failure = error;
     this.pauseBusy();
-    this.rejectDead(error);
+    this.failRun?.(error);
   }
 
   private resumeBusy(): void {
