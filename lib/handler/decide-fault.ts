@@ -1,7 +1,9 @@
 import { PROTOCOL_VERSION } from '../job/wire-protocol.js';
 import { createAttemptError } from './create-attempt-error.js';
 import { decideOpError, type OpErrorOutcome } from './decide-op-error.js';
+import { extendFields } from './extend-fields.js';
 import type { OpAttempt, OpAttemptFault } from './op-attempt.js';
+import type { HandlerErrorDetails } from './op-attempt-error.js';
 
 /**
  * The wrapper's decision on a timeout or crash the state machine caught (lib/asl/compile-faults.ts):
@@ -17,16 +19,24 @@ export function decideFault(attempt: OpAttempt, fault: OpAttemptFault, random?: 
   const outcome = decideOpError(attempt, died, random);
   if (outcome.decision.action === 'retry') return outcome;
   // outcome.error's message: the fault's, after Dagster's "Exceeded max_retries of N" once the retries are used.
-  const error = createAttemptError(fault.name, outcome.error.message, {
+  // Field by field, in the order of the JSON (extend-fields.ts says why).
+  const details: { -readonly [K in keyof HandlerErrorDetails]: HandlerErrorDetails[K] } = {
     stepops: PROTOCOL_VERSION,
     op: attempt.opName,
     retryNumber: attempt.retryNumber,
     decision: 'fail',
     reason: outcome.decision.reason,
-    ...(outcome.decision.maxRetries === undefined ? {} : { maxRetries: outcome.decision.maxRetries }),
-    error: { name: fault.name, message: fault.message },
-  });
-  return { ...outcome, error, logFields: { ...outcome.logFields, thrownAs: fault.name } };
+  };
+  if (outcome.decision.maxRetries !== undefined) details.maxRetries = outcome.decision.maxRetries;
+  details.error = { name: fault.name, message: fault.message };
+  const error = createAttemptError(fault.name, outcome.error.message, details);
+  return {
+    error,
+    decision: outcome.decision,
+    logLevel: outcome.logLevel,
+    logMessage: outcome.logMessage,
+    logFields: extendFields(outcome.logFields, 'thrownAs', fault.name),
+  };
 }
 
 /**

@@ -6,7 +6,7 @@ import { decideRetry, type RetryDecision } from '../policy/decide-retry.js';
 import { createAttemptError } from './create-attempt-error.js';
 import { toFailureErrorName } from './error-names.js';
 import type { OpAttempt } from './op-attempt.js';
-import type { OpAttemptError, SerializedOpError } from './op-attempt-error.js';
+import type { HandlerErrorDetails, OpAttemptError, SerializedOpError } from './op-attempt-error.js';
 import { serializeError } from './serialize-error.js';
 import { ceilSeconds } from '../policy/whole-seconds.js';
 
@@ -36,41 +36,35 @@ const QUOTED_MESSAGE_LENGTH = 500;
 export function decideOpError(attempt: OpAttempt, thrown: unknown, random?: () => number): OpErrorOutcome {
   const decision = decideRetry({ error: thrown, policy: attempt.policy, retryNumber: attempt.retryNumber, random });
   const serialized = serializeError(thrown);
-  const base = { stepops: PROTOCOL_VERSION, op: attempt.opName, retryNumber: attempt.retryNumber } as const;
-  const logBase = { errorName: serialized.name, errorMessage: serialized.message.slice(0, 1000), reason: decision.reason };
+  const errorMessage = serialized.message.slice(0, 1000);
+  // Objects are written field by field, in the order their JSON shows them: on Node 20 a literal with
+  // properties after a spread (`{ ...base, decision }`) takes V8's slow path, microseconds each.
 
   if (decision.action === 'retry') {
     const viaLoop = decision.reason === 'retry-requested' || attempt.retryMode === 'loop';
     const name = viaLoop ? RETRY_AFTER_ERROR : attempt.retryMode === 'indexed' ? retryAttemptErrorName(decision.nextRetryNumber) : RETRY_ERROR;
     const waitSeconds = viaLoop ? ceilSeconds(decision.waitSeconds) : undefined;
-    const error = createAttemptError(
-      name,
-      describeRetry(attempt.opName, serialized, decision, waitSeconds),
-      {
-        ...base,
-        decision: 'retry',
-        reason: decision.reason,
-        ...(waitSeconds === undefined ? {} : { waitSeconds }),
-        nextRetryNumber: decision.nextRetryNumber,
-        maxRetries: decision.maxRetries,
-        error: serialized,
-      },
-      thrown,
-    );
-    return {
-      error,
-      decision,
-      logLevel: 'WARN',
-      logMessage: 'op failed; retrying',
-      logFields: {
-        ...logBase,
-        decision: 'retry',
-        thrownAs: name,
-        nextRetryNumber: decision.nextRetryNumber,
-        maxRetries: decision.maxRetries,
-        ...(waitSeconds === undefined ? { waitBy: 'retrier' } : { waitSeconds, waitBy: 'loop' }),
-      },
+    const details: Writable<HandlerErrorDetails> = { stepops: PROTOCOL_VERSION, op: attempt.opName, retryNumber: attempt.retryNumber, decision: 'retry', reason: decision.reason };
+    if (waitSeconds !== undefined) details.waitSeconds = waitSeconds;
+    details.nextRetryNumber = decision.nextRetryNumber;
+    details.maxRetries = decision.maxRetries;
+    details.error = serialized;
+    const error = createAttemptError(name, describeRetry(attempt.opName, serialized, decision, waitSeconds), details, thrown);
+    const logFields: Record<string, unknown> = {
+      errorName: serialized.name,
+      errorMessage,
+      reason: decision.reason,
+      decision: 'retry',
+      thrownAs: name,
+      nextRetryNumber: decision.nextRetryNumber,
+      maxRetries: decision.maxRetries,
     };
+    if (waitSeconds === undefined) logFields.waitBy = 'retrier';
+    else {
+      logFields.waitSeconds = waitSeconds;
+      logFields.waitBy = 'loop';
+    }
+    return { error, decision, logLevel: 'WARN', logMessage: 'op failed; retrying', logFields };
   }
 
   const exhaustedRequest = isRetryRequested(thrown) && decision.reason === 'retries-exhausted';
@@ -82,26 +76,17 @@ export function decideOpError(attempt: OpAttempt, thrown: unknown, random?: () =
     : decision.reason === 'retries-exhausted'
       ? `${describeExceeded(decision.maxRetries ?? 0)}: ${serialized.message}`
       : serialized.message;
-  const error = createAttemptError(
-    name,
-    message,
-    {
-      ...base,
-      decision: 'fail',
-      reason: decision.reason,
-      ...(decision.maxRetries === undefined ? {} : { maxRetries: decision.maxRetries }),
-      error: serialized,
-    },
-    thrown,
-  );
-  return {
-    error,
-    decision,
-    logLevel: 'ERROR',
-    logMessage: 'op failed',
-    logFields: { ...logBase, decision: 'fail', thrownAs: name, ...(decision.maxRetries === undefined ? {} : { maxRetries: decision.maxRetries }) },
-  };
+  const details: Writable<HandlerErrorDetails> = { stepops: PROTOCOL_VERSION, op: attempt.opName, retryNumber: attempt.retryNumber, decision: 'fail', reason: decision.reason };
+  if (decision.maxRetries !== undefined) details.maxRetries = decision.maxRetries;
+  details.error = serialized;
+  const error = createAttemptError(name, message, details, thrown);
+  const logFields: Record<string, unknown> = { errorName: serialized.name, errorMessage, reason: decision.reason, decision: 'fail', thrownAs: name };
+  if (decision.maxRetries !== undefined) logFields.maxRetries = decision.maxRetries;
+  return { error, decision, logLevel: 'ERROR', logMessage: 'op failed', logFields };
 }
+
+/** A record type with its readonly fields writable: built field by field, then handed on as the readonly type. */
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 function describeRetry(opName: string, error: SerializedOpError, decision: Extract<RetryDecision, { action: 'retry' }>, waitSeconds: number | undefined): string {
   const when = waitSeconds === undefined ? "after the state machine's retrier waits" : `in ${waitSeconds} s`;

@@ -20,29 +20,35 @@ export class OpDeadlineError extends Error {
 }
 
 /**
- * Runs `work` until it settles or the deadline passes, whichever comes first. Without
- * `getRemainingTimeInMillis` (no Lambda context) there is no deadline.
+ * Runs `work` until it settles or the deadline passes, whichever comes first, as a promise
+ * (`work` may return a value, a promise or throw). Without `getRemainingTimeInMillis` (no
+ * Lambda context) there is no deadline.
  */
-export function runWithinDeadline<T>(opName: string, getRemainingTimeInMillis: (() => number) | undefined, work: () => Promise<T>): Promise<T> {
-  if (getRemainingTimeInMillis === undefined) return work();
+export function runWithinDeadline<T>(opName: string, getRemainingTimeInMillis: (() => number) | undefined, work: () => T | PromiseLike<T>): Promise<Awaited<T>> {
+  if (getRemainingTimeInMillis === undefined) return runToPromise(work);
   const remainingMs = getRemainingTimeInMillis();
-  if (!Number.isFinite(remainingMs)) return work();
+  if (!Number.isFinite(remainingMs)) return runToPromise(work);
   const afterMs = Math.max(0, Math.floor(remainingMs - Math.min(DEADLINE_MARGIN_MS, remainingMs / 10)));
   // One promise: settled by the work or by the deadline, whichever comes first.
-  return new Promise<T>((resolve, reject) => {
+  return new Promise<Awaited<T>>((resolve, reject) => {
     const timer = setTimeout(() => reject(new OpDeadlineError(opName)), afterMs);
     timer.unref?.();
-    let running: Promise<T>;
+    let running: T | PromiseLike<T>;
     try {
       running = work();
     } catch (error) {
       clearTimeout(timer);
       throw error;
     }
+    if (!isThenable(running)) {
+      clearTimeout(timer);
+      resolve(running as Awaited<T>);
+      return;
+    }
     running.then(
       (value) => {
         clearTimeout(timer);
-        resolve(value);
+        resolve(value as Awaited<T>);
       },
       (error: unknown) => {
         clearTimeout(timer);
@@ -50,4 +56,13 @@ export function runWithinDeadline<T>(opName: string, getRemainingTimeInMillis: (
       },
     );
   });
+}
+
+/** `work()` as a promise: its value, its promise's outcome, or what it threw as a rejection. */
+async function runToPromise<T>(work: () => T | PromiseLike<T>): Promise<Awaited<T>> {
+  return await work();
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }

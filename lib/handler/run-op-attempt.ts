@@ -10,6 +10,7 @@ import { createAttemptError } from './create-attempt-error.js';
 import { decideThrown } from './read-thrown.js';
 import { runWithinDeadline } from './op-deadline.js';
 import { decideFault } from './decide-fault.js';
+import { extendFields } from './extend-fields.js';
 import type { HandlerOptions, LambdaContextLike } from './handler-types.js';
 import type { OpAttempt } from './op-attempt.js';
 import { isOpAttemptError } from './op-attempt-error.js';
@@ -43,7 +44,7 @@ export async function runOpAttempt(attempt: OpAttempt, options: HandlerOptions =
   // A timeout or crash of this attempt, caught by the state machine: decided here, the op does not run.
   if (attempt.fault !== undefined) {
     const outcome = decideFault(attempt, attempt.fault, options.random);
-    const fields = { ...outcome.logFields, fault: attempt.fault.name };
+    const fields = extendFields(outcome.logFields, 'fault', attempt.fault.name);
     if (outcome.logLevel === 'WARN') log.warn('op timed out or crashed; retrying', fields);
     else log.error('op timed out or crashed', fields);
     throw outcome.error;
@@ -74,7 +75,9 @@ export async function runOpAttempt(attempt: OpAttempt, options: HandlerOptions =
   }
 
   // The run config, checked before the op's code runs (lib/job/run-config.ts): never retried.
-  const prepared = await validateOpConfig(attempt.op, attempt.opName, attempt.config ?? {});
+  // Without a configSchema the config passes as it is (validateOpConfig's rule), without a promise.
+  const config = attempt.config ?? {};
+  const prepared = attempt.op.configSchema === undefined ? ({ kind: 'run', config } as const) : await validateOpConfig(attempt.op, attempt.opName, config);
   if (prepared.kind === 'invalid') {
     const error = createAttemptError(RUN_CONFIG_ERROR, prepared.issues.map(formatRunConfigIssue).join('; and '), {
       stepops: PROTOCOL_VERSION,
@@ -98,10 +101,10 @@ export async function runOpAttempt(attempt: OpAttempt, options: HandlerOptions =
   const started = now();
   let output: unknown;
   try {
-    output = await runWithinDeadline(attempt.opName, attempt.getRemainingTimeInMillis, async (): Promise<unknown> => attempt.op.compute(context, ...inputs));
+    output = await runWithinDeadline(attempt.opName, attempt.getRemainingTimeInMillis, (): unknown => attempt.op.compute(context, ...inputs));
   } catch (thrown) {
     const outcome = decideThrown(attempt, thrown, options.random);
-    const fields = { ...outcome.logFields, durationMs: now() - started };
+    const fields = extendFields(outcome.logFields, 'durationMs', now() - started);
     if (outcome.logLevel === 'WARN') log.warn(outcome.logMessage, fields);
     else log.error(outcome.logMessage, fields);
     throw outcome.error;
@@ -185,29 +188,38 @@ export function withDefaultIoManager(options: HandlerOptions): HandlerOptions {
  * A payload `resolveAttempt` rejects (it throws a PROTOCOL_ERROR) is logged and rethrown; the
  * op does not run.
  */
-export async function serveOpEvent(
+export function serveOpEvent(
   event: unknown,
   context: LambdaContextLike | undefined,
   resolveAttempt: (event: unknown, context: LambdaContextLike | undefined) => OpAttempt,
   options: HandlerOptions,
 ): Promise<unknown> {
+  // Not an async function: the attempt's own promise is returned as it is, without one around it.
   let attempt: OpAttempt;
   try {
     attempt = resolveAttempt(event, context);
   } catch (rejection) {
-    if (isOpAttemptError(rejection)) {
-      const write = options.writeLog ?? writeJsonLine;
-      const fields = { op: rejection.details.op, retryNumber: rejection.details.retryNumber, ...requestIdField(context?.awsRequestId) };
-      createLogger({ fields, write, now: options.now }).error('payload rejected', {
-        decision: 'fail',
-        reason: rejection.details.reason,
-        thrownAs: rejection.name,
-        errorMessage: rejection.message.slice(0, 1000),
-      });
+    try {
+      reportRejectedPayload(rejection, context, options);
+    } catch (logError) {
+      return Promise.reject(logError);
     }
-    throw rejection;
+    return Promise.reject(rejection);
   }
   return runOpAttempt(attempt, options);
+}
+
+/** Logs a payload resolveAttempt rejected (a PROTOCOL_ERROR): the op does not run. */
+function reportRejectedPayload(rejection: unknown, context: LambdaContextLike | undefined, options: HandlerOptions): void {
+  if (!isOpAttemptError(rejection)) return;
+  const write = options.writeLog ?? writeJsonLine;
+  const fields = { op: rejection.details.op, retryNumber: rejection.details.retryNumber, ...requestIdField(context?.awsRequestId) };
+  createLogger({ fields, write, now: options.now }).error('payload rejected', {
+    decision: 'fail',
+    reason: rejection.details.reason,
+    thrownAs: rejection.name,
+    errorMessage: rejection.message.slice(0, 1000),
+  });
 }
 
 function createAttemptLogger(attempt: OpAttempt, write: (record: LogRecord) => void, now: () => number): OpLogger {

@@ -1,7 +1,7 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { compileJob, LAMBDA_INVOKE_CALLBACK_RESOURCE, LAMBDA_INVOKE_RESOURCE, type CompiledJob, type CompileJobOptions, type Concurrency } from '../../asl/index.js';
 import { InMemoryCoordinationStore } from '../../handler/coordination-store.js';
-import { jobHandler } from '../../handler/index.js';
+import { createJobEventServer } from '../../handler/job-handler.js';
 import { buildReexecutionInput, validateRunConfig, type JobDefinition, type LogRecord, type RecordedRun, type ReexecutionStrategy } from '../../job/index.js';
 import { STORED_KEY, STORED_RUN_KEY, VALUE_KEY, isOpStoredEnvelope, isOpValueEnvelope, readPayloadRetryNumber } from '../../job/wire-protocol.js';
 import { IO_OBJECT_MISSING_ERROR } from '../../io/io-errors.js';
@@ -164,7 +164,8 @@ export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOp
   const ioManager = readIoManager(options.ioManager);
   // The run's SendTaskSuccess: the runner's own, reached through the Task that calls the wrapper.
   let callbacks: TaskCallbacks | undefined;
-  const handle = jobHandler(job, {
+  // jobHandler's own code (createJobEventServer), without the async function Lambda calls.
+  const handle = createJobEventServer(job, {
     coordination: {
       store: new InMemoryCoordinationStore(),
       sender: { sendTaskSuccess: (input) => callbacks!.sendTaskSuccess(input) },
