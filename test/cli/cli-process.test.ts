@@ -107,6 +107,18 @@ describe('stepops (the real command in a child process)', () => {
     expect(run.stdout).toMatch(/^stepops run one_second_retry /);
   });
 
+  it("keeps an op's own console.log lines between its progress lines (the progress lines are written in batches)", async () => {
+    const run = await runStepops(['run', 'test/cli/fixtures/console-log.ts']);
+    expect(run.exitCode).toBe(0);
+    const lines = run.stdout.split('\n');
+    const at = (pattern: RegExp): number => lines.findIndex((line) => pattern.test(line));
+    expect(at(/extract +started$/)).toBeGreaterThan(0);
+    expect(at(/^extract: console\.log line$/)).toBe(at(/extract +started$/) + 1);
+    expect(at(/extract +succeeded$/)).toBe(at(/^extract: console\.log line$/) + 1);
+    expect(at(/load +succeeded$/)).toBeGreaterThan(at(/load +started$/));
+    expect(run.stderr).toBe('load: console.error line (3 rows)\n');
+  });
+
   it('prints plain lines without a terminal: no colours, no carriage returns, even in real time', async () => {
     const run = await runStepops(['run', 'test/cli/fixtures/one-second-retry.ts', '--real-time']);
     expect(run.exitCode).toBe(0);
