@@ -1,5 +1,5 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { isOpOutcomeMarker, type LogRecord } from '../../job/index.js';
+import { OUTCOME_MARKER_KEY, isOpOutcomeMarker, type LogRecord } from '../../job/index.js';
 import { listFailedUpstream } from '../../job/wire-protocol.js';
 import { describeFailure, formatFailure } from './describe-failure.js';
 import { formatSeconds, truncateText } from './format-text.js';
@@ -43,6 +43,8 @@ export interface ProgressTracker {
 }
 
 const OFFSET_WIDTH = 11;
+/** The key of a skip marker, as JSON writes it: an op's output (up to 256 KiB) is parsed only when it holds one. */
+const MARKER_KEY_TEXT = JSON.stringify(OUTCOME_MARKER_KEY);
 const STANDARD_LOG_KEYS = new Set(['level', 'message', 'timestamp', 'service', 'job', 'op', 'runId', 'retryNumber', 'requestId']);
 
 /**
@@ -124,7 +126,8 @@ export function createProgressTracker(options: ProgressTrackerOptions): Progress
       }
       case 'TaskSucceeded': {
         if (reusedOps.has(op)) return { lines: [] };
-        const result = parseOutput(event.taskSucceededEventDetails?.output);
+        const output = event.taskSucceededEventDetails?.output;
+        const result = output?.includes(MARKER_KEY_TEXT) === true ? parseOutput(output) : undefined;
         const payload = isOpOutcomeMarker(result) ? result : (result as { Payload?: unknown } | null | undefined)?.Payload;
         if (isOpOutcomeMarker(payload) && payload.o === 'skipped') {
           return { lines: [`${prefix(event, op)}${style.yellow('skipped')} (upstream failed: ${listFailedUpstream(payload).join(', ')})`] };

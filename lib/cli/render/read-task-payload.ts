@@ -1,5 +1,5 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { isOpOutcomeMarker, readReusedOutput } from '../../job/index.js';
+import { OUTCOME_MARKER_KEY, REUSED_CONFIG_KEY, isOpOutcomeMarker, readReusedOutput } from '../../job/index.js';
 
 /** What a TaskScheduled event says about the op attempt it starts, read from its recorded Arguments. */
 export interface ScheduledOpAttempt {
@@ -7,9 +7,11 @@ export interface ScheduledOpAttempt {
   readonly skipped: boolean;
   /** A re-execution reuses the op's output from this parent run: the op's code does not run. */
   readonly reusedFrom?: string;
-  /** The payload's run id (the execution name the ops see as ctx.runId). */
-  readonly runId?: string;
 }
+
+/** The keys a skipped or reused attempt's payload holds, as JSON writes them. */
+const MARKER_KEY_TEXT = JSON.stringify(OUTCOME_MARKER_KEY);
+const REUSED_KEY_TEXT = JSON.stringify(REUSED_CONFIG_KEY);
 
 /**
  * Reads the OpPayload (`{ FunctionName, Payload }`) a compiled Task recorded in its
@@ -18,17 +20,28 @@ export interface ScheduledOpAttempt {
  */
 export function readScheduledOpAttempt(event: HistoryEvent): ScheduledOpAttempt {
   const parameters = event.taskScheduledEventDetails?.parameters;
-  if (parameters === undefined) return { skipped: false };
-  let payload: unknown;
-  try {
-    payload = (JSON.parse(parameters) as { Payload?: unknown } | null)?.Payload;
-  } catch {
-    return { skipped: false };
-  }
-  const fields = payload as { inputs?: unknown; config?: unknown; runId?: unknown } | null | undefined;
-  const run = typeof fields?.runId === 'string' ? { runId: fields.runId } : {};
+  // The parameters hold the op's inputs (up to 256 KiB) and are read for every attempt: most
+  // name neither key (JSON.stringify and AWS write keys unescaped) and need no parsing.
+  if (parameters === undefined || (!parameters.includes(MARKER_KEY_TEXT) && !parameters.includes(REUSED_KEY_TEXT))) return { skipped: false };
+  const fields = readPayload(parameters);
   const reused = readReusedOutput(fields?.config);
-  if (reused !== undefined) return { skipped: false, reusedFrom: reused.parent, ...run };
+  if (reused !== undefined) return { skipped: false, reusedFrom: reused.parent };
   const inputs = fields?.inputs;
-  return { skipped: Array.isArray(inputs) && inputs.some(isOpOutcomeMarker), ...run };
+  return { skipped: Array.isArray(inputs) && inputs.some(isOpOutcomeMarker) };
+}
+
+/** The payload's run id (the execution name the ops see as ctx.runId), read from a TaskScheduled event as above. */
+export function readScheduledRunId(event: HistoryEvent): string | undefined {
+  const parameters = event.taskScheduledEventDetails?.parameters;
+  if (parameters === undefined) return undefined;
+  const runId = readPayload(parameters)?.runId;
+  return typeof runId === 'string' ? runId : undefined;
+}
+
+function readPayload(parameters: string): { inputs?: unknown; config?: unknown; runId?: unknown } | null | undefined {
+  try {
+    return (JSON.parse(parameters) as { Payload?: { inputs?: unknown; config?: unknown; runId?: unknown } | null } | null)?.Payload;
+  } catch {
+    return undefined;
+  }
 }

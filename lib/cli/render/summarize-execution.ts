@@ -3,7 +3,7 @@ import { isOpOutcomeMarker } from '../../job/index.js';
 import { VALUE_KEY, isOpValueEnvelope, listFailedUpstream } from '../../job/wire-protocol.js';
 import { summarizeTaskAttempts, type TaskVisitSummary } from '../../runner/history/history-summary.js';
 import { describeFailure, type DescribedFailure } from './describe-failure.js';
-import { readScheduledOpAttempt } from './read-task-payload.js';
+import { readScheduledOpAttempt, readScheduledRunId } from './read-task-payload.js';
 
 /** Where an op (a Task state) stands. */
 export type OpOutcome = 'succeeded' | 'failed' | 'skipped' | 'reused' | 'running' | 'not-run';
@@ -209,7 +209,7 @@ function readTaskEnds(history: readonly HistoryEvent[]): Map<string, TaskEnd> {
 function readRunId(history: readonly HistoryEvent[]): string | undefined {
   for (const event of history) {
     if (event.type !== 'TaskScheduled') continue;
-    const runId = readScheduledOpAttempt(event).runId;
+    const runId = readScheduledRunId(event);
     if (runId !== undefined) return runId;
   }
   return undefined;
