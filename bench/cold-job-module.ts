@@ -8,8 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildRunnerGraph, describeRunnerOp } from './runner-job.js';
 
-/** Writes the module under a fresh temporary directory; returns its path. */
-export function writeColdJobModule(root: string, size: number): string {
+/**
+ * Writes the module under a fresh temporary directory; returns its path. With `esModule` the
+ * directory holds a package.json with `"type": "module"` (as most TypeScript projects do), so
+ * Node runs the module as an ES module; without it, as a CommonJS one.
+ */
+export function writeColdJobModule(root: string, size: number, options: { readonly esModule?: boolean } = {}): string {
   const graph = buildRunnerGraph(size);
   const lines = [
     `import { Backoff, job, op, RetryPolicy } from ${JSON.stringify(join(root, 'dist', 'index.js'))};`,
@@ -30,7 +34,9 @@ export function writeColdJobModule(root: string, size: number): string {
   lines.push(`export const runner${size} = job({ name: 'runner_${size}' }, () => {`);
   graph.names.forEach((_, k) => lines.push(`  const h${k} = o${k}(${graph.predecessors[k]!.map((p) => `h${p}`).join(', ')});`));
   lines.push('});', '');
-  const path = join(mkdtempSync(join(tmpdir(), 'stepops-bench-')), `runner-${size}.ts`);
+  const directory = mkdtempSync(join(tmpdir(), 'stepops-bench-'));
+  if (options.esModule === true) writeFileSync(join(directory, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
+  const path = join(directory, `runner-${size}.ts`);
   writeFileSync(path, lines.join('\n'));
   return path;
 }

@@ -279,6 +279,7 @@ export async function measureLocalRunner(parts: readonly LocalRunnerPart[] = ALL
     execFileSync('npx', ['tsc', '-b', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
     const jobModule = writeColdJobModule(ROOT, 1000);
     const cold = medianOfProcesses(['dist/cli/bin.js', 'run', jobModule, '--logs', 'none']);
+    const coldEsModule = medianOfProcesses(['dist/cli/bin.js', 'run', writeColdJobModule(ROOT, 1000, { esModule: true }), '--logs', 'none']);
     const coldBaseline = medianOfProcesses(['--import', 'tsx', 'bench/cold-baseline.ts', '1000']);
     rows.push(
       buildComparedRow({
@@ -294,6 +295,20 @@ export async function measureLocalRunner(parts: readonly LocalRunnerPart[] = ALL
         baseline: coldBaseline.cpuMs,
         unit: 'ms CPU',
         method: `the same processes as the row above: each one's own CPU time (process.cpuUsage, user + system, all threads, printed as it exits), median of ${COLD_RUNS}`,
+      }),
+      buildComparedRow({
+        name: 'local runner, 1,000 ops: cold `stepops run` of the same job as an ES module vs one cold aws-local-stepfunctions process',
+        value: coldEsModule.ms,
+        baseline: coldBaseline.ms,
+        unit: 'ms',
+        method: `as the cold row above, the module beside a package.json with "type": "module" (as most TypeScript projects; esbuild's transform, handed to Node by a module hook), median of ${COLD_RUNS} fresh processes; the same baseline processes`,
+      }),
+      buildComparedRow({
+        name: 'local runner, 1,000 ops: cold `stepops run` of the same job as an ES module, CPU time',
+        value: coldEsModule.cpuMs,
+        baseline: coldBaseline.cpuMs,
+        unit: 'ms CPU',
+        method: `the same processes as the row above, each one's own CPU time, median of ${COLD_RUNS}`,
       }),
     );
     const { phases } = cold;

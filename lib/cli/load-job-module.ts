@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isDefinitionError } from '../errors.js';
 import { isJobDefinition, type JobDefinition } from '../job/index.js';
 import { CliError, FAILURE_EXIT_CODE } from './cli-error.js';
-import { evaluateCommonJs, startDirectTransform } from './transform-typescript-module.js';
+import { evaluateCommonJs, importTransformedEsModule, startDirectTransform } from './transform-typescript-module.js';
 
 /** A job a module exports, with the name it is exported under. */
 export interface ExportedJob {
@@ -15,11 +15,12 @@ export interface ExportedJob {
 
 /**
  * Imports a job module, resolved against `cwd`, and returns the jobs it exports, each once, in
- * export order. JavaScript modules (.js, .mjs, .cjs) are loaded by Node itself; a CommonJS
- * TypeScript module (.ts, .cts) whose imports Node can load by itself (the package, builtins,
- * installed CommonJS packages: plan-direct-transform.ts) is transformed by esbuild alone; any
- * other TypeScript (.ts, .mts, .cts, .tsx) goes through tsx, which is imported only then
- * (loading it costs ~100 ms, and it scans each module's source again).
+ * export order. JavaScript modules (.js, .mjs, .cjs) are loaded by Node itself; a TypeScript
+ * module (.ts, .cts, .mts) whose imports Node can load by itself (the package, builtins,
+ * installed packages: plan-direct-transform.ts) is transformed by esbuild alone; any other
+ * TypeScript (.tsx, one importing local .ts files, ...) goes through tsx, which is imported only
+ * then (loading it costs ~100 ms, it scans each module's source again, and its tsImport loads a
+ * second copy of the package: ~0.4 s more for an ES module of 1,000 ops).
  * A JavaScript module that Node cannot load by itself (an ES module importing a .ts file or an
  * extensionless path, a CommonJS module requiring an ES module or a .ts file) goes through tsx
  * as before (a CommonJS one is then evaluated again, up to its failed require).
@@ -92,9 +93,10 @@ function needsTsx(error: unknown, commonJs: boolean): boolean {
 let esModuleLoads = 0;
 
 /**
- * An ES module: a JavaScript one through Node's own import (its imports are resolved and
- * linked before any of it runs, so a refusal leaves nothing evaluated and tsx can take over),
- * a TypeScript one through tsx's tsImport.
+ * An ES module: a JavaScript one through Node's own import, a TypeScript one transformed by
+ * esbuild alone when Node can load what it imports (plan-direct-transform.ts), through tsx's
+ * tsImport otherwise. Node resolves and links a module's static imports before any of it runs, so
+ * a refusal leaves nothing evaluated and tsx can take over.
  */
 async function importEsModule(absolutePath: string, cwd: string): Promise<Record<string, unknown>> {
   if (JAVASCRIPT_EXTENSIONS.has(extname(absolutePath))) {
@@ -104,6 +106,20 @@ async function importEsModule(absolutePath: string, cwd: string): Promise<Record
     } catch (error) {
       if (!needsTsx(error, false)) throw error;
     }
+  } else {
+    const sharedFiles = listSharedEntryFiles();
+    // esbuild transforms the module in its own process while this one loads the package.
+    const transform = startDirectTransform(absolutePath, { isSharedEntry: (file) => sharedFiles.includes(file), isCommonJsFile: isCommonJsModule }, 'esm');
+    await Promise.all(sharedFiles.map((file) => import(pathToFileURL(file).href)));
+    const direct = await transform;
+    if ('code' in direct) {
+      esModuleLoads += 1;
+      try {
+        return (await importTransformedEsModule(absolutePath, direct.code, esModuleLoads)) as Record<string, unknown>;
+      } catch (error) {
+        if (!needsTsx(error, false)) throw error;
+      }
+    }
   }
   const { tsImport } = await import('tsx/esm/api');
   return (await tsImport(pathToFileURL(absolutePath).href, pathToFileURL(`${cwd}/`).href)) as Record<string, unknown>;
@@ -111,6 +127,14 @@ async function importEsModule(absolutePath: string, cwd: string): Promise<Record
 
 /** The public entry points of this package (the CLI's own instances), by file: what a job module imports as `stepops`, `stepops/runner`, `stepops/handler`. */
 const SHARED_ENTRY_POINTS = ['../index', '../runner/index', '../handler/index'] as const;
+
+/** The files of SHARED_ENTRY_POINTS: compiled (dist/), or the sources when the CLI runs from them. */
+function listSharedEntryFiles(): string[] {
+  return SHARED_ENTRY_POINTS.flatMap((entry) => {
+    const file = ['.js', '.ts'].map((extension) => fileURLToPath(new URL(`${entry}${extension}`, import.meta.url))).find((candidate) => existsSync(candidate));
+    return file === undefined ? [] : [file];
+  });
+}
 
 /**
  * Requires a CommonJS job module (a JavaScript one with Node's own require; a TypeScript one with
@@ -127,11 +151,7 @@ async function requireCommonJs(absolutePath: string): Promise<Record<string, unk
   const require = createRequire(import.meta.url);
   const cache = require.cache;
   const before = new Set(Object.keys(cache));
-  const here = import.meta.url;
-  const sharedFiles = SHARED_ENTRY_POINTS.flatMap((entry) => {
-    const file = ['.js', '.ts'].map((extension) => fileURLToPath(new URL(`${entry}${extension}`, here))).find((candidate) => existsSync(candidate));
-    return file === undefined ? [] : [file];
-  });
+  const sharedFiles = listSharedEntryFiles();
   const share = async (): Promise<void> => {
     for (const file of sharedFiles) {
       if (cache[file] !== undefined) continue;

@@ -1,16 +1,21 @@
 import { isBuiltin } from 'node:module';
-import { extname, isAbsolute, sep } from 'node:path';
+import { dirname, extname, isAbsolute, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isUnderTsconfig, type TsconfigFacts } from './read-tsconfig.js';
+import { decideTsconfigCoverage } from './tsconfig-coverage.js';
 
 /**
- * When a CommonJS TypeScript job module can be loaded with esbuild's transform alone (no tsx),
- * and when tsx must load it: the rules below take the direct path only where tsx would give the
- * same code and load the same files, and say why not otherwise (tsx then loads the module as
- * before, so every other case keeps tsx's behaviour).
+ * When a TypeScript job module can be loaded with esbuild's transform alone (no tsx), and when
+ * tsx must load it: the rules below take the direct path only where tsx would give the same code
+ * and load the same files, and say why not otherwise (tsx then loads the module as before, so
+ * every other case keeps tsx's behaviour).
  */
 
-/** Extensions of CommonJS TypeScript modules that the direct path transforms. */
-const DIRECT_EXTENSIONS = new Set(['.ts', '.cts']);
+/** How Node runs the module: CommonJS (.cts, or .ts without "type": "module") or ES module (.mts, or .ts with it). */
+export type ModuleFormat = 'cjs' | 'esm';
+
+/** Extensions of TypeScript modules that the direct path transforms, by format. */
+const DIRECT_EXTENSIONS: Record<ModuleFormat, ReadonlySet<string>> = { cjs: new Set(['.ts', '.cts']), esm: new Set(['.ts', '.mts']) };
 
 /** compilerOptions that change what esbuild's transform writes for a .ts file (esbuild's tsconfigRaw documentation). */
 const TRANSFORM_OPTIONS = [
@@ -32,18 +37,19 @@ const TRANSFORM_OPTIONS = [
 export type TransformPlan = { readonly tsconfigRaw: { readonly compilerOptions: Readonly<Record<string, unknown>> } | undefined } | { readonly tsxReason: string };
 
 /** Before transforming: the module's extension and the tsconfig.json tsx would read (findTsconfig). */
-export function planDirectTransform(path: string, tsconfig: TsconfigFacts | undefined): TransformPlan {
-  if (!DIRECT_EXTENSIONS.has(extname(path))) return { tsxReason: `${extname(path)} modules are loaded by tsx` };
+export function planDirectTransform(path: string, tsconfig: TsconfigFacts | undefined, format: ModuleFormat = 'cjs'): TransformPlan {
+  if (!DIRECT_EXTENSIONS[format].has(extname(path))) return { tsxReason: `${extname(path)} modules are loaded by tsx` };
   if (tsconfig === undefined) return { tsconfigRaw: undefined };
   const options = tsconfig.compilerOptions;
   if (options === undefined) return { tsxReason: `${tsconfig.path} uses extends or is not JSON: tsx reads it` };
   const relevant = Object.fromEntries(TRANSFORM_OPTIONS.filter((name) => name in options).map((name) => [name, options[name]]));
   if (Object.keys(relevant).length === 0) return { tsconfigRaw: undefined };
-  // tsx applies the options to the files the tsconfig covers: by default every file under its directory.
-  if (isUnderTsconfig(path, tsconfig.path)) {
-    return tsconfig.listsFiles ? { tsxReason: `${tsconfig.path} lists its files: tsx decides whether it covers the module` } : { tsconfigRaw: { compilerOptions: relevant } };
-  }
-  return tsconfig.reachesOutside ? { tsxReason: `${tsconfig.path} lists files outside its directory: tsx decides whether it covers the module` } : { tsconfigRaw: undefined };
+  // tsx applies the options to the files the tsconfig covers (by default every file under its directory).
+  if (!tsconfig.listsFiles) return isUnderTsconfig(path, tsconfig.path) ? { tsconfigRaw: { compilerOptions: relevant } } : { tsconfigRaw: undefined };
+  if (!isUnderTsconfig(path, tsconfig.path) && !tsconfig.reachesOutside) return { tsconfigRaw: undefined };
+  const covered = tsconfig.fileLists === undefined ? undefined : decideTsconfigCoverage(tsconfig.path, tsconfig.fileLists, path);
+  if (covered === undefined) return { tsxReason: `${tsconfig.path} lists its files in a way only tsx reads: tsx decides whether it covers the module` };
+  return covered ? { tsconfigRaw: { compilerOptions: relevant } } : { tsconfigRaw: undefined };
 }
 
 /** How the transformed module's imports resolve, without tsx. */
@@ -86,4 +92,48 @@ export function findTsxReason(code: string, tsconfig: TsconfigFacts | undefined,
     return `${specifier}: ${file} is not a CommonJS file, which tsx transforms`;
   }
   return undefined;
+}
+
+/** A static import or re-export as esbuild prints an ES module's: `import ... from "x"`, `import "x"`, `export ... from "x"`. */
+const STATIC_IMPORT = /(?:\bfrom|^\s*import)\s*"((?:[^"\\\n]|\\.)*)"/gm;
+
+/**
+ * After transforming (esbuild's ES module output): why tsx must load the module, or undefined
+ * when Node's own loader loads what it imports as tsx would. Node resolves and links every
+ * static import before any module runs, so an import Node cannot load (a .ts file of a package,
+ * an extensionless path) fails before anything is evaluated and tsx takes over then; what
+ * this leaves to tsx is what Node could load differently from tsx: local files (tsx may map
+ * `./x.js` to `./x.ts`), bare specifiers where tsconfig `paths`/`baseUrl` apply, and dynamic
+ * import() (resolved only when it runs, too late to hand the module to tsx).
+ */
+export function findEsModuleTsxReason(
+  code: string,
+  modulePath: string,
+  tsconfig: TsconfigFacts | undefined,
+  resolution: Pick<RequireResolution, 'isSharedEntry'>,
+): string | undefined {
+  if (/\bimport\s*\(/.test(code)) return 'the module uses import(): tsx resolves it';
+  const options = tsconfig?.compilerOptions;
+  const mapper = options !== undefined && ('paths' in options || 'baseUrl' in options) ? tsconfig?.path : undefined;
+  for (const match of code.matchAll(STATIC_IMPORT)) {
+    const specifier = JSON.parse(`"${match[1]!}"`) as string;
+    if (isBuiltin(specifier)) continue;
+    const local = specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('file:');
+    if (!local) {
+      if (mapper !== undefined) return `${specifier}: ${mapper} has paths or baseUrl, which tsx applies`;
+      continue;
+    }
+    // The package's own entry points (by path) are the CLI's instances, which Node loads as they are.
+    const file = specifier.startsWith('file:') ? readFileUrl(specifier) : resolve(dirname(modulePath), specifier);
+    if (file === undefined || !resolution.isSharedEntry(file)) return `${specifier}: a local file, which tsx loads`;
+  }
+  return undefined;
+}
+
+function readFileUrl(url: string): string | undefined {
+  try {
+    return fileURLToPath(url);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import type { TsconfigFileLists } from './tsconfig-coverage.js';
 
 /** The tsconfig.json that tsx would apply, as far as the job-module loader needs it. */
 export interface TsconfigFacts {
@@ -11,6 +12,8 @@ export interface TsconfigFacts {
   readonly listsFiles: boolean;
   /** True when `files` or `include` names something outside the file's directory (`../x`, `/abs`). */
   readonly reachesOutside: boolean;
+  /** `files`, `include`, `exclude` as written, when each is a list of strings (tsconfig-coverage.ts reads them). @default - unknown: tsx decides */
+  readonly fileLists?: TsconfigFileLists;
 }
 
 /**
@@ -41,7 +44,21 @@ function readTsconfig(path: string): TsconfigFacts {
     compilerOptions: 'extends' in config ? undefined : typeof options === 'object' && options !== null ? (options as Record<string, unknown>) : {},
     listsFiles: 'files' in config || 'include' in config || 'exclude' in config,
     reachesOutside: entries.some((entry) => entry.startsWith('..') || isAbsolute(entry)),
+    ...readFileLists(config),
   };
+}
+
+function readFileLists(config: Record<string, unknown>): { fileLists?: TsconfigFileLists } {
+  const lists: Record<string, readonly string[]> = {};
+  for (const key of ['files', 'include', 'exclude'] as const) {
+    const list = config[key];
+    if (list === undefined) continue;
+    if (!Array.isArray(list) || !list.every((entry) => typeof entry === 'string')) return {};
+    lists[key] = list;
+  }
+  const options = (typeof config.compilerOptions === 'object' && config.compilerOptions !== null ? config.compilerOptions : {}) as Record<string, unknown>;
+  const outputDirectories = [options.outDir, options.declarationDir].filter((entry): entry is string => typeof entry === 'string');
+  return { fileLists: { ...lists, outputDirectories } };
 }
 
 /** JSON with comments and trailing commas (what tsconfig.json allows) to JSON; strings are kept as written. */

@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { createRequire, Module } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire, Module, register } from 'node:module';
 import { dirname } from 'node:path';
-import { findTsxReason, planDirectTransform, type RequireResolution } from './plan-direct-transform.js';
+import { pathToFileURL } from 'node:url';
+import { findEsModuleTsxReason, findTsxReason, planDirectTransform, type ModuleFormat, type RequireResolution } from './plan-direct-transform.js';
+import type { ServedModule } from './serve-module-source.js';
 import { findTsconfig } from './read-tsconfig.js';
 
 /** The part of esbuild's API this file calls. */
@@ -22,15 +24,15 @@ interface CompilableModule {
 export type DirectTransform = { readonly code: string } | { readonly tsxReason: string };
 
 /**
- * Starts esbuild's transform of a CommonJS TypeScript job module (esbuild runs in its own
- * process, so the caller loads the package meanwhile) and, once it is done, checks that Node can
- * load everything the module imports as tsx would (plan-direct-transform.ts). The code carries
- * an inline source map, so stack frames name the module's own lines.
+ * Starts esbuild's transform of a TypeScript job module, CommonJS or ES module (esbuild runs in
+ * its own process, so the caller loads the package meanwhile) and, once it is done, checks that
+ * Node can load everything the module imports as tsx would (plan-direct-transform.ts). The code
+ * carries an inline source map, so stack frames name the module's own lines.
  * esbuild is the one tsx depends on (tsx's own transform), so this adds no dependency.
  */
-export function startDirectTransform(absolutePath: string, resolution: Omit<RequireResolution, 'resolve'>): Promise<DirectTransform> {
+export function startDirectTransform(absolutePath: string, resolution: Omit<RequireResolution, 'resolve'>, format: ModuleFormat = 'cjs'): Promise<DirectTransform> {
   const tsconfig = findTsconfig(process.cwd(), process.env.TSX_TSCONFIG_PATH);
-  const plan = planDirectTransform(absolutePath, tsconfig);
+  const plan = planDirectTransform(absolutePath, tsconfig, format);
   if ('tsxReason' in plan) return Promise.resolve(plan);
   const esbuild = loadEsbuild();
   if (esbuild === undefined) return Promise.resolve({ tsxReason: "esbuild could not be loaded from tsx's dependencies" });
@@ -38,7 +40,7 @@ export function startDirectTransform(absolutePath: string, resolution: Omit<Requ
   const transformed = esbuild.transform(source, {
     // What tsx gives esbuild for a CommonJS module, less the options that only reformat the output.
     loader: 'ts',
-    format: 'cjs',
+    format,
     platform: 'node',
     target: `node${process.versions.node}`,
     sourcemap: true,
@@ -52,16 +54,19 @@ export function startDirectTransform(absolutePath: string, resolution: Omit<Requ
       // import.meta in a CommonJS module, for instance: tsx defines it, a plain transform warns.
       if (result.warnings.length > 0) return { tsxReason: 'esbuild warned about the module: tsx loads it' };
       const require = createRequire(absolutePath);
-      const reason = findTsxReason(result.code, tsconfig, {
-        ...resolution,
-        resolve: (specifier) => {
-          try {
-            return require.resolve(specifier);
-          } catch {
-            return undefined;
-          }
-        },
-      });
+      const reason =
+        format === 'esm'
+          ? findEsModuleTsxReason(result.code, absolutePath, tsconfig, resolution)
+          : findTsxReason(result.code, tsconfig, {
+              ...resolution,
+              resolve: (specifier) => {
+                try {
+                  return require.resolve(specifier);
+                } catch {
+                  return undefined;
+                }
+              },
+            });
       if (reason !== undefined) return { tsxReason: reason };
       return { code: `${result.code}//# sourceMappingURL=data:application/json;base64,${Buffer.from(result.map).toString('base64')}\n` };
     },
@@ -95,4 +100,22 @@ export function evaluateCommonJs(absolutePath: string, code: string, cache: Node
   compiled._compile(code, absolutePath);
   compiled.loaded = true;
   return compiled.exports;
+}
+
+/** The hooks module, compiled (dist/) or as sources (run through tsx, as the tests do). */
+const SERVE_HOOKS =
+  ['./serve-module-source.js', './serve-module-source.ts'].map((file) => new URL(file, import.meta.url)).find((url) => existsSync(url)) ??
+  new URL('./serve-module-source.js', import.meta.url);
+
+/**
+ * Imports the transformed ES module from its own file URL (`?stepops-load=n` so that a second load
+ * evaluates it again): serve-module-source.ts hands Node its code. Node links every static import
+ * before any of it runs, so an import Node cannot load rejects with nothing evaluated.
+ */
+export async function importTransformedEsModule(absolutePath: string, code: string, load: number): Promise<unknown> {
+  const url = `${pathToFileURL(absolutePath).href}?stepops-load=${load}`;
+  const served: ServedModule = { url, source: code };
+  register(SERVE_HOOKS, { data: served });
+  process.setSourceMapsEnabled(true);
+  return import(url);
 }

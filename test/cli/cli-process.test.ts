@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { LogRecord } from '../../lib/index.js';
 import { runJobLocally } from '../../lib/runner/local/run-job-locally.js';
 import { partialFailure } from './fixtures/partial-failure.js';
+import { REPO_ROOT } from './helpers.js';
 import { runStepops, startFakeSfn, toWireEvents } from './process-helpers.js';
 
 const servers: Server[] = [];
@@ -117,6 +118,35 @@ describe('stepops (the real command in a child process)', () => {
     expect(at(/extract +succeeded$/)).toBe(at(/^extract: console\.log line$/) + 1);
     expect(at(/load +succeeded$/)).toBeGreaterThan(at(/load +started$/));
     expect(run.stderr).toBe('load: console.error line (3 rows)\n');
+  });
+
+  it('loads an ES-module TypeScript job with esbuild alone when Node can load its imports, through tsx when it imports a local .ts file', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'stepops-esm-'));
+    writeFileSync(join(folder, 'package.json'), JSON.stringify({ type: 'module' }));
+    // The CLI runs from the sources here, so its shared entry point is lib/index.ts.
+    const header = `import { job, op } from ${JSON.stringify(join(REPO_ROOT, 'lib/index.ts'))};`;
+    const body = [
+      'console.log(`url ${import.meta.url}`);',
+      "console.log(`frame ${new Error('probe').stack?.split('\\n')[1]?.trim()}`);",
+      "const step = op({ name: 'step' }, (): number => VALUE);",
+      "export const esmJob = job({ name: 'esm_job' }, () => { step(); });",
+      '',
+    ];
+    writeFileSync(join(folder, 'direct.ts'), [header, 'const VALUE: number = 41 + 1;', ...body].join('\n'));
+    writeFileSync(join(folder, 'helper.ts'), 'export const VALUE: number = 42;\n');
+    writeFileSync(join(folder, 'through-tsx.ts'), [header, "import { VALUE } from './helper.js';", ...body].join('\n'));
+
+    const direct = await runStepops(['run', join(folder, 'direct.ts')]);
+    expect(direct.exitCode).toBe(0);
+    expect(direct.stdout).toContain(`url file://${join(folder, 'direct.ts')}?stepops-load=1\n`);
+    // The stack frame names the module's own .ts line (4: the console.log of the frame).
+    expect(direct.stdout).toMatch(new RegExp(`frame at .*${join(folder, 'direct.ts').replaceAll('/', '\\/')}:4:\\d+`));
+    expect(direct.stdout).toContain('Output: {"step":42}');
+
+    const throughTsx = await runStepops(['run', join(folder, 'through-tsx.ts')]);
+    expect(throughTsx.exitCode).toBe(0);
+    expect(throughTsx.stdout).toMatch(/url file:\/\/.*through-tsx\.ts\?tsx-namespace=/);
+    expect(throughTsx.stdout).toContain('Output: {"step":42}');
   });
 
   it('prints plain lines without a terminal: no colours, no carriage returns, even in real time', async () => {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findTsxReason, planDirectTransform, type RequireResolution } from '../../lib/cli/plan-direct-transform.js';
+import { findEsModuleTsxReason, findTsxReason, planDirectTransform, type RequireResolution } from '../../lib/cli/plan-direct-transform.js';
 import { findTsconfig, stripJsonComments, type TsconfigFacts } from '../../lib/cli/read-tsconfig.js';
 
 function tsconfigAt(path: string, facts: Partial<Omit<TsconfigFacts, 'path'>> = {}): TsconfigFacts {
@@ -37,7 +37,7 @@ describe('planDirectTransform: which tsconfig options esbuild gets, or why tsx l
       'transform options, module under the tsconfig, files listed',
       '/p/src/job.ts',
       tsconfigAt('/p/tsconfig.json', { compilerOptions: { strict: true }, listsFiles: true }),
-      { tsxReason: '/p/tsconfig.json lists its files: tsx decides whether it covers the module' },
+      { tsxReason: '/p/tsconfig.json lists its files in a way only tsx reads: tsx decides whether it covers the module' },
     ],
     [
       'transform options, module outside the tsconfig directory: tsx does not apply them',
@@ -49,11 +49,69 @@ describe('planDirectTransform: which tsconfig options esbuild gets, or why tsx l
       'transform options, module outside, include reaches outside',
       '/tmp/job.ts',
       tsconfigAt('/p/tsconfig.json', { compilerOptions: { strict: true }, listsFiles: true, reachesOutside: true }),
-      { tsxReason: '/p/tsconfig.json lists files outside its directory: tsx decides whether it covers the module' },
+      { tsxReason: '/p/tsconfig.json lists its files in a way only tsx reads: tsx decides whether it covers the module' },
     ],
   ];
   it.each(cases)('%s', (_label, path, tsconfig, expected) => {
     expect(planDirectTransform(path, tsconfig)).toStrictEqual(expected);
+  });
+
+  it("applies the options when the tsconfig's lists cover the module, and leaves them out when they do not", () => {
+    const consumer = tsconfigAt('/p/tsconfig.json', {
+      compilerOptions: { target: 'ES2022', strict: true, module: 'NodeNext' },
+      listsFiles: true,
+      fileLists: { include: ['**/*.ts'], exclude: ['node_modules', 'cdk.out'], outputDirectories: [] },
+    });
+    expect(planDirectTransform('/p/handlers/pipeline.ts', consumer, 'esm')).toStrictEqual({ tsconfigRaw: { compilerOptions: { target: 'ES2022', strict: true } } });
+    expect(planDirectTransform('/p/cdk.out/copy.ts', consumer, 'esm')).toStrictEqual({ tsconfigRaw: undefined });
+  });
+
+  const esModuleCases: readonly [string, ReturnType<typeof planDirectTransform>][] = [
+    ['/p/job.ts', { tsconfigRaw: undefined }],
+    ['/p/job.mts', { tsconfigRaw: undefined }],
+    ['/p/job.cts', { tsxReason: '.cts modules are loaded by tsx' }],
+    ['/p/job.tsx', { tsxReason: '.tsx modules are loaded by tsx' }],
+  ];
+  it.each(esModuleCases)('an ES module at %s', (path, expected) => {
+    expect(planDirectTransform(path, undefined, 'esm')).toStrictEqual(expected);
+  });
+});
+
+describe('findEsModuleTsxReason: Node loads what the transformed ES module imports, or tsx does', () => {
+  const shared = '/app/node_modules/stepops/dist/index.js';
+  const resolution = { isSharedEntry: (file: string) => file === shared };
+  // esbuild prints every static import and re-export as below, one per line.
+  const cases: readonly [string, string, TsconfigFacts | undefined, string | undefined][] = [
+    ['builtins', 'import { readFileSync } from "node:fs";\nimport path from "path";', undefined, undefined],
+    [
+      'installed packages (Node resolves them; one it cannot load fails before anything runs)',
+      'import { job } from "stepops";\nimport * as z from "zod";\nexport { x } from "lodash";',
+      undefined,
+      undefined,
+    ],
+    [
+      'the shared entry by absolute path, by file URL and by relative path',
+      `import { op } from "${shared}";\nimport "file://${shared}";\nimport { job } from "../node_modules/stepops/dist/index.js";`,
+      undefined,
+      undefined,
+    ],
+    ['a local file written .js (tsx may map it to .ts)', 'import { value } from "./helper.js";', undefined, './helper.js: a local file, which tsx loads'],
+    ['a side-effect import of a local file', 'import "../setup.js";', undefined, '../setup.js: a local file, which tsx loads'],
+    ['a re-export of a local file', 'export * from "./ops.js";', undefined, './ops.js: a local file, which tsx loads'],
+    ['an absolute path that is not the shared entry', 'import { a } from "/app/lib/a.js";', undefined, '/app/lib/a.js: a local file, which tsx loads'],
+    ['an escaped specifier', 'import { x } from "./he\\u006cper.js";', undefined, './helper.js: a local file, which tsx loads'],
+    [
+      'a bare name under tsconfig paths',
+      'import { job } from "stepops";',
+      tsconfigAt('/app/tsconfig.json', { compilerOptions: { paths: {} } }),
+      'stepops: /app/tsconfig.json has paths or baseUrl, which tsx applies',
+    ],
+    ['a builtin under tsconfig baseUrl', 'import fs from "node:fs";', tsconfigAt('/app/tsconfig.json', { compilerOptions: { baseUrl: '.' } }), undefined],
+    ['a dynamic import', 'import { job } from "stepops";\nconst later = () => import("zod");', undefined, 'the module uses import(): tsx resolves it'],
+    ['a string that only looks like an import', 'const text = "import from";\nconsole.log(text);', undefined, undefined],
+  ];
+  it.each(cases)('%s', (_label, code, tsconfig, expected) => {
+    expect(findEsModuleTsxReason(code, '/app/src/job.ts', tsconfig, resolution)).toBe(expected);
   });
 });
 
@@ -133,13 +191,20 @@ describe('findTsconfig: the tsconfig.json tsx reads, as the plan needs it', () =
       compilerOptions: { strict: true },
       listsFiles: false,
       reachesOutside: false,
+      fileLists: { outputDirectories: [] },
     });
   });
 
   it('reads TSX_TSCONFIG_PATH instead when it is set, absolute or relative to the current directory', () => {
     const folder = writeTsconfig('{}');
     writeFileSync(join(folder, 'src', 'other.json'), '{ "include": ["../../elsewhere"] }');
-    const expected = { path: join(folder, 'src', 'other.json'), compilerOptions: {}, listsFiles: true, reachesOutside: true };
+    const expected = {
+      path: join(folder, 'src', 'other.json'),
+      compilerOptions: {},
+      listsFiles: true,
+      reachesOutside: true,
+      fileLists: { include: ['../../elsewhere'], outputDirectories: [] },
+    };
     expect(findTsconfig(folder, 'src/other.json')).toStrictEqual(expected);
     expect(findTsconfig(tmpdir(), join(folder, 'src', 'other.json'))).toStrictEqual(expected);
   });

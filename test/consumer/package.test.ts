@@ -157,6 +157,31 @@ console.log(JSON.stringify(names));`;
   );
 
   it(
+    'loads an ES-module TypeScript job that imports the package with esbuild alone (no tsx), from its own file URL',
+    async () => {
+      const probe = [
+        "import { RetryPolicy, job, op } from 'stepops';",
+        'console.log(`url ${import.meta.url}`);',
+        "const greet = op({ name: 'greet', retryPolicy: new RetryPolicy({ maxRetries: 1 }) }, (ctx) => {",
+        "  if (ctx.retryNumber === 0) throw new Error('first attempt fails');",
+        "  return 'hi';",
+        '});',
+        "export const probeJob = job({ name: 'probe_job' }, () => {",
+        '  greet();',
+        '});',
+        '',
+      ].join('\n');
+      mkdirSync(join(project, 'probe'), { recursive: true });
+      writeFileSync(join(project, 'probe/job.ts'), probe);
+      const { stdout } = await run('npx', ['--no-install', 'stepops', 'run', 'probe/job.ts', '--json'], { cwd: project });
+      expect(stdout.split('\n')[0]).toBe(`url file://${join(project, 'probe/job.ts')}?stepops-load=1`);
+      const document = JSON.parse(stdout.slice(stdout.indexOf('\n') + 1)) as { status: string; ops: { name: string; attempts: number }[] };
+      expect(document).toMatchObject({ status: 'SUCCEEDED', ops: [{ name: 'greet', attempts: 2 }] });
+    },
+    2 * MINUTES,
+  );
+
+  it(
     "synthesizes the README's complete stack with `npx cdk synth`",
     async () => {
       expect(Object.keys(stack).sort()).toStrictEqual(['cdk.json', 'handlers/pipeline.ts', 'infra/app.ts']);
