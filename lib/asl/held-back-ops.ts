@@ -36,7 +36,7 @@ export function findHeldBackOps(block: OpBlock, graph: OpGraph, maxNames = MAX_H
   const n = graph.names.length;
   const words = Math.ceil(n / 32);
   // before[y]: the ops the structure runs before y starts; upstream[y]: y's ancestors in the graph.
-  const before = listOpsRunBefore(block, n);
+  const { before, latest } = listOpsRunBeforeWithLatest(block, graph, n);
   const upstream = new Uint32Array(n * words);
   for (let y = 0; y < n; y += 1) {
     for (const p of graph.predecessors[y]!) {
@@ -44,6 +44,10 @@ export function findHeldBackOps(block: OpBlock, graph: OpGraph, maxNames = MAX_H
       for (let w = 0; w <= p >>> 5; w += 1) upstream[y * words + w]! |= upstream[p * words + w]!;
     }
   }
+  // When the structure runs every op after its producers, before[y] holds every ancestor of its
+  // ops, and an op of `extra` (below) is upstream of another op of `extra` exactly when it is
+  // upstream of an op of before[y], that is, when it is not in latest[y]: no walk per held-back pair.
+  const ordered = graph.predecessors.every((producers, y) => producers.every((p) => (before[y * words + (p >>> 5)]! & (1 << (p & 31))) !== 0));
 
   const held: HeldBackOp[] = [];
   const extra = new Uint32Array(words);
@@ -58,29 +62,46 @@ export function findHeldBackOps(block: OpBlock, graph: OpGraph, maxNames = MAX_H
       if (low < 0 && bits !== 0) low = w;
     }
     if (low < 0) continue;
-    // Leave out x when it is upstream of another op of `extra`: waiting for that one waits for x.
-    // Such an op leads, through ops of `extra`, to one that is upstream of none (listed), so
-    // walking down from the highest, x is left out exactly when it is upstream of a listed op.
-    // Found highest first: the last `maxNames` found are the first in invocation order.
     const lowest: number[] = [];
     let count = 0;
-    covered.fill(0);
-    for (let w = words - 1; w >= low; w -= 1) {
-      for (let bits = extra[w]! & ~covered[w]!; bits !== 0; bits = extra[w]! & ~covered[w]! & ((1 << (31 - Math.clz32(bits))) - 1)) {
-        const x = w * 32 + 31 - Math.clz32(bits);
-        count += 1;
-        if (maxNames > 0) {
-          if (lowest.length === maxNames) lowest.shift();
-          lowest.push(x);
-        }
-        for (let v = low; v <= w; v += 1) covered[v]! |= upstream[x * words + v]!;
+    if (ordered) {
+      // The listed ops: extra and latest; the first `maxNames` of them named, all counted.
+      for (let w = low; w < words; w += 1) {
+        let bits = extra[w]! & latest[y * words + w]!;
+        count += countBits(bits);
+        for (; bits !== 0 && lowest.length < maxNames; bits &= bits - 1) lowest.push(w * 32 + 31 - Math.clz32(bits & -bits));
       }
+    } else {
+      // Leave out x when it is upstream of another op of `extra`: waiting for that one waits for x.
+      // Such an op leads, through ops of `extra`, to one that is upstream of none (listed), so
+      // walking down from the highest, x is left out exactly when it is upstream of a listed op.
+      // Found highest first: the last `maxNames` found are the first in invocation order.
+      covered.fill(0);
+      for (let w = words - 1; w >= low; w -= 1) {
+        for (let bits = extra[w]! & ~covered[w]!; bits !== 0; bits = extra[w]! & ~covered[w]! & ((1 << (31 - Math.clz32(bits))) - 1)) {
+          const x = w * 32 + 31 - Math.clz32(bits);
+          count += 1;
+          if (maxNames > 0) {
+            if (lowest.length === maxNames) lowest.shift();
+            lowest.push(x);
+          }
+          for (let v = low; v <= w; v += 1) covered[v]! |= upstream[x * words + v]!;
+        }
+      }
+      lowest.reverse();
     }
-    lowest.reverse();
+    if (count === 0) continue;
     const entry: HeldBackOp = { op: graph.names[y]!, mayWaitFor: lowest.map((x) => graph.names[x]!) };
     held.push(count > lowest.length ? { ...entry, omittedMayWaitFor: count - lowest.length } : entry);
   }
   return held;
+}
+
+/** The 1 bits of a 32-bit word. */
+function countBits(word: number): number {
+  let bits = word - ((word >>> 1) & 0x55555555);
+  bits = (bits & 0x33333333) + ((bits >>> 2) & 0x33333333);
+  return (((bits + (bits >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 /** `after_quick may wait for slow (not an input)`: one line per held-back op, naming at most `maxNames` ops and counting the others. */
@@ -130,4 +151,50 @@ export function listOpsRunBefore(block: OpBlock, opCount: number): Uint32Array {
   };
   walk(block, new Uint32Array(words));
   return before;
+}
+
+/**
+ * listOpsRunBefore, and in `latest` row y the ops of before[y] that no op of before[y] consumes
+ * (the latest ones). Right when the structure runs every op after its producers (then no op
+ * consumes an op run after it, nor one in another branch of a Parallel); findHeldBackOps checks that.
+ */
+function listOpsRunBeforeWithLatest(block: OpBlock, graph: OpGraph, opCount: number): { before: Uint32Array; latest: Uint32Array } {
+  const words = Math.ceil(opCount / 32);
+  const before = new Uint32Array(opCount * words);
+  const latest = new Uint32Array(opCount * words);
+  // done: the ops finished so far; top: the latest of them.
+  const walk = (node: OpBlock, done: Uint32Array, top: Uint32Array): [Uint32Array, Uint32Array] => {
+    if (node.kind === 'op') {
+      const x = node.op;
+      before.set(done, x * words);
+      latest.set(top, x * words);
+      const after = done.slice();
+      after[x >>> 5]! |= 1 << (x & 31);
+      const afterTop = top.slice();
+      for (const p of graph.predecessors[x]!) afterTop[p >>> 5]! &= ~(1 << (p & 31));
+      afterTop[x >>> 5]! |= 1 << (x & 31);
+      return [after, afterTop];
+    }
+    if (node.kind === 'sequence') {
+      let current: [Uint32Array, Uint32Array] = [done, top];
+      for (const item of node.items) current = walk(item, current[0], current[1]);
+      return current;
+    }
+    // An op done before the Parallel stays latest when no branch consumes it; a branch's own latest ops stay latest.
+    const after = done.slice();
+    const afterTop = new Uint32Array(words);
+    const kept = top.slice();
+    for (const branch of node.branches) {
+      const [result, resultTop] = walk(branch, done, top);
+      for (let w = 0; w < words; w += 1) {
+        after[w]! |= result[w]!;
+        kept[w]! &= resultTop[w]!;
+        afterTop[w]! |= resultTop[w]! & ~done[w]!;
+      }
+    }
+    for (let w = 0; w < words; w += 1) afterTop[w]! |= kept[w]! & done[w]!;
+    return [after, afterTop];
+  };
+  walk(block, new Uint32Array(words), new Uint32Array(words));
+  return { before, latest };
 }
