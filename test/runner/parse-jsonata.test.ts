@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { compileJob } from '../../lib/asl/compile-job.js';
 import { compileJsonataAst, evaluateCompiled } from '../../lib/runner/evaluate/compile-expression.js';
 import { readExpressionShape } from '../../lib/runner/evaluate/expression-shape.js';
+import { listFastReferences, readFastExpression } from '../../lib/runner/evaluate/fast-expression.js';
 import { STEP_FUNCTIONS_FUNCTION_NAMES } from '../../lib/runner/evaluate/jsonata-functions.js';
 import { FALL_BACK_SIGNAL } from '../../lib/runner/evaluate/jsonata-rules.js';
 import { parseJsonata } from '../../lib/runner/evaluate/parse-jsonata.js';
@@ -14,7 +15,7 @@ import { findDifference } from '../support/jsonata-values.js';
  * The runner's own JSONata parser (lib/runner/evaluate/parse-jsonata.ts) against jsonata's: on
  * random sources (well-formed expressions of every construct the compiler writes and more, and
  * random token sequences, most of them syntax errors), it gives jsonata's very tree (every node,
- * every property, positions included) or nothing, and nothing wherever jsonata reports an error;
+ * every property, positions included) and the variables that tree names, or nothing, and nothing wherever jsonata reports an error;
  * evaluated, its trees give the engine's values; and it reads every expression of a compiled job.
  */
 
@@ -171,6 +172,16 @@ const TOKENS = [
 ];
 const tokenSoup = fc.array(fc.constantFrom(...TOKENS), { minLength: 1, maxLength: 9 }).map((tokens) => tokens.join(''));
 
+/** The variables a tree names: its variable nodes (a lambda's parameters among them) and its `#$name` index bindings, `$` aside. */
+function listTreeVariables(tree: unknown, names = new Set<string>()): Set<string> {
+  if (tree === null || typeof tree !== 'object') return names;
+  const node = tree as { type?: unknown; value?: unknown; index?: unknown };
+  if (node.type === 'variable' && typeof node.value === 'string' && node.value !== '') names.add(node.value);
+  if ((node.type === 'index' && typeof node.value === 'string') || typeof node.index === 'string') names.add((node.type === 'index' ? node.value : node.index) as string);
+  for (const value of Object.values(tree)) listTreeVariables(value, names);
+  return names;
+}
+
 function checkSource(source: string): 'same' | 'left' | 'error' {
   const theirs = parseWithJsonata(source);
   const mine = parseJsonata(source);
@@ -179,7 +190,9 @@ function checkSource(source: string): 'same' | 'left' | 'error' {
     return 'error';
   }
   if (mine === undefined) return 'left';
-  expect(findTreeDifference(mine, theirs), JSON.stringify(source)).toBeUndefined();
+  expect(findTreeDifference(mine.tree, theirs), JSON.stringify(source)).toBeUndefined();
+  expect([...mine.variables].sort(), JSON.stringify(source)).toStrictEqual([...listTreeVariables(theirs)].sort());
+  expect(new Set(mine.variables).size).toBe(mine.variables.length);
   return 'same';
 }
 
@@ -241,10 +254,15 @@ describe("the runner's JSONata parser gives jsonata's tree or nothing", () => {
     expect(compiled.childDefinitions.length).toBeGreaterThan(0);
     const shaped = [...sources].map((source) => readExpressionShape(source, STEP_FUNCTIONS_FUNCTION_NAMES)?.source).filter((source) => source !== undefined);
     expect(sources.size).toBeGreaterThan(1000);
+    // A payload shape evaluated without the engine names the same `$names` as the source's text does.
+    for (const source of sources) {
+      const node = readFastExpression(source);
+      if (node !== undefined) expect(listFastReferences(node), source).toStrictEqual([...new Set(Array.from(source.matchAll(/\$([A-Za-z_]\w*)/g), (match) => match[1]))]);
+    }
     for (const source of [...sources, ...shaped]) {
       const mine = parseJsonata(source);
       expect(mine, source).toBeDefined();
-      expect(findTreeDifference(mine, jsonata(source).ast()), source).toBeUndefined();
+      expect(findTreeDifference(mine?.tree, jsonata(source).ast()), source).toBeUndefined();
     }
   });
 });
@@ -263,9 +281,9 @@ describe("expressions compiled from the runner's trees give the engine's values"
     let answered = 0;
     await fc.assert(
       fc.asyncProperty(expression, fc.record({ x: json, y: json, z: json }, { requiredKeys: [] }), async (source, bound) => {
-        const tree = parseJsonata(source);
-        if (tree === undefined) return;
-        const compiled = compileJsonataAst(tree);
+        const parsed = parseJsonata(source);
+        if (parsed === undefined) return;
+        const compiled = compileJsonataAst(parsed.tree);
         if (compiled === undefined) return;
         let value: unknown;
         try {

@@ -3,12 +3,12 @@ import type { Expression as JsonataExpression } from 'jsonata';
 import { InternalError } from '../../errors.js';
 import { InvalidDefinitionError } from '../errors.js';
 import { compileJsonataAst, evaluateCompiled, type CompiledExpression } from './compile-expression.js';
-import { evaluateFastExpression, readFastExpression, type FastNode } from './fast-expression.js';
+import { evaluateFastExpression, listFastReferences, readFastExpression, type FastNode } from './fast-expression.js';
 import { FALL_BACK_SIGNAL } from './jsonata-rules.js';
 import { evaluateFastPath, FALL_BACK, readFastPath, type FastPath } from './fast-path.js';
 import { bindShapeSlots, readExpressionShape, SLOT_PREFIX, type ExpressionShape, type ShapeSlot } from './expression-shape.js';
 import { STEP_FUNCTIONS_FUNCTION_NAMES, type StepFunctionsJsonataFunctions } from './jsonata-functions.js';
-import { parseJsonata, type JsonataNode } from './parse-jsonata.js';
+import { parseJsonata, type ParsedJsonata } from './parse-jsonata.js';
 import { failQueryEvaluation, type EvaluationSite } from './query-evaluation.js';
 import type { Scope } from '../run-context.js';
 import type { StatesContextObject } from '../types.js';
@@ -25,6 +25,18 @@ let engine: typeof import('jsonata') | undefined;
 function loadJsonata(): typeof import('jsonata') {
   engine ??= createRequire(import.meta.url)('jsonata') as typeof import('jsonata');
   return engine;
+}
+
+/**
+ * Measurements: forgets every expression read, parsed or compiled in this process, so that the
+ * next run of a definition reads, parses and compiles its expressions again, as the first run
+ * of a process does (the engine stays loaded).
+ */
+export function clearExpressionCaches(): void {
+  compiled.clear();
+  sourceFacts.clear();
+  trees.clear();
+  compiledExpressions.clear();
 }
 
 /** Tests: whether this module has loaded the jsonata engine yet. */
@@ -120,8 +132,12 @@ function readSource(value: string): ExpressionFacts {
     const fastPath = readFastPath(source);
     const fastExpression = fastPath === undefined ? readFastExpression(source) : undefined;
     const shape = fastPath === undefined && fastExpression === undefined ? readExpressionShape(source, STEP_FUNCTIONS_FUNCTION_NAMES) : undefined;
-    const references = fastPath !== undefined ? [fastPath.variable] : listReferences(shape?.source ?? source).filter((name) => !name.startsWith(SLOT_PREFIX));
-    facts = { source, engineSource: shape?.source ?? source, slots: shape?.slots, fastPath, fastExpression, shape, references };
+    const engineSource = shape?.source ?? source;
+    let references: readonly string[];
+    if (fastPath !== undefined) references = [fastPath.variable];
+    else if (fastExpression !== undefined) references = listFastReferences(fastExpression);
+    else references = (readTree(engineSource)?.variables ?? listReferences(engineSource)).filter((name) => !name.startsWith(SLOT_PREFIX));
+    facts = { source, engineSource, slots: shape?.slots, fastPath, fastExpression, shape, references };
     sourceFacts.set(value, facts);
   }
   return facts;
@@ -299,10 +315,10 @@ function observeFastEvaluation(template: Extract<Template, { kind: 'expression' 
   observer?.({ engineSource: template.facts.engineSource, by: 'fast', bindings, value });
 }
 
-const trees = new Map<string, JsonataNode | null>();
+const trees = new Map<string, ParsedJsonata | null>();
 
 /** jsonata's tree of an engine source as parse-jsonata.ts reads it (once per distinct source per process), or undefined when it leaves it to jsonata. */
-function readTree(engineSource: string): JsonataNode | undefined {
+function readTree(engineSource: string): ParsedJsonata | undefined {
   let tree = trees.get(engineSource);
   if (tree === undefined) {
     tree = parseJsonata(engineSource) ?? null;
@@ -321,7 +337,7 @@ const compiledExpressions = new Map<string, CompiledExpression | null>();
 function readCompiledExpression(template: Extract<Template, { kind: 'expression' }>): CompiledExpression | undefined {
   let compiledExpression = compiledExpressions.get(template.facts.engineSource);
   if (compiledExpression === undefined) {
-    const tree = readTree(template.facts.engineSource) ?? compileExpression(template.facts.engineSource, template.where).ast();
+    const tree = readTree(template.facts.engineSource)?.tree ?? compileExpression(template.facts.engineSource, template.where).ast();
     compiledExpression = compileJsonataAst(tree) ?? null;
     compiledExpressions.set(template.facts.engineSource, compiledExpression);
   }

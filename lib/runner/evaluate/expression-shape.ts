@@ -47,6 +47,7 @@ const NAME = /[A-Za-z0-9_]*/y;
 const NAME_ENDS = new Set('.[]{}(),@#;:?+-*/%|=<>^&!~ \t\n\r\v');
 const KEPT_NAME = /\$([A-Za-z0-9_]+)[ \t\n\r\v]*(?::=|\()/g;
 const SPACE = new Set(' \t\n\r\v');
+const SPECIAL = /['$]/g;
 const JSONATA_SPACE = /^[ \t\n\r\v]+|[ \t\n\r\v]+$/g;
 
 /**
@@ -88,8 +89,11 @@ export function readExpressionShape(text: string, functionNames: ReadonlySet<str
         shaped += `$${SLOT_PREFIX}${index}`;
       } else shaped += `$${name}`;
     } else {
-      shaped += char;
-      at += 1;
+      // Up to the next literal or variable, as it stands.
+      SPECIAL.lastIndex = at + 1;
+      const next = SPECIAL.exec(source)?.index ?? source.length;
+      shaped += source.slice(at, next);
+      at = next;
     }
   }
   return slots.length === 0 ? undefined : { source: shaped, slots };

@@ -114,6 +114,28 @@ export function readFastExpression(text: string): FastNode | undefined {
   return node !== undefined && at === source.length ? node : undefined;
 }
 
+/** The `$names` a tree mentions (its paths' variables and the functions it calls), each once, in first-seen order. */
+export function listFastReferences(node: FastNode, names: string[] = []): string[] {
+  switch (node.kind) {
+    case 'string':
+      break;
+    case 'path':
+      if (!names.includes(node.variable)) names.push(node.variable);
+      break;
+    case 'array':
+      for (const item of node.items) listFastReferences(item, names);
+      break;
+    case 'object':
+      for (const [, value] of node.pairs) listFastReferences(value, names);
+      break;
+    case 'call':
+      if (!names.includes(node.name)) names.push(node.name);
+      listFastReferences(node.argument, names);
+      break;
+  }
+  return names;
+}
+
 /** Evaluates a tree: its value, undefined where jsonata gives nothing, or FALL_BACK. */
 export function evaluateFastExpression(node: FastNode, scope: FastScope): unknown {
   switch (node.kind) {

@@ -76,61 +76,83 @@ function refuse(): never {
 }
 
 /** jsonata's operator table: binding powers (its symbol table's, where they differ: `:` and `..` bind nothing). */
-const BINDING_POWERS: Readonly<Record<string, number>> = {
-  '.': 75,
-  '[': 80,
-  ']': 0,
-  '{': 70,
-  '}': 0,
-  '(': 80,
-  ')': 0,
-  ',': 0,
-  '@': 80,
-  '#': 80,
-  ';': 0,
-  ':': 0,
-  '?': 20,
-  '+': 50,
-  '-': 50,
-  '*': 60,
-  '/': 60,
-  '%': 60,
-  '|': 0,
-  '=': 40,
-  '<': 40,
-  '>': 40,
-  '^': 40,
-  '**': 0,
-  '..': 0,
-  ':=': 10,
-  '!=': 40,
-  '<=': 40,
-  '>=': 40,
-  '~>': 40,
-  '?:': 40,
-  '??': 40,
-  and: 30,
-  or: 25,
-  in: 40,
-  '&': 50,
-};
+const BINDING_POWERS: ReadonlyMap<string, number> = new Map([
+  ['.', 75],
+  ['[', 80],
+  [']', 0],
+  ['{', 70],
+  ['}', 0],
+  ['(', 80],
+  [')', 0],
+  [',', 0],
+  ['@', 80],
+  ['#', 80],
+  [';', 0],
+  [':', 0],
+  ['?', 20],
+  ['+', 50],
+  ['-', 50],
+  ['*', 60],
+  ['/', 60],
+  ['%', 60],
+  ['|', 0],
+  ['=', 40],
+  ['<', 40],
+  ['>', 40],
+  ['^', 40],
+  ['**', 0],
+  ['..', 0],
+  [':=', 10],
+  ['!=', 40],
+  ['<=', 40],
+  ['>=', 40],
+  ['~>', 40],
+  ['?:', 40],
+  ['??', 40],
+  ['and', 30],
+  ['or', 25],
+  ['in', 40],
+  ['&', 50],
+]);
 
-/** The single characters the tokenizer reads as operators, and that end a name. */
-const OPERATOR_CHARACTERS = new Set('.[]{}(),@#;:?+-*/%|=<>^&!~');
-const DOUBLE_OPERATORS = new Set(['..', ':=', '!=', '>=', '<=', '**', '~>', '?:', '??']);
-const SPACE = ' \t\n\r\v';
+const NAME_CHARACTER = 0;
+const SPACE_CHARACTER = 1;
+const OPERATOR_CHARACTER = 2;
+/** What each ASCII character is to the tokenizer: the whitespace it skips, its single-character operators (which also end a name), or part of a name. */
+const CHARACTER_KINDS = new Uint8Array(128);
+for (const char of ' \t\n\r\v') CHARACTER_KINDS[char.charCodeAt(0)] = SPACE_CHARACTER;
+for (const char of '.[]{}(),@#;:?+-*/%|=<>^&!~') CHARACTER_KINDS[char.charCodeAt(0)] = OPERATOR_CHARACTER;
+/** The two-character operators, by their first character. */
+const DOUBLE_OPERATORS = new Map<number, (readonly [number, string])[]>();
+for (const operator of ['..', ':=', '!=', '>=', '<=', '**', '~>', '?:', '??']) {
+  const first = operator.charCodeAt(0);
+  DOUBLE_OPERATORS.set(first, [...(DOUBLE_OPERATORS.get(first) ?? []), [operator.charCodeAt(1), operator]]);
+}
+const [SLASH, STAR, DOUBLE_QUOTE, SINGLE_QUOTE, BACKTICK, DOLLAR, BACKSLASH, ZERO, NINE] = Array.from('/*"\'`$\\09', (char) => char.charCodeAt(0)) as [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
 const ESCAPES: Readonly<Record<string, string>> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 const NUMBER = /-?(0|([1-9][0-9]*))(\.[0-9]+)?([Ee][-+]?[0-9]+)?/y;
 const INFIX = new Set(['.', '+', '-', '*', '/', '%', '=', '<', '>', '!=', '<=', '>=', '&', 'and', 'or', 'in']);
 
-interface Token {
-  readonly type: 'operator' | 'name' | 'variable' | 'string' | 'number' | 'value';
-  readonly value: string | number | boolean | null;
-  readonly position: number;
+type TokenType = 'operator' | 'name' | 'variable' | 'string' | 'number' | 'value';
+
+/** A source's tree, and the names of the variables it mentions (`$name` tokens, `$` aside), in first-seen order. */
+export interface ParsedJsonata {
+  readonly tree: JsonataNode;
+  readonly variables: readonly string[];
 }
 
 /** The tree jsonata's parser builds for `source`, or undefined when the source is outside the subset or does not parse. */
-export function parseJsonata(source: string): JsonataNode | undefined {
+export function parseJsonata(source: string): ParsedJsonata | undefined {
   try {
     return new SubsetParser(source).parse();
   } catch {
@@ -144,101 +166,123 @@ class SubsetParser {
   private node: JsonataNode = { type: '(end)' };
   private id = '(end)';
   private lbp = 0;
+  private tokenType: TokenType = 'operator';
+  private tokenValue: string | number | boolean | null = null;
+  private readonly seen = new Set<string>();
+  private readonly variables: string[] = [];
 
   constructor(private readonly source: string) {}
 
-  parse(): JsonataNode {
+  parse(): ParsedJsonata {
     this.advance();
     const expression = this.expression(0);
     if (this.id !== '(end)') refuse();
-    const tree = this.process(expression);
-    return tree;
+    return { tree: this.process(expression), variables: this.variables };
   }
 
-  /** The tokenizer's next(prefix): `prefix` true where a `/` cannot start a regular expression. */
-  private readToken(prefix: boolean): Token | null {
+  /**
+   * The tokenizer's next(prefix), its steps in its order: `prefix` true where a `/` cannot start
+   * a regular expression. Sets the token's type, value and position (the offset after it, as
+   * jsonata's are); false at the end.
+   */
+  private readToken(prefix: boolean): boolean {
     const source = this.source;
     const length = source.length;
-    if (this.at >= length) return null;
-    let char = source.charAt(this.at);
-    while (this.at < length && SPACE.includes(char)) {
-      this.at += 1;
-      char = source.charAt(this.at);
+    let at = this.at;
+    if (at >= length) return false;
+    let code = source.charCodeAt(at);
+    while (at < length && code < 128 && CHARACTER_KINDS[code] === SPACE_CHARACTER) code = source.charCodeAt(++at);
+    if (code === SLASH && (source.charCodeAt(at + 1) === STAR || !prefix)) refuse(); // a comment, or a regular expression
+    const pair = DOUBLE_OPERATORS.get(code);
+    if (pair !== undefined) {
+      const second = source.charCodeAt(at + 1);
+      for (const [next, operator] of pair) {
+        if (second === next) return this.setToken('operator', operator, at + 2);
+      }
     }
-    if (char === '/' && source.charAt(this.at + 1) === '*') refuse(); // a comment
-    if (!prefix && char === '/') refuse(); // a regular expression
-    const pair = source.slice(this.at, this.at + 2);
-    if (DOUBLE_OPERATORS.has(pair)) {
-      this.at += 2;
-      return { type: 'operator', value: pair, position: this.at };
-    }
-    if (OPERATOR_CHARACTERS.has(char)) {
-      this.at += 1;
-      return { type: 'operator', value: char, position: this.at };
-    }
-    if (char === '"' || char === "'") return this.readString(char);
-    NUMBER.lastIndex = this.at;
-    const number = NUMBER.exec(source);
-    if (number !== null) {
+    if (code < 128 && CHARACTER_KINDS[code] === OPERATOR_CHARACTER) return this.setToken('operator', source.charAt(at), at + 1);
+    if (code === DOUBLE_QUOTE || code === SINGLE_QUOTE) return this.readString(at, code);
+    if (code >= ZERO && code <= NINE) {
+      NUMBER.lastIndex = at;
+      const number = NUMBER.exec(source)!;
       const value = parseFloat(number[0]);
-      if (Number.isNaN(value) || !Number.isFinite(value)) refuse();
-      this.at += number[0].length;
-      return { type: 'number', value, position: this.at };
+      if (!Number.isFinite(value)) refuse();
+      return this.setToken('number', value, at + number[0].length);
     }
-    if (char === '`') {
-      const end = source.indexOf('`', this.at + 1);
+    if (code === BACKTICK) {
+      const end = source.indexOf('`', at + 1);
       if (end === -1) refuse();
-      const name = source.substring(this.at + 1, end);
-      this.at = end + 1;
-      return { type: 'name', value: name, position: this.at };
+      return this.setToken('name', source.substring(at + 1, end), end + 1);
     }
-    let i = this.at;
-    while (i !== length && !SPACE.includes(source.charAt(i)) && !OPERATOR_CHARACTERS.has(source.charAt(i))) i += 1;
-    if (source.charAt(this.at) === '$') {
-      const name = source.substring(this.at + 1, i);
-      this.at = i;
-      return { type: 'variable', value: name, position: this.at };
+    let i = at;
+    while (i !== length) {
+      const next = source.charCodeAt(i);
+      if (next < 128 && CHARACTER_KINDS[next] !== NAME_CHARACTER) break;
+      i += 1;
     }
-    const name = source.substring(this.at, i);
-    this.at = i;
+    if (code === DOLLAR) return this.setToken('variable', this.readVariable(source.substring(at + 1, i)), i);
+    const name = source.substring(at, i);
     switch (name) {
       case 'or':
       case 'in':
       case 'and':
-        return { type: 'operator', value: name, position: this.at };
+        return this.setToken('operator', name, i);
       case 'true':
-        return { type: 'value', value: true, position: this.at };
+        return this.setToken('value', true, i);
       case 'false':
-        return { type: 'value', value: false, position: this.at };
+        return this.setToken('value', false, i);
       case 'null':
-        return { type: 'value', value: null, position: this.at };
+        return this.setToken('value', null, i);
       default:
-        if (this.at === length && name === '') return null; // whitespace at the end
-        return { type: 'name', value: name, position: this.at };
+        if (i === length && name === '') {
+          this.at = i;
+          return false; // whitespace at the end
+        }
+        return this.setToken('name', name, i);
     }
   }
 
-  private readString(quote: string): Token {
+  private setToken(type: TokenType, value: string | number | boolean | null, end: number): true {
+    this.tokenType = type;
+    this.tokenValue = value;
+    this.at = end;
+    return true;
+  }
+
+  /** A variable token's name, listed once (in first-seen order) among the source's variables. */
+  private readVariable(name: string): string {
+    if (name !== '' && !this.seen.has(name)) {
+      this.seen.add(name);
+      this.variables.push(name);
+    }
+    return name;
+  }
+
+  private readString(start: number, quote: number): true {
     const source = this.source;
-    this.at += 1;
+    const close = source.indexOf(quote === SINGLE_QUOTE ? "'" : '"', start + 1);
+    // No escape before the closing quote: the text as it stands.
+    if (close !== -1) {
+      const escape = source.indexOf('\\', start + 1);
+      if (escape === -1 || escape > close) return this.setToken('string', source.substring(start + 1, close), close + 1);
+    }
+    let at = start + 1;
     let text = '';
-    while (this.at < source.length) {
-      let char = source.charAt(this.at);
-      if (char === '\\') {
-        this.at += 1;
-        char = source.charAt(this.at);
+    while (at < source.length) {
+      const code = source.charCodeAt(at);
+      if (code === BACKSLASH) {
+        at += 1;
+        const char = source.charAt(at);
         if (Object.hasOwn(ESCAPES, char)) text += ESCAPES[char]!;
         else if (char === 'u') {
-          const octets = source.slice(this.at + 1, this.at + 5);
+          const octets = source.slice(at + 1, at + 5);
           if (!/^[0-9a-fA-F]+$/.test(octets)) refuse();
           text += String.fromCharCode(parseInt(octets, 16));
-          this.at += 4;
+          at += 4;
         } else refuse();
-      } else if (char === quote) {
-        this.at += 1;
-        return { type: 'string', value: text, position: this.at };
-      } else text += char;
-      this.at += 1;
+      } else if (code === quote) return this.setToken('string', text, at + 1);
+      else text += source.charAt(at);
+      at += 1;
     }
     return refuse();
   }
@@ -246,22 +290,24 @@ class SubsetParser {
   /** advance(id, infix): checks the current token is `id`, then reads the next one. */
   private advance(id?: string, infix = false): void {
     if (id !== undefined && this.id !== id) refuse();
-    const token = this.readToken(infix);
-    if (token === null) {
+    if (!this.readToken(infix)) {
       this.node = { type: '(end)', position: this.source.length };
       this.id = '(end)';
       this.lbp = 0;
       return;
     }
-    let id2: string;
-    if (token.type === 'name' || token.type === 'variable') id2 = '(name)';
-    else if (token.type === 'operator') {
-      id2 = token.value as string;
-      if (!Object.hasOwn(BINDING_POWERS, id2)) refuse(); // `!` or `~` alone: S0204
-    } else id2 = '(literal)';
-    this.node = { value: token.value, type: token.type, position: token.position };
-    this.id = id2;
-    this.lbp = id2 === '(name)' || id2 === '(literal)' ? 0 : BINDING_POWERS[id2]!;
+    const type = this.tokenType;
+    const value = this.tokenValue;
+    this.node = { value, type, position: this.at };
+    if (type === 'operator') {
+      const lbp = BINDING_POWERS.get(value as string);
+      if (lbp === undefined) refuse(); // `!` or `~` alone: S0204
+      this.id = value as string;
+      this.lbp = lbp;
+    } else {
+      this.id = type === 'name' || type === 'variable' ? '(name)' : '(literal)';
+      this.lbp = 0;
+    }
   }
 
   /** Pratt's expression(rbp). */
@@ -337,7 +383,7 @@ class SubsetParser {
   private led(self: JsonataNode, id: string, left: JsonataNode): JsonataNode {
     if (INFIX.has(id)) {
       self.lhs = left;
-      self.rhs = this.expression(BINDING_POWERS[id]!);
+      self.rhs = this.expression(BINDING_POWERS.get(id)!);
       self.type = 'binary';
       return self;
     }
@@ -362,12 +408,12 @@ class SubsetParser {
       case ':=':
         if (left.type !== 'variable') refuse();
         self.lhs = left;
-        self.rhs = this.expression(BINDING_POWERS[':=']! - 1);
+        self.rhs = this.expression(BINDING_POWERS.get(':=')! - 1);
         self.type = 'binary';
         return self;
       case '#': {
         self.lhs = left;
-        const variable = this.expression(BINDING_POWERS['#']!);
+        const variable = this.expression(BINDING_POWERS.get('#')!);
         if (variable.type !== 'variable') refuse();
         self.rhs = variable;
         self.type = 'binary';
