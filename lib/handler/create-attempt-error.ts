@@ -1,3 +1,4 @@
+import { constructWithoutStack } from './construct-without-stack.js';
 import { cutErrorName } from './error-names.js';
 import { fitCause } from './fit-cause.js';
 import { OpAttemptError, type HandlerErrorDetails } from './op-attempt-error.js';
@@ -9,5 +10,6 @@ import { OpAttemptError, type HandlerErrorDetails } from './op-attempt-error.js'
 export function createAttemptError(name: string, message: string, details: HandlerErrorDetails, cause?: unknown): OpAttemptError {
   const errorName = cutErrorName(name);
   const fitted = fitCause(errorName, message, details);
-  return new OpAttemptError(errorName, fitted.message, fitted.details, fitted.stack, cause);
+  // Its stack is the details' JSON: no frames captured only to be replaced.
+  return constructWithoutStack(() => new OpAttemptError(errorName, fitted.message, fitted.details, fitted.stack, cause));
 }

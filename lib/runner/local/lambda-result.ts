@@ -21,24 +21,49 @@ export interface LocalLambdaResult {
 export function toLambdaResult(output: unknown, requestId: string, nowMs: number): LocalLambdaResult {
   const payload = output === undefined ? null : output;
   const payloadJson = JSON.stringify(payload);
+  const contentLength = String(Buffer.byteLength(payloadJson, 'utf8'));
+  const date = formatHttpDate(nowMs);
   const headers: Record<string, string> = {
     Connection: 'keep-alive',
-    'Content-Length': String(Buffer.byteLength(payloadJson, 'utf8')),
+    'Content-Length': contentLength,
     'Content-Type': 'application/json',
-    Date: new Date(nowMs).toUTCString(),
+    Date: date,
     'X-Amz-Executed-Version': '$LATEST',
     'x-amzn-Remapped-Content-Length': '0',
     'x-amzn-RequestId': requestId,
   };
-  const allHeaders: Record<string, string[]> = {};
-  for (const key of Object.keys(headers)) allHeaders[key] = [headers[key]!];
+  const allHeaders: Record<string, string[]> = {
+    Connection: ['keep-alive'],
+    'Content-Length': [contentLength],
+    'Content-Type': ['application/json'],
+    Date: [date],
+    'X-Amz-Executed-Version': ['$LATEST'],
+    'x-amzn-Remapped-Content-Length': ['0'],
+    'x-amzn-RequestId': [requestId],
+  };
   const metadata = { AllHttpHeaders: allHeaders, HttpHeaders: headers, HttpStatusCode: 200 as const };
   const responseMetadata = { RequestId: requestId };
   const result: LocalLambdaResult = { ExecutedVersion: '$LATEST', Payload: payload, SdkHttpMetadata: metadata, SdkResponseMetadata: responseMetadata, StatusCode: 200 };
-  // The result's JSON, as JSON.stringify(result) writes it, from the payload's JSON already made for Content-Length.
+  // The result's JSON, as JSON.stringify(result) writes it: only the payload, the date and the request id vary.
+  const dateJson = JSON.stringify(date);
+  const requestIdJson = JSON.stringify(requestId);
+  const headerValues = (quote: (json: string) => string): string =>
+    `"Connection":${quote('"keep-alive"')},"Content-Length":${quote(`"${contentLength}"`)},"Content-Type":${quote('"application/json"')},"Date":${quote(dateJson)},"X-Amz-Executed-Version":${quote('"$LATEST"')},"x-amzn-Remapped-Content-Length":${quote('"0"')},"x-amzn-RequestId":${quote(requestIdJson)}`;
   registerJson(
     result,
-    `{"ExecutedVersion":"$LATEST","Payload":${payloadJson},"SdkHttpMetadata":${JSON.stringify(metadata)},"SdkResponseMetadata":${JSON.stringify(responseMetadata)},"StatusCode":200}`,
+    `{"ExecutedVersion":"$LATEST","Payload":${payloadJson},"SdkHttpMetadata":{"AllHttpHeaders":{${headerValues(inList)}},"HttpHeaders":{${headerValues(asIs)}},"HttpStatusCode":200},"SdkResponseMetadata":{"RequestId":${requestIdJson}},"StatusCode":200}`,
   );
   return result;
+}
+
+const inList = (json: string): string => `[${json}]`;
+const asIs = (json: string): string => json;
+
+/** The last Date header made: the attempts of a run on the virtual clock mostly share their millisecond. */
+let lastDate = { ms: Number.NaN, text: '' };
+
+/** The HTTP Date header of `nowMs` (Date.prototype.toUTCString). */
+function formatHttpDate(nowMs: number): string {
+  if (lastDate.ms !== nowMs) lastDate = { ms: nowMs, text: new Date(nowMs).toUTCString() };
+  return lastDate.text;
 }
