@@ -10,16 +10,10 @@ const PER_OP_MARGIN = 40;
 /**
  * The characters each op's own states (its Task, Wait and branch-ending Succeed) take in a
  * compiled definition, measured on it (states nested in Parallels included), plus a margin for
- * the carry and failure-list references that grow with the op count.
- */
-export function measureOpCharacters(definition: AslBranch, names: readonly string[]): number[] {
-  return measureWholeDefinition(definition, names).opCharacters;
-}
-
-/**
- * measureOpCharacters and JSON.stringify(definition).length, serializing each state once: the
- * definition's length is put together from its states' (JSON.stringify writes an object as
- * `{"key":value,...}`, an array as `[value,...]`, and leaves out keys whose value is undefined).
+ * the carry and failure-list references that grow with the op count; and
+ * JSON.stringify(definition).length, serializing each state once: the definition's length is put
+ * together from its states' (JSON.stringify writes an object as `{"key":value,...}`, an array as
+ * `[value,...]`, and leaves out keys whose value is undefined).
  */
 export function measureWholeDefinition(definition: AslBranch, names: readonly string[]): { readonly characters: number; readonly opCharacters: number[] } {
   const sizes = new Map<string, number>();
