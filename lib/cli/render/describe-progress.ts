@@ -1,9 +1,9 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { OUTCOME_MARKER_KEY, isOpOutcomeMarker, type LogRecord } from '../../job/index.js';
+import { isOpOutcomeMarker, type LogRecord } from '../../job/index.js';
 import { listFailedUpstream } from '../../job/wire-protocol.js';
 import { describeFailure, formatFailure } from './describe-failure.js';
 import { formatSeconds, truncateText } from './format-text.js';
-import { readScheduledOpAttempt } from './read-task-payload.js';
+import { mayHoldOutcomeMarker, readScheduledOpAttempt } from './read-task-payload.js';
 import type { Style } from './style.js';
 
 /** What one history event means for the live view. */
@@ -43,8 +43,6 @@ export interface ProgressTracker {
 }
 
 const OFFSET_WIDTH = 11;
-/** The key of a skip marker, as JSON writes it: an op's output (up to 256 KiB) is parsed only when it holds one. */
-const MARKER_KEY_TEXT = JSON.stringify(OUTCOME_MARKER_KEY);
 const STANDARD_LOG_KEYS = new Set(['level', 'message', 'timestamp', 'service', 'job', 'op', 'runId', 'retryNumber', 'requestId']);
 
 /**
@@ -127,7 +125,7 @@ export function createProgressTracker(options: ProgressTrackerOptions): Progress
       case 'TaskSucceeded': {
         if (reusedOps.has(op)) return { lines: [] };
         const output = event.taskSucceededEventDetails?.output;
-        const result = output?.includes(MARKER_KEY_TEXT) === true ? parseOutput(output) : undefined;
+        const result = output !== undefined && mayHoldOutcomeMarker(output) ? parseOutput(output) : undefined;
         const payload = isOpOutcomeMarker(result) ? result : (result as { Payload?: unknown } | null | undefined)?.Payload;
         if (isOpOutcomeMarker(payload) && payload.o === 'skipped') {
           return { lines: [`${prefix(event, op)}${style.yellow('skipped')} (upstream failed: ${listFailedUpstream(payload).join(', ')})`] };

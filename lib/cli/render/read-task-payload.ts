@@ -14,15 +14,24 @@ const MARKER_KEY_TEXT = JSON.stringify(OUTCOME_MARKER_KEY);
 const REUSED_KEY_TEXT = JSON.stringify(REUSED_CONFIG_KEY);
 
 /**
+ * Whether JSON text (an op's inputs or output, up to 256 KiB) may hold an outcome marker: only
+ * text naming the marker's key can (JSON.stringify and AWS write keys unescaped), so other text
+ * need not be parsed to look for one.
+ */
+export function mayHoldOutcomeMarker(json: string): boolean {
+  return json.includes(MARKER_KEY_TEXT);
+}
+
+/**
  * Reads the OpPayload (`{ FunctionName, Payload }`) a compiled Task recorded in its
  * TaskScheduled `parameters`, the same locally and on AWS. Anything else (another Task, text
  * that is not JSON) reads as an ordinary attempt.
  */
 export function readScheduledOpAttempt(event: HistoryEvent): ScheduledOpAttempt {
   const parameters = event.taskScheduledEventDetails?.parameters;
-  // The parameters hold the op's inputs (up to 256 KiB) and are read for every attempt: most
-  // name neither key (JSON.stringify and AWS write keys unescaped) and need no parsing.
-  if (parameters === undefined || (!parameters.includes(MARKER_KEY_TEXT) && !parameters.includes(REUSED_KEY_TEXT))) return { skipped: false };
+  // The parameters hold the op's inputs and are read for every attempt: most name neither key
+  // and need no parsing.
+  if (parameters === undefined || (!mayHoldOutcomeMarker(parameters) && !parameters.includes(REUSED_KEY_TEXT))) return { skipped: false };
   const fields = readPayload(parameters);
   const reused = readReusedOutput(fields?.config);
   if (reused !== undefined) return { skipped: false, reusedFrom: reused.parent };
