@@ -62,6 +62,10 @@ export interface RequireResolution {
   readonly isCommonJsFile: (file: string) => boolean;
 }
 
+/** import() in either format: resolved only when it runs, too late to hand the module to tsx. */
+const DYNAMIC_IMPORT = /\bimport\s*\(/;
+const DYNAMIC_IMPORT_REASON = 'the module uses import(): tsx resolves it';
+
 /** A `require("...")` with a string literal, as esbuild writes each import of a CommonJS module. */
 const LITERAL_REQUIRE = /\brequire\("((?:[^"\\\n]|\\.)*)"\)/g;
 
@@ -73,15 +77,14 @@ const LITERAL_REQUIRE = /\brequire\("((?:[^"\\\n]|\\.)*)"\)/g;
  * import() are left to tsx, which resolves and transforms those.
  */
 export function findTsxReason(code: string, tsconfig: TsconfigFacts | undefined, resolution: RequireResolution): string | undefined {
-  if (/\bimport\s*\(/.test(code)) return 'the module uses import(): tsx resolves it';
-  const specifiers = [...code.matchAll(LITERAL_REQUIRE)].map((match) => JSON.parse(`"${match[1]!}"`) as string);
+  if (DYNAMIC_IMPORT.test(code)) return DYNAMIC_IMPORT_REASON;
+  const specifiers = readSpecifiers(code, LITERAL_REQUIRE);
   if (specifiers.length !== (code.match(/\brequire\b/g)?.length ?? 0)) return 'the module calls require() other than with a string literal: tsx resolves it';
-  const options = tsconfig?.compilerOptions;
-  const mapper = options !== undefined && ('paths' in options || 'baseUrl' in options) ? tsconfig?.path : undefined;
+  const mapper = findPathsMapper(tsconfig);
   for (const specifier of specifiers) {
     if (isBuiltin(specifier)) continue;
     const bare = !specifier.startsWith('.') && !isAbsolute(specifier);
-    if (bare && mapper !== undefined) return `${specifier}: ${mapper} has paths or baseUrl, which tsx applies`;
+    if (bare && mapper !== undefined) return describeMappedSpecifier(specifier, mapper);
     const file = resolution.resolve(specifier);
     if (file === undefined) return `${specifier}: Node cannot resolve it, tsx may`;
     if (resolution.isSharedEntry(file)) continue;
@@ -112,15 +115,13 @@ export function findEsModuleTsxReason(
   tsconfig: TsconfigFacts | undefined,
   resolution: Pick<RequireResolution, 'isSharedEntry'>,
 ): string | undefined {
-  if (/\bimport\s*\(/.test(code)) return 'the module uses import(): tsx resolves it';
-  const options = tsconfig?.compilerOptions;
-  const mapper = options !== undefined && ('paths' in options || 'baseUrl' in options) ? tsconfig?.path : undefined;
-  for (const match of code.matchAll(STATIC_IMPORT)) {
-    const specifier = JSON.parse(`"${match[1]!}"`) as string;
+  if (DYNAMIC_IMPORT.test(code)) return DYNAMIC_IMPORT_REASON;
+  const mapper = findPathsMapper(tsconfig);
+  for (const specifier of readSpecifiers(code, STATIC_IMPORT)) {
     if (isBuiltin(specifier)) continue;
     const local = specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('file:');
     if (!local) {
-      if (mapper !== undefined) return `${specifier}: ${mapper} has paths or baseUrl, which tsx applies`;
+      if (mapper !== undefined) return describeMappedSpecifier(specifier, mapper);
       continue;
     }
     // The package's own entry points (by path) are the CLI's instances, which Node loads as they are.
@@ -128,6 +129,21 @@ export function findEsModuleTsxReason(
     if (file === undefined || !resolution.isSharedEntry(file)) return `${specifier}: a local file, which tsx loads`;
   }
   return undefined;
+}
+
+/** The specifiers `pattern` finds in esbuild's output, each a JSON string literal's contents (escapes decoded). */
+function readSpecifiers(code: string, pattern: RegExp): string[] {
+  return [...code.matchAll(pattern)].map((match) => JSON.parse(`"${match[1]!}"`) as string);
+}
+
+/** The tsconfig.json whose `paths` or `baseUrl` tsx applies to bare specifiers, or undefined. */
+function findPathsMapper(tsconfig: TsconfigFacts | undefined): string | undefined {
+  const options = tsconfig?.compilerOptions;
+  return options !== undefined && ('paths' in options || 'baseUrl' in options) ? tsconfig?.path : undefined;
+}
+
+function describeMappedSpecifier(specifier: string, mapper: string): string {
+  return `${specifier}: ${mapper} has paths or baseUrl, which tsx applies`;
 }
 
 function readFileUrl(url: string): string | undefined {
