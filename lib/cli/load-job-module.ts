@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isDefinitionError } from '../errors.js';
 import { isJobDefinition, type JobDefinition } from '../job/index.js';
 import { CliError, FAILURE_EXIT_CODE } from './cli-error.js';
+import { findOwnModule } from './find-own-module.js';
 import { evaluateCommonJs, importTransformedEsModule, startDirectTransform } from './transform-typescript-module.js';
 
 /** A job a module exports, with the name it is exported under. */
@@ -131,8 +132,8 @@ const SHARED_ENTRY_POINTS = ['../index', '../runner/index', '../handler/index'] 
 /** The files of SHARED_ENTRY_POINTS: compiled (dist/), or the sources when the CLI runs from them. */
 function listSharedEntryFiles(): string[] {
   return SHARED_ENTRY_POINTS.flatMap((entry) => {
-    const file = ['.js', '.ts'].map((extension) => fileURLToPath(new URL(`${entry}${extension}`, import.meta.url))).find((candidate) => existsSync(candidate));
-    return file === undefined ? [] : [file];
+    const url = findOwnModule(entry, import.meta.url);
+    return url === undefined ? [] : [fileURLToPath(url)];
   });
 }
 

@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire, Module, register } from 'node:module';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { findEsModuleTsxReason, findTsxReason, planDirectTransform, type ModuleFormat, type RequireResolution } from './plan-direct-transform.js';
 import type { ServedModule } from './serve-module-source.js';
 import { findTsconfig } from './read-tsconfig.js';
+import { findOwnModule } from './find-own-module.js';
 
 /** The part of esbuild's API this file calls. */
 interface Esbuild {
@@ -102,11 +103,6 @@ export function evaluateCommonJs(absolutePath: string, code: string, cache: Node
   return compiled.exports;
 }
 
-/** The hooks module, compiled (dist/) or as sources (run through tsx, as the tests do). */
-const SERVE_HOOKS =
-  ['./serve-module-source.js', './serve-module-source.ts'].map((file) => new URL(file, import.meta.url)).find((url) => existsSync(url)) ??
-  new URL('./serve-module-source.js', import.meta.url);
-
 /**
  * Imports the transformed ES module from its own file URL (`?stepops-load=n` so that a second load
  * evaluates it again): serve-module-source.ts hands Node its code. Node links every static import
@@ -115,7 +111,9 @@ const SERVE_HOOKS =
 export async function importTransformedEsModule(absolutePath: string, code: string, load: number): Promise<unknown> {
   const url = `${pathToFileURL(absolutePath).href}?stepops-load=${load}`;
   const served: ServedModule = { url, source: code };
-  register(SERVE_HOOKS, { data: served });
+  // The hooks module, compiled (dist/) or as sources (run through tsx, as the tests do).
+  const hooks = findOwnModule('./serve-module-source', import.meta.url) ?? new URL('./serve-module-source.js', import.meta.url);
+  register(hooks, { data: served });
   process.setSourceMapsEnabled(true);
   return import(url);
 }
