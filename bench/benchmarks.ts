@@ -24,7 +24,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   { name: 'compile scale', measure: measureCompileScale, hasSmokeScale: true },
   { name: 'fidelity', measure: measureFidelity, hasSmokeScale: true },
   { name: 'handler', measure: measureHandlerFigure, hasSmokeScale: true },
-  // Its sizes (100 / 1,000 / 3,000 ops) and fresh processes are fixed: minutes at any scale.
-  { name: 'local runner', measure: () => measureLocalRunner(), hasSmokeScale: false },
+  // At smoke scale: the warm and compare parts at 10 / 30 ops, without the fresh processes (they build dist/ first).
+  { name: 'local runner', measure: (scale) => measureLocalRunner(undefined, scale), hasSmokeScale: true },
   { name: 'io', measure: measureIo, hasSmokeScale: true },
 ];

@@ -16,6 +16,7 @@
  * for warm figures, each fresh process for cold ones): on shared cores wall time is mostly waiting.
  * Run alone: `npx tsx bench/local-runner.ts [warm] [compare] [cold]` (no argument: all three parts;
  * `warm` includes the scaling rows, `compare` the aws-local-stepfunctions rows, `cold` the fresh processes).
+ * The smoke test (test/bench) runs the warm and compare parts at 10 and 30 ops, once.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -23,6 +24,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runWithAwsLocalStepFunctions } from '../test/support/aws-local-stepfunctions.js';
 import { writeColdJobModule } from './cold-job-module.js';
 import { buildComparedRow, reportProgress, roundTo, type BenchFigure, type BenchRow } from './bench-row.js';
+import { pickByScale, type BenchScale } from './bench-scale.js';
 import { countBilledTransitions } from './count-transitions.js';
 import { buildBareMachine, createStubHandlers } from './runner-baseline.js';
 import { buildRunnerGraph, buildRunnerJob, RUNNER_JOB_SETTING } from './runner-job.js';
@@ -30,17 +32,27 @@ import { computeMedian, measureMilliseconds } from './stats.js';
 import { clearExpressionCaches, compileJob, runJobLocally, runStateMachine, type JobDefinition } from './stepops.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const RUNS = 3;
 const COLD_RUNS = 5;
-const SIZES = [100, 1000, 3000] as const;
-const FALLBACK_LARGE_SIZES = [2500, 2000] as const;
+
+/** Sizes and repetitions of the warm parts: `base` ops is the compared size, `large` its scaling partner. */
+interface LocalRunnerScale {
+  readonly sizes: readonly number[];
+  readonly base: number;
+  readonly large: number;
+  /** Tried in order when `large` does not compile (a random job whose split parent outgrows the limit). */
+  readonly fallbackLarge: readonly number[];
+  readonly runs: number;
+}
+const FULL_SCALE: LocalRunnerScale = { sizes: [100, 1000, 3000], base: 1000, large: 3000, fallbackLarge: [2500, 2000], runs: 3 };
+/** The smoke test's (test/bench): the same code at tiny sizes, once, and no fresh processes (they build dist/ first: minutes). */
+const SMOKE_SCALE: LocalRunnerScale = { sizes: [10, 30], base: 10, large: 30, fallbackLarge: [], runs: 1 };
 
 /** The parts of this figure that a run measures. */
 export type LocalRunnerPart = 'warm' | 'compare' | 'cold';
 const ALL_PARTS: readonly LocalRunnerPart[] = ['warm', 'compare', 'cold'];
 
 /** Medians of wall and CPU milliseconds (user + system, this process) over `runs` runs. */
-async function measureMedian<T>(run: () => Promise<T> | T, runs = RUNS): Promise<{ readonly ms: number; readonly cpuMs: number; readonly result: T }> {
+async function measureMedian<T>(run: () => Promise<T> | T, runs: number): Promise<{ readonly ms: number; readonly cpuMs: number; readonly result: T }> {
   const samples: number[] = [];
   const cpuSamples: number[] = [];
   let last!: T;
@@ -75,7 +87,7 @@ interface SizeFigures {
   readonly transitions: number;
 }
 
-async function measureSize(size: number): Promise<SizeFigures | undefined> {
+async function measureSize(size: number, runs: number): Promise<SizeFigures | undefined> {
   const job: JobDefinition = buildRunnerJob(size);
   let compiled;
   try {
@@ -86,13 +98,13 @@ async function measureSize(size: number): Promise<SizeFigures | undefined> {
   }
   reportProgress(`local runner: ${size} ops, warm`);
   await runJobLocally(job, { seed: 1, writeLog: () => {}, compiled }); // warm-up
-  const compile = await measureMedian(() => compileJob(job));
-  const full = await measureMedian(() => runJobLocally(job, { seed: 1, writeLog: () => {} }));
-  const interpreter = await measureMedian(() => runJobLocally(job, { seed: 1, writeLog: () => {}, compiled }));
+  const compile = await measureMedian(() => compileJob(job), runs);
+  const full = await measureMedian(() => runJobLocally(job, { seed: 1, writeLog: () => {} }), runs);
+  const interpreter = await measureMedian(() => runJobLocally(job, { seed: 1, writeLog: () => {}, compiled }), runs);
   const ownParsing = await measureMedian(() => {
     clearExpressionCaches();
     return runJobLocally(job, { seed: 1, writeLog: () => {}, compiled });
-  });
+  }, runs);
   if (full.result.status !== 'SUCCEEDED') throw new Error(`runJobLocally ended ${full.result.status}`);
   return {
     size,
@@ -174,19 +186,22 @@ function medianOfProcesses(args: readonly string[]): ProcessFigures {
   return { ms: computeMedian(samples), cpuMs: computeMedian(cpuSamples), phases };
 }
 
-/** Every row of the local-runner figure (or of the parts asked for). */
-export async function measureLocalRunner(parts: readonly LocalRunnerPart[] = ALL_PARTS): Promise<BenchFigure> {
+/** Every row of the local-runner figure (or of the parts asked for); at smoke scale, the warm and compare parts at tiny sizes. */
+export async function measureLocalRunner(asked: readonly LocalRunnerPart[] = ALL_PARTS, scale: BenchScale = 'full'): Promise<BenchFigure> {
+  const { sizes: allSizes, base, large, fallbackLarge, runs } = pickByScale(scale, FULL_SCALE, SMOKE_SCALE);
+  const parts = scale === 'full' ? asked : asked.filter((part) => part !== 'cold');
+  const ops = (size: number): string => `${size.toLocaleString('en-US')} ops`;
   const rows: BenchRow[] = [];
   const figures: SizeFigures[] = [];
-  // The comparison needs the 1,000-op warm run (its retry count and interpreter time) even alone.
-  const sizes = parts.includes('warm') ? SIZES : parts.includes('compare') ? [1000] : [];
+  // The comparison needs the base size's warm run (its retry count and interpreter time) even alone.
+  const sizes = parts.includes('warm') ? allSizes : parts.includes('compare') ? [base] : [];
   for (const size of sizes) {
-    const measured = await measureSize(size);
+    const measured = await measureSize(size, runs);
     if (measured === undefined) continue;
     figures.push(measured);
     const { compileMs, fullMs, interpreterMs, retries, transitions } = measured;
     const at = `${size} ops with ${retries} retries`;
-    const warm = `warm (same process, after a first run), median of ${RUNS}, virtual clock, ops called through the real wrapper (jobHandler), logs discarded; ${RUNNER_JOB_SETTING}`;
+    const warm = `warm (same process, after a first run), median of ${runs}, virtual clock, ops called through the real wrapper (jobHandler), logs discarded; ${RUNNER_JOB_SETTING}`;
     rows.push(
       { name: `local runner, ${size} ops: compileJob alone (warm)`, value: roundTo(compileMs, 1), unit: 'ms', method: `compileJob(job) of the job below, ${warm}` },
       { name: `local runner, ${size} ops: runJobLocally, compile included (warm)`, value: roundTo(fullMs, 1), unit: 'ms', method: `${at}; ${warm}` },
@@ -211,93 +226,93 @@ export async function measureLocalRunner(parts: readonly LocalRunnerPart[] = ALL
     );
   }
 
-  const at1000 = figures.find((figure) => figure.size === 1000);
-  let at3000 = figures.find((figure) => figure.size === 3000);
-  // Random 3,000-op jobs may be refused (the split parent outgrows the limit): then the scaling is
+  const atBase = figures.find((figure) => figure.size === base);
+  let atLarge = figures.find((figure) => figure.size === large);
+  // Random large jobs may be refused (the split parent outgrows the limit): then the scaling is
   // measured at the largest of these sizes that compiles, against a goal scaled from 3.5x at 3x.
-  for (const size of FALLBACK_LARGE_SIZES) {
-    if (!parts.includes('warm') || at3000 !== undefined || at1000 === undefined) break;
-    const measured = await measureSize(size);
+  for (const size of fallbackLarge) {
+    if (!parts.includes('warm') || atLarge !== undefined || atBase === undefined) break;
+    const measured = await measureSize(size, runs);
     if (measured === undefined) continue;
-    at3000 = measured;
+    atLarge = measured;
     rows.push(
       {
         name: `local runner, ${size} ops: runJobLocally, compile included (warm)`,
         value: roundTo(measured.fullMs, 1),
         unit: 'ms',
-        method: `3,000 ops do not compile; the largest of ${FALLBACK_LARGE_SIZES.join(', ')} that does, ${measured.retries} retries; warm, median of ${RUNS}`,
+        method: `${ops(large)} do not compile; the largest of ${fallbackLarge.join(', ')} that does, ${measured.retries} retries; warm, median of ${runs}`,
       },
       {
         name: `local runner, ${size} ops: interpreter alone (warm)`,
         value: roundTo(measured.interpreterMs, 1),
         unit: 'ms',
-        method: `runJobLocally(job, { compiled }), ${size} ops, warm, median of ${RUNS}`,
+        method: `runJobLocally(job, { compiled }), ${size} ops, warm, median of ${runs}`,
       },
       {
         name: `local runner, ${size} ops: compileJob alone (warm)`,
         value: roundTo(measured.compileMs, 1),
         unit: 'ms',
-        method: `compileJob(job), ${size} ops, warm, median of ${RUNS}`,
+        method: `compileJob(job), ${size} ops, warm, median of ${runs}`,
       },
     );
   }
-  if (at1000 !== undefined && parts.includes('compare')) {
-    const graph = buildRunnerGraph(1000);
+  if (atBase !== undefined && parts.includes('compare')) {
+    const graph = buildRunnerGraph(base);
     reportProgress('local runner: aws-local-stepfunctions on the bare JSONPath machine');
     const theirCalls = { calls: 0 };
     const theirs = await measureMedian(() => {
       theirCalls.calls = 0;
       return runWithAwsLocalStepFunctions(buildBareMachine(graph, 'JSONPath'), createStubHandlers(graph, theirCalls));
-    });
+    }, runs);
     const ourCalls = { calls: 0 };
     const bare = await measureMedian(() => {
       ourCalls.calls = 0;
       return runStateMachine(buildBareMachine(graph, 'JSONata'), { taskHandlers: createStubHandlers(graph, ourCalls) });
-    });
+    }, runs);
     if (theirs.result !== 'SUCCEEDED' || bare.result.status !== 'SUCCEEDED') throw new Error('a baseline run did not succeed');
-    if (theirCalls.calls !== 1000 + at1000.retries || ourCalls.calls !== 1000 + at1000.retries) {
-      throw new Error(`attempts differ: runJobLocally ${1000 + at1000.retries}, runStateMachine ${ourCalls.calls}, aws-local-stepfunctions ${theirCalls.calls}`);
+    if (theirCalls.calls !== base + atBase.retries || ourCalls.calls !== base + atBase.retries) {
+      throw new Error(`attempts differ: runJobLocally ${base + atBase.retries}, runStateMachine ${ourCalls.calls}, aws-local-stepfunctions ${theirCalls.calls}`);
     }
-    const baseline = `baseline: aws-local-stepfunctions 3 constructing (validating) and running the bare JSONPath machine of the same structure (Tasks with the same Retry arrays, Parallels, nothing else) with in-process stub handlers that fail the same ${1000 + at1000.retries} attempts with the names the wrapper throws, retryIntervalOverrides 0, median of ${RUNS} in the same run`;
+    const baseline = `baseline: aws-local-stepfunctions 3 constructing (validating) and running the bare JSONPath machine of the same structure (Tasks with the same Retry arrays, Parallels, nothing else) with in-process stub handlers that fail the same ${base + atBase.retries} attempts with the names the wrapper throws, retryIntervalOverrides 0, median of ${runs} in the same run`;
     rows.push(
       buildComparedRow({
-        name: 'local runner, 1,000 ops: interpreter on the compiled job vs aws-local-stepfunctions (warm)',
-        value: at1000.interpreterMs,
+        name: `local runner, ${ops(base)}: interpreter on the compiled job vs aws-local-stepfunctions (warm)`,
+        value: atBase.interpreterMs,
         baseline: theirs.ms,
         unit: 'ms',
         method: `runJobLocally(job, { compiled }) as above (parsing the definition, the wrapper and ops included; each distinct JSONata expression is parsed once per process, in the warm-up run: see the own-parsing row; goal ratio <= 0.1); ${baseline}`,
       }),
       buildComparedRow({
-        name: 'local runner, 1,000 ops: interpreter on the compiled job vs aws-local-stepfunctions, CPU time (warm)',
-        value: at1000.interpreterCpuMs,
+        name: `local runner, ${ops(base)}: interpreter on the compiled job vs aws-local-stepfunctions, CPU time (warm)`,
+        value: atBase.interpreterCpuMs,
         baseline: theirs.cpuMs,
         unit: 'ms CPU',
         method: `the same runs as the row above, CPU time (process.cpuUsage, user + system) instead of wall time; ${baseline}`,
       }),
       buildComparedRow({
-        name: 'local runner, 1,000 ops: interpreter parsing its own expressions each run vs aws-local-stepfunctions (warm)',
-        value: at1000.ownParsingMs,
+        name: `local runner, ${ops(base)}: interpreter parsing its own expressions each run vs aws-local-stepfunctions (warm)`,
+        value: atBase.ownParsingMs,
         baseline: theirs.ms,
         unit: 'ms',
         method: `runJobLocally(job, { compiled }) as above, with lib/runner/evaluate's per-process expression caches emptied before each run (the rows above parse each distinct JSONata expression once per process, so from the second run on they do not pay it; here every run reads, parses and compiles its own, as the first run of a process does); ${baseline}`,
       }),
       buildComparedRow({
-        name: 'local runner, 1,000 ops: interpreter parsing its own expressions each run vs aws-local-stepfunctions, CPU time (warm)',
-        value: at1000.ownParsingCpuMs,
+        name: `local runner, ${ops(base)}: interpreter parsing its own expressions each run vs aws-local-stepfunctions, CPU time (warm)`,
+        value: atBase.ownParsingCpuMs,
         baseline: theirs.cpuMs,
         unit: 'ms CPU',
         method: `the same runs as the row above, CPU time (process.cpuUsage, user + system); ${baseline}`,
       }),
       buildComparedRow({
-        name: 'local runner, 1,000 ops: runStateMachine on the same bare machine (JSONata) vs aws-local-stepfunctions (warm)',
+        name: `local runner, ${ops(base)}: runStateMachine on the same bare machine (JSONata) vs aws-local-stepfunctions (warm)`,
         value: bare.ms,
         baseline: theirs.ms,
         unit: 'ms',
         method: `like for like: the very machine the baseline runs, in JSONata, parsing included, stub handlers; ${baseline}`,
       }),
       buildComparedRow({
-        name: 'local runner, 1,000 ops: runJobLocally with the compile vs aws-local-stepfunctions (warm)',
-        value: at1000.fullMs,
+        name: `local runner, ${ops(base)}: runJobLocally with the compile vs aws-local-stepfunctions (warm)`,
+        value: atBase.fullMs,
         baseline: theirs.ms,
         unit: 'ms',
         method: `compile on our side only (the baseline runs a hand-made bare machine); ${baseline}`,
@@ -353,31 +368,32 @@ export async function measureLocalRunner(parts: readonly LocalRunnerPart[] = ALL
       );
     });
   }
-  if (at1000 !== undefined && at3000 !== undefined) {
-    const large = at3000.size;
-    const label = `1,000 -> ${large.toLocaleString('en-US')} ops`;
-    const goal = `goal ratio <= ${roundTo((3.5 * large) / 3000, 2)} (3.5x at 3,000 ops, scaled); ${roundTo(large / 1000, 2)} is linear`;
+  if (atBase !== undefined && atLarge !== undefined) {
+    const largeSize = atLarge.size;
+    const label = `${base.toLocaleString('en-US')} -> ${ops(largeSize)}`;
+    // The goal is 3.5x for 3x the ops (issue 14), scaled to the sizes measured.
+    const goal = `goal ratio <= ${roundTo((3.5 * largeSize) / (3 * base), 2)} (3.5x at 3x the ops, scaled); ${roundTo(largeSize / base, 2)} is linear`;
     rows.push(
       buildComparedRow({
         name: `local runner: scaling ${label}, runJobLocally with the compile (warm)`,
-        value: at3000.fullMs,
-        baseline: at1000.fullMs,
+        value: atLarge.fullMs,
+        baseline: atBase.fullMs,
         unit: 'ms',
-        method: `the ${large}-op run over the 1,000-op run above (${goal})`,
+        method: `the ${largeSize}-op run over the ${base}-op run above (${goal})`,
       }),
       buildComparedRow({
         name: `local runner: scaling ${label}, interpreter alone (warm)`,
-        value: at3000.interpreterMs,
-        baseline: at1000.interpreterMs,
+        value: atLarge.interpreterMs,
+        baseline: atBase.interpreterMs,
         unit: 'ms',
-        method: `the ${large}-op interpreter run over the 1,000-op one above (${goal})`,
+        method: `the ${largeSize}-op interpreter run over the ${base}-op one above (${goal})`,
       }),
       buildComparedRow({
         name: `local runner: scaling ${label}, compileJob alone (warm)`,
-        value: at3000.compileMs,
-        baseline: at1000.compileMs,
+        value: atLarge.compileMs,
+        baseline: atBase.compileMs,
         unit: 'ms',
-        method: `compileJob at ${large} ops over 1,000 ops (${goal})`,
+        method: `compileJob at ${largeSize} ops over ${base} ops (${goal})`,
       }),
     );
   }

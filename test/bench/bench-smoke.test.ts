@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { BenchRow } from '../../bench/bench-row.js';
 import { BENCHMARKS } from '../../bench/benchmarks.js';
 
-// The local-runner figure has no smoke scale (benchmarks.ts says which have one).
+// Benchmarks whose sizes are fixed have no smoke scale (benchmarks.ts says which have one).
 const SMOKED = BENCHMARKS.filter((benchmark) => benchmark.hasSmokeScale);
 
 function checkRow(row: BenchRow): void {
