@@ -6,6 +6,7 @@ import { isDefinitionError } from '../errors.js';
 import { isJobDefinition, type JobDefinition } from '../job/index.js';
 import { CliError, FAILURE_EXIT_CODE } from './cli-error.js';
 import { findOwnModule } from './find-own-module.js';
+import { findRefusedRequire } from './plan-direct-transform.js';
 import { evaluateCommonJs, importTransformedEsModule, startDirectTransform } from './transform-typescript-module.js';
 
 /** A job a module exports, with the name it is exported under. */
@@ -168,13 +169,29 @@ async function requireCommonJs(absolutePath: string): Promise<Record<string, unk
   };
   if (JAVASCRIPT_EXTENSIONS.has(extname(absolutePath))) {
     await share();
-    try {
-      return require(absolutePath) as Record<string, unknown>;
-    } catch (error) {
-      // A CommonJS module requiring an ES module or a .ts file: evaluated again below, through tsx.
-      if (!needsTsx(error, true)) throw error;
-    } finally {
-      forget();
+    const moduleRequire = createRequire(absolutePath);
+    const refused = findRefusedRequire(readFileSync(absolutePath, 'utf8'), {
+      resolve: (specifier) => {
+        try {
+          return moduleRequire.resolve(specifier);
+        } catch {
+          return undefined;
+        }
+      },
+      isSharedEntry: (file) => sharedFiles.includes(file),
+      isCommonJsFile: isCommonJsModule,
+    });
+    // A require Node refuses, seen in the module's text: tsx at once (below), nothing run twice.
+    if (refused === undefined) {
+      try {
+        return require(absolutePath) as Record<string, unknown>;
+      } catch (error) {
+        // Refused deeper down (a file it requires requiring an ES module or a .ts file): the
+        // module's top level ran up to there, and runs again below, through tsx.
+        if (!needsTsx(error, true)) throw error;
+      } finally {
+        forget();
+      }
     }
   } else {
     // esbuild transforms the module in its own process while this one loads the package.

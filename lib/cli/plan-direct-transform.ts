@@ -97,6 +97,35 @@ export function findTsxReason(code: string, tsconfig: TsconfigFacts | undefined,
   return undefined;
 }
 
+/** A `require('...')` / `require("...")` with a plain string literal, as people write it in JavaScript. */
+const JAVASCRIPT_REQUIRE = /\brequire\(\s*(['"])((?:(?!\1)[^\\\n])*)\1\s*\)/g;
+
+/** Extensions of files Node's require does not load as CommonJS (TypeScript, ES modules). */
+const NOT_COMMONJS_EXTENSIONS = new Set(['.ts', '.cts', '.mts', '.tsx', '.mjs']);
+
+/**
+ * Before requiring a JavaScript CommonJS job module (its own text, not transformed): a require in its source that Node would
+ * refuse where tsx would not (a TypeScript file, an ES module, a specifier Node cannot resolve, such
+ * as `./helper` beside helper.ts), or undefined. Requiring the module natively first and falling
+ * back to tsx on the refusal would run its top level twice (up to that require), so such a module
+ * goes to tsx at once. Requires deeper down (in the files it requires) are not read: a refusal
+ * there still falls back after the fact.
+ */
+export function findRefusedRequire(source: string, resolution: RequireResolution): string | undefined {
+  for (const match of source.matchAll(JAVASCRIPT_REQUIRE)) {
+    const specifier = match[2]!;
+    if (isBuiltin(specifier)) continue;
+    const file = resolution.resolve(specifier);
+    if (file === undefined) return `${specifier}: Node cannot resolve it, tsx may`;
+    // The package's own entry points are in the require cache as the CLI's instances.
+    if (resolution.isSharedEntry(file)) continue;
+    const extension = extname(file);
+    if (NOT_COMMONJS_EXTENSIONS.has(extension)) return `${specifier}: ${file} is not a CommonJS file, which tsx transforms`;
+    if (extension === '.js' && !resolution.isCommonJsFile(file)) return `${specifier}: ${file} is an ES module, which tsx transforms`;
+  }
+  return undefined;
+}
+
 /** A static import or re-export as esbuild prints an ES module's: `import ... from "x"`, `import "x"`, `export ... from "x"`. */
 const STATIC_IMPORT = /(?:\bfrom|^\s*import)\s*"((?:[^"\\\n]|\\.)*)"/gm;
 

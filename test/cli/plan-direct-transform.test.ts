@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findEsModuleTsxReason, findTsxReason, planDirectTransform, type RequireResolution } from '../../lib/cli/plan-direct-transform.js';
+import { findEsModuleTsxReason, findRefusedRequire, findTsxReason, planDirectTransform, type RequireResolution } from '../../lib/cli/plan-direct-transform.js';
 import { findTsconfig, stripJsonComments, type TsconfigFacts } from '../../lib/cli/read-tsconfig.js';
 
 function tsconfigAt(path: string, facts: Partial<Omit<TsconfigFacts, 'path'>> = {}): TsconfigFacts {
@@ -158,6 +158,40 @@ describe('findTsxReason: Node loads what the transformed module requires, or tsx
   ];
   it.each(cases)('%s', (_label, code, tsconfig, expected) => {
     expect(findTsxReason(code, tsconfig, resolution)).toBe(expected);
+  });
+});
+
+describe('findRefusedRequire: a require in a JavaScript module that Node would refuse where tsx would not', () => {
+  const files: Record<string, string> = {
+    stepops: '/app/node_modules/stepops/dist/index.js',
+    zod: '/app/node_modules/zod/index.cjs',
+    './helper.js': '/app/helper.js',
+    './helper.cjs': '/app/helper.cjs',
+    './ops.ts': '/app/ops.ts',
+    './ops.mjs': '/app/ops.mjs',
+    './esm.js': '/app/esm/index.js',
+  };
+  const resolution: RequireResolution = {
+    resolve: (specifier) => files[specifier],
+    isSharedEntry: (file) => file === '/app/node_modules/stepops/dist/index.js',
+    isCommonJsFile: (file) => !file.startsWith('/app/esm/'),
+  };
+  const cases: readonly [string, string, string | undefined][] = [
+    [
+      'builtins, the shared entry (an ES module, in the require cache), CommonJS files',
+      "require('node:fs'); require('stepops'); require('zod'); require(\"./helper.js\"); require( './helper.cjs' );",
+      undefined,
+    ],
+    ['a TypeScript file', "const { a } = require('./ops.ts');", './ops.ts: /app/ops.ts is not a CommonJS file, which tsx transforms'],
+    ['an .mjs file', 'require("./ops.mjs");', './ops.mjs: /app/ops.mjs is not a CommonJS file, which tsx transforms'],
+    ['a .js file of an ES package', "require('./esm.js');", './esm.js: /app/esm/index.js is an ES module, which tsx transforms'],
+    ['a specifier Node cannot resolve (./ops beside ops.ts)', "require('./ops');", './ops: Node cannot resolve it, tsx may'],
+    ['the first refused one, in order', "require('zod'); require('./ops'); require('./ops.ts');", './ops: Node cannot resolve it, tsx may'],
+    ['a computed require is left to the native attempt', 'const name = "./ops.ts"; require(name);', undefined],
+    ['mismatched quotes are not a literal', 'require(\'./ops.ts");', undefined],
+  ];
+  it.each(cases)('%s', (_label, source, expected) => {
+    expect(findRefusedRequire(source, resolution)).toBe(expected);
   });
 });
 
