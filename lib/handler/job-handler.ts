@@ -1,6 +1,5 @@
 import type { JobDefinition } from '../job/job.js';
 import type { HandlerOptions, LambdaHandler } from './handler-types.js';
-import { computeJobFingerprint } from '../job/job-fingerprint.js';
 import { isCoordinationEvent } from '../job/coordination-protocol.js';
 import { createJobAttemptResolver } from './resolve-job-attempt.js';
 import { serveOpEvent, withDefaultIoManager } from './run-op-attempt.js';
@@ -29,9 +28,9 @@ export function jobHandler(job: JobDefinition, options: HandlerOptions = {}): La
  * fewer per attempt); what it throws comes back as a rejection all the same.
  */
 export function createJobEventServer(job: JobDefinition, options: HandlerOptions = {}): LambdaHandler {
-  const resolve = createJobAttemptResolver(job);
+  // The job checked and its fingerprint computed once, here.
+  const { resolve, planHash } = createJobAttemptResolver(job);
   const withIo = withDefaultIoManager(options);
-  const planHash = computeJobFingerprint(job);
   const coordination = options.coordination ?? createCoordinationFromEnvironment();
   return (event, context) => {
     try {

@@ -1,6 +1,5 @@
 import type { JobDefinition } from '../job/job.js';
 import type { HandlerOptions, LambdaContextLike } from './handler-types.js';
-import { computeJobFingerprint } from '../job/job-fingerprint.js';
 import { isCoordinationEvent } from '../job/coordination-protocol.js';
 import { createCoordinationFromEnvironment } from './coordination-from-environment.js';
 import { createJobAttemptResolver } from './resolve-job-attempt.js';
@@ -29,9 +28,9 @@ export interface MiddyMiddlewareLike {
  * are served as jobHandler serves them.
  */
 export function jobMiddleware(job: JobDefinition, options: HandlerOptions = {}): MiddyMiddlewareLike {
-  const resolve = createJobAttemptResolver(job);
+  // The job checked and its fingerprint computed once, here.
+  const { resolve, planHash } = createJobAttemptResolver(job);
   const withIo = withDefaultIoManager(options);
-  const planHash = computeJobFingerprint(job);
   const coordination = options.coordination ?? createCoordinationFromEnvironment();
   return {
     before: async (request) =>

@@ -9,17 +9,24 @@ import { readFaultMessage } from './decide-fault.js';
 import { createProtocolError, isJsonObject, isRetryNumber, previewValue } from './protocol-error.js';
 import { RETRY_MODES, isRetryMode } from './retry-mode.js';
 
+/** A job handler's payload resolver, with the job's fingerprint it checks payloads against. */
+export interface JobAttemptResolver {
+  /** computeJobFingerprint(job): the plan hash every payload must carry (coordination requests too). */
+  readonly planHash: string;
+  readonly resolve: (event: unknown, context?: LambdaContextLike) => OpAttempt;
+}
+
 /**
  * The payload resolver of a job handler: checks `job` once (a DefinitionError at module load
  * when it is not a job made by job()) and computes its fingerprint once, then resolves each
  * event with resolveJobAttempt.
  */
-export function createJobAttemptResolver(job: JobDefinition): (event: unknown, context?: LambdaContextLike) => OpAttempt {
+export function createJobAttemptResolver(job: JobDefinition): JobAttemptResolver {
   if (!isJobDefinition(job)) {
     throw new DefinitionError(`jobHandler needs a job made by job({ name }, body), got ${describeValue(job)}; pass the job your state machine was compiled from`);
   }
   const planHash = computeJobFingerprint(job);
-  return (event, context) => resolveJobAttempt(job, planHash, event, context);
+  return { planHash, resolve: (event, context) => resolveJobAttempt(job, planHash, event, context) };
 }
 
 /**

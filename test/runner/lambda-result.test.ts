@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toJson } from '../../lib/runner/evaluate/payload-limit.js';
-import { toLambdaResult } from '../../lib/runner/local/lambda-result.js';
+import { readMadeLambdaResult, toLambdaResult, type MadeLambdaResults } from '../../lib/runner/local/lambda-result.js';
 
 describe('the lambda:invoke result of a local op attempt', () => {
   it('its JSON, made from the payload JSON, is what JSON.stringify gives for the whole result (any JSON payload)', () => {
@@ -20,5 +20,20 @@ describe('the lambda:invoke result of a local op attempt', () => {
     expect(result.Payload).toBeNull();
     expect(toJson(result)).toContain('"Payload":null,');
     expect(result.SdkHttpMetadata.AllHttpHeaders['Content-Length']).toStrictEqual(['4']);
+  });
+
+  it('a result text it made reads back as JSON.parse reads it (its Payload), any other text is parsed whole', () => {
+    const made: MadeLambdaResults = new Map();
+    const read = readMadeLambdaResult(made);
+    fc.assert(
+      fc.property(fc.option(fc.jsonValue(), { nil: undefined }), fc.string(), fc.nat(), (output, requestId, nowMs) => {
+        const text = toJson(toLambdaResult(output, requestId, nowMs, made));
+        expect(made.has(text)).toBe(true);
+        expect(read(text)).toStrictEqual({ Payload: (JSON.parse(text) as { Payload: unknown }).Payload });
+      }),
+      { seed: 14, numRuns: 300 },
+    );
+    expect(read('{"Payload":{"v":1},"StatusCode":200}')).toStrictEqual({ Payload: { v: 1 }, StatusCode: 200 });
+    expect(read('not json')).toBe('not json');
   });
 });

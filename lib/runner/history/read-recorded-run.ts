@@ -10,6 +10,17 @@ import type { RunResult } from '../types.js';
  * `runId` names the parent in the new run's input.
  */
 export function readRecordedRun(history: readonly HistoryEvent[], runId: string): RecordedRun {
+  return readRecordedRunWith(history, runId, parseJson);
+}
+
+/**
+ * A reader of a TaskSucceeded event's output text: the task result, parsed. A local run passes
+ * one that knows the texts it wrote itself (parseJson for any other).
+ */
+export type TaskOutputReader = (output: string) => unknown;
+
+/** readRecordedRun, with task results parsed by `readTaskOutput`. */
+function readRecordedRunWith(history: readonly HistoryEvent[], runId: string, readTaskOutput: TaskOutputReader): RecordedRun {
   const stateOfEvent = new Map<number, string>();
   const ops = new Map<string, { outcome: string; recorded?: unknown }>();
   let input: unknown = {};
@@ -48,7 +59,7 @@ export function readRecordedRun(history: readonly HistoryEvent[], runId: string)
     // A split job's parent starts its parts with startExecution Tasks: not ops.
     if (event.type === 'TaskScheduled' && event.taskScheduledEventDetails?.resourceType !== 'lambda') notOps.add(name);
     if (event.type === 'TaskSucceeded') {
-      const result = parseJson(event.taskSucceededEventDetails?.output ?? 'null');
+      const result = readTaskOutput(event.taskSucceededEventDetails?.output ?? 'null');
       const payload = typeof result === 'object' && result !== null && 'Payload' in result ? result.Payload : result;
       const marker = isOpOutcomeMarker(payload) ? payload.o : undefined;
       ops.set(name, marker === undefined ? { outcome: 'succeeded', recorded: payload } : { outcome: marker });
@@ -59,7 +70,8 @@ export function readRecordedRun(history: readonly HistoryEvent[], runId: string)
   return { runId, status, input, ops: [...ops.entries()].filter(([name]) => !notOps.has(name)).map(([name, op]) => ({ name, ...op })) };
 }
 
-function parseJson(text: string): unknown {
+/** JSON.parse, or the text itself when it is not JSON. */
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -72,10 +84,15 @@ function parseJson(text: string): unknown {
  * the parent's); the run id is the execution name its Tasks sent (the ops' ctx.runId).
  */
 export function readRecordedRunResult(result: RunResult): RecordedRun {
+  return readRecordedRunResultWith(result, parseJson);
+}
+
+/** readRecordedRunResult, with task results parsed by `readTaskOutput`. */
+export function readRecordedRunResultWith(result: RunResult, readTaskOutput: TaskOutputReader): RecordedRun {
   const histories = collectHistories(result);
   const runId = histories.map(readPayloadRunId).find((id) => id !== undefined) ?? 'local-run';
-  const root = readRecordedRun(result.history, runId);
-  return { ...root, ops: histories.flatMap((history, index) => (index === 0 ? root.ops : readRecordedRun(history, runId).ops)) };
+  const root = readRecordedRunWith(result.history, runId, readTaskOutput);
+  return { ...root, ops: histories.flatMap((history, index) => (index === 0 ? root.ops : readRecordedRunWith(history, runId, readTaskOutput).ops)) };
 }
 
 function collectHistories(result: RunResult): (readonly HistoryEvent[])[] {

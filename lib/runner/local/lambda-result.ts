@@ -1,4 +1,5 @@
 import { registerJson } from '../evaluate/payload-limit.js';
+import { parseJson, type TaskOutputReader } from '../history/read-recorded-run.js';
 
 /** The Lambda integration's result around an op output: what `$states.result` sees. */
 export interface LocalLambdaResult {
@@ -16,9 +17,10 @@ export interface LocalLambdaResult {
 /**
  * The lambda:invoke result of an invocation whose wrapper returned `output` (undefined is
  * null, as the runtime sends it); its JSON is registered (registerJson), made from the
- * payload's JSON that Content-Length needs anyway.
+ * payload's JSON that Content-Length needs anyway. With `made`, the result's JSON is kept there
+ * with its payload's (readMadeLambdaResult).
  */
-export function toLambdaResult(output: unknown, requestId: string, nowMs: number): LocalLambdaResult {
+export function toLambdaResult(output: unknown, requestId: string, nowMs: number, made?: MadeLambdaResults): LocalLambdaResult {
   const payload = output === undefined ? null : output;
   const payloadJson = JSON.stringify(payload);
   const contentLength = String(Buffer.byteLength(payloadJson, 'utf8'));
@@ -49,11 +51,25 @@ export function toLambdaResult(output: unknown, requestId: string, nowMs: number
   const requestIdJson = JSON.stringify(requestId);
   const headerValues = (quote: (json: string) => string): string =>
     `"Connection":${quote('"keep-alive"')},"Content-Length":${quote(`"${contentLength}"`)},"Content-Type":${quote('"application/json"')},"Date":${quote(dateJson)},"X-Amz-Executed-Version":${quote('"$LATEST"')},"x-amzn-Remapped-Content-Length":${quote('"0"')},"x-amzn-RequestId":${quote(requestIdJson)}`;
-  registerJson(
-    result,
-    `{"ExecutedVersion":"$LATEST","Payload":${payloadJson},"SdkHttpMetadata":{"AllHttpHeaders":{${headerValues(inList)}},"HttpHeaders":{${headerValues(asIs)}},"HttpStatusCode":200},"SdkResponseMetadata":{"RequestId":${requestIdJson}},"StatusCode":200}`,
-  );
+  const json = `{"ExecutedVersion":"$LATEST","Payload":${payloadJson},"SdkHttpMetadata":{"AllHttpHeaders":{${headerValues(inList)}},"HttpHeaders":{${headerValues(asIs)}},"HttpStatusCode":200},"SdkResponseMetadata":{"RequestId":${requestIdJson}},"StatusCode":200}`;
+  registerJson(result, json);
+  made?.set(json, payloadJson);
   return result;
+}
+
+/** The payload JSON of each result JSON toLambdaResult made for one run: the run's TaskSucceeded outputs. */
+export type MadeLambdaResults = Map<string, string>;
+
+/**
+ * A TaskSucceeded output reader for a run whose results toLambdaResult made (`made`): a text it
+ * made is read from its payload's JSON alone (what reading the run back needs: the Payload,
+ * without parsing the headers around it); any other text is parsed whole.
+ */
+export function readMadeLambdaResult(made: MadeLambdaResults): TaskOutputReader {
+  return (output) => {
+    const payloadJson = made.get(output);
+    return payloadJson === undefined ? parseJson(output) : { Payload: JSON.parse(payloadJson) as unknown };
+  };
 }
 
 const inList = (json: string): string => `[${json}]`;

@@ -5,8 +5,8 @@ import { createJobEventServer } from '../../handler/job-handler.js';
 import { buildReexecutionInput, validateRunConfig, type JobDefinition, type LogRecord, type RecordedRun, type ReexecutionStrategy } from '../../job/index.js';
 import { STORED_KEY, STORED_RUN_KEY, VALUE_KEY, isOpStoredEnvelope, isOpValueEnvelope, readPayloadRetryNumber } from '../../job/wire-protocol.js';
 import { IO_OBJECT_MISSING_ERROR } from '../../io/io-errors.js';
-import { readRecordedRunResult } from '../history/read-recorded-run.js';
-import { toLambdaResult } from './lambda-result.js';
+import { readRecordedRunResult, readRecordedRunResultWith } from '../history/read-recorded-run.js';
+import { readMadeLambdaResult, toLambdaResult, type MadeLambdaResults } from './lambda-result.js';
 import { DirectoryIoManager } from '../../io/directory-io-manager.js';
 import type { IoManager } from '../../io/io-manager.js';
 import { InMemoryIoManager } from '../../io/memory-io-manager.js';
@@ -177,6 +177,8 @@ export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOp
   });
   let requests = 0;
   const attempts = new Set<LocalAttempt>();
+  // The results' JSON with their payloads' JSON: the ops' outputs are read back from these, not from the whole texts.
+  const madeResults: MadeLambdaResults = new Map();
   const invokeOp: TaskHandler = async (args, context) => {
     clock = context.clock;
     callbacks = context.callbacks;
@@ -195,7 +197,7 @@ export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOp
       // The invocation that decides on a caught timeout or crash runs no op code: it takes no simulated seconds.
       const timed = isDecidingFault(payload) ? NO_SIMULATED_SECONDS : simulated;
       const output = await attempt.run(() => runForSimulatedSeconds(timed, context.stateName, attempt.clock, () => handle(payload, lambdaContext)));
-      return toLambdaResult(output, requestId, context.clock.now());
+      return toLambdaResult(output, requestId, context.clock.now(), madeResults);
     } finally {
       attempts.delete(attempt);
     }
@@ -221,7 +223,7 @@ export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOp
     return {
       ...result,
       opOutputs: await readOpOutputs(
-        result,
+        readRecordedRunResultWith(result, readMadeLambdaResult(madeResults)),
         ioManager,
         job.invocations.map((invocation) => invocation.name),
       ),
@@ -263,9 +265,8 @@ function reportLateCrash(writeLog: ((record: LogRecord) => void) | undefined, op
   else process.stdout.write(`${JSON.stringify(record)}\n`);
 }
 
-/** Every succeeded op's output of a finished run: its recorded envelope's value, or the stored value read back. */
-async function readOpOutputs(result: RunResult, ioManager: IoManager, opNames: readonly string[]): Promise<Record<string, unknown>> {
-  const recorded = readRecordedRunResult(result);
+/** Every succeeded op's output of a finished run (read back by readRecordedRunResult): its recorded envelope's value, or the stored value read back. */
+async function readOpOutputs(recorded: RecordedRun, ioManager: IoManager, opNames: readonly string[]): Promise<Record<string, unknown>> {
   const outputs: Record<string, unknown> = {};
   // In invocation order: the histories of a split job's parent and children list ops by where they ran.
   const order = new Map(opNames.map((name, k) => [name, k]));
