@@ -37,6 +37,7 @@ export function clearExpressionCaches(): void {
   sourceFacts.clear();
   trees.clear();
   compiledExpressions.clear();
+  sourceReferences.clear();
 }
 
 /** Tests: whether this module has loaded the jsonata engine yet. */
@@ -334,22 +335,46 @@ const compiledExpressions = new Map<string, CompiledExpression | null>();
  * by parse-jsonata.ts, else parsed by jsonata itself) once per distinct source per process, or
  * undefined when the source is outside the subset.
  */
-function readCompiledExpression(template: Extract<Template, { kind: 'expression' }>): CompiledExpression | undefined {
-  let compiledExpression = compiledExpressions.get(template.facts.engineSource);
+function readCompiledExpression(engineSource: string, where: string): CompiledExpression | undefined {
+  let compiledExpression = compiledExpressions.get(engineSource);
   if (compiledExpression === undefined) {
-    const tree = readTree(template.facts.engineSource)?.tree ?? compileExpression(template.facts.engineSource, template.where).ast();
+    const tree = readTree(engineSource)?.tree ?? compileExpression(engineSource, where).ast();
     compiledExpression = compileJsonataAst(tree) ?? null;
-    compiledExpressions.set(template.facts.engineSource, compiledExpression);
+    compiledExpressions.set(engineSource, compiledExpression);
   }
   return compiledExpression ?? undefined;
 }
 
+/** What the engine (or the compiled form) evaluates: the source's shape with its slots bound, else the source as it is. */
+interface BoundEvaluation {
+  readonly engineSource: string;
+  readonly bindings: Record<string, unknown>;
+}
+
+/**
+ * The bindings of one evaluation of a template's shape (or source); the source itself when a
+ * slot's value is one only jsonata can tell (see bindShapeSlots).
+ */
+function bindEvaluation(template: Extract<Template, { kind: 'expression' }>, env: EvaluationEnvironment): BoundEvaluation {
+  const facts = template.facts;
+  const bindings = bindReferences(facts.references, env);
+  if (facts.slots === undefined || bindShapeSlots(facts.slots, env.variables, bindings)) return { engineSource: facts.engineSource, bindings };
+  let references = sourceReferences.get(facts.source);
+  if (references === undefined) {
+    references = readTree(facts.source)?.variables ?? listReferences(facts.source);
+    sourceReferences.set(facts.source, references);
+  }
+  return { engineSource: facts.source, bindings: bindReferences(references, env) };
+}
+
+/** The `$names` of shaped sources evaluated as they are (rarely: see bindEvaluation), once per source per process. */
+const sourceReferences = new Map<string, readonly string[]>();
+
 /** The value of the compiled expression with the bindings the engine would get, or FALL_BACK (outside the subset, or an engine error to report). */
 function evaluateCompiledExpression(template: Extract<Template, { kind: 'expression' }>, env: EvaluationEnvironment): unknown {
-  const compiledExpression = readCompiledExpression(template);
+  const { engineSource, bindings } = bindEvaluation(template, env);
+  const compiledExpression = readCompiledExpression(engineSource, template.where);
   if (compiledExpression === undefined) return FALL_BACK;
-  const bindings = bindReferences(template.facts.references, env);
-  if (template.facts.slots !== undefined) bindShapeSlots(template.facts.slots, env.variables, bindings);
   let value: unknown;
   try {
     value = evaluateCompiled(compiledExpression, bindings);
@@ -357,7 +382,7 @@ function evaluateCompiledExpression(template: Extract<Template, { kind: 'express
     if (error === FALL_BACK_SIGNAL) return FALL_BACK;
     throw error;
   }
-  observer?.({ engineSource: template.facts.engineSource, by: 'compiled', bindings, value });
+  observer?.({ engineSource, by: 'compiled', bindings, value });
   return value;
 }
 
@@ -378,10 +403,9 @@ function checkResult(template: Extract<Template, { kind: 'expression' }>, env: E
 
 async function evaluateWithEngine(template: Extract<Template, { kind: 'expression' }>, env: EvaluationEnvironment): Promise<unknown> {
   try {
-    const bindings = bindReferences(template.facts.references, env);
-    if (template.facts.slots !== undefined) bindShapeSlots(template.facts.slots, env.variables, bindings);
-    const value: unknown = await compileExpression(template.facts.engineSource, template.where).evaluate(undefined, bindings);
-    observer?.({ engineSource: template.facts.engineSource, by: 'engine', bindings, value });
+    const { engineSource, bindings } = bindEvaluation(template, env);
+    const value: unknown = await compileExpression(engineSource, template.where).evaluate(undefined, bindings);
+    observer?.({ engineSource, by: 'engine', bindings, value });
     return value;
   } catch (error) {
     failQueryEvaluation(

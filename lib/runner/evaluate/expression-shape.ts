@@ -10,7 +10,13 @@
  *   value or a condition's else branch) becomes a variable bound to the same string;
  * - a variable reference `$v148` (a name with a digit, not one of jsonata's functions, never
  *   assigned, called or declared in the source) becomes another variable bound to the same value,
- *   or left unbound when the original is unbound (both give nothing).
+ *   or left unbound when the original is unbound (both give nothing);
+ * - such a variable with field steps, `$r8.v930`, standing alone (not itself a step of a longer
+ *   path, and followed by `)`, `]`, `}`, `,`, `;` or the end: nothing that would apply to its last
+ *   step) becomes a variable bound to the path's value, read as jsonata reads it
+ *   (fast-expression.ts readFieldPath); where only jsonata can tell what the path gives (an
+ *   array being mapped, a sequence, an inherited property), bindShapeSlots says so and the
+ *   caller evaluates the source as it is.
  * Anything that could make the two differ is not shaped at all (the source is parsed as it is):
  * double quotes, escapes, backticks, regular expressions or division (`/`), comments,
  * `function`, `~>`, `@` and `#` bindings, or the reserved prefix itself.
@@ -18,8 +24,14 @@
  * and the same errors.
  */
 
+import { readFieldPath } from './fast-expression.js';
+import { FALL_BACK } from './fast-path.js';
+
 /** One part taken out of a source, in the order of its slot variable. */
-export type ShapeSlot = { readonly kind: 'literal'; readonly value: string } | { readonly kind: 'variable'; readonly name: string };
+export type ShapeSlot =
+  | { readonly kind: 'literal'; readonly value: string }
+  | { readonly kind: 'variable'; readonly name: string }
+  | { readonly kind: 'path'; readonly name: string; readonly fields: readonly string[] };
 
 export interface ExpressionShape {
   /** The source with slot variables in place of the parts taken out. */
@@ -48,6 +60,11 @@ const NAME_ENDS = new Set('.[]{}(),@#;:?+-*/%|=<>^&!~ \t\n\r\v');
 const KEPT_NAME = /\$([A-Za-z0-9_]+)[ \t\n\r\v]*(?::=|\()/g;
 const SPACE = new Set(' \t\n\r\v');
 const SPECIAL = /['$]/g;
+/** One field step: a dot and a name that is no keyword (jsonata reads `.and`, `.in`, `.true` otherwise). */
+const FIELD_STEP = /\.([A-Za-z_][A-Za-z0-9_]*)/y;
+const KEYWORDS = new Set(['and', 'or', 'in', 'true', 'false', 'null', 'function']);
+/** What may follow a path slot: nothing that applies to the path's last step (a predicate, a step, a call, a group). */
+const PATH_FOLLOWERS = new Set(')]},;');
 const JSONATA_SPACE = /^[ \t\n\r\v]+|[ \t\n\r\v]+$/g;
 
 /**
@@ -80,6 +97,18 @@ export function readExpressionShape(text: string, functionNames: ReadonlySet<str
       at = NAME.lastIndex;
       // jsonata's name runs on to the next operator character: `$v1é` is the variable `v1é`.
       if (isRenamable(name, kept, functionNames) && (at === source.length || NAME_ENDS.has(source[at]!))) {
+        const path = readPathSlot(source, at, name);
+        if (path !== undefined) {
+          at = path.end;
+          let index = variableSlots.get(path.key);
+          if (index === undefined) {
+            index = slots.length;
+            slot(path.slot);
+            variableSlots.set(path.key, index);
+          }
+          shaped += `$${SLOT_PREFIX}${index}`;
+          continue;
+        }
         let index = variableSlots.get(name);
         if (index === undefined) {
           index = slots.length;
@@ -99,6 +128,30 @@ export function readExpressionShape(text: string, functionNames: ReadonlySet<str
   return slots.length === 0 ? undefined : { source: shaped, slots };
 }
 
+/**
+ * The field steps after the renamable variable `name` (its name ends at `at`), when they make a
+ * path slot: the variable starts the path (no `.` before its `$`), every step is a plain name, and
+ * what follows is in PATH_FOLLOWERS. `key` tells equal paths apart from variables (`r8.v930`).
+ */
+function readPathSlot(source: string, at: number, name: string): { readonly slot: ShapeSlot; readonly key: string; readonly end: number } | undefined {
+  if (source[at] !== '.' || source[skipSpace(source, at - name.length - 2, -1)] === '.') return undefined;
+  const fields: string[] = [];
+  let end = at;
+  for (;;) {
+    FIELD_STEP.lastIndex = end;
+    const step = FIELD_STEP.exec(source);
+    if (step === null) break;
+    const field = step[1]!;
+    const after = FIELD_STEP.lastIndex;
+    if (KEYWORDS.has(field) || (after < source.length && !NAME_ENDS.has(source[after]!))) return undefined;
+    fields.push(field);
+    end = after;
+  }
+  const next = skipSpace(source, end, 1);
+  if (fields.length === 0 || (next < source.length && !PATH_FOLLOWERS.has(source[next]!))) return undefined;
+  return { slot: { kind: 'path', name, fields }, key: `${name}.${fields.join('.')}`, end };
+}
+
 /** A variable that may be bound under another name (`kept`: the names the source assigns or calls). */
 function isRenamable(name: string, kept: ReadonlySet<string>, functionNames: ReadonlySet<string>): boolean {
   if (!/^[A-Za-z_]\w*$/.test(name) || !/\d/.test(name) || JSONATA_FUNCTION_NAMES.has(name) || functionNames.has(name)) return false;
@@ -112,10 +165,22 @@ function skipSpace(source: string, from: number, step: 1 | -1): number {
   return at;
 }
 
-/** The bindings of a shape's slots: literals as they were, variables from `variables` when bound there. */
-export function bindShapeSlots(slots: readonly ShapeSlot[], variables: Readonly<Record<string, unknown>>, bindings: Record<string, unknown>): void {
-  slots.forEach((slot, i) => {
+/**
+ * Binds a shape's slots: literals as they were, variables from `variables` when bound there,
+ * paths to their values (left unbound where the value is nothing). False when a path's value is
+ * one only jsonata can tell: then evaluate the source itself, not the shape.
+ */
+export function bindShapeSlots(slots: readonly ShapeSlot[], variables: Readonly<Record<string, unknown>>, bindings: Record<string, unknown>): boolean {
+  for (let i = 0; i < slots.length; i += 1) {
+    const slot = slots[i]!;
     if (slot.kind === 'literal') bindings[`${SLOT_PREFIX}${i}`] = slot.value;
-    else if (slot.name in variables) bindings[`${SLOT_PREFIX}${i}`] = variables[slot.name];
-  });
+    else if (!(slot.name in variables)) continue;
+    else if (slot.kind === 'variable') bindings[`${SLOT_PREFIX}${i}`] = variables[slot.name];
+    else {
+      const value = readFieldPath(variables[slot.name], slot.fields);
+      if (value === FALL_BACK) return false;
+      if (value !== undefined) bindings[`${SLOT_PREFIX}${i}`] = value;
+    }
+  }
+  return true;
 }

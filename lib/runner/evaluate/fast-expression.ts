@@ -195,6 +195,16 @@ function evaluatePath(variable: string, fields: readonly string[], scope: FastSc
   // An unbound name may be one of jsonata's own functions ($sum, $string, ...): left to jsonata.
   else if (Object.hasOwn(scope.functions, variable) || !(variable in scope.variables)) return FALL_BACK;
   else current = scope.variables[variable];
+  return readFieldPath(current, fields);
+}
+
+/**
+ * The value of field steps over a variable's value (`$v.a.b` once `$v` is read), as jsonata
+ * gives it, or FALL_BACK where only jsonata can tell (an array being mapped, a sequence, a
+ * function, an inherited property, anything but a plain object before a field).
+ */
+export function readFieldPath(value: unknown, fields: readonly string[]): unknown {
+  let current = value;
   if (typeof current === 'function' || isSequence(current)) return FALL_BACK;
   const last = fields.length - 1;
   for (let i = 0; i <= last; i += 1) {
