@@ -8,7 +8,8 @@ import { FUNCTION_ARN_PLACEHOLDER, MAX_DEFINITION_CHARACTERS, MAX_FUNCTION_TIMEO
 import type { AslDefinition, AslPassState, AslState, JsonObject } from './asl-types.js';
 import { buildFaultVariables, compileFaultHandling } from './compile-faults.js';
 import { compileOpRetries, findStrictViolations, type RetryFidelity } from './compile-retriers.js';
-import { compileStructure, type CarriedOps, type ChildCache, type OpCompileInfo } from './compile-structure.js';
+import { compileStructure, type CarriedOps, type OpCompileInfo } from './compile-structure.js';
+import { ChildCache } from './child-cache.js';
 import { decomposeGraph } from './decompose-graph.js';
 import { decomposeExact, type CrossEdge } from './decompose-exact.js';
 import { computeWaitTimeoutSeconds } from './wait-timeouts.js';
@@ -224,8 +225,8 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
       ...buildFinalStates(job, graph.names, top.markerSources, top.variables, sinks),
     ]);
   };
-  // A split job's attempts compile many of the same children: each is compiled once (compile-structure.ts ChildCache).
-  const childCache: ChildCache = new Map();
+  // A split job's attempts compile many of the same children: each is compiled once (child-cache.ts).
+  const childCache = new ChildCache();
   const buildSplit = (root: OpBlock, externals: ReadonlySet<OpBlock>, inlined?: ReadonlySet<OpBlock>): BuiltSplit => {
     const parent = compileSplitParent(root, { graph, ops, sinks, externals, describeChild, childCache, carriedOps }, CHECK_STATE_NAME, inlined);
     // init-run assigns the op names, which the parent's catchers also use to name the ops of a failed child (compile-split-parent.ts).
@@ -265,7 +266,7 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
       `job "${job.name}" compiles to ${characters} characters with concurrency 'exact', over the limit of ${limit}; exact mode does not split a job into child state machines yet: use concurrency 'structured' for it, or split it into smaller jobs`,
     );
   }
-  const measure = createDefinitionMeasure();
+  const measure = createDefinitionMeasure(childCache);
   const split = splitJob(structure, buildSplit, measured.opCharacters, limit, measure);
   if ('failure' in split) {
     throw new DefinitionError(

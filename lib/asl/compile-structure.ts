@@ -18,6 +18,7 @@ import {
 import { FUNCTION_ARN_PLACEHOLDER } from './asl-constants.js';
 import { buildAwaitState, buildAwaitStateName, buildAwaitVariableName, buildReleaseStateName, buildReleaseStates } from './compile-coordination.js';
 import { buildFaultVariables } from './compile-faults.js';
+import type { ChildCache } from './child-cache.js';
 
 /** What the structure compiler needs to know about each op, by index. */
 export interface OpCompileInfo {
@@ -61,21 +62,6 @@ export interface StructureContext {
 
 /** The ops each block's outside needs, ascending, by block (see StructureContext.carriedOps). */
 export type CarriedOps = Map<OpBlock, readonly number[]>;
-
-/**
- * Compiled child machines of one job by block and by the number of the block's first Parallel
- * (its Parallels are numbered on from it in pre-order): what a child's states depend on besides
- * the job. Its name, placeholder and Comment come from its child number, given on each use.
- */
-export type ChildCache = Map<OpBlock, Map<number, CachedChild>>;
-
-/** A compiled child machine without its Comment, the parent's variables it reads, and its carry's shape. */
-interface CachedChild {
-  readonly states: AslDefinition['States'];
-  readonly reads: number[];
-  readonly single: boolean;
-  readonly f: boolean;
-}
 
 /** The cross edges of an exact structure, as the structure compiler places their states. */
 export interface ExactWaits {
@@ -397,11 +383,11 @@ export class StructureCompiler {
   }
 
   /** Adds the child state machine of `block` to `this.children`; returns the parent's variables it reads (from its Input). */
-  compileChildDefinition(block: OpBlock, number: number, carried: readonly number[], shape: CarryShape): number[] {
+  compileChildDefinition(block: OpBlock, number: number, carried: readonly number[], shape: CarryShape): readonly number[] {
     const name = `part${number}`;
     const comment = this.context.describeChild?.(name) ?? `stepops child ${name}`;
     const offset = this.parallelOffsets.get(block)!;
-    const cached = this.context.childCache?.get(block)?.get(offset);
+    const cached = this.context.childCache?.get(block, offset);
     if (cached !== undefined) {
       shape.single = cached.single;
       shape.f = cached.f;
@@ -425,12 +411,7 @@ export class StructureCompiler {
     };
     for (const k of reads) initAssign[buildOutputVariableName(k, 0)] = expression(`$states.input.${buildCarryKey(k)}`);
     const states: AslDefinition['States'] = Object.fromEntries([[INIT_STATE_NAME, { Type: 'Pass', Output: {}, Assign: initAssign, Next: first }], ...childStates]);
-    const cache = this.context.childCache;
-    if (cache !== undefined) {
-      const byOffset = cache.get(block) ?? new Map<number, CachedChild>();
-      byOffset.set(offset, { states, reads, single: shape.single, f: shape.f });
-      cache.set(block, byOffset);
-    }
+    this.context.childCache?.set(block, offset, { states, reads, single: shape.single, f: shape.f });
     this.children.push({ name, placeholder: buildChildPlaceholder(number), definition: buildChildDefinition(comment, states) });
     return reads;
   }

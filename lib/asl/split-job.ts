@@ -1,5 +1,6 @@
 import type { AslBranch, AslDefinition, AslState } from './asl-types.js';
 import type { BuiltSplit } from './compile-job.js';
+import type { ChildCache } from './child-cache.js';
 import { listBlockOps, type OpBlock } from './op-blocks.js';
 import { buildFailedStateName, buildWaitStateName } from './state-names.js';
 
@@ -48,21 +49,13 @@ export function measureDefinitionCharacters(definition: AslDefinition): number {
 }
 
 /**
- * measureDefinitionCharacters that serializes each States object once: a split job's attempts
- * share the states of the children they have in common (compile-structure.ts ChildCache), and
- * only a child's Comment (its number) differs. For one compile, whose states are never modified.
+ * measureDefinitionCharacters that serializes each States object once (ChildCache.textOf): a
+ * split job's attempts share the states of the children they have in common (child-cache.ts),
+ * and only a child's Comment (its number) differs. For one compile, whose states are never modified.
  */
-export function createDefinitionMeasure(): (definition: AslDefinition) => number {
-  const statesCharacters = new WeakMap<AslDefinition['States'], number>();
-  return (definition) => {
-    let states = statesCharacters.get(definition.States);
-    if (states === undefined) {
-      states = JSON.stringify(definition.States).length;
-      statesCharacters.set(definition.States, states);
-    }
-    // The definition's other fields, and `{}` in place of its states.
-    return JSON.stringify({ ...definition, States: {} }).length - 2 + states;
-  };
+export function createDefinitionMeasure(texts: ChildCache): (definition: AslDefinition) => number {
+  // The definition's other fields, and `{}` in place of its states.
+  return (definition) => JSON.stringify({ ...definition, States: {} }).length - 2 + texts.textOf(definition.States).length;
 }
 
 function stripBranches(state: AslState): AslState {
@@ -95,9 +88,10 @@ export interface SplitPlan {
  * in turn), so a wide fan-out makes a few children, not one per branch; a sequence that does
  * not fit is cut into runs of consecutive items that fit (each run one child), an item too big
  * on its own planned in turn. Every op is in a child: the parent runs none (compile-split-parent.ts).
- * Returns undefined when an op alone does not fit.
+ * Returns undefined when an op alone does not fit. A run or group of several blocks is the
+ * block `groups` holds for those blocks, if any (see GroupBlocks).
  */
-export function planSplit(root: OpBlock, opCharacters: readonly number[], budget: number): SplitPlan | undefined {
+export function planSplit(root: OpBlock, opCharacters: readonly number[], budget: number, groups: GroupBlocks = new Map()): SplitPlan | undefined {
   const externals = new Set<OpBlock>();
   const sizes = new Map<OpBlock, number>();
   // blockCharacters, summed from the children's sizes so that nested blocks cost linear time in all.
@@ -126,7 +120,7 @@ export function planSplit(root: OpBlock, opCharacters: readonly number[], budget
     let runSize = 0;
     const flush = (): void => {
       if (run.length === 0) return;
-      items.push(external(run.length === 1 ? run[0]! : { kind: 'sequence', items: run }));
+      items.push(external(run.length === 1 ? run[0]! : findGroup(groups, 'sequence', run)));
       run = [];
       runSize = 0;
     };
@@ -148,7 +142,7 @@ export function planSplit(root: OpBlock, opCharacters: readonly number[], budget
   };
   const planParallel = (branches: readonly OpBlock[]): OpBlock | undefined => {
     const planned: OpBlock[] = [];
-    const groups: { branches: OpBlock[]; size: number }[] = [];
+    const packed: { branches: OpBlock[]; size: number }[] = [];
     const bySize = [...branches].sort((a, b) => size(b) - size(a));
     for (const branch of bySize) {
       const branchSize = size(branch);
@@ -158,19 +152,42 @@ export function planSplit(root: OpBlock, opCharacters: readonly number[], budget
         planned.push(inner);
         continue;
       }
-      const group = groups.find((candidate) => candidate.size + branchSize + PARALLEL_CHARACTERS <= budget);
-      if (group === undefined) groups.push({ branches: [branch], size: branchSize + PARALLEL_CHARACTERS });
+      const group = packed.find((candidate) => candidate.size + branchSize + PARALLEL_CHARACTERS <= budget);
+      if (group === undefined) packed.push({ branches: [branch], size: branchSize + PARALLEL_CHARACTERS });
       else {
         group.branches.push(branch);
         group.size += branchSize;
       }
     }
-    for (const group of groups) planned.push(external(group.branches.length === 1 ? group.branches[0]! : { kind: 'parallel', branches: group.branches }));
+    for (const group of packed) planned.push(external(group.branches.length === 1 ? group.branches[0]! : findGroup(groups, 'parallel', group.branches)));
     return { kind: 'parallel', branches: planned };
   };
   const planned = plan(root);
   if (planned === undefined) return undefined;
   return { root: planned, externals };
+}
+
+/**
+ * The sequence and Parallel blocks planSplit made of several blocks (a run of a sequence's items,
+ * a group of a Parallel's branches), by their first member. Every attempt of a split that groups
+ * the same blocks gets the same block object, so what is cached by block (the compiled child,
+ * child-cache.ts; its carried ops, compile-structure.ts CarriedOps) is found again.
+ */
+export type GroupBlocks = Map<OpBlock, OpBlock[]>;
+
+/** The block of `kind` made of `members` (two or more), the one `groups` holds if any. */
+function findGroup(groups: GroupBlocks, kind: 'sequence' | 'parallel', members: OpBlock[]): OpBlock {
+  const first = members[0]!;
+  const known = groups.get(first) ?? [];
+  for (const block of known) {
+    if (block.kind !== kind) continue;
+    const others = block.kind === 'sequence' ? block.items : block.kind === 'parallel' ? block.branches : [];
+    if (others.length === members.length && others.every((other, i) => other === members[i])) return block;
+  }
+  const block: OpBlock = kind === 'sequence' ? { kind, items: members } : { kind, branches: members };
+  known.push(block);
+  groups.set(first, known);
+  return block;
 }
 
 /**
@@ -190,8 +207,9 @@ export function splitJob(
 ): BuiltSplit | { failure: string } {
   let budget = Math.floor(limit * 0.9) - SPLIT_FIXED_CHARACTERS;
   let smallestOverflow: string | undefined;
+  const groups: GroupBlocks = new Map();
   for (let attempt = 0; attempt < 16 && budget > 0; attempt += 1) {
-    const plan = planSplit(structure, opCharacters, budget);
+    const plan = planSplit(structure, opCharacters, budget, groups);
     if (plan === undefined) return { failure: `an op's own states alone take more than ${budget} characters` };
     const result = build(plan.root, plan.externals);
     const parentCharacters = measure(result.definition);

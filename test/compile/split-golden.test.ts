@@ -11,7 +11,8 @@ import { readGolden } from './golden.js';
  * split's attempts (compile-structure.ts ChildCache), which must not change a character. Each
  * case is the sha256 of JSON.stringify of the whole CompiledJob (parent, children, retry plans,
  * diagnostics) and its length; the golden (test/compile/golden/split-jobs.json) was written by
- * main 67309fc, before the cache. Rewrite with UPDATE_GOLDEN=1 only for a deliberate change.
+ * main 67309fc, before the cache (the two renumbered cases by main c3932d3, before child-cache.ts
+ * renumbered cached children's Parallels). Rewrite with UPDATE_GOLDEN=1 only for a deliberate change.
  */
 const mix = (k: number): RetryPolicy | undefined =>
   [undefined, new RetryPolicy({ maxRetries: 2, delay: 5 }), new RetryPolicy({ maxRetries: 3, delay: 2, backoff: Backoff.EXPONENTIAL })][k % 3];
@@ -24,6 +25,9 @@ describe('split jobs compile as before (pinned on seeded graphs)', () => {
     ['random 200 k=3 seed 4, limit 60,000', 200, 3, 4, 60_000],
     ['random 80 k=1 seed 5, limit 20,000', 80, 1, 5, 20_000],
     ['random 150 k=2 seed 6, limit 25,000', 150, 2, 6, 25_000],
+    // Attempts that number the same child's Parallels from another offset (child-cache.ts renumbers them).
+    ['random 600 k=2 seed 11, limit 80,000 (21 children, renumbered)', 600, 2, 11, 80_000],
+    ['random 1000 k=2 seed 13, limit 300,000 (renumbered)', 1000, 2, 13, 300_000],
   ];
   const actual = Object.fromEntries(
     cases.map(([name, size, k, seed, limit]) => {
