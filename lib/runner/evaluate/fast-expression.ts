@@ -29,89 +29,134 @@ export interface FastScope {
   readonly functions: object;
 }
 
-const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
-const STRING = /'([^'\\]*)'/y;
-const BACKTICK = /`([^`]+)`/y;
 const KEYWORDS = new Set(['and', 'or', 'in', 'true', 'false', 'null', 'function']);
 
 /** What jsonata's tokenizer skips between tokens (no more: JavaScript's trim() also drops characters jsonata rejects). */
 const JSONATA_SPACE = /^[ \t\n\r\v]+|[ \t\n\r\v]+$/g;
 
-/** The expression tree of a source in the grammar above (a call at the top), or undefined for any other source. */
+/**
+ * The expression tree of a source in the grammar above (a call at the top), or undefined for
+ * any other source. One pass over the characters, no regular expression per token (every
+ * distinct payload of a run is read once, on the run's first parse of it).
+ */
 export function readFastExpression(text: string): FastNode | undefined {
   const source = text.replace(JSONATA_SPACE, '');
   if (!source.startsWith('$merge(') && !source.startsWith('$sum(')) return undefined;
-  let at = 0;
-  const match = (pattern: RegExp): RegExpExecArray | null => {
-    pattern.lastIndex = at;
-    const found = pattern.exec(source);
-    if (found !== null) at = pattern.lastIndex;
-    return found;
-  };
-  const take = (text: string): boolean => {
-    if (!source.startsWith(text, at)) return false;
-    at += text.length;
-    return true;
-  };
-  const readArray = (): (FastNode & { kind: 'array' }) | undefined => {
-    if (!take('[')) return undefined;
-    const items: FastNode[] = [];
-    if (take(']')) return { kind: 'array', items };
-    for (;;) {
-      const item = readNode();
-      if (item === undefined) return undefined;
-      items.push(item);
-      if (take(']')) return { kind: 'array', items };
-      if (!take(',')) return undefined;
+  const reader = { source, at: 0 };
+  const node = readNode(reader);
+  return node !== undefined && reader.at === source.length ? node : undefined;
+}
+
+interface Reader {
+  readonly source: string;
+  at: number;
+}
+
+const APOSTROPHE = 39;
+const BACKSLASH = 92;
+const BACKTICK = 96;
+
+/** `[A-Za-z_]` (first) or `[A-Za-z0-9_]` (rest) of a name. */
+function isNameCode(code: number, first: boolean): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95 || (!first && code >= 48 && code <= 57);
+}
+
+/** A name (`[A-Za-z_][A-Za-z0-9_]*`) at the reader's position, or undefined. */
+function readName(reader: Reader): string | undefined {
+  const { source } = reader;
+  const from = reader.at;
+  let at = from;
+  if (!isNameCode(source.charCodeAt(at), true)) return undefined;
+  at += 1;
+  while (at < source.length && isNameCode(source.charCodeAt(at), false)) at += 1;
+  reader.at = at;
+  return source.slice(from, at);
+}
+
+/** The text between `quote`s at the reader's position (`'...'`: no apostrophe or backslash inside; `` `...` ``: at least one character), or undefined. */
+function readQuoted(reader: Reader, quote: number): string | undefined {
+  const { source } = reader;
+  if (source.charCodeAt(reader.at) !== quote) return undefined;
+  const from = reader.at + 1;
+  let at = from;
+  while (at < source.length) {
+    const code = source.charCodeAt(at);
+    if (code === quote) {
+      if (quote === BACKTICK && at === from) return undefined;
+      reader.at = at + 1;
+      return source.slice(from, at);
     }
-  };
-  const readObject = (): FastNode | undefined => {
-    if (!take('{')) return undefined;
-    const pairs: [string, FastNode][] = [];
-    const keys = new Set<string>();
-    if (take('}')) return { kind: 'object', pairs };
-    for (;;) {
-      const key = match(STRING);
-      // Repeated keys (jsonata's D1009) and its reserved ones (D1013) are left to jsonata.
-      if (key === null || keys.has(key[1]!) || key[1] === '_jsonata_lambda' || key[1] === '_jsonata_function' || !take(':')) return undefined;
-      const value = readNode();
-      if (value === undefined) return undefined;
-      keys.add(key[1]!);
-      pairs.push([key[1]!, value]);
-      if (take('}')) return { kind: 'object', pairs };
-      if (!take(',')) return undefined;
-    }
-  };
-  const readNode = (): FastNode | undefined => {
-    const char = source[at];
-    if (char === "'") {
-      const literal = match(STRING);
-      return literal === null ? undefined : { kind: 'string', value: literal[1]! };
-    }
-    if (char === '[') return readArray();
-    if (char === '{') return readObject();
-    if (char !== '$') return undefined;
+    if (quote === APOSTROPHE && code === BACKSLASH) return undefined;
     at += 1;
-    const name = match(NAME);
-    if (name === null) return undefined;
-    if (source[at] === '(') {
-      if (name[0] !== 'merge' && name[0] !== 'sum') return undefined;
-      at += 1;
-      const argument = readArray();
-      if (argument === undefined || !take(')')) return undefined;
-      return { kind: 'call', name: name[0], argument };
-    }
-    const fields: string[] = [];
-    while (take('.')) {
-      const field = source[at] === '`' ? match(BACKTICK) : match(NAME);
-      // A bare keyword after a dot is an operator or a literal to jsonata, not a field name.
-      if (field === null || (field[1] === undefined && KEYWORDS.has(field[0]))) return undefined;
-      fields.push(field[1] ?? field[0]);
-    }
-    return { kind: 'path', variable: name[0], fields };
-  };
-  const node = readNode();
-  return node !== undefined && at === source.length ? node : undefined;
+  }
+  return undefined;
+}
+
+function take(reader: Reader, char: string): boolean {
+  if (reader.source[reader.at] !== char) return false;
+  reader.at += 1;
+  return true;
+}
+
+function readArray(reader: Reader): (FastNode & { kind: 'array' }) | undefined {
+  if (!take(reader, '[')) return undefined;
+  const items: FastNode[] = [];
+  if (take(reader, ']')) return { kind: 'array', items };
+  for (;;) {
+    const item = readNode(reader);
+    if (item === undefined) return undefined;
+    items.push(item);
+    if (take(reader, ']')) return { kind: 'array', items };
+    if (!take(reader, ',')) return undefined;
+  }
+}
+
+function readObject(reader: Reader): FastNode | undefined {
+  if (!take(reader, '{')) return undefined;
+  const pairs: [string, FastNode][] = [];
+  const keys = new Set<string>();
+  if (take(reader, '}')) return { kind: 'object', pairs };
+  for (;;) {
+    const key = readQuoted(reader, APOSTROPHE);
+    // Repeated keys (jsonata's D1009) and its reserved ones (D1013) are left to jsonata.
+    if (key === undefined || keys.has(key) || key === '_jsonata_lambda' || key === '_jsonata_function' || !take(reader, ':')) return undefined;
+    const value = readNode(reader);
+    if (value === undefined) return undefined;
+    keys.add(key);
+    pairs.push([key, value]);
+    if (take(reader, '}')) return { kind: 'object', pairs };
+    if (!take(reader, ',')) return undefined;
+  }
+}
+
+function readNode(reader: Reader): FastNode | undefined {
+  const char = reader.source[reader.at];
+  if (char === "'") {
+    const literal = readQuoted(reader, APOSTROPHE);
+    return literal === undefined ? undefined : { kind: 'string', value: literal };
+  }
+  if (char === '[') return readArray(reader);
+  if (char === '{') return readObject(reader);
+  if (char !== '$') return undefined;
+  reader.at += 1;
+  const name = readName(reader);
+  if (name === undefined) return undefined;
+  if (reader.source[reader.at] === '(') {
+    if (name !== 'merge' && name !== 'sum') return undefined;
+    reader.at += 1;
+    const argument = readArray(reader);
+    if (argument === undefined || !take(reader, ')')) return undefined;
+    return { kind: 'call', name, argument };
+  }
+  const fields: string[] = [];
+  while (take(reader, '.')) {
+    const quoted = reader.source.charCodeAt(reader.at) === BACKTICK;
+    const field = quoted ? readQuoted(reader, BACKTICK) : readName(reader);
+    // A bare keyword after a dot is an operator or a literal to jsonata, not a field name.
+    if (field === undefined || (!quoted && KEYWORDS.has(field))) return undefined;
+    fields.push(field);
+  }
+  return { kind: 'path', variable: name, fields };
 }
 
 /** The `$names` a tree mentions (its paths' variables and the functions it calls), each once, in first-seen order. */
