@@ -20,6 +20,8 @@ interface CachedBlock {
   /** The offset it was compiled at: its states there are the ones the others are renumbered from. */
   readonly compiledAt: number;
   readonly byOffset: Map<number, ChildStates>;
+  /** JSON.stringify of the states compiled at `compiledAt`, once the block is renumbered. */
+  text?: string;
 }
 
 /**
@@ -29,12 +31,12 @@ interface CachedBlock {
  * offset (the Parallels numbered before it in pre-order), and on nothing else; its name,
  * placeholder and Comment come from its child number, given on each use. A child asked for at
  * another offset than it was compiled at is its compiled states with every Parallel number
- * moved by the difference (renumberParallels), not compiled again. Also keeps the JSON text of
- * the States objects it is asked to measure (textOf), which renumbering starts from.
+ * moved by the difference (renumberParallels), not compiled again. Also keeps the JSON length of
+ * the States objects it is asked to measure (measureStates).
  */
 export class ChildCache {
   private readonly blocks = new Map<OpBlock, CachedBlock>();
-  private readonly texts = new WeakMap<ChildStates, string>();
+  private readonly lengths = new WeakMap<ChildStates, number>();
 
   /** The child of `block` at Parallel offset `offset`, if its block was compiled before. */
   get(block: OpBlock, offset: number): CachedChild | undefined {
@@ -42,9 +44,10 @@ export class ChildCache {
     if (known === undefined) return undefined;
     let states = known.byOffset.get(offset);
     if (states === undefined) {
-      const text = renumberParallels(this.textOf(known.byOffset.get(known.compiledAt)!), offset - known.compiledAt);
+      known.text ??= JSON.stringify(known.byOffset.get(known.compiledAt));
+      const text = renumberParallels(known.text, offset - known.compiledAt);
       states = JSON.parse(text) as ChildStates;
-      this.texts.set(states, text);
+      this.lengths.set(states, text.length);
       known.byOffset.set(offset, states);
     }
     return { states, reads: known.reads, single: known.single, f: known.f };
@@ -55,14 +58,14 @@ export class ChildCache {
     this.blocks.set(block, { reads: child.reads, single: child.single, f: child.f, compiledAt: offset, byOffset: new Map([[offset, child.states]]) });
   }
 
-  /** JSON.stringify(states), serialized once per States object (they are never modified). */
-  textOf(states: ChildStates): string {
-    let text = this.texts.get(states);
-    if (text === undefined) {
-      text = JSON.stringify(states);
-      this.texts.set(states, text);
+  /** JSON.stringify(states).length, serialized once per States object (they are never modified). */
+  measureStates(states: ChildStates): number {
+    let length = this.lengths.get(states);
+    if (length === undefined) {
+      length = JSON.stringify(states).length;
+      this.lengths.set(states, length);
     }
-    return text;
+    return length;
   }
 }
 

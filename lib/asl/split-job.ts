@@ -49,13 +49,13 @@ export function measureDefinitionCharacters(definition: AslDefinition): number {
 }
 
 /**
- * measureDefinitionCharacters that serializes each States object once (ChildCache.textOf): a
+ * measureDefinitionCharacters that serializes each States object once (ChildCache.measureStates): a
  * split job's attempts share the states of the children they have in common (child-cache.ts),
  * and only a child's Comment (its number) differs. For one compile, whose states are never modified.
  */
-export function createDefinitionMeasure(texts: ChildCache): (definition: AslDefinition) => number {
+export function createDefinitionMeasure(cache: ChildCache): (definition: AslDefinition) => number {
   // The definition's other fields, and `{}` in place of its states.
-  return (definition) => JSON.stringify({ ...definition, States: {} }).length - 2 + texts.textOf(definition.States).length;
+  return (definition) => JSON.stringify({ ...definition, States: {} }).length - 2 + cache.measureStates(definition.States);
 }
 
 function stripBranches(state: AslState): AslState {
