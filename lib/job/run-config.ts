@@ -138,6 +138,8 @@ export async function validateRunConfig(job: JobDefinition, input: unknown): Pro
       const config = readOpConfig(input, invocation.name);
       // A re-execution's reused op does not run: its config stands for the recorded output.
       if (readReusedOutput(config) !== undefined) continue;
+      // Without a configSchema every config passes (validateOpConfig's rule): no promise per op.
+      if (invocation.op.configSchema === undefined) continue;
       const prepared = await validateOpConfig(invocation.op, invocation.name, config);
       if (prepared.kind === 'invalid') issues.push(...prepared.issues);
     }

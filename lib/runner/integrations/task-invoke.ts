@@ -4,7 +4,7 @@ import { LAMBDA_INVOKE_CALLBACK_RESOURCE, LAMBDA_INVOKE_RESOURCE } from '../../a
 import { invokeLambda } from './lambda-invoke.js';
 import { callStartExecution, readStartExecutionPattern } from './start-execution.js';
 import type { Scope } from '../run-context.js';
-import { StatesError, StatesErrorName } from '../states/states-error.js';
+import { AbortedError, StatesError, StatesErrorName } from '../states/states-error.js';
 import { toTaskFailure } from './task-failure.js';
 import type { IssuedToken } from './task-tokens.js';
 import type { StatesContextObject } from '../types.js';
@@ -79,6 +79,12 @@ export function callTask(
   } catch (error) {
     call = Promise.reject(error);
   }
+  const callback = request.callback;
+  if (callback === undefined && request.heartbeatSeconds === undefined && request.timeoutSeconds === undefined) {
+    // No heartbeat, no timeout: the call's outcome or the abort, in one promise.
+    heartbeat.stop();
+    return settleUnlessAborted(scope.cancel, call, busy);
+  }
   const work = call.then(
     (value) => {
       busy.finish();
@@ -86,14 +92,11 @@ export function callTask(
     },
     (error: unknown) => {
       busy.finish();
-      if (error instanceof StatesError) throw error;
-      const failure = toTaskFailure(error);
-      throw new StatesError(failure.error, failure.cause);
+      throw toStatesError(error);
     },
   );
   // A call that outlives its timeout or an abort runs on; its late failure must not go unhandled.
   work.catch(() => {});
-  const callback = request.callback;
   if (callback === undefined && request.heartbeatSeconds === undefined) {
     // No heartbeat to stop: the race itself, without a promise around it.
     heartbeat.stop();
@@ -109,6 +112,47 @@ export function callTask(
         });
   result.catch(() => {});
   return raceWithTimeout(scope, request, heartbeat.race(result)).finally(() => heartbeat.stop());
+}
+
+/** What a failed call rejects the attempt with: a StatesError as it is, anything else as the task failure it stands for. */
+function toStatesError(error: unknown): StatesError {
+  if (error instanceof StatesError) return error;
+  const failure = toTaskFailure(error);
+  return new StatesError(failure.error, failure.cause);
+}
+
+/**
+ * Settles like the call (its failure as toStatesError gives it), or rejects with AbortedError as
+ * soon as `cancel` is cancelled; the virtual-time hold ends when the call settles, whichever
+ * comes first (an abandoned call runs on, and its late failure is handled here).
+ */
+function settleUnlessAborted(cancel: CancelScope, call: Promise<unknown>, busy: BusyHold): Promise<unknown> {
+  if (cancel.isCancelled) {
+    call.then(
+      () => busy.finish(),
+      () => busy.finish(),
+    );
+    return Promise.reject(new AbortedError());
+  }
+  return new Promise<unknown>((resolve, reject) => {
+    const remove = cancel.onCancel(() => reject(new AbortedError()));
+    call.then(
+      (value) => {
+        busy.finish();
+        remove();
+        resolve(value);
+      },
+      (error: unknown) => {
+        busy.finish();
+        remove();
+        try {
+          reject(toStatesError(error));
+        } catch (conversionError) {
+          reject(conversionError);
+        }
+      },
+    );
+  });
 }
 
 /**
