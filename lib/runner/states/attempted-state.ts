@@ -92,12 +92,13 @@ export async function runAttemptedState(
 ): Promise<StateTransition> {
   const enteredEventId = recordStateEntered(scope, events.entered, node.name, input);
   const enteredAtMs = scope.run.clock.now();
+  // The first attempt's context, built once: each retry builds its own.
   let lastContext = buildStatesContext(scope, node.name, enteredAtMs, 0);
   try {
     let outcome: AttemptOutcome<unknown>;
     try {
       outcome = await runWithRetry(scope, node, (retryCount) => {
-        lastContext = buildStatesContext(scope, node.name, enteredAtMs, retryCount);
+        if (retryCount > 0) lastContext = buildStatesContext(scope, node.name, enteredAtMs, retryCount);
         return attempt({ context: lastContext, retryCount, enteredAtMs, enteredEventId });
       });
     } catch (error) {
