@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { job, op, RetryRequested, runJobLocally } from '../../lib/index.js';
+import { readRecordedRunResult } from '../../lib/runner/index.js';
 import { toJson } from '../../lib/runner/evaluate/payload-limit.js';
 import { readMadeLambdaResult, toLambdaResult, type MadeLambdaResults } from '../../lib/runner/local/lambda-result.js';
 
@@ -28,12 +30,35 @@ describe('the lambda:invoke result of a local op attempt', () => {
     fc.assert(
       fc.property(fc.option(fc.jsonValue(), { nil: undefined }), fc.string(), fc.nat(), (output, requestId, nowMs) => {
         const text = toJson(toLambdaResult(output, requestId, nowMs, made));
-        expect(made.has(text)).toBe(true);
+        expect(made.get(text)).toBe(JSON.stringify(output ?? null).length);
         expect(read(text)).toStrictEqual({ Payload: (JSON.parse(text) as { Payload: unknown }).Payload });
       }),
       { seed: 14, numRuns: 300 },
     );
     expect(read('{"Payload":{"v":1},"StatusCode":200}')).toStrictEqual({ Payload: { v: 1 }, StatusCode: 200 });
     expect(read('not json')).toBe('not json');
+  });
+
+  it('a local run reads back (readRecordedRunResult) as a copy of its histories does, parsed whole: a split job with retries, skips and a failure', async () => {
+    const produce = op({ name: 'produce' }, (ctx) => {
+      if (ctx.retryNumber === 0) throw new RetryRequested({ maxRetries: 1 });
+      return { rows: ['a', 'é', '\u2028'], n: -0 };
+    });
+    const fail = op({ name: 'fail' }, () => {
+      throw new Error('fails on purpose');
+    });
+    const consume = op({ name: 'consume' }, (_ctx, value: unknown) => value);
+    const pipeline = job({ name: 'read_back' }, () => {
+      const value = produce();
+      consume.alias('after_fail')(fail());
+      for (let k = 0; k < 12; k += 1) consume.alias(`consume_${k}`)(value);
+    });
+    const result = await runJobLocally(pipeline, { writeLog: () => {}, compile: { maxDefinitionCharacters: 20_000 } });
+    expect(result.childExecutions?.length ?? 0).toBeGreaterThan(0);
+    const copy = structuredClone({ history: result.history, childExecutions: result.childExecutions, status: result.status });
+    const recorded = readRecordedRunResult(result);
+    expect(recorded).toStrictEqual(readRecordedRunResult(copy as typeof result));
+    expect(recorded.ops.map((o) => o.outcome)).toContain('skipped');
+    expect(recorded.ops.find((o) => o.name === 'produce')).toStrictEqual({ name: 'produce', outcome: 'succeeded', recorded: { v: { rows: ['a', 'é', '\u2028'], n: 0 } } });
   });
 });

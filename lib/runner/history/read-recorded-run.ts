@@ -10,14 +10,22 @@ import type { RunResult } from '../types.js';
  * `runId` names the parent in the new run's input.
  */
 export function readRecordedRun(history: readonly HistoryEvent[], runId: string): RecordedRun {
-  return readRecordedRunWith(history, runId, parseJson);
+  return readRecordedRunWith(history, runId, taskOutputReaders.get(history) ?? parseJson);
 }
 
-/**
- * A reader of a TaskSucceeded event's output text: the task result, parsed. A local run passes
- * one that knows the texts it wrote itself (parseJson for any other).
- */
+/** A reader of a TaskSucceeded event's output text: the task result, parsed. */
 export type TaskOutputReader = (output: string) => unknown;
+
+/** The readers of histories whose TaskSucceeded outputs their recorder can read back cheaper than JSON.parse. */
+const taskOutputReaders = new WeakMap<readonly HistoryEvent[], TaskOutputReader>();
+
+/**
+ * Makes readRecordedRun parse `history`'s TaskSucceeded outputs with `reader` (a local run's,
+ * which knows the texts it wrote); it must give what JSON.parse gives for every text.
+ */
+export function registerTaskOutputReader(history: readonly HistoryEvent[], reader: TaskOutputReader): void {
+  taskOutputReaders.set(history, reader);
+}
 
 /** readRecordedRun, with task results parsed by `readTaskOutput`. */
 function readRecordedRunWith(history: readonly HistoryEvent[], runId: string, readTaskOutput: TaskOutputReader): RecordedRun {
@@ -84,18 +92,14 @@ export function parseJson(text: string): unknown {
  * the parent's); the run id is the execution name its Tasks sent (the ops' ctx.runId).
  */
 export function readRecordedRunResult(result: RunResult): RecordedRun {
-  return readRecordedRunResultWith(result, parseJson);
-}
-
-/** readRecordedRunResult, with task results parsed by `readTaskOutput`. */
-export function readRecordedRunResultWith(result: RunResult, readTaskOutput: TaskOutputReader): RecordedRun {
   const histories = collectHistories(result);
   const runId = histories.map(readPayloadRunId).find((id) => id !== undefined) ?? 'local-run';
-  const root = readRecordedRunWith(result.history, runId, readTaskOutput);
-  return { ...root, ops: histories.flatMap((history, index) => (index === 0 ? root.ops : readRecordedRunWith(history, runId, readTaskOutput).ops)) };
+  const root = readRecordedRun(result.history, runId);
+  return { ...root, ops: histories.flatMap((history, index) => (index === 0 ? root.ops : readRecordedRun(history, runId).ops)) };
 }
 
-function collectHistories(result: RunResult): (readonly HistoryEvent[])[] {
+/** The histories of a run and of its child executions (a split job's parts), the run's first. */
+export function collectHistories(result: RunResult): (readonly HistoryEvent[])[] {
   return [result.history, ...(result.childExecutions ?? []).flatMap((child) => collectHistories(child.result))];
 }
 

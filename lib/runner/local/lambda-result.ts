@@ -14,11 +14,14 @@ export interface LocalLambdaResult {
   readonly StatusCode: 200;
 }
 
+/** What every result's JSON starts with: its payload's JSON follows. */
+const RESULT_JSON_START = '{"ExecutedVersion":"$LATEST","Payload":';
+
 /**
  * The lambda:invoke result of an invocation whose wrapper returned `output` (undefined is
  * null, as the runtime sends it); its JSON is registered (registerJson), made from the
  * payload's JSON that Content-Length needs anyway. With `made`, the result's JSON is kept there
- * with its payload's (readMadeLambdaResult).
+ * with its payload's length (readMadeLambdaResult).
  */
 export function toLambdaResult(output: unknown, requestId: string, nowMs: number, made?: MadeLambdaResults): LocalLambdaResult {
   const payload = output === undefined ? null : output;
@@ -51,25 +54,10 @@ export function toLambdaResult(output: unknown, requestId: string, nowMs: number
   const requestIdJson = JSON.stringify(requestId);
   const headerValues = (quote: (json: string) => string): string =>
     `"Connection":${quote('"keep-alive"')},"Content-Length":${quote(`"${contentLength}"`)},"Content-Type":${quote('"application/json"')},"Date":${quote(dateJson)},"X-Amz-Executed-Version":${quote('"$LATEST"')},"x-amzn-Remapped-Content-Length":${quote('"0"')},"x-amzn-RequestId":${quote(requestIdJson)}`;
-  const json = `{"ExecutedVersion":"$LATEST","Payload":${payloadJson},"SdkHttpMetadata":{"AllHttpHeaders":{${headerValues(inList)}},"HttpHeaders":{${headerValues(asIs)}},"HttpStatusCode":200},"SdkResponseMetadata":{"RequestId":${requestIdJson}},"StatusCode":200}`;
+  const json = `${RESULT_JSON_START}${payloadJson},"SdkHttpMetadata":{"AllHttpHeaders":{${headerValues(inList)}},"HttpHeaders":{${headerValues(asIs)}},"HttpStatusCode":200},"SdkResponseMetadata":{"RequestId":${requestIdJson}},"StatusCode":200}`;
   registerJson(result, json);
-  made?.set(json, payloadJson);
+  made?.set(json, payloadJson.length);
   return result;
-}
-
-/** The payload JSON of each result JSON toLambdaResult made for one run: the run's TaskSucceeded outputs. */
-export type MadeLambdaResults = Map<string, string>;
-
-/**
- * A TaskSucceeded output reader for a run whose results toLambdaResult made (`made`): a text it
- * made is read from its payload's JSON alone (what reading the run back needs: the Payload,
- * without parsing the headers around it); any other text is parsed whole.
- */
-export function readMadeLambdaResult(made: MadeLambdaResults): TaskOutputReader {
-  return (output) => {
-    const payloadJson = made.get(output);
-    return payloadJson === undefined ? parseJson(output) : { Payload: JSON.parse(payloadJson) as unknown };
-  };
 }
 
 const inList = (json: string): string => `[${json}]`;
@@ -82,4 +70,20 @@ let lastDate = { ms: Number.NaN, text: '' };
 function formatHttpDate(nowMs: number): string {
   if (lastDate.ms !== nowMs) lastDate = { ms: nowMs, text: new Date(nowMs).toUTCString() };
   return lastDate.text;
+}
+
+/** The length of the payload's JSON in each result JSON toLambdaResult made for one run: the run's TaskSucceeded outputs. */
+export type MadeLambdaResults = Map<string, number>;
+
+/**
+ * A TaskSucceeded output reader for a run whose results toLambdaResult made (`made`): a text it
+ * made is read from its payload's JSON alone (what reading the run back needs: the Payload,
+ * without parsing the headers around it); any other text is parsed whole.
+ */
+export function readMadeLambdaResult(made: MadeLambdaResults): TaskOutputReader {
+  return (output) => {
+    const payloadLength = made.get(output);
+    if (payloadLength === undefined) return parseJson(output);
+    return { Payload: JSON.parse(output.slice(RESULT_JSON_START.length, RESULT_JSON_START.length + payloadLength)) as unknown };
+  };
 }

@@ -5,7 +5,7 @@ import { createJobEventServer } from '../../handler/job-handler.js';
 import { buildReexecutionInput, validateRunConfig, type JobDefinition, type LogRecord, type RecordedRun, type ReexecutionStrategy } from '../../job/index.js';
 import { STORED_KEY, STORED_RUN_KEY, VALUE_KEY, isOpStoredEnvelope, isOpValueEnvelope, readPayloadRetryNumber } from '../../job/wire-protocol.js';
 import { IO_OBJECT_MISSING_ERROR } from '../../io/io-errors.js';
-import { readRecordedRunResult, readRecordedRunResultWith } from '../history/read-recorded-run.js';
+import { collectHistories, readRecordedRunResult, registerTaskOutputReader } from '../history/read-recorded-run.js';
 import { readMadeLambdaResult, toLambdaResult, type MadeLambdaResults } from './lambda-result.js';
 import { DirectoryIoManager } from '../../io/directory-io-manager.js';
 import type { IoManager } from '../../io/io-manager.js';
@@ -220,10 +220,13 @@ export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOp
       ...(options.executionName === undefined ? {} : { executionName: options.executionName }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
+    // Whoever reads the run back (readRecordedRun: the op outputs here, the CLI, a re-execution) reads each result's payload alone.
+    const readResult = readMadeLambdaResult(madeResults);
+    for (const history of collectHistories(result)) registerTaskOutputReader(history, readResult);
     return {
       ...result,
       opOutputs: await readOpOutputs(
-        readRecordedRunResultWith(result, readMadeLambdaResult(madeResults)),
+        readRecordedRunResult(result),
         ioManager,
         job.invocations.map((invocation) => invocation.name),
       ),
