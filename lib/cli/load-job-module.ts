@@ -6,7 +6,7 @@ import { isDefinitionError } from '../errors.js';
 import { isJobDefinition, type JobDefinition } from '../job/index.js';
 import { CliError, FAILURE_EXIT_CODE } from './cli-error.js';
 import { findOwnModule } from './find-own-module.js';
-import { findRefusedRequire } from './plan-direct-transform.js';
+import { createRequireResolver, findRefusedRequire } from './plan-direct-transform.js';
 import { evaluateCommonJs, importTransformedEsModule, startDirectTransform } from './transform-typescript-module.js';
 
 /** A job a module exports, with the name it is exported under. */
@@ -169,15 +169,8 @@ async function requireCommonJs(absolutePath: string): Promise<Record<string, unk
   };
   if (JAVASCRIPT_EXTENSIONS.has(extname(absolutePath))) {
     await share();
-    const moduleRequire = createRequire(absolutePath);
     const refused = findRefusedRequire(readFileSync(absolutePath, 'utf8'), {
-      resolve: (specifier) => {
-        try {
-          return moduleRequire.resolve(specifier);
-        } catch {
-          return undefined;
-        }
-      },
+      resolve: createRequireResolver(absolutePath),
       isSharedEntry: (file) => sharedFiles.includes(file),
       isCommonJsFile: isCommonJsModule,
     });

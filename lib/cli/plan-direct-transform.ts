@@ -1,4 +1,4 @@
-import { isBuiltin } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { dirname, extname, isAbsolute, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isUnderTsconfig, type TsconfigFacts } from './read-tsconfig.js';
@@ -86,13 +86,13 @@ export function findTsxReason(code: string, tsconfig: TsconfigFacts | undefined,
     const bare = !specifier.startsWith('.') && !isAbsolute(specifier);
     if (bare && mapper !== undefined) return describeMappedSpecifier(specifier, mapper);
     const file = resolution.resolve(specifier);
-    if (file === undefined) return `${specifier}: Node cannot resolve it, tsx may`;
+    if (file === undefined) return describeUnresolved(specifier);
     if (resolution.isSharedEntry(file)) continue;
     if (!file.split(sep).includes('node_modules')) return `${specifier}: a local file (${file}), which tsx loads`;
     const extension = extname(file);
     if (extension === '.json' || extension === '.node' || extension === '.cjs') continue;
     if (extension === '.js' && resolution.isCommonJsFile(file)) continue;
-    return `${specifier}: ${file} is not a CommonJS file, which tsx transforms`;
+    return describeNotCommonJs(specifier, file);
   }
   return undefined;
 }
@@ -116,11 +116,11 @@ export function findRefusedRequire(source: string, resolution: RequireResolution
     const specifier = match[2]!;
     if (isBuiltin(specifier)) continue;
     const file = resolution.resolve(specifier);
-    if (file === undefined) return `${specifier}: Node cannot resolve it, tsx may`;
+    if (file === undefined) return describeUnresolved(specifier);
     // The package's own entry points are in the require cache as the CLI's instances.
     if (resolution.isSharedEntry(file)) continue;
     const extension = extname(file);
-    if (NOT_COMMONJS_EXTENSIONS.has(extension)) return `${specifier}: ${file} is not a CommonJS file, which tsx transforms`;
+    if (NOT_COMMONJS_EXTENSIONS.has(extension)) return describeNotCommonJs(specifier, file);
     if (extension === '.js' && !resolution.isCommonJsFile(file)) return `${specifier}: ${file} is an ES module, which tsx transforms`;
   }
   return undefined;
@@ -169,6 +169,26 @@ function readSpecifiers(code: string, pattern: RegExp): string[] {
 function findPathsMapper(tsconfig: TsconfigFacts | undefined): string | undefined {
   const options = tsconfig?.compilerOptions;
   return options !== undefined && ('paths' in options || 'baseUrl' in options) ? tsconfig?.path : undefined;
+}
+
+/** Node's require.resolve from the module at `path`: the file, or undefined where Node cannot resolve the specifier. */
+export function createRequireResolver(path: string): (specifier: string) => string | undefined {
+  const require = createRequire(path);
+  return (specifier) => {
+    try {
+      return require.resolve(specifier);
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+function describeUnresolved(specifier: string): string {
+  return `${specifier}: Node cannot resolve it, tsx may`;
+}
+
+function describeNotCommonJs(specifier: string, file: string): string {
+  return `${specifier}: ${file} is not a CommonJS file, which tsx transforms`;
 }
 
 function describeMappedSpecifier(specifier: string, mapper: string): string {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire, Module, register } from 'node:module';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { findEsModuleTsxReason, findTsxReason, planDirectTransform, type ModuleFormat, type RequireResolution } from './plan-direct-transform.js';
+import { createRequireResolver, findEsModuleTsxReason, findTsxReason, planDirectTransform, type ModuleFormat, type RequireResolution } from './plan-direct-transform.js';
 import type { ServedModule } from './serve-module-source.js';
 import { findTsconfig } from './read-tsconfig.js';
 import { findOwnModule } from './find-own-module.js';
@@ -54,20 +54,10 @@ export function startDirectTransform(absolutePath: string, resolution: Omit<Requ
     (result): DirectTransform => {
       // import.meta in a CommonJS module, for instance: tsx defines it, a plain transform warns.
       if (result.warnings.length > 0) return { tsxReason: 'esbuild warned about the module: tsx loads it' };
-      const require = createRequire(absolutePath);
       const reason =
         format === 'esm'
           ? findEsModuleTsxReason(result.code, absolutePath, tsconfig, resolution)
-          : findTsxReason(result.code, tsconfig, {
-              ...resolution,
-              resolve: (specifier) => {
-                try {
-                  return require.resolve(specifier);
-                } catch {
-                  return undefined;
-                }
-              },
-            });
+          : findTsxReason(result.code, tsconfig, { ...resolution, resolve: createRequireResolver(absolutePath) });
       if (reason !== undefined) return { tsxReason: reason };
       return { code: `${result.code}//# sourceMappingURL=data:application/json;base64,${Buffer.from(result.map).toString('base64')}\n` };
     },

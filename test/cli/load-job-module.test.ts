@@ -108,26 +108,26 @@ describe('loadJobModule, JavaScript modules', () => {
     expect(probe.retryPolicy).toBe(RetryPolicy);
   });
 
-  it('a CommonJS .js module that requires a .ts file goes through tsx, its top level run once', async () => {
-    const folder = writeFiles('commonjs', {
-      // The first line runs before the require Node would refuse: tsx must be the only one to run it.
-      'job.js': "globalThis.runs = (globalThis.runs ?? 0) + 1;\nconst { value } = require('./helper.ts');\nglobalThis.probe = { value };\n",
-      'helper.ts': 'export const value: number = 41 + 1;\n',
-    });
+  // Each job.js counts its runs on its first line, before the require Node would refuse: tsx must
+  // be the only one to run it.
+  it.each([
+    [
+      'a CommonJS .js module that requires a .ts file goes through tsx, its top level run once',
+      "globalThis.runs = (globalThis.runs ?? 0) + 1;\nconst { value } = require('./helper.ts');\nglobalThis.probe = { value };\n",
+      'export const value: number = 41 + 1;\n',
+      42,
+    ],
+    [
+      'a CommonJS .js module requiring ./helper beside helper.ts goes through tsx, which resolves it',
+      "globalThis.runs = (globalThis.runs ?? 0) + 1;\nglobalThis.probe = { value: require('./helper').value };\n",
+      'export const value: number = 40 + 3;\n',
+      43,
+    ],
+  ] as const)('%s', async (_label, jobText, helperText, value) => {
+    const folder = writeFiles('commonjs', { 'job.js': jobText, 'helper.ts': helperText });
     delete (globalThis as { runs?: unknown }).runs;
     expect(await loadJobModule(join(folder, 'job.js'), directory)).toStrictEqual([]);
-    expect((globalThis as unknown as { probe: { value: number } }).probe.value).toBe(42);
-    expect((globalThis as unknown as { runs: number }).runs).toBe(1);
-  });
-
-  it('a CommonJS .js module requiring ./helper beside helper.ts goes through tsx, which resolves it', async () => {
-    const folder = writeFiles('commonjs', {
-      'job.js': "globalThis.runs = (globalThis.runs ?? 0) + 1;\nglobalThis.probe = { value: require('./helper').value };\n",
-      'helper.ts': 'export const value: number = 40 + 3;\n',
-    });
-    delete (globalThis as { runs?: unknown }).runs;
-    expect(await loadJobModule(join(folder, 'job.js'), directory)).toStrictEqual([]);
-    expect((globalThis as unknown as { probe: { value: number } }).probe.value).toBe(43);
+    expect((globalThis as unknown as { probe: { value: number } }).probe.value).toBe(value);
     expect((globalThis as unknown as { runs: number }).runs).toBe(1);
   });
 
