@@ -1,4 +1,5 @@
-import { job, op, RetryRequested, type JobDefinition, type OpGraph, type OutputHandle, type RetryPolicy } from './stepops.js';
+import { SOURCES, type StepopsUnderTest } from './stepops-under-test.js';
+import type { JobDefinition, OpGraph, OutputHandle, RetryPolicy } from './stepops.js';
 
 /** How one op behaves in a benchmark job. */
 export interface BenchOpBehaviour {
@@ -17,9 +18,16 @@ export interface BenchOpBehaviour {
 /**
  * A job whose invocations follow `graph`: op k is named graph.names[k], takes its
  * predecessors' outputs in ascending order, fails its first `failures` attempts (read from
- * ctx.retryNumber) and then returns a small object.
+ * ctx.retryNumber) and then returns a small object. `stepops` is the package that defines the job
+ * (the sources unless told): a job runs only on the package that defined it.
  */
-export function buildGraphJob(name: string, graph: OpGraph, behaviourOf: (k: number) => BenchOpBehaviour = () => ({})): JobDefinition {
+export function buildGraphJob(
+  name: string,
+  graph: OpGraph,
+  behaviourOf: (k: number) => BenchOpBehaviour = () => ({}),
+  stepops: Pick<StepopsUnderTest, 'job' | 'op' | 'RetryRequested'> = SOURCES,
+): JobDefinition {
+  const { job, op, RetryRequested } = stepops;
   const definitions = graph.names.map((opName, k) => {
     const { policy, failures = 0, failWith = 'error' } = behaviourOf(k);
     const compute = (context: { readonly retryNumber: number }, ...inputs: unknown[]): unknown => {

@@ -1,7 +1,8 @@
 /**
  * Figure 6, local runner, as users pay it: the runner job (bench/runner-job.ts) at 100 / 1,000 /
  * 3,000 ops.
- * - warm (in one process, after a first run): compile alone; runJobLocally with the compile
+ * - warm (in one process, after a first run, on the built package as users import it:
+ *   bench/stepops-under-test.ts): compile alone; runJobLocally with the compile
  *   included; the interpreter alone (runJobLocally on the compiled job: runStateMachine's
  *   parsing of the compiled definitions, the wrapper, every op); ops/s and billed transitions/s;
  * - against aws-local-stepfunctions 3 in the same run, on the bare machine of the same
@@ -29,7 +30,8 @@ import { countBilledTransitions } from './count-transitions.js';
 import { buildBareMachine, createStubHandlers } from './runner-baseline.js';
 import { buildRunnerGraph, buildRunnerJob, RUNNER_JOB_SETTING } from './runner-job.js';
 import { computeMedian, measureMilliseconds } from './stats.js';
-import { clearExpressionCaches, compileJob, runJobLocally, runStateMachine, type JobDefinition } from './stepops.js';
+import { loadBuiltPackage, SOURCES, type StepopsUnderTest } from './stepops-under-test.js';
+import type { JobDefinition, runJobLocally } from './stepops.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const COLD_RUNS = 5;
@@ -87,8 +89,9 @@ interface SizeFigures {
   readonly transitions: number;
 }
 
-async function measureSize(size: number, runs: number): Promise<SizeFigures | undefined> {
-  const job: JobDefinition = buildRunnerJob(size);
+async function measureSize(size: number, runs: number, stepops: StepopsUnderTest): Promise<SizeFigures | undefined> {
+  const { compileJob, runJobLocally, clearExpressionCaches } = stepops;
+  const job: JobDefinition = buildRunnerJob(size, stepops);
   let compiled;
   try {
     compiled = compileJob(job);
@@ -195,13 +198,18 @@ export async function measureLocalRunner(asked: readonly LocalRunnerPart[] = ALL
   const figures: SizeFigures[] = [];
   // The comparison needs the base size's warm run (its retry count and interpreter time) even alone.
   const sizes = parts.includes('warm') ? allSizes : parts.includes('compare') ? [base] : [];
+  // Users import the built package; the smoke test checks the same code on the sources, without building.
+  if (sizes.length > 0 && scale === 'full') reportProgress('local runner: building dist/ (the warm rows measure the built package)');
+  const stepops = sizes.length > 0 && scale === 'full' ? await loadBuiltPackage(ROOT) : SOURCES;
+  const { runStateMachine } = stepops;
+  const measuredCode = stepops === SOURCES ? 'the TypeScript sources' : 'the built package (dist/, as users import it)';
   for (const size of sizes) {
-    const measured = await measureSize(size, runs);
+    const measured = await measureSize(size, runs, stepops);
     if (measured === undefined) continue;
     figures.push(measured);
     const { compileMs, fullMs, interpreterMs, retries, transitions } = measured;
     const at = `${size} ops with ${retries} retries`;
-    const warm = `warm (same process, after a first run), median of ${runs}, virtual clock, ops called through the real wrapper (jobHandler), logs discarded; ${RUNNER_JOB_SETTING}`;
+    const warm = `warm (same process, after a first run), ${measuredCode}, median of ${runs}, virtual clock, ops called through the real wrapper (jobHandler), logs discarded; ${RUNNER_JOB_SETTING}`;
     rows.push(
       { name: `local runner, ${size} ops: compileJob alone (warm)`, value: roundTo(compileMs, 1), unit: 'ms', method: `compileJob(job) of the job below, ${warm}` },
       { name: `local runner, ${size} ops: runJobLocally, compile included (warm)`, value: roundTo(fullMs, 1), unit: 'ms', method: `${at}; ${warm}` },
@@ -232,7 +240,7 @@ export async function measureLocalRunner(asked: readonly LocalRunnerPart[] = ALL
   // measured at the largest of these sizes that compiles, against a goal scaled from 3.5x at 3x.
   for (const size of fallbackLarge) {
     if (!parts.includes('warm') || atLarge !== undefined || atBase === undefined) break;
-    const measured = await measureSize(size, runs);
+    const measured = await measureSize(size, runs, stepops);
     if (measured === undefined) continue;
     atLarge = measured;
     rows.push(
@@ -270,6 +278,8 @@ export async function measureLocalRunner(asked: readonly LocalRunnerPart[] = ALL
       return runStateMachine(buildBareMachine(graph, 'JSONata'), { taskHandlers: createStubHandlers(graph, ourCalls) });
     }, runs);
     if (theirs.result !== 'SUCCEEDED' || bare.result.status !== 'SUCCEEDED') throw new Error('a baseline run did not succeed');
+    // Continuity with the figures measured before session 9, which ran the sources through tsx.
+    const fromSources = stepops === SOURCES ? undefined : await measureSize(base, runs, SOURCES);
     if (theirCalls.calls !== base + atBase.retries || ourCalls.calls !== base + atBase.retries) {
       throw new Error(`attempts differ: runJobLocally ${base + atBase.retries}, runStateMachine ${ourCalls.calls}, aws-local-stepfunctions ${theirCalls.calls}`);
     }
@@ -303,6 +313,17 @@ export async function measureLocalRunner(asked: readonly LocalRunnerPart[] = ALL
         unit: 'ms CPU',
         method: `the same runs as the row above, CPU time (process.cpuUsage, user + system); ${baseline}`,
       }),
+      ...(fromSources === undefined
+        ? []
+        : [
+            buildComparedRow({
+              name: `local runner, ${ops(base)}: interpreter on the compiled job, TypeScript sources through tsx, vs aws-local-stepfunctions (warm)`,
+              value: fromSources.interpreterMs,
+              baseline: theirs.ms,
+              unit: 'ms',
+              method: `the first row's runs on the TypeScript sources as \`npm run bench\` loads them (tsx: esbuild's transform with keepNames, source-mapped stack traces), as the figures before session 9 were measured; users run the built package (the first row); ${baseline}`,
+            }),
+          ]),
       buildComparedRow({
         name: `local runner, ${ops(base)}: runStateMachine on the same bare machine (JSONata) vs aws-local-stepfunctions (warm)`,
         value: bare.ms,
