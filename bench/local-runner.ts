@@ -45,7 +45,7 @@ interface LocalRunnerScale {
   readonly fallbackLarge: readonly number[];
   readonly runs: number;
 }
-const FULL_SCALE: LocalRunnerScale = { sizes: [100, 1000, 3000], base: 1000, large: 3000, fallbackLarge: [2500, 2000], runs: 3 };
+const FULL_SCALE: LocalRunnerScale = { sizes: [100, 1000, 3000], base: 1000, large: 3000, fallbackLarge: [2500, 2000], runs: 5 };
 /** The smoke test's (test/bench): the same code at tiny sizes, once, and no fresh processes (they build dist/ first: minutes). */
 const SMOKE_SCALE: LocalRunnerScale = { sizes: [10, 30], base: 10, large: 30, fallbackLarge: [], runs: 1 };
 
