@@ -14,25 +14,51 @@ interface Timing {
   readonly criticalPath: number;
 }
 
-function measureTiming(ops: readonly number[], graph: OpGraph, position: Int32Array, mark: Int32Array, stamp: number, durations: OpDurations): Timing {
+/**
+ * The Timing of S under each of `samples`, in one walk of S's edges: head[i] is the earliest
+ * finish of ops[i] within S, tail[i] the longest chain from ops[i] to the end of S (its own
+ * duration included).
+ */
+function measureTimings(ops: readonly number[], graph: OpGraph, position: Int32Array, mark: Int32Array, stamp: number, samples: readonly OpDurations[]): Timing[] {
   const n = ops.length;
-  const head = new Float64Array(n);
-  const tail = new Float64Array(n);
-  let criticalPath = 0;
+  const m = samples.length;
+  // Sample s of position i at [i * m + s].
+  const heads = new Float64Array(n * m);
+  const tails = new Float64Array(n * m);
+  const criticalPaths = new Float64Array(m);
   for (let i = 0; i < n; i += 1) {
     const op = ops[i]!;
-    let start = 0;
-    for (const p of graph.predecessors[op]!) if (mark[p] === stamp) start = Math.max(start, head[position[p]!]!);
-    head[i] = start + (durations[op] ?? 1);
-    criticalPath = Math.max(criticalPath, head[i]!);
+    const at = i * m;
+    for (const p of graph.predecessors[op]!) {
+      if (mark[p] !== stamp) continue;
+      const from = position[p]! * m;
+      for (let s = 0; s < m; s += 1) if (heads[from + s]! > heads[at + s]!) heads[at + s] = heads[from + s]!;
+    }
+    for (let s = 0; s < m; s += 1) {
+      const head = heads[at + s]! + (samples[s]![op] ?? 1);
+      heads[at + s] = head;
+      if (head > criticalPaths[s]!) criticalPaths[s] = head;
+    }
   }
   for (let i = n - 1; i >= 0; i -= 1) {
     const op = ops[i]!;
-    let rest = 0;
-    for (const s of graph.successors[op]!) if (mark[s] === stamp) rest = Math.max(rest, tail[position[s]!]!);
-    tail[i] = rest + (durations[op] ?? 1);
+    const at = i * m;
+    for (const c of graph.successors[op]!) {
+      if (mark[c] !== stamp) continue;
+      const from = position[c]! * m;
+      for (let s = 0; s < m; s += 1) if (tails[from + s]! > tails[at + s]!) tails[at + s] = tails[from + s]!;
+    }
+    for (let s = 0; s < m; s += 1) tails[at + s] = tails[at + s]! + (samples[s]![op] ?? 1);
   }
-  return { head, tail, criticalPath };
+  return samples.map((_, s) => {
+    const head = new Float64Array(n);
+    const tail = new Float64Array(n);
+    for (let i = 0; i < n; i += 1) {
+      head[i] = heads[i * m + s]!;
+      tail[i] = tails[i * m + s]!;
+    }
+    return { head, tail, criticalPath: criticalPaths[s]! };
+  });
 }
 
 /** Adds, for every prefix length of `order`, (CP(P) + CP(Q)) / CP(S) under `timing` into costs[length]. */
@@ -76,8 +102,7 @@ export function chooseForcedCut(
   strategy: CutStrategy,
 ): Uint8Array {
   const n = ops.length;
-  const primary = measureTiming(ops, graph, position, mark, stamp, durations);
-  const others = tieSamples.map((sample) => measureTiming(ops, graph, position, mark, stamp, sample));
+  const [primary, ...others] = measureTimings(ops, graph, position, mark, stamp, [durations, ...tieSamples]) as [Timing, ...Timing[]];
   const costs = new Float64Array(n);
   const ties = new Float64Array(n);
   const suffix = new Float64Array(n + 1);
@@ -109,20 +134,32 @@ export function chooseForcedCut(
 
 /**
  * The positions 0..n-1 ordered by `key` (each >= 0), ties by position. Keys in halves (whole
- * durations give them) are sorted as numbers key * 2n + position, exactly, by the typed
- * array's own sort, much faster than with a comparator; other keys with the comparator.
+ * durations give them) are counted into one bucket per half, in linear time when they span at
+ * most a few halves per position (unit durations: at most twice the critical path, which is at
+ * most n), else sorted as numbers key * 2n + position, exactly, by the typed array's own sort,
+ * much faster than with a comparator; other keys with the comparator.
  */
 function sortByKey(key: Float64Array): Int32Array {
   const n = key.length;
   const order = new Int32Array(n);
-  const packed = new Float64Array(n);
   let exact = true;
+  let most = 0;
   for (let i = 0; i < n && exact; i += 1) {
     const halves = key[i]! * 2;
     exact = Number.isInteger(halves) && halves >= 0 && halves <= MAX_PACKED_HALVES / n;
-    packed[i] = halves * n + i;
+    if (halves > most) most = halves;
+  }
+  if (exact && most <= BUCKETS_PER_POSITION * n) {
+    // Counting sort: bucket b starts after the keys below b; positions ascending within a bucket.
+    const starts = new Int32Array(most + 2);
+    for (let i = 0; i < n; i += 1) starts[key[i]! * 2 + 1]! += 1;
+    for (let b = 1; b <= most + 1; b += 1) starts[b]! += starts[b - 1]!;
+    for (let i = 0; i < n; i += 1) order[starts[key[i]! * 2]!++] = i;
+    return order;
   }
   if (exact) {
+    const packed = new Float64Array(n);
+    for (let i = 0; i < n; i += 1) packed[i] = key[i]! * 2 * n + i;
     packed.sort();
     for (let i = 0; i < n; i += 1) order[i] = packed[i]! % n;
     return order;
@@ -130,6 +167,9 @@ function sortByKey(key: Float64Array): Int32Array {
   for (let i = 0; i < n; i += 1) order[i] = i;
   return order.sort((a, b) => key[a]! - key[b]! || a - b);
 }
+
+/** Halves per position up to which sortByKey counts keys into buckets (the buckets cost no more than the positions). */
+const BUCKETS_PER_POSITION = 4;
 
 /** key * 2 * n + position stays an exact integer below 2^53 (positions < n, so keys up to this / n). */
 const MAX_PACKED_HALVES = 2 ** 52;
