@@ -145,6 +145,17 @@ describe('compiled JSONata expressions give what the engine gives', () => {
   });
 
   it.each([
+    ["{'__proto__':$x,'toString':1,'1':2,'constructor':'c'}", { x: { a: 1 } }],
+    ["$merge([$x,{'hasOwnProperty':1}])", { x: JSON.parse('{"__proto__":{"a":1},"toString":"t","b":2}') as unknown }],
+    ["$sift($x,function($v,$k){$k!='b'})", { x: JSON.parse('{"__proto__":1,"valueOf":2,"b":3}') as unknown }],
+  ] as const)('keys Object.prototype has are own data entries of a prototype-less object, as the engine makes them: %s', async (source, bound) => {
+    const both = await evaluateBoth(source, bound);
+    expect(both?.compiled).not.toBe(FALL_BACK_SIGNAL);
+    expect(Object.getPrototypeOf(both?.compiled)).toBeNull();
+    expect(findDifference(both?.compiled, both?.engine.value)).toBeUndefined();
+  });
+
+  it.each([
     'function($a){$a}',
     '$sift($x, $f)',
     '$sift($x, function($v)<x:b>{true})',

@@ -3,6 +3,7 @@ import jsonata from 'jsonata';
 import { describe, expect, it } from 'vitest';
 import { evaluateFastExpression, readFastExpression } from '../../lib/runner/evaluate/fast-expression.js';
 import { FALL_BACK } from '../../lib/runner/evaluate/fast-path.js';
+import { findDifference } from '../support/jsonata-values.js';
 
 const FIELDS = ['a', 'b', 'config', 'toString'];
 const VARIABLES = ['x', 'y', 'states', 'merge', 'sum'];
@@ -147,6 +148,16 @@ describe('the payload shape evaluated without jsonata gives what jsonata gives',
       { seed: 14, numRuns: 2000 },
     );
     expect(answered).toBeGreaterThan(300);
+  });
+
+  it('keys Object.prototype has are own data entries of a prototype-less object, as jsonata makes them', async () => {
+    const text = "$merge([$x,{'__proto__':'a','toString':'b','1':'c'},$y,$merge([{'constructor':$x}])])";
+    const variables = { x: JSON.parse('{"__proto__":{"a":1},"hasOwnProperty":2,"b":3}') as unknown, y: { valueOf: 4 } };
+    const fast = evaluateFastExpression(readFastExpression(text)!, { states: {}, variables, functions: {} });
+    const engine = (await jsonata(text).evaluate(undefined, structuredClone(variables))) as unknown;
+    expect(Object.getPrototypeOf(fast)).toBeNull();
+    expect(findDifference(fast, engine)).toBeUndefined();
+    expect(Object.keys(fast as object)).toStrictEqual(['1', '__proto__', 'hasOwnProperty', 'b', 'toString', 'valueOf', 'constructor']);
   });
 
   it('falls back when a Step Functions function has the name of a variable or of $merge/$sum', () => {

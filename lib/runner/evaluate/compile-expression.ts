@@ -19,6 +19,7 @@ import { JSONATA_FUNCTION_NAMES } from './expression-shape.js';
 import {
   appendValues,
   createSequence,
+  dropPrototype,
   fallBack,
   isArrayOfNumbers,
   isDeepEqual,
@@ -27,6 +28,7 @@ import {
   isSequence,
   lookupField,
   normalizeResult,
+  setObjectEntry,
   toBoolean,
   type Sequence,
 } from './jsonata-rules.js';
@@ -384,13 +386,13 @@ function compileObject(node: AstNode): CompiledExpression {
         else group.data = appendValues(group.data, item);
       }
     }
-    const result = Object.create(null) as Record<string, unknown>;
+    const result: Record<string, unknown> = {};
     for (const key of Object.keys(groups)) {
       const group = groups[key]!;
       const entry = compiled[group.exprIndex]![1](group.data, frame);
-      if (entry !== undefined) result[key] = entry;
+      if (entry !== undefined) setObjectEntry(result, key, entry);
     }
-    return result;
+    return dropPrototype(result);
   };
 }
 
@@ -525,14 +527,18 @@ function compileSift(objectNode: AstNode, lambdaNode: AstNode): CompiledExpressi
     const value = object(input, frame);
     if (value === null || typeof value !== 'object' || Array.isArray(value) || isFunction(value)) fallBack();
     const entries = value as Record<string, unknown>;
-    const result = Object.create(null) as Record<string, unknown>;
+    const result: Record<string, unknown> = {};
+    let empty = true;
     for (const key of Object.keys(entries)) {
       const entry = entries[key];
       const lambdaFrame = new CompiledFrame(frame, {});
       const args = [entry, key, entries];
       parameters.forEach((parameter, i) => lambdaFrame.bind(parameter, args[i]));
-      if (toBoolean(body(input, lambdaFrame)) === true) result[key] = entry;
+      if (toBoolean(body(input, lambdaFrame)) === true) {
+        setObjectEntry(result, key, entry);
+        empty = false;
+      }
     }
-    return Object.keys(result).length === 0 ? undefined : result;
+    return empty ? undefined : dropPrototype(result);
   };
 }

