@@ -8,7 +8,7 @@ import { FUNCTION_ARN_PLACEHOLDER, MAX_DEFINITION_CHARACTERS, MAX_FUNCTION_TIMEO
 import type { AslDefinition, AslPassState, AslState, JsonObject } from './asl-types.js';
 import { buildFaultVariables, compileFaultHandling } from './compile-faults.js';
 import { compileOpRetries, findStrictViolations, type RetryFidelity } from './compile-retriers.js';
-import { compileStructure, type CarriedOps, type OpCompileInfo } from './compile-structure.js';
+import { buildStates, compileStructure, type CarriedOps, type OpCompileInfo } from './compile-structure.js';
 import { ChildCache } from './child-cache.js';
 import { decomposeGraph } from './decompose-graph.js';
 import { decomposeExact, type CrossEdge } from './decompose-exact.js';
@@ -212,7 +212,7 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
     Comment: `stepops job ${job.name} (plan ${planHash})`,
     QueryLanguage: 'JSONata',
     StartAt: INIT_STATE_NAME,
-    States: Object.fromEntries(states),
+    States: buildStates(states),
   });
   // Every build of this job (the whole, then a split's attempts) carries the same ops out of the same blocks.
   const carriedOps: CarriedOps = new Map();

@@ -2,7 +2,7 @@ import { InternalError } from '../errors.js';
 import { OUTCOME_MARKER_KEY } from '../job/wire-protocol.js';
 import { START_EXECUTION_SYNC2_RESOURCE, STEP_FUNCTIONS_SERVICE_ERRORS } from './asl-constants.js';
 import type { AslBranch, AslState, AslTaskState, JsonValue } from './asl-types.js';
-import { StructureCompiler, type CarryShape, type CompiledChild, type StructureContext } from './compile-structure.js';
+import { buildStates, StructureCompiler, type CarryShape, type CompiledChild, type StructureContext } from './compile-structure.js';
 import { expression, unboxValue, variable } from './jsonata-expressions.js';
 import { listBlockOps, type OpBlock } from './op-blocks.js';
 import {
@@ -224,7 +224,7 @@ class ParentCompiler {
     for (const k of carried) this.opPart.set(k, number);
     const part = readPart(shape, carried, '$states.result[0]');
     const name = buildInlinePartStateName(number);
-    const branches: AslBranch[] = [{ StartAt: branch.startAt, States: Object.fromEntries(branch.states) }];
+    const branches: AslBranch[] = [{ StartAt: branch.startAt, States: buildStates(branch.states) }];
     if (exit.kind === 'carry') {
       const own = this.carryOwnParts(scope, exit.inside);
       const kept = this.keepNeeded(carried, exit.inside);
@@ -248,7 +248,7 @@ class ParentCompiler {
       const branchStates: [string, AslState][] = [];
       const items = this.itemsOf(branch);
       byBranch.push(this.compileItems(items, branchScope, { kind: 'carry', inside: new Set(listBlockOps(branch)) }, branchStates));
-      return { StartAt: this.startName(items[0]!), States: Object.fromEntries(branchStates) };
+      return { StartAt: this.startName(items[0]!), States: buildStates(branchStates) };
     });
     const name = this.structure.parallelNameOf(block);
     const result = byBranch.flat().flatMap((part) => part.ops);

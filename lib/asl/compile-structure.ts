@@ -308,7 +308,7 @@ export class StructureCompiler {
       const branchStates: [string, AslState][] = [];
       const items = this.itemsOf(branch);
       this.compileItems(items, branchScope, { kind: 'carry', ops: needed, shape }, branchStates);
-      return { StartAt: this.startName(items[0]!), States: Object.fromEntries(branchStates) };
+      return { StartAt: this.startName(items[0]!), States: buildStates(branchStates) };
     });
     // The branch that carries each op out (the first, as branches' ops are disjoint).
     const carriedBy = new Map<number, number>();
@@ -410,7 +410,7 @@ export class StructureCompiler {
       ...buildFaultVariables(),
     };
     for (const k of reads) initAssign[buildOutputVariableName(k, 0)] = expression(`$states.input.${buildCarryKey(k)}`);
-    const states: AslDefinition['States'] = Object.fromEntries([[INIT_STATE_NAME, { Type: 'Pass', Output: {}, Assign: initAssign, Next: first }], ...childStates]);
+    const states: AslDefinition['States'] = buildStates([[INIT_STATE_NAME, { Type: 'Pass', Output: {}, Assign: initAssign, Next: first }], ...childStates]);
     this.context.childCache?.set(block, offset, { states, reads, single: shape.single, f: shape.f });
     this.children.push({ name, placeholder: buildChildPlaceholder(number), definition: buildChildDefinition(comment, states) });
     return reads;
@@ -444,6 +444,20 @@ export class StructureCompiler {
     this.compileParallel(block, scope, exit, states);
     return { startAt: buildParallelStateName(this.parallelIds.get(block)!), states };
   }
+}
+
+/**
+ * Object.fromEntries(entries) for a States object: the same keys in the same order, each set by
+ * assignment, several times faster on the thousands of fresh state names a large job has (a
+ * `__proto__` state, which assignment would take for the prototype, is defined as Object.fromEntries defines it).
+ */
+export function buildStates(entries: readonly (readonly [string, AslState])[]): Record<string, AslState> {
+  const states: Record<string, AslState> = {};
+  for (const [name, state] of entries) {
+    if (name === '__proto__') Object.defineProperty(states, name, { value: state, writable: true, enumerable: true, configurable: true });
+    else states[name] = state;
+  }
+  return states;
 }
 
 /** A child machine's definition: its states (shared with the child cache: never modified) after an init state. */

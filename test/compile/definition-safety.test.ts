@@ -216,3 +216,15 @@ describe('definition size per op (issue 10 asks for at most 1,000)', () => {
     expect(charactersPerOp(size, seed)).toBeLessThan(bound);
   });
 });
+
+describe('state names that are Object property names', () => {
+  it('an op named __proto__ gets its own states, in order, in the definition (not the States object prototype)', () => {
+    const first = op({ name: '__proto__' }, () => 1);
+    const second = op({ name: 'after_proto' }, (_context, value: number) => value);
+    const compiled = compileJob(job({ name: 'proto_names' }, () => second(first())));
+    const states = compiled.definition.States;
+    expect(Object.getPrototypeOf(states)).toBe(Object.prototype);
+    expect(Object.keys(states).slice(3, 7)).toStrictEqual(['__proto__', '__proto__-w', '__proto__-f', 'after_proto']);
+    expect(JSON.parse(JSON.stringify(compiled.definition)).States.__proto__.Type).toBe('Task');
+  });
+});
