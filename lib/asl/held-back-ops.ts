@@ -37,18 +37,14 @@ export function findHeldBackOps(block: OpBlock, graph: OpGraph, maxNames = MAX_H
   const words = Math.ceil(n / 32);
   // before[y]: the ops the structure runs before y starts; upstream[y]: y's ancestors in the graph.
   const { before, latest } = listOpsRunBeforeWithLatest(block, graph, n);
-  const upstream = new Uint32Array(n * words);
-  for (let y = 0; y < n; y += 1) {
-    for (const p of graph.predecessors[y]!) {
-      upstream[y * words + (p >>> 5)]! |= 1 << (p & 31);
-      for (let w = 0; w <= p >>> 5; w += 1) upstream[y * words + w]! |= upstream[p * words + w]!;
-    }
-  }
   // When the structure runs every op after its producers, before[y] holds every ancestor of its
   // ops, and an op of `extra` (below) is upstream of another op of `extra` exactly when it is
   // upstream of an op of before[y], that is, when it is not in latest[y]: no walk per held-back pair.
   const ordered = graph.predecessors.every((producers, y) => producers.every((p) => (before[y * words + (p >>> 5)]! & (1 << (p & 31))) !== 0));
-
+  // Then, too, each producer's ancestors are in its before row (the structure's order is transitive),
+  // so y's ancestors outside its producers' before rows are its producers themselves: the ancestor
+  // rows are needed only for a structure that is not ordered.
+  const upstream = ordered ? undefined : listUpstream(graph, n, words);
   const held: HeldBackOp[] = [];
   const extra = new Uint32Array(words);
   const covered = new Uint32Array(words);
@@ -56,11 +52,13 @@ export function findHeldBackOps(block: OpBlock, graph: OpGraph, maxNames = MAX_H
     // low: the lowest word of `extra` with a bit (words below it never matter).
     let low = -1;
     for (let w = 0; w < words; w += 1) {
-      let bits = before[y * words + w]! & ~upstream[y * words + w]!;
+      let bits = before[y * words + w]!;
+      if (upstream !== undefined) bits &= ~upstream[y * words + w]!;
       for (const p of graph.predecessors[y]!) bits &= ~before[p * words + w]!;
       extra[w] = bits;
-      if (low < 0 && bits !== 0) low = w;
     }
+    if (upstream === undefined) for (const p of graph.predecessors[y]!) extra[p >>> 5]! &= ~(1 << (p & 31));
+    for (let w = 0; w < words && low < 0; w += 1) if (extra[w] !== 0) low = w;
     if (low < 0) continue;
     const lowest: number[] = [];
     let count = 0;
@@ -85,7 +83,7 @@ export function findHeldBackOps(block: OpBlock, graph: OpGraph, maxNames = MAX_H
             if (lowest.length === maxNames) lowest.shift();
             lowest.push(x);
           }
-          for (let v = low; v <= w; v += 1) covered[v]! |= upstream[x * words + v]!;
+          for (let v = low; v <= w; v += 1) covered[v]! |= upstream![x * words + v]!;
         }
       }
       lowest.reverse();
@@ -95,6 +93,18 @@ export function findHeldBackOps(block: OpBlock, graph: OpGraph, maxNames = MAX_H
     held.push(count > lowest.length ? { ...entry, omittedMayWaitFor: count - lowest.length } : entry);
   }
   return held;
+}
+
+/** Bit rows (`words` words per op): row y holds y's ancestors in the graph. */
+function listUpstream(graph: OpGraph, n: number, words: number): Uint32Array {
+  const upstream = new Uint32Array(n * words);
+  for (let y = 0; y < n; y += 1) {
+    for (const p of graph.predecessors[y]!) {
+      upstream[y * words + (p >>> 5)]! |= 1 << (p & 31);
+      for (let w = 0; w <= p >>> 5; w += 1) upstream[y * words + w]! |= upstream[p * words + w]!;
+    }
+  }
+  return upstream;
 }
 
 /** The 1 bits of a 32-bit word. */
@@ -162,39 +172,57 @@ function listOpsRunBeforeWithLatest(block: OpBlock, graph: OpGraph, opCount: num
   const words = Math.ceil(opCount / 32);
   const before = new Uint32Array(opCount * words);
   const latest = new Uint32Array(opCount * words);
-  // done: the ops finished so far; top: the latest of them.
-  const walk = (node: OpBlock, done: Uint32Array, top: Uint32Array): [Uint32Array, Uint32Array] => {
+  // done: the ops finished so far; top: the latest of them. Both are updated in place as the walk
+  // goes (no rows per op); a Parallel keeps its entry rows and its results in its nesting level's frame.
+  const done = new Uint32Array(words);
+  const top = new Uint32Array(words);
+  const frames: Uint32Array[] = [];
+  const walk = (node: OpBlock, depth: number): void => {
     if (node.kind === 'op') {
       const x = node.op;
       before.set(done, x * words);
       latest.set(top, x * words);
-      const after = done.slice();
-      after[x >>> 5]! |= 1 << (x & 31);
-      const afterTop = top.slice();
-      for (const p of graph.predecessors[x]!) afterTop[p >>> 5]! &= ~(1 << (p & 31));
-      afterTop[x >>> 5]! |= 1 << (x & 31);
-      return [after, afterTop];
+      done[x >>> 5]! |= 1 << (x & 31);
+      for (const p of graph.predecessors[x]!) top[p >>> 5]! &= ~(1 << (p & 31));
+      top[x >>> 5]! |= 1 << (x & 31);
+      return;
     }
     if (node.kind === 'sequence') {
-      let current: [Uint32Array, Uint32Array] = [done, top];
-      for (const item of node.items) current = walk(item, current[0], current[1]);
-      return current;
+      for (const item of node.items) walk(item, depth);
+      return;
     }
     // An op done before the Parallel stays latest when no branch consumes it; a branch's own latest ops stay latest.
-    const after = done.slice();
-    const afterTop = new Uint32Array(words);
-    const kept = top.slice();
-    for (const branch of node.branches) {
-      const [result, resultTop] = walk(branch, done, top);
-      for (let w = 0; w < words; w += 1) {
-        after[w]! |= result[w]!;
-        kept[w]! &= resultTop[w]!;
-        afterTop[w]! |= resultTop[w]! & ~done[w]!;
+    // The frame: entry done, entry top, after (every branch's done), afterTop, kept (latest in every branch).
+    const frame = (frames[depth] ??= new Uint32Array(5 * words));
+    const entryDone = 0;
+    const entryTop = words;
+    const after = 2 * words;
+    const afterTop = 3 * words;
+    const kept = 4 * words;
+    frame.set(done, entryDone);
+    frame.set(top, entryTop);
+    frame.set(done, after);
+    frame.fill(0, afterTop, afterTop + words);
+    frame.set(top, kept);
+    node.branches.forEach((branch, i) => {
+      if (i > 0) {
+        for (let w = 0; w < words; w += 1) {
+          done[w] = frame[entryDone + w]!;
+          top[w] = frame[entryTop + w]!;
+        }
       }
+      walk(branch, depth + 1);
+      for (let w = 0; w < words; w += 1) {
+        frame[after + w]! |= done[w]!;
+        frame[kept + w]! &= top[w]!;
+        frame[afterTop + w]! |= top[w]! & ~frame[entryDone + w]!;
+      }
+    });
+    for (let w = 0; w < words; w += 1) {
+      done[w] = frame[after + w]!;
+      top[w] = frame[afterTop + w]! | (frame[kept + w]! & frame[entryDone + w]!);
     }
-    for (let w = 0; w < words; w += 1) afterTop[w]! |= kept[w]! & done[w]!;
-    return [after, afterTop];
   };
-  walk(block, new Uint32Array(words), new Uint32Array(words));
+  walk(block, 0);
   return { before, latest };
 }
