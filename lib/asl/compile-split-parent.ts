@@ -108,6 +108,8 @@ class ParentCompiler {
   /** The part that carries each op out, by op index. */
   private readonly opPart = new Map<number, number>();
   readonly loads: ParentLoad[] = [];
+  /** HeldPart ops lists as sets (holds). */
+  private readonly opSets = new WeakMap<readonly number[], ReadonlySet<number>>();
 
   constructor(
     private readonly context: StructureContext,
@@ -304,12 +306,22 @@ class ParentCompiler {
     this.loads.push({ state, slots: fullest.length, ops: fullest });
   }
 
+  /** True when `part` holds op `k`'s envelope (a set per ops list, made on first use: parts can hold hundreds of ops). */
+  private holds(part: HeldPart, k: number): boolean {
+    let ops = this.opSets.get(part.ops);
+    if (ops === undefined) {
+      ops = new Set(part.ops);
+      this.opSets.set(part.ops, ops);
+    }
+    return ops.has(k);
+  }
+
   /** The variable of the part that holds op `k`'s envelope, seen from `scope`: its own assignment, else the nearest enclosing one. */
   private lookUpPart(scope: PartScope, k: number): string {
     const number = this.opPart.get(k);
     for (let current: PartScope | undefined = scope; current !== undefined && number !== undefined; current = current.parent) {
       const part = current.parts.get(number);
-      if (part?.ops.includes(k) === true) return part.name;
+      if (part !== undefined && this.holds(part, k)) return part.name;
     }
     throw new InternalError(`compiler: no part of the split job's parent holds op ${k}'s envelope here`);
   }

@@ -135,10 +135,17 @@ export interface CompiledTopLevel {
  */
 class InputVariables extends Map<number, string> {
   readonly read = new Set<number>();
+  /** `inside`: the child's own ops; every other op of the job's `opCount` is an outer variable (`v<k>`), named when read. */
+  constructor(
+    private readonly inside: ReadonlySet<number>,
+    private readonly opCount: number,
+  ) {
+    super();
+  }
   override get(key: number): string | undefined {
-    const name = super.get(key);
-    if (name !== undefined) this.read.add(key);
-    return name;
+    if (!Number.isInteger(key) || key < 0 || key >= this.opCount || this.inside.has(key)) return undefined;
+    this.read.add(key);
+    return buildOutputVariableName(key, 0);
   }
 }
 
@@ -395,11 +402,7 @@ export class StructureCompiler {
       return cached.reads;
     }
     // The child: an init state, then the block as a branch whose outer scope is its Input.
-    const outer = new InputVariables();
-    const blockOps = new Set(listBlockOps(block));
-    this.context.ops.forEach((_, k) => {
-      if (!blockOps.has(k)) outer.set(k, buildOutputVariableName(k, 0));
-    });
+    const outer = new InputVariables(new Set(listBlockOps(block)), this.context.ops.length);
     const { startAt: first, states: childStates } = this.compileBlockAsBranch(block, outer, 1, carried, shape);
     const reads = [...outer.read].sort((a, b) => a - b);
     const initAssign: Record<string, JsonValue> = {
