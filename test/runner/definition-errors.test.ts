@@ -64,6 +64,11 @@ describe('invalid definitions', () => {
     { name: 'unknown field', def: machine('A', { A: { ...pass, Foo: 1 } }), message: /state "A": Foo is not a field here/ },
     { name: 'JSONPath Parameters', def: machine('T', { T: lambdaTask({ Parameters: {} }) }), message: /state "T": Parameters is a JSONPath field.*use Arguments/ },
     {
+      name: 'a JSONPath field after an unknown one (the JSONPath field is named)',
+      def: machine('T', { T: lambdaTask({ Foo: 1, InputPath: '$' }) }),
+      message: /state "T": InputPath is a JSONPath field/,
+    },
+    {
       name: 'JSONPath ResultPath on catcher',
       def: machine('T', { T: lambdaTask({ Catch: [{ ErrorEquals: ['States.ALL'], Next: 'T', ResultPath: '$.e' }] }) }),
       message: /Catch\[0\]: ResultPath is a JSONPath field/,
@@ -83,6 +88,13 @@ describe('invalid definitions', () => {
       name: 'fractional IntervalSeconds',
       def: machine('T', { T: lambdaTask({ Retry: [{ ErrorEquals: ['E'], IntervalSeconds: 1.5 }] }) }),
       message: /IntervalSeconds must be an integer/,
+    },
+    {
+      name: 'a Retry array two states share (the first is named)',
+      def: ((retry: unknown[]) => machine('T', { T: lambdaTask({ Retry: retry, End: undefined, Next: 'U' }), U: lambdaTask({ Retry: retry }) }))([
+        { ErrorEquals: ['E'], IntervalSeconds: 0 },
+      ]),
+      message: /state "T" Retry\[0\]: IntervalSeconds must be an integer/,
     },
     { name: 'negative MaxAttempts', def: machine('T', { T: lambdaTask({ Retry: [{ ErrorEquals: ['E'], MaxAttempts: -1 }] }) }), message: /MaxAttempts must be an integer from 0/ },
     { name: 'BackoffRate below 1', def: machine('T', { T: lambdaTask({ Retry: [{ ErrorEquals: ['E'], BackoffRate: 0.5 }] }) }), message: /BackoffRate must be a number >= 1.0/ },
@@ -119,6 +131,8 @@ describe('invalid definitions', () => {
       message: /state "P": the name is used twice/,
     },
     { name: 'bad variable name', def: machine('A', { A: { ...pass, Assign: { '1x': 1 } } }), message: /"1x" is not a valid variable name/ },
+    { name: 'variable name with a hyphen', def: machine('A', { A: { ...pass, Assign: { é_1: 1, 'a-b': 2 } } }), message: /"a-b" is not a valid variable name/ },
+    { name: 'empty variable name', def: machine('A', { A: { ...pass, Assign: { '': 1 } } }), message: /"" is not a valid variable name/ },
     {
       name: 'HeartbeatSeconds not below TimeoutSeconds',
       def: machine('T', { T: lambdaTask({ HeartbeatSeconds: 10, TimeoutSeconds: 10 }) }),

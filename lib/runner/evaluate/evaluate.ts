@@ -50,18 +50,76 @@ export function isJsonataLoaded(): boolean {
  * field as Step Functions names it in errors: 'Output', 'Output/result', 'Arguments/Payload/x',
  * 'Items', 'Assign/total'.
  */
-export type Template =
-  | { readonly kind: 'constant'; readonly value: unknown; readonly path: string }
-  | {
-      readonly kind: 'expression';
-      /** What the runner read off the `{% %}` string, shared by every field holding the same string. */
-      readonly facts: ExpressionFacts;
-      /** Where the definition holds it, for a syntax error. */
-      readonly where: string;
-      readonly path: string;
-    }
-  | { readonly kind: 'object'; readonly entries: readonly (readonly [string, Template])[]; readonly path: string }
-  | { readonly kind: 'array'; readonly items: readonly Template[]; readonly path: string };
+export type Template = ConstantTemplate | ExpressionTemplate | ObjectTemplate | ArrayTemplate;
+
+/** A field the parser names: where the definition holds it (for definition errors) and its Step Functions path. */
+interface FieldLocation {
+  readonly where: string;
+  readonly path: string;
+}
+
+/**
+ * Where a template is: a field the parser names, or an entry (a key) or item (an index) of its
+ * parent's value. `where` and `path` are written only when asked for (an error): a definition's
+ * templates hold no string of their own.
+ */
+abstract class LocatedTemplate {
+  constructor(
+    private readonly parent: ObjectTemplate | ArrayTemplate | undefined,
+    private readonly step: string | number | FieldLocation,
+  ) {}
+
+  /** Where the definition holds this part, for a definition error: `state "A" Output.list[0]`. */
+  get where(): string {
+    const { parent, step } = this;
+    if (parent === undefined) return (step as FieldLocation).where;
+    return typeof step === 'number' ? `${parent.where}[${step}]` : `${parent.where}.${step as string}`;
+  }
+
+  /** The Step Functions field path: `Output/list[0]`. */
+  get path(): string {
+    const { parent, step } = this;
+    if (parent === undefined) return (step as FieldLocation).path;
+    return typeof step === 'number' ? `${parent.path}[${step}]` : `${parent.path}/${step as string}`;
+  }
+}
+
+class ConstantTemplate extends LocatedTemplate {
+  readonly kind = 'constant';
+
+  constructor(
+    readonly value: unknown,
+    parent: ObjectTemplate | ArrayTemplate | undefined,
+    step: string | number | FieldLocation,
+  ) {
+    super(parent, step);
+  }
+}
+
+class ExpressionTemplate extends LocatedTemplate {
+  readonly kind = 'expression';
+
+  constructor(
+    /** What the runner read off the `{% %}` string, shared by every field holding the same string. */
+    readonly facts: ExpressionFacts,
+    parent: ObjectTemplate | ArrayTemplate | undefined,
+    step: string | number | FieldLocation,
+  ) {
+    super(parent, step);
+  }
+}
+
+/** An object with an expression in it: its keys, and the template of each key's value. */
+class ObjectTemplate extends LocatedTemplate {
+  readonly kind = 'object';
+  readonly keys: string[] = [];
+  readonly values: Template[] = [];
+}
+
+class ArrayTemplate extends LocatedTemplate {
+  readonly kind = 'array';
+  readonly items: Template[] = [];
+}
 
 /** The `$states` variable and the workflow variables one evaluation sees, and where it happens. */
 export interface EvaluationEnvironment extends EvaluationSite {
@@ -87,8 +145,8 @@ export function isJsonataExpression(value: unknown): value is string {
   return typeof value === 'string' && value.startsWith('{%') && value.endsWith('%}') && value.length >= 4;
 }
 
-/** Compiles (and caches: each distinct source once per process) one JSONata expression; a syntax error names the state and field. */
-export function compileExpression(source: string, where: string): JsonataExpression {
+/** Compiles (and caches: each distinct source once per process) one JSONata expression; a syntax error names the state and field (`at.where`, read only then). */
+export function compileExpression(source: string, at: { readonly where: string }): JsonataExpression {
   const cached = compiled.get(source);
   if (cached !== undefined) return cached;
   try {
@@ -97,7 +155,7 @@ export function compileExpression(source: string, where: string): JsonataExpress
     return expression;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new InvalidDefinitionError(`${where}: the JSONata expression "{%${source}%}" does not compile (${message}); fix its syntax`, { cause: error });
+    throw new InvalidDefinitionError(`${at.where}: the JSONata expression "{%${source}%}" does not compile (${message}); fix its syntax`, { cause: error });
   }
 }
 
@@ -149,12 +207,12 @@ function readSource(value: string): ExpressionFacts {
  * itself. A shape has the source's tokens with slot variables in place of some operands, so it
  * compiles exactly when the source does; should it not, the source's own error is reported.
  */
-function compileShapeOrSource(source: string, shape: ExpressionShape | undefined, where: string): JsonataExpression {
-  if (shape === undefined) return compileExpression(source, where);
+function compileShapeOrSource(source: string, shape: ExpressionShape | undefined, at: { readonly where: string }): JsonataExpression {
+  if (shape === undefined) return compileExpression(source, at);
   try {
-    return compileExpression(shape.source, where);
+    return compileExpression(shape.source, at);
   } catch (error) {
-    compileExpression(source, where); // throws the source's own syntax error
+    compileExpression(source, at); // throws the source's own syntax error
     throw new InternalError(`the shape ${JSON.stringify(shape.source)} of ${JSON.stringify(source)} does not compile though the source does`, { cause: error });
   }
 }
@@ -165,36 +223,60 @@ function compileShapeOrSource(source: string, shape: ExpressionShape | undefined
  * A part with no expression in it is one constant: a frozen copy of the definition's value.
  */
 export function compileTemplate(value: unknown, where: string, path: string): Template {
-  if (typeof value === 'string') return isJsonataExpression(value) ? compileExpressionTemplate(value, where, path) : { kind: 'constant', value, path };
-  if (value === null || typeof value !== 'object' || !containsExpression(value)) return { kind: 'constant', value: copyFrozen(value), path };
-  if (Array.isArray(value)) {
-    const items: Template[] = [];
-    for (let i = 0; i < value.length; i += 1) items.push(compileTemplate(value[i], `${where}[${i}]`, `${path}[${i}]`));
-    return { kind: 'array', items, path };
-  }
-  const entries: (readonly [string, Template])[] = [];
-  for (const key of Object.keys(value)) entries.push([key, compileTemplate((value as Record<string, unknown>)[key], `${where}.${key}`, `${path}/${key}`)]);
-  return { kind: 'object', entries, path };
+  const location: FieldLocation = { where, path };
+  return compilePart(value, undefined, location) ?? new ConstantTemplate(copyFrozen(value), undefined, location);
 }
 
-function compileExpressionTemplate(value: string, where: string, path: string): Template {
+/**
+ * The template of a part of a value, or undefined when the part holds no expression (its
+ * caller makes it a constant: one walk over every part, one copy of each constant at its top).
+ */
+function compilePart(value: unknown, parent: ObjectTemplate | ArrayTemplate | undefined, step: string | number | FieldLocation): Template | undefined {
+  if (typeof value === 'string') return isJsonataExpression(value) ? compileExpressionTemplate(value, parent, step) : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  if (Array.isArray(value)) {
+    const template = new ArrayTemplate(parent, step);
+    let constant = true;
+    for (let i = 0; i < value.length; i += 1) {
+      const item = compilePart(value[i], template, i);
+      if (item === undefined && constant) continue;
+      // The first expression: the constant items before it become constants.
+      if (constant) for (let j = 0; j < i; j += 1) template.items.push(new ConstantTemplate(copyFrozen(value[j]), template, j));
+      constant = false;
+      template.items.push(item ?? new ConstantTemplate(copyFrozen(value[i]), template, i));
+    }
+    return constant ? undefined : template;
+  }
+  const template = new ObjectTemplate(parent, step);
+  let constant = true;
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i += 1) {
+    const key = keys[i]!;
+    const entryValue = (value as Record<string, unknown>)[key];
+    const entry = compilePart(entryValue, template, key);
+    if (entry === undefined && constant) continue;
+    if (constant) {
+      for (let j = 0; j < i; j += 1) {
+        template.keys.push(keys[j]!);
+        template.values.push(new ConstantTemplate(copyFrozen((value as Record<string, unknown>)[keys[j]!]), template, keys[j]!));
+      }
+    }
+    constant = false;
+    template.keys.push(key);
+    template.values.push(entry ?? new ConstantTemplate(copyFrozen(entryValue), template, key));
+  }
+  return constant ? undefined : template;
+}
+
+function compileExpressionTemplate(value: string, parent: ObjectTemplate | ArrayTemplate | undefined, step: string | number | FieldLocation): Template {
   const facts = readSource(value);
+  const template = new ExpressionTemplate(facts, parent, step);
   // A fast shape is valid JSONata by construction, and so is a source parse-jsonata.ts reads (it
   // reads only what jsonata parses): compiling it with the engine can wait until an evaluation needs it.
-  if (facts.fastPath === undefined && facts.fastExpression === undefined && readTree(facts.engineSource) === undefined) compileShapeOrSource(facts.source, facts.shape, where);
-  return { kind: 'expression', facts, where, path };
-}
-
-/** True when some string inside a JSON value is a `{% %}` expression. */
-function containsExpression(value: unknown): boolean {
-  if (typeof value === 'string') return isJsonataExpression(value);
-  if (value === null || typeof value !== 'object') return false;
-  if (Array.isArray(value)) {
-    for (const item of value) if (containsExpression(item)) return true;
-    return false;
+  if (facts.fastPath === undefined && facts.fastExpression === undefined && readTree(facts.engineSource) === undefined) {
+    compileShapeOrSource(facts.source, facts.shape, template);
   }
-  for (const key of Object.keys(value)) if (containsExpression((value as Record<string, unknown>)[key])) return true;
-  return false;
+  return template;
 }
 
 /** A deep copy of a JSON value, every array and object in it frozen (a JSON "__proto__" key stays data). */
@@ -243,12 +325,11 @@ export function evaluateTemplate(template: Template, env: EvaluationEnvironment)
     }
     case 'object': {
       const result: Record<string, unknown> = {};
-      const entries = template.entries;
-      for (let i = 0; i < entries.length; i += 1) {
-        const [key, valueTemplate] = entries[i]!;
-        const value = evaluateTemplate(valueTemplate, env);
-        if (value instanceof Promise) return finishObject(entries, i, value, result, env);
-        setEntry(result, key, value);
+      const { keys, values } = template;
+      for (let i = 0; i < keys.length; i += 1) {
+        const value = evaluateTemplate(values[i]!, env);
+        if (value instanceof Promise) return finishObject(template, i, value, result, env);
+        setEntry(result, keys[i]!, value);
       }
       return result;
     }
@@ -264,14 +345,15 @@ async function finishArray(items: readonly Template[], at: number, pending: Prom
 
 /** The rest of an object template once entry `at` needs the engine: in order, each awaited. */
 async function finishObject(
-  entries: readonly (readonly [string, Template])[],
+  template: ObjectTemplate,
   at: number,
   pending: Promise<unknown>,
   result: Record<string, unknown>,
   env: EvaluationEnvironment,
 ): Promise<Record<string, unknown>> {
-  setEntry(result, entries[at]![0], await pending);
-  for (let i = at + 1; i < entries.length; i += 1) setEntry(result, entries[i]![0], await evaluateTemplate(entries[i]![1], env));
+  const { keys, values } = template;
+  setEntry(result, keys[at]!, await pending);
+  for (let i = at + 1; i < keys.length; i += 1) setEntry(result, keys[i]!, await evaluateTemplate(values[i]!, env));
   return result;
 }
 
@@ -335,10 +417,10 @@ const compiledExpressions = new Map<string, CompiledExpression | null>();
  * by parse-jsonata.ts, else parsed by jsonata itself) once per distinct source per process, or
  * undefined when the source is outside the subset.
  */
-function readCompiledExpression(engineSource: string, where: string): CompiledExpression | undefined {
+function readCompiledExpression(engineSource: string, at: { readonly where: string }): CompiledExpression | undefined {
   let compiledExpression = compiledExpressions.get(engineSource);
   if (compiledExpression === undefined) {
-    const tree = readTree(engineSource)?.tree ?? compileExpression(engineSource, where).ast();
+    const tree = readTree(engineSource)?.tree ?? compileExpression(engineSource, at).ast();
     compiledExpression = compileJsonataAst(tree) ?? null;
     compiledExpressions.set(engineSource, compiledExpression);
   }
@@ -373,7 +455,7 @@ const sourceReferences = new Map<string, readonly string[]>();
 /** The value of the compiled expression with the bindings the engine would get, or FALL_BACK (outside the subset, or an engine error to report). */
 function evaluateCompiledExpression(template: Extract<Template, { kind: 'expression' }>, env: EvaluationEnvironment): unknown {
   const { engineSource, bindings } = bindEvaluation(template, env);
-  const compiledExpression = readCompiledExpression(engineSource, template.where);
+  const compiledExpression = readCompiledExpression(engineSource, template);
   if (compiledExpression === undefined) return FALL_BACK;
   let value: unknown;
   try {
@@ -404,7 +486,7 @@ function checkResult(template: Extract<Template, { kind: 'expression' }>, env: E
 async function evaluateWithEngine(template: Extract<Template, { kind: 'expression' }>, env: EvaluationEnvironment): Promise<unknown> {
   try {
     const { engineSource, bindings } = bindEvaluation(template, env);
-    const value: unknown = await compileExpression(engineSource, template.where).evaluate(undefined, bindings);
+    const value: unknown = await compileExpression(engineSource, template).evaluate(undefined, bindings);
     observer?.({ engineSource, by: 'engine', bindings, value });
     return value;
   } catch (error) {

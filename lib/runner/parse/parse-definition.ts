@@ -1,4 +1,4 @@
-import type { ChoiceRule, CompiledMachine, MapNode, ParallelNode, StateGraph, StateNode, TaskNode } from './definition.js';
+import type { ChoiceRule, CompiledMachine, MapNode, ParallelNode, Retrier, StateGraph, StateNode, TaskNode } from './definition.js';
 import { MAX_STATES_SECONDS } from '../../errors.js';
 import { InvalidDefinitionError, UnsupportedDefinitionError } from '../errors.js';
 import { compileTemplate, isJsonataExpression, type Template } from '../evaluate/evaluate.js';
@@ -100,7 +100,7 @@ export function parseDefinition(definition: object | string): CompiledMachine & 
   if (root.TimeoutSeconds !== undefined) {
     timeoutSeconds = readInteger(root.TimeoutSeconds, 'definition: TimeoutSeconds', 1, MAX_STATES_SECONDS);
   }
-  const context: ParseContext = { names: new Set(), tasks: [], queryLanguage };
+  const context: ParseContext = { names: new Set(), tasks: [], queryLanguage, retriers: new Map() };
   const graph = parseGraph(root, 'definition', context);
   return { graph, timeoutSeconds, tasks: context.tasks };
 }
@@ -110,23 +110,32 @@ interface ParseContext {
   readonly tasks: TaskNode[];
   /** The top-level QueryLanguage, every state's default (Step Functions' default is JSONPath). */
   readonly queryLanguage: 'JSONata' | 'JSONPath' | undefined;
+  /** The retriers read from each Retry array: a compiled job's states share a few arrays (one per retry policy). */
+  readonly retriers: Map<unknown[], readonly Retrier[]>;
+}
+
+/** A Retry array read once per parse: an array read before gave no error, nor would it here (no state's name is in them). */
+function readSharedRetry(value: unknown, where: string, context: ParseContext): readonly Retrier[] {
+  if (!Array.isArray(value)) return readRetry(value, where);
+  let retriers = context.retriers.get(value);
+  if (retriers === undefined) {
+    retriers = readRetry(value, where);
+    context.retriers.set(value, retriers);
+  }
+  return retriers;
 }
 
 function parseGraph(raw: Json, where: string, context: ParseContext): StateGraph {
   if (typeof raw.StartAt !== 'string') throw new InvalidDefinitionError(`${where}: StartAt must be a state name (got ${describe(raw.StartAt)})`);
-  if (!isObject(raw.States) || Object.keys(raw.States).length === 0) {
-    throw new InvalidDefinitionError(`${where}: States must be an object with at least one state`);
-  }
-  const rawStates = raw.States;
+  const rawStates = raw.States as Json;
+  const names = isObject(rawStates) ? Object.keys(rawStates) : [];
+  if (names.length === 0) throw new InvalidDefinitionError(`${where}: States must be an object with at least one state`);
   if (!(raw.StartAt in rawStates)) {
-    throw new InvalidDefinitionError(
-      `${where}: StartAt "${raw.StartAt}" names no state in States; use one of ${Object.keys(rawStates)
-        .map((n) => `"${n}"`)
-        .join(', ')}`,
-    );
+    throw new InvalidDefinitionError(`${where}: StartAt "${raw.StartAt}" names no state in States; use one of ${names.map((n) => `"${n}"`).join(', ')}`);
   }
   const states = new Map<string, StateNode>();
-  for (const [name, rawState] of Object.entries(rawStates)) {
+  for (const name of names) {
+    const rawState = rawStates[name];
     if (context.names.has(name)) throw new InvalidDefinitionError(`state "${name}": the name is used twice; state names must be unique in the whole state machine`);
     context.names.add(name);
     if (name.length === 0 || name.length > MAX_STATE_NAME_LENGTH) {
@@ -148,13 +157,7 @@ function parseState(name: string, raw: Json, context: ParseContext): StateNode {
   }
   const stateType = type as StateNode['type'];
   checkQueryLanguage(raw.QueryLanguage, context.queryLanguage, where);
-  for (const key of Object.keys(raw)) {
-    const jsonPathFix = JSONPATH_FIELDS[key];
-    if (jsonPathFix !== undefined) throw new InvalidDefinitionError(`${where}: ${key} is a JSONPath field and is not allowed in a JSONata state; ${jsonPathFix}`);
-    const unsupportedFix = UNSUPPORTED_FIELDS[key];
-    if (unsupportedFix !== undefined) throw new UnsupportedDefinitionError(`${where}: ${key} is not supported by the local runner; ${unsupportedFix}`);
-  }
-  checkKnownFields(raw, FIELDS_BY_TYPE[stateType], where);
+  checkStateFields(raw, FIELDS_BY_TYPE[stateType], where);
   const base = {
     name,
     next: readNext(raw, stateType, where),
@@ -175,7 +178,7 @@ function parseState(name: string, raw: Json, context: ParseContext): StateNode {
         arguments: readArguments(raw.Arguments, `${where} Arguments`),
         timeoutSeconds: readCountOrExpression(raw.TimeoutSeconds, `${where} TimeoutSeconds`, 'TimeoutSeconds', 1, MAX_STATES_SECONDS),
         heartbeatSeconds: readHeartbeatSeconds(raw, where),
-        retry: readRetry(raw.Retry, where),
+        retry: readSharedRetry(raw.Retry, where, context),
         catch: readCatch(raw.Catch, where),
       };
       context.tasks.push(node);
@@ -204,6 +207,30 @@ function parseState(name: string, raw: Json, context: ParseContext): StateNode {
     case 'Map':
       return readMap(raw, base, where, context);
   }
+}
+
+/**
+ * A state's fields are its type's (no JSONPath field, no field the runner does not support,
+ * is one of them): one look-up per field. When one is not, the first JSONPath or unsupported
+ * field is reported, else the first unknown one.
+ */
+function checkStateFields(raw: Json, allowed: ReadonlySet<string>, where: string): void {
+  const keys = Object.keys(raw);
+  let known = true;
+  for (const key of keys) {
+    if (!allowed.has(key)) {
+      known = false;
+      break;
+    }
+  }
+  if (known) return;
+  for (const key of keys) {
+    const jsonPathFix = JSONPATH_FIELDS[key];
+    if (jsonPathFix !== undefined) throw new InvalidDefinitionError(`${where}: ${key} is a JSONPath field and is not allowed in a JSONata state; ${jsonPathFix}`);
+    const unsupportedFix = UNSUPPORTED_FIELDS[key];
+    if (unsupportedFix !== undefined) throw new UnsupportedDefinitionError(`${where}: ${key} is not supported by the local runner; ${unsupportedFix}`);
+  }
+  checkKnownFields(raw, allowed, where);
 }
 
 type BaseFields = Pick<StateNode, 'name' | 'next' | 'output' | 'assign'>;
@@ -272,7 +299,7 @@ function readParallel(raw: Json, base: BaseFields, where: string, context: Parse
     type: 'Parallel',
     branches,
     arguments: readArguments(raw.Arguments, `${where} Arguments`),
-    retry: readRetry(raw.Retry, where),
+    retry: readSharedRetry(raw.Retry, where, context),
     catch: readCatch(raw.Catch, where),
   };
 }
@@ -306,7 +333,7 @@ function readMap(raw: Json, base: BaseFields, where: string, context: ParseConte
     maxConcurrency: readCountOrExpression(raw.MaxConcurrency, `${where} MaxConcurrency`, 'MaxConcurrency', 0, Number.MAX_SAFE_INTEGER),
     toleratedFailureCount: readCountOrExpression(raw.ToleratedFailureCount, `${where} ToleratedFailureCount`, 'ToleratedFailureCount', 0, Number.MAX_SAFE_INTEGER),
     toleratedFailurePercentage: readPercentageOrExpression(raw.ToleratedFailurePercentage, `${where} ToleratedFailurePercentage`),
-    retry: readRetry(raw.Retry, where),
+    retry: readSharedRetry(raw.Retry, where, context),
     catch: readCatch(raw.Catch, where),
   };
 }

@@ -20,13 +20,23 @@ export function readAssign(value: unknown, where: string): Template | undefined 
   if (isJsonataExpression(value)) return compileTemplate(value, where, 'Assign');
   if (!isObject(value)) throw new InvalidDefinitionError(`${where}: must be an object of variable names to values, or a {% %} expression giving one (got ${describe(value)})`);
   for (const key of Object.keys(value)) {
-    if (!VARIABLE_NAME.test(key) || key === 'states') {
+    if (!isVariableName(key) || key === 'states') {
       throw new InvalidDefinitionError(
         `${where}: "${key}" is not a valid variable name; use letters, digits and _ (not starting with a digit), and not the reserved name "states"`,
       );
     }
   }
   return compileTemplate(value, where, 'Assign');
+}
+
+/** VARIABLE_NAME's test, an ASCII name (`[A-Za-z_][A-Za-z0-9_]*`, every compiled job's) read by char codes without the Unicode regular expression. */
+function isVariableName(key: string): boolean {
+  for (let i = 0; i < key.length; i += 1) {
+    const code = key.charCodeAt(i);
+    if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95 || (i > 0 && code >= 48 && code <= 57)) continue;
+    return VARIABLE_NAME.test(key);
+  }
+  return key.length > 0;
 }
 
 export function readStringOrExpression(value: unknown, where: string, path: string): Template | undefined {
