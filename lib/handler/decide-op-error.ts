@@ -16,7 +16,8 @@ export interface OpErrorOutcome {
   readonly decision: RetryDecision;
   readonly logLevel: Extract<LogLevel, 'WARN' | 'ERROR'>;
   readonly logMessage: string;
-  readonly logFields: Readonly<Record<string, unknown>>;
+  /** Made for this outcome alone: the caller may add its own fields. */
+  readonly logFields: Record<string, unknown>;
 }
 
 /** Longest op message quoted inside a retry message (the full one is in the details). */

@@ -12,6 +12,18 @@ export interface FittedError {
   readonly stack: string;
 }
 
+/** The characters of `{"errorType":"","errorMessage":"","trace":[""]}`: the Cause around its three texts. */
+const CAUSE_FRAME_LENGTH = 47;
+
+/**
+ * False when the Cause measureCause would measure is certainly at most `maxCauseLength`: each
+ * character of its texts takes at most 6 in it (a `\uXXXX` escape; DEL's `%7F` takes 3, a
+ * line break's `","` 3), so short texts need no measuring.
+ */
+function mayExceed(name: string, message: string, stack: string, maxCauseLength: number): boolean {
+  return CAUSE_FRAME_LENGTH + 6 * (name.length + message.length + stack.length) > maxCauseLength;
+}
+
 /**
  * Cuts `message` and `details` until the Cause the Lambda runtime will build from an error
  * with this name, message and `stack` = JSON.stringify(details) is at most `maxCauseLength`
@@ -23,7 +35,8 @@ export interface FittedError {
 export function fitCause(name: string, message: string, details: HandlerErrorDetails, maxCauseLength = MAX_CAUSE_LENGTH): FittedError {
   const fits = (candidateMessage: string, candidate: HandlerErrorDetails): FittedError | undefined => {
     const stack = JSON.stringify(candidate);
-    return measureCause(name, candidateMessage, stack) <= maxCauseLength ? { message: candidateMessage, details: candidate, stack } : undefined;
+    const fitting = mayExceed(name, candidateMessage, stack, maxCauseLength) ? measureCause(name, candidateMessage, stack) <= maxCauseLength : true;
+    return fitting ? { message: candidateMessage, details: candidate, stack } : undefined;
   };
   const whole = fits(message, details);
   if (whole !== undefined) return whole;

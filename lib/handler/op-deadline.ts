@@ -31,20 +31,16 @@ export function runWithinDeadline<T>(opName: string, getRemainingTimeInMillis: (
   const afterMs = Math.max(0, Math.floor(remainingMs - Math.min(DEADLINE_MARGIN_MS, remainingMs / 10)));
   // One promise: settled by the work or by the deadline, whichever comes first.
   return new Promise<Awaited<T>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new OpDeadlineError(opName)), afterMs);
-    timer.unref?.();
-    let running: T | PromiseLike<T>;
-    try {
-      running = work();
-    } catch (error) {
-      clearTimeout(timer);
-      throw error;
-    }
+    const startedMs = performance.now();
+    const running = work();
+    // Work that returned or threw at once has settled before any timer could fire: no deadline timer.
     if (!isThenable(running)) {
-      clearTimeout(timer);
       resolve(running as Awaited<T>);
       return;
     }
+    // Set after the work's synchronous part: the time that part took counts against the deadline.
+    const timer = setTimeout(() => reject(new OpDeadlineError(opName)), Math.max(0, afterMs - (performance.now() - startedMs)));
+    timer.unref?.();
     running.then(
       (value) => {
         clearTimeout(timer);

@@ -85,17 +85,26 @@ export function reuseRecordedOutput(recorded: unknown, parent: string): unknown 
 
 /**
  * The envelope for an op output whose JSON is `json` (`bytes` UTF-8 bytes): `{ v: value }` up
- * to the attempt's inline threshold, else `{ s, b }` after storing the JSON through `io`.
- * Rejects with OpValueError when the output is over the threshold and there is no IO manager,
- * or when the attempt's object exists already; other IO errors reject as they are.
+ * to the attempt's inline threshold, at once (no promise), else `{ s, b }` after storing the JSON
+ * through `io`. Rejects with OpValueError when the output is over the threshold and there is no
+ * IO manager, or when the attempt's object exists already; other IO errors reject as they are.
  */
-export async function buildOutputEnvelope(
+export function buildOutputEnvelope(
   attempt: OpAttempt,
   io: IoManager | undefined,
-  output: { readonly json: string; readonly bytes: number; readonly value: () => unknown },
+  output: { readonly json: string; readonly bytes: number; readonly value: unknown },
   inlineBytes: number,
-): Promise<OpValueEnvelope | OpStoredEnvelope> {
-  if (output.bytes <= inlineBytes) return { [VALUE_KEY]: output.value() };
+): OpValueEnvelope | Promise<OpStoredEnvelope> {
+  if (output.bytes <= inlineBytes) return { [VALUE_KEY]: output.value };
+  return storeOutput(attempt, io, output, inlineBytes);
+}
+
+async function storeOutput(
+  attempt: OpAttempt,
+  io: IoManager | undefined,
+  output: { readonly json: string; readonly bytes: number },
+  inlineBytes: number,
+): Promise<OpStoredEnvelope> {
   if (io === undefined) {
     throw new OpValueError(
       createAttemptError(

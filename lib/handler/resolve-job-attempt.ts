@@ -25,9 +25,17 @@ export function createJobAttemptResolver(job: JobDefinition): JobAttemptResolver
   if (!isJobDefinition(job)) {
     throw new DefinitionError(`jobHandler needs a job made by job({ name }, body), got ${describeValue(job)}; pass the job your state machine was compiled from`);
   }
-  const planHash = computeJobFingerprint(job);
-  return { planHash, resolve: (event, context) => resolveJobAttempt(job, planHash, event, context) };
+  let planHash = fingerprints.get(job);
+  if (planHash === undefined) {
+    planHash = computeJobFingerprint(job);
+    fingerprints.set(job, planHash);
+  }
+  const hash = planHash;
+  return { planHash: hash, resolve: (event, context) => resolveJobAttempt(job, hash, event, context) };
 }
+
+/** computeJobFingerprint of each job a resolver was made for: a job (frozen, as are its invocations and policies) has one, so each local run of it does not hash it again. */
+const fingerprints = new WeakMap<JobDefinition, string>();
 
 /**
  * Validates an event as an OpPayload (wire-protocol.ts) for `job`, whose fingerprint is

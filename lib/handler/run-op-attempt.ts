@@ -1,5 +1,5 @@
 import { createIoManagerFromEnvironment } from '../io/io-from-environment.js';
-import { createLogger, writeJsonLine, type LogRecord, type OpLogger } from '../job/logger.js';
+import { createLogger, formatIsoTime, writeJsonLine, type LogRecord, type OpLogger } from '../job/logger.js';
 import { buildOpContext } from '../job/op-context.js';
 import { RUN_CONFIG_ERROR } from '../errors.js';
 import { formatRunConfigIssue, validateOpConfig } from '../job/run-config.js';
@@ -96,7 +96,7 @@ export async function runOpAttempt(attempt: OpAttempt, options: HandlerOptions =
     opName: attempt.opName,
     jobName: attempt.jobName,
     runId: attempt.runId,
-    writeLog: options.now === undefined ? write : (record) => write({ ...record, timestamp: new Date(now()).toISOString() }),
+    writeLog: options.now === undefined ? write : (record) => write({ ...record, timestamp: formatIsoTime(now()) }),
   });
   const started = now();
   let output: unknown;
@@ -104,7 +104,9 @@ export async function runOpAttempt(attempt: OpAttempt, options: HandlerOptions =
     output = await runWithinDeadline(attempt.opName, attempt.getRemainingTimeInMillis, (): unknown => attempt.op.compute(context, ...inputs));
   } catch (thrown) {
     const outcome = decideThrown(attempt, thrown, options.random);
-    const fields = extendFields(outcome.logFields, 'durationMs', now() - started);
+    // The outcome's own fields, durationMs last (as extendFields would give them, without the copy).
+    const fields = outcome.logFields;
+    fields.durationMs = now() - started;
     if (outcome.logLevel === 'WARN') log.warn(outcome.logMessage, fields);
     else log.error(outcome.logMessage, fields);
     throw outcome.error;
@@ -130,7 +132,9 @@ export async function runOpAttempt(attempt: OpAttempt, options: HandlerOptions =
   }
   let envelope: OpValueEnvelope | OpStoredEnvelope;
   try {
-    envelope = await buildOutputEnvelope(attempt, io, { json: checked.json, bytes: checked.bytes, value: () => checked.value }, inlineBytes);
+    // An inline envelope comes at once: no promise to wait for.
+    const built = buildOutputEnvelope(attempt, io, checked, inlineBytes);
+    envelope = await built;
   } catch (thrown) {
     throw reportValueError(attempt, thrown, log, options, 'op output could not be stored');
   }

@@ -7,6 +7,7 @@ import type { RandomSource } from './evaluate/random.js';
 import type { ExecutionVariables } from './evaluate/variable-limit.js';
 import type { TaskTokenRegistry } from './integrations/task-tokens.js';
 import type { LambdaClientLike, RunResult, StatesContextObject, TaskHandler } from './types.js';
+import { formatIsoTime } from '../job/logger.js';
 
 /** Everything shared by all branches of one run. */
 export interface RunContext {
@@ -87,19 +88,7 @@ export function buildStatesContext(
   return {
     Execution: scope.run.execution,
     StateMachine: scope.run.stateMachine,
-    State: { EnteredTime: toIsoTime(enteredTimeMs), Name: stateName, RetryCount: retryCount },
+    State: { EnteredTime: formatIsoTime(enteredTimeMs), Name: stateName, RetryCount: retryCount },
     ...(mapItem === undefined ? {} : { Map: { Item: mapItem } }),
   };
-}
-
-let lastIsoMs = Number.NaN;
-let lastIsoTime = '';
-
-/** `new Date(ms).toISOString()`, computed once for a run of calls with the same time (on the virtual clock, most states of a step enter at the same millisecond). */
-function toIsoTime(ms: number): string {
-  if (ms !== lastIsoMs) {
-    lastIsoTime = new Date(ms).toISOString();
-    lastIsoMs = ms;
-  }
-  return lastIsoTime;
 }

@@ -5,6 +5,7 @@ import { OP_ERROR_PREFIX, jobHandler } from '../../lib/handler/index.js';
 import { MAX_CAUSE_LENGTH, MAX_ERROR_NAME_LENGTH } from '../../lib/handler/limits.js';
 import { fitCause } from '../../lib/handler/fit-cause.js';
 import { serializeError } from '../../lib/handler/serialize-error.js';
+import { measureCause } from '../../lib/handler/task-failure.js';
 import { buildPayload, buildSingleOpJob, catchThrown, recordFailure } from './helpers.js';
 
 async function failWith(thrown: () => unknown, policy?: RetryPolicy, retryNumber = 0): Promise<ReturnType<typeof recordFailure>> {
@@ -207,6 +208,20 @@ describe('Cause limit: 32,768 characters, JSON never cut mid-way', () => {
     });
     expectFits(failure);
     expect(failure.errorMessage.startsWith('%7F%7F')).toBe(true);
+  });
+
+  it('a Cause is at most 47 characters plus 6 per character of its texts, the bound under which fitCause skips measuring (property)', () => {
+    const worst = fc.constantFrom('\x00', '\x1F', '\x7F', '\n', '"', '\\', '\uD800', '\uDFFF', 'é', 'a');
+    const text = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 300 }),
+      fc.array(worst, { maxLength: 300 }).map((units) => units.join('')),
+    );
+    fc.assert(
+      fc.property(text, text, text, (name, message, stack) => {
+        expect(measureCause(name, message, stack)).toBeLessThanOrEqual(47 + 6 * (name.length + message.length + stack.length));
+      }),
+      { numRuns: 300, seed: 9 },
+    );
   });
 
   it('holds for any name, message, stack and metadata (property)', () => {
