@@ -30,12 +30,17 @@ describe('the lambda:invoke result of a local op attempt', () => {
     fc.assert(
       fc.property(fc.option(fc.jsonValue(), { nil: undefined }), fc.string(), fc.nat(), (output, requestId, nowMs) => {
         const text = toJson(toLambdaResult(output, requestId, nowMs, made));
-        expect(made.get(text)).toBe(JSON.stringify(output ?? null).length);
+        expect(made.get(JSON.stringify(requestId))).toStrictEqual({ json: text, payloadLength: JSON.stringify(output ?? null).length });
         expect(read(text)).toStrictEqual({ Payload: (JSON.parse(text) as { Payload: unknown }).Payload });
       }),
       { seed: 14, numRuns: 300 },
     );
     expect(read('{"Payload":{"v":1},"StatusCode":200}')).toStrictEqual({ Payload: { v: 1 }, StatusCode: 200 });
+    // A text like one it made, with the same request id, is not one it made: parsed whole.
+    const [requestIdJson, entry] = [...made][0]!;
+    const lookalike = entry.json.replace('"ExecutedVersion":"$LATEST"', '"ExecutedVersion":"$OTHER"');
+    expect(read(lookalike)).toStrictEqual(JSON.parse(lookalike));
+    expect(lookalike.endsWith(`${requestIdJson}},"StatusCode":200}`)).toBe(true);
     expect(read('not json')).toBe('not json');
   });
 

@@ -56,7 +56,8 @@ export function toLambdaResult(output: unknown, requestId: string, nowMs: number
     `"Connection":${quote('"keep-alive"')},"Content-Length":${quote(`"${contentLength}"`)},"Content-Type":${quote('"application/json"')},"Date":${quote(dateJson)},"X-Amz-Executed-Version":${quote('"$LATEST"')},"x-amzn-Remapped-Content-Length":${quote('"0"')},"x-amzn-RequestId":${quote(requestIdJson)}`;
   const json = `${RESULT_JSON_START}${payloadJson},"SdkHttpMetadata":{"AllHttpHeaders":{${headerValues(inList)}},"HttpHeaders":{${headerValues(asIs)}},"HttpStatusCode":200},"SdkResponseMetadata":{"RequestId":${requestIdJson}},"StatusCode":200}`;
   registerJson(result, json);
-  made?.set(json, payloadJson.length);
+  // Keyed by the request id's JSON, not the text: a Map key of ~1 KB would be flattened and hashed whole.
+  made?.set(requestIdJson, { json, payloadLength: payloadJson.length });
   return result;
 }
 
@@ -72,8 +73,16 @@ function formatHttpDate(nowMs: number): string {
   return lastDate.text;
 }
 
-/** The length of the payload's JSON in each result JSON toLambdaResult made for one run: the run's TaskSucceeded outputs. */
-export type MadeLambdaResults = Map<string, number>;
+/** What each result JSON ends with, after its request id's JSON. */
+const RESULT_JSON_END = '},"StatusCode":200}';
+/** What comes before the request id's JSON at the end of each result JSON. */
+const REQUEST_ID_START = '"SdkResponseMetadata":{"RequestId":';
+
+/**
+ * The result JSONs toLambdaResult made for one run (the run's TaskSucceeded outputs) with the
+ * length of their payload's JSON, by the JSON of their request id.
+ */
+export type MadeLambdaResults = Map<string, { readonly json: string; readonly payloadLength: number }>;
 
 /**
  * A TaskSucceeded output reader for a run whose results toLambdaResult made (`made`): a text it
@@ -82,8 +91,10 @@ export type MadeLambdaResults = Map<string, number>;
  */
 export function readMadeLambdaResult(made: MadeLambdaResults): TaskOutputReader {
   return (output) => {
-    const payloadLength = made.get(output);
-    if (payloadLength === undefined) return parseJson(output);
-    return { Payload: JSON.parse(output.slice(RESULT_JSON_START.length, RESULT_JSON_START.length + payloadLength)) as unknown };
+    // The request id's JSON at the end of a text this run made; for any other text a key that finds nothing, or a text that is not it.
+    const end = output.length - RESULT_JSON_END.length;
+    const entry = made.get(output.slice(output.lastIndexOf(REQUEST_ID_START, end) + REQUEST_ID_START.length, end));
+    if (entry?.json !== output) return parseJson(output);
+    return { Payload: JSON.parse(output.slice(RESULT_JSON_START.length, RESULT_JSON_START.length + entry.payloadLength)) as unknown };
   };
 }

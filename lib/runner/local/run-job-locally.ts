@@ -299,9 +299,11 @@ function buildLocalReexecutionInput(reexecute: ReexecuteOptions, input: unknown)
 /** Every Task state that invokes a Lambda function (the wrapper), in these definitions and their branches. */
 function listWrapperTaskNames(definitions: readonly object[]): string[] {
   const names: string[] = [];
+  // Keys, not entries: no [name, state] pair per state of a definition with thousands of them.
   const visit = (graph: { readonly States?: Readonly<Record<string, unknown>> }): void => {
-    for (const [name, state] of Object.entries(graph.States ?? {})) {
-      const { Type, Resource, Branches } = state as { Type?: string; Resource?: string; Branches?: readonly object[] };
+    const states = graph.States ?? {};
+    for (const name of Object.keys(states)) {
+      const { Type, Resource, Branches } = states[name] as { Type?: string; Resource?: string; Branches?: readonly object[] };
       if (Type === 'Task' && (Resource === LAMBDA_INVOKE_RESOURCE || Resource === LAMBDA_INVOKE_CALLBACK_RESOURCE)) names.push(name);
       for (const branch of Branches ?? []) visit(branch);
     }
