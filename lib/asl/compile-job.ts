@@ -20,7 +20,8 @@ import { buildOpGraph } from './job-graph.js';
 import { buildHasMarker, buildJobCause, buildJobError, buildMarkerFilter, buildOpsConfig, buildPayloadTemplate, expression, unboxValue, variable } from './jsonata-expressions.js';
 import { describeHeldBackOps, findHeldBackOps, MAX_HELD_BACK_NAMES, type HeldBackOp } from './held-back-ops.js';
 import { countParallels, type OpBlock } from './op-blocks.js';
-import { createDefinitionMeasure, measureWholeDefinition, splitJob } from './split-job.js';
+import { collectOpCharacters, createDefinitionMeasure, splitJob } from './split-job.js';
+import { WholeMeasure } from './whole-measure.js';
 import { buildParentOutput, buildPartMarkers, buildPartsHaveMarker, buildPartValues, compileSplitParent, type CompiledParent } from './compile-split-parent.js';
 import { MAX_MARKER_CAUSE_CHARACTERS, planPayloadBudget, type ExtraLoad } from './payload-budget.js';
 import type { OpRetryPlan } from './retry-plan.js';
@@ -216,14 +217,20 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
   });
   // Every build of this job (the whole, then a split's attempts) carries the same ops out of the same blocks.
   const carriedOps: CarriedOps = new Map();
-  const build = (root: OpBlock): AslDefinition => {
-    const top = compileStructure(root, { graph, ops, sinks, carriedOps, ...(exact === undefined ? {} : { exact }) }, CHECK_STATE_NAME);
-    return wrap([
-      buildInitState(RUN_CONFIG_CHECK_STATE_NAME, job.name, planHash, WIDEST_BUDGET, graph.names),
-      ...buildRunConfigStates(job.name, top.startAt),
-      ...top.states,
-      ...buildFinalStates(job, graph.names, top.markerSources, top.variables, sinks),
-    ]);
+  // The unsplit definition, measured as it is compiled, and kept only while it can fit (whole-measure.ts).
+  const buildWhole = (root: OpBlock): { characters: number; opCharacters: number[]; definition?: AslDefinition } => {
+    const measure = new WholeMeasure(limit);
+    const top = compileStructure(root, { graph, ops, sinks, carriedOps, measure, ...(exact === undefined ? {} : { exact }) }, CHECK_STATE_NAME);
+    const head = [buildInitState(RUN_CONFIG_CHECK_STATE_NAME, job.name, planHash, WIDEST_BUDGET, graph.names), ...buildRunConfigStates(job.name, top.startAt)];
+    const tail = buildFinalStates(job, graph.names, top.markerSources, top.variables, sinks);
+    const others = measure.createSink();
+    others.push(...head, ...tail);
+    const sink = top.sink!;
+    // The definition's other fields and `{}` in place of its States, then `{` its states, commas, `}` (as measureWholeDefinition adds them up).
+    const statesCharacters = 2 + sink.characters + others.characters + Math.max(0, sink.count + others.count - 1);
+    const characters = JSON.stringify(wrap([])).length - 2 + statesCharacters;
+    const opCharacters = collectOpCharacters(measure.sizes, graph.names);
+    return measure.dropped ? { characters, opCharacters } : { characters, opCharacters, definition: wrap([...head, ...top.states, ...tail]) };
   };
   // A split job's attempts compile many of the same children: each is compiled once (child-cache.ts).
   const childCache = new ChildCache();
@@ -241,10 +248,11 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
   };
   // Built with the widest budget (sizes are measured and splits chosen on it), then given the
   // job's own budget, whose numbers are never wider: the same split, never larger.
-  const whole = build(structure);
-  const measured = measureWholeDefinition(whole, graph.names);
+  const measured = buildWhole(structure);
   const characters = measured.characters;
   if (characters <= limit) {
+    // Kept: its states add up to no more than its characters.
+    const whole = measured.definition!;
     const planned = planPayloadBudget(job.name, [{ name: 'job', definition: whole }], graph.names);
     const definition = applyBudget(whole, job.name, planHash, planned, graph.names);
     const diagnostics = buildDiagnostics(

@@ -19,6 +19,7 @@ import { FUNCTION_ARN_PLACEHOLDER } from './asl-constants.js';
 import { buildAwaitState, buildAwaitStateName, buildAwaitVariableName, buildReleaseStateName, buildReleaseStates } from './compile-coordination.js';
 import { buildFaultVariables } from './compile-faults.js';
 import type { ChildCache } from './child-cache.js';
+import type { MeasuringSink, StateSink, WholeMeasure } from './whole-measure.js';
 
 /** What the structure compiler needs to know about each op, by index. */
 export interface OpCompileInfo {
@@ -58,6 +59,11 @@ export interface StructureContext {
    * only. @default - none: each compile finds them again
    */
   readonly carriedOps?: CarriedOps;
+  /**
+   * Measures the states as they are made, and keeps them only while they fit its limit (the
+   * unsplit definition: whole-measure.ts). @default - none: the states are kept
+   */
+  readonly measure?: WholeMeasure;
 }
 
 /** The ops each block's outside needs, ascending, by block (see StructureContext.carriedOps). */
@@ -127,6 +133,8 @@ export interface CompiledTopLevel {
   readonly markerSources: readonly string[];
   /** The child state machines, in the order their start Tasks appear (pre-order). */
   readonly children: readonly CompiledChild[];
+  /** With a measure: the sink that measured the top-level states (`states` holds those it kept). @default - none */
+  readonly sink?: MeasuringSink;
 }
 
 /**
@@ -154,12 +162,13 @@ export function compileStructure(root: OpBlock, context: StructureContext, next:
   if (context.externals !== undefined && context.externals.size > 0) throw new InternalError('compiler: a split job compiles its parent with compileSplitParent');
   const compiler = new StructureCompiler(context, root);
   const scope: Scope = { depth: 0, variables: new Map(), markerSources: [] };
-  const states: [string, AslState][] = [];
+  const states = compiler.createSink();
   const items = compiler.itemsOf(root);
   compiler.compileItems(items, scope, { kind: 'next', next }, states);
   return {
     startAt: compiler.startName(items[0]!),
-    states,
+    states: Array.isArray(states) ? states : states.entries,
+    ...(Array.isArray(states) ? {} : { sink: states }),
     variables: scope.variables,
     markerSources: scope.markerSources.map((source) => source.value),
     children: compiler.children,
@@ -233,7 +242,16 @@ export class StructureCompiler {
     return this.startName(block.items[0]!);
   }
 
-  compileItems(items: readonly OpBlock[], scope: Scope, exit: Exit, states: [string, AslState][]): void {
+  /** An array for a States object's states, or the measure's sink. */
+  createSink(): [string, AslState][] | MeasuringSink {
+    return this.context.measure?.createSink() ?? [];
+  }
+
+  private finishSink(sink: [string, AslState][] | MeasuringSink): Record<string, AslState> {
+    return Array.isArray(sink) ? buildStates(sink) : this.context.measure!.finish(sink);
+  }
+
+  compileItems(items: readonly OpBlock[], scope: Scope, exit: Exit, states: StateSink): void {
     items.forEach((item, i) => {
       const last = i === items.length - 1;
       const itemExit: Exit = !last ? { kind: 'next', next: this.startName(items[i + 1]!) } : exit;
@@ -244,7 +262,7 @@ export class StructureCompiler {
     });
   }
 
-  private compileOp(op: number, scope: Scope, exit: Exit, states: [string, AslState][]): void {
+  private compileOp(op: number, scope: Scope, exit: Exit, states: StateSink): void {
     const info = this.context.ops[op]!;
     const outputVariable = buildOutputVariableName(op, scope.depth);
     const exact = this.context.exact;
@@ -302,7 +320,7 @@ export class StructureCompiler {
     scope.markerSources.push({ value: variable(outputVariable), op });
   }
 
-  private compileParallel(block: OpBlock & { kind: 'parallel' }, scope: Scope, exit: Exit, states: [string, AslState][]): void {
+  private compileParallel(block: OpBlock & { kind: 'parallel' }, scope: Scope, exit: Exit, states: StateSink): void {
     const id = this.parallelIds.get(block)!;
     const carried: (readonly number[])[] = [];
     const shapes: CarryShape[] = [];
@@ -312,10 +330,10 @@ export class StructureCompiler {
       const shape: CarryShape = { single: false, f: false };
       shapes.push(shape);
       const branchScope: Scope = { depth: scope.depth + 1, variables: new Map(), parent: scope, markerSources: [] };
-      const branchStates: [string, AslState][] = [];
+      const branchStates = this.createSink();
       const items = this.itemsOf(branch);
       this.compileItems(items, branchScope, { kind: 'carry', ops: needed, shape }, branchStates);
-      return { StartAt: this.startName(items[0]!), States: buildStates(branchStates) };
+      return { StartAt: this.startName(items[0]!), States: this.finishSink(branchStates) };
     });
     // The branch that carries each op out (the first, as branches' ops are disjoint).
     const carriedBy = new Map<number, number>();

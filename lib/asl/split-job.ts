@@ -14,7 +14,8 @@ const PER_OP_MARGIN = 40;
  * the carry and failure-list references that grow with the op count; and
  * JSON.stringify(definition).length, serializing each state once: the definition's length is put
  * together from its states' (JSON.stringify writes an object as `{"key":value,...}`, an array as
- * `[value,...]`, and leaves out keys whose value is undefined).
+ * `[value,...]`, and leaves out keys whose value is undefined). compileJob measures the unsplit
+ * definition this way while compiling it (whole-measure.ts); this measures a built one.
  */
 export function measureWholeDefinition(definition: AslBranch, names: readonly string[]): { readonly characters: number; readonly opCharacters: number[] } {
   const sizes = new Map<string, number>();
@@ -37,10 +38,16 @@ export function measureWholeDefinition(definition: AslBranch, names: readonly st
     return characters;
   };
   const characters = measureBranch(definition);
-  const opCharacters = names.map((name, k) =>
-    [name, buildWaitStateName(name, k), buildFailedStateName(name, k)].reduce((sum, state) => sum + (sizes.get(state) ?? 0), PER_OP_MARGIN),
-  );
-  return { characters, opCharacters };
+  return { characters, opCharacters: collectOpCharacters(sizes, names) };
+}
+
+/**
+ * Each op's characters for the split's plan from `sizes`, the `"name":` and JSON of every state
+ * of the unsplit definition by name: its Task's, Wait's and branch-ending Succeed's, plus
+ * PER_OP_MARGIN (see measureWholeDefinition).
+ */
+export function collectOpCharacters(sizes: ReadonlyMap<string, number>, names: readonly string[]): number[] {
+  return names.map((name, k) => [name, buildWaitStateName(name, k), buildFailedStateName(name, k)].reduce((sum, state) => sum + (sizes.get(state) ?? 0), PER_OP_MARGIN));
 }
 
 /** JSON.stringify(definition).length. */
