@@ -35,7 +35,8 @@ import {
 
 /** A variable scope: a block's own bindings over its parent's, the evaluation's bindings at the root. */
 export class CompiledFrame {
-  private readonly values = new Map<string, unknown>();
+  /** The frame's own bindings, made on its first `:=` (most frames bind nothing: the evaluation's root, a block without `:=`). */
+  private values: Map<string, unknown> | undefined;
 
   constructor(
     private readonly parent: CompiledFrame | undefined,
@@ -43,22 +44,26 @@ export class CompiledFrame {
   ) {}
 
   bind(name: string, value: unknown): void {
-    this.values.set(name, value);
+    (this.values ??= new Map()).set(name, value);
   }
 
   /** Whether `name` is bound here or in an enclosing frame (to anything, undefined included). */
   has(name: string): boolean {
-    if (this.values.has(name)) return true;
+    if (this.values?.has(name) === true) return true;
     if (this.parent !== undefined) return this.parent.has(name);
     return name === '$' || Object.hasOwn(this.root, name);
   }
 
   lookup(name: string): unknown {
-    if (this.values.has(name)) return this.values.get(name);
+    const values = this.values;
+    if (values?.has(name) === true) return values.get(name);
     if (this.parent !== undefined) return this.parent.lookup(name);
     return Object.hasOwn(this.root, name) ? this.root[name] : undefined;
   }
 }
+
+/** The root of a block's or a lambda's frame (only an evaluation's own frame reads its root). */
+const NO_BINDINGS: Readonly<Record<string, unknown>> = Object.freeze(Object.create(null) as Record<string, unknown>);
 
 /** A compiled node: evaluates against its context value in a frame; may throw FALL_BACK_SIGNAL. */
 export type CompiledExpression = (input: unknown, frame: CompiledFrame) => unknown;
@@ -473,7 +478,7 @@ function compileCondition(node: AstNode): CompiledExpression {
 function compileBlock(node: AstNode): CompiledExpression {
   const expressions = (node.expressions ?? refuse()).map((expression) => compileNode(expression, true));
   return (input, frame) => {
-    const blockFrame = new CompiledFrame(frame, {});
+    const blockFrame = new CompiledFrame(frame, NO_BINDINGS);
     let result: unknown;
     for (const expression of expressions) result = expression(input, blockFrame);
     return result;
@@ -531,7 +536,7 @@ function compileSift(objectNode: AstNode, lambdaNode: AstNode): CompiledExpressi
     let empty = true;
     for (const key of Object.keys(entries)) {
       const entry = entries[key];
-      const lambdaFrame = new CompiledFrame(frame, {});
+      const lambdaFrame = new CompiledFrame(frame, NO_BINDINGS);
       const args = [entry, key, entries];
       parameters.forEach((parameter, i) => lambdaFrame.bind(parameter, args[i]));
       if (toBoolean(body(input, lambdaFrame)) === true) {

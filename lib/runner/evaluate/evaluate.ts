@@ -369,7 +369,10 @@ function evaluateExpression(template: Extract<Template, { kind: 'expression' }>,
   if (fastPath !== undefined) {
     const name = fastPath.variable;
     if (name === 'states') value = evaluateFastPath(fastPath, true, env.states);
-    else if (!Object.hasOwn(env.functions, name)) value = evaluateFastPath(fastPath, name in env.variables, env.variables[name]);
+    else if (!Object.hasOwn(env.functions, name)) {
+      const bound = env.variables[name];
+      value = evaluateFastPath(fastPath, bound !== undefined || name in env.variables, bound);
+    }
   } else if (template.facts.fastExpression !== undefined) value = evaluateFastExpression(template.facts.fastExpression, env);
   if (observer !== undefined && value !== FALL_BACK) observeFastEvaluation(template, env, value);
   if (value === FALL_BACK) value = evaluateCompiledExpression(template, env);
@@ -518,7 +521,10 @@ function bindReferences(references: readonly string[], env: EvaluationEnvironmen
   for (const name of references) {
     if (name === 'states') bindings.states = env.states;
     else if (Object.hasOwn(env.functions, name)) bindings[name] = (env.functions as unknown as Record<string, unknown>)[name];
-    else if (name in env.variables) bindings[name] = env.variables[name];
+    else {
+      const value = env.variables[name];
+      if (value !== undefined || name in env.variables) bindings[name] = value;
+    }
   }
   return bindings;
 }

@@ -266,9 +266,11 @@ function copyEntries(value: unknown, result: Record<string, unknown>): boolean {
 function evaluatePath(variable: string, fields: readonly string[], scope: FastScope): unknown {
   let current: unknown;
   if (variable === 'states') current = scope.states;
-  // An unbound name may be one of jsonata's own functions ($sum, $string, ...): left to jsonata.
-  else if (Object.hasOwn(scope.functions, variable) || !(variable in scope.variables)) return FALL_BACK;
-  else current = scope.variables[variable];
+  else {
+    current = scope.variables[variable];
+    // An unbound name may be one of jsonata's own functions ($sum, $string, ...): left to jsonata.
+    if ((current === undefined && !(variable in scope.variables)) || Object.hasOwn(scope.functions, variable)) return FALL_BACK;
+  }
   return readFieldPath(current, fields);
 }
 
