@@ -96,7 +96,7 @@ export function resolveJobAttempt(job: JobDefinition, planHash: string, event: u
   if (!isRetryMode(event.retryMode)) rejectPayload(advice, facts, `payload.retryMode must be one of ${RETRY_MODES.join(', ')}, got ${previewValue(event.retryMode)}`);
   const inputs = event.inputs;
   // The data inputs in parameter order, then one envelope per `.after` op (its marker, or { v: null }).
-  const producers = [...invocation.inputs, ...invocation.after];
+  const producers = invocation.after.length === 0 ? invocation.inputs : invocation.inputs.concat(invocation.after);
   if (!Array.isArray(inputs) || inputs.length !== producers.length) {
     const described =
       producers.length === 0

@@ -33,12 +33,11 @@ export interface CompletionInput {
  * checks the output size, then applies the assignments and records the *StateExited event.
  */
 export async function completeState(scope: Scope, completion: CompletionInput): Promise<unknown> {
-  const env = createEvaluationEnvironment(scope, completion.stateName, completion.enteredEventId, {
-    input: completion.input,
-    context: completion.context,
-    ...(completion.result === undefined ? {} : { result: completion.result }),
-    ...(completion.errorOutput === undefined ? {} : { errorOutput: completion.errorOutput }),
-  });
+  // Written field by field, in the same order: the conditional spreads took V8's generic path.
+  const states: { input: unknown; context: StatesContextObject; result?: unknown; errorOutput?: unknown } = { input: completion.input, context: completion.context };
+  if (completion.result !== undefined) states.result = completion.result;
+  if (completion.errorOutput !== undefined) states.errorOutput = completion.errorOutput;
+  const env = createEvaluationEnvironment(scope, completion.stateName, completion.enteredEventId, states);
   let output = completion.output === undefined ? completion.defaultOutput : evaluateTemplate(completion.output, env);
   if (output instanceof Promise) output = await output;
   let assignedValue = completion.assign === undefined ? undefined : evaluateTemplate(completion.assign, env);
@@ -48,7 +47,7 @@ export async function completeState(scope: Scope, completion: CompletionInput): 
   const assignedVariables = assigned === undefined ? undefined : serializeAssignedWithinLimit(assigned, completion.stateName);
   if (assigned !== undefined) {
     countAssignedVariables(scope.run.variables, scope.variableBytes, assignedVariables!, completion.stateName);
-    for (const [name, value] of Object.entries(assigned)) scope.variables[name] = value;
+    for (const name of Object.keys(assigned)) scope.variables[name] = assigned[name];
   }
   recordEvent(scope, completion.exitType, {
     stateExitedEventDetails: {
