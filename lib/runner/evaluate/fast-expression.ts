@@ -32,18 +32,25 @@ export interface FastScope {
 
 const KEYWORDS = new Set(['and', 'or', 'in', 'true', 'false', 'null', 'function']);
 
-/** What jsonata's tokenizer skips between tokens (no more: JavaScript's trim() also drops characters jsonata rejects). */
-const JSONATA_SPACE = /^[ \t\n\r\v]+|[ \t\n\r\v]+$/g;
+/** What jsonata's tokenizer skips between tokens (` \t\n\r\v`; no more: JavaScript's trim() also drops characters jsonata rejects). */
+function isJsonataSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 11) || code === 13;
+}
 
 /**
  * The expression tree of a source in the grammar above (a call at the top), or undefined for
  * any other source. One pass over the characters, no regular expression per token (every
- * distinct payload of a run is read once, on the run's first parse of it).
+ * distinct payload of a run is read once, on the run's first parse of it); a source that does
+ * not start with `$merge(` or `$sum(` is turned down before any copy of it is made.
  */
 export function readFastExpression(text: string): FastNode | undefined {
-  const source = text.replace(JSONATA_SPACE, '');
-  if (!source.startsWith('$merge(') && !source.startsWith('$sum(')) return undefined;
-  const reader = { source, at: 0 };
+  let start = 0;
+  let end = text.length;
+  while (start < end && isJsonataSpace(text.charCodeAt(start))) start += 1;
+  if (!text.startsWith('$merge(', start) && !text.startsWith('$sum(', start)) return undefined;
+  while (end > start && isJsonataSpace(text.charCodeAt(end - 1))) end -= 1;
+  const source = text.slice(start, end);
+  const reader: Reader = { source, at: 0, plain: !source.includes('\\') };
   const node = readNode(reader);
   return node !== undefined && reader.at === source.length ? node : undefined;
 }
@@ -51,6 +58,8 @@ export function readFastExpression(text: string): FastNode | undefined {
 interface Reader {
   readonly source: string;
   at: number;
+  /** No backslash in the source: a string literal ends at the next apostrophe (found with indexOf). */
+  readonly plain: boolean;
 }
 
 const APOSTROPHE = 39;
@@ -79,6 +88,13 @@ function readQuoted(reader: Reader, quote: number): string | undefined {
   const { source } = reader;
   if (source.charCodeAt(reader.at) !== quote) return undefined;
   const from = reader.at + 1;
+  // A backtick name has no escapes, nor has a literal in a source without backslashes: it ends at the next quote.
+  if (quote === BACKTICK || reader.plain) {
+    const end = source.indexOf(quote === BACKTICK ? '`' : "'", from);
+    if (end === -1 || (quote === BACKTICK && end === from)) return undefined;
+    reader.at = end + 1;
+    return source.slice(from, end);
+  }
   let at = from;
   while (at < source.length) {
     const code = source.charCodeAt(at);
@@ -115,19 +131,22 @@ function readArray(reader: Reader): (FastNode & { kind: 'array' }) | undefined {
 function readObject(reader: Reader): FastNode | undefined {
   if (!take(reader, '{')) return undefined;
   const pairs: [string, FastNode][] = [];
-  const keys = new Set<string>();
   if (take(reader, '}')) return { kind: 'object', pairs };
   for (;;) {
     const key = readQuoted(reader, APOSTROPHE);
     // Repeated keys (jsonata's D1009) and its reserved ones (D1013) are left to jsonata.
-    if (key === undefined || keys.has(key) || key === '_jsonata_lambda' || key === '_jsonata_function' || !take(reader, ':')) return undefined;
+    if (key === undefined || hasKey(pairs, key) || key === '_jsonata_lambda' || key === '_jsonata_function' || !take(reader, ':')) return undefined;
     const value = readNode(reader);
     if (value === undefined) return undefined;
-    keys.add(key);
     pairs.push([key, value]);
     if (take(reader, '}')) return { kind: 'object', pairs };
     if (!take(reader, ',')) return undefined;
   }
+}
+
+function hasKey(pairs: readonly (readonly [string, FastNode])[], key: string): boolean {
+  for (const [seen] of pairs) if (seen === key) return true;
+  return false;
 }
 
 function readNode(reader: Reader): FastNode | undefined {
