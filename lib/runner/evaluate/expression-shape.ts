@@ -54,18 +54,23 @@ export const JSONATA_FUNCTION_NAMES: ReadonlySet<string> = new Set(
 );
 
 const UNSHAPED = /["\\`/@#~]|function|__stepops/;
-const NAME = /[A-Za-z0-9_]*/y;
 /** The characters that end a name in jsonata's tokenizer: its single-character operators and the whitespace it skips. */
 const NAME_ENDS = new Set('.[]{}(),@#;:?+-*/%|=<>^&!~ \t\n\r\v');
 const KEPT_NAME = /\$([A-Za-z0-9_]+)[ \t\n\r\v]*(?::=|\()/g;
 const SPACE = new Set(' \t\n\r\v');
-const SPECIAL = /['$]/g;
 /** One field step: a dot and a name that is no keyword (jsonata reads `.and`, `.in`, `.true` otherwise). */
 const FIELD_STEP = /\.([A-Za-z_][A-Za-z0-9_]*)/y;
 const KEYWORDS = new Set(['and', 'or', 'in', 'true', 'false', 'null', 'function']);
 /** What may follow a path slot: nothing that applies to the path's last step (a predicate, a step, a call, a group). */
 const PATH_FOLLOWERS = new Set(')]},;');
-const JSONATA_SPACE = /^[ \t\n\r\v]+|[ \t\n\r\v]+$/g;
+const IDENTIFIER = /^[A-Za-z_]\w*$/;
+const DIGIT = /\d/;
+
+/** `$__stepops0`, `$__stepops1`...: each slot variable's text, written once. */
+const slotNames: string[] = [];
+function slotName(index: number): string {
+  return (slotNames[index] ??= `$${SLOT_PREFIX}${index}`);
+}
 
 /**
  * The shape of a source, or undefined when it has nothing to take out or could evaluate
@@ -73,59 +78,87 @@ const JSONATA_SPACE = /^[ \t\n\r\v]+|[ \t\n\r\v]+$/g;
  * (the Step Functions functions), never renamed.
  */
 export function readExpressionShape(text: string, functionNames: ReadonlySet<string>): ExpressionShape | undefined {
-  const source = text.replace(JSONATA_SPACE, '');
+  const source = trimJsonataSpace(text);
   if (UNSHAPED.test(source)) return undefined;
-  // Assigned or called anywhere in the source (jsonata skips whitespace between the name and `:=` or `(`): not renamed anywhere.
-  const kept = new Set(Array.from(source.matchAll(KEPT_NAME), (match) => match[1]!));
+  // Assigned or called anywhere in the source (jsonata skips whitespace between the name and `:=` or `(`): not renamed anywhere (listed on the first name that could be).
+  let kept: ReadonlySet<string> | undefined;
   const slots: ShapeSlot[] = [];
   const variableSlots = new Map<string, number>();
-  const slot = (part: ShapeSlot): string => `$${SLOT_PREFIX}${slots.push(part) - 1}`;
   let shaped = '';
   let at = 0;
+  // The next apostrophe and dollar at or after `at` (-1: none), found once each.
+  let nextQuote = source.indexOf("'");
+  let nextDollar = source.indexOf('$');
   while (at < source.length) {
-    const char = source[at]!;
-    if (char === "'") {
+    const code = source.charCodeAt(at);
+    if (code === APOSTROPHE) {
       const end = source.indexOf("'", at + 1);
       if (end === -1) return undefined; // unterminated: jsonata's own error, from the source as it is
-      const literal = source.slice(at, end + 1);
       const after = source[skipSpace(source, end + 1, 1)];
-      shaped += source[skipSpace(source, at - 1, -1)] === ':' && (after === ',' || after === '}') ? slot({ kind: 'literal', value: literal.slice(1, -1) }) : literal;
+      if (source[skipSpace(source, at - 1, -1)] === ':' && (after === ',' || after === '}')) {
+        shaped += slotName(slots.length);
+        slots.push({ kind: 'literal', value: source.slice(at + 1, end) });
+      } else shaped += source.slice(at, end + 1);
       at = end + 1;
-    } else if (char === '$') {
-      NAME.lastIndex = at + 1;
-      const name = NAME.exec(source)![0];
-      at = NAME.lastIndex;
+      nextQuote = source.indexOf("'", at);
+      if (nextDollar !== -1 && nextDollar < at) nextDollar = source.indexOf('$', at); // a `$` inside the literal
+    } else if (code === DOLLAR) {
+      const nameEnd = skipNameCodes(source, at + 1);
+      const name = source.slice(at + 1, nameEnd);
+      at = nameEnd;
+      nextDollar = source.indexOf('$', at);
       // jsonata's name runs on to the next operator character: `$v1é` is the variable `v1é`.
-      if (isRenamable(name, kept, functionNames) && (at === source.length || NAME_ENDS.has(source[at]!))) {
+      if (isRenamable(name, functionNames) && (at === source.length || NAME_ENDS.has(source[at]!)) && !(kept ??= listKeptNames(source)).has(name)) {
         const path = readPathSlot(source, at, name);
         if (path !== undefined) {
           at = path.end;
-          let index = variableSlots.get(path.key);
-          if (index === undefined) {
-            index = slots.length;
-            slot(path.slot);
-            variableSlots.set(path.key, index);
-          }
-          shaped += `$${SLOT_PREFIX}${index}`;
-          continue;
+          if (nextQuote !== -1 && nextQuote < at) nextQuote = source.indexOf("'", at);
+          if (nextDollar !== -1 && nextDollar < at) nextDollar = source.indexOf('$', at);
         }
-        let index = variableSlots.get(name);
+        const key = path === undefined ? name : path.key;
+        let index = variableSlots.get(key);
         if (index === undefined) {
           index = slots.length;
-          slot({ kind: 'variable', name });
-          variableSlots.set(name, index);
+          slots.push(path === undefined ? { kind: 'variable', name } : path.slot);
+          variableSlots.set(key, index);
         }
-        shaped += `$${SLOT_PREFIX}${index}`;
+        shaped += slotName(index);
       } else shaped += `$${name}`;
     } else {
       // Up to the next literal or variable, as it stands.
-      SPECIAL.lastIndex = at + 1;
-      const next = SPECIAL.exec(source)?.index ?? source.length;
+      const next = nextQuote === -1 ? (nextDollar === -1 ? source.length : nextDollar) : nextDollar === -1 ? nextQuote : Math.min(nextQuote, nextDollar);
       shaped += source.slice(at, next);
       at = next;
     }
   }
   return slots.length === 0 ? undefined : { source: shaped, slots };
+}
+
+const APOSTROPHE = 39;
+const DOLLAR = 36;
+
+/** The source without the whitespace jsonata skips at either end (` \t\n\r\v`). */
+function trimJsonataSpace(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && SPACE.has(text[start]!)) start += 1;
+  while (end > start && SPACE.has(text[end - 1]!)) end -= 1;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
+/** The end of the run of `[A-Za-z0-9_]` from `from`. */
+function skipNameCodes(source: string, from: number): number {
+  let at = from;
+  for (;;) {
+    const code = source.charCodeAt(at);
+    if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95) at += 1;
+    else return at;
+  }
+}
+
+/** The names the source assigns (`$name :=`) or calls (`$name(`). */
+function listKeptNames(source: string): ReadonlySet<string> {
+  return new Set(Array.from(source.matchAll(KEPT_NAME), (match) => match[1]!));
 }
 
 /**
@@ -152,10 +185,9 @@ function readPathSlot(source: string, at: number, name: string): { readonly slot
   return { slot: { kind: 'path', name, fields }, key: `${name}.${fields.join('.')}`, end };
 }
 
-/** A variable that may be bound under another name (`kept`: the names the source assigns or calls). */
-function isRenamable(name: string, kept: ReadonlySet<string>, functionNames: ReadonlySet<string>): boolean {
-  if (!/^[A-Za-z_]\w*$/.test(name) || !/\d/.test(name) || JSONATA_FUNCTION_NAMES.has(name) || functionNames.has(name)) return false;
-  return !kept.has(name);
+/** A variable that may be bound under another name, unless the source assigns or calls it (see readExpressionShape). */
+function isRenamable(name: string, functionNames: ReadonlySet<string>): boolean {
+  return IDENTIFIER.test(name) && DIGIT.test(name) && !JSONATA_FUNCTION_NAMES.has(name) && !functionNames.has(name);
 }
 
 /** The index of the first character from `from` (going in `step`'s direction) that is not whitespace jsonata skips. */
