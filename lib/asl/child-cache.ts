@@ -58,6 +58,11 @@ export class ChildCache {
     this.blocks.set(block, { reads: child.reads, single: child.single, f: child.f, compiledAt: offset, byOffset: new Map([[offset, child.states]]) });
   }
 
+  /** Drops the child of `block` (it is compiled again if asked for). */
+  forget(block: OpBlock): void {
+    this.blocks.delete(block);
+  }
+
   /** JSON.stringify(states).length, serialized once per States object (they are never modified). */
   measureStates(states: ChildStates): number {
     let length = this.lengths.get(states);

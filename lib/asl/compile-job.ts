@@ -275,7 +275,7 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
     );
   }
   const measure = createDefinitionMeasure(childCache);
-  const split = splitJob(structure, buildSplit, measured.opCharacters, limit, measure);
+  const split = splitJob(structure, buildSplit, measured.opCharacters, limit, measure, (block) => childCache.forget(block));
   if ('failure' in split) {
     throw new DefinitionError(
       `job "${job.name}" compiles to ${characters} characters, over the limit of ${limit} (Step Functions allows ${MAX_DEFINITION_CHARACTERS}; ${graph.names.length} ops, about ${Math.round(characters / graph.names.length)} characters each), and cannot be split into child state machines that each fit: ${split.failure}; split it into smaller jobs, shorten op names, or give ops with many retries a maxDelay so their retriers merge`,

@@ -203,7 +203,8 @@ function findGroup(groups: GroupBlocks, kind: 'sequence' | 'parallel', members: 
  * until all fit. Then runs the smallest children in the parent itself (inlined), as long as the
  * parent stays within the limit, so that a job has few child state machines. A failure says
  * why no budget worked: an op alone too large, or a parent that is too large (its size grows
- * with the children, the values they read from one another and the job's sinks).
+ * with the children, the values they read from one another and the job's sinks). `forget` is
+ * told the blocks whose children measured too large (a cache of compiled children may drop them).
  */
 export function splitJob(
   structure: OpBlock,
@@ -211,6 +212,7 @@ export function splitJob(
   opCharacters: readonly number[],
   limit: number,
   measure: (definition: AslDefinition) => number = measureDefinitionCharacters,
+  forget?: (block: OpBlock) => void,
 ): BuiltSplit | { failure: string } {
   let budget = Math.floor(limit * 0.9) - SPLIT_FIXED_CHARACTERS;
   let smallestOverflow: string | undefined;
@@ -226,6 +228,12 @@ export function splitJob(
     smallestOverflow = `with ${result.children.length} children the parent takes ${parentCharacters} characters and the largest child ${largestChild}`;
     // A parent too large only grows with smaller children.
     if (largestChild <= limit) break;
+    // A child too large is not part of a split that fits: whoever keeps compiled children need not keep it alive.
+    if (forget !== undefined) {
+      listExternalsInOrder(plan.root, plan.externals).forEach((block, i) => {
+        if (childCharacters[i]! > limit) forget(block);
+      });
+    }
     // Aim the next budget at what the largest child measured, with a margin.
     budget = Math.floor(budget * Math.min(0.9, (0.97 * limit) / largestChild));
   }
