@@ -186,6 +186,8 @@ export class StructureCompiler {
   /** Each block's first and last op position in the root's pre-order. */
   private readonly spans = new Map<OpBlock, { readonly first: number; readonly last: number }>();
   private readonly carriedOps: CarriedOps;
+  /** Each op's consumer positions (findConsumerSpans), found on first use. */
+  private consumerSpans?: { readonly lowest: Int32Array; readonly highest: Int32Array };
   readonly children: CompiledChild[] = [];
 
   constructor(
@@ -280,13 +282,15 @@ export class StructureCompiler {
       });
       states.push([buildAwaitStateName(info.name, op, producer), state]);
     });
+    // The carry's sources and other ops' values, found once for the carries of the op's outcomes (the scope does not change in between).
+    let carried: { readonly markers: readonly MarkerSource[]; readonly entries: readonly (CarriedValue | undefined)[] } | undefined;
     const buildCarryOf = (ownValue: string): JsonValue => {
       if (exit.kind !== 'carry') throw new Error('stepops compiler: only a branch end carries');
-      const sources = [...scope.markerSources, { value: '', op }];
-      const markers = uncarried(sources, exit.ops).map((source) => (source.op === op ? ownValue : source.value));
+      carried ??= { markers: uncarried([...scope.markerSources, { value: '', op }], exit.ops), entries: exit.ops.map((k) => (k === op ? undefined : fromScope(scope, k))) };
+      const markers = carried.markers.map((source) => (source.op === op ? ownValue : source.value));
       exit.shape.single = exit.ops.length === 1 && markers.length === 0;
       exit.shape.f = markers.length > 0;
-      const entries = exit.ops.map((k): CarriedValue => (k === op ? { key: buildCarryKey(k), boxed: box(ownValue), value: ownValue } : fromScope(scope, k)));
+      const entries = carried.entries.map((entry, i): CarriedValue => entry ?? { key: buildCarryKey(exit.ops[i]!), boxed: box(ownValue), value: ownValue });
       return buildCarry(entries, markers);
     };
     const releases = exact?.released.has(op) === true;
@@ -393,9 +397,10 @@ export class StructureCompiler {
     if (known !== undefined) return known;
     const span = this.spans.get(block);
     if (span === undefined) throw new InternalError('compiler: a block outside the structure being compiled');
-    const { sinks, graph } = this.context;
-    const outside = (k: number, s: number): boolean => (this.positions[s]! < span.first || this.positions[s]! > span.last) && !this.isCrossEdge(k, s);
-    const needed = (k: number): boolean => sinks.has(k) || graph.successors[k]!.some((s) => outside(k, s));
+    const { sinks } = this.context;
+    const { lowest, highest } = (this.consumerSpans ??= this.findConsumerSpans());
+    // A consumer outside the span: the lowest before its first position or the highest after its last.
+    const needed = (k: number): boolean => sinks.has(k) || lowest[k]! < span.first || highest[k]! > span.last;
     let carried: number[];
     if (block.kind === 'op') carried = needed(block.op) ? [block.op] : [];
     else {
@@ -405,6 +410,25 @@ export class StructureCompiler {
     }
     this.carriedOps.set(block, carried);
     return carried;
+  }
+
+  /**
+   * Each op's lowest and highest consumer position in the root's pre-order (consumers through a
+   * task-token wait left out); an op without such consumers has lowest 2^31 - 1 and highest -1.
+   */
+  private findConsumerSpans(): { readonly lowest: Int32Array; readonly highest: Int32Array } {
+    const n = this.context.ops.length;
+    const lowest = new Int32Array(n).fill(2 ** 31 - 1);
+    const highest = new Int32Array(n).fill(-1);
+    for (let k = 0; k < n; k += 1) {
+      for (const s of this.context.graph.successors[k]!) {
+        if (this.isCrossEdge(k, s)) continue;
+        const position = this.positions[s]!;
+        if (position < lowest[k]!) lowest[k] = position;
+        if (position > highest[k]!) highest[k] = position;
+      }
+    }
+    return { lowest, highest };
   }
 
   /** Adds the child state machine of `block` to `this.children`; returns the parent's variables it reads (from its Input). */
