@@ -22,7 +22,15 @@ import { describeHeldBackOps, findHeldBackOps, MAX_HELD_BACK_NAMES, type HeldBac
 import { countParallels, type OpBlock } from './op-blocks.js';
 import { collectOpCharacters, createDefinitionMeasure, splitJob } from './split-job.js';
 import { WholeMeasure } from './whole-measure.js';
-import { buildParentOutput, buildPartMarkers, buildPartsHaveMarker, buildPartValues, compileSplitParent, type CompiledParent } from './compile-split-parent.js';
+import {
+  buildParentOutput,
+  buildPartMarkers,
+  buildPartsHaveMarker,
+  buildPartValues,
+  compileSplitChildren,
+  compileSplitParent,
+  type CompiledParent,
+} from './compile-split-parent.js';
 import { MAX_MARKER_CAUSE_CHARACTERS, planPayloadBudget, type ExtraLoad } from './payload-budget.js';
 import type { OpRetryPlan } from './retry-plan.js';
 import {
@@ -275,7 +283,10 @@ export function compileJob(job: JobDefinition, options: CompileJobOptions = {}):
     );
   }
   const measure = createDefinitionMeasure(childCache);
-  const split = splitJob(structure, buildSplit, measured.opCharacters, limit, measure, (block) => childCache.forget(block));
+  const split = splitJob(structure, buildSplit, measured.opCharacters, limit, measure, {
+    forget: (block) => childCache.forget(block),
+    buildChildren: (root, externals) => compileSplitChildren(root, { graph, ops, sinks, externals, describeChild, childCache, carriedOps }),
+  });
   if ('failure' in split) {
     throw new DefinitionError(
       `job "${job.name}" compiles to ${characters} characters, over the limit of ${limit} (Step Functions allows ${MAX_DEFINITION_CHARACTERS}; ${graph.names.length} ops, about ${Math.round(characters / graph.names.length)} characters each), and cannot be split into child state machines that each fit: ${split.failure}; split it into smaller jobs, shorten op names, or give ops with many retries a maxDelay so their retriers merge`,

@@ -101,6 +101,21 @@ export function compileSplitParent(root: OpBlock, context: StructureContext, nex
   };
 }
 
+/**
+ * The children compileSplitParent would give for `root` and the context's externals, in the same
+ * order and through the same child cache, without compiling the parent's own states.
+ */
+export function compileSplitChildren(root: OpBlock, context: StructureContext): readonly CompiledChild[] {
+  const structure = new StructureCompiler(context, root);
+  const walk = (block: OpBlock): void => {
+    const child = structure.childNumberOf(block);
+    if (child !== undefined) structure.compileChildDefinition(block, child, structure.listCarried(block), { single: false, f: false });
+    else if (block.kind !== 'op') for (const inner of block.kind === 'sequence' ? block.items : block.branches) walk(inner);
+  };
+  walk(root);
+  return structure.children;
+}
+
 class ParentCompiler {
   readonly structure: StructureCompiler;
   /** Every part's number (children and inlined blocks, pre-order from 1): its variable `r<number>`. */

@@ -1,5 +1,5 @@
 import type { AslBranch, AslDefinition, AslState } from './asl-types.js';
-import type { BuiltSplit } from './compile-job.js';
+import type { BuiltSplit, ChildDefinition } from './compile-job.js';
 import type { ChildCache } from './child-cache.js';
 import { listBlockOps, type OpBlock } from './op-blocks.js';
 import { buildFailedStateName, buildWaitStateName } from './state-names.js';
@@ -203,8 +203,8 @@ function findGroup(groups: GroupBlocks, kind: 'sequence' | 'parallel', members: 
  * until all fit. Then runs the smallest children in the parent itself (inlined), as long as the
  * parent stays within the limit, so that a job has few child state machines. A failure says
  * why no budget worked: an op alone too large, or a parent that is too large (its size grows
- * with the children, the values they read from one another and the job's sinks). `forget` is
- * told the blocks whose children measured too large (a cache of compiled children may drop them).
+ * with the children, the values they read from one another and the job's sinks). See SplitHooks
+ * for what `hooks` can save.
  */
 export function splitJob(
   structure: OpBlock,
@@ -212,14 +212,34 @@ export function splitJob(
   opCharacters: readonly number[],
   limit: number,
   measure: (definition: AslDefinition) => number = measureDefinitionCharacters,
-  forget?: (block: OpBlock) => void,
+  hooks: SplitHooks = {},
 ): BuiltSplit | { failure: string } {
   let budget = Math.floor(limit * 0.9) - SPLIT_FIXED_CHARACTERS;
   let smallestOverflow: string | undefined;
   const groups: GroupBlocks = new Map();
-  for (let attempt = 0; attempt < 16 && budget > 0; attempt += 1) {
+  // Aim the next budget at what the largest child measured, with a margin.
+  const aim = (largestChild: number): number => Math.floor(budget * Math.min(0.9, (0.97 * limit) / largestChild));
+  // A child too large is not part of a split that fits: whoever keeps compiled children need not keep it alive.
+  const forgetTooLarge = (plan: SplitPlan, childCharacters: readonly number[]): void => {
+    if (hooks.forget === undefined) return;
+    listExternalsInOrder(plan.root, plan.externals).forEach((block, i) => {
+      if (childCharacters[i]! > limit) hooks.forget!(block);
+    });
+  };
+  for (let attempt = 0; attempt < MAX_SPLIT_ATTEMPTS && budget > 0; attempt += 1) {
     const plan = planSplit(structure, opCharacters, budget, groups);
     if (plan === undefined) return { failure: `an op's own states alone take more than ${budget} characters` };
+    if (hooks.buildChildren !== undefined && attempt + 1 < MAX_SPLIT_ATTEMPTS) {
+      // A child too large decides alone when another attempt follows (only the last attempt's
+      // parent size is ever reported): the parent is built for children that fit.
+      const childCharacters = hooks.buildChildren(plan.root, plan.externals).map((child) => measure(child.definition));
+      const largestChild = Math.max(0, ...childCharacters);
+      if (largestChild > limit && aim(largestChild) > 0) {
+        forgetTooLarge(plan, childCharacters);
+        budget = aim(largestChild);
+        continue;
+      }
+    }
     const result = build(plan.root, plan.externals);
     const parentCharacters = measure(result.definition);
     const childCharacters = result.children.map((child) => measure(child.definition));
@@ -228,16 +248,24 @@ export function splitJob(
     smallestOverflow = `with ${result.children.length} children the parent takes ${parentCharacters} characters and the largest child ${largestChild}`;
     // A parent too large only grows with smaller children.
     if (largestChild <= limit) break;
-    // A child too large is not part of a split that fits: whoever keeps compiled children need not keep it alive.
-    if (forget !== undefined) {
-      listExternalsInOrder(plan.root, plan.externals).forEach((block, i) => {
-        if (childCharacters[i]! > limit) forget(block);
-      });
-    }
-    // Aim the next budget at what the largest child measured, with a margin.
-    budget = Math.floor(budget * Math.min(0.9, (0.97 * limit) / largestChild));
+    forgetTooLarge(plan, childCharacters);
+    budget = aim(largestChild);
   }
   return { failure: smallestOverflow ?? `no child budget leaves room within ${limit} characters` };
+}
+
+/** How many budgets splitJob tries. */
+const MAX_SPLIT_ATTEMPTS = 16;
+
+/** What splitJob can use beyond building a split and measuring it. */
+export interface SplitHooks {
+  /** Told the blocks whose children measured too large (a cache of compiled children may drop them). @default - none */
+  readonly forget?: (block: OpBlock) => void;
+  /**
+   * The children `build` would give for these externals (in the same order), without the parent:
+   * an attempt whose largest child is too large then builds no parent. @default - every attempt builds its parent
+   */
+  readonly buildChildren?: (root: OpBlock, externals: ReadonlySet<OpBlock>) => readonly ChildDefinition[];
 }
 
 /**
