@@ -29,17 +29,17 @@ export function runWithinDeadline<T>(opName: string, getRemainingTimeInMillis: (
   const remainingMs = getRemainingTimeInMillis();
   if (!Number.isFinite(remainingMs)) return runToPromise(work);
   const afterMs = Math.max(0, Math.floor(remainingMs - Math.min(DEADLINE_MARGIN_MS, remainingMs / 10)));
-  const startedMs = performance.now();
-  let running: T | PromiseLike<T>;
-  try {
-    running = work();
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  // Work that returned or threw at once has settled before any timer could fire: its outcome as a settled promise, no deadline timer.
-  if (!isThenable(running)) return Promise.resolve(running as Awaited<T>);
-  // One promise: settled by the work or by the deadline, whichever comes first.
+  // One promise: settled by the work or by the deadline, whichever comes first. The work runs inside
+  // its executor, so an op error's stack has the frames it had (its Cause, cut to the failure
+  // marker's budget, is read back whole only while it fits).
   return new Promise<Awaited<T>>((resolve, reject) => {
+    const startedMs = performance.now();
+    const running = work();
+    // Work that returned or threw at once has settled before any timer could fire: no deadline timer.
+    if (!isThenable(running)) {
+      resolve(running as Awaited<T>);
+      return;
+    }
     // Set after the work's synchronous part: the time that part took counts against the deadline.
     const timer = setTimeout(() => reject(new OpDeadlineError(opName)), Math.max(0, afterMs - (performance.now() - startedMs)));
     timer.unref?.();
