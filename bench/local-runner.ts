@@ -19,7 +19,7 @@
  * `warm` includes the scaling rows, `compare` the aws-local-stepfunctions rows, `cold` the fresh processes).
  * The smoke test (test/bench) runs the warm and compare parts at 10 and 30 ops, once.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runWithAwsLocalStepFunctions } from '../test/support/aws-local-stepfunctions.js';
@@ -30,7 +30,7 @@ import { countBilledTransitions } from './count-transitions.js';
 import { buildBareMachine, createStubHandlers } from './runner-baseline.js';
 import { buildRunnerGraph, buildRunnerJob, RUNNER_JOB_SETTING } from './runner-job.js';
 import { computeMedian, measureMilliseconds } from './stats.js';
-import { loadBuiltPackage, SOURCES, type StepopsUnderTest } from './stepops-under-test.js';
+import { buildPackage, loadBuiltPackage, SOURCES, type StepopsUnderTest } from './stepops-under-test.js';
 import type { JobDefinition, runJobLocally } from './stepops.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -342,7 +342,7 @@ export async function measureLocalRunner(asked: readonly LocalRunnerPart[] = ALL
   }
   if (parts.includes('cold')) {
     reportProgress('local runner: cold processes (building dist/ first)');
-    execFileSync('npx', ['tsc', '-b', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
+    buildPackage(ROOT);
     const jobModule = writeColdJobModule(ROOT, 1000);
     const cold = medianOfProcesses(['dist/cli/bin.js', 'run', jobModule, '--logs', 'none']);
     const coldEsModule = medianOfProcesses(['dist/cli/bin.js', 'run', writeColdJobModule(ROOT, 1000, { esModule: true }), '--logs', 'none']);

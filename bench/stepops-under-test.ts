@@ -31,9 +31,18 @@ export interface StepopsUnderTest {
 /** The TypeScript sources, as this process loaded them. */
 export const SOURCES: StepopsUnderTest = sources;
 
-/** Builds dist/ under `root` (tsc -b: nothing to do when it is up to date) and imports it. */
-export async function loadBuiltPackage(root: string): Promise<StepopsUnderTest> {
+const built = new Set<string>();
+
+/** Builds dist/ under `root` with tsc -b, once per process (the warm and cold parts both need it). */
+export function buildPackage(root: string): void {
+  if (built.has(root)) return;
   execFileSync('npx', ['tsc', '-b', 'tsconfig.build.json'], { cwd: root, stdio: 'ignore' });
+  built.add(root);
+}
+
+/** Builds dist/ under `root` (once per process) and imports it. */
+export async function loadBuiltPackage(root: string): Promise<StepopsUnderTest> {
+  buildPackage(root);
   const load = async <T>(path: string): Promise<T> => (await import(pathToFileURL(join(root, 'dist', path)).href)) as T;
   const entry = await load<typeof Entry>('index.js');
   const runner = await load<typeof Runner>('runner/index.js');
