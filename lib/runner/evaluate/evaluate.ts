@@ -3,7 +3,8 @@ import type { Expression as JsonataExpression } from 'jsonata';
 import { InternalError } from '../../errors.js';
 import { InvalidDefinitionError } from '../errors.js';
 import { compileJsonataAst, evaluateCompiled, type CompiledExpression } from './compile-expression.js';
-import { evaluateFastExpression, listFastReferences, readFastExpression, type FastNode } from './fast-expression.js';
+import { evaluateFastExpression, fastExpressionReadFunction, listFastReferences, readFastExpression, type FastNode } from './fast-expression.js';
+import { containsFunction } from './function-values.js';
 import { FALL_BACK_SIGNAL } from './jsonata-rules.js';
 import { evaluateFastPath, FALL_BACK, readFastPath, type FastPath } from './fast-path.js';
 import { bindShapeSlots, readExpressionShape, SLOT_PREFIX, type ExpressionShape, type ShapeSlot } from './expression-shape.js';
@@ -365,6 +366,8 @@ function setEntry(result: Record<string, unknown>, key: string, value: unknown):
 
 function evaluateExpression(template: Extract<Template, { kind: 'expression' }>, env: EvaluationEnvironment): unknown {
   let value: unknown = FALL_BACK;
+  // Whether the value may hold a function: not when it was read from variables alone (function-values.ts).
+  let mayHoldFunction = true;
   const fastPath = template.facts.fastPath;
   if (fastPath !== undefined) {
     const name = fastPath.variable;
@@ -372,12 +375,19 @@ function evaluateExpression(template: Extract<Template, { kind: 'expression' }>,
     else if (!Object.hasOwn(env.functions, name)) {
       const bound = env.variables[name];
       value = evaluateFastPath(fastPath, bound !== undefined || name in env.variables, bound);
+      mayHoldFunction = false;
     }
-  } else if (template.facts.fastExpression !== undefined) value = evaluateFastExpression(template.facts.fastExpression, env);
+  } else if (template.facts.fastExpression !== undefined) {
+    value = evaluateFastExpression(template.facts.fastExpression, env);
+    mayHoldFunction = fastExpressionReadFunction();
+  }
   if (observer !== undefined && value !== FALL_BACK) observeFastEvaluation(template, env, value);
-  if (value === FALL_BACK) value = evaluateCompiledExpression(template, env);
-  if (value === FALL_BACK) return evaluateWithEngine(template, env).then((result) => checkResult(template, env, result));
-  return checkResult(template, env, value);
+  if (value === FALL_BACK) {
+    value = evaluateCompiledExpression(template, env);
+    mayHoldFunction = true;
+  }
+  if (value === FALL_BACK) return evaluateWithEngine(template, env).then((result) => checkResult(template, env, result, true));
+  return checkResult(template, env, value, mayHoldFunction);
 }
 
 /** One evaluation that the compiled form (compile-expression.ts) or the engine answered, with the bindings it had. */
@@ -471,12 +481,12 @@ function evaluateCompiledExpression(template: Extract<Template, { kind: 'express
   return value;
 }
 
-/** The value of an expression, or States.QueryEvaluationError when it is nothing or holds a function. */
-function checkResult(template: Extract<Template, { kind: 'expression' }>, env: EvaluationEnvironment, value: unknown): unknown {
+/** The value of an expression, or States.QueryEvaluationError when it is nothing or holds a function (looked for only when it may). */
+function checkResult(template: Extract<Template, { kind: 'expression' }>, env: EvaluationEnvironment, value: unknown, mayHoldFunction: boolean): unknown {
   if (value === undefined) {
     failQueryEvaluation(env, `The JSONata expression '${template.facts.source.trim()}' specified for the field '${template.path}' returned nothing (undefined).`, template.path);
   }
-  if (containsFunction(value)) {
+  if (mayHoldFunction && containsFunction(value)) {
     failQueryEvaluation(
       env,
       `The JSONata expression '${template.facts.source.trim()}' specified for the field '${template.path}' returned an unsupported result type.`,
@@ -527,27 +537,6 @@ function bindReferences(references: readonly string[], env: EvaluationEnvironmen
     }
   }
   return bindings;
-}
-
-/**
- * True when a JSONata result holds a function anywhere (a lambda, a function reference, a
- * regex): not JSON. JSONata lambdas are objects whose environment is deep or circular, so the
- * walk stops at them.
- */
-function containsFunction(value: unknown): boolean {
-  if (typeof value === 'function') return true;
-  if (value === null || typeof value !== 'object') return false;
-  if (Array.isArray(value)) {
-    for (const item of value) if (item !== null && (typeof item === 'object' || typeof item === 'function') && containsFunction(item)) return true;
-    return false;
-  }
-  const object = value as Record<string, unknown>;
-  if (object._jsonata_lambda === true || object._jsonata_function === true) return true;
-  for (const key in object) {
-    const item = object[key];
-    if (item !== null && (typeof item === 'object' || typeof item === 'function') && containsFunction(item)) return true;
-  }
-  return false;
 }
 
 /** "T1006: Attempted to invoke a non-function", as AWS quotes the jsonata library's errors. */

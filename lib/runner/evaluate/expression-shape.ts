@@ -72,6 +72,12 @@ function slotName(index: number): string {
   return (slotNames[index] ??= `$${SLOT_PREFIX}${index}`);
 }
 
+/** `__stepops0`, `__stepops1`...: each slot's binding name, written once (not a new string per evaluation). */
+const bindingNames: string[] = [];
+function bindingName(index: number): string {
+  return (bindingNames[index] ??= `${SLOT_PREFIX}${index}`);
+}
+
 /**
  * The shape of a source, or undefined when it has nothing to take out or could evaluate
  * differently once shaped. `functionNames`: names bound as functions besides jsonata's own
@@ -205,13 +211,13 @@ function skipSpace(source: string, from: number, step: 1 | -1): number {
 export function bindShapeSlots(slots: readonly ShapeSlot[], variables: Readonly<Record<string, unknown>>, bindings: Record<string, unknown>): boolean {
   for (let i = 0; i < slots.length; i += 1) {
     const slot = slots[i]!;
-    if (slot.kind === 'literal') bindings[`${SLOT_PREFIX}${i}`] = slot.value;
+    if (slot.kind === 'literal') bindings[bindingName(i)] = slot.value;
     else if (!(slot.name in variables)) continue;
-    else if (slot.kind === 'variable') bindings[`${SLOT_PREFIX}${i}`] = variables[slot.name];
+    else if (slot.kind === 'variable') bindings[bindingName(i)] = variables[slot.name];
     else {
       const value = readFieldPath(variables[slot.name], slot.fields);
       if (value === FALL_BACK) return false;
-      if (value !== undefined) bindings[`${SLOT_PREFIX}${i}`] = value;
+      if (value !== undefined) bindings[bindingName(i)] = value;
     }
   }
   return true;

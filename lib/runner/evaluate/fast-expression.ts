@@ -14,6 +14,7 @@
  * holds the two to the same results on random values.
  */
 import { FALL_BACK } from './fast-path.js';
+import { containsFunction } from './function-values.js';
 import { dropPrototype, setObjectEntry } from './jsonata-rules.js';
 
 export type FastNode =
@@ -201,8 +202,25 @@ export function listFastReferences(node: FastNode, names: string[] = []): string
   return names;
 }
 
+/** Set by an evaluation that read a `$states` value holding a function; cleared when the next one starts. */
+let readFunction = false;
+
 /** Evaluates a tree: its value, undefined where jsonata gives nothing, or FALL_BACK. */
 export function evaluateFastExpression(node: FastNode, scope: FastScope): unknown {
+  readFunction = false;
+  return evaluateNode(node, scope);
+}
+
+/**
+ * Whether the last evaluateFastExpression read a `$states` value that holds a function. Only
+ * then may its value hold one: its string literals hold none, nor do the variables' values
+ * (function-values.ts), and nothing it builds adds one.
+ */
+export function fastExpressionReadFunction(): boolean {
+  return readFunction;
+}
+
+function evaluateNode(node: FastNode, scope: FastScope): unknown {
   switch (node.kind) {
     case 'string':
       return node.value;
@@ -211,7 +229,7 @@ export function evaluateFastExpression(node: FastNode, scope: FastScope): unknow
     case 'array': {
       let result: unknown[] = [];
       for (const item of node.items) {
-        const value = evaluateFastExpression(item, scope);
+        const value = evaluateNode(item, scope);
         if (value === FALL_BACK) return FALL_BACK;
         if (value === undefined) continue;
         if (item.kind === 'array') result.push(value);
@@ -229,7 +247,7 @@ export function evaluateFastExpression(node: FastNode, scope: FastScope): unknow
     case 'call': {
       if (node.name in scope.variables || Object.hasOwn(scope.functions, node.name)) return FALL_BACK;
       if (node.name === 'merge') return evaluateMerge(node.argument.items, scope);
-      const values = evaluateFastExpression(node.argument, scope);
+      const values = evaluateNode(node.argument, scope);
       if (values === FALL_BACK) return FALL_BACK;
       let total = 0;
       for (const value of values as unknown[]) {
@@ -244,7 +262,7 @@ export function evaluateFastExpression(node: FastNode, scope: FastScope): unknow
 /** An object constructor's pairs into `result`, undefined values dropped; false for FALL_BACK. */
 function addPairs(pairs: readonly (readonly [string, FastNode])[], scope: FastScope, result: Record<string, unknown>): boolean {
   for (const [key, valueNode] of pairs) {
-    const value = evaluateFastExpression(valueNode, scope);
+    const value = evaluateNode(valueNode, scope);
     if (value === FALL_BACK) return false;
     if (value !== undefined) setObjectEntry(result, key, value);
   }
@@ -263,7 +281,7 @@ function evaluateMerge(items: readonly FastNode[], scope: FastScope): unknown {
       if (!addPairs(item.pairs, scope, result)) return FALL_BACK;
       continue;
     }
-    const value = evaluateFastExpression(item, scope);
+    const value = evaluateNode(item, scope);
     if (value === FALL_BACK) return FALL_BACK;
     if (value === undefined) continue;
     // An array constructor item is one value (an array: not an object); another array's items are merged one by one.
@@ -283,13 +301,14 @@ function copyEntries(value: unknown, result: Record<string, unknown>): boolean {
 }
 
 function evaluatePath(variable: string, fields: readonly string[], scope: FastScope): unknown {
-  let current: unknown;
-  if (variable === 'states') current = scope.states;
-  else {
-    current = scope.variables[variable];
-    // An unbound name may be one of jsonata's own functions ($sum, $string, ...): left to jsonata.
-    if ((current === undefined && !(variable in scope.variables)) || Object.hasOwn(scope.functions, variable)) return FALL_BACK;
+  if (variable === 'states') {
+    const value = readFieldPath(scope.states, fields);
+    if (value !== null && typeof value === 'object' && containsFunction(value)) readFunction = true;
+    return value;
   }
+  const current = scope.variables[variable];
+  // An unbound name may be one of jsonata's own functions ($sum, $string, ...): left to jsonata.
+  if ((current === undefined && !(variable in scope.variables)) || Object.hasOwn(scope.functions, variable)) return FALL_BACK;
   return readFieldPath(current, fields);
 }
 
