@@ -57,6 +57,12 @@ export interface Scope {
   lastEventId: number;
   /** The UTF-8 bytes of each variable assigned in this scope (not its parent's), as JSON. */
   readonly variableBytes: Map<string, number>;
+  /**
+   * The value this scope last recorded (a state's input or output) and its JSON: the next
+   * state's input is mostly that value, recorded again (see recordStateEntered).
+   */
+  lastValue: unknown;
+  lastJson: string | undefined;
 }
 
 /** Records an event in the scope's chain of events. */
@@ -74,7 +80,16 @@ export function createChildScope(parent: Scope, cancel: CancelScope, lastEventId
   // The parent's variables as the prototype: reads see them, assignments stay in the branch, and
   // nothing is copied (a copy per branch is quadratic in large jobs). The parent assigns nothing
   // while its branches run: a Parallel or Map assigns only after they end.
-  return { run: parent.run, variables: Object.create(parent.variables) as Record<string, unknown>, cancel, lastEventId, variableBytes: new Map() };
+  return {
+    run: parent.run,
+    variables: Object.create(parent.variables) as Record<string, unknown>,
+    cancel,
+    lastEventId,
+    variableBytes: new Map(),
+    // A branch's input is mostly its Parallel's input, recorded last in the parent.
+    lastValue: parent.lastValue,
+    lastJson: parent.lastJson,
+  };
 }
 
 /** The `$states.context` object for one attempt of a state. */

@@ -136,10 +136,19 @@ async function execute(machine: ParsedMachine, params: ExecutionParams, shared: 
   const children = createChildExecutions(params, executionArn, shared);
   const run = createRunContext(params, shared, { executionArn, history, input, startMs, children: children.starter });
   // No Object.prototype under the variables: `name in variables` must see workflow variables only.
-  const scope: Scope = { run, variables: Object.create(null) as Record<string, unknown>, cancel: new CancelScope(params.cancel), lastEventId: 0, variableBytes: new Map() };
+  const inputJson = toJson(input);
+  const scope: Scope = {
+    run,
+    variables: Object.create(null) as Record<string, unknown>,
+    cancel: new CancelScope(params.cancel),
+    lastEventId: 0,
+    variableBytes: new Map(),
+    lastValue: input,
+    lastJson: inputJson,
+  };
   const detachStop = shared.stop.onCancel(() => scope.cancel.cancel());
   recordEvent(scope, 'ExecutionStarted', {
-    executionStartedEventDetails: { input: toJson(input), inputDetails: { truncated: false }, roleArn: ROLE_ARN },
+    executionStartedEventDetails: { input: inputJson, inputDetails: { truncated: false }, roleArn: ROLE_ARN },
   });
   const timeout = startExecutionTimeout(machine, scope, clock);
   try {

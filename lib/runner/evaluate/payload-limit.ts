@@ -66,6 +66,28 @@ export function serializeWithinLimit(value: unknown, stateName: string, what: st
   return json;
 }
 
+/** What a branch or iteration recorded last: a value and its JSON (a Scope's lastValue and lastJson). */
+export interface RecordedJson {
+  readonly lastValue: unknown;
+  readonly lastJson: string | undefined;
+}
+
+/**
+ * Checks a Parallel's or Map's result (the array of branch or iteration outputs) against the
+ * payload quota. Each output is mostly the value its branch recorded last (`recorded[index]`),
+ * whose JSON gives its length: the array is serialized only when those lengths do not rule the
+ * quota out (its JSON is the outputs' JSON, commas and brackets).
+ */
+export function checkResultsWithinLimit(results: readonly unknown[], recorded: readonly (RecordedJson | undefined)[], stateName: string): void {
+  let length = results.length + 1;
+  for (let index = 0; index < results.length && length * 3 <= MAX_PAYLOAD_BYTES; index++) {
+    const value = results[index];
+    const knownJson = recorded[index]?.lastValue === value ? recorded[index]?.lastJson : undefined;
+    length += (knownJson ?? toJson(value)).length;
+  }
+  if (length * 3 > MAX_PAYLOAD_BYTES) serializeWithinLimit(results, stateName, 'a result');
+}
+
 /**
  * Serializes a Task's parameters (or a Parallel's or Map's Arguments) after evaluation; fails
  * with States.DataLimitExceeded when they are over the payload quota (the state's effective input).

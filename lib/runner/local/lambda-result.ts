@@ -58,6 +58,8 @@ export function toLambdaResult(output: unknown, requestId: string, nowMs: number
     `${RESULT_JSON_START}${payloadJson},"SdkHttpMetadata":{"AllHttpHeaders":{${headerValues(inList)}},"HttpHeaders":{${headerValues(asIs)}},"HttpStatusCode":200},"SdkResponseMetadata":{"RequestId":${requestIdJson}},"StatusCode":200}`,
   );
   registerJson(result, json);
+  // `$states.result.Payload` (an op Task's Output) is the payload itself: its JSON is known too.
+  if (typeof payload === 'object' && payload !== null) registerJson(payload, payloadJson);
   // Keyed by the request id's JSON, not the text: a Map key of ~1 KB would be flattened and hashed whole.
   made?.set(requestIdJson, { json, payloadLength: payloadJson.length });
   return result;

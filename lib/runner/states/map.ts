@@ -2,7 +2,7 @@ import type { MapNode } from '../parse/definition.js';
 import { createEvaluationEnvironment, describeTemplateSource, evaluateTemplate, type EvaluationEnvironment, type Template } from '../evaluate/evaluate.js';
 import { runAttemptedState } from './attempted-state.js';
 import { describeUnexpectedType, failQueryEvaluation } from '../evaluate/query-evaluation.js';
-import { serializeWithinLimit } from '../evaluate/payload-limit.js';
+import { checkResultsWithinLimit } from '../evaluate/payload-limit.js';
 import { runBranches } from './run-branches.js';
 import { buildStatesContext, createChildScope, recordEvent, type Scope } from '../run-context.js';
 import { releaseScopeVariables } from '../evaluate/variable-limit.js';
@@ -78,7 +78,7 @@ export async function runMapState(node: MapNode, input: unknown, scope: Scope): 
         }),
       maxConcurrency,
     ).finally(release);
-    serializeWithinLimit(result, node.name, 'a result');
+    checkResultsWithinLimit(result, iterationScopes, node.name);
     return result;
   });
 }

@@ -1,7 +1,7 @@
 import type { ParallelNode } from '../parse/definition.js';
 import { createEvaluationEnvironment, evaluateTemplate } from '../evaluate/evaluate.js';
 import { runAttemptedState } from './attempted-state.js';
-import { serializeArgumentsWithinLimit, serializeWithinLimit } from '../evaluate/payload-limit.js';
+import { checkResultsWithinLimit, serializeArgumentsWithinLimit } from '../evaluate/payload-limit.js';
 import { runBranches } from './run-branches.js';
 import { createChildScope, recordEvent, type Scope } from '../run-context.js';
 import { releaseScopeVariables } from '../evaluate/variable-limit.js';
@@ -26,10 +26,14 @@ export async function runParallelState(node: ParallelNode, input: unknown, scope
       branchesFailed = false;
       let branchInput = node.arguments === undefined ? input : evaluateTemplate(node.arguments, createEvaluationEnvironment(scope, node.name, enteredEventId, { input, context }));
       if (branchInput instanceof Promise) branchInput = await branchInput;
-      if (node.arguments !== undefined) serializeArgumentsWithinLimit(branchInput, node.name);
+      if (node.arguments !== undefined) {
+        // The branches' first states record this input: its JSON is the one they take (recordStateEntered).
+        scope.lastJson = serializeArgumentsWithinLimit(branchInput, node.name);
+        scope.lastValue = branchInput;
+      }
       const startedId = recordEvent(scope, 'ParallelStateStarted');
       const branchScopes: Scope[] = [];
-      let result: unknown;
+      let result: unknown[];
       try {
         result = await runBranches(scope, { succeeded: 'ParallelStateSucceeded', failed: undefined }, (cancel) =>
           node.branches.map((branch) => () => {
@@ -45,7 +49,7 @@ export async function runParallelState(node: ParallelNode, input: unknown, scope
         // The branches' variables count until the Parallel ends.
         for (const branchScope of branchScopes) releaseScopeVariables(scope.run.variables, branchScope.variableBytes);
       }
-      serializeWithinLimit(result, node.name, 'a result');
+      checkResultsWithinLimit(result, branchScopes, node.name);
       return result;
     },
     () => {

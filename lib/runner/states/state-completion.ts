@@ -44,6 +44,8 @@ export async function completeState(scope: Scope, completion: CompletionInput): 
   if (assignedValue instanceof Promise) assignedValue = await assignedValue;
   const assigned = completion.assign === undefined ? undefined : readAssignedVariables(assignedValue, completion.assign, env);
   const outputJson = serializeWithinLimit(output, completion.stateName, 'an output');
+  scope.lastValue = output;
+  scope.lastJson = outputJson;
   const assignedVariables = assigned === undefined ? undefined : serializeAssignedWithinLimit(assigned, completion.stateName);
   if (assigned !== undefined) {
     countAssignedVariables(scope.run.variables, scope.variableBytes, assignedVariables!, completion.stateName);
@@ -93,9 +95,16 @@ export async function completeThroughCatcher(
   return { output, next: catcher.next };
 }
 
-/** Records the *StateEntered event of a state; returns its id. */
+/**
+ * Records the *StateEntered event of a state; returns its id. The input is mostly the value the
+ * scope recorded last (the previous state's output, a branch's Parallel input): its JSON is
+ * taken from there, not serialized again (the runner never changes a value it passes on).
+ */
 export function recordStateEntered(scope: Scope, type: HistoryEventType, stateName: string, input: unknown): number {
+  const inputJson = input === scope.lastValue && scope.lastJson !== undefined ? scope.lastJson : toJson(input);
+  scope.lastValue = input;
+  scope.lastJson = inputJson;
   return recordEvent(scope, type, {
-    stateEnteredEventDetails: { name: stateName, input: toJson(input), inputDetails: { truncated: false } },
+    stateEnteredEventDetails: { name: stateName, input: inputJson, inputDetails: { truncated: false } },
   });
 }
