@@ -227,7 +227,7 @@ function evaluateNode(node: FastNode, scope: FastScope): unknown {
     case 'path':
       return evaluatePath(node.variable, node.fields, scope);
     case 'array': {
-      let result: unknown[] = [];
+      const result: unknown[] = [];
       for (const item of node.items) {
         const value = evaluateNode(item, scope);
         if (value === FALL_BACK) return FALL_BACK;
@@ -235,7 +235,7 @@ function evaluateNode(node: FastNode, scope: FastScope): unknown {
         if (item.kind === 'array') result.push(value);
         else if (Array.isArray(value)) {
           if (isSequence(value)) return FALL_BACK;
-          result = result.concat(value);
+          appendItems(result, value);
         } else result.push(value);
       }
       return result;
@@ -256,6 +256,14 @@ function evaluateNode(node: FastNode, scope: FastScope): unknown {
       }
       return total;
     }
+  }
+}
+
+/** What `result.concat(items)` would hold, in `result` itself (no new array per item): holes stay holes. */
+function appendItems(result: unknown[], items: readonly unknown[]): void {
+  for (let i = 0; i < items.length; i += 1) {
+    if (i in items) result.push(items[i]);
+    else result.length += 1;
   }
 }
 
