@@ -11,6 +11,7 @@ import { StatesError, StatesErrorName } from './states-error.js';
 import { callTask, describeResource, isLambdaFunctionArn } from '../integrations/task-invoke.js';
 import { LAMBDA_INVOKE_CALLBACK_RESOURCE } from '../../asl/index.js';
 import type { IssuedToken } from '../integrations/task-tokens.js';
+import { copyAsJson } from './json-copy.js';
 
 /**
  * Task: Arguments -> service call (handler or Lambda) under Retry/Catch/TimeoutSeconds/
@@ -82,11 +83,11 @@ async function attemptTask(
   events.scheduled(scope, parameters, timeoutSeconds, heartbeatSeconds);
   events.started(scope);
   try {
-    // The handler gets the arguments as the service would: parsed from their JSON, its own copy.
+    // The handler gets the arguments as the service would: as parsed from their JSON, its own copy.
     const request = {
       stateName: node.name,
       resource: node.resource,
-      args: JSON.parse(parameters) as unknown,
+      args: copyAsJson(args, parameters),
       retryCount,
       context,
       timeoutSeconds,
