@@ -3,7 +3,7 @@ import type { Expression as JsonataExpression } from 'jsonata';
 import { InternalError } from '../../errors.js';
 import { InvalidDefinitionError } from '../errors.js';
 import { compileJsonataAst, evaluateCompiled, type CompiledExpression } from './compile-expression.js';
-import { evaluateFastExpression, fastExpressionReadFunction, listFastReferences, readFastExpression, type FastNode } from './fast-expression.js';
+import { evaluateFastExpression, listFastReferences, readFastExpression, type FastNode } from './fast-expression.js';
 import { containsFunction } from './function-values.js';
 import { FALL_BACK_SIGNAL } from './jsonata-rules.js';
 import { evaluateFastPath, FALL_BACK, readFastPath, type FastPath } from './fast-path.js';
@@ -366,8 +366,6 @@ function setEntry(result: Record<string, unknown>, key: string, value: unknown):
 
 function evaluateExpression(template: Extract<Template, { kind: 'expression' }>, env: EvaluationEnvironment): unknown {
   let value: unknown = FALL_BACK;
-  // Whether the value may hold a function: not when it was read from variables alone (function-values.ts).
-  let mayHoldFunction = true;
   const fastPath = template.facts.fastPath;
   if (fastPath !== undefined) {
     const name = fastPath.variable;
@@ -375,19 +373,16 @@ function evaluateExpression(template: Extract<Template, { kind: 'expression' }>,
     else if (!Object.hasOwn(env.functions, name)) {
       const bound = env.variables[name];
       value = evaluateFastPath(fastPath, bound !== undefined || name in env.variables, bound);
-      mayHoldFunction = false;
     }
   } else if (template.facts.fastExpression !== undefined) {
     value = evaluateFastExpression(template.facts.fastExpression, env);
-    mayHoldFunction = fastExpressionReadFunction();
   }
   if (observer !== undefined && value !== FALL_BACK) observeFastEvaluation(template, env, value);
-  if (value === FALL_BACK) {
-    value = evaluateCompiledExpression(template, env);
-    mayHoldFunction = true;
-  }
+  // What the fast shapes read holds no function (function-values.ts), and what they build adds none.
+  if (value !== FALL_BACK) return checkResult(template, env, value, false);
+  value = evaluateCompiledExpression(template, env);
   if (value === FALL_BACK) return evaluateWithEngine(template, env).then((result) => checkResult(template, env, result, true));
-  return checkResult(template, env, value, mayHoldFunction);
+  return checkResult(template, env, value, true);
 }
 
 /** One evaluation that the compiled form (compile-expression.ts) or the engine answered, with the bindings it had. */

@@ -14,7 +14,6 @@
  * holds the two to the same results on random values.
  */
 import { FALL_BACK } from './fast-path.js';
-import { containsFunction } from './function-values.js';
 import { dropPrototype, setObjectEntry } from './jsonata-rules.js';
 
 export type FastNode =
@@ -202,22 +201,9 @@ export function listFastReferences(node: FastNode, names: string[] = []): string
   return names;
 }
 
-/** Set by an evaluation that read a `$states` value holding a function; cleared when the next one starts. */
-let readFunction = false;
-
 /** Evaluates a tree: its value, undefined where jsonata gives nothing, or FALL_BACK. */
 export function evaluateFastExpression(node: FastNode, scope: FastScope): unknown {
-  readFunction = false;
   return evaluateNode(node, scope);
-}
-
-/**
- * Whether the last evaluateFastExpression read a `$states` value that holds a function. Only
- * then may its value hold one: its string literals hold none, nor do the variables' values
- * (function-values.ts), and nothing it builds adds one.
- */
-export function fastExpressionReadFunction(): boolean {
-  return readFunction;
 }
 
 function evaluateNode(node: FastNode, scope: FastScope): unknown {
@@ -310,9 +296,7 @@ function copyEntries(value: unknown, result: Record<string, unknown>): boolean {
 
 function evaluatePath(variable: string, fields: readonly string[], scope: FastScope): unknown {
   if (variable === 'states') {
-    const value = readFieldPath(scope.states, fields);
-    if (value !== null && typeof value === 'object' && containsFunction(value)) readFunction = true;
-    return value;
+    return readFieldPath(scope.states, fields);
   }
   const current = scope.variables[variable];
   // An unbound name may be one of jsonata's own functions ($sum, $string, ...): left to jsonata.

@@ -1,11 +1,14 @@
 /**
  * Step Functions' rule on expression results: a result that holds a function (a JSONata lambda,
  * a function reference, a regex) is not JSON, and fails the state ("returned an unsupported
- * result type"). Where such values come from: only expressions the engine or compile-expression.ts
- * evaluates, and values the runner did not build (a task handler's result, as `$states.result`,
- * and whatever flows from it into `$states.input` or `$states.context`). Workflow variables never
- * hold one: every variable is an Assign result, checked when it was assigned, and values are
- * never mutated once made (see evaluateTemplate), so a value read from a variable needs no walk.
+ * result type"). Only the expressions the engine or compile-expression.ts evaluates can make
+ * one, so only their results are walked. Nothing an expression reads holds one: every variable
+ * is an Assign result, checked when it was assigned; `$states.input` is the execution input (a
+ * JSON copy) or an earlier state's checked output; `$states.result` is a task result as its JSON
+ * gives it (task.ts, copyResultAsJson) or branches' checked outputs; `$states.context` is built
+ * by the runner. Values are never mutated once made (see evaluateTemplate). So what the fast
+ * shapes (fast-path.ts, fast-expression.ts) give, built from what they read and string
+ * literals, needs no walk.
  */
 
 /**

@@ -36,6 +36,11 @@ export function registerJson(value: object, json: string): void {
   knownJson.set(value, json);
 }
 
+/** True when a value's JSON was registered by the runner that built it (registerJson). */
+export function hasRegisteredJson(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && knownJson.has(value);
+}
+
 /** Serializes a value as JSON ("null" for undefined). */
 export function toJson(value: unknown): string {
   if (value !== null && typeof value === 'object') {

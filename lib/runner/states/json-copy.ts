@@ -11,7 +11,8 @@
 export function copyAsJson(value: unknown, json: string): unknown {
   try {
     const copy = copyPlain(value);
-    if (copy !== NOT_PLAIN) return copy;
+    // A top-level undefined, function or symbol has no JSON of its own: `json` says what it is.
+    if (copy !== NOT_PLAIN && copy !== OMITTED) return copy;
   } catch {
     // Too deep to copy here: JSON.parse copies it.
   }

@@ -2,7 +2,7 @@ import { MAX_STATES_SECONDS } from '../../errors.js';
 import type { TaskNode } from '../parse/definition.js';
 import { describeTemplateSource, evaluateTemplate, createEvaluationEnvironment, type EvaluationEnvironment, type Template } from '../evaluate/evaluate.js';
 import { runAttemptedState } from './attempted-state.js';
-import { serializeArgumentsWithinLimit, serializeWithinLimit } from '../evaluate/payload-limit.js';
+import { hasRegisteredJson, serializeArgumentsWithinLimit, serializeWithinLimit } from '../evaluate/payload-limit.js';
 import { describeUnexpectedType, failQueryEvaluation } from '../evaluate/query-evaluation.js';
 import { recordEvent, type Scope } from '../run-context.js';
 import type { StateTransition } from './state-completion.js';
@@ -95,12 +95,24 @@ async function attemptTask(
       ...(token === undefined ? {} : { callback: { token, submitted: (response: unknown) => events.submitted(scope, serializeWithinLimit(response, node.name, 'a result')) } }),
     };
     const result = await callTask(scope, request);
-    events.succeeded(scope, serializeWithinLimit(result, node.name, 'a result'));
-    return result;
+    const output = serializeWithinLimit(result, node.name, 'a result');
+    events.succeeded(scope, output);
+    return copyResultAsJson(result, output);
   } catch (error) {
     if (error instanceof StatesError) events.failed(scope, error);
     throw error;
   }
+}
+
+/**
+ * What the state sees of a task's result: the value its event's JSON gives, as the service's
+ * response is JSON on AWS. A handler's result is copied, so that a handler changing the object
+ * it returned (or returning a Date, undefined or a function) cannot change what later states
+ * see; a result the runner built and registered (the local Lambda's) is never changed and is
+ * used as it is.
+ */
+function copyResultAsJson(result: unknown, output: string): unknown {
+  return hasRegisteredJson(result) ? result : copyAsJson(result, output);
 }
 
 const TASK_EVENTS = { entered: 'TaskStateEntered', exited: 'TaskStateExited', aborted: 'TaskStateAborted' } as const;
