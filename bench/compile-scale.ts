@@ -103,7 +103,11 @@ function measureSize(size: number, repetitions: number): BenchRow[] {
   return [
     {
       name: `compileJob at ${size} ops`,
-      value: ours.result.refused ? 'refused' : ours.result.stateMachines === 1 ? 'compiled' : `split: a parent and ${ours.result.stateMachines - 1} children`,
+      value: ours.result.refused
+        ? 'refused'
+        : ours.result.stateMachines === 1
+          ? 'compiled'
+          : `split: a parent and ${ours.result.stateMachines - 1} ${ours.result.stateMachines === 2 ? 'child' : 'children'}`,
       unit: 'outcome',
       method: ours.result.refused
         ? `${setting}${refused}`

@@ -44,10 +44,12 @@ interface LocalRunnerScale {
   /** Tried in order when `large` does not compile (a random job whose split parent outgrows the limit). */
   readonly fallbackLarge: readonly number[];
   readonly runs: number;
+  /** Rounds of the scaling rows, each running both sizes one after the other. */
+  readonly scalingRounds: number;
 }
-const FULL_SCALE: LocalRunnerScale = { sizes: [100, 1000, 3000], base: 1000, large: 3000, fallbackLarge: [2500, 2000], runs: 5 };
+const FULL_SCALE: LocalRunnerScale = { sizes: [100, 1000, 3000], base: 1000, large: 3000, fallbackLarge: [2500, 2000], runs: 5, scalingRounds: 7 };
 /** The smoke test's (test/bench): the same code at tiny sizes, once, and no fresh processes (they build dist/ first: minutes). */
-const SMOKE_SCALE: LocalRunnerScale = { sizes: [10, 30], base: 10, large: 30, fallbackLarge: [], runs: 1 };
+const SMOKE_SCALE: LocalRunnerScale = { sizes: [10, 30], base: 10, large: 30, fallbackLarge: [], runs: 1, scalingRounds: 1 };
 
 /** The parts of this figure that a run measures. */
 export type LocalRunnerPart = 'warm' | 'compare' | 'cold';
@@ -121,6 +123,38 @@ async function measureSize(size: number, runs: number, stepops: StepopsUnderTest
   };
 }
 
+/** Medians of the scaling rows' three timings at two sizes. */
+interface ScalingFigures {
+  readonly base: { readonly fullMs: number; readonly interpreterMs: number; readonly compileMs: number };
+  readonly large: { readonly fullMs: number; readonly interpreterMs: number; readonly compileMs: number };
+}
+
+/**
+ * The scaling rows' timings, both sizes measured in each of `rounds` rounds (compileJob,
+ * runJobLocally with the compile, the interpreter alone; base size then large size), so that a
+ * change in the machine's load during the bench weighs on both sides of the ratio alike; the
+ * per-size rows above run one size after the other and can drift apart by 30% on a shared machine.
+ */
+async function measureScaling(baseSize: number, largeSize: number, rounds: number, stepops: StepopsUnderTest): Promise<ScalingFigures> {
+  const { compileJob, runJobLocally } = stepops;
+  const prepare = (size: number) => {
+    const job: JobDefinition = buildRunnerJob(size, stepops);
+    return { job, compiled: compileJob(job), full: [] as number[], interpreter: [] as number[], compile: [] as number[] };
+  };
+  const sides = [prepare(baseSize), prepare(largeSize)] as const;
+  reportProgress(`local runner: scaling ${baseSize} -> ${largeSize} ops, ${rounds} alternating rounds`);
+  for (const side of sides) await runJobLocally(side.job, { seed: 1, writeLog: () => {}, compiled: side.compiled }); // warm-up
+  for (let round = 0; round < rounds; round += 1) {
+    for (const side of sides) {
+      side.compile.push((await measureMilliseconds(async () => compileJob(side.job))).ms);
+      side.full.push((await measureMilliseconds(() => runJobLocally(side.job, { seed: 1, writeLog: () => {} }))).ms);
+      side.interpreter.push((await measureMilliseconds(() => runJobLocally(side.job, { seed: 1, writeLog: () => {}, compiled: side.compiled }))).ms);
+    }
+  }
+  const medians = (side: (typeof sides)[number]) => ({ fullMs: computeMedian(side.full), interpreterMs: computeMedian(side.interpreter), compileMs: computeMedian(side.compile) });
+  return { base: medians(sides[0]), large: medians(sides[1]) };
+}
+
 /**
  * Preloaded into each fresh process: prints the process's own CPU time (user + system) on stderr
  * as it exits, and for each `stepops:` performance mark (RUN_PHASE_MARKS in
@@ -191,7 +225,7 @@ function medianOfProcesses(args: readonly string[]): ProcessFigures {
 
 /** Every row of the local-runner figure (or of the parts asked for); at smoke scale, the warm and compare parts at tiny sizes. */
 export async function measureLocalRunner(asked: readonly LocalRunnerPart[] = ALL_PARTS, scale: BenchScale = 'full'): Promise<BenchFigure> {
-  const { sizes: allSizes, base, large, fallbackLarge, runs } = pickByScale(scale, FULL_SCALE, SMOKE_SCALE);
+  const { sizes: allSizes, base, large, fallbackLarge, runs, scalingRounds } = pickByScale(scale, FULL_SCALE, SMOKE_SCALE);
   const parts = scale === 'full' ? asked : asked.filter((part) => part !== 'cold');
   const ops = (size: number): string => `${size.toLocaleString('en-US')} ops`;
   const rows: BenchRow[] = [];
@@ -391,30 +425,33 @@ export async function measureLocalRunner(asked: readonly LocalRunnerPart[] = ALL
   }
   if (atBase !== undefined && atLarge !== undefined) {
     const largeSize = atLarge.size;
+    const scaling = await measureScaling(base, largeSize, scalingRounds, stepops);
+    const alternated = `medians of ${scalingRounds} rounds, each measuring ${base} then ${largeSize} ops, warm, ${measuredCode}`;
+    const sequential = (large: number, small: number) => `the per-size rows above, measured one size after the other, give ${roundTo(large / small, 3)}`;
     const label = `${base.toLocaleString('en-US')} -> ${ops(largeSize)}`;
     // The goal is 3.5x for 3x the ops (issue 14), scaled to the sizes measured.
     const goal = `goal ratio <= ${roundTo((3.5 * largeSize) / (3 * base), 2)} (3.5x at 3x the ops, scaled); ${roundTo(largeSize / base, 2)} is linear`;
     rows.push(
       buildComparedRow({
         name: `local runner: scaling ${label}, runJobLocally with the compile (warm)`,
-        value: atLarge.fullMs,
-        baseline: atBase.fullMs,
+        value: scaling.large.fullMs,
+        baseline: scaling.base.fullMs,
         unit: 'ms',
-        method: `the ${largeSize}-op run over the ${base}-op run above (${goal})`,
+        method: `runJobLocally of the ${largeSize}-op job over the ${base}-op one, ${alternated} (${goal}; ${sequential(atLarge.fullMs, atBase.fullMs)})`,
       }),
       buildComparedRow({
         name: `local runner: scaling ${label}, interpreter alone (warm)`,
-        value: atLarge.interpreterMs,
-        baseline: atBase.interpreterMs,
+        value: scaling.large.interpreterMs,
+        baseline: scaling.base.interpreterMs,
         unit: 'ms',
-        method: `the ${largeSize}-op interpreter run over the ${base}-op one above (${goal})`,
+        method: `runJobLocally(job, { compiled }) of the ${largeSize}-op job over the ${base}-op one, ${alternated} (${goal}; ${sequential(atLarge.interpreterMs, atBase.interpreterMs)})`,
       }),
       buildComparedRow({
         name: `local runner: scaling ${label}, compileJob alone (warm)`,
-        value: atLarge.compileMs,
-        baseline: atBase.compileMs,
+        value: scaling.large.compileMs,
+        baseline: scaling.base.compileMs,
         unit: 'ms',
-        method: `compileJob at ${largeSize} ops over ${base} ops (${goal})`,
+        method: `compileJob at ${largeSize} ops over ${base} ops, ${alternated} (${goal}; ${sequential(atLarge.compileMs, atBase.compileMs)})`,
       }),
     );
   }
