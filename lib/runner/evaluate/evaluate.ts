@@ -8,6 +8,7 @@ import { containsFunction } from './function-values.js';
 import { FALL_BACK_SIGNAL } from './jsonata-rules.js';
 import { evaluateFastPath, FALL_BACK, readFastPath, type FastPath } from './fast-path.js';
 import { bindShapeSlots, readExpressionShape, SLOT_PREFIX, type ExpressionShape, type ShapeSlot } from './expression-shape.js';
+import { bindClockFunctions, mayReadClock } from './jsonata-clock.js';
 import { STEP_FUNCTIONS_FUNCTION_NAMES, type StepFunctionsJsonataFunctions } from './jsonata-functions.js';
 import { parseJsonata, type ParsedJsonata } from './parse-jsonata.js';
 import { failQueryEvaluation, type EvaluationSite } from './query-evaluation.js';
@@ -494,7 +495,9 @@ function checkResult(template: Extract<Template, { kind: 'expression' }>, env: E
 async function evaluateWithEngine(template: Extract<Template, { kind: 'expression' }>, env: EvaluationEnvironment): Promise<unknown> {
   try {
     const { engineSource, bindings } = bindEvaluation(template, env);
-    const value: unknown = await compileExpression(engineSource, template).evaluate(undefined, bindings);
+    const expression = compileExpression(engineSource, template);
+    if (mayReadClock(engineSource)) await bindClockFunctions(loadJsonata(), bindings, env.scope.run.clock.now());
+    const value: unknown = await expression.evaluate(undefined, bindings);
     observer?.({ engineSource, by: 'engine', bindings, value });
     return value;
   } catch (error) {

@@ -1,0 +1,54 @@
+/**
+ * `$now()` and `$millis()` on the run's clock. jsonata reads them from `new Date()` taken as each
+ * evaluation starts; a run on the virtual clock must see its own time instead (after a one-hour
+ * Wait, `$now()` is an hour later, as on AWS), and every call within one evaluation must still
+ * give the same time. The functions bound here are jsonata's own function values with their
+ * implementation replaced: the same signatures (so a bad argument fails with the same T0410
+ * error) and `$fromMillis`'s formatting (picture and timezone), at the time given.
+ */
+
+/** A function value as jsonata binds its built-ins (defineFunction in jsonata.js). */
+interface JsonataFunctionValue {
+  readonly _jsonata_function: true;
+  readonly implementation: (this: unknown, ...args: unknown[]) => unknown;
+  readonly signature: unknown;
+}
+
+interface ClockFunctionValues {
+  readonly now: JsonataFunctionValue;
+  readonly millis: JsonataFunctionValue;
+  readonly fromMillis: JsonataFunctionValue;
+}
+
+let values: Promise<ClockFunctionValues> | undefined;
+
+/** jsonata's own `$now`, `$millis` and `$fromMillis` values, read once per process. */
+function readClockFunctionValues(jsonata: typeof import('jsonata')): Promise<ClockFunctionValues> {
+  values ??= Promise.all(['$now', '$millis', '$fromMillis'].map((source) => jsonata(source).evaluate(undefined) as Promise<JsonataFunctionValue>)).then(
+    ([now, millis, fromMillis]) => ({ now: now!, millis: millis!, fromMillis: fromMillis! }),
+  );
+  return values;
+}
+
+/**
+ * Binds `$now` and `$millis` at `epochMs` (the run's clock when the evaluation starts) in
+ * `bindings`, except where a workflow variable of that name is bound already (it shadows
+ * jsonata's function, as any binding does).
+ */
+export async function bindClockFunctions(jsonata: typeof import('jsonata'), bindings: Record<string, unknown>, epochMs: number): Promise<void> {
+  const { now, millis, fromMillis } = await readClockFunctionValues(jsonata);
+  if (!Object.hasOwn(bindings, 'now')) {
+    bindings.now = {
+      ...now,
+      implementation: function (this: unknown, picture: unknown, timezone: unknown) {
+        return fromMillis.implementation.call(this, epochMs, picture, timezone);
+      },
+    };
+  }
+  if (!Object.hasOwn(bindings, 'millis')) bindings.millis = { ...millis, implementation: () => epochMs };
+}
+
+/** True when a source may call `$now` or `$millis` (a cheap test on its text). */
+export function mayReadClock(source: string): boolean {
+  return source.includes('$now') || source.includes('$millis');
+}
