@@ -1,5 +1,5 @@
 /**
- * `$now()` and `$millis()` read the run's clock, as they read the service's time on AWS: on the
+ * `$now()`, `$millis()` and `$toMillis(text, picture)` read the run's clock, as they read the service's time on AWS: on the
  * virtual clock a one-hour Wait or a retry wait moves them by exactly that, and every call in
  * one evaluation gives the same time (jsonata's rule: the time is taken as the evaluation starts).
  */
@@ -22,7 +22,7 @@ async function outputAfterWait(seconds: number, output: unknown): Promise<unknow
   return result.output;
 }
 
-describe('$now() and $millis() on the run clock', () => {
+describe('$now(), $millis() and $toMillis() on the run clock', () => {
   it.each([
     { expression: '{% $now() %}', seconds: 3600, expected: '2026-01-01T01:00:00.000Z' },
     { expression: '{% $millis() %}', seconds: 3600, expected: VIRTUAL_EPOCH_MS + HOUR_MS },
@@ -33,6 +33,8 @@ describe('$now() and $millis() on the run clock', () => {
     { expression: '{% [$millis(), $millis()][0] = [$millis(), $millis()][1] %}', seconds: 5, expected: true },
     { expression: '{% $now() = $fromMillis($millis()) %}', seconds: 5, expected: true },
     { expression: '{% $toMillis($now()) - $millis() %}', seconds: 5, expected: 0 },
+    { expression: '{% $toMillis("10:30", "[H01]:[m01]") %}', seconds: 86_400, expected: VIRTUAL_EPOCH_MS + 86_400_000 + 10.5 * HOUR_MS },
+    { expression: '{% $toMillis("2017-05-15T15:12:59.152Z") %}', seconds: 86_400, expected: Date.UTC(2017, 4, 15, 15, 12, 59, 152) },
   ])('$expression after a Wait of $seconds s gives $expected', async ({ expression, seconds, expected }) => {
     expect(await outputAfterWait(seconds, expression)).toStrictEqual(expected);
   });

@@ -1,10 +1,12 @@
 /**
- * `$now()` and `$millis()` on the run's clock. jsonata reads them from `new Date()` taken as each
- * evaluation starts; a run on the virtual clock must see its own time instead (after a one-hour
- * Wait, `$now()` is an hour later, as on AWS), and every call within one evaluation must still
- * give the same time. The functions bound here are jsonata's own function values with their
- * implementation replaced: the same signatures (so a bad argument fails with the same T0410
- * error) and `$fromMillis`'s formatting (picture and timezone), at the time given.
+ * `$now()`, `$millis()` and `$toMillis(text, picture)` on the run's clock. jsonata reads the
+ * time from `new Date()` taken as each evaluation starts; a run on the virtual clock must see its
+ * own time instead (after a one-hour Wait, `$now()` is an hour later, as on AWS), and every call
+ * within one evaluation must still give the same time. The functions bound here are jsonata's
+ * own function values with their implementation replaced: the same signatures (so a bad
+ * argument fails with the same T0410 error) and `$fromMillis`'s formatting (picture and
+ * timezone), at the time given. `$toMillis` with a picture takes the parts its picture leaves
+ * out (the date of `[H01]:[m01]`) from that time too.
  */
 
 /** A function value as jsonata binds its built-ins (defineFunction in jsonata.js). */
@@ -18,25 +20,26 @@ interface ClockFunctionValues {
   readonly now: JsonataFunctionValue;
   readonly millis: JsonataFunctionValue;
   readonly fromMillis: JsonataFunctionValue;
+  readonly toMillis: JsonataFunctionValue;
 }
 
 let values: Promise<ClockFunctionValues> | undefined;
 
 /** jsonata's own `$now`, `$millis` and `$fromMillis` values, read once per process. */
 function readClockFunctionValues(jsonata: typeof import('jsonata')): Promise<ClockFunctionValues> {
-  values ??= Promise.all(['$now', '$millis', '$fromMillis'].map((source) => jsonata(source).evaluate(undefined) as Promise<JsonataFunctionValue>)).then(
-    ([now, millis, fromMillis]) => ({ now: now!, millis: millis!, fromMillis: fromMillis! }),
+  values ??= Promise.all(['$now', '$millis', '$fromMillis', '$toMillis'].map((source) => jsonata(source).evaluate(undefined) as Promise<JsonataFunctionValue>)).then(
+    ([now, millis, fromMillis, toMillis]) => ({ now: now!, millis: millis!, fromMillis: fromMillis!, toMillis: toMillis! }),
   );
   return values;
 }
 
 /**
- * Binds `$now` and `$millis` at `epochMs` (the run's clock when the evaluation starts) in
+ * Binds `$now`, `$millis` and `$toMillis` at `epochMs` (the run's clock when the evaluation starts) in
  * `bindings`, except where a workflow variable of that name is bound already (it shadows
  * jsonata's function, as any binding does).
  */
 export async function bindClockFunctions(jsonata: typeof import('jsonata'), bindings: Record<string, unknown>, epochMs: number): Promise<void> {
-  const { now, millis, fromMillis } = await readClockFunctionValues(jsonata);
+  const { now, millis, fromMillis, toMillis } = await readClockFunctionValues(jsonata);
   if (!Object.hasOwn(bindings, 'now')) {
     bindings.now = {
       ...now,
@@ -46,9 +49,19 @@ export async function bindClockFunctions(jsonata: typeof import('jsonata'), bind
     };
   }
   if (!Object.hasOwn(bindings, 'millis')) bindings.millis = { ...millis, implementation: () => epochMs };
+  if (!Object.hasOwn(bindings, 'toMillis')) {
+    bindings.toMillis = {
+      ...toMillis,
+      // jsonata's parser reads the time from its evaluation frame (`this.environment.timestamp`).
+      implementation: function (this: { readonly environment: object }, text: unknown, picture: unknown) {
+        const focus = { ...this, environment: { ...this.environment, timestamp: new Date(epochMs) } };
+        return toMillis.implementation.call(focus, text, picture);
+      },
+    };
+  }
 }
 
-/** True when a source may call `$now` or `$millis` (a cheap test on its text). */
+/** True when a source may call `$now`, `$millis` or `$toMillis` (a cheap test on its text). */
 export function mayReadClock(source: string): boolean {
-  return source.includes('$now') || source.includes('$millis');
+  return source.includes('$now') || source.includes('$millis') || source.includes('$toMillis');
 }
