@@ -36,3 +36,34 @@ describe('functions in task results', () => {
     expect(result.status === 'SUCCEEDED' && result.output).toStrictEqual({ a: 1, b: 1 });
   });
 });
+
+describe('jsonata function names as values', () => {
+  const unsupported = (source: string) =>
+    `An error occurred while executing the state 'Read' (entered at the event id #2). The JSONata expression '${source}' specified for the field 'Output' returned an unsupported result type.`;
+  const nothing = (source: string) =>
+    `An error occurred while executing the state 'Read' (entered at the event id #2). The JSONata expression '${source}' specified for the field 'Output' returned nothing (undefined).`;
+
+  it.each([
+    ['$string', unsupported('$string')],
+    ['$now', unsupported('$now')],
+    ['$sum[0]', unsupported('$sum[0]')],
+    ['[$sum]', unsupported('[$sum]')],
+    ["{'a': $string}", unsupported("{'a': $string}")],
+    ['$partition', unsupported('$partition')],
+    ['$sum.x', nothing('$sum.x')],
+  ])('{%% %s %%} is the function (a field step on it is nothing): the state fails', async (source, cause) => {
+    const result = await runStateMachine(machine('Read', { Read: { Type: 'Pass', Output: `{% ${source} %}`, End: true } }));
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toStrictEqual({ error: 'States.QueryEvaluationError', cause });
+  });
+
+  it('a workflow variable of the same name is the variable', async () => {
+    const result = await runStateMachine(
+      machine('Set', {
+        Set: { Type: 'Pass', Assign: { string: 5 }, Next: 'Read' },
+        Read: { Type: 'Pass', Output: '{% $string %}', End: true },
+      }),
+    );
+    expect(result.status === 'SUCCEEDED' && result.output).toBe(5);
+  });
+});

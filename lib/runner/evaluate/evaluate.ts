@@ -7,7 +7,7 @@ import { evaluateFastExpression, listFastReferences, readFastExpression, type Fa
 import { containsFunction } from './function-values.js';
 import { FALL_BACK_SIGNAL } from './jsonata-rules.js';
 import { evaluateFastPath, FALL_BACK, readFastPath, type FastPath } from './fast-path.js';
-import { bindShapeSlots, readExpressionShape, SLOT_PREFIX, type ExpressionShape, type ShapeSlot } from './expression-shape.js';
+import { bindShapeSlots, JSONATA_FUNCTION_NAMES, readExpressionShape, SLOT_PREFIX, type ExpressionShape, type ShapeSlot } from './expression-shape.js';
 import { bindClockFunctions, mayReadClock } from './jsonata-clock.js';
 import { STEP_FUNCTIONS_FUNCTION_NAMES, type StepFunctionsJsonataFunctions } from './jsonata-functions.js';
 import { parseJsonata, type ParsedJsonata } from './parse-jsonata.js';
@@ -373,7 +373,9 @@ function evaluateExpression(template: Extract<Template, { kind: 'expression' }>,
     if (name === 'states') value = evaluateFastPath(fastPath, true, env.states);
     else if (!Object.hasOwn(env.functions, name)) {
       const bound = env.variables[name];
-      value = evaluateFastPath(fastPath, bound !== undefined || name in env.variables, bound);
+      const isVariable = bound !== undefined || name in env.variables;
+      // An unassigned jsonata function name (`$string`) is that function: the engine says what it gives.
+      if (isVariable || !JSONATA_FUNCTION_NAMES.has(name)) value = evaluateFastPath(fastPath, isVariable, bound);
     }
   } else if (template.facts.fastExpression !== undefined) {
     value = evaluateFastExpression(template.facts.fastExpression, env);
