@@ -5,7 +5,7 @@
  * overridden to 0. Written to a temporary directory: the JSON file (the runner job's bare
  * JSONPath machine and, per Task state, the error names its stub throws on its scripted
  * attempts, as createStubHandlers does) and the script that runs it. The process exits 0 when
- * the execution succeeds, 1 when it fails.
+ * the execution succeeds (printing `attempts <n>`, the Task attempts made), 1 when it fails.
  */
 import { createRequire } from 'node:module';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -24,10 +24,12 @@ function buildScript(packageUrl: string, fixturePath: string): string {
     'Promise.withResolvers ??= () => { let resolve, reject; const promise = new Promise((res, rej) => { resolve = res; reject = rej; }); return { promise, resolve, reject }; };',
     `const { StateMachine } = await import(${JSON.stringify(packageUrl)});`,
     `const { definition, failures } = JSON.parse(readFileSync(${JSON.stringify(fixturePath)}, 'utf8'));`,
+    'let attempts = 0;',
     'const handlers = Object.fromEntries(Object.entries(failures).map(([name, errors]) => {',
     '  let calls = 0;',
     '  return [name, async () => {',
     '    calls += 1;',
+    '    attempts += 1;',
     '    if (calls <= errors.length) throw Object.assign(new Error(`${name} fails on purpose`), { name: errors[calls - 1] });',
     '    return { op: name };',
     '  }];',
@@ -36,6 +38,7 @@ function buildScript(packageUrl: string, fixturePath: string): string {
     'const retryIntervalOverrides = Object.fromEntries(Object.keys(handlers).map((state) => [state, 0]));',
     'const execution = machine.run({}, { overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides } });',
     'try { await execution.result; } catch { process.exit(1); }',
+    'console.log(`attempts ${attempts}`);',
     '',
   ].join('\n');
 }
