@@ -2,14 +2,14 @@ import type { AslBranch, AslDefinition, AslState } from './asl-types.js';
 import type { BuiltSplit, ChildDefinition } from './compile-job.js';
 import type { ChildCache } from './child-cache.js';
 import { listBlockOps, type OpBlock } from './op-blocks.js';
-import { buildFailedStateName, buildWaitStateName } from './state-names.js';
+import { buildFailedStateName, buildFaultStateName, buildWaitStateName } from './state-names.js';
 
 /** Characters a block costs beyond its ops' own states: a Parallel, a carry entry... (a margin, checked by measuring). */
 const PARALLEL_CHARACTERS = 200;
 const PER_OP_MARGIN = 40;
 
 /**
- * The characters each op's own states (its Task, Wait and branch-ending Succeed) take in a
+ * The characters each op's own states (its Task, Wait, fault Choice and branch-ending Succeed) take in a
  * compiled definition, measured on it (states nested in Parallels included), plus a margin for
  * the carry and failure-list references that grow with the op count; and
  * JSON.stringify(definition).length, serializing each state once: the definition's length is put
@@ -43,11 +43,13 @@ export function measureWholeDefinition(definition: AslBranch, names: readonly st
 
 /**
  * Each op's characters for the split's plan from `sizes`, the `"name":` and JSON of every state
- * of the unsplit definition by name: its Task's, Wait's and branch-ending Succeed's, plus
+ * of the unsplit definition by name: its Task's, Wait's, fault Choice's and branch-ending Succeed's, plus
  * PER_OP_MARGIN (see measureWholeDefinition).
  */
 export function collectOpCharacters(sizes: ReadonlyMap<string, number>, names: readonly string[]): number[] {
-  return names.map((name, k) => [name, buildWaitStateName(name, k), buildFailedStateName(name, k)].reduce((sum, state) => sum + (sizes.get(state) ?? 0), PER_OP_MARGIN));
+  return names.map((name, k) =>
+    [name, buildWaitStateName(name, k), buildFaultStateName(name, k), buildFailedStateName(name, k)].reduce((sum, state) => sum + (sizes.get(state) ?? 0), PER_OP_MARGIN),
+  );
 }
 
 /** JSON.stringify(definition).length. */
@@ -199,12 +201,14 @@ function findGroup(groups: GroupBlocks, kind: 'sequence' | 'parallel', members: 
 
 /**
  * Splits a job too large for one definition: plans child machines with a size budget from the
- * measured characters of each op, compiles, measures every definition, and tightens the budget
- * until all fit. Then runs the smallest children in the parent itself (inlined), as long as the
- * parent stays within the limit, so that a job has few child state machines. A failure says
- * why no budget worked: an op alone too large, or a parent that is too large (its size grows
- * with the children, the values they read from one another and the job's sinks). See SplitHooks
- * for what `hooks` can save.
+ * measured characters of each op, compiles, measures every definition, and moves the budget
+ * until all fit: down when a child is too large (aimed at what the largest child measured), up
+ * when only the parent is (it grows with the number of children, so fewer and larger children
+ * may fit), never back to a budget that was too large or too small. Then runs the smallest
+ * children in the parent itself (inlined), as long as the parent stays within the limit, so that
+ * a job has few child state machines. A failure says why no budget worked: an op alone too
+ * large, or a parent that is too large (its size grows with the children, the values they read
+ * from one another and the job's sinks). See SplitHooks for what `hooks` can save.
  */
 export function splitJob(
   structure: OpBlock,
@@ -217,8 +221,16 @@ export function splitJob(
   let budget = Math.floor(limit * 0.9) - SPLIT_FIXED_CHARACTERS;
   let smallestOverflow: string | undefined;
   const groups: GroupBlocks = new Map();
-  // Aim the next budget at what the largest child measured, with a margin.
-  const aim = (largestChild: number): number => Math.floor(budget * Math.min(0.9, (0.97 * limit) / largestChild));
+  // Budgets at or below `tooSmall` gave a parent too large; at or above `tooLarge`, a child too large.
+  let tooSmall = 0;
+  let tooLarge = Infinity;
+  // A budget strictly between the two, `wanted` if it is, else halfway; undefined when none is left.
+  const within = (wanted: number): number | undefined => {
+    const next = wanted > tooSmall && wanted < tooLarge ? wanted : Math.floor((tooSmall + Math.min(tooLarge, limit)) / 2);
+    return next > tooSmall && next < tooLarge ? next : undefined;
+  };
+  // Aimed at what the largest child measured, with a margin: smaller after a child too large, larger after a parent too large.
+  const aim = (largestChild: number, most: number): number => Math.floor(budget * Math.min(most, (0.97 * limit) / Math.max(1, largestChild)));
   // A child too large is not part of a split that fits: whoever keeps compiled children need not keep it alive.
   const forgetTooLarge = (plan: SplitPlan, childCharacters: readonly number[]): void => {
     if (hooks.forget === undefined) return;
@@ -226,17 +238,43 @@ export function splitJob(
       if (childCharacters[i]! > limit) hooks.forget!(block);
     });
   };
-  for (let attempt = 0; attempt < MAX_SPLIT_ATTEMPTS && budget > 0; attempt += 1) {
+  // What each plan tried gave (by its externals, the same block objects when planned again: GroupBlocks).
+  const blockIds = new Map<OpBlock, number>();
+  const outcomes = new Map<string, 'child too large' | 'parent too large'>();
+  const planKey = (plan: SplitPlan): string =>
+    listExternalsInOrder(plan.root, plan.externals)
+      .map((block) => {
+        let id = blockIds.get(block);
+        if (id === undefined) blockIds.set(block, (id = blockIds.size));
+        return id;
+      })
+      .join(',');
+  for (let attempt = 0; attempt < MAX_SPLIT_ATTEMPTS; attempt += 1) {
     const plan = planSplit(structure, opCharacters, budget, groups);
     if (plan === undefined) return { failure: `an op's own states alone take more than ${budget} characters` };
+    const key = planKey(plan);
+    const known = outcomes.get(key);
+    if (known !== undefined) {
+      // The same children as an earlier budget: the same outcome, without building them again.
+      if (known === 'child too large') tooLarge = Math.min(tooLarge, budget);
+      else tooSmall = Math.max(tooSmall, budget);
+      const next = within(-1);
+      if (next === undefined) break;
+      budget = next;
+      continue;
+    }
     if (hooks.buildChildren !== undefined && attempt + 1 < MAX_SPLIT_ATTEMPTS) {
       // A child too large decides alone when another attempt follows (only the last attempt's
       // parent size is ever reported): the parent is built for children that fit.
       const childCharacters = hooks.buildChildren(plan.root, plan.externals).map((child) => measure(child.definition));
       const largestChild = Math.max(0, ...childCharacters);
-      if (largestChild > limit && aim(largestChild) > 0) {
+      if (largestChild > limit) {
         forgetTooLarge(plan, childCharacters);
-        budget = aim(largestChild);
+        outcomes.set(key, 'child too large');
+        tooLarge = Math.min(tooLarge, budget);
+        const next = within(aim(largestChild, 0.9));
+        if (next === undefined) break;
+        budget = next;
         continue;
       }
     }
@@ -245,11 +283,22 @@ export function splitJob(
     const childCharacters = result.children.map((child) => measure(child.definition));
     const largestChild = Math.max(0, ...childCharacters);
     if (parentCharacters <= limit && largestChild <= limit) return inlineSmallChildren(plan, result, parentCharacters, childCharacters, build, limit, measure);
-    smallestOverflow = `with ${result.children.length} children the parent takes ${parentCharacters} characters and the largest child ${largestChild}`;
-    // A parent too large only grows with smaller children.
-    if (largestChild <= limit) break;
-    forgetTooLarge(plan, childCharacters);
-    budget = aim(largestChild);
+    smallestOverflow ??= `with ${result.children.length} children the parent takes ${parentCharacters} characters and the largest child ${largestChild}`;
+    let next: number | undefined;
+    if (largestChild > limit) {
+      forgetTooLarge(plan, childCharacters);
+      outcomes.set(key, 'child too large');
+      tooLarge = Math.min(tooLarge, budget);
+      next = within(aim(largestChild, 0.9));
+    } else {
+      // Only the parent is too large: fewer, larger children shrink it.
+      smallestOverflow = `with ${result.children.length} children the parent takes ${parentCharacters} characters and the largest child ${largestChild}`;
+      outcomes.set(key, 'parent too large');
+      tooSmall = Math.max(tooSmall, budget);
+      next = within(aim(largestChild, 2));
+    }
+    if (next === undefined) break;
+    budget = next;
   }
   return { failure: smallestOverflow ?? `no child budget leaves room within ${limit} characters` };
 }

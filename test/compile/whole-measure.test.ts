@@ -5,6 +5,7 @@ import { collectOpCharacters, measureWholeDefinition } from '../../lib/asl/split
 import { WholeMeasure } from '../../lib/asl/whole-measure.js';
 import { compileOpRetries } from '../../lib/asl/compile-retriers.js';
 import { compileFaultHandling } from '../../lib/asl/compile-faults.js';
+import type { AslState } from '../../lib/asl/asl-types.js';
 import { RetryPolicy } from '../../lib/index.js';
 import { generateRandomGraph } from '../support/random-graph.js';
 
@@ -47,5 +48,31 @@ describe('the unsplit definition measured as it is compiled (WholeMeasure)', () 
       expect(measure.dropped).toBe(limit !== Infinity);
       expect(JSON.stringify(measured.states)).toBe(limit === Infinity ? JSON.stringify(plain.states) : '[]');
     }
+  });
+});
+
+describe("an op's characters for the split's plan (collectOpCharacters)", () => {
+  it.each([
+    [60, 4],
+    [200, 5],
+  ])('%i ops (seed %i): count every state the op owns (its Task and each state named after it: Wait, fault Choice, branch-ending Succeed), plus the margin', (size, seed) => {
+    const { context, names } = buildContext(size, seed);
+    const plain = compileStructure(decomposeGraph(context.graph), context, 'next');
+    const definition = { StartAt: plain.startAt, States: buildStates(plain.states) };
+    // Every state, nested ones included, as `"name":` and its JSON (a Parallel's without its branches).
+    const owned = new Map<string, number>(names.map((name) => [name, 0]));
+    const visit = (states: Record<string, AslState>): void => {
+      for (const [name, state] of Object.entries(states)) {
+        const owner = owned.has(name) ? name : name.replace(/-[a-z]+$/, '');
+        const own = JSON.stringify(state.Type === 'Parallel' ? { ...state, Branches: [] } : state).length;
+        if (owned.has(owner)) owned.set(owner, owned.get(owner)! + JSON.stringify(name).length + 2 + own);
+        if (state.Type === 'Parallel') state.Branches.forEach((branch) => visit(branch.States));
+      }
+    };
+    visit(definition.States);
+    const { opCharacters } = measureWholeDefinition(definition, names);
+    // Faulting ops have a fault Choice: the count would miss ~10% of an op without it.
+    expect(Object.keys(definition.States).some((name) => name.endsWith('-f'))).toBe(true);
+    expect(opCharacters).toStrictEqual(names.map((name) => owned.get(name)! + 40));
   });
 });
