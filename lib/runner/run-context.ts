@@ -17,6 +17,8 @@ export interface RunContext {
   readonly lambda: LambdaClientLike | undefined;
   readonly functions: StepFunctionsJsonataFunctions;
   readonly jitterRandom: RandomSource;
+  /** What `$shuffle` draws from (jsonata-shuffle.ts). */
+  readonly shuffleRandom: RandomSource;
   readonly execution: StatesContextObject['Execution'];
   readonly stateMachine: StatesContextObject['StateMachine'];
   /** Starts child executions for startExecution Tasks. */

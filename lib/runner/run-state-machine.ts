@@ -236,6 +236,7 @@ function createRunContext(
     lambda: shared.lambda,
     functions: createStepFunctionsJsonataFunctions(deriveRandomSource(seed, '$random'), deriveRandomSource(seed, '$uuid')),
     jitterRandom: deriveRandomSource(seed, 'jitter'),
+    shuffleRandom: deriveRandomSource(seed, '$shuffle'),
     execution: {
       Id: execution.executionArn,
       Input: execution.input,

@@ -96,7 +96,7 @@ export interface RunStateMachineOptions {
    */
   readonly taskHandlers?: Readonly<Record<string, TaskHandler>>;
   /**
-   * Seeds every random source: $random, $uuid, FULL jitter and the default execution name.
+   * Seeds every random source: $random, $uuid, $shuffle, FULL jitter and the default execution name.
    * @default 0
    */
   readonly seed?: number;

@@ -9,6 +9,7 @@ import { FALL_BACK_SIGNAL } from './jsonata-rules.js';
 import { evaluateFastPath, FALL_BACK, readFastPath, type FastPath } from './fast-path.js';
 import { bindShapeSlots, JSONATA_FUNCTION_NAMES, readExpressionShape, SLOT_PREFIX, type ExpressionShape, type ShapeSlot } from './expression-shape.js';
 import { bindClockFunctions, mayReadClock } from './jsonata-clock.js';
+import { bindSeededShuffle, mayShuffle } from './jsonata-shuffle.js';
 import { STEP_FUNCTIONS_FUNCTION_NAMES, type StepFunctionsJsonataFunctions } from './jsonata-functions.js';
 import { parseJsonata, type ParsedJsonata } from './parse-jsonata.js';
 import { failQueryEvaluation, type EvaluationSite } from './query-evaluation.js';
@@ -499,6 +500,7 @@ async function evaluateWithEngine(template: Extract<Template, { kind: 'expressio
     const { engineSource, bindings } = bindEvaluation(template, env);
     const expression = compileExpression(engineSource, template);
     if (mayReadClock(engineSource)) await bindClockFunctions(loadJsonata(), bindings, env.scope.run.clock.now());
+    if (mayShuffle(engineSource)) await bindSeededShuffle(loadJsonata(), bindings, env.scope.run.shuffleRandom);
     const value: unknown = await expression.evaluate(undefined, bindings);
     observer?.({ engineSource, by: 'engine', bindings, value });
     return value;

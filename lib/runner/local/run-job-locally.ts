@@ -29,8 +29,8 @@ export interface RunJobLocallyOptions {
    */
   readonly input?: unknown;
   /**
-   * Seeds every random source: jitter (the state machine's and the wrapper's), $random, $uuid
-   * and the execution name.
+   * Seeds every random source: jitter (the state machine's and the wrapper's), $random, $uuid,
+   * $shuffle and the execution name.
    * @default 0
    */
   readonly seed?: number;
