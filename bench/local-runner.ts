@@ -30,6 +30,7 @@ import { buildComparedRow, reportProgress, roundTo, type BenchFigure, type Bench
 import { pickByScale, type BenchScale } from './bench-scale.js';
 import { countBilledTransitions } from './count-transitions.js';
 import { buildBareMachine, createStubHandlers } from './runner-baseline.js';
+import { countRecordedAnswers, createReplayHandlers, recordWrapperAnswers } from './replay-handlers.js';
 import { buildRunnerGraph, buildRunnerJob, RUNNER_JOB_SETTING } from './runner-job.js';
 import { computeMedian, measureMilliseconds } from './stats.js';
 import { buildPackage, loadBuiltPackage, SOURCES, type StepopsUnderTest } from './stepops-under-test.js';
@@ -320,6 +321,36 @@ export async function measureLocalRunner(asked: readonly LocalRunnerPart[] = ALL
       return runStateMachine(ourText, { taskHandlers: createStubHandlers(graph, ourCalls) });
     }, runs);
     if (theirs.result !== 'SUCCEEDED' || bare.result.status !== 'SUCCEEDED') throw new Error('a baseline run did not succeed');
+    // The interpreter alone, as the baseline runs: runStateMachine on the compiled definitions (as
+    // JSON text, parsed in each run), the wrapper's answers replayed by stub handlers.
+    reportProgress('local runner: runStateMachine on the compiled definitions, the wrapper replayed');
+    const replayJob = buildRunnerJob(base, stepops);
+    const replayCompiled = stepops.compileJob(replayJob);
+    const recorded = await stepops.runJobLocally(replayJob, { seed: 1, writeLog: () => {}, compiled: replayCompiled });
+    const recordedHistories = [recorded.history, ...(recorded.childExecutions ?? []).map((child) => child.result.history)];
+    const answers = recordWrapperAnswers(recordedHistories);
+    const compiledText = JSON.stringify(replayCompiled.definition);
+    const childTexts = Object.fromEntries(replayCompiled.childDefinitions.map((child) => ['${' + child.placeholder + '}', JSON.stringify(child.definition)]));
+    const replayCalls = { calls: 0 };
+    const replayed = await measureMedian(() => {
+      replayCalls.calls = 0;
+      return runStateMachine(compiledText, { input: {}, seed: 1, taskHandlers: createReplayHandlers(answers, replayCalls), stateMachines: childTexts });
+    }, runs);
+    const replayedHistories = [replayed.result.history, ...(replayed.result.childExecutions ?? []).map((child) => child.result.history)];
+    // The same events, each history's types counted (branches may interleave in another order).
+    const eventTypes = (histories: typeof recordedHistories): string =>
+      histories
+        .map((history) => {
+          const counts = new Map<string, number>();
+          for (const event of history) counts.set(event.type ?? '', (counts.get(event.type ?? '') ?? 0) + 1);
+          return JSON.stringify([...counts].sort());
+        })
+        .join(';');
+    if (replayed.result.status !== 'SUCCEEDED' || replayCalls.calls !== countRecordedAnswers(answers) || eventTypes(replayedHistories) !== eventTypes(recordedHistories)) {
+      throw new Error(
+        `the replayed run differs from the recorded one: ${replayed.result.status}, ${replayCalls.calls} of ${countRecordedAnswers(answers)} answers; events ${eventTypes(replayedHistories)} against ${eventTypes(recordedHistories)}`,
+      );
+    }
     // Continuity with the figures measured before session 9, which ran the sources through tsx.
     const fromSources = stepops === SOURCES ? undefined : await measureSize(base, runs, SOURCES);
     if (theirCalls.calls !== base + atBase.retries || ourCalls.calls !== base + atBase.retries) {
@@ -366,6 +397,20 @@ export async function measureLocalRunner(asked: readonly LocalRunnerPart[] = ALL
               method: `the first row's runs on the TypeScript sources as \`npm run bench\` loads them (tsx: esbuild's transform with keepNames, source-mapped stack traces), as the figures before session 9 were measured; users run the built package (the first row); ${baseline}`,
             }),
           ]),
+      buildComparedRow({
+        name: `local runner, ${ops(base)}: runStateMachine on the compiled definitions, the wrapper's answers replayed, vs aws-local-stepfunctions (warm)`,
+        value: replayed.ms,
+        baseline: theirs.ms,
+        unit: 'ms',
+        method: `the interpreter alone, as the baseline runs: runStateMachine parsing (from JSON text, each run) and running the compiled parent and child definitions, with stub handlers answering each of the ${countRecordedAnswers(answers)} wrapper Task attempts as the wrapper answered in a runJobLocally run of the same job (bench/replay-handlers.ts: the result, or the error and cause; checked: the same history event types, parent and child), no wrapper and no op code (the first row includes both); ${baseline}`,
+      }),
+      buildComparedRow({
+        name: `local runner, ${ops(base)}: runStateMachine on the compiled definitions, the wrapper's answers replayed, vs aws-local-stepfunctions, CPU time (warm)`,
+        value: replayed.cpuMs,
+        baseline: theirs.cpuMs,
+        unit: 'ms CPU',
+        method: `the same runs as the row above, CPU time (process.cpuUsage, user + system); ${baseline}`,
+      }),
       buildComparedRow({
         name: `local runner, ${ops(base)}: runStateMachine on the same bare machine (JSONata) vs aws-local-stepfunctions (warm)`,
         value: bare.ms,
