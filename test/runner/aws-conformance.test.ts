@@ -493,3 +493,58 @@ describe('Task HeartbeatSeconds', () => {
     expect(result.error?.error).toBe('States.HeartbeatTimeout');
   });
 });
+
+describe('a call that never settles, on the virtual clock', () => {
+  // A hung call stops virtual time while it is busy; past its limit in real time (1 s here) it no
+  // longer does, and the Task's own timer fails it at the virtual time it was due.
+  const hang = (): Promise<never> => new Promise<never>(() => {});
+
+  it.each([
+    { limits: { TimeoutSeconds: 1 }, error: 'States.Timeout', at: 1 },
+    { limits: { HeartbeatSeconds: 1, TimeoutSeconds: 50 }, error: 'States.HeartbeatTimeout', at: 1 },
+  ])('with $limits: TaskTimedOut $error at +$at s (virtual), instead of the process ending with the run unsettled', async ({ limits, error, at }) => {
+    const result = await runStateMachine(machine('T', { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', ...limits, End: true } }), { taskHandlers: { T: hang } });
+    expect(result.status).toBe('FAILED');
+    const timedOut = result.history.find((event) => event.type === 'TaskTimedOut')!;
+    expect(timedOut.taskTimedOutEventDetails?.error).toBe(error);
+    expect(result.elapsedSeconds).toBe(at);
+  });
+
+  it('a call that is busy longer in real time than TimeoutSeconds times out, as on AWS; other branches run meanwhile', async () => {
+    const slow = async (): Promise<string> => {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      return 'late';
+    };
+    const result = await runStateMachine(
+      machine('P', {
+        P: {
+          Type: 'Parallel',
+          Branches: [
+            { StartAt: 'Slow', States: { Slow: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', TimeoutSeconds: 1, End: true } } },
+            { StartAt: 'Wait', States: { Wait: { Type: 'Wait', Seconds: 3600, End: true } } },
+          ],
+          Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Caught' }],
+          End: true,
+        },
+        Caught: { Type: 'Pass', Output: '{% $states.input.Error %}', End: true },
+      }),
+      { taskHandlers: { Slow: slow } },
+    );
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toBe('States.Timeout');
+    // The Parallel fails when its Task times out at +1 s; the Wait branch is stopped then.
+    expect(result.elapsedSeconds).toBe(1);
+  });
+
+  it('a call that settles within its limit holds virtual time as before: a 1 ms real call with TimeoutSeconds 1 succeeds at +0 s', async () => {
+    const quick = async (): Promise<string> => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      return 'done';
+    };
+    const result = await runStateMachine(machine('T', { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', TimeoutSeconds: 1, End: true } }), {
+      taskHandlers: { T: quick },
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.elapsedSeconds).toBe(0);
+  });
+});

@@ -1,5 +1,5 @@
 import { CancelScope } from '../clock/cancel-scope.js';
-import type { Clock, RunClock } from '../clock/clock.js';
+import { MAX_TIMEOUT_MS, VirtualClock, type Clock, type RunClock } from '../clock/clock.js';
 import { LAMBDA_INVOKE_CALLBACK_RESOURCE, LAMBDA_INVOKE_RESOURCE } from '../../asl/index.js';
 import { invokeLambda } from './lambda-invoke.js';
 import { callStartExecution, readStartExecutionPattern } from './start-execution.js';
@@ -57,6 +57,12 @@ export function callTask(
   if (handler === undefined && readStartExecutionPattern(request.resource) !== undefined) return callChildExecution(scope, request);
   const busy = new BusyHold(run.clock);
   const heartbeat = new HeartbeatTimer(scope, request);
+  // On the virtual clock a busy call stops time; one busy past its TimeoutSeconds or HeartbeatSeconds
+  // in real time (hung, or slow real work) lets it run again, so that the Task times out as on AWS.
+  const watchdog =
+    run.clock instanceof VirtualClock && (request.timeoutSeconds !== undefined || request.heartbeatSeconds !== undefined)
+      ? new BusyWatchdog(busy, request.timeoutSeconds, request.heartbeatSeconds)
+      : undefined;
   let call: Promise<unknown>;
   try {
     call =
@@ -68,7 +74,10 @@ export function callTask(
               retryCount: request.retryCount,
               clock: busy,
               context: request.context,
-              sendHeartbeat: () => heartbeat.beat(),
+              sendHeartbeat: () => {
+                heartbeat.beat();
+                watchdog?.beat();
+              },
               callbacks: run.taskTokens,
             }),
           )
@@ -247,9 +256,44 @@ async function raceWithTimer(scope: Scope, request: { readonly stateName: string
 }
 
 /**
+ * Ends a BusyHold (virtual time moves again) once its call has been busy, in real time, for its
+ * Task's TimeoutSeconds, or for HeartbeatSeconds since its last heartbeat: a call that hangs (its
+ * promise never settles) would otherwise stop virtual time for good, and the process would end
+ * with the run unsettled. The Task's own timers, on the run's clock, then fail it with
+ * States.Timeout or States.HeartbeatTimeout at the virtual time they were due. A limit beyond what
+ * a Node timer can wait (about 24.8 days) is not watched.
+ */
+class BusyWatchdog {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly startedMs = performance.now();
+
+  constructor(
+    private readonly busy: BusyHold,
+    private readonly timeoutSeconds: number | undefined,
+    private readonly heartbeatSeconds: number | undefined,
+  ) {
+    busy.onFinish = () => clearTimeout(this.timer);
+    this.beat();
+  }
+
+  /** Re-arms for the nearer of the timeout (from the call's start) and the next heartbeat due. */
+  beat(): void {
+    if (this.busy.isFinished) return;
+    clearTimeout(this.timer);
+    const timeoutLeftMs = this.timeoutSeconds === undefined ? Infinity : this.timeoutSeconds * 1000 - (performance.now() - this.startedMs);
+    const heartbeatMs = this.heartbeatSeconds === undefined ? Infinity : this.heartbeatSeconds * 1000;
+    const waitMs = Math.max(0, Math.min(timeoutLeftMs, heartbeatMs));
+    if (waitMs > MAX_TIMEOUT_MS) return;
+    this.timer = setTimeout(() => this.busy.finish(), waitMs);
+  }
+}
+
+/**
  * Holds virtual time while a call is busy; as the call's clock, it releases the hold during each sleep.
  */
 class BusyHold implements Clock {
+  /** Called once, when the hold ends for good. */
+  onFinish: (() => void) | undefined;
   private release: () => void;
   private sleeping = 0;
   private finished = false;
@@ -270,9 +314,14 @@ class BusyHold implements Clock {
     }
   };
 
+  get isFinished(): boolean {
+    return this.finished;
+  }
+
   finish(): void {
     if (this.finished) return;
     this.finished = true;
     if (this.sleeping === 0) this.release();
+    this.onFinish?.();
   }
 }
