@@ -537,28 +537,43 @@ function buildDiagnostics(
   const parallels = countParallels(structure);
   const criticalPath = computeCriticalPath(graph, durations);
   const makespan = evaluateMakespan(structure, durations);
-  const notes: string[] = [];
-  if (unsplitCharacters !== undefined) {
-    notes.push(
-      `split into a parent (${characters} characters) and ${childCharacters.length} child state machines (${childCharacters.join(', ')} characters): one definition would be ${unsplitCharacters} characters`,
-    );
-  }
-  const heldBackOps = findHeldBackOps(structure, graph, maxHeldBackNames);
-  if (heldBackOps.length > 0) {
-    notes.push(
-      `the graph is not series-parallel, so sequences and Parallels cannot start every op as soon as its inputs are done: ${heldBackOps.length} op${heldBackOps.length === 1 ? '' : 's'} may wait for ops ${heldBackOps.length === 1 ? 'it does' : 'they do'} not depend on`,
-      ...describeHeldBackOps(heldBackOps, MAX_HELD_BACK_NOTES),
-    );
-    if (durationsGiven && makespan > criticalPath + 1e-9) {
-      notes.push(`with the given op durations the state machine takes ${round(makespan)} s where the critical path is ${round(criticalPath)} s`);
+  // heldBackOps and the notes that name them are found when first read: the relation costs O(ops^2)
+  // bits (60 ms cold at 1,000 random ops), and running a job (stepops run) reads neither.
+  let heldBackOps: readonly HeldBackOp[] | undefined;
+  let notes: readonly string[] | undefined;
+  const readHeldBackOps = (): readonly HeldBackOp[] => (heldBackOps ??= findHeldBackOps(structure, graph, maxHeldBackNames));
+  const readNotes = (): readonly string[] => {
+    if (notes !== undefined) return notes;
+    const found: string[] = [];
+    if (unsplitCharacters !== undefined) {
+      found.push(
+        `split into a parent (${characters} characters) and ${childCharacters.length} child state machines (${childCharacters.join(', ')} characters): one definition would be ${unsplitCharacters} characters`,
+      );
     }
-  }
-  notes.push(...budgetNotes);
-  for (const plan of plans) {
-    const kinds = plan.deviations.map((d) => d.kind);
-    if (kinds.length > 0) notes.push(`op "${plan.op}" (${plan.mechanism}): ${kinds.join(', ')}`);
-  }
-  return { characters, tasks, parallels, happyPathTransitions: tasks + parallels + 4 + 2 * childCharacters.length, criticalPath, makespan, heldBackOps, notes };
+    const held = readHeldBackOps();
+    if (held.length > 0) {
+      found.push(
+        `the graph is not series-parallel, so sequences and Parallels cannot start every op as soon as its inputs are done: ${held.length} op${held.length === 1 ? '' : 's'} may wait for ops ${held.length === 1 ? 'it does' : 'they do'} not depend on`,
+        ...describeHeldBackOps(held, MAX_HELD_BACK_NOTES),
+      );
+      if (durationsGiven && makespan > criticalPath + 1e-9) {
+        found.push(`with the given op durations the state machine takes ${round(makespan)} s where the critical path is ${round(criticalPath)} s`);
+      }
+    }
+    found.push(...budgetNotes);
+    for (const plan of plans) {
+      const kinds = plan.deviations.map((d) => d.kind);
+      if (kinds.length > 0) found.push(`op "${plan.op}" (${plan.mechanism}): ${kinds.join(', ')}`);
+    }
+    notes = found;
+    return notes;
+  };
+  const diagnostics = { characters, tasks, parallels, happyPathTransitions: tasks + parallels + 4 + 2 * childCharacters.length, criticalPath, makespan };
+  // Enumerable accessors in the place the fields had: JSON.stringify, spreads and equality read them as data.
+  return Object.defineProperties(diagnostics, {
+    heldBackOps: { get: readHeldBackOps, enumerable: true, configurable: true },
+    notes: { get: readNotes, enumerable: true, configurable: true },
+  }) as CompileDiagnostics;
 }
 
 /** Held-back ops listed one per note; the rest are counted (each is in diagnostics.heldBackOps). */
