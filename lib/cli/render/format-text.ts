@@ -5,6 +5,8 @@ import { measureVisibleWidth } from './style.js';
  * Fractions keep at most two decimals below a minute and are rounded above it.
  */
 export function formatSeconds(seconds: number): string {
+  // Whole seconds below a minute, most offsets of a run on the virtual clock: no rounding to do.
+  if (Number.isInteger(seconds) && seconds >= 0 && seconds < 60) return `${seconds}s`;
   if (!Number.isFinite(seconds)) return String(seconds);
   if (seconds < 0) return `-${formatSeconds(-seconds)}`;
   if (seconds < 60) return `${Number(seconds.toFixed(2))}s`;
