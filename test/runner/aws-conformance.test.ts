@@ -536,6 +536,18 @@ describe('a call that never settles, on the virtual clock', () => {
     expect(result.elapsedSeconds).toBe(1);
   });
 
+  it('a call left hanging when its Task times out on the virtual clock leaves no timer behind (the process can exit)', async () => {
+    const timers = (): number => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const before = timers();
+    // The handler sleeps past TimeoutSeconds: the Task times out at +100 s (virtual) and the sleep never ends.
+    const result = await runStateMachine(machine('T', { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', TimeoutSeconds: 100, End: true } }), {
+      taskHandlers: { T: async (_args, ctx) => ctx.clock.sleep(4_000) },
+    });
+    expect(result.error?.error).toBe('States.Timeout');
+    expect(result.elapsedSeconds).toBe(100);
+    expect(timers()).toBe(before);
+  });
+
   it('a call that settles within its limit holds virtual time as before: a 1 ms real call with TimeoutSeconds 1 succeeds at +0 s', async () => {
     const quick = async (): Promise<string> => {
       await new Promise((resolve) => setTimeout(resolve, 1));

@@ -109,7 +109,9 @@ export function callTask(
   if (callback === undefined && request.heartbeatSeconds === undefined) {
     // No heartbeat to stop: the race itself, without a promise around it.
     heartbeat.stop();
-    return raceWithTimeout(scope, request, work);
+    const raced = raceWithTimeout(scope, request, work);
+    // The attempt's end (its timeout, an abort) stops the watchdog: a call left hanging must not keep the process alive.
+    return watchdog === undefined ? raced : raced.finally(() => watchdog.stop());
   }
   if (callback !== undefined) callback.token.onHeartbeat = () => heartbeat.beat();
   const result =
@@ -120,7 +122,10 @@ export function callTask(
           return callback.token.settled;
         });
   result.catch(() => {});
-  return raceWithTimeout(scope, request, heartbeat.race(result)).finally(() => heartbeat.stop());
+  return raceWithTimeout(scope, request, heartbeat.race(result)).finally(() => {
+    heartbeat.stop();
+    watchdog?.stop();
+  });
 }
 
 /** What a failed call rejects the attempt with: a StatesError as it is, anything else as the task failure it stands for. */
@@ -265,6 +270,7 @@ async function raceWithTimer(scope: Scope, request: { readonly stateName: string
  */
 class BusyWatchdog {
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
   private readonly startedMs = performance.now();
 
   constructor(
@@ -276,9 +282,15 @@ class BusyWatchdog {
     this.beat();
   }
 
+  /** Stops watching for good (the attempt ended). */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
   /** Re-arms for the nearer of the timeout (from the call's start) and the next heartbeat due. */
   beat(): void {
-    if (this.busy.isFinished) return;
+    if (this.busy.isFinished || this.stopped) return;
     clearTimeout(this.timer);
     const timeoutLeftMs = this.timeoutSeconds === undefined ? Infinity : this.timeoutSeconds * 1000 - (performance.now() - this.startedMs);
     const heartbeatMs = this.heartbeatSeconds === undefined ? Infinity : this.heartbeatSeconds * 1000;
