@@ -9,29 +9,7 @@
  * out (the date of `[H01]:[m01]`) from that time too.
  */
 
-/** A function value as jsonata binds its built-ins (defineFunction in jsonata.js). */
-interface JsonataFunctionValue {
-  readonly _jsonata_function: true;
-  readonly implementation: (this: unknown, ...args: unknown[]) => unknown;
-  readonly signature: unknown;
-}
-
-interface ClockFunctionValues {
-  readonly now: JsonataFunctionValue;
-  readonly millis: JsonataFunctionValue;
-  readonly fromMillis: JsonataFunctionValue;
-  readonly toMillis: JsonataFunctionValue;
-}
-
-let values: Promise<ClockFunctionValues> | undefined;
-
-/** jsonata's own `$now`, `$millis` and `$fromMillis` values, read once per process. */
-function readClockFunctionValues(jsonata: typeof import('jsonata')): Promise<ClockFunctionValues> {
-  values ??= Promise.all(['$now', '$millis', '$fromMillis', '$toMillis'].map((source) => jsonata(source).evaluate(undefined) as Promise<JsonataFunctionValue>)).then(
-    ([now, millis, fromMillis, toMillis]) => ({ now: now!, millis: millis!, fromMillis: fromMillis!, toMillis: toMillis! }),
-  );
-  return values;
-}
+import { readJsonataBuiltin } from './jsonata-builtins.js';
 
 /**
  * Binds `$now`, `$millis` and `$toMillis` at `epochMs` (the run's clock when the evaluation starts) in
@@ -39,7 +17,12 @@ function readClockFunctionValues(jsonata: typeof import('jsonata')): Promise<Clo
  * jsonata's function, as any binding does).
  */
 export async function bindClockFunctions(jsonata: typeof import('jsonata'), bindings: Record<string, unknown>, epochMs: number): Promise<void> {
-  const { now, millis, fromMillis, toMillis } = await readClockFunctionValues(jsonata);
+  const [now, millis, fromMillis, toMillis] = await Promise.all([
+    readJsonataBuiltin(jsonata, 'now'),
+    readJsonataBuiltin(jsonata, 'millis'),
+    readJsonataBuiltin(jsonata, 'fromMillis'),
+    readJsonataBuiltin(jsonata, 'toMillis'),
+  ]);
   if (!Object.hasOwn(bindings, 'now')) {
     bindings.now = {
       ...now,

@@ -1,3 +1,4 @@
+import { readJsonataBuiltin } from './jsonata-builtins.js';
 import type { RandomSource } from './random.js';
 
 /**
@@ -8,15 +9,6 @@ import type { RandomSource } from './random.js';
  * array of one, a bad argument fails with jsonata's error), and the same result for the same
  * draws.
  */
-
-/** A function value as jsonata binds its built-ins (defineFunction in jsonata.js). */
-interface JsonataFunctionValue {
-  readonly _jsonata_function: true;
-  readonly implementation: (this: unknown, ...args: unknown[]) => unknown;
-  readonly signature: unknown;
-}
-
-let shuffleValue: Promise<JsonataFunctionValue> | undefined;
 
 /** True when a source may call `$shuffle` (a cheap test on its text). */
 export function mayShuffle(source: string): boolean {
@@ -29,8 +21,7 @@ export function mayShuffle(source: string): boolean {
  */
 export async function bindSeededShuffle(jsonata: typeof import('jsonata'), bindings: Record<string, unknown>, random: RandomSource): Promise<void> {
   if (Object.hasOwn(bindings, 'shuffle')) return;
-  shuffleValue ??= jsonata('$shuffle').evaluate(undefined) as Promise<JsonataFunctionValue>;
-  const own = await shuffleValue;
+  const own = await readJsonataBuiltin(jsonata, 'shuffle');
   bindings.shuffle = { ...own, implementation: (array: unknown) => shuffle(array, random) };
 }
 
