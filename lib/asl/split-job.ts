@@ -240,7 +240,7 @@ export function splitJob(
   };
   // What each plan tried gave (by its externals, the same block objects when planned again: GroupBlocks).
   const blockIds = new Map<OpBlock, number>();
-  const outcomes = new Map<string, 'child too large' | 'parent too large'>();
+  const outcomes = new Map<string, SplitOutcome>();
   const planKey = (plan: SplitPlan): string =>
     listExternalsInOrder(plan.root, plan.externals)
       .map((block) => {
@@ -249,6 +249,17 @@ export function splitJob(
         return id;
       })
       .join(',');
+  // Records what plan `key` gave at this budget and moves to the next budget, aimed at the largest
+  // child when it was measured; false when no budget is left between the bounds.
+  const moveBudget = (key: string, outcome: SplitOutcome, largestChild?: number): boolean => {
+    outcomes.set(key, outcome);
+    if (outcome === 'child too large') tooLarge = Math.min(tooLarge, budget);
+    else tooSmall = Math.max(tooSmall, budget);
+    const next = within(largestChild === undefined ? -1 : aim(largestChild, outcome === 'child too large' ? 0.9 : 2));
+    if (next === undefined) return false;
+    budget = next;
+    return true;
+  };
   for (let attempt = 0; attempt < MAX_SPLIT_ATTEMPTS; attempt += 1) {
     const plan = planSplit(structure, opCharacters, budget, groups);
     if (plan === undefined) return { failure: `an op's own states alone take more than ${budget} characters` };
@@ -256,11 +267,7 @@ export function splitJob(
     const known = outcomes.get(key);
     if (known !== undefined) {
       // The same children as an earlier budget: the same outcome, without building them again.
-      if (known === 'child too large') tooLarge = Math.min(tooLarge, budget);
-      else tooSmall = Math.max(tooSmall, budget);
-      const next = within(-1);
-      if (next === undefined) break;
-      budget = next;
+      if (!moveBudget(key, known)) break;
       continue;
     }
     if (hooks.buildChildren !== undefined && attempt + 1 < MAX_SPLIT_ATTEMPTS) {
@@ -270,11 +277,7 @@ export function splitJob(
       const largestChild = Math.max(0, ...childCharacters);
       if (largestChild > limit) {
         forgetTooLarge(plan, childCharacters);
-        outcomes.set(key, 'child too large');
-        tooLarge = Math.min(tooLarge, budget);
-        const next = within(aim(largestChild, 0.9));
-        if (next === undefined) break;
-        budget = next;
+        if (!moveBudget(key, 'child too large', largestChild)) break;
         continue;
       }
     }
@@ -283,25 +286,24 @@ export function splitJob(
     const childCharacters = result.children.map((child) => measure(child.definition));
     const largestChild = Math.max(0, ...childCharacters);
     if (parentCharacters <= limit && largestChild <= limit) return inlineSmallChildren(plan, result, parentCharacters, childCharacters, build, limit, measure);
-    smallestOverflow ??= `with ${result.children.length} children the parent takes ${parentCharacters} characters and the largest child ${largestChild}`;
-    let next: number | undefined;
+    const overflow = `with ${result.children.length} children the parent takes ${parentCharacters} characters and the largest child ${largestChild}`;
+    let moved: boolean;
     if (largestChild > limit) {
+      smallestOverflow ??= overflow;
       forgetTooLarge(plan, childCharacters);
-      outcomes.set(key, 'child too large');
-      tooLarge = Math.min(tooLarge, budget);
-      next = within(aim(largestChild, 0.9));
+      moved = moveBudget(key, 'child too large', largestChild);
     } else {
-      // Only the parent is too large: fewer, larger children shrink it.
-      smallestOverflow = `with ${result.children.length} children the parent takes ${parentCharacters} characters and the largest child ${largestChild}`;
-      outcomes.set(key, 'parent too large');
-      tooSmall = Math.max(tooSmall, budget);
-      next = within(aim(largestChild, 2));
+      // Only the parent is too large: fewer, larger children shrink it (and this is what a failure reports).
+      smallestOverflow = overflow;
+      moved = moveBudget(key, 'parent too large', largestChild);
     }
-    if (next === undefined) break;
-    budget = next;
+    if (!moved) break;
   }
   return { failure: smallestOverflow ?? `no child budget leaves room within ${limit} characters` };
 }
+
+/** What a split attempt's plan gave when it did not fit. */
+type SplitOutcome = 'child too large' | 'parent too large';
 
 /** How many budgets splitJob tries. */
 const MAX_SPLIT_ATTEMPTS = 16;
