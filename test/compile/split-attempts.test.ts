@@ -62,44 +62,35 @@ describe('splitJob attempts', () => {
     ]);
   });
 
-  it('a parent too large for its many children tries a larger budget (fewer, larger children)', () => {
-    // Eight ops of 1,000 estimated and measured characters, limit 10,000; the parent takes 5,000
-    // per child plus 1,000. The first budget (7,000) makes 2 children (7 ops, 1 op): the parent
-    // takes 11,000. Aimed at the largest child (7,000), the next budget (9,700) makes one child of
-    // all 8 ops: 8,000 characters, the parent 6,000.
-    const ops: OpBlock = { kind: 'sequence', items: [0, 1, 2, 3, 4, 5, 6, 7].map((op) => ({ kind: 'op', op }) as const) };
+  // Eight ops of 1,000 estimated characters, limit 10,000; the parent takes 5,000 per child plus
+  // 1,000, a child `childCharacters(its op count)`. `built` lists each built split's op counts per child.
+  const eightOps: OpBlock = { kind: 'sequence', items: [0, 1, 2, 3, 4, 5, 6, 7].map((op) => ({ kind: 'op', op }) as const) };
+  const splitEightOps = (childCharacters: (ops: number) => number) => {
     const built: number[][] = [];
     const build = (root: OpBlock, externals: ReadonlySet<OpBlock>): BuiltSplit => {
       const blocks = listExternals(root, externals);
       built.push(blocks.map((block) => listBlockOps(block).length));
       return {
         definition: sized(5_000 * blocks.length + 1_000),
-        children: blocks.map((block, i) => ({ name: `part${i + 1}`, placeholder: `P${i + 1}`, definition: sized(1_000 * listBlockOps(block).length) })),
+        children: blocks.map((block, i) => ({ name: `part${i + 1}`, placeholder: `P${i + 1}`, definition: sized(childCharacters(listBlockOps(block).length)) })),
         loads: [],
       };
     };
-    const split = splitJob(ops, build, Array(8).fill(1_000), 10_000, measure);
+    return { split: splitJob(eightOps, build, Array(8).fill(1_000), 10_000, measure), built };
+  };
+
+  it('a parent too large for its many children tries a larger budget (fewer, larger children)', () => {
+    // Children measure 1,000 per op. The first budget (7,000) makes 2 children (7 ops, 1 op): the
+    // parent takes 11,000. Aimed at the largest child (7,000), the next budget (9,700) makes one
+    // child of all 8 ops: 8,000 characters, the parent 6,000.
+    const { split, built } = splitEightOps((ops) => 1_000 * ops);
     expect(built).toStrictEqual([[7, 1], [8]]);
     expect('failure' in split ? split.failure : split.children.map((child) => measure(child.definition))).toStrictEqual([8_000]);
   });
 
   it('never tries a budget again between one that gave a child too large and one that gave a parent too large: fails saying why', () => {
     // As above, but a child of all 8 ops measures 12,000 (over the limit): no budget works.
-    const ops: OpBlock = { kind: 'sequence', items: [0, 1, 2, 3, 4, 5, 6, 7].map((op) => ({ kind: 'op', op }) as const) };
-    const built: number[][] = [];
-    const build = (root: OpBlock, externals: ReadonlySet<OpBlock>): BuiltSplit => {
-      const blocks = listExternals(root, externals);
-      built.push(blocks.map((block) => listBlockOps(block).length));
-      return {
-        definition: sized(5_000 * blocks.length + 1_000),
-        children: blocks.map((block, i) => {
-          const count = listBlockOps(block).length;
-          return { name: `part${i + 1}`, placeholder: `P${i + 1}`, definition: sized(count === 8 ? 12_000 : 1_000 * count) };
-        }),
-        loads: [],
-      };
-    };
-    const split = splitJob(ops, build, Array(8).fill(1_000), 10_000, measure);
+    const { split, built } = splitEightOps((ops) => (ops === 8 ? 12_000 : 1_000 * ops));
     expect(split).toStrictEqual({ failure: 'with 2 children the parent takes 11000 characters and the largest child 7000' });
     // 7,000 (2 children), 9,700 (1 child, too large); the budgets halfway between give one of these two plans again, built no more.
     expect(built).toStrictEqual([[7, 1], [8]]);
