@@ -30,11 +30,11 @@ import { buildComparedRow, reportProgress, roundTo, type BenchFigure, type Bench
 import { pickByScale, type BenchScale } from './bench-scale.js';
 import { countBilledTransitions } from './count-transitions.js';
 import { buildBareMachine, createStubHandlers } from './runner-baseline.js';
-import { countRecordedAnswers, createReplayHandlers, recordWrapperAnswers } from './replay-handlers.js';
+import { countEventTypes, countRecordedAnswers, createReplayHandlers, recordWrapperAnswers } from './replay-handlers.js';
 import { buildRunnerGraph, buildRunnerJob, RUNNER_JOB_SETTING } from './runner-job.js';
 import { computeMedian, measureMilliseconds } from './stats.js';
 import { buildPackage, loadBuiltPackage, SOURCES, type StepopsUnderTest } from './stepops-under-test.js';
-import type { JobDefinition, runJobLocally } from './stepops.js';
+import { collectHistories, type JobDefinition, type runJobLocally } from './stepops.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const COLD_RUNS = 5;
@@ -76,8 +76,7 @@ async function measureMedian<T>(run: () => Promise<T> | T, runs: number): Promis
 
 /** Retries and billed transitions of a run, its split children included. */
 function countRun(result: Awaited<ReturnType<typeof runJobLocally>>): { retries: number; transitions: number } {
-  const histories = [result.history, ...(result.childExecutions ?? []).map((child) => child.result.history)];
-  const counts = histories.map(countBilledTransitions);
+  const counts = collectHistories(result).map(countBilledTransitions);
   return { retries: counts.reduce((sum, c) => sum + c.retrierRetries, 0), transitions: counts.reduce((sum, c) => sum + c.total, 0) };
 }
 
@@ -327,7 +326,7 @@ export async function measureLocalRunner(asked: readonly LocalRunnerPart[] = ALL
     const replayJob = buildRunnerJob(base, stepops);
     const replayCompiled = stepops.compileJob(replayJob);
     const recorded = await stepops.runJobLocally(replayJob, { seed: 1, writeLog: () => {}, compiled: replayCompiled });
-    const recordedHistories = [recorded.history, ...(recorded.childExecutions ?? []).map((child) => child.result.history)];
+    const recordedHistories = collectHistories(recorded);
     const answers = recordWrapperAnswers(recordedHistories);
     const compiledText = JSON.stringify(replayCompiled.definition);
     const childTexts = Object.fromEntries(replayCompiled.childDefinitions.map((child) => ['${' + child.placeholder + '}', JSON.stringify(child.definition)]));
@@ -336,19 +335,11 @@ export async function measureLocalRunner(asked: readonly LocalRunnerPart[] = ALL
       replayCalls.calls = 0;
       return runStateMachine(compiledText, { input: {}, seed: 1, taskHandlers: createReplayHandlers(answers, replayCalls), stateMachines: childTexts });
     }, runs);
-    const replayedHistories = [replayed.result.history, ...(replayed.result.childExecutions ?? []).map((child) => child.result.history)];
-    // The same events, each history's types counted (branches may interleave in another order).
-    const eventTypes = (histories: typeof recordedHistories): string =>
-      histories
-        .map((history) => {
-          const counts = new Map<string, number>();
-          for (const event of history) counts.set(event.type ?? '', (counts.get(event.type ?? '') ?? 0) + 1);
-          return JSON.stringify([...counts].sort());
-        })
-        .join(';');
-    if (replayed.result.status !== 'SUCCEEDED' || replayCalls.calls !== countRecordedAnswers(answers) || eventTypes(replayedHistories) !== eventTypes(recordedHistories)) {
+    const recordedEvents = countEventTypes(recordedHistories);
+    const replayedEvents = countEventTypes(collectHistories(replayed.result));
+    if (replayed.result.status !== 'SUCCEEDED' || replayCalls.calls !== countRecordedAnswers(answers) || replayedEvents !== recordedEvents) {
       throw new Error(
-        `the replayed run differs from the recorded one: ${replayed.result.status}, ${replayCalls.calls} of ${countRecordedAnswers(answers)} answers; events ${eventTypes(replayedHistories)} against ${eventTypes(recordedHistories)}`,
+        `the replayed run differs from the recorded one: ${replayed.result.status}, ${replayCalls.calls} of ${countRecordedAnswers(answers)} answers; events ${replayedEvents} against ${recordedEvents}`,
       );
     }
     // Continuity with the figures measured before session 9, which ran the sources through tsx.

@@ -62,6 +62,20 @@ export function createReplayHandlers(answers: RecordedAnswers, calls: { calls: n
   return handlers;
 }
 
+/**
+ * Each history's events counted by type, as one text (histories in order, types sorted): two
+ * runs that take the same path give the same text, however their Parallel branches interleave.
+ */
+export function countEventTypes(histories: readonly (readonly HistoryEvent[])[]): string {
+  return histories
+    .map((history) => {
+      const counts = new Map<string, number>();
+      for (const event of history) counts.set(event.type ?? '', (counts.get(event.type ?? '') ?? 0) + 1);
+      return JSON.stringify([...counts].sort());
+    })
+    .join(';');
+}
+
 /** How many attempts `answers` holds. */
 export function countRecordedAnswers(answers: RecordedAnswers): number {
   let count = 0;

@@ -31,5 +31,7 @@ export {
 } from '../lib/asl/index.js';
 export { runStateMachine, summarizeTaskAttempts, type TaskHandler } from '../lib/runner/index.js';
 export { isOpAttemptError, opHandler } from '../lib/handler/index.js';
+// Not public: a run's history and its child executions' (the runner's own walk), for counting their events.
+export { collectHistories } from '../lib/runner/history/read-recorded-run.js';
 // Not public: lets the warm figures also be measured with each run parsing its own expressions.
 export { clearExpressionCaches } from '../lib/runner/evaluate/evaluate.js';

@@ -6,15 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { countRecordedAnswers, createReplayHandlers, recordWrapperAnswers } from '../../bench/replay-handlers.js';
+import { countEventTypes, countRecordedAnswers, createReplayHandlers, recordWrapperAnswers } from '../../bench/replay-handlers.js';
 import { buildRunnerJob } from '../../bench/runner-job.js';
-import { compileJob, runJobLocally, runStateMachine } from '../../bench/stepops.js';
-
-const countTypes = (history: readonly HistoryEvent[]): [string, number][] => {
-  const counts = new Map<string, number>();
-  for (const event of history) counts.set(event.type ?? '', (counts.get(event.type ?? '') ?? 0) + 1);
-  return [...counts].sort();
-};
+import { collectHistories, compileJob, runJobLocally, runStateMachine } from '../../bench/stepops.js';
 
 describe('replayed wrapper answers', () => {
   it.each([
@@ -26,7 +20,7 @@ describe('replayed wrapper answers', () => {
     const compiled = compileJob(job, limit === undefined ? {} : { maxDefinitionCharacters: limit });
     expect(compiled.childDefinitions.length > 0).toBe(limit !== undefined);
     const recorded = await runJobLocally(job, { seed: 1, writeLog: () => {}, compiled });
-    const recordedHistories = [recorded.history, ...(recorded.childExecutions ?? []).map((child) => child.result.history)];
+    const recordedHistories = collectHistories(recorded);
     const answers = recordWrapperAnswers(recordedHistories);
     // One answer per op attempt: every op once, plus its scripted failures.
     const failed = recordedHistories.flat().filter((event) => event.type === 'TaskFailed');
@@ -38,11 +32,11 @@ describe('replayed wrapper answers', () => {
     const calls = { calls: 0 };
     const stateMachines = Object.fromEntries(compiled.childDefinitions.map((child) => ['${' + child.placeholder + '}', JSON.stringify(child.definition)]));
     const replayed = await runStateMachine(JSON.stringify(compiled.definition), { input: {}, seed: 1, taskHandlers: createReplayHandlers(answers, calls), stateMachines });
-    const replayedHistories = [replayed.history, ...(replayed.childExecutions ?? []).map((child) => child.result.history)];
+    const replayedHistories = collectHistories(replayed);
     expect(replayed.status).toBe(recorded.status);
     expect(replayed.output).toStrictEqual(recorded.output);
     expect(calls.calls).toBe(countRecordedAnswers(answers));
-    expect(replayedHistories.map(countTypes)).toStrictEqual(recordedHistories.map(countTypes));
+    expect(countEventTypes(replayedHistories)).toBe(countEventTypes(recordedHistories));
     const failures = (histories: readonly (readonly HistoryEvent[])[]) => histories.flat().flatMap((event) => (event.type === 'TaskFailed' ? [event.taskFailedEventDetails] : []));
     expect(failures(replayedHistories)).toStrictEqual(failures(recordedHistories));
   });
