@@ -41,6 +41,22 @@ export function formatRuntimeError(thrown: unknown): RuntimeErrorReport {
 }
 
 /**
+ * The `errorType` formatRuntimeError reports for a thrown value, without its trace: reading an
+ * error's `stack` makes V8 format it (source-mapped where source maps are on), which a caller
+ * that has its Cause already (a handler's `stepFunctionsCause`) does not need.
+ */
+export function readRuntimeErrorType(thrown: unknown): string {
+  try {
+    // `name` may be set to anything: String() as formatRuntimeError does.
+    const name: unknown = thrown instanceof Error ? thrown.name : undefined;
+    if (thrown instanceof Error) return escapeDel(String(name));
+  } catch {
+    return 'handled';
+  }
+  return formatRuntimeError(thrown).errorType;
+}
+
+/**
  * The Step Functions {Error, Cause} a thrown value becomes when the Lambda runtime reports it
  * and a Task state records it: Error = errorType, Cause = the runtime's JSON report. The local
  * runner and the tests use this so they agree with Lambda. Errors the wrapper throws always fit

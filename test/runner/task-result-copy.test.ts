@@ -5,6 +5,7 @@
  * nothing a later state sees.
  */
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { runStateMachine } from '../../lib/runner/index.js';
 import { machine } from './helpers.js';
@@ -82,5 +83,30 @@ describe('task results as JSON', () => {
       { taskHandlers: { Work: () => ({ at: new Date(0), n: Number.NaN }) } },
     );
     expect(result.status === 'SUCCEEDED' && result.output).toStrictEqual({ at: 'string', n: 'null' });
+  });
+
+  it('the output a Task without Output records is its result’s JSON, and so is the next state’s input (property, seeded)', async () => {
+    // The runner records the result's JSON once (TaskSucceeded) and reuses it for the state's
+    // output and the next state's input: each must be the JSON of the value the state outputs.
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue(), fc.boolean(), async (value, asDate) => {
+        const returned = asDate ? { value, at: new Date(0), gone: undefined } : value;
+        const result = await runStateMachine(
+          machine('Work', {
+            Work: { Type: 'Task', Resource: RESOURCE, Next: 'Then' },
+            Then: { Type: 'Pass', End: true },
+          }),
+          { taskHandlers: { Work: () => returned } },
+        );
+        expect(result.status).toBe('SUCCEEDED');
+        const output = result.status === 'SUCCEEDED' ? result.output : undefined;
+        const exited = result.history.find((e) => e.type === 'TaskStateExited')!.stateExitedEventDetails!.output;
+        const entered = result.history.find((e) => e.type === 'PassStateEntered')!.stateEnteredEventDetails!.input;
+        expect(exited).toBe(JSON.stringify(output) ?? 'null');
+        expect(entered).toBe(exited);
+        expect(output).toStrictEqual(JSON.parse(JSON.stringify(returned) ?? 'null'));
+      }),
+      { seed: 14, numRuns: 200 },
+    );
   });
 });

@@ -36,6 +36,29 @@ describe('toTaskFailure (Lambda Node.js runtime rules)', () => {
     expect(toTaskFailure(e)).toStrictEqual({ error: 'Op.Failed', cause: '{"op":"a"}' });
   });
 
+  it.each([
+    { name: 'an Error', thrown: () => Object.assign(new Error('x'), { name: 'Op.Failed' }), error: 'Op.Failed' },
+    { name: 'a non-Error value', thrown: () => ({ message: 'x' }), error: 'object' },
+    { name: 'an error-shaped object', thrown: () => ({ name: 'Shaped', message: 'x', stack: 'Shaped: x' }), error: 'Shaped' },
+    { name: 'a name with DEL', thrown: () => Object.assign(new Error('x'), { name: 'A\x7FB' }), error: 'A%7FB' },
+  ])('with stepFunctionsCause, $name keeps its Error and the Cause verbatim', ({ thrown, error }) => {
+    expect(toTaskFailure(Object.assign(thrown(), { stepFunctionsCause: 'given' }))).toStrictEqual({ error, cause: 'given' });
+  });
+
+  it('with stepFunctionsCause, never reads the stack (V8 would format it for nothing)', () => {
+    let reads = 0;
+    const e = Object.defineProperty(Object.assign(new Error('x'), { name: 'Op.Failed', stepFunctionsCause: 'c' }), 'stack', {
+      get: () => {
+        reads += 1;
+        return 'Op.Failed: x';
+      },
+    });
+    expect(toTaskFailure(e)).toStrictEqual({ error: 'Op.Failed', cause: 'c' });
+    expect(reads).toBe(0);
+    toTaskFailure(Object.assign(e, { stepFunctionsCause: undefined }));
+    expect(reads).toBe(1);
+  });
+
   it('cuts Error to 256 and Cause to 32,768 characters', () => {
     const e = Object.assign(namedError('E'.repeat(300)), { stepFunctionsCause: 'c'.repeat(40_000) });
     const failure = toTaskFailure(e);

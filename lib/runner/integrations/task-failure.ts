@@ -1,5 +1,5 @@
 import { MAX_CAUSE_LENGTH, MAX_ERROR_NAME_LENGTH } from '../../handler/limits.js';
-import { formatRuntimeError } from '../../handler/task-failure.js';
+import { formatRuntimeError, readRuntimeErrorType } from '../../handler/task-failure.js';
 
 /** Step Functions limits on the Error (256) and Cause (32,768) strings of a failure. */
 export const MAX_ERROR_LENGTH = MAX_ERROR_NAME_LENGTH;
@@ -19,8 +19,10 @@ export interface TaskFailure {
  * value is used as the Cause verbatim. Error is cut to 256 characters and Cause to 32,768.
  */
 export function toTaskFailure(err: unknown): TaskFailure {
+  const cause = readStringProperty(err, 'stepFunctionsCause');
+  if (cause !== undefined) return limitFailure(readRuntimeErrorType(err), cause);
   const report = formatRuntimeError(err);
-  return limitFailure(report.errorType, readStringProperty(err, 'stepFunctionsCause') ?? JSON.stringify(report));
+  return limitFailure(report.errorType, JSON.stringify(report));
 }
 
 /** Cuts an Error and a Cause to the Step Functions limits. */

@@ -2,7 +2,7 @@ import { MAX_STATES_SECONDS } from '../../errors.js';
 import type { TaskNode } from '../parse/definition.js';
 import { describeTemplateSource, evaluateTemplate, createEvaluationEnvironment, type EvaluationEnvironment, type Template } from '../evaluate/evaluate.js';
 import { runAttemptedState } from './attempted-state.js';
-import { hasRegisteredJson, serializeArgumentsWithinLimit, serializeWithinLimit } from '../evaluate/payload-limit.js';
+import { hasRegisteredJson, registerJson, serializeArgumentsWithinLimit, serializeWithinLimit } from '../evaluate/payload-limit.js';
 import { describeUnexpectedType, failQueryEvaluation } from '../evaluate/query-evaluation.js';
 import { recordEvent, type Scope } from '../run-context.js';
 import type { StateTransition } from './state-completion.js';
@@ -112,7 +112,13 @@ async function attemptTask(
  * used as it is.
  */
 function copyResultAsJson(result: unknown, output: string): unknown {
-  return hasRegisteredJson(result) ? result : copyAsJson(result, output);
+  if (hasRegisteredJson(result)) return result;
+  const copy = copyAsJson(result, output);
+  // The copy is the runner's own and never changes: its JSON is `output` (JSON.stringify of a
+  // value JSON.parse gives back is the text it was parsed from), which the state's output (mostly
+  // the result) then reuses instead of serializing the copy again.
+  if (copy !== null && typeof copy === 'object') registerJson(copy, output);
+  return copy;
 }
 
 const TASK_EVENTS = { entered: 'TaskStateEntered', exited: 'TaskStateExited', aborted: 'TaskStateAborted' } as const;
