@@ -104,6 +104,8 @@ describe('task results as JSON', () => {
         const entered = result.history.find((e) => e.type === 'PassStateEntered')!.stateEnteredEventDetails!.input;
         expect(exited).toBe(JSON.stringify(output) ?? 'null');
         expect(entered).toBe(exited);
+        // The Pass outputs its input: the same JSON again.
+        expect(result.history.find((e) => e.type === 'PassStateExited')!.stateExitedEventDetails!.output).toBe(exited);
         expect(output).toStrictEqual(JSON.parse(JSON.stringify(returned) ?? 'null'));
       }),
       { seed: 14, numRuns: 200 },

@@ -64,7 +64,11 @@ function dataLimitExceeded(message: string): StatesError {
 
 /** Serializes a state's output or a task's result (`what`); fails with States.DataLimitExceeded when it is over the payload quota. */
 export function serializeWithinLimit(value: unknown, stateName: string, what: string): string {
-  const json = toJson(value);
+  return checkJsonWithinLimit(toJson(value), stateName, what);
+}
+
+/** serializeWithinLimit for a value whose JSON is known already: checks `json` against the payload quota. */
+export function checkJsonWithinLimit(json: string, stateName: string, what: string): string {
   if (measureOverLimit(json) !== undefined) {
     throw dataLimitExceeded(`The state/task '${stateName}' returned ${what} with a size exceeding the maximum number of bytes service limit (${MAX_PAYLOAD_BYTES} bytes).`);
   }

@@ -1,7 +1,7 @@
 import type { HistoryEventType } from '@aws-sdk/client-sfn';
 import type { Catcher } from '../parse/definition.js';
 import { createEvaluationEnvironment, describeTemplateSource, evaluateTemplate, type Template } from '../evaluate/evaluate.js';
-import { serializeAssignedWithinLimit, serializeWithinLimit, toJson } from '../evaluate/payload-limit.js';
+import { checkJsonWithinLimit, serializeAssignedWithinLimit, serializeWithinLimit, toJson } from '../evaluate/payload-limit.js';
 import { recordEvent, type Scope } from '../run-context.js';
 import { countAssignedVariables } from '../evaluate/variable-limit.js';
 import { describeUnexpectedType, failQueryEvaluation, type EvaluationSite } from '../evaluate/query-evaluation.js';
@@ -43,7 +43,12 @@ export async function completeState(scope: Scope, completion: CompletionInput): 
   let assignedValue = completion.assign === undefined ? undefined : evaluateTemplate(completion.assign, env);
   if (assignedValue instanceof Promise) assignedValue = await assignedValue;
   const assigned = completion.assign === undefined ? undefined : readAssignedVariables(assignedValue, completion.assign, env);
-  const outputJson = serializeWithinLimit(output, completion.stateName, 'an output');
+  // An output that is the state's input (a Choice's, a Wait's, mostly) is the value the scope
+  // recorded last: its JSON is known (the runner never changes a value it passes on).
+  const outputJson =
+    output === scope.lastValue && scope.lastJson !== undefined
+      ? checkJsonWithinLimit(scope.lastJson, completion.stateName, 'an output')
+      : serializeWithinLimit(output, completion.stateName, 'an output');
   scope.lastValue = output;
   scope.lastJson = outputJson;
   const assignedVariables = assigned === undefined ? undefined : serializeAssignedWithinLimit(assigned, completion.stateName);
