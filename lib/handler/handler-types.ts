@@ -11,7 +11,17 @@ export interface LambdaContextLike {
   readonly awsRequestId?: string;
   /** Milliseconds left before the function times out (Lambda's context method). @default - not known */
   readonly getRemainingTimeInMillis?: () => number;
+  /**
+   * Not Lambda's: how the wrapper arms its deadline timer (op-deadline.ts), given by the local
+   * runner's context so that a hung op meets its deadline at once when the process has nothing
+   * else left to do (lib/runner/clock/idle-watch.ts). Returns the timer's cancel function.
+   * @default - a Node timer (the Lambda runtime gives none)
+   */
+  readonly armDeadlineTimer?: DeadlineTimer;
 }
+
+/** Arms a timer that calls `fire` after `ms`; the returned function cancels it. */
+export type DeadlineTimer = (ms: number, fire: () => void) => () => void;
 
 /** A Lambda handler as the wrapper returns it: an async function of the event (and context). */
 export type LambdaHandler = (event: unknown, context?: LambdaContextLike) => Promise<unknown>;

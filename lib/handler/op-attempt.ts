@@ -1,3 +1,4 @@
+import type { DeadlineTimer } from './handler-types.js';
 import type { AnyOpDefinition } from '../job/op.js';
 import type { RetryMode } from '../job/wire-protocol.js';
 import type { RetryPolicy } from '../policy/retry-policy.js';
@@ -50,6 +51,8 @@ export interface OpAttempt {
    * @default - no deadline
    */
   readonly getRemainingTimeInMillis?: () => number;
+  /** How the deadline's timer is armed (LambdaContextLike.armDeadlineTimer). @default - a Node timer */
+  readonly armDeadlineTimer?: DeadlineTimer;
 }
 
 /** A caught timeout or crash: its Step Functions error name and message. */

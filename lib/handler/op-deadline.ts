@@ -1,4 +1,5 @@
 import { OP_TIMEOUT_ERROR } from '../errors.js';
+import type { DeadlineTimer } from './handler-types.js';
 
 /**
  * The wrapper's deadline ahead of the Lambda function timeout: an attempt still running when
@@ -22,9 +23,15 @@ export class OpDeadlineError extends Error {
 /**
  * Runs `work` until it settles or the deadline passes, whichever comes first, as a promise
  * (`work` may return a value, a promise or throw). Without `getRemainingTimeInMillis` (no
- * Lambda context) there is no deadline.
+ * Lambda context) there is no deadline. `armTimer` arms the deadline's timer (a Node timer
+ * that does not keep the process alive, unless the context gives another).
  */
-export function runWithinDeadline<T>(opName: string, getRemainingTimeInMillis: (() => number) | undefined, work: () => T | PromiseLike<T>): Promise<Awaited<T>> {
+export function runWithinDeadline<T>(
+  opName: string,
+  getRemainingTimeInMillis: (() => number) | undefined,
+  work: () => T | PromiseLike<T>,
+  armTimer: DeadlineTimer = armNodeTimer,
+): Promise<Awaited<T>> {
   if (getRemainingTimeInMillis === undefined) return runToPromise(work);
   const remainingMs = getRemainingTimeInMillis();
   if (!Number.isFinite(remainingMs)) return runToPromise(work);
@@ -41,19 +48,25 @@ export function runWithinDeadline<T>(opName: string, getRemainingTimeInMillis: (
       return;
     }
     // Set after the work's synchronous part: the time that part took counts against the deadline.
-    const timer = setTimeout(() => reject(new OpDeadlineError(opName)), Math.max(0, afterMs - (performance.now() - startedMs)));
-    timer.unref?.();
+    const cancel = armTimer(Math.max(0, afterMs - (performance.now() - startedMs)), () => reject(new OpDeadlineError(opName)));
     running.then(
       (value) => {
-        clearTimeout(timer);
+        cancel();
         resolve(value as Awaited<T>);
       },
       (error: unknown) => {
-        clearTimeout(timer);
+        cancel();
         reject(error);
       },
     );
   });
+}
+
+/** A Node timer that does not keep the process alive. */
+function armNodeTimer(ms: number, fire: () => void): () => void {
+  const timer = setTimeout(fire, ms);
+  timer.unref?.();
+  return () => clearTimeout(timer);
 }
 
 /** `work()` as a promise: its value, its promise's outcome, or what it threw as a rejection. */

@@ -133,6 +133,7 @@ export function resolveJobAttempt(job: JobDefinition, planHash: string, event: u
     ...(context?.awsRequestId === undefined ? {} : { requestId: context.awsRequestId }),
     ...(fault === undefined ? {} : { fault }),
     ...(context?.getRemainingTimeInMillis === undefined ? {} : { getRemainingTimeInMillis: () => context.getRemainingTimeInMillis!() }),
+    ...(context?.armDeadlineTimer === undefined ? {} : { armDeadlineTimer: context.armDeadlineTimer }),
   };
 }
 

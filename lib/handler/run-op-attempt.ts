@@ -101,7 +101,7 @@ export async function runOpAttempt(attempt: OpAttempt, options: HandlerOptions =
   const started = now();
   let output: unknown;
   try {
-    output = await runWithinDeadline(attempt.opName, attempt.getRemainingTimeInMillis, (): unknown => attempt.op.compute(context, ...inputs));
+    output = await runWithinDeadline(attempt.opName, attempt.getRemainingTimeInMillis, (): unknown => attempt.op.compute(context, ...inputs), attempt.armDeadlineTimer);
   } catch (thrown) {
     const outcome = decideThrown(attempt, thrown, options.random);
     // The outcome's own fields, durationMs last (as extendFields would give them, without the copy).

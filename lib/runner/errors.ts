@@ -44,3 +44,15 @@ export class UnknownStateMachineError extends RunnerError {
     this.name = 'stepops.UnknownStateMachine';
   }
 }
+
+/**
+ * The run can make no more progress: the process has nothing left to do (its event loop is
+ * empty) while some handler call has not settled, or a callback Task waits for a token no one
+ * can send now. Without it the process would end with the run's promise unsettled.
+ */
+export class RunStalledError extends RunnerError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'stepops.RunStalled';
+  }
+}

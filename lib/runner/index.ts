@@ -18,7 +18,7 @@ export type {
   ChildExecutionStatus,
 } from './types.js';
 export { VirtualClock, RealClock, VIRTUAL_EPOCH_MS, type Clock } from './clock/clock.js';
-export { RunnerError, UnsupportedDefinitionError, InvalidDefinitionError, MissingTaskHandlerError, UnknownStateMachineError } from './errors.js';
+export { RunnerError, UnsupportedDefinitionError, InvalidDefinitionError, MissingTaskHandlerError, UnknownStateMachineError, RunStalledError } from './errors.js';
 export { summarizeTaskAttempts, listTaskErrors, type TaskAttempt, type TaskVisitSummary } from './history/history-summary.js';
 export type { Retrier } from './parse/definition.js';
 export type { LambdaInvokeResult } from './integrations/lambda-invoke.js';

@@ -27,6 +27,14 @@ export interface RunContext {
   readonly taskTokens: TaskTokenRegistry;
   /** The UTF-8 bytes of every variable this execution's scopes hold now (variable-limit.ts). */
   readonly variables: ExecutionVariables;
+  /** The handler and Lambda calls in flight in the whole run (every execution), for RunStalledError. */
+  readonly busyCalls: Set<BusyCall>;
+}
+
+/** A handler or Lambda call in flight. */
+export interface BusyCall {
+  readonly stateName: string;
+  readonly executionName: string;
 }
 
 /** A child execution as it starts: its identity, and its result to come. */

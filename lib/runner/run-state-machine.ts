@@ -3,7 +3,8 @@ import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { createRunClock, type RunClock } from './clock/clock.js';
 import type { TaskNode } from './parse/definition.js';
 import { describeValue } from '../errors.js';
-import { MissingTaskHandlerError, UnknownStateMachineError, UnsupportedDefinitionError } from './errors.js';
+import { MissingTaskHandlerError, RunStalledError, UnknownStateMachineError, UnsupportedDefinitionError } from './errors.js';
+import { watchForStall } from './clock/idle-watch.js';
 import { HistoryRecorder } from './history/history.js';
 import { createStepFunctionsJsonataFunctions } from './evaluate/jsonata-functions.js';
 import { isLambdaFunctionArn } from './integrations/task-invoke.js';
@@ -12,7 +13,7 @@ import { parseDefinition } from './parse/parse-definition.js';
 import { readExecutionInput, serializeWithinLimit, toJson } from './evaluate/payload-limit.js';
 import { ExecutionVariables } from './evaluate/variable-limit.js';
 import { createUuidV4, deriveRandomSource } from './evaluate/random.js';
-import { recordEvent, type ChildExecutionStarter, type RunContext, type Scope } from './run-context.js';
+import { recordEvent, type BusyCall, type ChildExecutionStarter, type RunContext, type Scope } from './run-context.js';
 import { runGraph } from './states/run-graph.js';
 import { AbortedError, StatesError, StatesErrorName } from './states/states-error.js';
 import { LAMBDA_INVOKE_CALLBACK_RESOURCE, LAMBDA_INVOKE_RESOURCE, START_EXECUTION_RESOURCE } from '../asl/index.js';
@@ -55,35 +56,70 @@ export async function runStateMachine(definition: object | string, options: RunS
   else signal?.addEventListener('abort', onAbort, { once: true });
   const stateMachineArn = options.stateMachineArn ?? DEFAULT_STATE_MACHINE_ARN;
   const seed = options.seed ?? 0;
+  const busyCalls = new Set<BusyCall>();
+  const taskTokens = new TaskTokenRegistry();
+  // Should the process run out of things to do with the run unsettled, nothing can settle it any more.
+  let stopStallWatch = (): void => {};
+  const stalled = new Promise<never>((_resolve, reject) => {
+    stopStallWatch = watchForStall(() => reject(new RunStalledError(describeStall(busyCalls, taskTokens.countOpen()))));
+  });
   try {
-    return await execute(
-      machine,
-      {
-        input: options.input ?? {},
-        seed,
-        executionName: options.executionName ?? createUuidV4(deriveRandomSource(seed, 'execution-name')),
-        stateMachineArn,
-        executionArn: undefined,
-        cancel: new CancelScope(),
-        parentExecutionArn: undefined,
-        depth: 0,
-      },
-      {
-        clock,
-        taskHandlers,
-        lambda: options.lambda,
-        machines,
-        onEvent: options.onEvent,
-        stop,
-        readAbortCause: () => describeAbortReason(signal?.reason),
-        taskTokens: new TaskTokenRegistry(),
-      },
+    return await raceStall(
+      execute(
+        machine,
+        {
+          input: options.input ?? {},
+          seed,
+          executionName: options.executionName ?? createUuidV4(deriveRandomSource(seed, 'execution-name')),
+          stateMachineArn,
+          executionArn: undefined,
+          cancel: new CancelScope(),
+          parentExecutionArn: undefined,
+          depth: 0,
+        },
+        {
+          clock,
+          taskHandlers,
+          lambda: options.lambda,
+          machines,
+          onEvent: options.onEvent,
+          stop,
+          readAbortCause: () => describeAbortReason(signal?.reason),
+          taskTokens,
+          busyCalls,
+        },
+      ),
+      stalled,
     );
   } finally {
+    stopStallWatch();
     signal?.removeEventListener('abort', onAbort);
     stop.dispose();
     clock.dispose();
   }
+}
+
+/** The run's result, or RunStalledError should the run stall first. */
+function raceStall(run: Promise<RunResult>, stalled: Promise<never>): Promise<RunResult> {
+  return Promise.race([run, stalled]);
+}
+
+/** What RunStalledError says: the calls in flight (the first few), or the callback Tasks waiting. */
+function describeStall(busyCalls: ReadonlySet<BusyCall>, openTokens: number): string {
+  const head = 'the run can make no more progress: the process has nothing left to do (its event loop is empty)';
+  const calls = [...busyCalls];
+  if (calls.length > 0) {
+    const shown = calls.slice(0, 5).map((call) => `state "${call.stateName}" (execution ${call.executionName})`);
+    const more = calls.length > shown.length ? ` and ${calls.length - shown.length} more` : '';
+    return (
+      `${head} while the handler call of ${shown.join(', ')}${more} has not settled, and nothing is left that could settle it. ` +
+      'A handler must return or throw (or settle the promise it returns). On AWS such a Task waits until its TimeoutSeconds (99,999,999 s when it has none): give the Task TimeoutSeconds and it fails here with States.Timeout at that time, as there'
+    );
+  }
+  if (openTokens > 0) {
+    return `${head} while ${openTokens} callback Task${openTokens === 1 ? '' : 's'} (.waitForTaskToken) wait${openTokens === 1 ? 's' : ''} for SendTaskSuccess or SendTaskFailure with ${openTokens === 1 ? 'its' : 'their'} token, and nothing is left that could send it. Send it from a handler or from code the run awaits (taskHandlers' context.callbacks), or give the Task TimeoutSeconds`;
+  }
+  return `${head} while it has not ended (an internal error of the local runner: please report it)`;
 }
 
 type ParsedMachine = ReturnType<typeof parseDefinition>;
@@ -103,6 +139,8 @@ interface SharedRun {
   readonly readAbortCause: () => string;
   /** The task tokens of callback Tasks, shared with child executions. */
   readonly taskTokens: TaskTokenRegistry;
+  /** The handler and Lambda calls in flight, in every execution. */
+  readonly busyCalls: Set<BusyCall>;
 }
 
 interface ExecutionParams {
@@ -249,6 +287,7 @@ function createRunContext(
     children: execution.children,
     taskTokens: shared.taskTokens,
     variables: new ExecutionVariables(),
+    busyCalls: shared.busyCalls,
   };
 }
 

@@ -113,7 +113,7 @@ describe('LocalAttempt.getRemainingTimeInMillis: the timeout minus the real time
 
   it('counts down real time and virtual sleeps alike', async () => {
     vi.useFakeTimers({ toFake: ['Date'], now: 0 });
-    const attempt = new LocalAttempt({ requestId: 'r', timeoutSeconds: 60, clock: new VirtualClock(), onLateCrash: () => {} });
+    const attempt = new LocalAttempt({ requestId: 'r', timeoutSeconds: 60, clock: new VirtualClock(), virtualClock: true, onLateCrash: () => {} });
     const seen = await attempt.run(async () => {
       const atStart = attempt.getRemainingTimeInMillis();
       vi.setSystemTime(5_000);

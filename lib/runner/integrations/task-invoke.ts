@@ -1,5 +1,6 @@
 import { CancelScope } from '../clock/cancel-scope.js';
-import { MAX_TIMEOUT_MS, VirtualClock, type Clock, type RunClock } from '../clock/clock.js';
+import { VirtualClock, type Clock, type RunClock } from '../clock/clock.js';
+import { armIdleWatchdog } from '../clock/idle-watch.js';
 import { LAMBDA_INVOKE_CALLBACK_RESOURCE, LAMBDA_INVOKE_RESOURCE } from '../../asl/index.js';
 import { invokeLambda } from './lambda-invoke.js';
 import { callStartExecution, readStartExecutionPattern } from './start-execution.js';
@@ -55,7 +56,9 @@ export function callTask(
   const run = scope.run;
   const handler = run.taskHandlers[request.stateName];
   if (handler === undefined && readStartExecutionPattern(request.resource) !== undefined) return callChildExecution(scope, request);
-  const busy = new BusyHold(run.clock);
+  const busyCall = { stateName: request.stateName, executionName: run.execution.Name };
+  run.busyCalls.add(busyCall);
+  const busy = new BusyHold(run.clock, () => run.busyCalls.delete(busyCall));
   const heartbeat = new HeartbeatTimer(scope, request);
   // On the virtual clock a busy call stops time; one busy past its TimeoutSeconds or HeartbeatSeconds
   // in real time (hung, or slow real work) lets it run again, so that the Task times out as on AWS.
@@ -262,14 +265,14 @@ async function raceWithTimer(scope: Scope, request: { readonly stateName: string
 
 /**
  * Ends a BusyHold (virtual time moves again) once its call has been busy, in real time, for its
- * Task's TimeoutSeconds, or for HeartbeatSeconds since its last heartbeat: a call that hangs (its
+ * Task's TimeoutSeconds, or for HeartbeatSeconds since its last heartbeat, or as soon as the
+ * process has nothing else to do (idle-watch.ts: the call is hung then): a call that hangs (its
  * promise never settles) would otherwise stop virtual time for good, and the process would end
  * with the run unsettled. The Task's own timers, on the run's clock, then fail it with
- * States.Timeout or States.HeartbeatTimeout at the virtual time they were due. A limit beyond what
- * a Node timer can wait (about 24.8 days) is not watched.
+ * States.Timeout or States.HeartbeatTimeout at the virtual time they were due.
  */
 class BusyWatchdog {
-  private timer: NodeJS.Timeout | undefined;
+  private disarm: (() => void) | undefined;
   private stopped = false;
   private readonly startedMs = performance.now();
 
@@ -278,25 +281,23 @@ class BusyWatchdog {
     private readonly timeoutSeconds: number | undefined,
     private readonly heartbeatSeconds: number | undefined,
   ) {
-    busy.onFinish = () => clearTimeout(this.timer);
+    busy.onFinish = () => this.disarm?.();
     this.beat();
   }
 
   /** Stops watching for good (the attempt ended). */
   stop(): void {
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.disarm?.();
   }
 
   /** Re-arms for the nearer of the timeout (from the call's start) and the next heartbeat due. */
   beat(): void {
     if (this.busy.isFinished || this.stopped) return;
-    clearTimeout(this.timer);
+    this.disarm?.();
     const timeoutLeftMs = this.timeoutSeconds === undefined ? Infinity : this.timeoutSeconds * 1000 - (performance.now() - this.startedMs);
     const heartbeatMs = this.heartbeatSeconds === undefined ? Infinity : this.heartbeatSeconds * 1000;
-    const waitMs = Math.max(0, Math.min(timeoutLeftMs, heartbeatMs));
-    if (waitMs > MAX_TIMEOUT_MS) return;
-    this.timer = setTimeout(() => this.busy.finish(), waitMs);
+    this.disarm = armIdleWatchdog(Math.max(0, Math.min(timeoutLeftMs, heartbeatMs)), () => this.busy.finish());
   }
 }
 
@@ -310,7 +311,11 @@ class BusyHold implements Clock {
   private sleeping = 0;
   private finished = false;
 
-  constructor(private readonly clock: RunClock) {
+  constructor(
+    private readonly clock: RunClock,
+    /** Called once, when the hold ends for good, before onFinish. */
+    private readonly onEnd: () => void,
+  ) {
     this.release = clock.hold();
   }
 
@@ -334,6 +339,7 @@ class BusyHold implements Clock {
     if (this.finished) return;
     this.finished = true;
     if (this.sleeping === 0) this.release();
+    this.onEnd();
     this.onFinish?.();
   }
 }

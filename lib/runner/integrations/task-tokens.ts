@@ -41,6 +41,11 @@ export class TaskTokenRegistry implements TaskCallbacks {
   }
 
   /** The Task ended without a callback (timeout, abort, failed invocation): later callbacks get TaskTimedOut. */
+  /** How many tokens are issued and not closed: callback Tasks waiting for their callback. */
+  countOpen(): number {
+    return this.open.size;
+  }
+
   close(token: string): void {
     if (this.open.delete(token)) this.closed.add(token);
   }

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock/clock.js';
 import { createTimeoutError, type LambdaRuntimeError } from '../integrations/lambda-runtime-errors.js';
 import { runInAttempt, type HookedAttempt } from './runtime-hooks.js';
+import { armIdleWatchdog } from '../clock/idle-watch.js';
 
 /** What one in-process op attempt of runJobLocally needs to behave like a Lambda invocation. */
 export interface LocalAttemptOptions {
@@ -10,6 +11,12 @@ export interface LocalAttemptOptions {
   readonly timeoutSeconds: number;
   /** The run's clock as the Task handler got it. */
   readonly clock: Clock;
+  /**
+   * The run is on the virtual clock: an attempt whose code is busy when the process has nothing
+   * else left to do (it is hung: idle-watch.ts) times out at once, in virtual time, instead of
+   * after the rest of its timeout in real time.
+   */
+  readonly virtualClock: boolean;
   /** Called for a crash (an unhandled rejection, ...) that the attempt's code caused after the attempt ended. */
   readonly onLateCrash: (error: LambdaRuntimeError) => void;
 }
@@ -20,8 +27,9 @@ export interface LocalAttemptOptions {
  * The function timeout counts the attempt's time as Lambda would: the wall-clock time its code
  * runs, plus the time it spends sleeping on the run's clock (simulatedOpSeconds). On the real
  * clock the two are the same kind of time; on the virtual clock the code's real time is added
- * to the virtual seconds, so an op that hangs times out after the timeout in real time, and one
- * that simulates more seconds than the timeout times out at the timeout in virtual time. A
+ * to the virtual seconds, so an op that hangs times out after the timeout in real time (or at
+ * once when the process has nothing else to do: it is certainly hung then), and one that
+ * simulates more seconds than the timeout times out at the timeout in virtual time. A
  * timed-out attempt takes the whole timeout on the run's clock (the virtual clock is moved to
  * its start plus the timeout), as the timeline of a deployed run shows it. A crash of the
  * attempt's process (process.exit, an unhandled rejection, an uncaught exception; see
@@ -39,7 +47,9 @@ export class LocalAttempt implements HookedAttempt {
   private busySinceMs: number | undefined;
   private sleptMs = 0;
   private sleepStartMs: number | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  /** Stops the timeout's watch of the code's real time. */
+  private disarm: (() => void) | undefined;
+  private readonly virtualClock: boolean;
   private ended = false;
   /** The timeout passed: the outcome is Sandbox.Timedout, whatever the code does next. */
   private timingOut = false;
@@ -53,6 +63,7 @@ export class LocalAttempt implements HookedAttempt {
     this.base = options.clock;
     this.startClockMs = options.clock.now();
     this.onLateCrash = options.onLateCrash;
+    this.virtualClock = options.virtualClock;
     this.clock = { now: () => this.base.now(), sleep: (seconds) => this.sleep(seconds) };
   }
 
@@ -137,12 +148,18 @@ export class LocalAttempt implements HookedAttempt {
     if (this.ended || this.failure !== undefined) return;
     this.busySinceMs = Date.now();
     const remainingMs = this.getRemainingTimeInMillis();
-    this.timer = setTimeout(() => void this.timeOut(), remainingMs);
+    const timeOut = (): void => void this.timeOut();
+    if (this.virtualClock) {
+      this.disarm = armIdleWatchdog(remainingMs, timeOut);
+    } else {
+      const timer = setTimeout(timeOut, remainingMs);
+      this.disarm = () => clearTimeout(timer);
+    }
   }
 
   private pauseBusy(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.disarm?.();
+    this.disarm = undefined;
     if (this.busySinceMs !== undefined) this.busyMs += Date.now() - this.busySinceMs;
     this.busySinceMs = undefined;
   }

@@ -12,6 +12,7 @@ import type { IoManager } from '../../io/io-manager.js';
 import { InMemoryIoManager } from '../../io/memory-io-manager.js';
 import { createSeededRandom } from '../../policy/index.js';
 import type { Clock } from '../clock/clock.js';
+import { armIdleWatchdog } from '../clock/idle-watch.js';
 import { DEFAULT_FUNCTION_TIMEOUT_SECONDS, MAX_FUNCTION_TIMEOUT_SECONDS } from '../../asl/index.js';
 import { DefinitionError, describeValue } from '../../errors.js';
 import type { LambdaRuntimeError } from '../integrations/lambda-runtime-errors.js';
@@ -158,6 +159,7 @@ export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOp
   const stateMachines = Object.fromEntries(childDefinitions.map((child) => ['${' + child.placeholder + '}', child.definition]));
   const simulated = readSimulatedOpSeconds(job, options.simulatedOpSeconds);
   const functionTimeoutSeconds = readFunctionTimeoutSeconds(options.functionTimeoutSeconds);
+  const virtualClock = options.clock === undefined || options.clock === 'virtual';
   const writeLog = options.writeLog;
   const seed = options.seed ?? 0;
   let clock: Clock | undefined;
@@ -189,11 +191,17 @@ export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOp
       requestId,
       timeoutSeconds: functionTimeoutSeconds,
       clock: context.clock,
+      virtualClock,
       onLateCrash: (error) => reportLateCrash(writeLog, context.stateName, requestId, error, context.clock.now()),
     });
     attempts.add(attempt);
     try {
-      const lambdaContext = { awsRequestId: requestId, getRemainingTimeInMillis: attempt.getRemainingTimeInMillis };
+      const lambdaContext = {
+        awsRequestId: requestId,
+        getRemainingTimeInMillis: attempt.getRemainingTimeInMillis,
+        // On the virtual clock the wrapper's deadline fires at once should the op hang (idle-watch.ts).
+        ...(virtualClock ? { armDeadlineTimer: armIdleWatchdog } : {}),
+      };
       // The invocation that decides on a caught timeout or crash runs no op code: it takes no simulated seconds.
       const timed = isDecidingFault(payload) ? NO_SIMULATED_SECONDS : simulated;
       const output = await attempt.run(() => runForSimulatedSeconds(timed, context.stateName, attempt.clock, () => handle(payload, lambdaContext)));

@@ -1,0 +1,177 @@
+/**
+ * Hung calls on the virtual clock (lib/runner/clock/idle-watch.ts): when the process has nothing
+ * left to do (Node's 'beforeExit', the event loop empty) a busy call can never settle. The
+ * watchdog due first then fires at once instead of after its real-time limit: a Task with
+ * TimeoutSeconds times out at that virtual time, a runJobLocally op meets the wrapper's deadline
+ * (stepops.OpTimeout, as on AWS); with no limit at all the run fails with RunStalledError instead
+ * of the process ending with the run unsettled. In this file the empty loop is simulated by
+ * emitting 'beforeExit' (a vitest worker's loop never empties); the last case is the real
+ * command in a child process, whose loop does empty.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { job, op } from '../../lib/index.js';
+import { RunStalledError, runStateMachine, type RunResult } from '../../lib/runner/index.js';
+import { armIdleWatchdog, watchForStall } from '../../lib/runner/clock/idle-watch.js';
+import { runJobLocally } from '../../lib/runner/local/run-job-locally.js';
+import { runStepops } from '../cli/process-helpers.js';
+
+const HOUR_MS = 3_600_000;
+
+/** What Node does when the event loop is empty. */
+function emptyTheLoop(): void {
+  process.emit('beforeExit', 0);
+}
+
+/** Lets every pending callback and immediate run (the run reaches its hung call). */
+async function settle(turns = 5): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+const baseline = process.listenerCount('beforeExit');
+afterEach(() => {
+  // Nothing is left listening once the watchdogs and runs are done.
+  expect(process.listenerCount('beforeExit')).toBe(baseline);
+});
+
+describe('idle watchdogs', () => {
+  it('an empty loop fires the watchdog due first, one per empty loop; a disarmed one never fires', () => {
+    const fired: string[] = [];
+    const disarmLate = armIdleWatchdog(2 * HOUR_MS, () => fired.push('late'));
+    const disarmEarly = armIdleWatchdog(HOUR_MS, () => fired.push('early'));
+    const disarmGone = armIdleWatchdog(0.5 * HOUR_MS, () => fired.push('gone'));
+    disarmGone();
+    emptyTheLoop();
+    expect(fired).toStrictEqual(['early']);
+    emptyTheLoop();
+    expect(fired).toStrictEqual(['early', 'late']);
+    emptyTheLoop();
+    expect(fired).toStrictEqual(['early', 'late']);
+    disarmEarly();
+    disarmLate();
+  });
+
+  it('a limit beyond what a Node timer waits is still watched for the empty loop', () => {
+    const fired: number[] = [];
+    armIdleWatchdog(99_999_999_000, () => fired.push(1));
+    emptyTheLoop();
+    expect(fired).toStrictEqual([1]);
+  });
+
+  it('a stall is reported only when no watchdog is armed', () => {
+    const events: string[] = [];
+    const stop = watchForStall(() => events.push('stall'));
+    const disarm = armIdleWatchdog(HOUR_MS, () => events.push('watchdog'));
+    emptyTheLoop();
+    expect(events).toStrictEqual(['watchdog']);
+    emptyTheLoop();
+    expect(events).toStrictEqual(['watchdog', 'stall']);
+    disarm();
+    stop();
+    emptyTheLoop();
+    expect(events).toStrictEqual(['watchdog', 'stall']);
+  });
+});
+
+const hungTask = (fields: Record<string, unknown>): object => ({
+  QueryLanguage: 'JSONata',
+  StartAt: 'Hung',
+  States: { Hung: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: {}, End: true, ...fields } },
+});
+
+/** Runs `definition` with a handler for Hung that never settles, empties the loop once the call is made; the run's result or rejection. */
+async function runHung(definition: object): Promise<RunResult | Error> {
+  let called = false;
+  const run = runStateMachine(definition, {
+    taskHandlers: {
+      Hung: () => {
+        called = true;
+        return new Promise(() => {});
+      },
+    },
+  }).catch((error: unknown) => error as Error);
+  await settle();
+  expect(called).toBe(true);
+  emptyTheLoop();
+  return run;
+}
+
+describe('runStateMachine: a handler that never settles', () => {
+  it.each([
+    { fields: { TimeoutSeconds: 3600 }, error: 'States.Timeout', eventType: 'TaskTimedOut', elapsedSeconds: 3600 },
+    { fields: { TimeoutSeconds: 99_999_999 }, error: 'States.Timeout', eventType: 'TaskTimedOut', elapsedSeconds: 99_999_999 },
+    { fields: { HeartbeatSeconds: 60 }, error: 'States.HeartbeatTimeout', eventType: 'TaskTimedOut', elapsedSeconds: 60 },
+  ])('with $fields: fails with $error at the virtual time it was due, without waiting for it in real time', async ({ fields, error, eventType, elapsedSeconds }) => {
+    const result = await runHung(hungTask(fields));
+    expect(result).not.toBeInstanceOf(Error);
+    const run = result as RunResult;
+    expect(run.status).toBe('FAILED');
+    expect(run.status === 'FAILED' && run.error.error).toBe(error);
+    expect(run.elapsedSeconds).toBe(elapsedSeconds);
+    expect(run.history.map((event) => event.type)).toStrictEqual(['ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', eventType, 'ExecutionFailed']);
+  });
+
+  it('with no TimeoutSeconds or HeartbeatSeconds: rejects with RunStalledError naming the state, and how to bound it', async () => {
+    const result = await runHung(hungTask({}));
+    expect(result).toBeInstanceOf(RunStalledError);
+    expect((result as Error).name).toBe('stepops.RunStalled');
+    expect((result as Error).message).toMatch(
+      /^the run can make no more progress: the process has nothing left to do \(its event loop is empty\) while the handler call of state "Hung" \(execution [0-9a-f-]{36}\) has not settled/,
+    );
+    expect((result as Error).message).toContain('give the Task TimeoutSeconds and it fails here with States.Timeout');
+  });
+
+  it('a callback Task waiting for a token no one sends: RunStalledError says so', async () => {
+    const run = runStateMachine(
+      {
+        QueryLanguage: 'JSONata',
+        StartAt: 'Wait',
+        States: { Wait: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', Arguments: { token: '{% $states.context.Task.Token %}' }, End: true } },
+      },
+      { taskHandlers: { Wait: () => ({ accepted: true }) } },
+    ).catch((error: unknown) => error as Error);
+    await settle();
+    emptyTheLoop();
+    const result = await run;
+    expect(result).toBeInstanceOf(RunStalledError);
+    expect((result as Error).message).toContain('while 1 callback Task (.waitForTaskToken) waits for SendTaskSuccess or SendTaskFailure with its token');
+  });
+
+  it('a handler that settles is not touched: no stall, no early timeout', async () => {
+    const result = await runStateMachine(hungTask({ TimeoutSeconds: 3600 }), { taskHandlers: { Hung: async () => ({ done: true }) } });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.elapsedSeconds).toBe(0);
+  });
+});
+
+describe('runJobLocally: an op that never settles', () => {
+  it("meets the wrapper's deadline at once (stepops.OpTimeout, as on AWS), not after the function timeout in real time", async () => {
+    let started = false;
+    const hang = op({ name: 'hang' }, () => {
+      started = true;
+      return new Promise(() => {});
+    });
+    const hungJob = job({ name: 'hung' }, () => {
+      hang();
+    });
+    const run = runJobLocally(hungJob, { writeLog: () => {}, functionTimeoutSeconds: 900 });
+    for (let i = 0; i < 50 && !started; i++) await settle(1);
+    expect(started).toBe(true);
+    await settle();
+    emptyTheLoop();
+    const result = await run;
+    expect(result.status).toBe('FAILED');
+    const failures = result.history.filter((event) => event.type === 'TaskFailed').map((event) => event.taskFailedEventDetails?.error);
+    expect(failures).toStrictEqual(['stepops.OpTimeout']);
+  });
+});
+
+describe('stepops run (the real command in a child process, whose event loop empties)', () => {
+  it("an op that never resolves fails with the wrapper's stepops.OpTimeout at once, not after the 900 s function timeout", async () => {
+    // Waiting out the timeout in real time would outlast the test's 60 s.
+    const run = await runStepops(['run', 'test/cli/fixtures/hangs.ts', '--function-timeout', '900']);
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('stepops.OpTimeout');
+    expect(run.stdout).toMatch(/^first +1 +/m);
+    expect(run.stdout).not.toMatch(/^last +[1-9]/m);
+  });
+});
