@@ -46,14 +46,14 @@ export function formatRuntimeError(thrown: unknown): RuntimeErrorReport {
  * that has its Cause already (a handler's `stepFunctionsCause`) does not need.
  */
 export function readRuntimeErrorType(thrown: unknown): string {
+  if (!(thrown instanceof Error)) return formatRuntimeError(thrown).errorType;
   try {
-    // `name` may be set to anything: String() as formatRuntimeError does.
-    const name: unknown = thrown instanceof Error ? thrown.name : undefined;
-    if (thrown instanceof Error) return escapeDel(String(name));
+    // `name` may have been set to anything: String() of it, as formatRuntimeError does.
+    const name: unknown = thrown.name;
+    return escapeDel(String(name));
   } catch {
     return 'handled';
   }
-  return formatRuntimeError(thrown).errorType;
 }
 
 /**
