@@ -24,7 +24,7 @@ export class OpDeadlineError extends Error {
  * Runs `work` until it settles or the deadline passes, whichever comes first, as a promise
  * (`work` may return a value, a promise or throw). Without `getRemainingTimeInMillis` (no
  * Lambda context) there is no deadline. `armTimer` arms the deadline's timer (a Node timer
- * that does not keep the process alive, unless the context gives another).
+ * that keeps the process alive, unless the context gives another).
  */
 export function runWithinDeadline<T>(
   opName: string,
@@ -62,10 +62,15 @@ export function runWithinDeadline<T>(
   });
 }
 
-/** A Node timer that does not keep the process alive. */
+/**
+ * A Node timer, which keeps the process alive until the deadline (it is cleared as soon as the
+ * op settles). Unref'd, an op that hangs with nothing else pending would let the event loop
+ * empty before its deadline, and the Lambda Node.js runtime would then end the invocation
+ * without the wrapper's answer (the runtime interface client's Runtime.ts posts a null response
+ * from its 'beforeExit' listener) instead of failing the attempt with stepops.OpTimeout.
+ */
 function armNodeTimer(ms: number, fire: () => void): () => void {
   const timer = setTimeout(fire, ms);
-  timer.unref?.();
   return () => clearTimeout(timer);
 }
 

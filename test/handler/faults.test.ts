@@ -84,6 +84,22 @@ describe("jobHandler: the wrapper's deadline ahead of the Lambda timeout", () =>
     expect(forged.Error).toBe('stepops.OpError.stepops.OpTimeout');
   });
 
+  it('while a hung op waits for its deadline, the deadline timer keeps the process alive (else the Lambda runtime would end the invocation first)', async () => {
+    // getActiveResourcesInfo lists the timers that keep the event loop alive (an unref'd one is not listed).
+    const countTimers = (): number => process.getActiveResourcesInfo().filter((type) => type === 'Timeout').length;
+    const hanging = buildSingleOpJob(() => new Promise<never>(() => {}));
+    const before = countTimers();
+    const outcome = catchThrown(jobHandler(hanging, { writeLog: () => {} })(buildPayload(hanging, 'work', {}), { ...createFakeContext(), getRemainingTimeInMillis: () => 300 }));
+    let during = before;
+    for (let turn = 0; turn < 20 && during === before; turn++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      during = countTimers();
+    }
+    expect(during).toBe(before + 1);
+    expect(recordFailure(await outcome).Error).toBe('stepops.OpTimeout');
+    expect(countTimers()).toBeLessThanOrEqual(before);
+  });
+
   it('an op that settles in time is not affected', async () => {
     const testJob = buildSingleOpJob(() => 'quick');
     const context = { ...createFakeContext(), getRemainingTimeInMillis: () => 5_000 };
