@@ -14,6 +14,25 @@ export interface ProcessRun {
 /** tsx's loader by URL, so that it resolves from any cwd. */
 const TSX_LOADER = pathToFileURL(join(REPO_ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 
+/** A TypeScript script through tsx in a child process (no terminal): its exit code and output. */
+export function runScript(path: string): Promise<ProcessRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', TSX_LOADER, path], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => void (stdout += chunk));
+    child.stderr.on('data', (chunk: string) => void (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (exitCode) => resolve({ exitCode, stdout, stderr }));
+  });
+}
+
 /** The real command from the sources, `node --import tsx lib/cli/bin.ts <argv>` (dist/cli/bin.js once built), in a child process, no terminal, no AWS profile. */
 export function runStepops(
   argv: readonly string[],

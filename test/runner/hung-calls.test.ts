@@ -8,12 +8,13 @@
  * emitting 'beforeExit' (a vitest worker's loop never empties); the last case is the real
  * command in a child process, whose loop does empty.
  */
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { job, op } from '../../lib/index.js';
 import { RunStalledError, runStateMachine, type RunResult } from '../../lib/runner/index.js';
 import { armIdleWatchdog, watchForStall } from '../../lib/runner/clock/idle-watch.js';
 import { runJobLocally } from '../../lib/runner/local/run-job-locally.js';
-import { runStepops } from '../cli/process-helpers.js';
+import { runScript, runStepops } from '../cli/process-helpers.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -165,7 +166,14 @@ describe('runJobLocally: an op that never settles', () => {
   });
 });
 
-describe('stepops run (the real command in a child process, whose event loop empties)', () => {
+describe('child processes (whose event loop does empty)', () => {
+  it('five hung iterations of a Map, each with TimeoutSeconds 10 and a retry after 5 s: one watchdog per empty loop, all time out at their virtual times', async () => {
+    const run = await runScript(join(import.meta.dirname, 'fixtures/hung-map.ts'));
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    expect(JSON.parse(run.stdout)).toStrictEqual({ status: 'FAILED', error: 'States.Timeout', elapsedSeconds: 25, calls: 10 });
+  });
+
   it("an op that never resolves fails with the wrapper's stepops.OpTimeout at once, not after the 900 s function timeout", async () => {
     // Waiting out the timeout in real time would outlast the test's 60 s.
     const run = await runStepops(['run', 'test/cli/fixtures/hangs.ts', '--function-timeout', '900']);

@@ -41,6 +41,9 @@ function onEventLoopEmpty(): void {
     armed.delete(first!);
     clearTimeout(first!.timer);
     first!.fire();
+    // Firing may schedule nothing (other calls still hold virtual time): one more turn of the
+    // loop, so that Node emits 'beforeExit' again when it is still empty, for the next watchdog.
+    setImmediate(() => {});
   } else {
     for (const onStall of [...stallListeners]) onStall();
   }
