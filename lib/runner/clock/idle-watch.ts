@@ -9,10 +9,11 @@
  * So these watchdogs' timers do not keep the process alive (unref), and when the event loop is
  * empty the armed watchdog due first fires at once, as if the real time up to it had passed (its
  * call times out at the virtual time it was due, as on AWS, and the run goes on); should the
- * loop be empty again, the next one fires, and so on. When the loop is empty and no watchdog is
- * armed, the calls in flight have no limit at all: each waiting run is told it is stalled
- * (watchForStall), so that it can fail with a clear error instead of the process ending with
- * the run unsettled.
+ * loop be empty again, the next one fires, and so on. A call with no limit at all has a watchdog
+ * due never, which fires last: it only lets virtual time move on past the call, as time goes on
+ * on AWS (other branches and their timers run). When the loop is empty and no watchdog is left,
+ * nothing can happen any more: each waiting run is told it is stalled (watchForStall), so that
+ * it can fail with a clear error instead of the process ending with the run unsettled.
  *
  * Only the virtual clock uses this: on the real clock a hung call waits its limit in real time,
  * which is the time the run reports.

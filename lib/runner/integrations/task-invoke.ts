@@ -8,7 +8,7 @@ import type { Scope } from '../run-context.js';
 import { AbortedError, StatesError, StatesErrorName } from '../states/states-error.js';
 import { toTaskFailure } from './task-failure.js';
 import type { IssuedToken } from './task-tokens.js';
-import type { StatesContextObject } from '../types.js';
+import type { StatesContextObject, TaskHandler } from '../types.js';
 
 /** resourceType/resource as the Task* history events show them. */
 export function describeResource(arn: string): { resourceType: string; resource: string } {
@@ -34,38 +34,46 @@ export function isLambdaFunctionArn(resource: string): boolean {
   return /^arn:aws[\w-]*:lambda:[^:]+:\d{12}:function:[^:]+(:[^:]+)?$/.test(resource);
 }
 
+/** One attempt's service call, as the Task state asks for it. */
+interface TaskCallRequest {
+  readonly stateName: string;
+  readonly resource: string;
+  readonly args: unknown;
+  readonly retryCount: number;
+  readonly context: StatesContextObject;
+  readonly timeoutSeconds: number | undefined;
+  readonly heartbeatSeconds: number | undefined;
+  /** A `.waitForTaskToken` attempt: its token, and where the call's response goes (TaskSubmitted). */
+  readonly callback?: { readonly token: IssuedToken; readonly submitted: (response: unknown) => void };
+}
+
 /**
  * Runs one attempt's service call (handler, or Lambda) with the Task's timeout.
  * While the call is busy (not sleeping on the clock), virtual time stands still.
  * Rejects with StatesError (task failure or States.Timeout) or AbortedError.
  */
-export function callTask(
-  scope: Scope,
-  request: {
-    readonly stateName: string;
-    readonly resource: string;
-    readonly args: unknown;
-    readonly retryCount: number;
-    readonly context: StatesContextObject;
-    readonly timeoutSeconds: number | undefined;
-    readonly heartbeatSeconds: number | undefined;
-    /** A `.waitForTaskToken` attempt: its token, and where the call's response goes (TaskSubmitted). */
-    readonly callback?: { readonly token: IssuedToken; readonly submitted: (response: unknown) => void };
-  },
-): Promise<unknown> {
+export function callTask(scope: Scope, request: TaskCallRequest): Promise<unknown> {
   const run = scope.run;
   const handler = run.taskHandlers[request.stateName];
   if (handler === undefined && readStartExecutionPattern(request.resource) !== undefined) return callChildExecution(scope, request);
   const busyCall = { stateName: request.stateName, executionName: run.execution.Name };
   run.busyCalls.add(busyCall);
-  const busy = new BusyHold(run.clock, () => run.busyCalls.delete(busyCall));
+  // In flight (for RunStalledError) until the call settles or its attempt ends (timed out, aborted), not when its hold on virtual time does.
+  const forget = (): void => void run.busyCalls.delete(busyCall);
+  const attempt = callHoldingTime(scope, request, handler, forget);
+  attempt.then(forget, forget);
+  return attempt;
+}
+
+/** callTask's handler or Lambda call, holding virtual time while it is busy; `onSettled` once the call itself settles. */
+function callHoldingTime(scope: Scope, request: TaskCallRequest, handler: TaskHandler | undefined, onSettled: () => void): Promise<unknown> {
+  const run = scope.run;
+  const busy = new BusyHold(run.clock);
   const heartbeat = new HeartbeatTimer(scope, request);
   // On the virtual clock a busy call stops time; one busy past its TimeoutSeconds or HeartbeatSeconds
-  // in real time (hung, or slow real work) lets it run again, so that the Task times out as on AWS.
-  const watchdog =
-    run.clock instanceof VirtualClock && (request.timeoutSeconds !== undefined || request.heartbeatSeconds !== undefined)
-      ? new BusyWatchdog(busy, request.timeoutSeconds, request.heartbeatSeconds)
-      : undefined;
+  // in real time (hung, or slow real work), or hung (idle-watch.ts), lets it run again, so that the
+  // Task times out as on AWS, and virtual time moves on past a hung call with no limit at all.
+  const watchdog = run.clock instanceof VirtualClock ? new BusyWatchdog(busy, request.timeoutSeconds, request.heartbeatSeconds) : undefined;
   let call: Promise<unknown>;
   try {
     call =
@@ -91,6 +99,7 @@ export function callTask(
   } catch (error) {
     call = Promise.reject(error);
   }
+  call.then(onSettled, onSettled);
   const callback = request.callback;
   if (callback === undefined && request.heartbeatSeconds === undefined && request.timeoutSeconds === undefined) {
     // No heartbeat, no timeout: the call's outcome or the abort, in one promise.
@@ -311,11 +320,7 @@ class BusyHold implements Clock {
   private sleeping = 0;
   private finished = false;
 
-  constructor(
-    private readonly clock: RunClock,
-    /** Called once, when the hold ends for good, before onFinish. */
-    private readonly onEnd: () => void,
-  ) {
+  constructor(private readonly clock: RunClock) {
     this.release = clock.hold();
   }
 
@@ -339,7 +344,6 @@ class BusyHold implements Clock {
     if (this.finished) return;
     this.finished = true;
     if (this.sleeping === 0) this.release();
-    this.onEnd();
     this.onFinish?.();
   }
 }
