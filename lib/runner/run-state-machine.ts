@@ -113,7 +113,7 @@ function describeStall(busyCalls: ReadonlySet<BusyCall>, openTokens: number): st
     const more = calls.length > shown.length ? ` and ${calls.length - shown.length} more` : '';
     return (
       `${head} while the handler call of ${shown.join(', ')}${more} has not settled, and nothing is left that could settle it. ` +
-      'A handler must return or throw (or settle the promise it returns). On AWS such a Task waits until its TimeoutSeconds (99,999,999 s when it has none): give the Task TimeoutSeconds and it fails here with States.Timeout at that time, as there'
+      'A handler must return or throw (or settle the promise it returns). On AWS a Task without TimeoutSeconds waits for an answer that never comes (the execution is stuck until its own TimeoutSeconds, if any): give the Task TimeoutSeconds and it fails here with States.Timeout at that time, as there'
     );
   }
   if (openTokens > 0) {

@@ -185,6 +185,7 @@ describe('child processes (whose event loop does empty)', () => {
       map: { status: 'FAILED', error: 'States.Timeout', elapsedSeconds: 25, calls: 10 },
       limitBesideNone: { status: 'FAILED', error: 'States.Timeout', elapsedSeconds: 10, calls: 2 },
       failBesideNone: { status: 'FAILED', error: 'Late', elapsedSeconds: 30, calls: 1 },
+      executionTimeout: { status: 'FAILED', error: 'States.Timeout', elapsedSeconds: 100, calls: 1 },
       waitBesideNone: { rejected: 'stepops.RunStalled', calls: 1 },
     });
   });
