@@ -64,7 +64,7 @@ export async function runStateMachine(definition: object | string, options: RunS
     stopStallWatch = watchForStall(() => reject(new RunStalledError(describeStall(busyCalls, taskTokens.countOpen()))));
   });
   try {
-    return await raceStall(
+    return await Promise.race([
       execute(
         machine,
         {
@@ -90,18 +90,13 @@ export async function runStateMachine(definition: object | string, options: RunS
         },
       ),
       stalled,
-    );
+    ]);
   } finally {
     stopStallWatch();
     signal?.removeEventListener('abort', onAbort);
     stop.dispose();
     clock.dispose();
   }
-}
-
-/** The run's result, or RunStalledError should the run stall first. */
-function raceStall(run: Promise<RunResult>, stalled: Promise<never>): Promise<RunResult> {
-  return Promise.race([run, stalled]);
 }
 
 /** What RunStalledError says: the calls in flight (the first few), or the callback Tasks waiting. */

@@ -14,38 +14,24 @@ export interface ProcessRun {
 /** tsx's loader by URL, so that it resolves from any cwd. */
 const TSX_LOADER = pathToFileURL(join(REPO_ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 
-/** A TypeScript script through tsx in a child process (no terminal): its exit code and output. */
-export function runScript(path: string): Promise<ProcessRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX_LOADER, path], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => void (stdout += chunk));
-    child.stderr.on('data', (chunk: string) => void (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (exitCode) => resolve({ exitCode, stdout, stderr }));
-  });
+/** How runScript (and runStepops) run their child process. */
+export interface ScriptOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  closeStdoutAfterFirstChunk?: boolean;
+  /** Called with everything read so far after each chunk (to send the child a signal once it has printed something). */
+  onOutput?: (output: { readonly stdout: string; readonly stderr: string }, child: ChildProcess) => void;
 }
 
 /** The real command from the sources, `node --import tsx lib/cli/bin.ts <argv>` (dist/cli/bin.js once built), in a child process, no terminal, no AWS profile. */
-export function runStepops(
-  argv: readonly string[],
-  options: {
-    cwd?: string;
-    env?: Record<string, string>;
-    closeStdoutAfterFirstChunk?: boolean;
-    /** Called with everything read so far after each chunk (to send the child a signal once it has printed something). */
-    onOutput?: (output: { readonly stdout: string; readonly stderr: string }, child: ChildProcess) => void;
-  } = {},
-): Promise<ProcessRun> {
+export function runStepops(argv: readonly string[], options: ScriptOptions = {}): Promise<ProcessRun> {
+  return runScript(join(REPO_ROOT, 'lib/cli/bin.ts'), argv, options);
+}
+
+/** `node --import tsx <script> <argv>` in a child process, no terminal, no AWS profile: its exit code and output. */
+export function runScript(script: string, argv: readonly string[] = [], options: ScriptOptions = {}): Promise<ProcessRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX_LOADER, join(REPO_ROOT, 'lib/cli/bin.ts'), ...argv], {
+    const child = spawn(process.execPath, ['--import', TSX_LOADER, script, ...argv], {
       cwd: options.cwd ?? REPO_ROOT,
       env: {
         PATH: process.env.PATH ?? '',

@@ -1,3 +1,5 @@
+import { MAX_TIMEOUT_MS } from './clock.js';
+
 /**
  * Hung calls on the virtual clock. A handler (or op) that is busy holds virtual time still, and
  * a watchdog on a real-time timer ends the hold once the call's limit (TimeoutSeconds, a
@@ -18,9 +20,6 @@
  * Only the virtual clock uses this: on the real clock a hung call waits its limit in real time,
  * which is the time the run reports.
  */
-
-/** The longest a Node timer waits. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** An armed watchdog: fire() once, when its timer is due or the event loop is empty. */
 interface Watchdog {
@@ -67,7 +66,7 @@ function updateListening(): void {
 export function armIdleWatchdog(ms: number, fire: () => void): () => void {
   const watchdog: Watchdog = { fire, dueMs: performance.now() + ms, timer: undefined };
   // A limit beyond what a Node timer can wait (about 24.8 days) is watched for the empty loop only.
-  if (ms <= MAX_TIMER_MS) {
+  if (ms <= MAX_TIMEOUT_MS) {
     watchdog.timer = setTimeout(() => {
       armed.delete(watchdog);
       updateListening();

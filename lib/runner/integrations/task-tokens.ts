@@ -40,12 +40,12 @@ export class TaskTokenRegistry implements TaskCallbacks {
     return issued;
   }
 
-  /** The Task ended without a callback (timeout, abort, failed invocation): later callbacks get TaskTimedOut. */
   /** How many tokens are issued and not closed: callback Tasks waiting for their callback. */
   countOpen(): number {
     return this.open.size;
   }
 
+  /** The Task ended without a callback (timeout, abort, failed invocation): later callbacks get TaskTimedOut. */
   close(token: string): void {
     if (this.open.delete(token)) this.closed.add(token);
   }
