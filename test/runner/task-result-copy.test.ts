@@ -111,4 +111,38 @@ describe('task results as JSON', () => {
       { seed: 14, numRuns: 200 },
     );
   });
+
+  it('a Task without Arguments is called with its input: the parameters recorded are the input’s JSON, the handler gets its own copy (property, seeded)', async () => {
+    // The parameters reuse the JSON TaskStateEntered recorded for the input; each attempt (the
+    // first fails) must still send that input, whatever a handler did to its own copy before.
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue(), async (value) => {
+        const received: unknown[] = [];
+        const result = await runStateMachine(
+          machine('Make', {
+            Make: { Type: 'Pass', Output: { value }, Next: 'Work' },
+            Work: { Type: 'Task', Resource: RESOURCE, Retry: [{ ErrorEquals: ['Again'], IntervalSeconds: 1 }], End: true },
+          }),
+          {
+            taskHandlers: {
+              Work: (args) => {
+                received.push(structuredClone(args));
+                (args as { value: unknown; changed?: boolean }).changed = true;
+                if (received.length === 1) throw Object.assign(new Error('once more'), { name: 'Again' });
+                return {};
+              },
+            },
+          },
+        );
+        expect(result.status).toBe('SUCCEEDED');
+        const expected = JSON.parse(JSON.stringify({ value })) as unknown;
+        expect(received).toStrictEqual([expected, expected]);
+        const entered = result.history.find((e) => e.type === 'TaskStateEntered')!.stateEnteredEventDetails!.input;
+        const scheduled = result.history.filter((e) => e.type === 'TaskScheduled').map((e) => e.taskScheduledEventDetails!.parameters);
+        expect(scheduled).toStrictEqual([entered, entered]);
+        expect(entered).toBe(JSON.stringify(expected));
+      }),
+      { seed: 16, numRuns: 100 },
+    );
+  });
 });

@@ -102,7 +102,11 @@ export function checkResultsWithinLimit(results: readonly unknown[], recorded: r
  * with States.DataLimitExceeded when they are over the payload quota (the state's effective input).
  */
 export function serializeArgumentsWithinLimit(args: unknown, stateName: string): string {
-  const json = toJson(args);
+  return checkArgumentsJsonWithinLimit(toJson(args), stateName);
+}
+
+/** serializeArgumentsWithinLimit for parameters whose JSON is known already: checks `json` against the payload quota. */
+export function checkArgumentsJsonWithinLimit(json: string, stateName: string): string {
   const bytes = measureOverLimit(json);
   if (bytes !== undefined) {
     throw dataLimitExceeded(

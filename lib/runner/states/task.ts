@@ -2,7 +2,7 @@ import { MAX_STATES_SECONDS } from '../../errors.js';
 import type { TaskNode } from '../parse/definition.js';
 import { describeTemplateSource, evaluateTemplate, createEvaluationEnvironment, type EvaluationEnvironment, type Template } from '../evaluate/evaluate.js';
 import { runAttemptedState } from './attempted-state.js';
-import { hasRegisteredJson, registerJson, serializeArgumentsWithinLimit, serializeWithinLimit } from '../evaluate/payload-limit.js';
+import { checkArgumentsJsonWithinLimit, hasRegisteredJson, registerJson, serializeArgumentsWithinLimit, serializeWithinLimit } from '../evaluate/payload-limit.js';
 import { describeUnexpectedType, failQueryEvaluation } from '../evaluate/query-evaluation.js';
 import { recordEvent, type Scope } from '../run-context.js';
 import type { StateTransition } from './state-completion.js';
@@ -79,7 +79,12 @@ async function attemptTask(
       'HeartbeatSeconds',
     );
   }
-  const parameters = serializeArgumentsWithinLimit(args, node.name);
+  // Without Arguments the parameters are the state's input, mostly the value the scope recorded
+  // last (its TaskStateEntered): its JSON is known, and checked against the quota all the same.
+  const parameters =
+    args === input && input === scope.lastValue && scope.lastJson !== undefined
+      ? checkArgumentsJsonWithinLimit(scope.lastJson, node.name)
+      : serializeArgumentsWithinLimit(args, node.name);
   events.scheduled(scope, parameters, timeoutSeconds, heartbeatSeconds);
   events.started(scope);
   try {
