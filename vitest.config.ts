@@ -14,6 +14,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // One temporary directory for the run, removed at its end (test/support/temporary-directory.ts).
+    globalSetup: ['test/support/temporary-directory.ts'],
     // Synth tests bundle Lambda code with esbuild; give them room on 2 shared cores.
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -21,6 +21,7 @@
  * The smoke test (test/bench) runs the warm and compare parts at 10 and 30 ops, once.
  */
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runWithAwsLocalStepFunctions } from '../test/support/aws-local-stepfunctions.js';
@@ -422,10 +423,20 @@ export async function measureLocalRunner(asked: readonly LocalRunnerPart[] = ALL
     reportProgress('local runner: cold processes (building dist/ first)');
     buildPackage(ROOT);
     const jobModule = writeColdJobModule(ROOT, 1000);
-    const cold = medianOfProcesses(['dist/cli/bin.js', 'run', jobModule, '--logs', 'none']);
-    const coldEsModule = medianOfProcesses(['dist/cli/bin.js', 'run', writeColdJobModule(ROOT, 1000, { esModule: true }), '--logs', 'none']);
+    const esJobModule = writeColdJobModule(ROOT, 1000, { esModule: true });
     // The baseline as its users pay it: plain Node, the package, a definition read from JSON.
-    const coldBaseline = medianOfProcesses([writeColdBaselineProcess(1000)]);
+    const baselineScript = writeColdBaselineProcess(1000);
+    let cold: ProcessFigures;
+    let coldEsModule: ProcessFigures;
+    let coldBaseline: ProcessFigures;
+    try {
+      cold = medianOfProcesses(['dist/cli/bin.js', 'run', jobModule, '--logs', 'none']);
+      coldEsModule = medianOfProcesses(['dist/cli/bin.js', 'run', esJobModule, '--logs', 'none']);
+      coldBaseline = medianOfProcesses([baselineScript]);
+    } finally {
+      // Each was written to a temporary directory of its own.
+      for (const file of [jobModule, esJobModule, baselineScript]) rmSync(dirname(file), { recursive: true, force: true });
+    }
     // The baseline measured before session 13: the same run in a tsx process that first loads
     // and runs this bench's TypeScript to build the machine (tsx's transform and the
     // decomposition are in its time: it flattered the ratio).

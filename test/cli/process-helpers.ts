@@ -36,6 +36,8 @@ export function runScript(script: string, argv: readonly string[] = [], options:
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '/tmp',
+        // The test run's own temporary directory (test/support/temporary-directory.ts).
+        ...(process.env.TMPDIR === undefined ? {} : { TMPDIR: process.env.TMPDIR }),
         AWS_CONFIG_FILE: '/nonexistent/stepops-test-config',
         AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/stepops-test-credentials',
         AWS_EC2_METADATA_DISABLED: 'true',

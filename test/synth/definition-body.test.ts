@@ -2,12 +2,13 @@
  * How a compiled definition reaches CloudFormation: inline with its TimeoutSeconds, or, when
  * long, as an S3 asset (DefinitionS3Location) with the same substitutions.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { describe, expect, it } from 'vitest';
 import { compileJob, FUNCTION_ARN_PLACEHOLDER } from '../../lib/asl/index.js';
-import { INLINE_DEFINITION_MAX_CHARACTERS } from '../../lib/cdk/definition-body.js';
+import { createDefinitionBody, DEFINITION_FILES_DIRECTORY, INLINE_DEFINITION_MAX_CHARACTERS } from '../../lib/cdk/definition-body.js';
 import { job, op } from '../../lib/index.js';
 import { smallJob } from './fixtures/small-job.js';
 import { findOnly, readDefinition, synthesizeJob } from './helpers.js';
@@ -20,6 +21,12 @@ function buildChainJob(count: number) {
     let handle = first();
     for (let k = 1; k < count; k += 1) handle = step(handle);
   });
+}
+
+/** A body deployed from a file: that body, or a failed test. */
+function readFileBody(body: sfn.DefinitionBody): sfn.FileDefinitionBody {
+  if (!(body instanceof sfn.FileDefinitionBody)) throw new Error(`expected a FileDefinitionBody, got ${body.constructor.name}`);
+  return body;
 }
 
 describe('JobStateMachine definition body', () => {
@@ -47,5 +54,21 @@ describe('JobStateMachine definition body', () => {
     const key = (properties.DefinitionS3Location as { Key: string }).Key;
     const staged = JSON.parse(readFileSync(join(assembly.synth().directory, `asset.${key}`), 'utf8')) as Record<string, unknown>;
     expect(staged).toStrictEqual({ ...compileJob(longJob).definition, TimeoutSeconds: 3600 });
+  });
+
+  it('writes a long definition once, named by its content: synthesizing it again adds no file', () => {
+    // A definition of its own (a comment no other test uses), so that the count is this test's alone.
+    const definition = { ...compileJob(buildChainJob(150)).definition, Comment: `definition-body test ${process.pid}` };
+    const first = readFileBody(createDefinitionBody(definition, Duration.minutes(5)));
+    const countBefore = readdirSync(DEFINITION_FILES_DIRECTORY).length;
+    const second = readFileBody(createDefinitionBody(definition, Duration.minutes(5)));
+    expect(second.path).toBe(first.path);
+    expect(readdirSync(DEFINITION_FILES_DIRECTORY)).toHaveLength(countBefore);
+    expect(JSON.parse(readFileSync(first.path, 'utf8'))).toStrictEqual({ ...definition, TimeoutSeconds: 300 });
+    // Another timeout is another definition: another file.
+    const other = readFileBody(createDefinitionBody(definition, Duration.minutes(6)));
+    expect(other.path).not.toBe(first.path);
+    rmSync(first.path);
+    rmSync(other.path);
   });
 });
