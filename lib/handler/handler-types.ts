@@ -13,15 +13,20 @@ export interface LambdaContextLike {
   readonly getRemainingTimeInMillis?: () => number;
   /**
    * Not Lambda's: how the wrapper arms its deadline timer (op-deadline.ts), given by the local
-   * runner's context so that a hung op meets its deadline at once when the process has nothing
-   * else left to do (lib/runner/clock/idle-watch.ts). Returns the timer's cancel function.
+   * runner's context so that a hung op meets its deadline at its virtual time, without the real
+   * wait, when the process has nothing else left to do (lib/runner/clock/idle-watch.ts).
+   * Returns the timer's cancel function.
    * @default - a Node timer (the Lambda runtime gives none)
    */
   readonly armDeadlineTimer?: DeadlineTimer;
 }
 
-/** Arms a timer that calls `fire` after `ms`; the returned function cancels it. */
-export type DeadlineTimer = (ms: number, fire: () => void) => () => void;
+/**
+ * Arms a timer that calls `fire` after `ms`; the returned function cancels it. `marginMs` is how
+ * long before the function's timeout the deadline falls (a runner keeping its own clock places
+ * the deadline by it: the function timeout less the margin after the invocation started).
+ */
+export type DeadlineTimer = (ms: number, fire: () => void, marginMs: number) => () => void;
 
 /** A Lambda handler as the wrapper returns it: an async function of the event (and context). */
 export type LambdaHandler = (event: unknown, context?: LambdaContextLike) => Promise<unknown>;

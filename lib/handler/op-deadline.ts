@@ -35,7 +35,8 @@ export function runWithinDeadline<T>(
   if (getRemainingTimeInMillis === undefined) return runToPromise(work);
   const remainingMs = getRemainingTimeInMillis();
   if (!Number.isFinite(remainingMs)) return runToPromise(work);
-  const afterMs = Math.max(0, Math.floor(remainingMs - Math.min(DEADLINE_MARGIN_MS, remainingMs / 10)));
+  const marginMs = Math.min(DEADLINE_MARGIN_MS, remainingMs / 10);
+  const afterMs = Math.max(0, Math.floor(remainingMs - marginMs));
   // One promise: settled by the work or by the deadline, whichever comes first. The work runs inside
   // its executor, so an op error's stack has the frames it had (its Cause, cut to the failure
   // marker's budget, is read back whole only while it fits).
@@ -48,7 +49,7 @@ export function runWithinDeadline<T>(
       return;
     }
     // Set after the work's synchronous part: the time that part took counts against the deadline.
-    const cancel = armTimer(Math.max(0, afterMs - (performance.now() - startedMs)), () => reject(new OpDeadlineError(opName)));
+    const cancel = armTimer(Math.max(0, afterMs - (performance.now() - startedMs)), () => reject(new OpDeadlineError(opName)), marginMs);
     running.then(
       (value) => {
         cancel();

@@ -2,15 +2,15 @@
  * Hung calls on the virtual clock (lib/runner/clock/idle-watch.ts): when the process has nothing
  * left to do (Node's 'beforeExit', the event loop empty) a busy call can never settle. The
  * watchdog due first then fires at once instead of after its real-time limit: a Task with
- * TimeoutSeconds times out at that virtual time, a runJobLocally op meets the wrapper's deadline
- * (stepops.OpTimeout, as on AWS); with no limit at all the run fails with RunStalledError instead
+ * TimeoutSeconds times out at that virtual time, a runJobLocally op waits out the wrapper's
+ * deadline on the virtual clock (stepops.OpTimeout when and as on AWS); with no limit at all the run fails with RunStalledError instead
  * of the process ending with the run unsettled. In this file the empty loop is simulated by
  * emitting 'beforeExit' (a vitest worker's loop never empties); the last case is the real
  * command in a child process, whose loop does empty.
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { job, op } from '../../lib/index.js';
+import { RetryPolicy, job, op } from '../../lib/index.js';
 import { RunStalledError, runStateMachine, type RunResult } from '../../lib/runner/index.js';
 import { armIdleWatchdog, watchForStall } from '../../lib/runner/clock/idle-watch.js';
 import { runJobLocally } from '../../lib/runner/local/run-job-locally.js';
@@ -49,6 +49,26 @@ describe('idle watchdogs', () => {
     expect(fired).toStrictEqual(['early', 'late']);
     disarmEarly();
     disarmLate();
+  });
+
+  it('an empty loop calls a watchdog’s onIdle instead of its fire; its real-time timer calls fire', async () => {
+    const calls: string[] = [];
+    const disarmIdle = armIdleWatchdog(
+      HOUR_MS,
+      () => calls.push('fire (hour)'),
+      () => calls.push('onIdle (hour)'),
+    );
+    emptyTheLoop();
+    expect(calls).toStrictEqual(['onIdle (hour)']);
+    const disarmTimer = armIdleWatchdog(
+      1,
+      () => calls.push('fire (1 ms)'),
+      () => calls.push('onIdle (1 ms)'),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(calls).toStrictEqual(['onIdle (hour)', 'fire (1 ms)']);
+    disarmIdle();
+    disarmTimer();
   });
 
   it('a limit beyond what a Node timer waits is still watched for the empty loop', () => {
@@ -154,8 +174,20 @@ describe('runStateMachine: a handler that never settles', () => {
   });
 });
 
+/** Seconds from the run's start to each event of `types` of the Task state `name` (its TaskStateEntered's id and the ids after it). */
+function secondsOfTaskEvents(result: RunResult, name: string, types: readonly string[]): { type: string; seconds: number }[] {
+  const start = result.history[0]!.timestamp!.getTime();
+  const visits = new Set(result.history.filter((event) => event.type === 'TaskStateEntered' && event.stateEnteredEventDetails?.name === name).map((event) => event.id));
+  const seen: { type: string; seconds: number }[] = [];
+  for (const event of result.history) {
+    if (visits.has(event.previousEventId) && event.type !== 'TaskStateEntered') visits.add(event.id);
+    if (visits.has(event.id) && types.includes(event.type!)) seen.push({ type: event.type!, seconds: (event.timestamp!.getTime() - start) / 1000 });
+  }
+  return seen;
+}
+
 describe('runJobLocally: an op that never settles', () => {
-  it("meets the wrapper's deadline at once (stepops.OpTimeout, as on AWS), not after the function timeout in real time", async () => {
+  it('meets the wrapper’s deadline at the virtual time it falls on AWS (function timeout less the 1 s margin), with no real wait', async () => {
     let started = false;
     const hang = op({ name: 'hang' }, () => {
       started = true;
@@ -173,6 +205,45 @@ describe('runJobLocally: an op that never settles', () => {
     expect(result.status).toBe('FAILED');
     const failures = result.history.filter((event) => event.type === 'TaskFailed').map((event) => event.taskFailedEventDetails?.error);
     expect(failures).toStrictEqual(['stepops.OpTimeout']);
+    expect(secondsOfTaskEvents(result, 'hang', ['TaskScheduled', 'TaskFailed'])).toStrictEqual([
+      { type: 'TaskScheduled', seconds: 0 },
+      { type: 'TaskFailed', seconds: 899 },
+    ]);
+  });
+
+  it('the ops beside it go on in virtual-time order meanwhile: a retry due at 30 s runs before the hung op’s deadline at 59 s', async () => {
+    let started = false;
+    let flakyCalls = 0;
+    const hang = op({ name: 'hang' }, () => {
+      started = true;
+      return new Promise(() => {});
+    });
+    const flaky = op({ name: 'flaky', retryPolicy: new RetryPolicy({ maxRetries: 1, delay: 30 }) }, () => {
+      flakyCalls += 1;
+      if (flakyCalls === 1) throw new Error('first attempt fails');
+      return 'second';
+    });
+    const after = op({ name: 'after' }, (_context, value: string) => `${value} then after`);
+    const besideJob = job({ name: 'beside' }, () => {
+      hang();
+      after(flaky());
+    });
+    const run = runJobLocally(besideJob, { writeLog: () => {}, functionTimeoutSeconds: 60 });
+    for (let i = 0; i < 50 && !started; i++) await settle(1);
+    await settle();
+    // Until the loop is empty, the hung op holds virtual time: the retry has not run.
+    expect(flakyCalls).toBe(1);
+    emptyTheLoop();
+    const result = await run;
+    expect(result.status).toBe('FAILED');
+    expect(secondsOfTaskEvents(result, 'flaky', ['TaskScheduled', 'TaskSucceeded'])).toStrictEqual([
+      { type: 'TaskScheduled', seconds: 0 },
+      { type: 'TaskScheduled', seconds: 30 },
+      { type: 'TaskSucceeded', seconds: 30 },
+    ]);
+    expect(secondsOfTaskEvents(result, 'after', ['TaskSucceeded'])).toStrictEqual([{ type: 'TaskSucceeded', seconds: 30 }]);
+    expect(secondsOfTaskEvents(result, 'hang', ['TaskFailed'])).toStrictEqual([{ type: 'TaskFailed', seconds: 59 }]);
+    expect(result.elapsedSeconds).toBe(59);
   });
 });
 
@@ -190,11 +261,12 @@ describe('child processes (whose event loop does empty)', () => {
     });
   });
 
-  it("an op that never resolves fails with the wrapper's stepops.OpTimeout at once, not after the 900 s function timeout", async () => {
+  it("an op that never resolves fails with the wrapper's stepops.OpTimeout at 14m 59s of virtual time, without waiting the 900 s function timeout", async () => {
     // Waiting out the timeout in real time would outlast the test's 60 s.
     const run = await runStepops(['run', 'test/cli/fixtures/hangs.ts', '--function-timeout', '900']);
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain('stepops.OpTimeout');
+    expect(run.stdout).toMatch(/^\+14m 59s +stuck +failed on attempt 1: stepops\.OpTimeout/m);
     expect(run.stdout).toMatch(/^first +1 +/m);
     expect(run.stdout).not.toMatch(/^last +[1-9]/m);
   });

@@ -21,9 +21,10 @@ import { MAX_TIMEOUT_MS } from './clock.js';
  * which is the time the run reports.
  */
 
-/** An armed watchdog: fire() once, when its timer is due or the event loop is empty. */
+/** An armed watchdog: fire() once when its timer is due, or onIdle() once when the event loop is empty. */
 interface Watchdog {
   readonly fire: () => void;
+  readonly onIdle: () => void;
   /** performance.now() when its time is up. */
   readonly dueMs: number;
   timer: NodeJS.Timeout | undefined;
@@ -40,7 +41,7 @@ function onEventLoopEmpty(): void {
     for (const watchdog of armed) if (first === undefined || watchdog.dueMs < first.dueMs) first = watchdog;
     armed.delete(first!);
     clearTimeout(first!.timer);
-    first!.fire();
+    first!.onIdle();
     // Firing may schedule nothing (other calls still hold virtual time): one more turn of the
     // loop, so that Node emits 'beforeExit' again when it is still empty, for the next watchdog.
     setImmediate(() => {});
@@ -59,12 +60,14 @@ function updateListening(): void {
 }
 
 /**
- * Calls `fire` after `ms` of real time (Infinity: never), or once the event loop is empty and no
- * other armed watchdog is due before it, whichever is first; the returned function disarms it.
- * The timer does not keep the process alive.
+ * Calls `fire` after `ms` of real time (Infinity: never), or `onIdle` (by default `fire`) once
+ * the event loop is empty and no other armed watchdog is due before it, whichever is first; the
+ * returned function disarms it. The timer does not keep the process alive. An `onIdle` of its
+ * own lets the limit pass in virtual time instead (a hung op waits out its deadline on the run's
+ * clock, as it would on AWS, while other branches go on: LocalAttempt.armDeadlineTimer).
  */
-export function armIdleWatchdog(ms: number, fire: () => void): () => void {
-  const watchdog: Watchdog = { fire, dueMs: performance.now() + ms, timer: undefined };
+export function armIdleWatchdog(ms: number, fire: () => void, onIdle: () => void = fire): () => void {
+  const watchdog: Watchdog = { fire, onIdle, dueMs: performance.now() + ms, timer: undefined };
   // A limit beyond what a Node timer can wait (about 24.8 days) is watched for the empty loop only.
   if (ms <= MAX_TIMEOUT_MS) {
     watchdog.timer = setTimeout(() => {

@@ -75,6 +75,30 @@ export class LocalAttempt implements HookedAttempt {
   };
 
   /**
+   * The wrapper's deadline timer for this attempt on the virtual clock (the Lambda context's
+   * armDeadlineTimer): `fire` after `ms` of the code's real time, as a Node timer would; but
+   * when the process has nothing left to do (the op is hung: idle-watch.ts), time passes on the
+   * attempt's clock (a sleep: other ops go on meanwhile, in their order) until the deadline's
+   * virtual time, the function timeout less `marginMs` after the attempt started, then `fire`.
+   * So a hung op meets its deadline (stepops.OpTimeout) when it would on AWS, at the same virtual
+   * time in every run (the real milliseconds spent before the loop emptied do not move it), and
+   * real time is not waited.
+   */
+  readonly armDeadlineTimer = (ms: number, fire: () => void, marginMs: number): (() => void) => {
+    let disarmed = false;
+    const disarm = armIdleWatchdog(ms, fire, () => {
+      const deadlineMs = this.startClockMs + Math.round(this.timeoutMs - marginMs);
+      void this.clock.sleep(Math.max(0, deadlineMs - this.base.now()) / 1000).then(() => {
+        if (!disarmed) fire();
+      });
+    });
+    return () => {
+      disarmed = true;
+      disarm();
+    };
+  };
+
+  /**
    * Runs the attempt's code: settles like it, or rejects with the attempt's LambdaRuntimeError
    * (timeout or crash). The outcome is taken one event-loop turn after the code settles, so that
    * a rejection it left unhandled as it returned fails the attempt, as in Lambda.

@@ -12,7 +12,6 @@ import type { IoManager } from '../../io/io-manager.js';
 import { InMemoryIoManager } from '../../io/memory-io-manager.js';
 import { createSeededRandom } from '../../policy/index.js';
 import type { Clock } from '../clock/clock.js';
-import { armIdleWatchdog } from '../clock/idle-watch.js';
 import { DEFAULT_FUNCTION_TIMEOUT_SECONDS, MAX_FUNCTION_TIMEOUT_SECONDS } from '../../asl/index.js';
 import { DefinitionError, describeValue } from '../../errors.js';
 import type { LambdaRuntimeError } from '../integrations/lambda-runtime-errors.js';
@@ -199,8 +198,8 @@ export async function runJobLocally(job: JobDefinition, options: RunJobLocallyOp
       const lambdaContext = {
         awsRequestId: requestId,
         getRemainingTimeInMillis: attempt.getRemainingTimeInMillis,
-        // On the virtual clock the wrapper's deadline fires at once should the op hang (idle-watch.ts).
-        ...(virtualClock ? { armDeadlineTimer: armIdleWatchdog } : {}),
+        // On the virtual clock a hung op meets the wrapper's deadline at its virtual time, without the real wait (idle-watch.ts).
+        ...(virtualClock ? { armDeadlineTimer: attempt.armDeadlineTimer } : {}),
       };
       // The invocation that decides on a caught timeout or crash runs no op code: it takes no simulated seconds.
       const timed = isDecidingFault(payload) ? NO_SIMULATED_SECONDS : simulated;
