@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duration } from 'aws-cdk-lib';
@@ -38,7 +38,8 @@ export function createDefinitionBody(definition: AslDefinition, timeout: Duratio
  */
 function writeDefinitionFile(body: string): string {
   const file = join(DEFINITION_FILES_DIRECTORY, `${createHash('sha256').update(body).digest('hex')}.asl.json`);
-  if (existsSync(file)) return file;
+  // Written before (a file of another length under this name is not a whole write: replaced).
+  if (statSync(file, { throwIfNoEntry: false })?.size === Buffer.byteLength(body, 'utf8')) return file;
   mkdirSync(DEFINITION_FILES_DIRECTORY, { recursive: true });
   const partial = `${file}.${process.pid}.${Date.now()}.partial`;
   writeFileSync(partial, body);

@@ -2,7 +2,7 @@
  * How a compiled definition reaches CloudFormation: inline with its TimeoutSeconds, or, when
  * long, as an S3 asset (DefinitionS3Location) with the same substitutions.
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -64,6 +64,10 @@ describe('JobStateMachine definition body', () => {
     const second = readFileBody(createDefinitionBody(definition, Duration.minutes(5)));
     expect(second.path).toBe(first.path);
     expect(readdirSync(DEFINITION_FILES_DIRECTORY)).toHaveLength(countBefore);
+    expect(JSON.parse(readFileSync(first.path, 'utf8'))).toStrictEqual({ ...definition, TimeoutSeconds: 300 });
+    // A file cut short under that name (not a whole write) is written again.
+    writeFileSync(first.path, '{"Comment":');
+    expect(readFileBody(createDefinitionBody(definition, Duration.minutes(5))).path).toBe(first.path);
     expect(JSON.parse(readFileSync(first.path, 'utf8'))).toStrictEqual({ ...definition, TimeoutSeconds: 300 });
     // Another timeout is another definition: another file.
     const other = readFileBody(createDefinitionBody(definition, Duration.minutes(6)));
