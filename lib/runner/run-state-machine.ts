@@ -5,7 +5,7 @@ import type { TaskNode } from './parse/definition.js';
 import { describeValue } from '../errors.js';
 import { MissingTaskHandlerError, RunStalledError, UnknownStateMachineError, UnsupportedDefinitionError } from './errors.js';
 import { watchForStall } from './clock/idle-watch.js';
-import { HistoryRecorder } from './history/history.js';
+import { HISTORY_LIMIT_FAILURE, HistoryRecorder } from './history/history.js';
 import { createStepFunctionsJsonataFunctions } from './evaluate/jsonata-functions.js';
 import { isLambdaFunctionArn } from './integrations/task-invoke.js';
 import { TaskTokenRegistry } from './integrations/task-tokens.js';
@@ -180,6 +180,8 @@ async function execute(machine: ParsedMachine, params: ExecutionParams, shared: 
     lastJson: inputJson,
   };
   const detachStop = shared.stop.onCancel(() => scope.cancel.cancel());
+  // At the history quota the execution has failed (its last event recorded): everything in it stops.
+  history.onLimitReached = () => scope.cancel.cancel();
   recordEvent(scope, 'ExecutionStarted', {
     executionStartedEventDetails: { input: inputJson, inputDetails: { truncated: false }, roleArn: ROLE_ARN },
   });
@@ -311,8 +313,11 @@ async function runToOutcome(
   shared: SharedRun,
   timeout: { readonly hasPassed: () => boolean },
 ): Promise<RunOutcome> {
+  const history = scope.run.history;
   try {
     const output = await runGraph(machine.graph, input, scope);
+    // The quota was reached by the graph's last event: ExecutionFailed is recorded already.
+    if (history.limitReached) return { status: 'FAILED', error: { ...HISTORY_LIMIT_FAILURE } };
     const outputJson = serializeWithinLimit(output, 'execution', 'an output');
     recordEvent(scope, 'ExecutionSucceeded', {
       executionSucceededEventDetails: { output: outputJson, outputDetails: { truncated: false } },
@@ -320,6 +325,8 @@ async function runToOutcome(
     // The output as a caller of DescribeExecution gets it: parsed from its JSON, plain values only.
     return { status: 'SUCCEEDED', output: JSON.parse(outputJson) as unknown };
   } catch (error) {
+    // However the graph ended after it (aborted, mostly), the execution failed at the history quota.
+    if (history.limitReached) return { status: 'FAILED', error: { ...HISTORY_LIMIT_FAILURE } };
     if (error instanceof AbortedError && timeout.hasPassed()) {
       const cause = `The execution exceeded its TimeoutSeconds (${machine.timeoutSeconds} s).`;
       recordEvent(scope, 'ExecutionTimedOut', { executionTimedOutEventDetails: { error: StatesErrorName.Timeout, cause } });

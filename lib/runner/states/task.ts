@@ -88,6 +88,8 @@ async function attemptTask(
   events.scheduled(scope, parameters, timeoutSeconds, heartbeatSeconds);
   events.started(scope);
   try {
+    // Nothing is called once the execution stopped (at the history quota, as an event was recorded).
+    scope.cancel.throwIfCancelled();
     // The handler gets the arguments as the service would: as parsed from their JSON, its own copy.
     const request = {
       stateName: node.name,
