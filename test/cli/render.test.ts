@@ -36,8 +36,18 @@ describe('formatSeconds and formatWaits', () => {
     [[0.1, 0.2], '0.1s + 0.2s = 0.3s'],
     [[1.006, 2.006], '1.01s + 2.01s = 3.02s'],
     [[59.4, 59.4], '59.4s + 59.4s = 1m 59s'],
+    // Up to 8 waits each is shown; past that equal waits in a row are one term, and a long list shows its first and last terms.
+    [[5, 5, 5], '5s + 5s + 5s = 15s'],
+    [[1, 2, 2, 4, 4, 4, 4, 4, 4], '1s + 2s × 2 + 4s × 6 = 29s'],
+    [[2, 4, 8, 16, 32, 64, 128, 256], '2s + 4s + 8s + 16s + 32s + 1m 4s + 2m 8s + 4m 16s = 8m 30s'],
+    [[2, 4, 8, 16, 32, 64, 128, 256, 512], '2s + 4s + 8s + 16s + 32s + … + 4m 16s + 8m 32s = 17m 2s (9 waits)'],
+    [[...Array.from({ length: 10 }, (_, i) => i + 1), 60, 60, 60], '1s + 2s + 3s + 4s + 5s + … + 10s + 1m × 3 = 3m 55s (13 waits)'],
   ])('formats waits %j as %s', (waits, text) => {
     expect(formatWaits(waits)).toBe(text);
+  });
+
+  it('formats the waits of an op that retried 8,328 times, 1 s apart, in one short cell', () => {
+    expect(formatWaits(Array.from({ length: 8328 }, () => 1))).toBe('1s × 8328 = 2h 18m 48s');
   });
 
   it('renders a table whose columns fit their widest cell, colour codes not counted', () => {

@@ -26,10 +26,16 @@ export function formatSeconds(seconds: number): string {
     .join(' ');
 }
 
+/** At most this many terms in a list of waits: more waits are grouped (`5s × 120`), then cut (`…`). */
+const MAX_WAIT_TERMS = 8;
+
 /**
  * A list of waits and their sum: `2s + 4s + 6s = 12s`; `-` when there are none. The sum adds
  * the waits as shown (each rounded as formatSeconds rounds it), so that it adds up on screen:
- * two real-time waits of 1.004 s read `1s + 1s = 2s`, not `= 2.01s`.
+ * two real-time waits of 1.004 s read `1s + 1s = 2s`, not `= 2.01s`. An op that retried more
+ * than MAX_WAIT_TERMS times keeps one short cell: equal waits in a row are one term
+ * (`1s × 8328 = 2h 18m 48s`), and of more terms than that the first and last few are shown with
+ * how many waits there were (`3s + 1s + … + 9s = 2h 5m (800 waits)`).
  */
 export function formatWaits(waitsSeconds: readonly number[]): string {
   if (waitsSeconds.length === 0) return '-';
@@ -37,7 +43,18 @@ export function formatWaits(waitsSeconds: readonly number[]): string {
   const shown = waitsSeconds.map(roundAsShown);
   // Hundredths as integers, so that 0.1 + 0.2 is 0.3.
   const total = shown.reduce((sum, wait) => sum + Math.round(wait * 100), 0) / 100;
-  return `${shown.map(formatSeconds).join(' + ')} = ${formatSeconds(total)}`;
+  if (shown.length <= MAX_WAIT_TERMS) return `${shown.map(formatSeconds).join(' + ')} = ${formatSeconds(total)}`;
+  const terms: string[] = [];
+  for (let start = 0; start < shown.length;) {
+    let end = start + 1;
+    while (end < shown.length && shown[end] === shown[start]) end += 1;
+    terms.push(end - start === 1 ? formatSeconds(shown[start]!) : `${formatSeconds(shown[start]!)} × ${end - start}`);
+    start = end;
+  }
+  if (terms.length <= MAX_WAIT_TERMS) return `${terms.join(' + ')} = ${formatSeconds(total)}`;
+  const head = terms.slice(0, MAX_WAIT_TERMS - 3);
+  const tail = terms.slice(-2);
+  return `${[...head, '…', ...tail].join(' + ')} = ${formatSeconds(total)} (${shown.length} waits)`;
 }
 
 /** The value formatSeconds shows: hundredths below a minute, whole seconds above. */
