@@ -56,3 +56,15 @@ export class RunStalledError extends RunnerError {
     this.name = 'stepops.RunStalled';
   }
 }
+
+/**
+ * The run's execution name is one StartExecution refuses (InvalidName): no execution starts.
+ * Names are 1 to 80 characters without whitespace, brackets, wildcards, the characters
+ * " # % \ ^ | ~ ` $ & , ; : / or control characters (the Step Functions quotas page).
+ */
+export class InvalidExecutionNameError extends RunnerError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'stepops.InvalidExecutionName';
+  }
+}

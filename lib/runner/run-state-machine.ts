@@ -5,6 +5,7 @@ import type { TaskNode } from './parse/definition.js';
 import { describeValue } from '../errors.js';
 import { MissingTaskHandlerError, RunStalledError, UnknownStateMachineError, UnsupportedDefinitionError } from './errors.js';
 import { watchForStall } from './clock/idle-watch.js';
+import { readExecutionName } from './execution-name.js';
 import { HISTORY_LIMIT_FAILURE, HistoryRecorder } from './history/history.js';
 import { createStepFunctionsJsonataFunctions } from './evaluate/jsonata-functions.js';
 import { isLambdaFunctionArn } from './integrations/task-invoke.js';
@@ -70,7 +71,7 @@ export async function runStateMachine(definition: object | string, options: RunS
         {
           input: options.input ?? {},
           seed,
-          executionName: options.executionName ?? createUuidV4(deriveRandomSource(seed, 'execution-name')),
+          executionName: options.executionName === undefined ? createUuidV4(deriveRandomSource(seed, 'execution-name')) : readExecutionName(options.executionName),
           stateMachineArn,
           executionArn: undefined,
           cancel: new CancelScope(),
