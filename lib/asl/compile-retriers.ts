@@ -1,3 +1,4 @@
+import { describeHistoryQuota } from './history-quota.js';
 import { DefinitionError, MAX_STATES_SECONDS, RETRY_ERROR, retryAttemptErrorName } from '../errors.js';
 import type { RetryMode } from '../job/wire-protocol.js';
 import { Jitter } from '../policy/jitter.js';
@@ -163,6 +164,7 @@ function mergeDeviations(schedule: readonly RetryDeviation[], standalone: readon
     'platform-retries-advance-retry-number',
     'infrastructure-approximation',
     'plus-minus-jitter-dropped',
+    'history-quota',
   ];
   return [...schedule, ...standalone].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
 }
@@ -374,7 +376,15 @@ function buildPlan(
   deviations: readonly RetryDeviation[],
 ): PolicyRetryPlan {
   const worst = waits.reduce((sum, wait) => sum + wait.compiledSeconds.max, 0);
-  return { policy: policy === undefined ? null : policy.toJSON(), retryMode, mechanism, waits, worstCaseTotalWaitSeconds: roundForDisplay(worst), deviations };
+  const quota = describeHistoryQuota(waits.length, mechanism);
+  return {
+    policy: policy === undefined ? null : policy.toJSON(),
+    retryMode,
+    mechanism,
+    waits,
+    worstCaseTotalWaitSeconds: roundForDisplay(worst),
+    deviations: quota === undefined ? deviations : [...deviations, quota],
+  };
 }
 
 function describeRetrierRounding(retryNumbers: readonly number[], centres: readonly number[], full: boolean): RetryDeviation[] {

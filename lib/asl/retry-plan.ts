@@ -30,9 +30,19 @@ export interface RetryWait {
  *   and crashes retried by one geometric retrier that approximates the policy and keeps its own count.
  * - 'native-fit': fidelity 'native' replaced the schedule by one geometric retrier.
  * - 'plus-minus-jitter-dropped': fidelity 'native' waits the centre of a PLUS_MINUS range.
+ * - 'history-quota': more retries than one execution's 25,000 history events can hold (about
+ *   8,300 by retriers, 2,700 by the wait loop): the execution fails (States.Runtime) before the
+ *   last ones (history-quota.ts).
  */
 export type RetryDeviationKind =
-  'rounded-up' | 'minimum-interval' | 'full-jitter-bound' | 'platform-retries-advance-retry-number' | 'infrastructure-approximation' | 'native-fit' | 'plus-minus-jitter-dropped';
+  | 'rounded-up'
+  | 'minimum-interval'
+  | 'full-jitter-bound'
+  | 'platform-retries-advance-retry-number'
+  | 'infrastructure-approximation'
+  | 'native-fit'
+  | 'plus-minus-jitter-dropped'
+  | 'history-quota';
 
 /** Deviations that `strict: true` accepts: whole-second rounding and facts of the platform. */
 export const STRICT_ACCEPTED_DEVIATIONS: readonly RetryDeviationKind[] = ['rounded-up', 'minimum-interval', 'full-jitter-bound', 'platform-retries-advance-retry-number'];

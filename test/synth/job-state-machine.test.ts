@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { compileJob, compileOpRetries, FUNCTION_ARN_PLACEHOLDER } from '../../lib/asl/index.js';
 import { JobStateMachine } from '../../lib/cdk/index.js';
 import { DefinitionError } from '../../lib/errors.js';
-import { resolveRetryPolicy } from '../../lib/index.js';
+import { RetryPolicy, job, op, resolveRetryPolicy } from '../../lib/index.js';
 import { runStateMachine } from '../../lib/runner/index.js';
 import { slowJob, smallJob } from './fixtures/small-job.js';
 import {
@@ -280,6 +280,18 @@ describe('JobStateMachine retry-plan deviations', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^stepops retry plan, op "fetch": \[native-fit\] .* strict refuses this deviation from Dagster/);
     annotations.hasWarning('*', Match.stringLikeRegexp('\\[full-jitter-bound\\]'));
+  });
+
+  it('warns of an op with more retries than one execution can record (the history quota), naming it and the retries that fit', () => {
+    const stubborn = op({ name: 'stubborn', retryPolicy: new RetryPolicy({ maxRetries: 9_000, delay: 60 }) }, async () => 'done');
+    const { annotations } = synthesizeJob({
+      job: job({ name: 'stubborn_job' }, () => {
+        stubborn();
+      }),
+    });
+    const warnings = annotations.findWarning('*', Match.stringLikeRegexp('\\[history-quota\\]')).map((w) => w.entry.data as string);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/op "stubborn": \[history-quota\] its 9000 retries cannot all run: .* at most 8328 fit/);
   });
 
   it('reports no error with strict when the plans only round', () => {

@@ -1,20 +1,19 @@
 import type { HistoryEvent, HistoryEventType } from '@aws-sdk/client-sfn';
+import { MAX_HISTORY_EVENTS } from '../../asl/index.js';
 
 /** Event fields other than id, type, timestamp and previousEventId. */
 export type HistoryEventDetails = Omit<HistoryEvent, 'id' | 'type' | 'timestamp' | 'previousEventId'>;
 
 /**
- * Step Functions' hard quota on one Standard execution's history (reference/step-functions.md,
- * "Quotas"; the developer guide's "Avoid reaching the history quota"): when an execution has
- * 24,999 events, event 25,000 is ExecutionSucceeded, or else ExecutionFailed, and the
- * execution fails because it reached the history limit.
+ * The error and cause of an execution failed at Step Functions' hard quota on one Standard
+ * execution's history (MAX_HISTORY_EVENTS; reference/step-functions.md, "Quotas"; the developer
+ * guide's "Avoid reaching the history quota"): when an execution has 24,999 events, event 25,000
+ * is ExecutionSucceeded, or else ExecutionFailed, and the execution fails because it reached the
+ * history limit. The wording is AWS's, as executions record it.
  */
-export const MAX_EXECUTION_HISTORY_EVENTS = 25_000;
-
-/** The error and cause of an execution failed at the history quota, as AWS reports them. */
 export const HISTORY_LIMIT_FAILURE = {
   error: 'States.Runtime',
-  cause: `The execution reached the maximum number of history events (${MAX_EXECUTION_HISTORY_EVENTS}).`,
+  cause: `The execution reached the maximum number of history events (${MAX_HISTORY_EVENTS}).`,
 } as const;
 
 /**
@@ -43,7 +42,7 @@ export class HistoryRecorder {
   record(type: HistoryEventType, previousEventId: number, details: HistoryEventDetails = {}): number {
     if (this.closed) return this.events.length;
     const id = this.events.length + 1;
-    if (id === MAX_EXECUTION_HISTORY_EVENTS && type !== 'ExecutionSucceeded') {
+    if (id === MAX_HISTORY_EVENTS && type !== 'ExecutionSucceeded') {
       this.closed = true;
       this.push({ timestamp: new Date(this.now()), type: 'ExecutionFailed', id, previousEventId, executionFailedEventDetails: { ...HISTORY_LIMIT_FAILURE } });
       this.onLimitReached?.();
