@@ -102,7 +102,8 @@ export class JobStateMachine extends Construct {
     const children = compiled.childDefinitions;
     this.definition = compiled.definition;
     this.retryPlans = compiled.retryPlans;
-    this.reportDeviations(compiled.retryPlans, props.strict === true);
+    // An Express workflow keeps no execution history: the history quota is not its limit.
+    this.reportDeviations(compiled.retryPlans, props.strict === true, stateMachineType === sfn.StateMachineType.EXPRESS);
     this.reportHeldBackOps(job.name, compiled.diagnostics.heldBackOps);
     if (stateMachineType === sfn.StateMachineType.EXPRESS) {
       if (children.length > 0) throw new DefinitionError(describeExpressRefusal(this.node.path, job.name, children));
@@ -209,13 +210,15 @@ export class JobStateMachine extends Construct {
 
   /**
    * One warning per distinct deviation, naming the ops it concerns. With `strict`, deviations
-   * beyond whole-second rounding and the platform's own retries are errors instead.
+   * beyond whole-second rounding and the platform's own retries are errors instead. An Express
+   * state machine gets no 'history-quota' one (it keeps no history).
    */
-  private reportDeviations(retryPlans: readonly OpRetryPlan[], strict: boolean): void {
+  private reportDeviations(retryPlans: readonly OpRetryPlan[], strict: boolean, express: boolean): void {
     const byMessage = new Map<string, { kind: string; ops: string[]; refused: boolean }>();
     for (const plan of retryPlans) {
       const refused = new Set(strict ? findStrictViolations(plan) : []);
       for (const deviation of plan.deviations) {
+        if (express && deviation.kind === 'history-quota') continue;
         const entry = byMessage.get(deviation.message) ?? { kind: deviation.kind, ops: [], refused: false };
         entry.ops.push(plan.op);
         entry.refused ||= refused.has(deviation);

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { compileJob, compileOpRetries, FUNCTION_ARN_PLACEHOLDER } from '../../lib/asl/index.js';
 import { JobStateMachine } from '../../lib/cdk/index.js';
 import { DefinitionError } from '../../lib/errors.js';
-import { RetryPolicy, job, op, resolveRetryPolicy } from '../../lib/index.js';
+import { Jitter, RetryPolicy, job, op, resolveRetryPolicy } from '../../lib/index.js';
 import { runStateMachine } from '../../lib/runner/index.js';
 import { slowJob, smallJob } from './fixtures/small-job.js';
 import {
@@ -292,6 +292,18 @@ describe('JobStateMachine retry-plan deviations', () => {
     const warnings = annotations.findWarning('*', Match.stringLikeRegexp('\\[history-quota\\]')).map((w) => w.entry.data as string);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/op "stubborn": \[history-quota\] its 9000 retries cannot all run: .* at most 8328 fit/);
+  });
+
+  it('says nothing of the history quota for an Express state machine (it keeps no history), strict or not', () => {
+    // Retries that wait 0 s (a wait loop: PLUS_MINUS jitter around 0) fit in an Express run's 5 minutes.
+    const stubborn = op({ name: 'stubborn', retryPolicy: new RetryPolicy({ maxRetries: 3_000, delay: 0, jitter: Jitter.PLUS_MINUS }) }, async () => 'done');
+    expect(compileJob(job({ name: 'standard_job' }, () => void stubborn())).retryPlans[0]!.deviations.map((deviation) => deviation.kind)).toContain('history-quota');
+    const stubbornJob = job({ name: 'stubborn_job' }, () => {
+      stubborn();
+    });
+    const { annotations } = synthesizeJob({ job: stubbornJob, stateMachineType: sfn.StateMachineType.EXPRESS, timeout: Duration.minutes(5), strict: true });
+    expect(annotations.findWarning('*', Match.stringLikeRegexp('history-quota'))).toStrictEqual([]);
+    expect(annotations.findError('*', Match.stringLikeRegexp('history-quota'))).toStrictEqual([]);
   });
 
   it('reports no error with strict when the plans only round', () => {
