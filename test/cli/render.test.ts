@@ -2,7 +2,7 @@ import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { describeFailure, readJobFailureCause } from '../../lib/cli/render/describe-failure.js';
 import { createProgressTracker } from '../../lib/cli/render/describe-progress.js';
-import { formatSeconds, formatWaits, renderTable } from '../../lib/cli/render/format-text.js';
+import { formatNumberRuns, formatSeconds, formatWaits, renderTable, shortenTerms } from '../../lib/cli/render/format-text.js';
 import { createProgressReporter } from '../../lib/cli/render/progress-reporter.js';
 import { renderTimeline } from '../../lib/cli/render/render-timeline.js';
 import { createStyle, shouldUseColor } from '../../lib/cli/render/style.js';
@@ -44,6 +44,20 @@ describe('formatSeconds and formatWaits', () => {
     [[...Array.from({ length: 10 }, (_, i) => i + 1), 60, 60, 60], '1s + 2s + 3s + 4s + 5s + … + 10s + 1m × 3 = 3m 55s (13 waits)'],
   ])('formats waits %j as %s', (waits, text) => {
     expect(formatWaits(waits)).toBe(text);
+  });
+
+  it.each([
+    [[1, 2, 3], '1, 2, 3'],
+    [[...Array.from({ length: 9000 }, (_, i) => i + 1)], '1–9000'],
+    [[1, 2, 3, 5, ...Array.from({ length: 20 }, (_, i) => i + 7)], '1–3, 5, 7–26'],
+  ])('formats retry numbers %# as %s (runs once there are more than 12)', (numbers, text) => {
+    expect(formatNumberRuns(numbers)).toBe(text);
+  });
+
+  it('shortens a long list of terms: all of them up to the bound, then equal ones in a row grouped, then cut', () => {
+    expect(shortenTerms(['1s', '1s', '2s'], 3)).toStrictEqual({ terms: ['1s', '1s', '2s'], cut: false });
+    expect(shortenTerms(['1s', '1s', '1s', '2s'], 3)).toStrictEqual({ terms: ['1s × 3', '2s'], cut: false });
+    expect(shortenTerms(['a', 'b', 'c', 'd', 'e', 'f'], 5)).toStrictEqual({ terms: ['a', 'b', '…', 'e', 'f'], cut: true });
   });
 
   it('formats the waits of an op that retried 8,328 times, 1 s apart, in one short cell', () => {

@@ -43,18 +43,39 @@ export function formatWaits(waitsSeconds: readonly number[]): string {
   const shown = waitsSeconds.map(roundAsShown);
   // Hundredths as integers, so that 0.1 + 0.2 is 0.3.
   const total = shown.reduce((sum, wait) => sum + Math.round(wait * 100), 0) / 100;
-  if (shown.length <= MAX_WAIT_TERMS) return `${shown.map(formatSeconds).join(' + ')} = ${formatSeconds(total)}`;
-  const terms: string[] = [];
-  for (let start = 0; start < shown.length;) {
+  const list = shortenTerms(shown.map(formatSeconds), MAX_WAIT_TERMS);
+  return `${list.terms.join(' + ')} = ${formatSeconds(total)}${list.cut ? ` (${shown.length} waits)` : ''}`;
+}
+
+/**
+ * Terms of a list kept short for one line: all of them when there are at most `max`; else
+ * equal terms in a row as one (`1s × 9000`), and when still more than `max`, the first
+ * `max - 3`, `…` and the last 2 (`cut` is then true: say how many there were).
+ */
+export function shortenTerms(terms: readonly string[], max: number): { readonly terms: readonly string[]; readonly cut: boolean } {
+  if (terms.length <= max) return { terms, cut: false };
+  const grouped: string[] = [];
+  for (let start = 0; start < terms.length;) {
     let end = start + 1;
-    while (end < shown.length && shown[end] === shown[start]) end += 1;
-    terms.push(end - start === 1 ? formatSeconds(shown[start]!) : `${formatSeconds(shown[start]!)} × ${end - start}`);
+    while (end < terms.length && terms[end] === terms[start]) end += 1;
+    grouped.push(end - start === 1 ? terms[start]! : `${terms[start]!} × ${end - start}`);
     start = end;
   }
-  if (terms.length <= MAX_WAIT_TERMS) return `${terms.join(' + ')} = ${formatSeconds(total)}`;
-  const head = terms.slice(0, MAX_WAIT_TERMS - 3);
-  const tail = terms.slice(-2);
-  return `${[...head, '…', ...tail].join(' + ')} = ${formatSeconds(total)} (${shown.length} waits)`;
+  if (grouped.length <= max) return { terms: grouped, cut: false };
+  return { terms: [...grouped.slice(0, max - 3), '…', ...grouped.slice(-2)], cut: true };
+}
+
+/** Whole numbers in increasing order: each of them when there are at most `max`, else as runs (`1–3, 5, 7–9000`). */
+export function formatNumberRuns(numbers: readonly number[], max = 12): string {
+  if (numbers.length <= max) return numbers.join(', ');
+  const runs: string[] = [];
+  for (let start = 0; start < numbers.length;) {
+    let end = start + 1;
+    while (end < numbers.length && numbers[end] === numbers[end - 1]! + 1) end += 1;
+    runs.push(end - start === 1 ? String(numbers[start]) : `${numbers[start]}–${numbers[end - 1]}`);
+    start = end;
+  }
+  return runs.join(', ');
 }
 
 /** The value formatSeconds shows: hundredths below a minute, whole seconds above. */
