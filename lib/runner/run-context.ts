@@ -75,6 +75,15 @@ export interface Scope {
   lastJson: string | undefined;
 }
 
+/**
+ * The JSON of `value` when it is the value the scope recorded last (Scope.lastValue: a state's
+ * input or output), else undefined: the runner never changes a value it passes on, so that
+ * value's JSON is still Scope.lastJson.
+ */
+export function readRecordedJson(scope: Scope, value: unknown): string | undefined {
+  return value === scope.lastValue ? scope.lastJson : undefined;
+}
+
 /** Records an event in the scope's chain of events. */
 export function recordEvent(scope: Scope, type: HistoryEventType, details?: HistoryEventDetails): number {
   const id = scope.run.history.record(type, scope.lastEventId, details);

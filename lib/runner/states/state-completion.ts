@@ -2,7 +2,7 @@ import type { HistoryEventType } from '@aws-sdk/client-sfn';
 import type { Catcher } from '../parse/definition.js';
 import { createEvaluationEnvironment, describeTemplateSource, evaluateTemplate, type Template } from '../evaluate/evaluate.js';
 import { checkJsonWithinLimit, serializeAssignedWithinLimit, serializeWithinLimit, toJson } from '../evaluate/payload-limit.js';
-import { recordEvent, type Scope } from '../run-context.js';
+import { readRecordedJson, recordEvent, type Scope } from '../run-context.js';
 import { countAssignedVariables } from '../evaluate/variable-limit.js';
 import { describeUnexpectedType, failQueryEvaluation, type EvaluationSite } from '../evaluate/query-evaluation.js';
 import type { StatesContextObject } from '../types.js';
@@ -43,12 +43,10 @@ export async function completeState(scope: Scope, completion: CompletionInput): 
   let assignedValue = completion.assign === undefined ? undefined : evaluateTemplate(completion.assign, env);
   if (assignedValue instanceof Promise) assignedValue = await assignedValue;
   const assigned = completion.assign === undefined ? undefined : readAssignedVariables(assignedValue, completion.assign, env);
-  // An output that is the state's input (a Choice's, a Wait's, mostly) is the value the scope
-  // recorded last: its JSON is known (the runner never changes a value it passes on).
+  // An output that is the state's input (a Choice's, a Wait's, mostly) is the value the scope recorded last.
+  const recordedJson = readRecordedJson(scope, output);
   const outputJson =
-    output === scope.lastValue && scope.lastJson !== undefined
-      ? checkJsonWithinLimit(scope.lastJson, completion.stateName, 'an output')
-      : serializeWithinLimit(output, completion.stateName, 'an output');
+    recordedJson === undefined ? serializeWithinLimit(output, completion.stateName, 'an output') : checkJsonWithinLimit(recordedJson, completion.stateName, 'an output');
   scope.lastValue = output;
   scope.lastJson = outputJson;
   const assignedVariables = assigned === undefined ? undefined : serializeAssignedWithinLimit(assigned, completion.stateName);
@@ -106,7 +104,7 @@ export async function completeThroughCatcher(
  * taken from there, not serialized again (the runner never changes a value it passes on).
  */
 export function recordStateEntered(scope: Scope, type: HistoryEventType, stateName: string, input: unknown): number {
-  const inputJson = input === scope.lastValue && scope.lastJson !== undefined ? scope.lastJson : toJson(input);
+  const inputJson = readRecordedJson(scope, input) ?? toJson(input);
   scope.lastValue = input;
   scope.lastJson = inputJson;
   return recordEvent(scope, type, {

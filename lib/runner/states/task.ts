@@ -4,7 +4,7 @@ import { describeTemplateSource, evaluateTemplate, createEvaluationEnvironment, 
 import { runAttemptedState } from './attempted-state.js';
 import { checkArgumentsJsonWithinLimit, hasRegisteredJson, registerJson, serializeArgumentsWithinLimit, serializeWithinLimit } from '../evaluate/payload-limit.js';
 import { describeUnexpectedType, failQueryEvaluation } from '../evaluate/query-evaluation.js';
-import { recordEvent, type Scope } from '../run-context.js';
+import { readRecordedJson, recordEvent, type Scope } from '../run-context.js';
 import type { StateTransition } from './state-completion.js';
 import type { StatesContextObject } from '../types.js';
 import { StatesError, StatesErrorName } from './states-error.js';
@@ -79,12 +79,10 @@ async function attemptTask(
       'HeartbeatSeconds',
     );
   }
-  // Without Arguments the parameters are the state's input, mostly the value the scope recorded
-  // last (its TaskStateEntered): its JSON is known, and checked against the quota all the same.
-  const parameters =
-    args === input && input === scope.lastValue && scope.lastJson !== undefined
-      ? checkArgumentsJsonWithinLimit(scope.lastJson, node.name)
-      : serializeArgumentsWithinLimit(args, node.name);
+  // Without Arguments the parameters are the state's input, the value the scope recorded last
+  // (its TaskStateEntered): its JSON is known, and checked against the quota all the same.
+  const recordedJson = readRecordedJson(scope, args);
+  const parameters = recordedJson === undefined ? serializeArgumentsWithinLimit(args, node.name) : checkArgumentsJsonWithinLimit(recordedJson, node.name);
   events.scheduled(scope, parameters, timeoutSeconds, heartbeatSeconds);
   events.started(scope);
   try {
