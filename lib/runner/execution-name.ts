@@ -6,6 +6,9 @@ const MAX_EXECUTION_NAME_LENGTH = 80;
 /** The characters a name may not hold besides whitespace and control characters (the same page). */
 const FORBIDDEN_NAME_CHARACTERS = '<>{}[]?*"#%\\^|~`$&,;:/';
 
+/** The rule as the errors say it. */
+const NAME_RULE = `1 to ${MAX_EXECUTION_NAME_LENGTH} characters, without whitespace, < > { } [ ], ? *, " # % \\ ^ | ~ \` $ & , ; : / or control characters`;
+
 /** The index of the first character an execution name may not hold: whitespace, a FORBIDDEN_NAME_CHARACTERS one, U+0000-U+001F or U+007F-U+009F; -1 if none. */
 function findForbiddenNameCharacter(name: string): number {
   for (let index = 0; index < name.length; index++) {
@@ -17,17 +20,16 @@ function findForbiddenNameCharacter(name: string): number {
 
 /** options.executionName as StartExecution takes it, or InvalidExecutionNameError (it would refuse it with InvalidName). */
 export function readExecutionName(name: unknown): string {
-  const rule = `1 to ${MAX_EXECUTION_NAME_LENGTH} characters, without whitespace, < > { } [ ], ? *, " # % \\ ^ | ~ \` $ & , ; : / or control characters`;
   if (typeof name !== 'string' || name.length === 0 || name.length > MAX_EXECUTION_NAME_LENGTH) {
     throw new InvalidExecutionNameError(
-      `options.executionName (runStateMachine, runJobLocally) must be a string of ${rule}, got ${describeValue(name)}; StartExecution would refuse it (InvalidName)`,
+      `options.executionName (runStateMachine, runJobLocally) must be a string of ${NAME_RULE}, got ${describeValue(name)}; StartExecution would refuse it (InvalidName)`,
     );
   }
   const index = findForbiddenNameCharacter(name);
   if (index >= 0) {
     const fixed = Array.from(name, (character) => (findForbiddenNameCharacter(character) === 0 ? '-' : character)).join('');
     throw new InvalidExecutionNameError(
-      `options.executionName (runStateMachine, runJobLocally) ${JSON.stringify(name)} has ${JSON.stringify(name[index])} at index ${index}: an execution name is ${rule}, or StartExecution refuses it (InvalidName); use e.g. ${JSON.stringify(fixed)}`,
+      `options.executionName (runStateMachine, runJobLocally) ${JSON.stringify(name)} has ${JSON.stringify(name[index])} at index ${index}: an execution name is ${NAME_RULE}, or StartExecution refuses it (InvalidName); use e.g. ${JSON.stringify(fixed)}`,
     );
   }
   return name;

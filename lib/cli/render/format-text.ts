@@ -65,6 +65,15 @@ export function shortenTerms(terms: readonly string[], max: number): { readonly 
   return { terms: [...grouped.slice(0, max - 3), '…', ...grouped.slice(-2)], cut: true };
 }
 
+/** At most this many waits in a retry plan's list (`stepops plan`, the HTML report): more are grouped (`1s × 9000`), then cut (`…`). */
+const MAX_PLAN_WAIT_TERMS = 12;
+
+/** A retry plan's waits (one text each) as one short comma-separated list: `1s × 9000`, `2s, 4s, … (20 retries)`. */
+export function formatPlanWaitList(waits: readonly string[]): string {
+  const list = shortenTerms(waits, MAX_PLAN_WAIT_TERMS);
+  return `${list.terms.join(', ')}${list.cut ? ` (${waits.length} retries)` : ''}`;
+}
+
 /** Whole numbers in increasing order: each of them when there are at most `max`, else as runs (`1–3, 5, 7–9000`). */
 export function formatNumberRuns(numbers: readonly number[], max = 12): string {
   if (numbers.length <= max) return numbers.join(', ');

@@ -3,7 +3,7 @@ import type { CoordinationDiagnostics, HeldBackOp, OpRetryPlan, RetryMechanism, 
 import { describeCoordinationCost } from '../../asl/coordination-cost.js';
 import { describeHeldBackOps } from '../../asl/held-back-ops.js';
 import { describePolicySource } from './describe-policy.js';
-import { formatNumberRuns, formatSeconds, shortenTerms } from './format-text.js';
+import { formatNumberRuns, formatPlanWaitList, formatSeconds } from './format-text.js';
 import type { Style } from './style.js';
 
 /**
@@ -20,8 +20,7 @@ export function renderPlan(jobName: string, plans: readonly OpRetryPlan[], style
     lines.push(row('policy', plan.policy === null ? 'none' : formatPolicyJson(plan.policy)));
     lines.push(row('source', describePolicySource(plan.source)));
     lines.push(row('mechanism', describeMechanism(plan.mechanism)));
-    const waits = shortenTerms(plan.waits.map(formatRetryWait), MAX_PLAN_WAIT_TERMS);
-    lines.push(row('waits', plan.waits.length === 0 ? '-' : `${waits.terms.join(', ')}${waits.cut ? ` (${plan.waits.length} retries)` : ''}`));
+    lines.push(row('waits', plan.waits.length === 0 ? '-' : formatPlanWaitList(plan.waits.map(formatRetryWait))));
     lines.push(row('worst case', `${formatSeconds(plan.worstCaseTotalWaitSeconds)} of waits over ${plan.waits.length} ${plan.waits.length === 1 ? 'retry' : 'retries'}`));
     if (plan.deviations.length === 0) {
       lines.push(row('deviations', style.green("none: the schedule is exactly Dagster's")));
@@ -35,9 +34,6 @@ export function renderPlan(jobName: string, plans: readonly OpRetryPlan[], style
   }
   return lines;
 }
-
-/** At most this many waits on a plan's line: more are grouped (`1s × 9000`), then cut (`…`). */
-const MAX_PLAN_WAIT_TERMS = 12;
 
 /**
  * The plan's concurrency section: that every op starts as soon as its inputs are done, or,

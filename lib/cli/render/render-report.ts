@@ -2,7 +2,7 @@ import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { OpRetryPlan } from '../../asl/index.js';
 import { summarizeTaskAttempts } from '../../runner/index.js';
 import { describeFailure, formatFailure } from './describe-failure.js';
-import { formatSeconds, shortenTerms, truncateText } from './format-text.js';
+import { formatPlanWaitList, formatSeconds, truncateText } from './format-text.js';
 import type { ExecutionSummary, OpRunSummary } from './summarize-execution.js';
 
 /** What the HTML report shows: one execution, local or on AWS. */
@@ -114,17 +114,11 @@ function describeRowOutcome(op: OpRunSummary): string {
   }
 }
 
-/** At most this many waits in an op's plan beside its row: more are grouped (`1s × 9000`), then cut (`…`). */
-const MAX_REPORT_WAIT_TERMS = 12;
-
 function describePlan(plan: OpRetryPlan | undefined): string {
   if (plan === undefined) return '';
   if (plan.waits.length === 0) return `${plan.mechanism}: no retries`;
-  const waits = shortenTerms(
-    plan.waits.map(({ compiledSeconds: { min, max } }) => (min === max ? formatSeconds(min) : `${formatSeconds(min)}–${formatSeconds(max)}`)),
-    MAX_REPORT_WAIT_TERMS,
-  );
-  return `${plan.mechanism}: ${waits.terms.join(', ')}${waits.cut ? ` (${plan.waits.length} retries)` : ''}; worst case ${formatSeconds(plan.worstCaseTotalWaitSeconds)}`;
+  const waits = formatPlanWaitList(plan.waits.map(({ compiledSeconds: { min, max } }) => (min === max ? formatSeconds(min) : `${formatSeconds(min)}–${formatSeconds(max)}`)));
+  return `${plan.mechanism}: ${waits}; worst case ${formatSeconds(plan.worstCaseTotalWaitSeconds)}`;
 }
 
 /** Each op's attempts (bars) and the waits between them (gaps), in seconds from the execution's start. */
