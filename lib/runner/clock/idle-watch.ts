@@ -9,9 +9,11 @@ import { MAX_TIMEOUT_MS } from './clock.js';
  * (up to hours) then only makes the user wait for an outcome that is already known.
  *
  * So these watchdogs' timers do not keep the process alive (unref), and when the event loop is
- * empty the armed watchdog due first fires at once, as if the real time up to it had passed (its
- * call times out at the virtual time it was due, as on AWS, and the run goes on); should the
- * loop be empty again, the next one fires, and so on. A call with no limit at all has a watchdog
+ * empty the armed watchdog due first goes off at once, as if the real time up to it had passed:
+ * its `onIdle` (by default what its timer would do) ends the call's hold on virtual time, so its
+ * call times out at the virtual time it was due, as on AWS, and the run goes on (a wrapper's
+ * deadline instead lets its time pass on the virtual clock first: LocalAttempt.armDeadlineTimer);
+ * should the loop be empty again, the next one goes off, and so on. A call with no limit at all has a watchdog
  * due never, which fires last: it only lets virtual time move on past the call, as time goes on
  * on AWS (other branches and their timers run). When the loop is empty and no watchdog is left,
  * nothing can happen any more: each waiting run is told it is stalled (watchForStall), so that
