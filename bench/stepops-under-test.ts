@@ -33,10 +33,10 @@ export const SOURCES: StepopsUnderTest = sources;
 
 const built = new Set<string>();
 
-/** Builds dist/ under `root` with tsc -b, once per process (the warm and cold parts both need it). */
+/** Builds dist/ under `root` with its own `npm run build` (scripts/build-dist.ts here), once per process (the warm and cold parts both need it). */
 export function buildPackage(root: string): void {
   if (built.has(root)) return;
-  execFileSync('npx', ['tsc', '-b', 'tsconfig.build.json'], { cwd: root, stdio: 'ignore' });
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'ignore' });
   built.add(root);
 }
 

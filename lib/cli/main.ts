@@ -1,5 +1,3 @@
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { isDefinitionError } from '../errors.js';
 import { REEXECUTION_STRATEGIES, isRunConfigError } from '../job/index.js';
@@ -217,15 +215,3 @@ export async function runCli(): Promise<void> {
   if (exitCode === INTERRUPTED_EXIT_CODE) process.exit(exitCode);
   process.exitCode = exitCode;
 }
-
-function isEntryPoint(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) await runCli();

@@ -101,8 +101,9 @@ export function evaluateCommonJs(absolutePath: string, code: string, cache: Node
 export async function importTransformedEsModule(absolutePath: string, code: string, load: number): Promise<unknown> {
   const url = `${pathToFileURL(absolutePath).href}?stepops-load=${load}`;
   const served: ServedModule = { url, source: code };
-  // The hooks module, compiled (dist/) or as sources (run through tsx, as the tests do).
-  const hooks = findOwnModule('./serve-module-source', import.meta.url) ?? new URL('./serve-module-source.js', import.meta.url);
+  // The hooks module, compiled (dist/cli/) or as sources (run through tsx, as the tests do); named
+  // from the package's root folder, since this code may sit in a bundle chunk (dist/chunks/).
+  const hooks = findOwnModule('../cli/serve-module-source', import.meta.url) ?? new URL('../cli/serve-module-source.js', import.meta.url);
   register(hooks, { data: served });
   process.setSourceMapsEnabled(true);
   return import(url);

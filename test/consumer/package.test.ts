@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * installs the tarball (with npm's cache, warm after `npm ci`; --prefer-offline) beside
  * aws-cdk-lib, constructs, typescript, aws-cdk, esbuild and tsx at the versions this repository
  * pins. It imports every subpath from plain `node`, type-checks under a consumer's strictest
- * settings, runs `npx stepops run` on a TypeScript job module and `npx cdk synth` on the
- * README's "A complete stack" files, verbatim.
+ * settings, runs `npx stepops run` on a TypeScript job module, bundles a Lambda entry with
+ * esbuild, and runs `npx cdk synth` on the README's "A complete stack" files, verbatim.
  *
  * Time: about 1 to 3 minutes on 2 shared cores, most of it the clean build of prepack,
  * installing aws-cdk-lib into the project, and type-checking aws-cdk-lib's declarations
@@ -21,9 +21,9 @@ const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
 const MINUTES = 60_000;
 
-/** What the tarball may hold: dist/ (JavaScript and declarations) and these four files. */
+/** What the tarball may hold: dist/ (the bundle's entry points and chunks, declarations) and these four files. */
 const TOP_LEVEL_FILES = ['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json'];
-const DIST_FILE = /^dist\/[a-z0-9/-]+\.(js|d\.ts)$/;
+const DIST_FILE = /^dist\/([a-z0-9/-]+\.(js|d\.ts)|chunks\/[a-z-]+-[A-Z0-9]+\.js)$/;
 
 /** Each subpath package.json exports (`stepops`, `stepops/handler`, ...) and its source index. */
 const SUBPATHS: Record<string, string> = Object.fromEntries(
@@ -177,6 +177,42 @@ console.log(JSON.stringify(names));`;
       expect(stdout.split('\n')[0]).toBe(`url file://${join(project, 'probe/job.ts')}?stepops-load=1`);
       const document = JSON.parse(stdout.slice(stdout.indexOf('\n') + 1)) as { status: string; ops: { name: string; attempts: number }[] };
       expect(document).toMatchObject({ status: 'SUCCEEDED', ops: [{ name: 'greet', attempts: 2 }] });
+    },
+    2 * MINUTES,
+  );
+
+  it(
+    'bundles a Lambda entry with esbuild without a warning, and without the runner, the compiler or jsonata, installed or linked',
+    async () => {
+      // Installed (node_modules/stepops), and as a linked or workspace checkout is (a copy outside
+      // node_modules, where esbuild reports each bare import that "sideEffects": false drops).
+      cpSync(join(project, 'node_modules/stepops'), join(project, 'linked/stepops'), { recursive: true });
+      const body = [
+        "const fetch = op({ name: 'fetch', retryPolicy: new RetryPolicy({ maxRetries: 2, delay: 1 }) }, async () => 1);",
+        "export const handler = jobHandler(job({ name: 'bundled' }, () => { fetch(); }));",
+        '',
+      ];
+      mkdirSync(join(project, 'bundle'), { recursive: true });
+      const entries = {
+        installed: ["import { RetryPolicy, job, op } from 'stepops';", "import { jobHandler } from 'stepops/handler';"],
+        linked: ["import { RetryPolicy, job, op } from '../linked/stepops/dist/index.js';", "import { jobHandler } from '../linked/stepops/dist/handler/index.js';"],
+      };
+      for (const [name, imports] of Object.entries(entries)) writeFileSync(join(project, `bundle/${name}.mjs`), [...imports, ...body].join('\n'));
+      // What NodejsFunction runs: the project's esbuild, bundling for Node as ESM.
+      const program = `const esbuild = await import('esbuild');
+const warnings = {};
+for (const name of ${JSON.stringify(Object.keys(entries))}) {
+  const result = await esbuild.build({ entryPoints: [\`bundle/\${name}.mjs\`], bundle: true, platform: 'node', format: 'esm', outfile: \`bundle/\${name}.out.mjs\`, external: ['@aws-sdk/*'], logLevel: 'silent' });
+  warnings[name] = result.warnings.map((warning) => warning.text);
+}
+console.log(JSON.stringify(warnings));`;
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', program], { cwd: project });
+      expect(JSON.parse(stdout)).toStrictEqual({ installed: [], linked: [] });
+      for (const name of Object.keys(entries)) {
+        const bundled = readFileSync(join(project, `bundle/${name}.out.mjs`), 'utf8');
+        expect(bundled).toContain('function jobHandler(');
+        expect(bundled).not.toMatch(/function (runStateMachine|compileJob)\(|["']jsonata["']/);
+      }
     },
     2 * MINUTES,
   );

@@ -47,7 +47,7 @@ describe('README', () => {
 
   it('shows what `npm run demo` prints now', async () => {
     const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-    expect(scripts.demo).toBe('tsc -b tsconfig.build.json && node dist/cli/bin.js run handlers/report-pipeline.ts');
+    expect(scripts.demo).toBe('npm run build --silent && node dist/cli/bin.js run handlers/report-pipeline.ts');
     const demo = await runCli(['run', 'handlers/report-pipeline.ts']);
     expect(demo.exitCode).toBe(0);
     expect(README).toContain(`few seconds:\n\n\`\`\`\n${demo.stdout.trimEnd()}\n\`\`\``);
