@@ -6,8 +6,9 @@
  * `stepops` are the CLI's own.
  *
  * Why bundle: Node 20 resolves, reads and links each ES module on its own (about 0.3-0.5 ms a
- * file); tsc's 211 files cost `stepops run` about 50-80 ms of its start, the bundle's ~45 a
- * fraction of it. The code is tsc's output, unchanged but for module boundaries.
+ * file), and `stepops run` loads most of tsc's 211: bundled, 46 files, a cold run of the 1,000-op
+ * bench job takes 0.89-0.90 of its time before (docs/figures.md, session 17). The code is tsc's
+ * output, unchanged but for module boundaries.
  *
  * Every chunk sits one folder below dist/, as each dist/cli/ module does, so that paths relative
  * to import.meta.url (the CLI finding ../index, ../cli/serve-module-source) resolve alike in
