@@ -12,7 +12,8 @@
  *   run, progress and timeline included; the job module as a user writes it, importing the
  *   built package: bench/cold-job-module.ts), median of 5, against fresh aws-local-stepfunctions
  *   processes running the bare machine read from JSON (bench/cold-baseline-fixture.ts), median of 5
- *   (and, for continuity, through tsx building it first: bench/cold-baseline.ts);
+ *   (and, for continuity, through tsx building it first: bench/cold-baseline.ts), the processes
+ *   of the four commands in rounds, one of each in turn;
  * - scaling: warm runJobLocally at 3,000 ops over 1,000.
  * Wall times with CPU times beside them (process.cpuUsage of the process doing the work: this one
  * for warm figures, each fresh process for cold ones): on shared cores wall time is mostly waiting.
@@ -189,41 +190,55 @@ interface ProcessFigures {
   readonly phases: readonly { readonly ms: number; readonly cpuMs: number }[] | undefined;
 }
 
-/** Medians of wall and CPU milliseconds of COLD_RUNS fresh `node <args>` processes, run one after the other, tsx's cache off. */
-function medianOfProcesses(args: readonly string[]): ProcessFigures {
-  const samples: number[] = [];
-  const cpuSamples: number[] = [];
-  const phaseSamples: { ms: number; cpuMs: number }[][] = COLD_PHASES.map(() => []);
-  for (let i = 0; i < COLD_RUNS; i += 1) {
-    const started = performance.now();
-    // Cold means tsx's transform cache is empty too (it would otherwise keep the job module's
-    // transform on disk from the first process for the next four).
-    const env = { ...process.env, TSX_DISABLE_CACHE: '1' };
-    const run = spawnSync(process.execPath, ['--import', REPORT_CPU, ...args], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-    const ms = performance.now() - started;
-    if (run.status !== 0 && run.status !== 1) throw new Error(`node ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
-    const cpu = /BENCH_CPU_MS=([\d.]+)/.exec(run.stderr);
-    if (cpu === null) throw new Error(`node ${args.join(' ')} did not report its CPU time: ${run.stderr}`);
-    samples.push(ms);
-    cpuSamples.push(Number(cpu[1]));
-    // name=ms/cpuMs per mark
-    const marks = new Map(
-      (/BENCH_MARKS=(.*)/.exec(run.stderr)?.[1] ?? '').split(',').map((entry) => {
-        const [name, times = ''] = entry.split('=');
-        const [ms, cpuMs] = times.split('/').map(Number);
-        return [name, { ms: ms!, cpuMs: cpuMs! }];
-      }),
-    );
-    COLD_PHASES.forEach((phase, k) => {
-      const end = marks.get(phase.end);
-      const start = k === 0 ? { ms: 0, cpuMs: 0 } : marks.get(COLD_PHASES[k - 1]!.end);
-      if (end !== undefined && start !== undefined) phaseSamples[k]!.push({ ms: end.ms - start.ms, cpuMs: end.cpuMs - start.cpuMs });
-    });
-  }
-  const phases = phaseSamples.every((phase) => phase.length === COLD_RUNS)
-    ? phaseSamples.map((phase) => ({ ms: computeMedian(phase.map((sample) => sample.ms)), cpuMs: computeMedian(phase.map((sample) => sample.cpuMs)) }))
-    : undefined;
-  return { ms: computeMedian(samples), cpuMs: computeMedian(cpuSamples), phases };
+/** One fresh `node <args>` process: its wall and CPU milliseconds and the phase each RUN_PHASE_MARKS mark ends. */
+interface ProcessSample {
+  readonly ms: number;
+  readonly cpuMs: number;
+  readonly phases: readonly ({ readonly ms: number; readonly cpuMs: number } | undefined)[];
+}
+
+/** Runs `node <args>` once, tsx's cache off, and reads what it reports as it exits. */
+function runFreshProcess(args: readonly string[]): ProcessSample {
+  const started = performance.now();
+  // Cold means tsx's transform cache is empty too (it would otherwise keep the job module's
+  // transform on disk from the first process for the next four).
+  const env = { ...process.env, TSX_DISABLE_CACHE: '1' };
+  const run = spawnSync(process.execPath, ['--import', REPORT_CPU, ...args], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const ms = performance.now() - started;
+  if (run.status !== 0 && run.status !== 1) throw new Error(`node ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
+  const cpu = /BENCH_CPU_MS=([\d.]+)/.exec(run.stderr);
+  if (cpu === null) throw new Error(`node ${args.join(' ')} did not report its CPU time: ${run.stderr}`);
+  // name=ms/cpuMs per mark
+  const marks = new Map(
+    (/BENCH_MARKS=(.*)/.exec(run.stderr)?.[1] ?? '').split(',').map((entry) => {
+      const [name, times = ''] = entry.split('=');
+      const [markMs, markCpuMs] = times.split('/').map(Number);
+      return [name, { ms: markMs!, cpuMs: markCpuMs! }];
+    }),
+  );
+  const phases = COLD_PHASES.map((phase, k) => {
+    const phaseEnd = marks.get(phase.end);
+    const phaseStart = k === 0 ? { ms: 0, cpuMs: 0 } : marks.get(COLD_PHASES[k - 1]!.end);
+    return phaseEnd === undefined || phaseStart === undefined ? undefined : { ms: phaseEnd.ms - phaseStart.ms, cpuMs: phaseEnd.cpuMs - phaseStart.cpuMs };
+  });
+  return { ms, cpuMs: Number(cpu[1]), phases };
+}
+
+/**
+ * Medians of wall and CPU milliseconds of COLD_RUNS fresh processes of each command, run in
+ * rounds (each round one process of each command, in turn), so that every command meets the
+ * same drift of the machine's speed; run one command after the other, two runs of this bench
+ * gave the same build's cold ratio as 1.097 and 1.404 (session 17).
+ */
+function measureInterleavedProcesses(commands: readonly (readonly string[])[]): ProcessFigures[] {
+  const samples: ProcessSample[][] = commands.map(() => []);
+  for (let round = 0; round < COLD_RUNS; round += 1) commands.forEach((args, c) => samples[c]!.push(runFreshProcess(args)));
+  return samples.map((runs) => {
+    const phases = COLD_PHASES.every((_, k) => runs.every((run) => run.phases[k] !== undefined))
+      ? COLD_PHASES.map((_, k) => ({ ms: computeMedian(runs.map((run) => run.phases[k]!.ms)), cpuMs: computeMedian(runs.map((run) => run.phases[k]!.cpuMs)) }))
+      : undefined;
+    return { ms: computeMedian(runs.map((run) => run.ms)), cpuMs: computeMedian(runs.map((run) => run.cpuMs)), phases };
+  });
 }
 
 /** Every row of the local-runner figure (or of the parts asked for); at smoke scale, the warm and compare parts at tiny sizes. */
@@ -426,22 +441,23 @@ export async function measureLocalRunner(asked: readonly LocalRunnerPart[] = ALL
     const esJobModule = writeColdJobModule(ROOT, 1000, { esModule: true });
     // The baseline as its users pay it: plain Node, the package, a definition read from JSON.
     const baselineScript = writeColdBaselineProcess(1000);
-    let cold: ProcessFigures;
-    let coldEsModule: ProcessFigures;
-    let coldBaseline: ProcessFigures;
+    let measured: ProcessFigures[];
     try {
-      cold = medianOfProcesses(['dist/cli/bin.js', 'run', jobModule, '--logs', 'none']);
-      coldEsModule = medianOfProcesses(['dist/cli/bin.js', 'run', esJobModule, '--logs', 'none']);
-      coldBaseline = medianOfProcesses([baselineScript]);
+      // The last: the baseline measured before session 13, the same run in a tsx process that
+      // first loads and runs this bench's TypeScript to build the machine (tsx's transform and
+      // the decomposition are in its time: it flattered the ratio).
+      measured = measureInterleavedProcesses([
+        ['dist/cli/bin.js', 'run', jobModule, '--logs', 'none'],
+        ['dist/cli/bin.js', 'run', esJobModule, '--logs', 'none'],
+        [baselineScript],
+        ['--import', 'tsx', 'bench/cold-baseline.ts', '1000'],
+      ]);
     } finally {
       // Each was written to a temporary directory of its own.
       for (const file of [jobModule, esJobModule, baselineScript]) rmSync(dirname(file), { recursive: true, force: true });
     }
-    // The baseline measured before session 13: the same run in a tsx process that first loads
-    // and runs this bench's TypeScript to build the machine (tsx's transform and the
-    // decomposition are in its time: it flattered the ratio).
-    const coldBaselineTsx = medianOfProcesses(['--import', 'tsx', 'bench/cold-baseline.ts', '1000']);
-    const baselineMethod = `baseline: \`node cold-baseline-1000.mjs\` (written by bench/cold-baseline-fixture.ts: Node start, loading aws-local-stepfunctions, reading the bare JSONPath machine of the same structure and retries from a JSON file, constructing (validating) and running it with stub handlers failing the same attempts, retry intervals 0), median of ${COLD_RUNS} fresh processes in the same run`;
+    const [cold, coldEsModule, coldBaseline, coldBaselineTsx] = measured as [ProcessFigures, ProcessFigures, ProcessFigures, ProcessFigures];
+    const baselineMethod = `baseline: \`node cold-baseline-1000.mjs\` (written by bench/cold-baseline-fixture.ts: Node start, loading aws-local-stepfunctions, reading the bare JSONPath machine of the same structure and retries from a JSON file, constructing (validating) and running it with stub handlers failing the same attempts, retry intervals 0), median of ${COLD_RUNS} fresh processes in the same run, in rounds with the stepops processes (one of each command in turn)`;
     rows.push(
       buildComparedRow({
         name: 'local runner, 1,000 ops: cold `stepops run` (one fresh process) vs one cold aws-local-stepfunctions process',
