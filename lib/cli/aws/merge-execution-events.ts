@@ -50,7 +50,8 @@ export function createExecutionEventMerger(): ExecutionEventMerger {
       if (isChild && type.startsWith('Execution')) return undefined;
       const previousEventId = execution.ids[previousId] ?? 0;
       // While the numbering is the execution's own (no child has reported yet), the event stands as
-      // it is; a copy is made only where an id changes ({ ...event, id } costs ~20 us on Node 20).
+      // it is; a copy is made only where an id changes (a split 1,000-op run: 5,255 copies of its
+      // 6,097 events, 4.5-19 ms in all on Node 20).
       const renumbered: HistoryEvent = id === ownId && previousEventId === previousId && event.previousEventId !== undefined ? event : { ...event, id, previousEventId };
       merged.push({ event: renumbered, visit });
       if (visit !== undefined && startVisits.has(visit) && type !== 'TaskStateEntered') return undefined;
