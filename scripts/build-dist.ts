@@ -1,9 +1,10 @@
 /**
  * Builds dist/ (`npm run build`): tsc compiles lib/ (tsconfig.bundle.json: JavaScript and
- * declarations) into node_modules/.cache/stepops/tsc/; the declarations are copied into dist/ as they are, and
- * esbuild bundles the JavaScript of the package's entry points into dist/, the modules two entry
- * points share in chunks (dist/chunks/), each module once: the instances a job module imports as
- * `stepops` are the CLI's own.
+ * declarations) into node_modules/.cache/stepops/tsc/; the declarations (every folder of lib/
+ * has some) are copied into dist/ as they are, and esbuild bundles the JavaScript of the
+ * package's entry points into dist/, the modules two entry points share in chunks
+ * (dist/chunks/), each module once: the instances a job module imports as `stepops` are the
+ * CLI's own.
  *
  * Why bundle: Node 20 resolves, reads and links each ES module on its own (about 0.3-0.5 ms a
  * file), and `stepops run` loads most of tsc's 211: bundled, 45 files, a cold run of the 1,000-op
@@ -15,13 +16,14 @@
  * the bundle and in the sources.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const COMPILED = join(ROOT, 'node_modules/.cache/stepops/tsc');
+/** Where tsc writes for the bundle: tsconfig.bundle.json's outDir (read, not repeated here). */
+const COMPILED = join(ROOT, (JSON.parse(readFileSync(join(ROOT, 'tsconfig.bundle.json'), 'utf8')) as { compilerOptions: { outDir: string } }).compilerOptions.outDir);
 const DIST = join(ROOT, 'dist');
 
 /**
@@ -38,7 +40,6 @@ execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '
 rmSync(DIST, { recursive: true, force: true });
 mkdirSync(DIST, { recursive: true });
 cpSync(COMPILED, DIST, { recursive: true, filter: (source) => !source.endsWith('.js') });
-removeEmptyDirectories(DIST);
 
 const bundle = buildSync({
   absWorkingDir: ROOT,
@@ -75,15 +76,4 @@ for (const file of bundle.outputFiles) {
  */
 function removeBareChunkImports(code: string): string {
   return code.replace(/^import "(?:\.\.?\/)+(?:chunks\/)?[\w-]+\.js";\n/gm, '');
-}
-
-/** Removes the folders under `directory` that the copy left empty (tsc's folders of JavaScript only). */
-function removeEmptyDirectories(directory: string): boolean {
-  let empty = true;
-  for (const entry of readdirSync(directory, { withFileTypes: true })) {
-    const path = join(directory, entry.name);
-    if (entry.isDirectory() && removeEmptyDirectories(path)) rmSync(path, { recursive: true });
-    else empty = false;
-  }
-  return empty && relative(DIST, directory) !== '';
 }
